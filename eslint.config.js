@@ -1,0 +1,58 @@
+// Lint, and above all DESIGN.md's layer table: where code may run decides what it may import.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'stream/*', 'url', 'util', 'events'];
+const electron = ['electron', 'electron/*'];
+const react = ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*'];
+
+/** One layer's rule: patterns it must never import, each with the reason shown by the lint error. */
+function layer(files, forbidden) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: forbidden.map(([group, message]) => ({ group, message })),
+      }],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', '.bench-tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  layer(['src-shared/**'], [
+    [nodeBuiltins, 'src-shared runs anywhere: no Node built-ins (DESIGN.md, layers).'],
+    [electron, 'src-shared runs anywhere: no electron.'],
+    [react, 'src-shared runs anywhere: no React.'],
+    [['**/src-main/**', '**/src-renderer/**'], 'src-shared imports nothing of the other layers.'],
+  ]),
+  layer(['src-main/core/**'], [
+    [electron, 'src-main/core runs in plain Node: never import electron (DESIGN.md, layers).'],
+    [react, 'src-main/core never imports React.'],
+    [['**/src-renderer/**', '**/electron/**', '**/cli/**'], 'src-main/core imports only src-shared and Node.'],
+  ]),
+  layer(['src-main/cli/**'], [
+    [electron, 'src-main/cli runs in plain Node: never import electron.'],
+    [react, 'src-main/cli never imports React.'],
+    [['**/src-renderer/**', '**/electron/**'], 'src-main/cli imports src-main/core and src-shared only.'],
+  ]),
+  layer(['src-main/electron/**'], [
+    [react, 'src-main/electron never imports React.'],
+    [['**/src-renderer/**'], 'The Electron shell talks to the renderer over IPC, never by import.'],
+  ]),
+  layer(['src-renderer/**'], [
+    [nodeBuiltins, 'The renderer runs in a browser: no Node built-ins.'],
+    [electron, 'The renderer reaches Electron only through window.shoal (preload).'],
+    [['**/src-main/**'], 'The renderer talks to the node through the src-shared contract only.'],
+  ]),
+);

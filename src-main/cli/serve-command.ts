@@ -1,0 +1,70 @@
+// `shoal serve`: load the configuration, start the node, tell the user where to find it, and
+// stop cleanly on Ctrl-C / SIGTERM.
+import { ConfigError, loadConfig, type ConfigFlags, type NodeConfig } from '../core/config/load-config.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { stopOnSignals, type SignalSource } from './stop-on-signals.js';
+
+/** Everything serve takes from the process, passed in so it is plain to see (and to fake). */
+export interface ServeContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homedir: string;
+  platform: NodeJS.Platform;
+  hostname: string;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  signals: SignalSource;
+  exit: (code: number) => void;
+}
+
+/** Exit code for a configuration the node cannot start with (a usage error, as in sysexits' spirit). */
+export const EXIT_INVALID_CONFIG = 2;
+
+export async function serve(flags: ConfigFlags, context: ServeContext): Promise<void> {
+  let config: NodeConfig;
+  try {
+    config = loadConfig({ ...context, flags });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    context.stderr.write(`shoal: invalid configuration:\n${error.message}\n`);
+    context.exit(EXIT_INVALID_CONFIG);
+    return;
+  }
+  const logger = createLogger(config.logging);
+  if (config.security.enable_encryption) {
+    logger.warn('security.enable_encryption is set, but encryption is not implemented yet: traffic is plain HTTP');
+  }
+
+  // Loaded only here: --help and --version should not pay for SQLite, HTTP and workers.
+  const { startNode } = await import('../core/node/shoal-node.js');
+  let node;
+  try {
+    node = await startNode({ config, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start the node');
+    context.stderr.write(`shoal: could not start: ${describe(error)}\n`);
+    context.exit(1);
+    return;
+  }
+
+  stopOnSignals({
+    signals: context.signals,
+    stop: () => node.stop(),
+    exit: (code) => {
+      logger.flush();
+      context.exit(code);
+    },
+    report: (message, error) => reportStopProblem(logger, context, message, error),
+  });
+  // Printed, not logged: the one thing a person starting `shoal serve` needs, in any log format.
+  context.stdout.write(`Shoal is sharing ${config.peer.shared_directory}\nOpen the app: ${node.controlUrl}\n`);
+}
+
+function reportStopProblem(logger: Logger, context: ServeContext, message: string, error: unknown): void {
+  logger.error({ err: error }, message);
+  context.stderr.write(`shoal: ${message}${error === undefined ? '' : `: ${describe(error)}`}\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,132 @@
+// The config file's shape: the seed's config.yaml sections and snake_case keys exactly, so a
+// validation error names the key the user actually wrote. Strict: an unknown key is an error,
+// because a misspelt setting that is silently ignored is worse than one that stops the node.
+import { z } from 'zod';
+import { byteSizeSchema, durationSchema } from './units.js';
+
+/** The defaults that depend on the machine; loadConfig fills them in. */
+export interface ConfigDefaults {
+  /** Per-user app-data folder (see default-paths.ts). */
+  dataDirectory: string;
+  sharedDirectory: string;
+  downloadDirectory: string;
+  /** The peer's display name: the machine's hostname. */
+  name: string;
+}
+
+// setTimeout/setInterval fire at once for delays above 2^31-1 ms, so longer intervals are refused.
+const MAX_TIMER_MS = 2_147_483_647;
+
+const port = z
+  .number({ error: 'expected a port number (0 to 65535)' })
+  .int({ error: 'expected a whole port number (0 to 65535)' })
+  .min(0, { error: 'expected a port number from 0 to 65535' })
+  .max(65535, { error: 'expected a port number from 0 to 65535' });
+
+const count = z
+  .number({ error: 'expected a whole number of at least 1' })
+  .int({ error: 'expected a whole number of at least 1' })
+  .min(1, { error: 'expected a whole number of at least 1' });
+
+const interval = durationSchema
+  .refine((ms) => ms > 0, { error: 'must be longer than 0' })
+  .refine((ms) => ms <= MAX_TIMER_MS, { error: 'must be at most 24 days' });
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}, not an empty string` });
+
+/** A folder or file path; loadConfig has already expanded "~" and made it absolute. */
+const pathSetting = nonEmpty('a path');
+
+const boolean = z.boolean({ error: 'expected true or false' });
+
+// "host:port", "[::1]:port" for IPv6; a scheme or path is not part of an address.
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
+const address = z
+  .string({ error: 'expected "host:port"' })
+  .trim()
+  .refine((value) => {
+    const port = Number(HOST_PORT.exec(value)?.[2]);
+    return port >= 1 && port <= 65535;
+  }, { error: 'expected "host:port", like "localhost:8080"' });
+
+/** One address or a list; an empty string means none. Always a list once parsed. */
+const addressList = z
+  .union([z.string(), z.array(z.unknown())], { error: 'expected "host:port" or a list of them' })
+  .transform((value, ctx) => {
+    const single = typeof value === 'string';
+    const items = single ? (value.trim() === '' ? [] : [value]) : value;
+    return items.flatMap((item, index) => {
+      const result = address.safeParse(item);
+      if (result.success) return [result.data];
+      // The issue points at the bad entry of a list, or at the key itself for a single address.
+      ctx.issues.push({ code: 'custom', message: result.error.issues[0]?.message ?? 'invalid address', input: item, path: single ? [] : [index] });
+      return [];
+    });
+  });
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function createConfigSchema(defaults: ConfigDefaults) {
+  return z.strictObject({
+    /** Database, secret token and the default config.yaml live here. */
+    data_directory: pathSetting.default(defaults.dataDirectory),
+
+    peer: z
+      .strictObject({
+        /** 0 = any free port (tests, several nodes on one machine). */
+        port: port.default(9001),
+        /** All interfaces by default: other peers must be able to reach us. */
+        host: nonEmpty('a host name or IP address').default('0.0.0.0'),
+        name: nonEmpty('a peer name').default(defaults.name),
+        /** Index servers to register with. */
+        super_peer_address: addressList.default([]),
+        shared_directory: pathSetting.default(defaults.sharedDirectory),
+        download_directory: pathSetting.default(defaults.downloadDirectory),
+        /** Largest file this node shares or downloads, in bytes; 0 = unlimited (the default). */
+        max_file_size: byteSizeSchema.default(0),
+        heartbeat_interval: interval.default(30_000),
+        auto_register: boolean.default(true),
+        /** Whether the control API answers beyond loopback (still token-protected). */
+        allow_remote_control: boolean.default(false),
+      })
+      .prefault({}),
+
+    super_peer: z
+      .strictObject({
+        /** The "Run as index server" switch. */
+        enabled: boolean.default(false),
+        port: port.default(8080),
+        max_peers: count.default(10_000),
+        heartbeat_interval: interval.default(30_000),
+        cleanup_interval: interval.default(300_000),
+      })
+      .prefault({}),
+
+    security: z
+      .strictObject({
+        /** Accepted for the seed's config files, but transport encryption is not implemented yet. */
+        enable_encryption: boolean.default(false),
+        hash_algorithm: z.literal('sha256', { error: 'only "sha256" is supported (file ids are SHA-256)' }).default('sha256'),
+        max_connections: count.default(100),
+      })
+      .prefault({}),
+
+    logging: z
+      .strictObject({
+        level: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+        format: z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).default('json'),
+        /** "stdout", "stderr", or a file path (made absolute by loadConfig). */
+        output: nonEmpty('stdout, stderr or a file path').default('stdout'),
+      })
+      .prefault({}),
+  });
+}
+
+export type ConfigSchema = ReturnType<typeof createConfigSchema>;
+
+/** A complete, validated configuration: every key present, durations in ms, sizes in bytes. */
+export type NodeConfig = z.infer<ConfigSchema>;
+
+/** What a config file may contain (before defaults and unit parsing). */
+export type NodeConfigInput = z.input<ConfigSchema>;

@@ -1,0 +1,55 @@
+// Who may change the node: the local user, proven by the per-install token, by default only
+// from loopback. Other peers read the public endpoints and nothing else.
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { ShoalError } from '../../../src-shared/errors.js';
+
+export interface ControlAccessOptions {
+  token: string;
+  allowRemoteControl: boolean;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
+}
+
+/** The token a request presents: `Authorization: Bearer …`, `X-Shoal-Token`, or `?token=` (the UI link). */
+export function presentedToken(req: Request): string | undefined {
+  const auth = req.get('authorization');
+  if (auth?.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
+  const header = req.get('x-shoal-token');
+  if (header) return header.trim();
+  const query = (req.query as Record<string, unknown>).token;
+  return typeof query === 'string' ? query : undefined;
+}
+
+export class ControlAccess {
+  private readonly expected: Buffer;
+
+  constructor(private readonly o: ControlAccessOptions) {
+    this.expected = Buffer.from(o.token);
+  }
+
+  /** True when the request comes from the local user (right place, right token). */
+  isLocalUser(req: Request): boolean {
+    return this.placeAllowed(req) && this.tokenMatches(presentedToken(req));
+  }
+
+  /** Throws the catalogue error that explains why this request may not change the node. */
+  assertLocalUser(req: Request): void {
+    if (!this.placeAllowed(req)) throw new ShoalError('FORBIDDEN_REMOTE');
+    if (!this.tokenMatches(presentedToken(req))) throw new ShoalError('UNAUTHORIZED');
+  }
+
+  private placeAllowed(req: Request): boolean {
+    return this.o.allowRemoteControl || isLoopback(req.socket.remoteAddress);
+  }
+
+  private tokenMatches(token: string | undefined): boolean {
+    if (!token) return false;
+    const given = Buffer.from(token);
+    return given.length === this.expected.length && timingSafeEqual(given, this.expected);
+  }
+}

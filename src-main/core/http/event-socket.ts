@@ -1,0 +1,69 @@
+// The node's WebSocket (/ws): every bus event goes to every client as {type, data, timestamp}.
+// Shares the HTTP port (ws in noServer mode). A client too slow to keep up is dropped rather
+// than buffered without bound.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../events/event-bus.js';
+
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const PING_INTERVAL_MS = 30_000;
+
+export interface EventSocket {
+  close(): Promise<void>;
+}
+
+export function attachEventSocket(server: Server, bus: EventBus, path = '/ws'): EventSocket {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const alive = new WeakSet<WebSocket>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://node');
+    if (url.pathname !== path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', () => undefined); // clients only listen; nothing they send changes anything
+  });
+
+  const unsubscribe = bus.subscribe((event) => {
+    const message = JSON.stringify(event);
+    for (const ws of wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.terminate();
+      else ws.send(message);
+    }
+  });
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(pinger);
+        unsubscribe();
+        server.off('upgrade', onUpgrade);
+        for (const ws of wss.clients) ws.close(1001, 'node stopping');
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,55 @@
+// Serves a shared file's bytes: single ranges, ETag = file id (the content never changes under
+// an id, so the answer is immutable), the original name in Content-Disposition, streamed with
+// backpressure from a handle whose bytes were checked to be the hashed ones.
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { ShoalError } from '../../../src-shared/errors.js';
+import type { Library } from '../library/library.js';
+import { parseByteRange } from './byte-range.js';
+import type { UploadTracker } from './upload-tracker.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+export async function sendSharedFile(library: Library, uploads: UploadTracker, fileId: string, req: Request, res: Response): Promise<void> {
+  const { handle, file, name } = await library.openForServing(fileId);
+  try {
+    const etag = `"${file.id}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.attachment(name); // Content-Disposition with an ASCII fallback and filename* for any name
+    res.setHeader('Content-Type', file.mime);
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    const ifRange = req.get('if-range');
+    const range = ifRange === undefined || ifRange === etag ? parseByteRange(req.get('range'), file.size) : ({ kind: 'full' } as const);
+    if (range.kind === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${file.size}`);
+      throw new ShoalError('RANGE_NOT_SATISFIABLE');
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : file.size - 1;
+    if (range.kind === 'partial') {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
+    }
+    res.setHeader('Content-Length', String(Math.max(0, end - start + 1)));
+    if (req.method === 'HEAD' || file.size === 0) {
+      res.end();
+      return;
+    }
+    const upload = uploads.begin();
+    const stream = handle.createReadStream({ start, end, highWaterMark: CHUNK_BYTES, autoClose: false });
+    stream.on('data', (chunk: string | Buffer) => upload.sent(chunk.length));
+    try {
+      await pipeline(stream, res);
+      upload.end(true);
+    } catch {
+      upload.end(false); // the client went away: nothing to answer
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,41 @@
+// The peer API's handlers: thin glue from validated input to the library.
+import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
+import type { peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import type { Library } from '../library/library.js';
+import { sendSharedFile } from './file-download.js';
+import type { RouteHandlers } from './route-registry.js';
+import type { UploadTracker } from './upload-tracker.js';
+
+export interface PeerHandlerDeps {
+  library: Library;
+  uploads: UploadTracker;
+  info(): NodeInfo;
+  stats(): NodeStats;
+}
+
+export function peerHandlers({ library, uploads, info, stats }: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
+  return {
+    getInfo: () => info(),
+    getStats: () => stats(),
+    health: () => ({ ok: true }),
+    listFiles: ({ query, isLocalUser }) => {
+      const { page, pageSize, sort, order, category, ext, tag } = query;
+      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser);
+      return { items, total, page, pageSize };
+    },
+    searchLocal: ({ query, isLocalUser }) => {
+      const { q, page, pageSize, category } = query;
+      const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 16);
+      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort: 'name', order: 'asc', category, words }, isLocalUser);
+      return { items, total, page, pageSize };
+    },
+    getFile: ({ params, isLocalUser }) => library.get(params.fileId, isLocalUser),
+    getPieces: ({ params }) => library.pieces(params.fileId),
+    shareFiles: async ({ body }) => ({ ...(await library.share(body.path)), status: 'queued' as const }),
+    unshareFile: ({ params }) => library.unshare(params.fileId),
+    setFileTags: ({ params, body }) => library.setUserTags(params.fileId, body.tags),
+    download: async ({ params, req, res }) => {
+      await sendSharedFile(library, uploads, params.fileId, req, res);
+    },
+  };
+}

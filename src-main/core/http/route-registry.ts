@@ -1,0 +1,63 @@
+// Registers one express handler per route of a declared table (src-shared/api/*-routes.ts):
+// checks access, validates params, query and body with the route's schemas, then calls the
+// handler. A handler returns the JSON answer, or answers itself and returns nothing.
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import type { ControlAccess } from './control-access.js';
+
+type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
+
+export interface RouteInput<R extends RouteSpec> {
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  body: Parsed<R, 'body'>;
+  /** True when the local user (loopback + token) asks: answers may then include local paths. */
+  isLocalUser: boolean;
+  req: Request;
+  res: Response;
+}
+
+export type RouteHandlers<T extends Record<string, RouteSpec>> = {
+  [K in keyof T]: (input: RouteInput<T[K]>) => unknown;
+};
+
+export function registerRoutes<T extends Record<string, RouteSpec>>(
+  router: Router,
+  routes: T,
+  handlers: RouteHandlers<T>,
+  access: ControlAccess,
+): void {
+  for (const name of Object.keys(routes) as (keyof T & string)[]) {
+    const spec = routes[name] as RouteSpec;
+    const handler = handlers[name] as (input: RouteInput<RouteSpec>) => unknown;
+    router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        if (spec.access === 'control') access.assertLocalUser(req);
+        if (spec.body && !req.is('application/json')) {
+          throw new ShoalError('UNSUPPORTED_MEDIA_TYPE');
+        }
+        const input: RouteInput<RouteSpec> = {
+          params: spec.params?.parse(req.params) as never,
+          query: (spec.query ? spec.query.parse(withoutToken(req.query)) : undefined) as never,
+          body: (spec.body ? spec.body.parse(req.body) : undefined) as never,
+          isLocalUser: spec.access === 'control' || access.isLocalUser(req),
+          req,
+          res,
+        };
+        const result = await handler(input);
+        if (result !== undefined && !res.headersSent) res.json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}
+
+/** `?token=` authenticates; it is not part of any route's query. */
+function withoutToken(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return {};
+  const { token: _token, ...rest } = query as Record<string, unknown>;
+  return rest;
+}

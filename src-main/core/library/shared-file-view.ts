@@ -1,0 +1,24 @@
+// Turns stored rows into the API's SharedFile: one content, all its names, automatic + user tags.
+import type { SharedFile } from '../../../src-shared/api/library.js';
+import type { FileRow, LocationRow } from '../store/library-store.js';
+import { autoTags } from './file-classifier.js';
+
+export function toSharedFile(file: FileRow, locations: LocationRow[], includePaths: boolean): SharedFile {
+  const names = [...new Set(locations.map((l) => l.name))];
+  const name = names[0] ?? file.id;
+  const view: SharedFile = {
+    id: file.id,
+    name,
+    names,
+    size: file.size,
+    mime: file.mime,
+    category: file.category,
+    tags: [...new Set([...names.flatMap((n) => autoTags(n, file.category)), ...file.userTags])],
+    userTags: file.userTags,
+    pieceSize: file.pieceSize,
+    pieceCount: file.pieceHashes.length / 32,
+    sharedAt: new Date(file.sharedAt).toISOString(),
+  };
+  if (includePaths) view.paths = locations.map((l) => l.path);
+  return view;
+}

@@ -1,0 +1,30 @@
+// The node's structured log: JSON lines by default (for servers and log shippers), human-readable
+// with format "pretty". Written synchronously so the last lines before an exit are not lost.
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import pretty from 'pino-pretty';
+import type { NodeConfig } from './config/config-schema.js';
+
+export type Logger = PinoLogger;
+
+export interface LoggerOptions {
+  /** Colours in pretty output; by default only when writing to a terminal. */
+  colorize?: boolean;
+}
+
+export function createLogger(logging: NodeConfig['logging'], options: LoggerOptions = {}): Logger {
+  return pino({ level: logging.level }, destinationFor(logging, options));
+}
+
+function destinationFor(logging: NodeConfig['logging'], options: LoggerOptions): DestinationStream {
+  const target = logging.output === 'stdout' ? 1 : logging.output === 'stderr' ? 2 : logging.output;
+  if (logging.format === 'pretty') {
+    // In-process (not a worker transport): one less thread, and nothing to drain on exit.
+    const colorize = options.colorize ?? (typeof target === 'number' && isTerminal(target));
+    return pretty({ destination: target, sync: true, mkdir: true, colorize });
+  }
+  return pino.destination({ dest: target, sync: true, mkdir: true });
+}
+
+function isTerminal(fd: 1 | 2): boolean {
+  return Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
+}

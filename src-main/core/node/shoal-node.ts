@@ -1,0 +1,108 @@
+// The composition root: the one place that builds a node's services and wires them together.
+// Everything else receives its dependencies, so tests build real ones in a temporary folder.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { NodeInfo } from '../../../src-shared/api/node.js';
+import type { NodeConfig } from '../config/config-schema.js';
+import { EventBus } from '../events/event-bus.js';
+import { HashPool } from '../hashing/hash-pool.js';
+import { ControlAccess } from '../http/control-access.js';
+import { startPeerServer } from '../http/peer-server.js';
+import { UploadTracker } from '../http/upload-tracker.js';
+import { Library } from '../library/library.js';
+import { openDatabase } from '../store/database.js';
+import { LibraryStore } from '../store/library-store.js';
+import { loadOrCreateControlToken } from './control-token.js';
+import { readPackageVersion } from './package-version.js';
+import { startStatsReporter } from './stats-reporter.js';
+
+export interface NodeOptions {
+  config: NodeConfig;
+  logger: Logger;
+  /** Hashing workers; default: one per core. */
+  hashWorkers?: number;
+  /** How long a file must be unchanged before it is hashed; tests shorten it. */
+  writeSettleMs?: number;
+}
+
+export interface RunningNode {
+  id: string;
+  port: number;
+  /** The peer API's base address on loopback. */
+  url: string;
+  /** The local UI address with the token in it, Jupyter-style. */
+  controlUrl: string;
+  token: string;
+  library: Library;
+  bus: EventBus;
+  stop(): Promise<void>;
+}
+
+export async function startNode({ config, logger, hashWorkers, writeSettleMs }: NodeOptions): Promise<RunningNode> {
+  const startedAt = Date.now();
+  const dataDirectory = config.data_directory;
+  await mkdir(dataDirectory, { recursive: true, mode: 0o700 });
+  const token = await loadOrCreateControlToken(dataDirectory);
+  const db = openDatabase(join(dataDirectory, 'shoal.db'));
+  const store = new LibraryStore(db);
+  const id = store.getMeta('node_id') ?? randomUUID();
+  store.setMeta('node_id', id);
+
+  const bus = new EventBus();
+  const pool = new HashPool(hashWorkers === undefined ? {} : { size: hashWorkers });
+  const uploads = new UploadTracker();
+  const library = new Library({
+    store, hasher: pool, hashConcurrency: pool.size, bus, logger: logger.child({ service: 'library' }),
+    sharedDirectory: config.peer.shared_directory, dataDirectory,
+    maxFileSize: config.peer.max_file_size, writeSettleMs,
+  });
+  const version = readPackageVersion();
+  const reporter = startStatsReporter({ library, uploads, bus, startedAt });
+  let port = 0;
+  const info = (): NodeInfo => {
+    const counts = library.counts();
+    return {
+      id, name: config.peer.name, version, apiVersion: 'v1', roles: ['peer'], port,
+      startedAt: new Date(startedAt).toISOString(), fileCount: counts.files, totalBytes: counts.bytes,
+    };
+  };
+
+  let server;
+  try {
+    server = await startPeerServer(
+      { library, uploads, bus, info, stats: reporter.stats, logger, version, access: new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control }) },
+      config.peer.port,
+      config.peer.host,
+    );
+    port = server.port;
+    await library.start();
+  } catch (err) {
+    reporter.stop();
+    await server?.close();
+    await library.close();
+    await pool.close();
+    db.close();
+    throw err;
+  }
+  logger.info({ port, shared: config.peer.shared_directory, data: dataDirectory }, 'node started');
+
+  const url = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    id, port, url, token, library, bus,
+    controlUrl: `${url}/?token=${token}`,
+    stop: () => {
+      stopping ??= (async () => {
+        reporter.stop();
+        await server.close();
+        await library.close();
+        await pool.close();
+        db.close();
+        logger.info('node stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+// The library's tables: contents (files), where they live (locations), what the user shared or
+// unshared by path. Only SQL lives here; the Library service decides what to do.
+import type { Category } from '../../../src-shared/api/common.js';
+import type { Db } from './database.js';
+
+export interface FileRow {
+  id: string;
+  size: number;
+  pieceSize: number;
+  pieceHashes: Buffer;
+  mime: string;
+  category: Category;
+  userTags: string[];
+  sharedAt: number;
+}
+
+export interface LocationRow {
+  path: string;
+  fileId: string;
+  root: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  inode: number;
+  addedAt: number;
+}
+
+export interface FileQuery {
+  offset: number;
+  limit: number;
+  category?: Category | undefined;
+  ext?: string | undefined;
+  tag?: string | undefined;
+  /** Every word must appear in a name or a tag. */
+  words?: string[] | undefined;
+  sort: 'name' | 'size' | 'shared';
+  order: 'asc' | 'desc';
+}
+
+interface RawFile {
+  id: string; size: number; piece_size: number; piece_hashes: Buffer; mime: string;
+  category: Category; user_tags: string; shared_at: number;
+}
+interface RawLocation {
+  path: string; file_id: string; root: string; name: string; size: number; mtime_ms: number; inode: number; added_at: number;
+}
+
+const toFile = (r: RawFile): FileRow => ({
+  id: r.id, size: r.size, pieceSize: r.piece_size, pieceHashes: r.piece_hashes, mime: r.mime,
+  category: r.category, userTags: JSON.parse(r.user_tags) as string[], sharedAt: r.shared_at,
+});
+const toLocation = (r: RawLocation): LocationRow => ({
+  path: r.path, fileId: r.file_id, root: r.root, name: r.name, size: r.size, mtimeMs: r.mtime_ms,
+  inode: r.inode, addedAt: r.added_at,
+});
+
+export class LibraryStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      getFile: db.prepare<[string], RawFile>('SELECT * FROM files WHERE id = ?'),
+      upsertFile: db.prepare(`INSERT INTO files (id, size, piece_size, piece_hashes, mime, category, shared_at)
+        VALUES (@id, @size, @pieceSize, @pieceHashes, @mime, @category, @sharedAt)
+        ON CONFLICT(id) DO NOTHING`),
+      setTags: db.prepare('UPDATE files SET user_tags = ? WHERE id = ?'),
+      deleteOrphanFile: db.prepare('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM locations WHERE file_id = ?)'),
+      getLocation: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE path = ?'),
+      locationsOf: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE file_id = ? ORDER BY added_at, path'),
+      locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
+      allLocations: db.prepare<[], RawLocation>('SELECT * FROM locations'),
+      upsertLocation: db.prepare(`INSERT INTO locations (path, file_id, root, name, size, mtime_ms, inode, added_at)
+        VALUES (@path, @fileId, @root, @name, @size, @mtimeMs, @inode, @addedAt)
+        ON CONFLICT(path) DO UPDATE SET file_id = excluded.file_id, root = excluded.root, name = excluded.name,
+          size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode`),
+      deleteLocation: db.prepare('DELETE FROM locations WHERE path = ?'),
+      counts: db.prepare<[], { files: number; locations: number; bytes: number }>(`SELECT
+        (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM locations) AS locations,
+        (SELECT coalesce(sum(size), 0) FROM files) AS bytes`),
+      sharedPaths: db.prepare<[], { path: string }>('SELECT path FROM shared_paths ORDER BY path'),
+      addSharedPath: db.prepare('INSERT OR IGNORE INTO shared_paths (path, added_at) VALUES (?, ?)'),
+      removeSharedPath: db.prepare('DELETE FROM shared_paths WHERE path = ?'),
+      isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
+      addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
+      removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM node_meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  getFile(id: string): FileRow | undefined {
+    const row = this.s.getFile.get(id);
+    return row && toFile(row);
+  }
+
+  getLocation(path: string): LocationRow | undefined {
+    const row = this.s.getLocation.get(path);
+    return row && toLocation(row);
+  }
+
+  locationsOf(fileId: string): LocationRow[] {
+    return this.s.locationsOf.all(fileId).map(toLocation);
+  }
+
+  locationsUnder(root: string): LocationRow[] {
+    return this.s.locationsUnder.all(root).map(toLocation);
+  }
+
+  allLocations(): LocationRow[] {
+    return this.s.allLocations.all().map(toLocation);
+  }
+
+  /**
+   * Records that `location` holds content `file`. Returns the id the path held before, if it
+   * was another content (so the caller can drop that content when it has no location left).
+   */
+  putLocation(file: Omit<FileRow, 'userTags'>, location: LocationRow): string | undefined {
+    return this.db.transaction(() => {
+      const before = this.s.getLocation.get(location.path)?.file_id;
+      this.s.upsertFile.run(file);
+      this.s.upsertLocation.run(location);
+      if (before !== undefined && before !== file.id) {
+        this.s.deleteOrphanFile.run(before, before);
+        return before;
+      }
+      return undefined;
+    })();
+  }
+
+  /** Forgets a location; returns its file id and whether that content is now gone entirely. */
+  removeLocation(path: string): { fileId: string; orphaned: boolean } | undefined {
+    return this.db.transaction(() => {
+      const row = this.s.getLocation.get(path);
+      if (!row) return undefined;
+      this.s.deleteLocation.run(path);
+      const orphaned = this.s.deleteOrphanFile.run(row.file_id, row.file_id).changes > 0;
+      return { fileId: row.file_id, orphaned };
+    })();
+  }
+
+  setUserTags(id: string, tags: string[]): void {
+    this.s.setTags.run(JSON.stringify(tags), id);
+  }
+
+  counts(): { files: number; locations: number; bytes: number } {
+    return this.s.counts.get() ?? { files: 0, locations: 0, bytes: 0 };
+  }
+
+  queryFiles(q: FileQuery): { rows: FileRow[]; total: number } {
+    const where: string[] = [];
+    const args: Record<string, unknown> = {};
+    if (q.category) { where.push('f.category = @category'); args.category = q.category; }
+    if (q.ext) {
+      where.push(`EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id AND lower(l.name) LIKE @ext ESCAPE '\\')`);
+      args.ext = `%.${escapeLike(q.ext)}`;
+    }
+    if (q.tag) {
+      where.push(`(EXISTS (SELECT 1 FROM json_each(f.user_tags) t WHERE t.value = @tag) OR f.category = @tag
+        OR EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id AND lower(l.name) LIKE @tagExt ESCAPE '\\'))`);
+      args.tag = q.tag;
+      args.tagExt = `%.${escapeLike(q.tag)}`;
+    }
+    (q.words ?? []).forEach((word, i) => {
+      where.push(`(EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id AND l.name LIKE @w${i} ESCAPE '\\')
+        OR f.user_tags LIKE @w${i} ESCAPE '\\' OR f.category LIKE @w${i} ESCAPE '\\')`);
+      args[`w${i}`] = `%${escapeLike(word)}%`;
+    });
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const dir = q.order === 'desc' ? 'DESC' : 'ASC';
+    const orderSql = {
+      name: `(SELECT min(lower(l.name)) FROM locations l WHERE l.file_id = f.id) ${dir}, f.id`,
+      size: `f.size ${dir}, f.id`,
+      shared: `f.shared_at ${dir}, f.id`,
+    }[q.sort];
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM files f ${whereSql}`).get(args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT f.* FROM files f ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`)
+      .all({ ...args, limit: q.limit, offset: q.offset }) as RawFile[];
+    return { rows: rows.map(toFile), total };
+  }
+
+  sharedPaths(): string[] {
+    return this.s.sharedPaths.all().map((r) => r.path);
+  }
+
+  addSharedPath(path: string): void {
+    this.s.addSharedPath.run(path, Date.now());
+  }
+
+  removeSharedPath(path: string): void {
+    this.s.removeSharedPath.run(path);
+  }
+
+  isExcluded(path: string): boolean {
+    return this.s.isExcluded.get(path) !== undefined;
+  }
+
+  exclude(path: string): void {
+    this.s.addExcluded.run(path, Date.now());
+  }
+
+  /** Sharing a path again lifts every exclusion at or under it. */
+  unexcludeUnder(path: string, separator: string): void {
+    this.s.removeExcludedUnder.run(path, `${escapeLike(path)}${escapeLike(separator)}%`);
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.s.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.s.setMeta.run(key, value);
+  }
+
+  /** Runs `fn` in one transaction: a rescan's thousands of writes cost one fsync. */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

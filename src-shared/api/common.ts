@@ -1,0 +1,35 @@
+// Schemas every API shares: ids, categories, paging.
+import { z } from 'zod';
+
+export const fileIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'a file id is 64 lowercase hex characters')
+  .describe('SHA-256 of the file content, lowercase hex');
+
+export const categories = ['video', 'audio', 'image', 'document', 'archive', 'software', 'code', 'other'] as const;
+export const categorySchema = z.enum(categories);
+export type Category = z.infer<typeof categorySchema>;
+
+export const tagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._+#-]*$/u, 'a tag is letters, digits, spaces and . _ + # -');
+
+export const pageQuery = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+};
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+
+export const okSchema = z.object({ ok: z.literal(true) });

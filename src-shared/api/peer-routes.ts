@@ -1,0 +1,95 @@
+// The peer API, declared once. The HTTP server registers a handler per route from this table and
+// validates with these schemas; the OpenAPI document is generated from it, so neither can drift.
+import { z } from 'zod';
+import { fileIdSchema, categorySchema, okSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import {
+  piecesSchema,
+  setTagsRequestSchema,
+  shareRequestSchema,
+  shareResponseSchema,
+  sharedFileSchema,
+  unshareResponseSchema,
+} from './library.js';
+import { nodeInfoSchema, nodeStatsSchema } from './node.js';
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express-style path: `/api/v1/files/:fileId`. */
+  path: string;
+  summary: string;
+  /** `control` routes answer only the local user holding the node's token. */
+  access: 'public' | 'control';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** JSON answer schema; absent for routes that stream bytes. */
+  response?: z.ZodType;
+}
+
+const fileIdParams = z.object({ fileId: fileIdSchema });
+
+export const listFilesQuerySchema = z.object({
+  ...pageQuery,
+  category: categorySchema.optional(),
+  ext: z.string().trim().toLowerCase().regex(/^[a-z0-9]{1,16}$/).optional(),
+  tag: tagSchema.optional(),
+  sort: z.enum(['name', 'size', 'shared']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+export type ListFilesQuery = z.infer<typeof listFilesQuerySchema>;
+
+export const localSearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(200),
+  ...pageQuery,
+  category: categorySchema.optional(),
+});
+export type LocalSearchQuery = z.infer<typeof localSearchQuerySchema>;
+
+export const peerRoutes = {
+  getInfo: {
+    method: 'get', path: '/api/v1/info', access: 'public',
+    summary: 'Who this node is', response: nodeInfoSchema,
+  },
+  getStats: {
+    method: 'get', path: '/api/v1/stats', access: 'public',
+    summary: 'Library, hashing and upload statistics', response: nodeStatsSchema,
+  },
+  listFiles: {
+    method: 'get', path: '/api/v1/files', access: 'public',
+    summary: 'Shared files, paged and filtered', query: listFilesQuerySchema, response: pageOf(sharedFileSchema),
+  },
+  getFile: {
+    method: 'get', path: '/api/v1/files/:fileId', access: 'public',
+    summary: 'One shared file', params: fileIdParams, response: sharedFileSchema,
+  },
+  getPieces: {
+    method: 'get', path: '/api/v1/files/:fileId/pieces', access: 'public',
+    summary: 'Piece size and piece hashes of a file', params: fileIdParams, response: piecesSchema,
+  },
+  shareFiles: {
+    method: 'post', path: '/api/v1/files/share', access: 'control',
+    summary: 'Share a file or folder by its path', body: shareRequestSchema, response: shareResponseSchema,
+  },
+  unshareFile: {
+    method: 'delete', path: '/api/v1/files/unshare/:fileId', access: 'control',
+    summary: 'Stop sharing a file (every location of its content)', params: fileIdParams, response: unshareResponseSchema,
+  },
+  setFileTags: {
+    method: 'put', path: '/api/v1/files/:fileId/tags', access: 'control',
+    summary: 'Set the user\u2019s tags of a file', params: fileIdParams, body: setTagsRequestSchema, response: sharedFileSchema,
+  },
+  download: {
+    method: 'get', path: '/api/v1/download/:fileId', access: 'public',
+    summary: 'The file\u2019s bytes (single HTTP ranges, ETag = file id)', params: fileIdParams,
+  },
+  searchLocal: {
+    method: 'get', path: '/api/v1/search', access: 'public',
+    summary: 'Search this node\u2019s own library by name and tag', query: localSearchQuerySchema, response: pageOf(sharedFileSchema),
+  },
+  health: {
+    method: 'get', path: '/api/v1/health', access: 'public',
+    summary: 'Liveness', response: okSchema,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type PeerRouteName = keyof typeof peerRoutes;

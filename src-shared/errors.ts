@@ -1,0 +1,54 @@
+// The one error catalogue: every error a node answers has a stable code from here.
+// Clients match on `code`; `message` is for people and may change.
+
+export const errorCatalogue = {
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the expected shape.' },
+  INVALID_FILE_ID: { status: 400, message: 'A file id is 64 lowercase hex characters (the SHA-256 of the content).' },
+  INVALID_PATH: { status: 400, message: 'The path is not an absolute, normalised path.' },
+  NOT_A_FILE: { status: 400, message: 'The path is neither a regular file nor a folder.' },
+  UNAUTHORIZED: { status: 401, message: 'This endpoint needs the node\u2019s control token.' },
+  FORBIDDEN_REMOTE: { status: 403, message: 'This endpoint answers only the local user (loopback).' },
+  PATH_OUTSIDE_LIBRARY: { status: 403, message: 'The path leads outside the shared folders.' },
+  PATH_NOT_SHAREABLE: { status: 403, message: 'This path cannot be shared (it holds the node\u2019s own data).' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
+  FILE_NOT_FOUND: { status: 404, message: 'No shared file has this id.' },
+  PATH_NOT_FOUND: { status: 404, message: 'Nothing exists at this path.' },
+  FILE_CHANGED: { status: 409, message: 'The file changed on disk since it was hashed; it is being hashed again.' },
+  ALREADY_SHARED: { status: 409, message: 'This path is already shared.' },
+  FILE_TOO_LARGE: { status: 413, message: 'The file is larger than this node\u2019s max_file_size.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The node cannot serve this right now.' },
+  INTERNAL: { status: 500, message: 'Something went wrong inside the node.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error that knows its catalogue code; the HTTP layer turns it into a status and a body. */
+export class ShoalError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'ShoalError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { error: { code: this.code, message: this.message } };
+    if (this.details !== undefined) body.error.details = this.details;
+    return body;
+  }
+}

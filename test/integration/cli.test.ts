@@ -1,0 +1,126 @@
+// The installed `shoal` command, run as users run it: `node bin/shoal.js …` on the built output
+// (npm test builds before vitest runs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin', 'shoal.js');
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+let tmp: string;
+const running: ChildProcess[] = [];
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-cli-'));
+});
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function shoal(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  // A private HOME and XDG folder: the test must never read or write the real user's settings.
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: tmp,
+    env: { PATH: process.env['PATH'], HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'xdg'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Polls until `read` returns a value, or fails with what the process said so far. */
+async function waitFor<T>(read: () => T | undefined, run: Run, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (run.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`no ${what}; exit ${run.child.exitCode}\nstdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('shoal (the command line)', () => {
+  it('--version prints the package version', async () => {
+    const run = shoal(['--version']);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout().trim()).toBe(version);
+  });
+
+  it('--help lists the serve command', async () => {
+    const run = shoal(['--help']);
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout()).toMatch(/Usage: shoal/);
+    expect(run.stdout()).toMatch(/^\s+serve\b/m);
+  });
+
+  it('an unknown command or flag is an error', async () => {
+    const command = shoal(['frobnicate']);
+    expect((await command.exited).code).not.toBe(0);
+    expect(command.stderr()).toContain("unknown command 'frobnicate'");
+
+    const flag = shoal(['serve', '--no-such-flag']);
+    expect((await flag.exited).code).not.toBe(0);
+    expect(flag.stderr()).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('serve with an invalid config file exits 2, naming the key', async () => {
+    const file = path.join(tmp, 'config.yaml');
+    fs.writeFileSync(file, 'peer:\n  port: 70000\n  sharred_directory: x\n');
+    const run = shoal(['serve', '--config', file]);
+    expect((await run.exited).code).toBe(2);
+    expect(run.stderr()).toContain('shoal: invalid configuration:');
+    expect(run.stderr()).toContain('peer.port: expected a port number from 0 to 65535');
+    expect(run.stderr()).toContain('peer.sharred_directory: unknown key (did you mean "shared_directory"?)');
+  });
+
+  it('serve with a bad environment value or flag exits 2, naming its source', async () => {
+    const run = shoal(['serve', '--data', tmp, '--port', 'ninety'], { SHOAL_LOGGING_LEVEL: 'chatty' });
+    expect((await run.exited).code).toBe(2);
+    expect(run.stderr()).toContain('(from --port)');
+    expect(run.stderr()).toContain('logging.level: expected one of');
+    expect(run.stderr()).toContain('(from SHOAL_LOGGING_LEVEL)');
+  });
+
+  it('serve prints the control URL, answers on it, and stops on SIGTERM with code 0 in < 2 s', async () => {
+    const data = path.join(tmp, 'data');
+    const shared = path.join(tmp, 'shared');
+    fs.mkdirSync(shared);
+    const run = shoal(['serve', '--port', '0', '--host', '127.0.0.1', '--data', data, '--shared', shared], {
+      SHOAL_LOGGING_OUTPUT: 'stderr',
+    });
+
+    const controlUrl = await waitFor(() => /^Open the app: (\S+)$/m.exec(run.stdout())?.[1], run, 'control URL');
+    expect(run.stdout()).toContain(`Shoal is sharing ${shared}`);
+    expect(new URL(controlUrl).searchParams.get('token')).toMatch(/\S/);
+
+    const response = await fetch(new URL('/api/v1/info', controlUrl));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ apiVersion: 'v1', version, port: Number(new URL(controlUrl).port) });
+
+    const stoppingAt = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - stoppingAt).toBeLessThan(2000);
+  });
+});

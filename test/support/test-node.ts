@@ -1,0 +1,45 @@
+// Starts a real node (real ports, SQLite file, worker pool, watcher) in temporary folders.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
+import { startNode, type RunningNode } from '../../src-main/core/node/shoal-node.js';
+import { makeTempDir } from './temp-dir.js';
+
+export interface TestNode extends RunningNode {
+  root: string;
+  sharedDir: string;
+  dataDir: string;
+  /** fetch against the node, with the control token unless `auth: false`. */
+  api(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
+  json<T = unknown>(path: string, init?: RequestInit & { auth?: boolean }): Promise<T>;
+  /** Stops the node and deletes its folders. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestNode(options: { root?: string; peer?: Record<string, unknown> } = {}): Promise<TestNode> {
+  const temp = options.root ? undefined : await makeTempDir();
+  const root = options.root ?? (temp as { path: string }).path;
+  const sharedDir = join(root, 'shared');
+  const dataDir = join(root, 'data');
+  await mkdir(sharedDir, { recursive: true });
+  const config = createConfigSchema({ dataDirectory: dataDir, sharedDirectory: sharedDir, downloadDirectory: join(root, 'downloads'), name: 'test-node' }).parse({
+    data_directory: dataDir,
+    peer: { port: 0, host: '127.0.0.1', shared_directory: sharedDir, ...options.peer },
+  });
+  const node = await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150 });
+  const api = (path: string, init: RequestInit & { auth?: boolean } = {}) => {
+    const { auth = true, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (auth) headers.set('authorization', `Bearer ${node.token}`);
+    return fetch(node.url + path, { ...rest, headers });
+  };
+  return Object.assign(node, {
+    root, sharedDir, dataDir, api,
+    json: async <T>(path: string, init?: RequestInit & { auth?: boolean }) => (await (await api(path, init)).json()) as T,
+    destroy: async () => {
+      await node.stop();
+      await temp?.remove();
+    },
+  });
+}

@@ -1,0 +1,170 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
+import { pieceSizeFor } from '../../src-shared/piece-size.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
+const sha256Hex = (data: Uint8Array) => sha256(data).toString('hex');
+
+/** Checks every piece digest against node:crypto over the matching slice of the content. */
+function expectPiecesOf(content: Buffer, pieceSize: number, pieceHashes: Buffer): void {
+  const count = Math.ceil(content.length / pieceSize);
+  expect(pieceHashes.length).toBe(count * 32);
+  for (let i = 0; i < count; i++) {
+    const slice = content.subarray(i * pieceSize, (i + 1) * pieceSize);
+    expect(pieceHashes.subarray(i * 32, (i + 1) * 32).toString('hex'), `piece ${i}`).toBe(sha256Hex(slice));
+  }
+}
+
+describe('hashFile', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shoal-hasher-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function fileWith(name: string, content: Uint8Array | string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, content);
+    return path;
+  }
+
+  it('hashes "abc" to the known SHA-256 vector, as one piece', async () => {
+    const result = await hashFile(await fileWith('abc.txt', 'abc'));
+    expect(result.id).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(result.size).toBe(3);
+    expect(result.pieceSize).toBe(256 * KiB);
+    expect(result.pieceHashes.toString('hex')).toBe(result.id);
+    expect(result.detectedMime).toBeNull();
+    expect(result.ino).toBeGreaterThan(0);
+    expect(result.mtimeMs).toBeGreaterThan(0);
+  });
+
+  it('hashes an empty file to the SHA-256 of nothing, with zero pieces', async () => {
+    const result = await hashFile(await fileWith('empty', ''));
+    expect(result.id).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(result.size).toBe(0);
+    expect(result.pieceSize).toBe(pieceSizeFor(0));
+    expect(result.pieceHashes.length).toBe(0);
+    expect(result.detectedMime).toBeNull();
+  });
+
+  it('gives a file of exactly one piece one piece hash, equal to its id', async () => {
+    const content = randomBytes(256 * KiB);
+    const result = await hashFile(await fileWith('one-piece.bin', content));
+    expect(result.id).toBe(sha256Hex(content));
+    expect(result.pieceHashes.length).toBe(32);
+    expect(result.pieceHashes.toString('hex')).toBe(result.id);
+  });
+
+  it('splits one piece plus one byte into two verified pieces', async () => {
+    const content = randomBytes(256 * KiB + 1);
+    const result = await hashFile(await fileWith('two-pieces.bin', content));
+    expect(result.id).toBe(sha256Hex(content));
+    expect(result.pieceSize).toBe(256 * KiB);
+    expectPiecesOf(content, result.pieceSize, result.pieceHashes);
+  });
+
+  it('hashes a larger multi-piece file slice by slice', async () => {
+    const content = randomBytes(5 * MiB + 12345);
+    const path = await fileWith('large.bin', content);
+    const result = await hashFile(path);
+    expect(result.id).toBe(sha256Hex(content));
+    expect(result.size).toBe(content.length);
+    expectPiecesOf(content, result.pieceSize, result.pieceHashes);
+  });
+
+  it('gives the same hashes whatever the read buffer size, even one that straddles pieces', async () => {
+    const content = randomBytes(3 * 256 * KiB + 777);
+    const path = await fileWith('odd.bin', content);
+    const reference = await hashFile(path);
+    for (const bufferSize of [1000, 100 * KiB, 300 * KiB, 4 * MiB]) {
+      const result = await hashFile(path, { bufferSize });
+      expect(result.id).toBe(reference.id);
+      expect(result.pieceHashes.equals(reference.pieceHashes)).toBe(true);
+    }
+    expectPiecesOf(content, reference.pieceSize, reference.pieceHashes);
+  });
+
+  it('uses a larger piece size for a large file (sparse, so nothing big is written)', async () => {
+    const { open } = await import('node:fs/promises');
+    const path = join(dir, 'sparse.bin');
+    const size = 600 * MiB;
+    const handle = await open(path, 'w');
+    await handle.truncate(size);
+    await handle.close();
+    const result = await hashFile(path);
+    expect(result.pieceSize).toBe(pieceSizeFor(size));
+    expect(result.pieceSize).toBe(512 * KiB);
+    expect(result.pieceHashes.length).toBe(1200 * 32);
+    const zeroPiece = sha256Hex(Buffer.alloc(result.pieceSize));
+    expect(result.pieceHashes.subarray(0, 32).toString('hex')).toBe(zeroPiece);
+    expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(zeroPiece);
+  }, 60_000);
+
+  it('reports progress at most every few MiB, ending with the size', async () => {
+    const content = randomBytes(20 * MiB + 5);
+    const seen: number[] = [];
+    await hashFile(await fileWith('progress.bin', content), { onProgress: (n) => seen.push(n) });
+    expect(seen.at(-1)).toBe(content.length);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(content.length / MiB);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);
+  });
+
+  it('throws FileChangedWhileHashingError when the file grows mid-hash', async () => {
+    const path = await fileWith('changing.bin', randomBytes(20 * MiB));
+    let appended = false;
+    const hashing = hashFile(path, {
+      onProgress: () => {
+        if (appended) return;
+        appended = true;
+        appendFileSync(path, 'more');
+      },
+    });
+    await expect(hashing).rejects.toBeInstanceOf(FileChangedWhileHashingError);
+    expect(appended).toBe(true);
+  });
+
+  it('throws FileChangedWhileHashingError when the file is replaced mid-hash', async () => {
+    const path = await fileWith('replaced.bin', randomBytes(20 * MiB));
+    const { renameSync, writeFileSync } = await import('node:fs');
+    let replaced = false;
+    const hashing = hashFile(path, {
+      onProgress: () => {
+        if (replaced) return;
+        replaced = true;
+        writeFileSync(`${path}.tmp`, randomBytes(20 * MiB));
+        renameSync(`${path}.tmp`, path);
+      },
+    });
+    await expect(hashing).rejects.toBeInstanceOf(FileChangedWhileHashingError);
+  });
+
+  it('rejects a missing file with ENOENT and a folder with NOT_A_FILE', async () => {
+    await expect(hashFile(join(dir, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(hashFile(dir)).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const path = await fileWith('abort.bin', randomBytes(20 * MiB));
+    const controller = new AbortController();
+    const hashing = hashFile(path, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(hashing).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('detects the mime of known magic bytes', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    const result = await hashFile(await fileWith('picture.txt', png));
+    expect(result.detectedMime).toBe('image/png');
+  });
+});
