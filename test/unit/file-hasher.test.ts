@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -96,19 +96,18 @@ describe('hashFile', () => {
   });
 
   it('uses a larger piece size for a large file (sparse, so nothing big is written)', async () => {
-    const { open } = await import('node:fs/promises');
     const path = join(dir, 'sparse.bin');
-    const size = 600 * MiB;
+    const size = 2000 * 256 * KiB + 1; // one byte past what 256 KiB pieces may cover
     const handle = await open(path, 'w');
     await handle.truncate(size);
     await handle.close();
     const result = await hashFile(path);
     expect(result.pieceSize).toBe(pieceSizeFor(size));
     expect(result.pieceSize).toBe(512 * KiB);
-    expect(result.pieceHashes.length).toBe(1200 * 32);
+    expect(result.pieceHashes.length).toBe(1001 * 32);
     const zeroPiece = sha256Hex(Buffer.alloc(result.pieceSize));
     expect(result.pieceHashes.subarray(0, 32).toString('hex')).toBe(zeroPiece);
-    expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(zeroPiece);
+    expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(sha256Hex(Buffer.alloc(1)));
   }, 60_000);
 
   it('reports progress at most every few MiB, ending with the size', async () => {
@@ -137,7 +136,6 @@ describe('hashFile', () => {
 
   it('throws FileChangedWhileHashingError when the file is replaced mid-hash', async () => {
     const path = await fileWith('replaced.bin', randomBytes(20 * MiB));
-    const { renameSync, writeFileSync } = await import('node:fs');
     let replaced = false;
     const hashing = hashFile(path, {
       onProgress: () => {

@@ -40,7 +40,7 @@ export class FileChangedWhileHashingError extends Error {
   }
 }
 
-/** 2 MiB measured best on this hardware (see hashing notes); always a multiple of every piece size below 16 MiB. */
+/** Each of the two read buffers. 1-8 MiB measured the same (within noise); below 1 MiB is slower. */
 export const READ_BUFFER_SIZE = 2 * 1024 * 1024;
 /** file-type needs at most this many leading bytes. */
 const MAGIC_BYTES = 4100;
@@ -75,41 +75,57 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
     let pieceFilled = 0;
 
     const magic = Buffer.alloc(Math.min(MAGIC_BYTES, size));
-    // Small files get a small buffer; large ones reuse one big buffer for every read.
-    const buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(bufferSize, size)));
-
-    let position = 0;
-    let lastReported = 0;
-    while (position < size) {
-      signal?.throwIfAborted();
-      const want = Math.min(buffer.length, size - position);
-      const { bytesRead } = await handle.read(buffer, 0, want, position);
-      if (bytesRead === 0) throw new FileChangedWhileHashingError(path, 'shrank');
-
-      if (position < magic.length) buffer.copy(magic, position, 0, Math.min(bytesRead, magic.length - position));
-      whole.update(buffer.subarray(0, bytesRead));
-
-      if (piece) {
-        let offset = 0;
-        while (offset < bytesRead) {
-          const take = Math.min(bytesRead - offset, pieceSize - pieceFilled);
-          piece.update(buffer.subarray(offset, offset + take));
-          offset += take;
-          pieceFilled += take;
-          if (pieceFilled === pieceSize) {
-            piece.digest().copy(pieceHashes, pieceIndex * DIGEST_BYTES);
-            pieceIndex++;
-            pieceFilled = 0;
-            piece = createHash('sha256');
-          }
+    const consume = (chunk: Buffer, at: number) => {
+      if (at < magic.length) chunk.copy(magic, at, 0, Math.min(chunk.length, magic.length - at));
+      whole.update(chunk);
+      if (!piece) return;
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(chunk.length - offset, pieceSize - pieceFilled);
+        piece.update(chunk.subarray(offset, offset + take));
+        offset += take;
+        pieceFilled += take;
+        if (pieceFilled === pieceSize) {
+          piece.digest().copy(pieceHashes, pieceIndex * DIGEST_BYTES);
+          pieceIndex++;
+          pieceFilled = 0;
+          piece = createHash('sha256');
         }
       }
+    };
 
-      position += bytesRead;
-      if (onProgress && position - lastReported >= PROGRESS_EVERY) {
-        lastReported = position;
-        onProgress(position);
+    // Two buffers, reused for every read: the next read runs on the libuv pool while this thread
+    // hashes the previous one (measured ~15% faster than one buffer). Small files get one small buffer.
+    const chunkSize = Math.max(1, Math.min(bufferSize, size));
+    const first = Buffer.allocUnsafeSlow(chunkSize);
+    const buffers = [first, size > chunkSize ? Buffer.allocUnsafeSlow(chunkSize) : first] as const;
+    const readAt = (at: number, buffer: Buffer) => handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
+
+    let pending: ReturnType<typeof readAt> | null = size > 0 ? readAt(0, first) : null;
+    let turn = 0;
+    let position = 0;
+    let lastReported = 0;
+    try {
+      while (pending) {
+        const { bytesRead, buffer } = await pending;
+        pending = null;
+        if (bytesRead === 0) throw new FileChangedWhileHashingError(path, 'shrank');
+        const next = position + bytesRead;
+        if (next < size) {
+          turn ^= 1;
+          pending = readAt(next, buffers[turn] as Buffer);
+        }
+        consume(buffer.subarray(0, bytesRead), position);
+        position = next;
+        if (onProgress && position - lastReported >= PROGRESS_EVERY) {
+          lastReported = position;
+          onProgress(position);
+        }
+        signal?.throwIfAborted();
       }
+    } finally {
+      // Never close the handle under a read still in flight.
+      if (pending) await pending.catch(() => undefined);
     }
     if (piece && pieceFilled > 0) piece.digest().copy(pieceHashes, pieceIndex * DIGEST_BYTES);
 

@@ -2,6 +2,7 @@
 // started on demand and kept for later jobs. A worker that dies fails its job and is replaced.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 import { FileChangedWhileHashingError } from './file-hasher.js';
 import type { HashResult } from './file-hasher.js';
 import type { HashJobMessage, HashWorkerMessage } from './hash-worker.js';
@@ -19,10 +20,18 @@ interface Job {
   reject: (err: Error) => void;
 }
 
-// Under vitest this module is TypeScript, so the worker is too and needs tsx to load; compiled, both are .js.
-const runsFromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(runsFromSource ? './hash-worker.ts' : './hash-worker.js', import.meta.url);
-const workerExecArgv = runsFromSource ? ['--import', 'tsx'] : undefined;
+/**
+ * Compiled (out/), the worker is plain .js. Under vitest this module is TypeScript, so the worker is
+ * too and must be loaded through tsx. Node 20 ignores `--import` in a worker's execArgv (tried), so
+ * a one-line bootstrap asks tsx's API to import the .ts entry instead.
+ */
+function workerEntry(): { filename: string | URL; options: WorkerOptions } {
+  if (!import.meta.url.endsWith('.ts')) return { filename: new URL('./hash-worker.js', import.meta.url), options: {} };
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./hash-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
+  return { filename: bootstrap, options: { eval: true } };
+}
 
 export class HashPool {
   readonly size: number;
@@ -80,7 +89,8 @@ export class HashPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerUrl, workerExecArgv ? { execArgv: workerExecArgv } : {});
+    const { filename, options } = workerEntry();
+    const worker = new Worker(filename, options);
     this.workers.add(worker);
     worker.on('message', (message: HashWorkerMessage) => this.onMessage(worker, message));
     worker.on('error', (err) => this.retire(worker, err));

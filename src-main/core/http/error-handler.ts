@@ -28,7 +28,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(error.status).json(error.toBody());
+    // A download may have set its own type and headers before failing: the error is JSON.
+    for (const header of ['Content-Disposition', 'ETag', 'Cache-Control', 'Accept-Ranges']) res.removeHeader(header);
+    res.status(error.status).type('application/json').json(error.toBody());
   };
 }
 

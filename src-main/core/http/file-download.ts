@@ -14,20 +14,20 @@ export async function sendSharedFile(library: Library, uploads: UploadTracker, f
   const { handle, file, name } = await library.openForServing(fileId);
   try {
     const etag = `"${file.id}"`;
-    res.setHeader('ETag', etag);
-    res.setHeader('Accept-Ranges', 'bytes');
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    res.attachment(name); // Content-Disposition with an ASCII fallback and filename* for any name
-    res.setHeader('Content-Type', file.mime);
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
     const ifRange = req.get('if-range');
     const range = ifRange === undefined || ifRange === etag ? parseByteRange(req.get('range'), file.size) : ({ kind: 'full' } as const);
     if (range.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${file.size}`);
       throw new ShoalError('RANGE_NOT_SATISFIABLE');
+    }
+    res.setHeader('ETag', etag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.attachment(name); // Content-Disposition with an ASCII fallback and filename* for any name
+    res.setHeader('Content-Type', file.mime);
+    if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
     }
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : file.size - 1;
@@ -52,4 +52,13 @@ export async function sendSharedFile(library: Library, uploads: UploadTracker, f
   } finally {
     await handle.close();
   }
+}
+
+/** The content under an id never changes, so a client holding this ETag has the bytes already. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
 }

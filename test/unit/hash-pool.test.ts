@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
+import { HashPool } from '../../src-main/core/hashing/hash-pool.js';
+
+const MiB = 1024 * 1024;
+
+describe('HashPool', () => {
+  let dir: string;
+  let pool: HashPool | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shoal-pool-'));
+  });
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function fileOf(name: string, size: number): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, randomBytes(size));
+    return path;
+  }
+
+  it('hashes several files in parallel with the same results as hashFile', async () => {
+    const paths = await Promise.all([0, 3, 300_000, 2 * MiB + 1, 9 * MiB, 600_000].map((size, i) => fileOf(`f${i}.bin`, size)));
+    pool = new HashPool({ size: 2 });
+    const hashing = paths.map((path) => pool!.hash(path));
+    expect(pool.active).toBe(2);
+    expect(pool.queued).toBe(paths.length - 2);
+    const results = await Promise.all(hashing);
+    expect(pool.active).toBe(0);
+    expect(pool.queued).toBe(0);
+    for (const [i, path] of paths.entries()) {
+      const expected = await hashFile(path);
+      const result = results[i]!;
+      expect(Buffer.isBuffer(result.pieceHashes)).toBe(true);
+      expect(result.pieceHashes.equals(expected.pieceHashes)).toBe(true);
+      expect({ ...result, pieceHashes: null }).toEqual({ ...expected, pieceHashes: null });
+    }
+  });
+
+  it('reports progress of a large file', async () => {
+    const path = await fileOf('big.bin', 20 * MiB);
+    pool = new HashPool({ size: 1 });
+    const seen: number[] = [];
+    const result = await pool.hash(path, (n) => seen.push(n));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toBe(result.size);
+  });
+
+  it('rejects a missing file with its ENOENT code, and keeps working', async () => {
+    pool = new HashPool({ size: 1 });
+    await expect(pool.hash(join(dir, 'missing.bin'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const path = await fileOf('after.bin', 10);
+    await expect(pool.hash(path)).resolves.toMatchObject({ size: 10 });
+  });
+
+  it('rebuilds FileChangedWhileHashingError on the main side', async () => {
+    // The first progress report comes at 8 MiB; appending then lands long before the worker's
+    // closing stat of a 64 MiB file, so the worker sees the change.
+    const path = await fileOf('growing.bin', 64 * MiB);
+    pool = new HashPool({ size: 1 });
+    const outcome = await pool.hash(path, () => appendFileSync(path, 'x')).then(() => 'hashed', (err: unknown) => err);
+    expect(outcome).toBeInstanceOf(FileChangedWhileHashingError);
+    expect((outcome as Error).message).toMatch(/changed while it was being hashed/);
+  });
+
+  it('close() rejects queued and running jobs, and later calls', async () => {
+    const paths = await Promise.all([0, 1, 2, 3].map((i) => fileOf(`q${i}.bin`, 8 * MiB)));
+    pool = new HashPool({ size: 1 });
+    const outcomes = paths.map((path) => pool!.hash(path).then(() => 'hashed', (err: Error) => err.message));
+    expect(pool.queued).toBe(3);
+    await pool.close();
+    const settled = await Promise.all(outcomes);
+    for (const outcome of settled.slice(1)) expect(outcome).toMatch(/closed/);
+    expect(pool.queued).toBe(0);
+    expect(pool.active).toBe(0);
+    await expect(pool.hash(paths[0]!)).rejects.toThrow(/closed/);
+  });
+
+  it('replaces a worker that dies, failing only its job', async () => {
+    const path = await fileOf('survivor.bin', 1000);
+    pool = new HashPool({ size: 1 });
+    await pool.hash(path); // the worker now exists and is idle
+    // Reach the private worker set: a crash is otherwise impossible to provoke deterministically.
+    const workers = (pool as unknown as { workers: Set<Worker> }).workers;
+    const [worker] = [...workers];
+    const running = pool.hash(await fileOf('big.bin', 64 * MiB));
+    await worker!.terminate();
+    await expect(running).rejects.toThrow(/exited/);
+    await expect(pool.hash(path)).resolves.toMatchObject({ size: 1000 });
+  });
+});
