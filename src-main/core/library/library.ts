@@ -6,6 +6,7 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, sep } from 'node:path';
 import type { Logger } from 'pino';
+import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
 import type { HashingStatus, SharedFile } from '../../../src-shared/api/library.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -17,7 +18,7 @@ import { classifyFile } from './file-classifier.js';
 import { walkFolder } from './folder-walker.js';
 import { isIgnoredName } from './ignore-rules.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
-import { toSharedFile } from './shared-file-view.js';
+import { toIndexedFile, toSharedFile } from './shared-file-view.js';
 
 export interface Hasher {
   hash(path: string, onProgress?: (hashedBytes: number) => void): Promise<HashResult>;
@@ -131,6 +132,11 @@ export class Library {
     const pieces: string[] = [];
     for (let i = 0; i < file.pieceHashes.length; i += 32) pieces.push(file.pieceHashes.subarray(i, i + 32).toString('hex'));
     return { id: file.id, size: file.size, pieceSize: file.pieceSize, pieces };
+  }
+
+  /** Every shared content as the index servers want it, one entry per content. */
+  indexEntries(): IndexedFile[] {
+    return this.o.store.allFiles().map((file) => toIndexedFile(toSharedFile(file, this.o.store.locationsOf(file.id), false)));
   }
 
   counts(): { files: number; locations: number; bytes: number } {

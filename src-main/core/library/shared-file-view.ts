@@ -1,4 +1,5 @@
 // Turns stored rows into the API's SharedFile: one content, all its names, automatic + user tags.
+import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import type { FileRow, LocationRow } from '../store/library-store.js';
 import { autoTags } from './file-classifier.js';
@@ -21,4 +22,9 @@ export function toSharedFile(file: FileRow, locations: LocationRow[], includePat
   };
   if (includePaths) view.paths = locations.map((l) => l.path);
   return view;
+}
+
+/** What an index server is told about a shared content. */
+export function toIndexedFile(file: SharedFile): IndexedFile {
+  return { id: file.id, name: file.name, size: file.size, mime: file.mime, category: file.category, tags: file.tags, pieceSize: file.pieceSize };
 }

@@ -65,6 +65,9 @@ export class LibraryStore {
         ON CONFLICT(id) DO NOTHING`),
       setTags: db.prepare('UPDATE files SET user_tags = ? WHERE id = ?'),
       deleteOrphanFile: db.prepare('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM locations WHERE file_id = ?)'),
+      // Without the piece hashes (up to 64 KiB a file): callers of allFiles only need the rest.
+      allFiles: db.prepare<[], RawFile>(`SELECT id, size, piece_size, X'' AS piece_hashes, mime, category, user_tags, shared_at
+        FROM files ORDER BY shared_at, id`),
       getLocation: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE path = ?'),
       locationsOf: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE file_id = ? ORDER BY added_at, path'),
       locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
@@ -91,6 +94,11 @@ export class LibraryStore {
   getFile(id: string): FileRow | undefined {
     const row = this.s.getFile.get(id);
     return row && toFile(row);
+  }
+
+  /** Every content, with empty `pieceHashes`. */
+  allFiles(): FileRow[] {
+    return this.s.allFiles.all().map(toFile);
   }
 
   getLocation(path: string): LocationRow | undefined {

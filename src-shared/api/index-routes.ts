@@ -1,0 +1,215 @@
+// The index server's API (the seed's super-peer endpoints), declared once: the index HTTP server
+// validates with these schemas, peers' index clients send them, and OpenAPI is generated from them.
+import { z } from 'zod';
+import { categorySchema, fileIdSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import type { RouteSpec } from './peer-routes.js';
+
+export const peerIdSchema = z.string().regex(/^[0-9a-zA-Z-]{8,64}$/, 'a peer id is 8 to 64 letters, digits or dashes');
+
+/** What a peer tells the index about one of its files. */
+export const indexedFileSchema = z.object({
+  id: fileIdSchema,
+  name: z.string().min(1).max(1024),
+  size: z.number().int().nonnegative(),
+  mime: z.string().max(255),
+  category: categorySchema,
+  tags: z.array(z.string().max(40)).max(64),
+  pieceSize: z.number().int().positive(),
+});
+export type IndexedFile = z.infer<typeof indexedFileSchema>;
+
+/** At most this many files per request; bigger libraries follow up with /files/register batches. */
+export const MAX_FILES_PER_REQUEST = 5000;
+
+export const registerRequestSchema = z.object({
+  peerId: peerIdSchema,
+  name: z.string().trim().min(1).max(100),
+  port: z.number().int().min(1).max(65535),
+  /** A reachable host or IP; omitted, the index uses the address it sees the request from. */
+  address: z.string().trim().min(1).max(255).optional(),
+  version: z.string().max(40).optional(),
+  files: z.array(indexedFileSchema).max(MAX_FILES_PER_REQUEST),
+  /** True when more files follow in /files/register batches. */
+  partial: z.boolean().default(false),
+});
+export type RegisterRequest = z.input<typeof registerRequestSchema>;
+
+export const registerResponseSchema = z.object({
+  peerId: peerIdSchema,
+  indexId: z.string(),
+  /** Presented as `Authorization: Bearer …` on every later call of this peer. */
+  sessionToken: z.string(),
+  heartbeatIntervalMs: z.number().int().positive(),
+  /** The address the index will give downloaders. */
+  address: z.string(),
+});
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+export const heartbeatRequestSchema = z.object({
+  peerId: peerIdSchema,
+  activeUploads: z.number().int().nonnegative().default(0),
+  freeUploadSlots: z.number().int().nonnegative().default(0),
+});
+export const heartbeatResponseSchema = z.object({ ok: z.literal(true), heartbeatIntervalMs: z.number().int().positive() });
+
+export const fileUpdateRequestSchema = z.object({
+  peerId: peerIdSchema,
+  added: z.array(indexedFileSchema).max(MAX_FILES_PER_REQUEST).default([]),
+  removed: z.array(fileIdSchema).max(MAX_FILES_PER_REQUEST).default([]),
+});
+export const fileUpdateResponseSchema = z.object({ ok: z.literal(true), files: z.number().int() });
+
+export const unregisterRequestSchema = z.object({ peerId: peerIdSchema });
+
+export const transferReportSchema = z.object({
+  peerId: peerIdSchema.describe('the reporting (downloading) peer'),
+  sourcePeerId: peerIdSchema,
+  fileId: fileIdSchema,
+  outcome: z.enum(['verified', 'corrupt', 'failed']),
+  bytes: z.number().int().nonnegative().default(0),
+});
+
+export const peerStatusSchema = z.enum(['online', 'offline']);
+
+export const indexPeerSchema = z.object({
+  peerId: peerIdSchema,
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  url: z.string().describe('base address of the peer API'),
+  status: peerStatusSchema,
+  fileCount: z.number().int(),
+  reputation: z.number().describe('0 to 100'),
+  activeUploads: z.number().int(),
+  freeUploadSlots: z.number().int(),
+  registeredAt: z.string(),
+  lastSeen: z.string(),
+});
+export type IndexPeer = z.infer<typeof indexPeerSchema>;
+
+export const sourceSchema = z.object({
+  peerId: peerIdSchema,
+  name: z.string(),
+  url: z.string().describe('the download address of this file on that peer'),
+  reputation: z.number(),
+  activeUploads: z.number().int(),
+  freeUploadSlots: z.number().int(),
+});
+
+export const searchResultSchema = z.object({
+  id: fileIdSchema,
+  name: z.string(),
+  names: z.array(z.string()),
+  size: z.number().int(),
+  mime: z.string(),
+  category: categorySchema,
+  tags: z.array(z.string()),
+  pieceSize: z.number().int(),
+  sourceCount: z.number().int().describe('online sources'),
+  sources: z.array(sourceSchema).describe('online sources, best first'),
+  firstSeen: z.string(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
+export const searchSorts = ['relevance', 'size', 'sources', 'newest'] as const;
+
+export const searchQuerySchema = z.object({
+  q: z.string().trim().max(200).default(''),
+  category: categorySchema.optional(),
+  ext: z.string().trim().toLowerCase().regex(/^[a-z0-9]{1,16}$/).optional(),
+  minSize: z.coerce.number().int().nonnegative().optional(),
+  maxSize: z.coerce.number().int().nonnegative().optional(),
+  tag: tagSchema.optional(),
+  minSources: z.coerce.number().int().min(0).max(1000).default(1),
+  sort: z.enum(searchSorts).default('relevance'),
+  order: z.enum(['asc', 'desc']).optional(),
+  ...pageQuery,
+});
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+export const searchResponseSchema = pageOf(searchResultSchema).extend({ tookMs: z.number() });
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+export const indexStatsSchema = z.object({
+  peersOnline: z.number().int(),
+  peersTotal: z.number().int(),
+  uniqueFiles: z.number().int(),
+  availableFiles: z.number().int().describe('files with at least one online source'),
+  totalBytes: z.number().int().describe('bytes of unique files available online'),
+  searchesPerMinute: z.number(),
+  registrations: z.number().int().describe('registrations since the index started'),
+  heartbeatsPerMinute: z.number(),
+  uptimeSeconds: z.number(),
+});
+export type IndexStats = z.infer<typeof indexStatsSchema>;
+
+export const topologySchema = z.object({
+  nodes: z.array(z.object({
+    id: z.string(),
+    role: z.enum(['index', 'peer']),
+    name: z.string(),
+    status: z.enum(['online', 'offline']),
+    fileCount: z.number().int(),
+    reputation: z.number(),
+  })),
+  edges: z.array(z.object({
+    source: z.string(),
+    target: z.string(),
+    kind: z.enum(['registration', 'transfer']),
+    bytes: z.number().int().optional(),
+  })),
+});
+export type Topology = z.infer<typeof topologySchema>;
+
+const fileIdParams = z.object({ fileId: fileIdSchema });
+const okResponse = z.object({ ok: z.literal(true) });
+
+export const indexRoutes = {
+  register: {
+    method: 'post', path: '/api/v1/peers/register', access: 'public',
+    summary: 'A peer announces itself and its files', body: registerRequestSchema, response: registerResponseSchema,
+  },
+  heartbeat: {
+    method: 'post', path: '/api/v1/peers/heartbeat', access: 'public',
+    summary: 'Keeps a registered peer online (session token)', body: heartbeatRequestSchema, response: heartbeatResponseSchema,
+  },
+  unregister: {
+    method: 'post', path: '/api/v1/peers/unregister', access: 'public',
+    summary: 'A peer leaves (session token)', body: unregisterRequestSchema, response: okResponse,
+  },
+  listPeers: {
+    method: 'get', path: '/api/v1/peers', access: 'public',
+    summary: 'Registered peers', query: z.object({ ...pageQuery, status: peerStatusSchema.optional() }), response: pageOf(indexPeerSchema),
+  },
+  stats: {
+    method: 'get', path: '/api/v1/stats', access: 'public',
+    summary: 'Network statistics', response: indexStatsSchema,
+  },
+  registerFiles: {
+    method: 'post', path: '/api/v1/files/register', access: 'public',
+    summary: 'Added and removed files of a peer, in batches (session token)', body: fileUpdateRequestSchema, response: fileUpdateResponseSchema,
+  },
+  search: {
+    method: 'get', path: '/api/v1/files/search', access: 'public',
+    summary: 'Search the network\u2019s files', query: searchQuerySchema, response: searchResponseSchema,
+  },
+  listFiles: {
+    method: 'get', path: '/api/v1/files', access: 'public',
+    summary: 'Every indexed file, newest first', query: z.object({ ...pageQuery }), response: searchResponseSchema,
+  },
+  download: {
+    method: 'get', path: '/api/v1/download/:fileId', access: 'public',
+    summary: 'Redirects to the best online source', params: fileIdParams,
+  },
+  reportTransfer: {
+    method: 'post', path: '/api/v1/transfers/report', access: 'public',
+    summary: 'A downloader reports how a source did (session token)', body: transferReportSchema, response: okResponse,
+  },
+  topology: {
+    method: 'get', path: '/api/v1/topology', access: 'public',
+    summary: 'Index servers and peers as a graph', response: topologySchema,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export const indexEventTypes = ['peer_registered', 'peer_offline', 'peer_removed', 'file_registered', 'file_removed', 'stats_update', 'index_stopping'] as const;
+export type IndexEventType = (typeof indexEventTypes)[number];
