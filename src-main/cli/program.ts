@@ -20,6 +20,10 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .option('--port <n>', 'peer API port, 0 for any free port (peer.port)')
     .option('--host <addr>', 'address to listen on (peer.host)')
     .option('--config <file>', 'config file to read instead of <data>/config.yaml')
+    .option('--index', 'run as an index server too (super_peer.enabled)')
+    .option('--index-port <n>', 'index API port, 0 for any free port (super_peer.port)')
+    .option('--index-server <host:port...>', 'index servers to register with (peer.super_peer_address)')
+    .option('--no-share', 'share nothing: an index server only (peer.share)')
     .option('-v, --verbose', 'log at debug level or more detailed')
     .action((flags: ConfigFlags) => actions.serve(flags));
 

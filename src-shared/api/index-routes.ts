@@ -199,7 +199,7 @@ export const indexRoutes = {
   },
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
-    summary: 'Redirects to the best online source', params: fileIdParams,
+    summary: 'Redirects to the best online source', params: fileIdParams, redirect: true,
   },
   reportTransfer: {
     method: 'post', path: '/api/v1/transfers/report', access: 'public',

@@ -9,6 +9,7 @@ export const nodeInfoSchema = z.object({
   apiVersion: z.literal('v1'),
   roles: z.array(z.enum(['peer', 'index'])),
   port: z.number().int(),
+  indexPort: z.number().int().nullable().describe('the index port while the index role is on'),
   startedAt: z.string(),
   fileCount: z.number().int(),
   totalBytes: z.number().int(),

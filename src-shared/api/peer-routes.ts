@@ -22,8 +22,10 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** JSON answer schema; absent for routes that stream bytes. */
+  /** JSON answer schema; absent for routes that stream bytes or redirect. */
   response?: z.ZodType;
+  /** The route answers with a redirect (302) instead of content. */
+  redirect?: boolean;
 }
 
 const fileIdParams = z.object({ fileId: fileIdSchema });
@@ -44,6 +46,27 @@ export const localSearchQuerySchema = z.object({
   category: categorySchema.optional(),
 });
 export type LocalSearchQuery = z.infer<typeof localSearchQuerySchema>;
+
+export const indexRoleSchema = z.object({
+  enabled: z.boolean(),
+  state: z.enum(['off', 'starting', 'on', 'stopping']),
+  port: z.number().int().nullable().describe('the index port while the role is on'),
+  indexId: z.string(),
+  lastError: z.string().nullable(),
+});
+export type IndexRoleView = z.infer<typeof indexRoleSchema>;
+
+export const indexConnectionSchema = z.object({
+  state: z.enum(['idle', 'connecting', 'registered', 'backoff']),
+  server: z.string().nullable().describe('the index server this peer is registered with'),
+  lastError: z.string().nullable(),
+  servers: z.array(z.object({
+    address: z.string(),
+    source: z.enum(['configured', 'discovered', 'self']),
+    state: z.string(),
+  })),
+});
+export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
 
 export const peerRoutes = {
   getInfo: {
@@ -85,6 +108,19 @@ export const peerRoutes = {
   searchLocal: {
     method: 'get', path: '/api/v1/search', access: 'public',
     summary: 'Search this node\u2019s own library by name and tag', query: localSearchQuerySchema, response: pageOf(sharedFileSchema),
+  },
+  getIndexRole: {
+    method: 'get', path: '/api/v1/settings/index-role', access: 'control',
+    summary: 'Whether this node runs as an index server', response: indexRoleSchema,
+  },
+  setIndexRole: {
+    method: 'put', path: '/api/v1/settings/index-role', access: 'control',
+    summary: 'Turn the index server role on or off, live', body: z.object({ enabled: z.boolean() }), response: indexRoleSchema,
+  },
+  getIndexConnection: {
+    method: 'get', path: '/api/v1/index-servers', access: 'control',
+    summary: 'The index servers this peer knows (configured, discovered on the LAN) and its registration',
+    response: indexConnectionSchema,
   },
   health: {
     method: 'get', path: '/api/v1/health', access: 'public',

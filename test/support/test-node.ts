@@ -17,7 +17,13 @@ export interface TestNode extends RunningNode {
   destroy(): Promise<void>;
 }
 
-export async function startTestNode(options: { root?: string; peer?: Record<string, unknown> } = {}): Promise<TestNode> {
+export interface TestNodeOptions {
+  root?: string;
+  peer?: Record<string, unknown>;
+  superPeer?: Record<string, unknown>;
+}
+
+export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const temp = options.root ? undefined : await makeTempDir();
   const root = options.root ?? (temp as { path: string }).path;
   const sharedDir = join(root, 'shared');
@@ -25,7 +31,8 @@ export async function startTestNode(options: { root?: string; peer?: Record<stri
   await mkdir(sharedDir, { recursive: true });
   const config = createConfigSchema({ dataDirectory: dataDir, sharedDirectory: sharedDir, downloadDirectory: join(root, 'downloads'), name: 'test-node' }).parse({
     data_directory: dataDir,
-    peer: { port: 0, host: '127.0.0.1', shared_directory: sharedDir, ...options.peer },
+    peer: { port: 0, host: '127.0.0.1', shared_directory: sharedDir, lan_discovery: false, ...options.peer },
+    super_peer: { port: 0, ...options.superPeer },
   });
   const node = await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150 });
   const api = (path: string, init: RequestInit & { auth?: boolean } = {}) => {

@@ -60,6 +60,8 @@ describe('defaults', () => {
         heartbeat_interval: 30_000,
         auto_register: true,
         allow_remote_control: false,
+        share: true,
+        lan_discovery: true,
       },
       super_peer: {
         enabled: false,

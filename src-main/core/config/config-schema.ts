@@ -89,6 +89,10 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         auto_register: boolean.default(true),
         /** Whether the control API answers beyond loopback (still token-protected). */
         allow_remote_control: boolean.default(false),
+        /** false: share nothing and register with no index (`--no-share`, an index server only). */
+        share: boolean.default(true),
+        /** Find index servers on the LAN (mDNS) and advertise our own. */
+        lan_discovery: boolean.default(true),
       })
       .prefault({}),
 

@@ -11,6 +11,13 @@ export interface ConfigFlags {
   verbose?: boolean;
   /** The config file to read instead of <data_directory>/config.yaml. */
   config?: string;
+  /** Start with the index server role on. */
+  index?: boolean;
+  indexPort?: string | number;
+  /** commander's `--no-share`: false when given. */
+  share?: boolean;
+  /** Index servers to register with (`--index-server host:port`, repeatable). */
+  indexServer?: string[];
 }
 
 const FLAG_KEYS = {
@@ -18,16 +25,22 @@ const FLAG_KEYS = {
   host: ['peer', 'host'],
   shared: ['peer', 'shared_directory'],
   data: ['data_directory'],
+  index: ['super_peer', 'enabled'],
+  indexPort: ['super_peer', 'port'],
+  share: ['peer', 'share'],
+  indexServer: ['peer', 'super_peer_address'],
 } as const satisfies Partial<Record<keyof ConfigFlags, readonly string[]>>;
 
 export function flagOverrides(flags: ConfigFlags): ConfigLayer {
   const layer = emptyLayer();
   for (const [flag, path] of Object.entries(FLAG_KEYS)) {
     const value = flags[flag as keyof typeof FLAG_KEYS];
-    if (value === undefined) continue;
+    // Switches only say something when given: commander reports `--no-share` absent as true.
+    if (value === undefined || (flag === 'share' && value === true) || (flag === 'index' && value !== true)) continue;
     // "--port 9002" arrives as text; a number is what the schema checks.
-    const parsed = flag === 'port' && typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-    setValue(layer, path, parsed, `--${flag}`);
+    const numeric = (flag === 'port' || flag === 'indexPort') && typeof value === 'string' && /^\s*\d+\s*$/.test(value);
+    const name = flag === 'share' ? 'no-share' : flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    setValue(layer, path, numeric ? Number(value) : value, `--${name}`);
   }
   return layer;
 }

@@ -1,19 +1,23 @@
-// The node's internal event stream. Services publish typed events; transports (WebSocket now,
-// Electron IPC later) subscribe. One instance per node, made in the composition root.
-import type { NodeEvent, NodeEventData, NodeEventType } from '../../../src-shared/api/events.js';
+// A typed event stream. Services publish; transports (WebSocket now, Electron IPC later)
+// subscribe. Instances are made in the composition root: one for the node, one for the index role.
+import type { NodeEventData, NodeEventType } from '../../../src-shared/api/events.js';
 
-export type EventListener = (event: NodeEvent) => void;
+export interface BusEvent<M, T extends keyof M = keyof M> {
+  type: T;
+  data: M[T];
+  timestamp: string;
+}
 
-export class EventBus {
-  private readonly listeners = new Set<EventListener>();
+export class EventBus<M = { [T in NodeEventType]: NodeEventData<T> }> {
+  private readonly listeners = new Set<(event: BusEvent<M>) => void>();
 
-  publish<T extends NodeEventType>(type: T, data: NodeEventData<T>): void {
-    const event: NodeEvent = { type, data, timestamp: new Date().toISOString() };
+  publish<T extends keyof M>(type: T, data: M[T]): void {
+    const event = { type, data, timestamp: new Date().toISOString() } as BusEvent<M>;
     for (const listener of this.listeners) listener(event);
   }
 
   /** Returns the unsubscribe function. */
-  subscribe(listener: EventListener): () => void {
+  subscribe(listener: (event: BusEvent<M>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

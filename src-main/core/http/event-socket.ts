@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventBus } from '../events/event-bus.js';
+import type { BusEvent } from '../events/event-bus.js';
 
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
@@ -13,7 +13,7 @@ export interface EventSocket {
   close(): Promise<void>;
 }
 
-export function attachEventSocket(server: Server, bus: EventBus, path = '/ws'): EventSocket {
+export function attachEventSocket<M>(server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, path = '/ws'): EventSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
 

@@ -41,7 +41,9 @@ function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query'):
 
 function operationOf(name: string, spec: RouteSpec): JsonSchema {
   const errorResponse = { description: 'An error from the catalogue', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  const responses: Record<string, unknown> = spec.response
+  const responses: Record<string, unknown> = spec.redirect
+    ? { '302': { description: 'Redirect', headers: { Location: { description: 'where the content is', schema: { type: 'string' } } } } }
+    : spec.response
     ? { '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } } }
     : {
         '200': { description: 'The bytes', headers: { ETag: { schema: { type: 'string' } } }, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },

@@ -1,6 +1,6 @@
 // The peer API's handlers: thin glue from validated input to the library.
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
-import type { peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import type { Library } from '../library/library.js';
 import { sendSharedFile } from './file-download.js';
 import type { RouteHandlers } from './route-registry.js';
@@ -11,13 +11,18 @@ export interface PeerHandlerDeps {
   uploads: UploadTracker;
   info(): NodeInfo;
   stats(): NodeStats;
+  indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
+  indexConnection(): IndexConnectionView;
 }
 
-export function peerHandlers({ library, uploads, info, stats }: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
+export function peerHandlers({ library, uploads, info, stats, indexRole, indexConnection }: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
   return {
     getInfo: () => info(),
     getStats: () => stats(),
     health: () => ({ ok: true }),
+    getIndexRole: () => indexRole.status(),
+    setIndexRole: ({ body }) => indexRole.set(body.enabled),
+    getIndexConnection: () => indexConnection(),
     listFiles: ({ query, isLocalUser }) => {
       const { page, pageSize, sort, order, category, ext, tag } = query;
       const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser);

@@ -9,6 +9,7 @@ import type { NodeConfig } from '../config/config-schema.js';
 import { EventBus } from '../events/event-bus.js';
 import { HashPool } from '../hashing/hash-pool.js';
 import { ControlAccess } from '../http/control-access.js';
+import { IndexRole } from '../index/index-role.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
@@ -37,6 +38,7 @@ export interface RunningNode {
   token: string;
   library: Library;
   bus: EventBus;
+  indexRole: IndexRole;
   stop(): Promise<void>;
 }
 
@@ -60,26 +62,39 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   });
   const version = readPackageVersion();
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
+  const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control });
+  const indexRole = new IndexRole({
+    db, meta: store, port: config.super_peer.port, host: config.peer.host, access, version,
+    logger: logger.child({ service: 'index' }), name: () => config.peer.name,
+    settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
+  });
   let port = 0;
   const info = (): NodeInfo => {
     const counts = library.counts();
+    const role = indexRole.status();
     return {
-      id, name: config.peer.name, version, apiVersion: 'v1', roles: ['peer'], port,
-      startedAt: new Date(startedAt).toISOString(), fileCount: counts.files, totalBytes: counts.bytes,
+      id, name: config.peer.name, version, apiVersion: 'v1', roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
+      indexPort: role.port, startedAt: new Date(startedAt).toISOString(), fileCount: counts.files, totalBytes: counts.bytes,
     };
   };
 
   let server;
   try {
     server = await startPeerServer(
-      { library, uploads, bus, info, stats: reporter.stats, logger, version, access: new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control }) },
+      {
+        library, uploads, bus, info, stats: reporter.stats, logger, version, access,
+        indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
+        indexConnection: () => ({ state: 'idle', server: null, lastError: null, servers: [] }),
+      },
       config.peer.port,
       config.peer.host,
     );
     port = server.port;
-    await library.start();
+    if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
+    if (config.peer.share) await library.start();
   } catch (err) {
     reporter.stop();
+    await indexRole.close();
     await server?.close();
     await library.close();
     await pool.close();
@@ -91,11 +106,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {
-    id, port, url, token, library, bus,
+    id, port, url, token, library, bus, indexRole,
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
       stopping ??= (async () => {
         reporter.stop();
+        await indexRole.close();
         await server.close();
         await library.close();
         await pool.close();

@@ -51,4 +51,87 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'index',
+    // The index server role (src-main/core/index/index-store.ts): registered peers, the files
+    // they hold and a full-text table for search. `index_` prefixes keep it apart from the library.
+    sql: `
+      CREATE TABLE index_peers (
+        id                INTEGER PRIMARY KEY,        -- used in joins; peer_id is the public id
+        peer_id           TEXT NOT NULL UNIQUE,
+        name              TEXT NOT NULL,
+        address           TEXT NOT NULL,
+        port              INTEGER NOT NULL,
+        session_hash      TEXT,                       -- NULL: no valid session, it must register again
+        status            TEXT NOT NULL CHECK (status IN ('online', 'offline')),
+        registered_at     INTEGER NOT NULL,           -- epoch ms of the latest registration
+        last_seen         INTEGER NOT NULL,           -- epoch ms; offline peers: when they went silent
+        reputation        REAL NOT NULL DEFAULT 50,   -- 0 to 100 (reputation.ts)
+        active_uploads    INTEGER NOT NULL DEFAULT 0, -- its load, from its last heartbeat
+        free_upload_slots INTEGER NOT NULL DEFAULT 0,
+        failures_recent   REAL NOT NULL DEFAULT 0,    -- reported failures, decaying (half-life 10 min)
+        transfers_ok      INTEGER NOT NULL DEFAULT 0, -- transfers downloaders reported verified
+        transfers_failed  INTEGER NOT NULL DEFAULT 0, -- ... reported failed or corrupt
+        bytes_served      INTEGER NOT NULL DEFAULT 0, -- bytes of verified transfers
+        file_count        INTEGER NOT NULL DEFAULT 0  -- its locations, kept by the store
+      ) STRICT;
+      CREATE INDEX index_peers_status ON index_peers(status, last_seen);
+
+      -- One row per content known to the index. online_sources is denormalised (the number of
+      -- its locations whose peer is online) so that filters and sorts by sources are cheap; the
+      -- store keeps it right on every change of a location or a peer's status.
+      CREATE TABLE index_files (
+        fid            INTEGER PRIMARY KEY,           -- the full-text rowid; grows, so newest = highest
+        file_id        TEXT NOT NULL,                 -- unique, kept so by the store (see file_key)
+        file_key       INTEGER NOT NULL,              -- first 52 bits of file_id: a small index key
+        size           INTEGER NOT NULL,
+        mime           TEXT NOT NULL,
+        category       TEXT NOT NULL,
+        piece_size     INTEGER NOT NULL,
+        ext            TEXT NOT NULL,                 -- of its first name, '' for none
+        first_seen     INTEGER NOT NULL,
+        online_sources INTEGER NOT NULL DEFAULT 0,
+        names          TEXT NOT NULL,                 -- JSON: distinct names it is known by (capped)
+        tags           TEXT NOT NULL                  -- JSON: union of its sources' tags (capped)
+      ) STRICT;
+      -- An index on 8-byte keys instead of 64-character ids: random ids scatter inserts over
+      -- the whole index, and a smaller index is what keeps a 5,000-file registration cheap.
+      CREATE INDEX index_files_key ON index_files(file_key);
+      CREATE INDEX index_files_size ON index_files(size);
+      CREATE INDEX index_files_sources ON index_files(online_sources);
+
+      -- Which peer holds which file, under which name and tags.
+      CREATE TABLE index_locations (
+        fid   INTEGER NOT NULL,
+        peer  INTEGER NOT NULL,
+        name  TEXT NOT NULL,
+        tags  TEXT NOT NULL,                          -- JSON array
+        PRIMARY KEY (fid, peer)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX index_locations_peer ON index_locations(peer);
+
+      -- Full text, rowid = fid. Contentless (the text lives in index_files.names/tags): name =
+      -- the names with camelCase split (name-tokens.ts), tags = the tags, meta = filter tokens
+      -- (c<category>, e<ext>, t<tag>) so category, extension and tag filters are intersected
+      -- inside FTS5 instead of row by row.
+      CREATE VIRTUAL TABLE index_fts USING fts5(
+        name, tags, meta,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+      );
+
+      -- Totals for stats, kept by the store in the same transactions (counting a million rows on
+      -- every stats_update would not do). Not triggers: a trigger's statement savepoint makes
+      -- FTS5 flush its pending inserts on every row, which slows a bulk registration 4×.
+      CREATE TABLE index_totals (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        files           INTEGER NOT NULL,
+        available       INTEGER NOT NULL,             -- files with an online source
+        available_bytes INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO index_totals VALUES (1, 0, 0, 0);
+    `,
+  },
 ];

@@ -1,0 +1,138 @@
+// "Run as index server": turns the index role on and off in a running node, without a restart.
+// The choice persists; the index data stays in SQLite, so turning it on again serves the same index.
+import type { Logger } from 'pino';
+import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import { EventBus } from '../events/event-bus.js';
+import type { ControlAccess } from '../http/control-access.js';
+import type { Db } from '../store/database.js';
+import type { LibraryStore } from '../store/library-store.js';
+import { IndexService, type IndexSettings } from './index-service.js';
+import { IndexStore } from './index-store.js';
+import { startIndexServer, type IndexServer } from './index-server.js';
+
+export type IndexRoleState = 'off' | 'starting' | 'on' | 'stopping';
+
+export interface IndexRoleStatus {
+  enabled: boolean;
+  state: IndexRoleState;
+  port: number | null;
+  indexId: string;
+  lastError: string | null;
+}
+
+/** Something that makes the index known on the LAN (mDNS); optional. */
+export interface IndexAdvertiser {
+  advertise(info: { port: number; indexId: string; name: string }): { stop(): Promise<void> | void };
+}
+
+export interface IndexRoleOptions {
+  db: Db;
+  meta: Pick<LibraryStore, 'getMeta' | 'setMeta'>;
+  settings: IndexSettings;
+  port: number;
+  host: string;
+  access: ControlAccess;
+  logger: Logger;
+  version: string;
+  name: () => string;
+  advertiser?: IndexAdvertiser;
+  /** Told when the role goes on or off (the node's own index client follows it). */
+  onChange?: (status: IndexRoleStatus) => void;
+}
+
+const META_KEY = 'index_role';
+/** Time given to peers' sockets to receive `index_stopping` before the port closes. */
+const STOPPING_GRACE_MS = 200;
+
+export class IndexRole {
+  readonly bus = new EventBus<IndexEventMap>();
+  readonly indexId: string;
+  private state: IndexRoleState = 'off';
+  private running: { service: IndexService; server: IndexServer; advert?: { stop(): Promise<void> | void } } | undefined;
+  private lastError: string | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: IndexRoleOptions) {
+    let id = o.meta.getMeta('index_id');
+    if (!id) {
+      id = IndexService.newIndexId();
+      o.meta.setMeta('index_id', id);
+    }
+    this.indexId = id;
+  }
+
+  /** Whether the role was on when the node last ran. */
+  get persistedEnabled(): boolean {
+    return this.o.meta.getMeta(META_KEY) === 'on';
+  }
+
+  status(): IndexRoleStatus {
+    return { enabled: this.state === 'on' || this.state === 'starting', state: this.state, port: this.running?.server.port ?? null, indexId: this.indexId, lastError: this.lastError };
+  }
+
+  get service(): IndexService | undefined {
+    return this.running?.service;
+  }
+
+  /** Turns the role on or off; calls are applied one after another. */
+  set(enabled: boolean): Promise<IndexRoleStatus> {
+    const next = this.queue.then(() => (enabled ? this.enable() : this.disable()));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async enable(): Promise<IndexRoleStatus> {
+    if (this.running) return this.status();
+    this.state = 'starting';
+    try {
+      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId });
+      service.start();
+      let server: IndexServer;
+      try {
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, logger: this.o.logger, version: this.o.version, name: this.o.name, port: this.o.port, host: this.o.host });
+      } catch (err) {
+        service.stop();
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);
+        throw err;
+      }
+      const advert = this.o.advertiser?.advertise({ port: server.port, indexId: this.indexId, name: this.o.name() });
+      this.running = advert ? { service, server, advert } : { service, server };
+      this.state = 'on';
+      this.lastError = null;
+      this.o.meta.setMeta(META_KEY, 'on');
+      this.o.logger.info({ port: server.port }, 'index role on');
+    } catch (err) {
+      this.state = 'off';
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.o.logger.error({ err }, 'could not start the index role');
+      throw err;
+    }
+    this.o.onChange?.(this.status());
+    return this.status();
+  }
+
+  private async disable(persist = true): Promise<IndexRoleStatus> {
+    if (persist) this.o.meta.setMeta(META_KEY, 'off');
+    const running = this.running;
+    if (!running) return this.status();
+    this.state = 'stopping';
+    this.bus.publish('index_stopping', { indexId: this.indexId });
+    await new Promise((resolve) => setTimeout(resolve, STOPPING_GRACE_MS));
+    await running.advert?.stop();
+    await running.server.close();
+    running.service.stop();
+    this.running = undefined;
+    this.state = 'off';
+    this.o.logger.info('index role off');
+    this.o.onChange?.(this.status());
+    return this.status();
+  }
+
+  /** Stops serving without changing the persisted choice (the node is shutting down). */
+  close(): Promise<unknown> {
+    const next = this.queue.then(() => this.disable(false));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

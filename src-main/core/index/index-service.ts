@@ -1,0 +1,227 @@
+// The index role's logic: registrations with session tokens, heartbeats, incremental file
+// updates, peer health (online → offline → removed), reputation, search and the best source.
+// Storage is the IndexStore's; HTTP is index-server.ts's; this file decides.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
+import type {
+  IndexPeer,
+  IndexStats,
+  SearchQuery,
+  SearchResponse,
+  Topology,
+} from '../../../src-shared/api/index-routes.js';
+import type { z } from 'zod';
+import type {
+  fileUpdateRequestSchema,
+  heartbeatRequestSchema,
+  registerRequestSchema,
+  transferReportSchema,
+} from '../../../src-shared/api/index-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import { throttle } from '../events/throttle.js';
+import type { IndexStore } from './index-store.js';
+import { RateCounter } from './rate-counter.js';
+import { reputationDelta } from './reputation.js';
+import { newSessionToken, sessionMatches } from './session-tokens.js';
+
+export interface IndexSettings {
+  heartbeatIntervalMs: number;
+  cleanupIntervalMs: number;
+  maxPeers: number;
+}
+
+export interface IndexServiceOptions {
+  store: IndexStore;
+  bus: EventBus<IndexEventMap>;
+  logger: Logger;
+  settings: IndexSettings;
+  indexId: string;
+  now?: () => number;
+}
+
+/** A peer silent for this many heartbeat intervals is offline. */
+const MISSED_HEARTBEATS = 3;
+const RECENT_TRANSFERS = 200;
+
+export class IndexService {
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private registrations = 0;
+  private readonly searches: RateCounter;
+  private readonly heartbeats: RateCounter;
+  private readonly recentTransfers: { from: string; to: string; bytes: number }[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly publishStats;
+
+  constructor(private readonly o: IndexServiceOptions) {
+    this.now = o.now ?? Date.now;
+    this.startedAt = this.now();
+    this.searches = new RateCounter(this.now);
+    this.heartbeats = new RateCounter(this.now);
+    this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.o.settings.heartbeatIntervalMs;
+  }
+
+  /** Starts the health sweep. Sessions from before a restart are void: peers register again with their full list. */
+  start(): void {
+    this.o.store.forgetSessions();
+    this.o.store.markAllOffline();
+    const every = Math.max(50, Math.min(5000, Math.floor(this.o.settings.heartbeatIntervalMs / 2)));
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.publishStats.cancel();
+  }
+
+  register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
+    const existing = this.o.store.getPeer(body.peerId);
+    if (!existing && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
+    const { token, hash } = newSessionToken();
+    const address = body.address ?? observedAddress;
+    const now = this.now();
+    const { added, removed } = this.o.store.registerPeer({
+      peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now, files: body.files,
+    });
+    this.registrations++;
+    const peer = this.o.store.getPeer(body.peerId);
+    if (peer) this.o.bus.publish('peer_registered', peer);
+    this.publishFileChanges(body.peerId, added, removed);
+    this.publishStats();
+    return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address };
+  }
+
+  heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {
+    this.authenticate(sessionToken, body.peerId);
+    const wasOnline = this.o.store.getPeer(body.peerId)?.status === 'online';
+    this.o.store.touchPeer(body.peerId, this.now(), { activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat });
+    this.heartbeats.add();
+    if (!wasOnline) this.publishStats();
+    return { ok: true as const, heartbeatIntervalMs: this.heartbeatIntervalMs };
+  }
+
+  unregister(sessionToken: string | undefined, peerId: string) {
+    this.authenticate(sessionToken, peerId);
+    this.o.store.markOffline([peerId], { forgetSession: true });
+    this.o.bus.publish('peer_offline', { peerId });
+    this.publishStats();
+    return { ok: true as const };
+  }
+
+  updateFiles(sessionToken: string | undefined, body: z.output<typeof fileUpdateRequestSchema>) {
+    this.authenticate(sessionToken, body.peerId);
+    const added = this.o.store.addPeerFiles(body.peerId, body.added);
+    const removed = this.o.store.removePeerFiles(body.peerId, body.removed);
+    this.o.store.touchPeer(body.peerId, this.now(), {});
+    this.publishFileChanges(body.peerId, added, removed);
+    this.publishStats();
+    return { ok: true as const, files: this.o.store.getPeer(body.peerId)?.fileCount ?? 0 };
+  }
+
+  reportTransfer(sessionToken: string | undefined, body: z.output<typeof transferReportSchema>) {
+    this.authenticate(sessionToken, body.peerId);
+    if (!this.o.store.getPeer(body.sourcePeerId)) throw new ShoalError('PEER_UNKNOWN', 'The reported source is not registered here.');
+    if (body.sourcePeerId === body.peerId) throw new ShoalError('BAD_REQUEST', 'A peer cannot report on itself.');
+    this.o.store.adjustReputation(body.sourcePeerId, reputationDelta[body.outcome], { failure: body.outcome !== 'verified' });
+    if (body.outcome === 'verified') {
+      this.recentTransfers.push({ from: body.sourcePeerId, to: body.peerId, bytes: body.bytes });
+      if (this.recentTransfers.length > RECENT_TRANSFERS) this.recentTransfers.shift();
+    }
+    return { ok: true as const };
+  }
+
+  search(query: SearchQuery): SearchResponse {
+    this.searches.add();
+    return this.o.store.search(query);
+  }
+
+  listFiles(offset: number, limit: number): SearchResponse {
+    return this.o.store.listFiles({ offset, limit });
+  }
+
+  listPeers(offset: number, limit: number, status?: 'online' | 'offline'): { items: IndexPeer[]; total: number } {
+    return this.o.store.listPeers({ offset, limit, status });
+  }
+
+  /** The download address of the best online source, for the redirect. */
+  bestSource(fileId: string): string {
+    if (!this.o.store.hasFile(fileId)) throw new ShoalError('FILE_NOT_FOUND');
+    const [best] = this.o.store.sourcesOf(fileId, 1);
+    if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
+    return best.url;
+  }
+
+  stats(): IndexStats {
+    const c = this.o.store.counts();
+    return {
+      peersOnline: c.peersOnline, peersTotal: c.peersTotal, uniqueFiles: c.uniqueFiles,
+      availableFiles: c.availableFiles, totalBytes: c.availableBytes,
+      searchesPerMinute: this.searches.perMinute(), heartbeatsPerMinute: this.heartbeats.perMinute(),
+      registrations: this.registrations, uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
+    };
+  }
+
+  topology(indexName: string): Topology {
+    const peers = this.o.store.listPeers({ offset: 0, limit: 5000 }).items;
+    const known = new Set(peers.map((p) => p.peerId));
+    const edges: Topology['edges'] = peers
+      .filter((p) => p.status === 'online')
+      .map((p) => ({ source: p.peerId, target: this.o.indexId, kind: 'registration' as const }));
+    const transfers = new Map<string, { source: string; target: string; bytes: number }>();
+    for (const t of this.recentTransfers) {
+      if (!known.has(t.from) || !known.has(t.to)) continue;
+      const key = `${t.from}>${t.to}`;
+      const edge = transfers.get(key) ?? { source: t.from, target: t.to, bytes: 0 };
+      edge.bytes += t.bytes;
+      transfers.set(key, edge);
+    }
+    for (const edge of transfers.values()) edges.push({ ...edge, kind: 'transfer' });
+    const stats = this.stats();
+    return {
+      nodes: [
+        { id: this.o.indexId, role: 'index', name: indexName, status: 'online', fileCount: stats.uniqueFiles, reputation: 100 },
+        ...peers.map((p) => ({ id: p.peerId, role: 'peer' as const, name: p.name, status: p.status, fileCount: p.fileCount, reputation: p.reputation })),
+      ],
+      edges,
+    };
+  }
+
+  /** Peers silent for 3 intervals go offline; offline longer than cleanup_interval are removed. */
+  sweep(): void {
+    const now = this.now();
+    const silent = this.o.store.peersSilentSince(now - MISSED_HEARTBEATS * this.heartbeatIntervalMs);
+    if (silent.length > 0) {
+      this.o.store.markOffline(silent, { forgetSession: false });
+      for (const peerId of silent) this.o.bus.publish('peer_offline', { peerId });
+    }
+    const gone = this.o.store.removePeersOfflineSince(now - this.o.settings.cleanupIntervalMs);
+    for (const { peerId, removedFileIds } of gone) {
+      this.o.bus.publish('peer_removed', { peerId });
+      if (removedFileIds.length > 0) this.o.bus.publish('file_removed', { fileIds: removedFileIds });
+    }
+    this.o.store.decayReputations(now);
+    if (silent.length > 0 || gone.length > 0) this.publishStats();
+  }
+
+  private authenticate(sessionToken: string | undefined, peerId: string): void {
+    const peer = this.o.store.getPeerSession(peerId);
+    if (!peer) throw new ShoalError('PEER_UNKNOWN');
+    if (!sessionMatches(sessionToken, peer.sessionHash)) throw new ShoalError('SESSION_INVALID');
+  }
+
+  private publishFileChanges(peerId: string, added: string[], removed: string[]): void {
+    if (added.length > 0) this.o.bus.publish('file_registered', { peerId, fileIds: added });
+    if (removed.length > 0) this.o.bus.publish('file_removed', { fileIds: removed });
+  }
+
+  static newIndexId(): string {
+    return randomUUID();
+  }
+}

@@ -1,0 +1,786 @@
+// The index server's tables (migration 2): peers, the files they hold, where (locations), and the
+// full-text table search runs on. Only storage and SQL live here; IndexService decides.
+//
+// Invariants the store keeps on every write:
+// - index_files.online_sources = the number of the file's locations whose peer is online;
+// - a file row (and its full-text row) exists exactly while some peer holds it;
+// - index_files.names/tags and the full-text row summarise the file's locations (capped);
+// - index_peers.file_count = the number of the peer's locations.
+//
+// Search speed (see docs/index-search.md): a query is one FTS5 MATCH (words, phrases, prefixes,
+// exclusions, and the category/extension/tag filters as tokens of the `meta` column, so FTS5
+// intersects them) read in rowid order (newest first), joined to index_files for the size and
+// sources filters. Ranking (bm25, size, sources) happens inside windows of RANK_WINDOW hits: a
+// query with at most that many hits is ranked exactly; a broad one is ranked window by window
+// (the newest RANK_WINDOW hits first), and its total is estimated from the hit density met so far.
+import { categories, type Category } from '../../../src-shared/api/common.js';
+import type { IndexedFile, IndexPeer, SearchQuery, SearchResponse, SearchResult } from '../../../src-shared/api/index-routes.js';
+import type { Db } from '../store/database.js';
+import { extensionOf, nameSearchText } from './name-tokens.js';
+import { decayReputation, REPUTATION_MAX, REPUTATION_MIN, REPUTATION_NEUTRAL } from './reputation.js';
+import { ftsString, parseSearchQuery, toFtsParts } from './search-query-parser.js';
+import { peerBaseUrl, sourceDownloadUrl, sourceScoreSql } from './source-ranking.js';
+
+export type IndexSource = SearchResult['sources'][number];
+export type PeerStatus = 'online' | 'offline';
+
+export interface PeerRegistration {
+  peerId: string;
+  name: string;
+  address: string;
+  port: number;
+  /** SHA-256 of the session token (session-tokens.ts). */
+  sessionHash: string;
+  now: number;
+}
+
+export interface PeerLoad {
+  activeUploads?: number | undefined;
+  freeUploadSlots?: number | undefined;
+  /** Added to the reputation (bounded 0..100). */
+  reputationDelta?: number | undefined;
+}
+
+export interface IndexCounts {
+  peersOnline: number;
+  peersTotal: number;
+  uniqueFiles: number;
+  /** Files with at least one online source. */
+  availableFiles: number;
+  /** Bytes of the available files. */
+  availableBytes: number;
+}
+
+export interface IndexSearchResponse extends SearchResponse {
+  /** True when `total` is an estimate (a broad query: see RANK_WINDOW). */
+  totalIsEstimate: boolean;
+}
+
+/** Distinct names kept (and searchable) per file. */
+export const MAX_NAMES_PER_FILE = 32;
+/** Distinct tags kept (and searchable) per file. */
+export const MAX_TAGS_PER_FILE = 64;
+/** Online sources listed per search result (the redirect considers them all). */
+export const SOURCES_PER_RESULT = 20;
+/** A search result's sources are the best of at most this many online ones (popular files have thousands). */
+const SOURCE_SAMPLE = 256;
+/** Hits ranked together: a query with at most this many is ranked exactly; see the header. */
+export const RANK_WINDOW = 1000;
+export const MAX_PAGE_SIZE = 200;
+/** The connection's page cache while the index role is on, in KiB. */
+const INDEX_CACHE_KIB = 64 * 1024;
+/** Exact counts of filter-only browsing stop here; beyond, the total is an estimate. */
+const COUNT_CAP = 5000;
+/** bm25 weights of the full-text columns: names, tags, meta (filter tokens do not rank). */
+const BM25 = 'bm25(index_fts, 1.0, 0.35, 0.0)';
+/** Failures reported against a peer halve every this many ms. */
+const FAILURE_HALF_LIFE_MS = 10 * 60_000;
+/** Reputations decay at most this often (decay is a write over every peer). */
+const DECAY_EVERY_MS = 60_000;
+/** Matches every row (every file has a category token): the base of an exclusions-only query. */
+const ALL_ROWS = `meta : (${categories.map((c) => ftsString(`c${c}`)).join(' OR ')})`;
+
+interface RawPeer {
+  id: number; peer_id: string; name: string; address: string; port: number; session_hash: string | null;
+  status: PeerStatus; registered_at: number; last_seen: number; reputation: number; active_uploads: number;
+  free_upload_slots: number; failures_recent: number; file_count: number;
+}
+interface PeerRef { id: number; status: PeerStatus }
+interface RawFile {
+  fid: number; file_id: string; size: number; mime: string; category: Category; piece_size: number;
+  first_seen: number; online_sources: number; names: string; tags: string;
+}
+interface Summary { fid: number; category: Category; names: string; tags: string }
+interface RawSource {
+  peer_id: string; name: string; address: string; port: number; reputation: number; active_uploads: number; free_upload_slots: number;
+}
+interface Hit { fid: number; size: number; sources: number; score: number }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+const toPeer = (r: RawPeer): IndexPeer => ({
+  peerId: r.peer_id, name: r.name, address: r.address, port: r.port, url: peerBaseUrl(r.address, r.port),
+  status: r.status, fileCount: r.file_count, reputation: round2(r.reputation), activeUploads: r.active_uploads,
+  freeUploadSlots: r.free_upload_slots, registeredAt: new Date(r.registered_at).toISOString(), lastSeen: new Date(r.last_seen).toISOString(),
+});
+
+const toSource = (fileId: string) => (r: RawSource): IndexSource => ({
+  peerId: r.peer_id, name: r.name, url: sourceDownloadUrl(r.address, r.port, fileId), reputation: round2(r.reputation),
+  activeUploads: r.active_uploads, freeUploadSlots: r.free_upload_slots,
+});
+
+/** The index key of a file id: its first 52 bits (13 hex digits), a safe integer. */
+export function fileKey(fileId: string): number {
+  return parseInt(fileId.slice(0, 13), 16) || 0;
+}
+
+/** Tags as the index keeps them: trimmed, lowercased, distinct, non-empty. */
+function cleanTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))];
+}
+
+/** A tag as one `meta` token: letters and digits only (`sci-fi` = `sci fi` = `scifi`; `c++` ≠ `c#`). */
+export function tagToken(tag: string): string | undefined {
+  const core = tag.toLowerCase().replace(/\+/g, 'plus').replace(/#/g, 'sharp').replace(/[^\p{L}\p{N}]/gu, '');
+  return core ? `t${core}` : undefined;
+}
+
+/** The full-text row of a file. */
+function ftsRow(category: string, names: readonly string[], tags: readonly string[]): { name: string; tags: string; meta: string } {
+  const meta = new Set<string>([`c${category}`]);
+  for (const name of names) {
+    const ext = extensionOf(name);
+    if (ext) meta.add(`e${ext}`);
+  }
+  for (const tag of tags) {
+    const token = tagToken(tag);
+    if (token) meta.add(token);
+  }
+  return { name: names.map(nameSearchText).join(' ; '), tags: tags.join(' ; '), meta: [...meta].join(' ') };
+}
+
+function pageSizeOf(q: { pageSize: number }): number {
+  return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(q.pageSize)));
+}
+
+export class IndexStore {
+  private readonly s;
+  private readonly cached = new Map<string, ReturnType<Db['prepare']>>();
+  private lastDecay: number | undefined;
+  private delta = { files: 0, available: 0, bytes: 0 };
+
+  constructor(private readonly db: Db) {
+    // SQLite's default page cache is 2 MB; an index of a million files has ~100 MB of hot pages
+    // (lookups by file key, the full-text doclists). A bigger cache for this connection is what
+    // keeps registrations and searches off the OS page cache.
+    const cache = db.pragma('cache_size', { simple: true }) as number;
+    if (cache >= 0 || cache > -INDEX_CACHE_KIB) db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
+    const score = sourceScoreSql('p');
+    this.s = {
+      peer: db.prepare<[string], RawPeer>('SELECT * FROM index_peers WHERE peer_id = ?'),
+      peerRef: db.prepare<[string], PeerRef>('SELECT id, status FROM index_peers WHERE peer_id = ?'),
+      upsertPeer: db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen)
+        VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now)
+        ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
+          session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen`),
+      setStatus: db.prepare('UPDATE index_peers SET status = ? WHERE id = ?'),
+      touch: db.prepare(`UPDATE index_peers SET last_seen = @now,
+          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots),
+          reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta))
+        WHERE id = @id`),
+      forgetSession: db.prepare('UPDATE index_peers SET session_hash = NULL WHERE id = ?'),
+      forgetSessions: db.prepare('UPDATE index_peers SET session_hash = NULL'),
+      allOffline: db.prepare("UPDATE index_peers SET status = 'offline' WHERE status = 'online'"),
+      noneAvailable: db.prepare('UPDATE index_files SET online_sources = 0 WHERE online_sources > 0'),
+      resetAvailable: db.prepare('UPDATE index_totals SET available = 0, available_bytes = 0 WHERE id = 1'),
+      setFileCount: db.prepare('UPDATE index_peers SET file_count = (SELECT count(*) FROM index_locations WHERE peer = @id) WHERE id = @id'),
+      deletePeer: db.prepare('DELETE FROM index_peers WHERE id = ?'),
+      silent: db.prepare<[number], { peer_id: string }>("SELECT peer_id FROM index_peers WHERE status = 'online' AND last_seen < ? ORDER BY last_seen"),
+      offlineSince: db.prepare<[number], { peer_id: string }>("SELECT peer_id FROM index_peers WHERE status = 'offline' AND last_seen < ? ORDER BY last_seen"),
+      adjust: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta)),
+          failures_recent = failures_recent + @failure, transfers_ok = transfers_ok + @ok, transfers_failed = transfers_failed + @failure,
+          bytes_served = bytes_served + @bytes
+        WHERE peer_id = @peerId`),
+      setReputation: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, ?)) WHERE peer_id = ?`),
+      decay: db.prepare(`UPDATE index_peers SET reputation = @neutral + (reputation - @neutral) * @keep, failures_recent = failures_recent * @keepFailures
+        WHERE reputation <> @neutral OR failures_recent > 0`),
+      listPeers: db.prepare<{ status: string | null; limit: number; offset: number }, RawPeer>(`SELECT * FROM index_peers
+        WHERE @status IS NULL OR status = @status ORDER BY status = 'online' DESC, id LIMIT @limit OFFSET @offset`),
+      countPeers: db.prepare<{ status: string | null }, { n: number }>('SELECT count(*) AS n FROM index_peers WHERE @status IS NULL OR status = @status'),
+      peerCounts: db.prepare<[], { total: number; online: number | null }>("SELECT count(*) AS total, sum(status = 'online') AS online FROM index_peers"),
+      totals: db.prepare<[], { files: number; available: number; available_bytes: number }>('SELECT files, available, available_bytes FROM index_totals WHERE id = 1'),
+      addTotals: db.prepare('UPDATE index_totals SET files = files + ?, available = available + ?, available_bytes = available_bytes + ? WHERE id = 1'),
+      setTotals: db.prepare('UPDATE index_totals SET files = ?, available = ?, available_bytes = ? WHERE id = 1'),
+      recount: db.prepare<[], { files: number; available: number; available_bytes: number }>(`SELECT count(*) AS files,
+        coalesce(sum(online_sources > 0), 0) AS available, coalesce(sum(iif(online_sources > 0, size, 0)), 0) AS available_bytes FROM index_files`),
+      fidRange: db.prepare<[], { hi: number | null; lo: number | null }>('SELECT max(fid) AS hi, min(fid) AS lo FROM index_files'),
+
+      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, names, tags FROM index_files WHERE file_key = ? AND file_id = ?'),
+      fidOf: db.prepare<[number, string], { fid: number }>('SELECT fid FROM index_files WHERE file_key = ? AND file_id = ?'),
+      summary: db.prepare<[number], Summary>('SELECT fid, category, names, tags FROM index_files WHERE fid = ?'),
+      file: db.prepare<[number], RawFile>(`SELECT fid, file_id, size, mime, category, piece_size, first_seen, online_sources, names, tags
+        FROM index_files WHERE fid = ?`),
+      insertFile: db.prepare(`INSERT INTO index_files (file_id, file_key, size, mime, category, piece_size, ext, first_seen, online_sources, names, tags)
+        VALUES (@id, @key, @size, @mime, @category, @pieceSize, @ext, @now, @online, @names, @tags)`),
+      setSummary: db.prepare('UPDATE index_files SET names = ?, tags = ?, ext = ? WHERE fid = ?'),
+      deleteFile: db.prepare<[number], { online_sources: number; size: number }>('DELETE FROM index_files WHERE fid = ? RETURNING online_sources, size'),
+      bump: db.prepare<[number, number], { online_sources: number; size: number }>(
+        'UPDATE index_files SET online_sources = online_sources + ? WHERE fid = ? RETURNING online_sources, size'),
+      bumpPeer: db.prepare<[number, number], { online_sources: number; size: number }>(`UPDATE index_files SET online_sources = online_sources + ?
+        WHERE fid IN (SELECT fid FROM index_locations WHERE peer = ?) RETURNING online_sources, size`),
+      ftsPut: db.prepare('INSERT OR REPLACE INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
+      ftsDelete: db.prepare('DELETE FROM index_fts WHERE rowid = ?'),
+
+      location: db.prepare<[number, number], { name: string; tags: string }>('SELECT name, tags FROM index_locations WHERE fid = ? AND peer = ?'),
+      insertLocation: db.prepare('INSERT INTO index_locations (fid, peer, name, tags) VALUES (?, ?, ?, ?)'),
+      updateLocation: db.prepare('UPDATE index_locations SET name = ?, tags = ? WHERE fid = ? AND peer = ?'),
+      deleteLocation: db.prepare('DELETE FROM index_locations WHERE fid = ? AND peer = ?'),
+      anyLocation: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM index_locations WHERE fid = ? LIMIT 1'),
+      sameLocation: db.prepare<[number, string, string], { one: number }>('SELECT 1 AS one FROM index_locations WHERE fid = ? AND name = ? AND tags = ? LIMIT 1'),
+      locationsOf: db.prepare<[number], { name: string; tags: string }>('SELECT name, tags FROM index_locations WHERE fid = ?'),
+      peerLocations: db.prepare<[number], { fid: number; file_id: string }>(`SELECT l.fid, f.file_id FROM index_locations l
+        JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
+
+      resultSources: db.prepare<[number], RawSource>(`SELECT * FROM (
+          SELECT p.id, p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots, ${score} AS score
+          FROM index_locations l JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND p.status = 'online' LIMIT ${SOURCE_SAMPLE}
+        ) ORDER BY score DESC, id LIMIT ${SOURCES_PER_RESULT}`),
+      allSources: db.prepare<[number, number], RawSource>(`SELECT p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots
+        FROM index_locations l JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND p.status = 'online'
+        ORDER BY ${score} DESC, p.id LIMIT ?`),
+    };
+  }
+
+  // ---- peers --------------------------------------------------------------------------------
+
+  getPeer(peerId: string): IndexPeer | undefined {
+    const row = this.s.peer.get(peerId);
+    return row && toPeer(row);
+  }
+
+  /** The stored session of a peer (hash of its token; null when it must register again). */
+  getPeerSession(peerId: string): { sessionHash: string | null; status: PeerStatus } | undefined {
+    const row = this.s.peer.get(peerId);
+    return row && { sessionHash: row.session_hash, status: row.status };
+  }
+
+  /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. Returns its rowid. */
+  upsertPeer(r: PeerRegistration): number {
+    return this.write(() => this.upsertPeerRow(r).id);
+  }
+
+  /**
+   * A registration: upsertPeer, then the peer's files become exactly `files`. Returns the ids
+   * new to the index and the ids gone from it entirely.
+   */
+  registerPeer(r: PeerRegistration & { files: readonly IndexedFile[] }): { rowid: number; added: string[]; removed: string[] } {
+    return this.write(() => {
+      const peer = this.upsertPeerRow(r);
+      return { rowid: peer.id, ...this.replaceFiles(peer, r.files, r.now) };
+    });
+  }
+
+  /**
+   * Keeps a peer online: last seen now, its load, a reputation change. A peer that had gone
+   * offline (silent) comes back online with its files. False when the peer is unknown.
+   */
+  touchPeer(peerId: string, now: number, load: PeerLoad = {}): boolean {
+    return this.write(() => {
+      const peer = this.s.peerRef.get(peerId);
+      if (!peer) return false;
+      if (peer.status === 'offline') this.setStatus(peer, 'online');
+      this.s.touch.run({
+        id: peer.id, now, activeUploads: load.activeUploads ?? null, freeUploadSlots: load.freeUploadSlots ?? null,
+        delta: load.reputationDelta ?? 0,
+      });
+      return true;
+    });
+  }
+
+  /** touchPeer under the name of what it does to an offline peer. */
+  setPeerOnline(peerId: string, now: number, load: PeerLoad = {}): boolean {
+    return this.touchPeer(peerId, now, load);
+  }
+
+  /** Marks peers offline (their files stop counting as available). Returns those that were online. */
+  markOffline(peerIds: readonly string[], options: { forgetSession?: boolean } = {}): string[] {
+    return this.write(() => {
+      const changed: string[] = [];
+      for (const peerId of peerIds) {
+        const peer = this.s.peerRef.get(peerId);
+        if (!peer) continue;
+        if (options.forgetSession) this.s.forgetSession.run(peer.id);
+        if (peer.status !== 'online') continue;
+        this.setStatus(peer, 'offline');
+        changed.push(peerId);
+      }
+      return changed;
+    });
+  }
+
+  /** Every peer offline (the index starts: nobody has heartbeated this one yet). */
+  markAllOffline(): void {
+    this.write(() => {
+      this.s.allOffline.run();
+      this.s.noneAvailable.run();
+      this.s.resetAvailable.run();
+    });
+  }
+
+  /** Voids every session: peers must register again (after an index restart). */
+  forgetSessions(): void {
+    this.s.forgetSessions.run();
+  }
+
+  /** Online peers not seen since before `cutoffMs`. */
+  peersSilentSince(cutoffMs: number): string[] {
+    return this.s.silent.all(cutoffMs).map((r) => r.peer_id);
+  }
+
+  /** Removes the peers offline and not seen since before `cutoffMs`, with their files. */
+  removePeersOfflineSince(cutoffMs: number): { peerId: string; removedFileIds: string[] }[] {
+    return this.write(() => this.s.offlineSince.all(cutoffMs).map(({ peer_id }) => ({
+      peerId: peer_id, removedFileIds: this.deletePeer(peer_id) ?? [],
+    })));
+  }
+
+  /** Forgets a peer and its locations. Returns the file ids gone from the index; undefined for an unknown peer. */
+  removePeer(peerId: string): string[] | undefined {
+    return this.write(() => this.deletePeer(peerId));
+  }
+
+  listPeers(q: { offset: number; limit: number; status?: PeerStatus | undefined }): { items: IndexPeer[]; total: number } {
+    const status = q.status ?? null;
+    const items = this.s.listPeers.all({ status, limit: q.limit, offset: q.offset }).map(toPeer);
+    return { items, total: this.s.countPeers.get({ status })?.n ?? 0 };
+  }
+
+  /**
+   * A downloader's report on a source: `delta` to its reputation (bounded), a failure (counts
+   * against it in source ranking, fading), bytes it served.
+   */
+  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; bytes?: number } = {}): void {
+    this.s.adjust.run({ peerId, delta, failure: report.failure ? 1 : 0, ok: report.failure ? 0 : 1, bytes: report.bytes ?? 0 });
+  }
+
+  setReputation(peerId: string, value: number): void {
+    this.s.setReputation.run(value, peerId);
+  }
+
+  /**
+   * Lets reputations drift toward neutral and failures fade (reputation.ts), for the time since
+   * the last call; at most once a minute, the first call only starts the clock.
+   */
+  decayReputations(now: number): void {
+    if (this.lastDecay === undefined || now < this.lastDecay) {
+      this.lastDecay = now;
+      return;
+    }
+    const elapsed = now - this.lastDecay;
+    if (elapsed < DECAY_EVERY_MS) return;
+    this.lastDecay = now;
+    const span = REPUTATION_MAX - REPUTATION_NEUTRAL;
+    this.s.decay.run({
+      neutral: REPUTATION_NEUTRAL,
+      keep: (decayReputation(REPUTATION_MAX, elapsed) - REPUTATION_NEUTRAL) / span,
+      keepFailures: Math.pow(0.5, elapsed / FAILURE_HALF_LIFE_MS),
+    });
+  }
+
+  // ---- files ----------------------------------------------------------------------------------
+
+  /**
+   * The peer's files become exactly `files` (a full list, on registration). Returns the ids new
+   * to the index and those gone from it entirely. Unknown peer: nothing changes.
+   */
+  replacePeerFiles(peerId: string, files: readonly IndexedFile[], now = Date.now()): { added: string[]; removed: string[] } {
+    return this.write(() => {
+      const peer = this.s.peerRef.get(peerId);
+      return peer ? this.replaceFiles(peer, files, now) : { added: [], removed: [] };
+    });
+  }
+
+  /** Adds (or updates the name and tags of) some of a peer's files; idempotent. Returns the ids new to the index. */
+  addPeerFiles(peerId: string, files: readonly IndexedFile[], now = Date.now()): string[] {
+    if (files.length === 0) return [];
+    return this.write(() => {
+      const peer = this.s.peerRef.get(peerId);
+      if (!peer) return [];
+      const added = files.filter((file) => this.putLocation(peer, file, now)).map((f) => f.id);
+      this.s.setFileCount.run({ id: peer.id });
+      return added;
+    });
+  }
+
+  /** Removes some of a peer's files; idempotent. Returns the ids gone from the index entirely. */
+  removePeerFiles(peerId: string, fileIds: readonly string[]): string[] {
+    if (fileIds.length === 0) return [];
+    return this.write(() => {
+      const peer = this.s.peerRef.get(peerId);
+      if (!peer) return [];
+      const removed: string[] = [];
+      for (const fileId of new Set(fileIds)) {
+        const fid = this.fidOf(fileId)?.fid;
+        if (fid !== undefined && this.removeLocation(peer, fid)) removed.push(fileId);
+      }
+      this.s.setFileCount.run({ id: peer.id });
+      return removed;
+    });
+  }
+
+  private fidOf(fileId: string): { fid: number } | undefined {
+    return this.s.fidOf.get(fileKey(fileId), fileId);
+  }
+
+  hasFile(fileId: string): boolean {
+    return this.fidOf(fileId) !== undefined;
+  }
+
+  /** A file's online sources, best first (source-ranking.ts); all of them are considered. */
+  sourcesOf(fileId: string, limit = SOURCES_PER_RESULT): IndexSource[] {
+    const fid = this.fidOf(fileId)?.fid;
+    if (fid === undefined) return [];
+    return this.s.allSources.all(fid, limit).map(toSource(fileId));
+  }
+
+  counts(): IndexCounts {
+    const peers = this.s.peerCounts.get();
+    const totals = this.s.totals.get();
+    return {
+      peersOnline: peers?.online ?? 0, peersTotal: peers?.total ?? 0,
+      uniqueFiles: totals?.files ?? 0, availableFiles: totals?.available ?? 0, availableBytes: totals?.available_bytes ?? 0,
+    };
+  }
+
+  /** The totals counted from the tables (a full scan: for tests and repairs); `fix` stores them. */
+  recountTotals(fix = false): { files: number; available: number; availableBytes: number } {
+    const counted = this.s.recount.get() ?? { files: 0, available: 0, available_bytes: 0 };
+    if (fix) this.s.setTotals.run(counted.files, counted.available, counted.available_bytes);
+    return { files: counted.files, available: counted.available, availableBytes: counted.available_bytes };
+  }
+
+  // ---- writing --------------------------------------------------------------------------------
+
+  /**
+   * Runs `fn` in one transaction and stores the totals it changed. Internals never open a
+   * nested transaction: a savepoint makes FTS5 flush its pending inserts.
+   */
+  private write<T>(fn: () => T): T {
+    const run = (): T => {
+      try {
+        return fn();
+      } finally {
+        this.flushTotals();
+      }
+    };
+    return this.db.inTransaction ? run() : this.db.transaction(run)();
+  }
+
+  private flushTotals(): void {
+    const d = this.delta;
+    if (d.files !== 0 || d.available !== 0 || d.bytes !== 0) this.s.addTotals.run(d.files, d.available, d.bytes);
+    this.delta = { files: 0, available: 0, bytes: 0 };
+  }
+
+  /** Adds `by` to a file's online sources and notes when it became (un)available. */
+  private bumpSources(fid: number, by: 1 | -1): void {
+    const row = this.s.bump.get(by, fid);
+    if (row) this.noteAvailability(row, by);
+  }
+
+  private noteAvailability(row: { online_sources: number; size: number }, by: 1 | -1): void {
+    if (by === 1 && row.online_sources === 1) {
+      this.delta.available++;
+      this.delta.bytes += row.size;
+    } else if (by === -1 && row.online_sources === 0) {
+      this.delta.available--;
+      this.delta.bytes -= row.size;
+    }
+  }
+
+  /** A peer's status change, with its files' online sources. */
+  private setStatus(peer: PeerRef, status: PeerStatus): void {
+    if (peer.status === status) return;
+    this.s.setStatus.run(status, peer.id);
+    const by = status === 'online' ? 1 : -1;
+    for (const row of this.s.bumpPeer.all(by, peer.id)) this.noteAvailability(row, by);
+    peer.status = status;
+  }
+
+  private upsertPeerRow(r: PeerRegistration): PeerRef {
+    const before = this.s.peerRef.get(r.peerId);
+    if (before) {
+      this.setStatus(before, 'online');
+      this.s.upsertPeer.run(r);
+      return before;
+    }
+    this.s.upsertPeer.run(r);
+    return this.s.peerRef.get(r.peerId) as PeerRef;
+  }
+
+  private deletePeer(peerId: string): string[] | undefined {
+    const peer = this.s.peerRef.get(peerId);
+    if (!peer) return undefined;
+    const removed: string[] = [];
+    for (const { fid, file_id } of this.s.peerLocations.all(peer.id)) if (this.removeLocation(peer, fid)) removed.push(file_id);
+    this.s.deletePeer.run(peer.id);
+    return removed;
+  }
+
+  private replaceFiles(peer: PeerRef, files: readonly IndexedFile[], now: number): { added: string[]; removed: string[] } {
+    const before = new Map(this.s.peerLocations.all(peer.id).map((r) => [r.file_id, r.fid]));
+    const added: string[] = [];
+    const removed: string[] = [];
+    for (const file of files) {
+      if (this.putLocation(peer, file, now)) added.push(file.id);
+      before.delete(file.id);
+    }
+    for (const [fileId, fid] of before) if (this.removeLocation(peer, fid)) removed.push(fileId);
+    this.s.setFileCount.run({ id: peer.id });
+    return { added, removed };
+  }
+
+  /** Records that `peer` holds `file`. True when the file is new to the index. */
+  private putLocation(peer: PeerRef, file: IndexedFile, now: number): boolean {
+    const tags = cleanTags(file.tags);
+    const tagsJson = JSON.stringify(tags);
+    const known = this.s.fileByFileId.get(fileKey(file.id), file.id);
+    if (!known) {
+      const names = [file.name];
+      const online = peer.status === 'online';
+      const fid = Number(this.s.insertFile.run({
+        id: file.id, key: fileKey(file.id), size: file.size, mime: file.mime, category: file.category, pieceSize: file.pieceSize,
+        ext: extensionOf(file.name), now, online: online ? 1 : 0,
+        names: JSON.stringify(names), tags: JSON.stringify(tags.slice(0, MAX_TAGS_PER_FILE)),
+      }).lastInsertRowid);
+      this.delta.files++;
+      if (online) {
+        this.delta.available++;
+        this.delta.bytes += file.size;
+      }
+      this.s.insertLocation.run(fid, peer.id, file.name, tagsJson);
+      const row = ftsRow(file.category, names, tags.slice(0, MAX_TAGS_PER_FILE));
+      this.s.ftsPut.run(fid, row.name, row.tags, row.meta);
+      return true;
+    }
+    const existing = this.s.location.get(known.fid, peer.id);
+    if (existing) {
+      if (existing.name === file.name && existing.tags === tagsJson) return false;
+      this.s.updateLocation.run(file.name, tagsJson, known.fid, peer.id);
+      this.refreshSummary(known.fid);
+      return false;
+    }
+    this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson);
+    if (peer.status === 'online') this.bumpSources(known.fid, 1);
+    // The summary grows when this source brings a new name or tag.
+    const names = JSON.parse(known.names) as string[];
+    const allTags = JSON.parse(known.tags) as string[];
+    const newName = !names.includes(file.name) && names.length < MAX_NAMES_PER_FILE;
+    const newTags = tags.filter((t) => !allTags.includes(t)).slice(0, Math.max(0, MAX_TAGS_PER_FILE - allTags.length));
+    if (newName || newTags.length > 0) {
+      this.writeSummary(known, newName ? [...names, file.name] : names, [...allTags, ...newTags]);
+    }
+    return false;
+  }
+
+  /** Forgets that `peer` holds file `fid`. True when the file is now gone from the index. */
+  private removeLocation(peer: PeerRef, fid: number): boolean {
+    const existing = this.s.location.get(fid, peer.id);
+    if (!existing) return false;
+    this.s.deleteLocation.run(fid, peer.id);
+    if (peer.status === 'online') this.bumpSources(fid, -1);
+    if (!this.s.anyLocation.get(fid)) {
+      const gone = this.s.deleteFile.get(fid);
+      if (gone) {
+        this.delta.files--;
+        if (gone.online_sources > 0) {
+          this.delta.available--;
+          this.delta.bytes -= gone.size;
+        }
+      }
+      this.s.ftsDelete.run(fid);
+      return true;
+    }
+    // Another source with the same name and tags: the summary is unchanged (the common case).
+    if (!this.s.sameLocation.get(fid, existing.name, existing.tags)) this.refreshSummary(fid);
+    return false;
+  }
+
+  /** Recomputes a file's names and tags from its locations, keeping their order; rewrites the text if they changed. */
+  private refreshSummary(fid: number): void {
+    const known = this.s.summary.get(fid);
+    if (!known) return;
+    const locations = this.s.locationsOf.all(fid);
+    const present = new Set(locations.map((l) => l.name));
+    const presentTags = new Set(locations.flatMap((l) => JSON.parse(l.tags) as string[]));
+    const names = (JSON.parse(known.names) as string[]).filter((n) => present.has(n));
+    for (const name of present) if (!names.includes(name) && names.length < MAX_NAMES_PER_FILE) names.push(name);
+    const tags = (JSON.parse(known.tags) as string[]).filter((t) => presentTags.has(t));
+    for (const tag of presentTags) if (!tags.includes(tag) && tags.length < MAX_TAGS_PER_FILE) tags.push(tag);
+    if (JSON.stringify(names) !== known.names || JSON.stringify(tags) !== known.tags) this.writeSummary(known, names, tags);
+  }
+
+  private writeSummary(known: Summary, names: string[], tags: string[]): void {
+    this.s.setSummary.run(JSON.stringify(names), JSON.stringify(tags), extensionOf(names[0] ?? ''), known.fid);
+    const row = ftsRow(known.category, names, tags);
+    this.s.ftsPut.run(known.fid, row.name, row.tags, row.meta);
+  }
+
+  // ---- search -------------------------------------------------------------------------------
+
+  /** Every indexed file, newest first (sources or not). */
+  listFiles(q: { offset: number; limit: number }): IndexSearchResponse {
+    const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, q.limit));
+    return this.search({
+      q: '', minSources: 0, sort: 'newest', page: Math.floor(Math.max(0, q.offset) / pageSize) + 1, pageSize,
+    });
+  }
+
+  /**
+   * Searches: the query language (search-query-parser.ts), filters, sort, paging (at most 200
+   * a page). Results are grouped by file id, with their online sources best first and every
+   * name they are known by.
+   */
+  search(query: SearchQuery): IndexSearchResponse {
+    const started = performance.now();
+    const pageSize = pageSizeOf(query);
+    const page = Math.max(1, Math.floor(query.page));
+    const offset = (page - 1) * pageSize;
+    const match = this.matchExpression(query);
+    const { fids, total, totalIsEstimate } = match === null
+      ? { fids: [], total: 0, totalIsEstimate: false }
+      : match === undefined
+        ? this.browse(query, offset, pageSize)
+        : this.fullText(match, query, offset, pageSize);
+    const items = fids.map((fid) => this.resultOf(fid)).filter((r): r is SearchResult => r !== undefined);
+    return { items, total, page, pageSize, totalIsEstimate, tookMs: round2(performance.now() - started) };
+  }
+
+  /** The FTS5 expression of a query and its token filters; undefined: none; null: matches nothing. */
+  private matchExpression(q: SearchQuery): string | undefined | null {
+    const { positive, negative } = toFtsParts(parseSearchQuery(q.q), '{name tags}');
+    const all: string[] = positive ? [positive] : [];
+    if (q.category) all.push(`meta : ${ftsString(`c${q.category}`)}`);
+    if (q.ext) all.push(`meta : ${ftsString(`e${q.ext}`)}`);
+    if (q.tag !== undefined) {
+      const token = tagToken(q.tag);
+      if (!token) return null;
+      all.push(`meta : ${ftsString(token)}`);
+    }
+    if (all.length === 0 && negative) all.push(ALL_ROWS);
+    if (all.length === 0) return undefined;
+    const base = all.join(' AND ');
+    return negative ? `(${base}) NOT ${negative}` : base;
+  }
+
+  private fileFilters(q: SearchQuery): { sql: string[]; args: Record<string, number> } {
+    const sql: string[] = [];
+    const args: Record<string, number> = {};
+    if (q.minSources > 0) { sql.push('f.online_sources >= @minSources'); args.minSources = q.minSources; }
+    if (q.minSize !== undefined) { sql.push('f.size >= @minSize'); args.minSize = q.minSize; }
+    if (q.maxSize !== undefined) { sql.push('f.size <= @maxSize'); args.maxSize = q.maxSize; }
+    return { sql, args };
+  }
+
+  private prepared(sql: string) {
+    let statement = this.cached.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.cached.size > 200) this.cached.clear();
+      this.cached.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Full-text search. Hits are read newest first in windows of RANK_WINDOW; each window is
+   * sorted by the requested order and the page cut from the sorted windows.
+   */
+  private fullText(match: string, q: SearchQuery, offset: number, limit: number): { fids: number[]; total: number; totalIsEstimate: boolean } {
+    const filters = this.fileFilters(q);
+    const relevance = q.sort === 'relevance';
+    const ascending = q.order === 'asc';
+    const newestFirst = !(q.sort === 'newest' && ascending);
+    const firstWindow = Math.floor(offset / RANK_WINDOW);
+    const lastWindow = Math.floor((offset + limit - 1) / RANK_WINDOW);
+    const want = (lastWindow - firstWindow + 1) * RANK_WINDOW;
+    const sql = `SELECT f.fid AS fid, f.size AS size, f.online_sources AS sources, ${relevance ? BM25 : '0'} AS score
+      FROM index_fts CROSS JOIN index_files f ON f.fid = index_fts.rowid
+      WHERE index_fts MATCH @match${filters.sql.map((c) => ` AND ${c}`).join('')}
+      ORDER BY index_fts.rowid ${newestFirst ? 'DESC' : 'ASC'} LIMIT @limit OFFSET @skip`;
+    const hits = this.prepared(sql).all({ ...filters.args, match, limit: want + 1, skip: firstWindow * RANK_WINDOW }) as Hit[];
+    const more = hits.length > want;
+    if (more) hits.length = want;
+
+    const sorted: Hit[] = [];
+    for (let w = 0; w < hits.length; w += RANK_WINDOW) sorted.push(...this.sortWindow(hits.slice(w, w + RANK_WINDOW), q));
+    const start = offset - firstWindow * RANK_WINDOW;
+    const fids = sorted.slice(start, start + limit).map((h) => h.fid);
+
+    const seen = firstWindow * RANK_WINDOW + hits.length;
+    if (!more && (hits.length > 0 || firstWindow === 0)) return { fids, total: seen, totalIsEstimate: false };
+    if (!more) {
+      // A page past the end: count (rare, and bounded by how deep the caller paged).
+      const count = this.prepared(`SELECT count(*) AS n FROM index_fts CROSS JOIN index_files f ON f.fid = index_fts.rowid
+        WHERE index_fts MATCH @match${filters.sql.map((c) => ` AND ${c}`).join('')}`).get({ ...filters.args, match }) as { n: number };
+      return { fids, total: count.n, totalIsEstimate: false };
+    }
+    const last = hits[hits.length - 1] as Hit;
+    return { fids, total: this.estimate(seen, last.fid, newestFirst), totalIsEstimate: true };
+  }
+
+  /**
+   * The total of a query whose first `seen` hits reach down to (or up to) fid `reached`:
+   * assumes the hit density met so far holds over the remaining fids.
+   */
+  private estimate(seen: number, reached: number, newestFirst: boolean): number {
+    const { hi, lo } = this.s.fidRange.get() ?? { hi: null, lo: null };
+    if (hi === null || lo === null) return seen;
+    const covered = newestFirst ? hi - reached + 1 : reached - lo + 1;
+    const span = hi - lo + 1;
+    const estimate = covered > 0 ? (seen * span) / covered : seen;
+    return Math.max(seen + 1, roundEstimate(estimate));
+  }
+
+  private sortWindow(hits: Hit[], q: SearchQuery): Hit[] {
+    const dir = q.order === 'asc' ? -1 : 1; // 1: best, biggest, most first
+    switch (q.sort) {
+      case 'newest':
+        return hits;
+      case 'size':
+        return hits.sort((a, b) => dir * (b.size - a.size) || b.fid - a.fid);
+      case 'sources':
+        return hits.sort((a, b) => dir * (b.sources - a.sources) || b.fid - a.fid);
+      case 'relevance': {
+        // bm25 is negative, lower is better; more online sources lift a hit a little.
+        const key = (h: Hit) => h.score * (1 + 0.2 * Math.log1p(h.sources));
+        for (const h of hits) h.score = key(h);
+        return hits.sort((a, b) => dir * (a.score - b.score) || b.sources - a.sources || b.fid - a.fid);
+      }
+    }
+  }
+
+  /** No text and no token filter: index_files alone, with its indexes (relevance = most sources). */
+  private browse(q: SearchQuery, offset: number, limit: number): { fids: number[]; total: number; totalIsEstimate: boolean } {
+    const filters = this.fileFilters(q);
+    const where = filters.sql.length > 0 ? `WHERE ${filters.sql.join(' AND ')}` : '';
+    const desc = q.order === 'asc' ? 'ASC' : 'DESC';
+    const order = {
+      newest: `f.fid ${desc}`,
+      size: `f.size ${desc}, f.fid ${desc}`,
+      sources: `f.online_sources ${desc}, f.fid ${desc}`,
+      relevance: `f.online_sources ${desc}, f.fid ${desc}`,
+    }[q.sort];
+    const rows = this.prepared(`SELECT f.fid AS fid FROM index_files f ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...filters.args, limit, offset }) as { fid: number }[];
+    const fids = rows.map((r) => r.fid);
+    // Totals are kept for the two usual cases; otherwise count up to a cap and estimate beyond it.
+    const totals = this.s.totals.get();
+    if (q.minSize === undefined && q.maxSize === undefined && q.minSources <= 1 && totals) {
+      return { fids, total: q.minSources === 0 ? totals.files : totals.available, totalIsEstimate: false };
+    }
+    const counted = this.prepared(`SELECT count(*) AS n, min(fid) AS reached FROM (
+        SELECT f.fid AS fid FROM index_files f ${where} ORDER BY f.fid DESC LIMIT ${COUNT_CAP})`).get(filters.args) as { n: number; reached: number | null };
+    if (counted.n < COUNT_CAP || counted.reached === null) return { fids, total: Math.max(counted.n, offset + fids.length), totalIsEstimate: false };
+    return { fids, total: this.estimate(counted.n, counted.reached, true), totalIsEstimate: true };
+  }
+
+  private resultOf(fid: number): SearchResult | undefined {
+    const f = this.s.file.get(fid);
+    if (!f) return undefined;
+    const names = JSON.parse(f.names) as string[];
+    return {
+      id: f.file_id, name: names[0] ?? f.file_id, names, size: f.size, mime: f.mime, category: f.category,
+      tags: JSON.parse(f.tags) as string[], pieceSize: f.piece_size, sourceCount: f.online_sources,
+      sources: f.online_sources > 0 ? this.s.resultSources.all(fid).map(toSource(f.file_id)) : [],
+      firstSeen: new Date(f.first_seen).toISOString(),
+    };
+  }
+}
+
+/** Two significant digits: an estimate should not look exact. */
+function roundEstimate(n: number): number {
+  if (n < 100) return Math.round(n);
+  const magnitude = Math.pow(10, Math.floor(Math.log10(n)) - 1);
+  return Math.round(n / magnitude) * magnitude;
+}

@@ -1,0 +1,153 @@
+// The index API over real HTTP, spoken by hand: registration, sessions, heartbeats, incremental
+// updates, search, redirect, health, bad input. (index-network.test.ts runs real peers against it.)
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { IndexedFile, RegisterResponse, SearchResponse } from '../../src-shared/api/index-routes.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+type ErrorBody = { error: { code: string; message: string } };
+
+let index: TestNode;
+let base: string;
+const events: { type: string; data: unknown }[] = [];
+let ws: WebSocket;
+
+const file = (name: string, extra: Partial<IndexedFile> = {}): IndexedFile => ({
+  id: sha(name), name, size: 1000, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 262144, ...extra,
+});
+
+async function post(path: string, body: unknown, token?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(base + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+async function register(peerId: string, files: IndexedFile[], port = 9999): Promise<RegisterResponse> {
+  const res = await post('/api/v1/peers/register', { peerId, name: `peer-${peerId.slice(0, 4)}`, port, files });
+  expect(res.status).toBe(200);
+  return (await res.json()) as RegisterResponse;
+}
+
+async function expectError(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).toBe(status);
+  expect(((await res.json()) as ErrorBody).error.code).toBe(code);
+}
+
+const search = async (query: string) => (await (await fetch(`${base}/api/v1/files/search?${query}`)).json()) as SearchResponse;
+
+beforeAll(async () => {
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s' } });
+  const role = await index.json<{ state: string; port: number }>('/api/v1/settings/index-role');
+  expect(role.state).toBe('on');
+  base = `http://127.0.0.1:${role.port}`;
+  ws = new WebSocket(`ws://127.0.0.1:${role.port}/ws`);
+  ws.on('message', (m) => events.push(JSON.parse(String(m)) as { type: string; data: unknown }));
+  await new Promise((resolve) => ws.once('open', resolve));
+});
+afterAll(async () => {
+  ws.close();
+  await index.destroy();
+});
+
+describe('index protocol', () => {
+  it('registers a peer with its files and finds them, grouped by id with sources', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const shared = file('Big.Buck.Bunny.1080p.mkv', { category: 'video', size: 5_000_000 });
+    await register(a, [shared, file('holidayPhotosAlbum.zip', { category: 'archive' })], 9101);
+    await register(b, [{ ...shared, name: 'bunny.mkv' }], 9102);
+    const result = await search('q=bunny');
+    expect(result.total).toBe(1);
+    const [hit] = result.items;
+    expect(hit).toMatchObject({ id: shared.id, sourceCount: 2, size: 5_000_000, category: 'video' });
+    expect(hit?.names.sort()).toEqual(['Big.Buck.Bunny.1080p.mkv', 'bunny.mkv']);
+    expect(hit?.sources.map((s) => s.url).sort()).toEqual([
+      `http://127.0.0.1:9101/api/v1/download/${shared.id}`,
+      `http://127.0.0.1:9102/api/v1/download/${shared.id}`,
+    ]);
+    expect((await search('q=holiday')).items.map((i) => i.name)).toEqual(['holidayPhotosAlbum.zip']); // camelCase split
+    expect((await search('q=photo')).total).toBe(1); // prefix on the last word
+    await pollUntil(() => events.some((e) => e.type === 'peer_registered') && events.some((e) => e.type === 'file_registered'), 'registration events');
+  });
+
+  it('keeps sessions: no peer can heartbeat, update or remove another', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const sa = await register(a, [file('alpha-only.txt')]);
+    const sb = await register(b, [file('beta-only.txt')]);
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a }), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/files/register', { peerId: a, removed: [sha('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/unregister', { peerId: a }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: randomUUID() }, sa.sessionToken), 404, 'PEER_UNKNOWN');
+    expect((await search('q=alpha')).total).toBe(1);
+    const ok = await post('/api/v1/peers/heartbeat', { peerId: a, activeUploads: 1, freeUploadSlots: 3 }, sa.sessionToken);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { heartbeatIntervalMs: number }).heartbeatIntervalMs).toBe(300);
+  });
+
+  it('applies incremental updates idempotently', async () => {
+    const a = randomUUID();
+    const s = await register(a, [file('first.doc')]);
+    const added = file('second.doc');
+    for (let i = 0; i < 2; i++) {
+      const res = await post('/api/v1/files/register', { peerId: a, added: [added] }, s.sessionToken);
+      expect(await res.json()).toEqual({ ok: true, files: 2 });
+    }
+    expect((await search('q=second')).total).toBe(1);
+    for (let i = 0; i < 2; i++) {
+      const res = await post('/api/v1/files/register', { peerId: a, removed: [sha('first.doc')] }, s.sessionToken);
+      expect(await res.json()).toEqual({ ok: true, files: 1 });
+    }
+    expect((await search('q=first')).total).toBe(0);
+  });
+
+  it('redirects a download to an online source, and tells unknown from unavailable', async () => {
+    const a = randomUUID();
+    const f = file('redirect-me.iso');
+    await register(a, [f], 9201);
+    const res = await fetch(`${base}/api/v1/download/${f.id}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`http://127.0.0.1:9201/api/v1/download/${f.id}`);
+    await expectError(await fetch(`${base}/api/v1/download/${sha('nobody has this')}`), 404, 'FILE_NOT_FOUND');
+  });
+
+  it('takes a silent peer offline after three intervals, out of results, then removes it', async () => {
+    const a = randomUUID();
+    const f = file('soon-gone.flac', { category: 'audio' });
+    await register(a, [f], 9301);
+    expect((await search('q=soon')).total).toBe(1);
+    await pollUntil(async () => (await search('q=soon')).total === 0, 'peer offline', 5000);
+    await pollUntil(() => events.some((e) => e.type === 'peer_offline' && (e.data as { peerId: string }).peerId === a), 'peer_offline event');
+    await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 503, 'NO_SOURCE_ONLINE');
+    expect((await search('q=soon&minSources=0')).total).toBe(1); // still indexed, no online source
+    await pollUntil(() => events.some((e) => e.type === 'peer_removed' && (e.data as { peerId: string }).peerId === a), 'peer_removed event', 8000);
+    await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 404, 'FILE_NOT_FOUND');
+  });
+
+  it('rejects bad input with a catalogue error and changes nothing', async () => {
+    const before = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
+    await expectError(await post('/api/v1/peers/register', '{"peerId":'), 400, 'MALFORMED_JSON');
+    await expectError(await post('/api/v1/peers/register', { peerId: 'x', name: 'n', port: 1, files: [] }), 400, 'VALIDATION_FAILED');
+    await expectError(await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'n', port: 70000, files: [] }), 400, 'VALIDATION_FAILED');
+    await expectError(await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'n', port: 1, files: [{ id: 'nope' }] }), 400, 'VALIDATION_FAILED');
+    await expectError(await fetch(`${base}/api/v1/files/search?pageSize=500`), 400, 'VALIDATION_FAILED');
+    await expectError(await fetch(`${base}/api/v1/files/search?sort=random`), 400, 'VALIDATION_FAILED');
+    await expectError(await fetch(`${base}/api/v1/download/..%2F..%2Fetc%2Fpasswd`), 400, 'VALIDATION_FAILED');
+    const after = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
+    expect(after.peersTotal).toBe(before.peersTotal);
+    expect(after.uniqueFiles).toBe(before.uniqueFiles);
+  });
+
+  it('describes itself in OpenAPI and as a topology', async () => {
+    await register(randomUUID(), [file('topology.txt')]);
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/peers/register', '/api/v1/peers/heartbeat', '/api/v1/files/search', '/api/v1/topology']));
+    const topology = (await (await fetch(`${base}/api/v1/topology`)).json()) as { nodes: { role: string }[]; edges: unknown[] };
+    expect(topology.nodes.filter((n) => n.role === 'index')).toHaveLength(1);
+    expect(topology.nodes.filter((n) => n.role === 'peer').length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,69 @@
+// "Run as index server", live: a plain peer turns the role on and off without a restart; the
+// choice persists, the index data survives, and a busy port is a clear error.
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+type Role = { enabled: boolean; state: string; port: number | null };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+const setRole = (n: TestNode, enabled: boolean) =>
+  n.api('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
+
+describe('index role switch', () => {
+  it('turns on and off live, persists, and keeps the index data', async () => {
+    const dir = await makeTempDir();
+    cleanups.push(() => dir.remove());
+    let n = await startTestNode({ root: dir.path });
+    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: false, state: 'off', port: null });
+
+    const on = (await (await setRole(n, true)).json()) as Role;
+    expect(on).toMatchObject({ enabled: true, state: 'on' });
+    const indexUrl = `http://127.0.0.1:${on.port}`;
+    expect((await fetch(`${indexUrl}/api/v1/stats`)).status).toBe(200);
+    expect((await n.json<{ roles: string[]; indexPort: number }>('/api/v1/info')).roles).toEqual(['peer', 'index']);
+
+    const peerId = randomUUID();
+    const id = createHash('sha256').update('kept').digest('hex');
+    const reg = await fetch(`${indexUrl}/api/v1/peers/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ peerId, name: 'p', port: 9000, files: [{ id, name: 'kept.txt', size: 4, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144 }] }),
+    });
+    expect(reg.status).toBe(200);
+
+    const off = (await (await setRole(n, false)).json()) as Role;
+    expect(off).toMatchObject({ enabled: false, state: 'off', port: null });
+    await expect(fetch(`${indexUrl}/api/v1/stats`)).rejects.toThrow();
+
+    // On again: the same index, from SQLite (the peer is known, offline until it registers again).
+    const again = (await (await setRole(n, true)).json()) as Role;
+    const stats = await (await fetch(`http://127.0.0.1:${again.port}/api/v1/files/search?q=kept&minSources=0`)).json() as { total: number };
+    expect(stats.total).toBe(1);
+    await n.stop();
+
+    // The choice persists across a restart.
+    n = await startTestNode({ root: dir.path });
+    cleanups.push(() => n.stop());
+    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: true, state: 'on' });
+  });
+
+  it('refuses the role change without the token, and reports a busy port clearly', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => blocker.close(() => resolve())));
+    const busyPort = (blocker.address() as { port: number }).port;
+    const n = await startTestNode({ superPeer: { port: busyPort } });
+    cleanups.push(() => n.destroy());
+    const anonymous = await n.api('/api/v1/settings/index-role', { method: 'PUT', auth: false, headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' });
+    expect(anonymous.status).toBe(401);
+    const res = await setRole(n, true);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PORT_IN_USE');
+    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: false, state: 'off' });
+  });
+});
