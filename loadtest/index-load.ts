@@ -1,0 +1,237 @@
+// `npm run load`: N simulated peers (default 1,000; `--peers 10000`) register with 100 files each
+// against a real index server (a separate `shoal serve --index --no-share` process), then
+// heartbeat at a compressed interval while searches run. Reports registrations/s, heartbeats/s,
+// search p50/p99 under load, the index's RSS and CPU, and the index's heartbeat throughput as a
+// ratio to a bare Node HTTP server answering the same requests in the same run.
+// Loopback only; bounded in time; stops (and kills its child) by itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generatedFile, queryVocabulary } from '../bench/realistic-names.js';
+
+const { values: args } = parseArgs({
+  options: {
+    peers: { type: 'string', default: '1000' },
+    files: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+const PEERS = Number(args.peers);
+const FILES = Number(args.files);
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+// Every peer heartbeats once per interval: 10,000 peers at 10 s is 1,000 heartbeats a second.
+const HEARTBEAT_MS = Math.max(1000, Math.round((PEERS / 1000) * 10_000));
+const HARD_LIMIT_MS = 15 * 60_000;
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function call(port: number, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = {};
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(payload);
+    }
+    if (token) headers.authorization = `Bearer ${token}`;
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Runs `task(i)` for i in [0, count) with `CONCURRENCY` in flight. */
+async function pool(count: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+/** Heartbeats at full speed for `ms`, closed loop; returns requests per second. */
+async function heartbeatFlood(port: number, peers: { peerId: string; token: string }[], ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  let done = 0;
+  let i = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < until) {
+      const p = peers[i++ % peers.length] as { peerId: string; token: string };
+      const res = await call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.peerId, activeUploads: 0, freeUploadSlots: 4 }, p.token);
+      if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}: ${res.body}`);
+      done++;
+    }
+  }));
+  return done / (ms / 1000);
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function processUsage(pid: number): { rssMb: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
+  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+}
+
+async function startIndex(dir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
+    env: { ...process.env, SHOAL_SUPER_PEER_HEARTBEAT_INTERVAL: `${HEARTBEAT_MS}ms`, SHOAL_SUPER_PEER_MAX_PEERS: String(PEERS + 10), SHOAL_LOGGING_LEVEL: 'warn', SHOAL_PEER_LAN_DISCOVERY: 'false' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const controlUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /Open the app: (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the index exited with ${code}: ${out}`)));
+  });
+  const info = (await (await fetch(new URL('/api/v1/info', controlUrl))).json()) as { indexPort: number };
+  return { child, port: info.indexPort };
+}
+
+async function bareServer(): Promise<{ port: number; close(): void }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString());
+      const body = JSON.stringify({ ok: true, heartbeatIntervalMs: HEARTBEAT_MS });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'shoal-load-'));
+  const killer = setTimeout(() => {
+    console.error(`load test: over ${HARD_LIMIT_MS / 60000} minutes, stopping`);
+    process.exit(2);
+  }, HARD_LIMIT_MS);
+  killer.unref();
+  const { child, port } = await startIndex(dir);
+  const cleanup = () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    console.log(`load test: ${PEERS} peers x ${FILES} files, heartbeat every ${HEARTBEAT_MS} ms, ${SECONDS} s under load, ${CONCURRENCY} connections`);
+    const before = processUsage(child.pid as number);
+
+    // 1. Registrations.
+    const peers: { peerId: string; token: string }[] = new Array(PEERS);
+    let t = performance.now();
+    await pool(PEERS, async (i) => {
+      const peerId = randomUUID();
+      // Peers overlap: about a third of each library is also held by others (the same ids).
+      const files = Array.from({ length: FILES }, (_, k) => generatedFile(k % 3 === 0 ? (i * 7 + k) % (PEERS * 10) : i * FILES + k + 10_000_000));
+      const res = await call(port, 'POST', '/api/v1/peers/register', { peerId, name: `load-${i}`, port: 10_000 + (i % 50_000), files });
+      if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body}`);
+      peers[i] = { peerId, token: (JSON.parse(res.body) as { sessionToken: string }).sessionToken };
+    });
+    const registerSeconds = (performance.now() - t) / 1000;
+    const afterRegister = processUsage(child.pid as number);
+
+    // 2. Steady heartbeats at the compressed interval while searches run, one after another.
+    const latencies: number[] = [];
+    let heartbeats = 0;
+    let stop = false;
+    const until = Date.now() + SECONDS * 1000;
+    const perPeerGap = HEARTBEAT_MS / PEERS;
+    const beating = (async () => {
+      const start = Date.now();
+      let i = 0;
+      const inFlight = new Set<Promise<void>>();
+      while (!stop && Date.now() < until) {
+        const due = start + i * perPeerGap;
+        if (Date.now() < due) {
+          await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+          continue;
+        }
+        const p = peers[i % PEERS] as { peerId: string; token: string };
+        i++;
+        const job = call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.peerId, activeUploads: 0, freeUploadSlots: 4 }, p.token).then((r) => {
+          if (r.status === 200) heartbeats++;
+        });
+        inFlight.add(job);
+        void job.finally(() => inFlight.delete(job));
+        if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    })();
+    const words = [...queryVocabulary.words, ...queryVocabulary.artists];
+    const searching = (async () => {
+      let k = 0;
+      while (Date.now() < until) {
+        const w = words[(k * 7919) % words.length] ?? 'live';
+        const q = [encodeURIComponent(w), encodeURIComponent(w.slice(0, 3)), `${encodeURIComponent(w)}&category=video`, `${encodeURIComponent(w)}+${encodeURIComponent(words[(k * 31) % words.length] ?? 'a')}`][k % 4];
+        k++;
+        const s = performance.now();
+        const res = await call(port, 'GET', `/api/v1/files/search?q=${q}`);
+        if (res.status !== 200) throw new Error(`search answered ${res.status}`);
+        latencies.push(performance.now() - s);
+      }
+    })();
+    t = performance.now();
+    await searching;
+    stop = true;
+    await beating;
+    const loadSeconds = (performance.now() - t) / 1000;
+    const afterLoad = processUsage(child.pid as number);
+    latencies.sort((a, b) => a - b);
+
+    // 3. Heartbeat capacity: closed loop against the index, then a bare Node server.
+    const floodMs = 5000;
+    const shoalMax = await heartbeatFlood(port, peers, floodMs);
+    const bare = await bareServer();
+    const bareMax = await heartbeatFlood(bare.port, peers, floodMs);
+    bare.close();
+    const stats = JSON.parse((await call(port, 'GET', '/api/v1/stats')).body) as { peersOnline: number; uniqueFiles: number };
+
+    const rows: [string, string][] = [
+      ['peers online / unique files', `${stats.peersOnline} / ${stats.uniqueFiles}`],
+      ['registrations/s', `${(PEERS / registerSeconds).toFixed(0)} (${(PEERS * FILES / registerSeconds).toFixed(0)} files/s, ${registerSeconds.toFixed(1)} s)`],
+      ['heartbeats/s at the compressed interval', `${(heartbeats / loadSeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)})`],
+      ['search under load p50 / p95 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.95).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms (${latencies.length} searches; aim p99 < 50 ms)`],
+      ['index RSS after registration / after load', `${afterRegister.rssMb.toFixed(0)} MB / ${afterLoad.rssMb.toFixed(0)} MB (idle at start ${before.rssMb.toFixed(0)} MB)`],
+      ['index CPU: registration / load phase', `${(afterRegister.cpuSeconds - before.cpuSeconds).toFixed(1)} s / ${(afterLoad.cpuSeconds - afterRegister.cpuSeconds).toFixed(1)} s of ${loadSeconds.toFixed(0)} s (${(((afterLoad.cpuSeconds - afterRegister.cpuSeconds) / loadSeconds) * 100).toFixed(0)} % of a core)`],
+      ['heartbeat capacity: index vs bare Node', `${shoalMax.toFixed(0)} vs ${bareMax.toFixed(0)} req/s = ${(shoalMax / bareMax).toFixed(2)}x`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  } finally {
+    agent.destroy();
+    cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('load test failed:', err);
+    process.exit(1);
+  },
+);
