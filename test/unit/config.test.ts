@@ -145,6 +145,16 @@ describe('precedence: defaults < file < environment < flags', () => {
     expect(config.peer).toMatchObject({ port: 9300, name: 'from-file', host: '::1' });
   });
 
+  it('the index flags: --index, --index-port, --index-server, --no-share', () => {
+    const config = loadConfig(input({ flags: { index: true, indexPort: '0', indexServer: ['a.lan:8080', '10.0.0.2:9000'], share: false } }));
+    expect(config.super_peer).toMatchObject({ enabled: true, port: 0 });
+    expect(config.peer.super_peer_address).toEqual(['a.lan:8080', '10.0.0.2:9000']);
+    expect(config.peer.share).toBe(false);
+    // Switches not given say nothing: commander reports an absent --no-share as share: true.
+    const noShare = writeFile('no-share.yaml', 'peer:\n  share: false\n');
+    expect(loadConfig(input({ configFile: noShare, flags: { share: true, index: false } })).peer.share).toBe(false);
+  });
+
   it('--config and SHOAL_CONFIG name the file too', () => {
     expect(loadConfig(input({ flags: { config: file() } })).peer.port).toBe(9100);
     expect(loadConfig(input({ env: { SHOAL_CONFIG: 'config.yaml' } })).peer.name).toBe('from-file');

@@ -29,51 +29,22 @@ export function hasTokenChars(text: string): boolean {
 /** Words with nothing to split: a capital at most at the start and no digits, or digits only. */
 const SIMPLE_WORD = /^(?:\p{Lu}?[^\p{Lu}\p{Lt}\p{N}]*|\p{N}*)$/u;
 
-type CharClass = 'upper' | 'lower' | 'digit' | 'other';
-
-function classOf(ch: string): CharClass {
-  if (/\p{Lu}|\p{Lt}/u.test(ch)) return 'upper';
-  if (/\p{Ll}/u.test(ch)) return 'lower';
-  if (/\p{N}/u.test(ch)) return 'digit';
-  return 'other'; // letters without case (CJK…), marks, private use
-}
+/**
+ * Where a compound word is cut: lower → upper (`myHoliday`), before the last capital of a run
+ * followed by lower case (`HTTPServer`), and between two letters and two digits either way.
+ * Marks (\p{M}) ride along with the letter before them.
+ */
+const CUT = new RegExp([
+  /(?<=\p{Ll}\p{M}*)(?=[\p{Lu}\p{Lt}])/u.source,
+  /(?<=[\p{Lu}\p{Lt}]\p{M}*)(?=[\p{Lu}\p{Lt}]\p{M}*\p{Ll})/u.source,
+  /(?<=\p{L}\p{M}*\p{L}\p{M}*)(?=\p{N}\p{N})/u.source,
+  /(?<=\p{N}\p{N})(?=\p{L}\p{M}*\p{L})/u.source,
+].join('|'), 'u');
 
 /** One word (no separators in it) cut at its camelCase humps and long letter/digit boundaries. */
 export function splitCompound(word: string): string[] {
   if (SIMPLE_WORD.test(word)) return [word];
-  const chars = [...word];
-  const classes = chars.map(classOf);
-  // Marks belong to the letter before them.
-  for (let i = 1; i < classes.length; i++) if (/\p{M}/u.test(chars[i] ?? '')) classes[i] = classes[i - 1] ?? 'other';
-  const cuts: number[] = [];
-  const runLength = (from: number, step: 1 | -1, isOfKind: (c: CharClass) => boolean): number => {
-    let n = 0;
-    for (let i = from; i >= 0 && i < classes.length && isOfKind(classes[i] ?? 'other'); i += step) n++;
-    return n;
-  };
-  const isLetter = (c: CharClass) => c === 'upper' || c === 'lower' || c === 'other';
-  const isDigit = (c: CharClass) => c === 'digit';
-  for (let i = 1; i < chars.length; i++) {
-    const a = classes[i - 1];
-    const b = classes[i];
-    const next = classes[i + 1];
-    if (a === 'lower' && b === 'upper') cuts.push(i);
-    else if (a === 'upper' && b === 'upper' && next === 'lower') cuts.push(i);
-    else if ((a !== 'digit' && b === 'digit' && a !== undefined && isLetter(a)) || (a === 'digit' && b !== undefined && isLetter(b))) {
-      const left = runLength(i - 1, -1, a === 'digit' ? isDigit : isLetter);
-      const right = runLength(i, 1, b === 'digit' ? isDigit : isLetter);
-      if (left >= 2 && right >= 2) cuts.push(i);
-    }
-  }
-  if (cuts.length === 0) return [word];
-  const parts: string[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    parts.push(chars.slice(start, cut).join(''));
-    start = cut;
-  }
-  parts.push(chars.slice(start).join(''));
-  return parts;
+  return word.split(CUT);
 }
 
 /**

@@ -10,6 +10,7 @@ import { EventBus } from '../events/event-bus.js';
 import { HashPool } from '../hashing/hash-pool.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
+import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
@@ -39,6 +40,7 @@ export interface RunningNode {
   library: Library;
   bus: EventBus;
   indexRole: IndexRole;
+  indexClient: IndexClient;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,17 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
   let port = 0;
+  const candidates = (): IndexCandidate[] => {
+    const list: IndexCandidate[] = config.peer.super_peer_address.map((address) => ({ address, source: 'configured' }));
+    const own = indexRole.status().port;
+    if (own !== null) list.push({ address: `127.0.0.1:${own}`, source: 'self' });
+    return list;
+  };
+  const indexClient = new IndexClient({
+    identity: { peerId: id, name: config.peer.name, port: 0, version },
+    candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
+    load: () => ({ activeUploads: uploads.active, freeUploadSlots: Math.max(0, config.security.max_connections - uploads.active) }),
+  });
   const info = (): NodeInfo => {
     const counts = library.counts();
     const role = indexRole.status();
@@ -84,16 +97,21 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
       {
         library, uploads, bus, info, stats: reporter.stats, logger, version, access,
         indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
-        indexConnection: () => ({ state: 'idle', server: null, lastError: null, servers: [] }),
+        indexConnection: () => indexClient.status(),
       },
       config.peer.port,
       config.peer.host,
     );
     port = server.port;
+    indexClient.setPort(port);
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
-    if (config.peer.share) await library.start();
+    if (config.peer.share) {
+      await library.start();
+      if (config.peer.auto_register) indexClient.start();
+    }
   } catch (err) {
     reporter.stop();
+    await indexClient.stop();
     await indexRole.close();
     await server?.close();
     await library.close();
@@ -106,11 +124,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {
-    id, port, url, token, library, bus, indexRole,
+    id, port, url, token, library, bus, indexRole, indexClient,
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
       stopping ??= (async () => {
         reporter.stop();
+        await indexClient.stop();
         await indexRole.close();
         await server.close();
         await library.close();
