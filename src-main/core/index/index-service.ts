@@ -99,8 +99,7 @@ export class IndexService {
   }
 
   heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {
-    this.authenticate(sessionToken, body.peerId);
-    const wasOnline = this.o.store.getPeer(body.peerId)?.status === 'online';
+    const wasOnline = this.authenticate(sessionToken, body.peerId).status === 'online';
     this.o.store.touchPeer(body.peerId, this.now(), { activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat });
     this.heartbeats.add();
     if (!wasOnline) this.publishStats();
@@ -210,10 +209,11 @@ export class IndexService {
     if (silent.length > 0 || gone.length > 0) this.publishStats();
   }
 
-  private authenticate(sessionToken: string | undefined, peerId: string): void {
+  private authenticate(sessionToken: string | undefined, peerId: string): { status: 'online' | 'offline' } {
     const peer = this.o.store.getPeerSession(peerId);
     if (!peer) throw new ShoalError('PEER_UNKNOWN');
     if (!sessionMatches(sessionToken, peer.sessionHash)) throw new ShoalError('SESSION_INVALID');
+    return peer;
   }
 
   private publishFileChanges(peerId: string, added: string[], removed: string[]): void {
