@@ -1,15 +1,19 @@
-// The index API as a peer calls it: one function per request, JSON in and out, typed by the
-// contract. Failures come back as IndexCallError with the HTTP status and catalogue code.
+// The index API as a peer calls it: one function per request, JSON in and out, typed and checked
+// by the contract. Failures come back as IndexCallError with the HTTP status and catalogue code.
 import type { z } from 'zod';
-import type {
-  fileUpdateRequestSchema,
-  heartbeatRequestSchema,
-  RegisterRequest,
-  RegisterResponse,
-  transferReportSchema,
+import {
+  fileUpdateResponseSchema,
+  heartbeatResponseSchema,
+  registerResponseSchema,
+  type fileUpdateRequestSchema,
+  type heartbeatRequestSchema,
+  type RegisterRequest,
+  type RegisterResponse,
+  type transferReportSchema,
 } from '../../../src-shared/api/index-routes.js';
 
 export class IndexCallError extends Error {
+  /** `status` is 0 when no HTTP answer came (refused, timed out, cancelled, not an index). */
   constructor(readonly status: number, readonly code: string | undefined, message: string) {
     super(message);
     this.name = 'IndexCallError';
@@ -19,42 +23,86 @@ export class IndexCallError extends Error {
   get needsRegistration(): boolean {
     return this.code === 'PEER_UNKNOWN' || this.code === 'SESSION_INVALID';
   }
+
+  /** The index refused this request's content (4xx); sending it again will not help. */
+  get rejected(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429 && !this.needsRegistration;
+  }
 }
 
-const TIMEOUT_MS = 10_000;
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Cancels the call (the client is stopping). */
+  signal?: AbortSignal;
+}
 
-async function call<T>(address: string, path: string, body: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+interface Checker<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+async function call<T>(
+  method: 'GET' | 'POST', address: string, path: string, body: unknown, token: string | undefined,
+  answer: Checker<T> | undefined, options: CallOptions,
+): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  let text: string;
   let res: Response;
   try {
-    res = await fetch(`http://${address}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(`http://${address}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    text = await res.text();
   } catch (err) {
-    throw new IndexCallError(0, undefined, `cannot reach ${address}: ${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}`);
+    const why = options.signal?.aborted ? 'cancelled' : timeout.aborted ? 'timed out' : reason(err);
+    throw new IndexCallError(0, undefined, `cannot reach ${address}: ${why}`);
   }
-  const text = await res.text();
   if (!res.ok) {
     let code: string | undefined;
     let message = `${address} answered ${res.status}`;
     try {
-      const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-      code = error?.code;
-      if (error?.message) message = `${message}: ${error.message}`;
+      const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+      if (typeof error?.code === 'string') code = error.code;
+      if (typeof error?.message === 'string') message = `${message} ${code ?? ''}: ${error.message}`;
     } catch {
       // not our JSON: keep the status
     }
     throw new IndexCallError(res.status, code, message);
   }
-  return JSON.parse(text) as T;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new IndexCallError(0, undefined, `${address} is not a Shoal index server (its answer is not JSON)`);
+  }
+  if (!answer) return json as T;
+  const parsed = answer.safeParse(json);
+  if (!parsed.success) throw new IndexCallError(0, undefined, `${address} is not a Shoal index server (unexpected answer to ${path})`);
+  return parsed.data;
 }
 
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+type Input<S extends z.ZodType> = z.input<S>;
+
 export const indexApi = {
-  register: (address: string, body: RegisterRequest) => call<RegisterResponse>(address, '/api/v1/peers/register', body),
-  heartbeat: (address: string, token: string, body: z.input<typeof heartbeatRequestSchema>) =>
-    call<{ ok: true; heartbeatIntervalMs: number }>(address, '/api/v1/peers/heartbeat', body, token),
-  updateFiles: (address: string, token: string, body: z.input<typeof fileUpdateRequestSchema>) =>
-    call<{ ok: true; files: number }>(address, '/api/v1/files/register', body, token),
-  unregister: (address: string, token: string, peerId: string) => call<{ ok: true }>(address, '/api/v1/peers/unregister', { peerId }, token),
-  reportTransfer: (address: string, token: string, body: z.input<typeof transferReportSchema>) =>
-    call<{ ok: true }>(address, '/api/v1/transfers/report', body, token),
+  register: (address: string, body: RegisterRequest, o: CallOptions = {}): Promise<RegisterResponse> =>
+    call('POST', address, '/api/v1/peers/register', body, undefined, registerResponseSchema, o),
+  heartbeat: (address: string, token: string, body: Input<typeof heartbeatRequestSchema>, o: CallOptions = {}) =>
+    call('POST', address, '/api/v1/peers/heartbeat', body, token, heartbeatResponseSchema, o),
+  updateFiles: (address: string, token: string, body: Input<typeof fileUpdateRequestSchema>, o: CallOptions = {}) =>
+    call('POST', address, '/api/v1/files/register', body, token, fileUpdateResponseSchema, o),
+  unregister: (address: string, token: string, peerId: string, o: CallOptions = {}) =>
+    call<unknown>('POST', address, '/api/v1/peers/unregister', { peerId }, token, undefined, o),
+  reportTransfer: (address: string, token: string, body: Input<typeof transferReportSchema>, o: CallOptions = {}) =>
+    call<unknown>('POST', address, '/api/v1/transfers/report', body, token, undefined, o),
+  /** Whether an index answers at all (used to come back to a preferred index server). */
+  probe: (address: string, o: CallOptions = {}) => call<unknown>('GET', address, '/api/v1/stats', undefined, undefined, undefined, o),
 };

@@ -1,289 +1,561 @@
-// The peer side of the index protocol: register (full list), heartbeat, push library changes in
-// batches, and ride out index servers that vanish: backoff with jitter, register again when the
-// index forgot us, move to the next server when one stays away or says it is stopping.
+// The peer side of the index protocol. Registers with the first index server of its list that
+// answers (full file list, in batches when large), heartbeats at the interval the index gives,
+// pushes library changes as coalesced batches, registers again by itself when the index forgot it,
+// rides out an index that is down (exponential backoff with jitter), moves to the next index server
+// when one stays away or says it is stopping, and comes back to a preferred one when it returns.
+//
+// One loop does all the talking, one request at a time, so registration, heartbeats and batches
+// never overtake each other; bus events and the index's /ws only note things and wake the loop.
 import type { Logger } from 'pino';
-import WebSocket from 'ws';
-import { MAX_FILES_PER_REQUEST, type IndexedFile } from '../../../src-shared/api/index-routes.js';
+import type { z } from 'zod';
+import type { SharedFile } from '../../../src-shared/api/library.js';
 import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
+import {
+  indexedFileSchema,
+  MAX_FILES_PER_REQUEST,
+  type IndexedFile,
+  type transferReportSchema,
+} from '../../../src-shared/api/index-routes.js';
 import type { EventBus } from '../events/event-bus.js';
 import { toIndexedFile } from '../library/shared-file-view.js';
 import { backoffDelay } from './backoff.js';
 import { IndexCallError, indexApi } from './index-api-client.js';
+import { watchIndexEvents, type IndexSocket } from './index-socket.js';
+import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
+import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
 
-export interface IndexCandidate {
-  address: string; // host:port
-  source: 'configured' | 'self' | 'discovered';
+export type { IndexServerRef, IndexServerSource } from './server-choice.js';
+/** The name the node's wiring uses for an entry of the list. */
+export type IndexCandidate = IndexServerRef;
+
+export interface IndexClientIdentity {
+  peerId: string;
+  name: string;
+  /** The peer API's port, which downloaders dial. */
+  port: number;
+  version?: string;
+  /** A reachable host or IP; omitted, the index uses the address it sees. */
+  address?: string;
 }
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  now: () => Date.now(),
+};
+
+export interface IndexClientTuning {
+  /** Library changes are gathered this long before one batch goes out. */
+  batchDelayMs: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  /** Failed attempts in a row after which an index server is "away" and the next one is tried. */
+  failoverAfter: number;
+  /** How long an away index server is passed over. */
+  awayMs: number;
+  /** On a fallback index server: how often to look whether a preferred one is back. */
+  preferredCheckMs: number;
+  /** With no index server known: how often to look at the list again (see also refresh()). */
+  idleRecheckMs: number;
+  requestTimeoutMs: number;
+  /** stop() waits at most this long for the index to hear the peer leave. */
+  unregisterTimeoutMs: number;
+}
+
+export const defaultTuning: IndexClientTuning = {
+  batchDelayMs: 500,
+  backoffMinMs: 500,
+  backoffMaxMs: 30_000,
+  failoverAfter: 3,
+  awayMs: 60_000,
+  preferredCheckMs: 30_000,
+  idleRecheckMs: 2_000,
+  requestTimeoutMs: 15_000,
+  unregisterTimeoutMs: 2_000,
+};
+
+export type IndexClientState = 'idle' | 'connecting' | 'registered' | 'backoff';
+export type IndexServerState = 'standby' | 'connecting' | 'registered' | 'failing' | 'away';
+
+/** What `GET /api/v1/index-servers` shows (src-shared's IndexConnectionView). */
+export interface IndexClientStatus extends IndexConnectionView {
+  state: IndexClientState;
+  /** The index server this peer is registered with. */
+  server: string | null;
+  lastError: string | null;
+  servers: { address: string; source: IndexServerSource; state: IndexServerState }[];
+}
+
+type ServerList = () => readonly (string | IndexServerRef)[];
 
 export interface IndexClientOptions {
-  identity: { peerId: string; name: string; port: number; version: string };
-  /** Index servers in preference order; asked again at every (re)connection. */
-  candidates: () => IndexCandidate[];
-  /** The full library, for registration. */
+  identity: IndexClientIdentity | (() => IndexClientIdentity);
+  /** Index servers in preference order: configured first, then discovered. A plain string is configured. */
+  servers?: ServerList;
+  /** The same as `servers` (either may be given). */
+  candidates?: ServerList;
+  /** The whole library as the index wants it. */
   entries: () => IndexedFile[];
-  bus: EventBus;
+  bus: Pick<EventBus, 'subscribe'>;
   logger: Logger;
+  /** The load reported with each heartbeat. */
   load?: () => { activeUploads: number; freeUploadSlots: number };
-  retryMinMs?: number;
-  retryMaxMs?: number;
-  /** Failed attempts on one server before moving to the next. */
-  failoverAfter?: number;
-  batchMs?: number;
+  timers?: Timers;
+  random?: () => number;
+  tuning?: Partial<IndexClientTuning>;
+  /** Told when the state or the server changes (for the UI). */
+  onStatus?: (status: IndexClientStatus) => void;
 }
 
-type State = IndexConnectionView['state'];
+export type TransferReport = Omit<z.input<typeof transferReportSchema>, 'peerId'>;
 
 interface Session {
   address: string;
   token: string;
-  heartbeatMs: number;
-  socket?: WebSocket;
+  indexId: string;
+  heartbeatIntervalMs: number;
+}
+
+type CallOutcome = 'ok' | 'rejected' | 'failed';
+
+/** The preference list for an index client: configured addresses first, then discovered ones. */
+export function indexServerList(configured: () => readonly string[], discovered: () => readonly { address: string }[] = () => []): () => IndexServerRef[] {
+  return () => ServerChoice.normalise([
+    ...configured().map((address) => ({ address, source: 'configured' as const })),
+    ...discovered().map((d) => ({ address: d.address, source: 'discovered' as const })),
+  ]);
 }
 
 export class IndexClient {
-  private state: State = 'idle';
-  private session: Session | undefined;
-  private lastError: string | null = null;
-  private readonly failures = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private batchTimer: NodeJS.Timeout | undefined;
-  private readonly added = new Map<string, IndexedFile>();
-  private readonly removed = new Set<string>();
-  private unsubscribe: (() => void) | undefined;
+  private readonly t: IndexClientTuning;
+  private readonly timers: Timers;
+  private readonly choice: ServerChoice;
+  private readonly pending = new PendingChanges();
   private running = false;
-  private busy: Promise<void> = Promise.resolve();
-  private attempt = 0;
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private abort = new AbortController();
+  private unsubscribe: (() => void) | undefined;
+  private sleeper: { done: () => void; wakeable: boolean } | undefined;
 
-  constructor(private readonly o: IndexClientOptions) {}
+  private state: IndexClientState = 'idle';
+  private target: string | null = null;
+  private lastError: string | null = null;
+  private session: Session | undefined;
+  private socket: IndexSocket | undefined;
+  /** An index server that announced on /ws that it is stopping. */
+  private stoppingServer: string | undefined;
+  private flushAt: number | undefined;
+  private nextHeartbeatAt = 0;
+  private nextPreferredCheckAt = 0;
+  /** Set while a registered session backs off after failed requests. */
+  private retryAt: number | undefined;
+  private consecutiveFailures = 0;
+  private port: number | undefined;
+  private listSignature = '';
+  private readonly servers: ServerList;
 
-  /** The peer port is known once the server listens (port 0 picks one). */
-  setPort(port: number): void {
-    this.o.identity.port = port;
+  constructor(private readonly o: IndexClientOptions) {
+    this.servers = o.servers ?? o.candidates ?? (() => []);
+    this.t = { ...defaultTuning, ...o.tuning };
+    this.timers = o.timers ?? realTimers;
+    this.choice = new ServerChoice({ failoverAfter: this.t.failoverAfter, awayMs: this.t.awayMs, now: () => this.timers.now() });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.o.bus.subscribe((event) => {
-      if (event.type === 'library_file_updated') {
-        const file = event.data as Parameters<typeof toIndexedFile>[0];
-        this.removed.delete(file.id);
-        this.added.set(file.id, toIndexedFile(file));
-      } else if (event.type === 'library_file_removed') {
-        const { id } = event.data as { id: string };
-        this.added.delete(id);
-        this.removed.add(id);
-      } else return;
-      this.batchTimer ??= setTimeout(() => {
-        this.batchTimer = undefined;
-        this.serially(() => this.pushChanges());
-      }, this.o.batchMs ?? 500);
-    });
-    this.schedule(0);
+    this.abort = new AbortController();
+    this.unsubscribe = this.o.bus.subscribe((event) => this.onLibraryEvent(event));
+    this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /** Leaves the index (best effort, short timeout) and clears every timer. */
+  stop(): Promise<void> {
+    if (!this.running) return this.stopping ?? Promise.resolve();
     this.running = false;
-    this.unsubscribe?.();
-    clearTimeout(this.timer);
-    clearTimeout(this.batchTimer);
-    await this.busy;
-    const session = this.session;
-    this.endSession();
-    if (session) await indexApi.unregister(session.address, session.token, this.o.identity.peerId).catch(() => undefined);
-    this.state = 'idle';
+    this.stopping = this.shutdown();
+    return this.stopping;
   }
 
-  /** The list of servers changed (discovery, our own index role): reconnect if not registered. */
+  /** The peer API's port, once it listens (port 0 picks one). */
+  setPort(port: number): void {
+    this.port = port;
+  }
+
+  /** Looks at the server list again now (LAN discovery found an index server, the role changed…). */
+  refresh(): void {
+    const signature = this.list().map((ref) => ref.address).join(' ');
+    // A new list cuts a backoff short and looks for a preferred server at once; the same list
+    // only wakes an idle or registered client.
+    const changed = signature !== this.listSignature;
+    this.listSignature = signature;
+    if (changed) this.nextPreferredCheckAt = 0;
+    this.wake(changed);
+  }
+
+  /** The same as refresh(). */
   candidatesChanged(): void {
-    if (!this.running) return;
-    const current = this.session?.address;
-    if (current && !this.o.candidates().some((c) => c.address === current)) this.dropSession(`${current} is no longer an index server`);
-    if (this.state !== 'registered') {
-      this.attempt = 0;
-      this.schedule(0);
-    }
+    this.refresh();
   }
 
-  status(): IndexConnectionView {
+  status(): IndexClientStatus {
     return {
       state: this.state,
       server: this.session?.address ?? null,
       lastError: this.lastError,
-      servers: this.o.candidates().map((c) => ({
-        address: c.address,
-        source: c.source,
-        state: c.address === this.session?.address ? 'registered' : (this.failures.get(c.address) ?? 0) > 0 ? 'unreachable' : 'standby',
-      })),
+      servers: this.list().map((ref) => ({ address: ref.address, source: ref.source, state: this.serverState(ref.address) })),
     };
   }
 
-  /** Reports a source's transfer to the current index (reputation); best effort. */
-  async reportTransfer(report: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt' | 'failed'; bytes?: number }): Promise<boolean> {
-    const s = this.session;
-    if (!s) return false;
-    return indexApi.reportTransfer(s.address, s.token, { peerId: this.o.identity.peerId, ...report }).then(() => true, () => false);
+  /** The index server this peer is registered with, and that index's id. */
+  get registration(): { server: string; indexId: string } | null {
+    return this.session ? { server: this.session.address, indexId: this.session.indexId } : null;
   }
 
-  // ---- the connection loop ------------------------------------------------------------------
-
-  /** Runs one step at a time: a heartbeat never overlaps a registration. */
-  private serially(step: () => Promise<void>): void {
-    this.busy = this.busy.then(step).catch((err: unknown) => this.o.logger.warn({ err }, 'index client step failed'));
+  /** Tells the current index how a download from a source went; false when it could not be told. */
+  async reportTransfer(report: TransferReport): Promise<boolean> {
+    const session = this.session;
+    if (!session) return false;
+    try {
+      await indexApi.reportTransfer(session.address, session.token, { ...report, peerId: this.identity().peerId }, this.callOptions());
+      return true;
+    } catch (err) {
+      this.o.logger.debug({ err, server: session.address }, 'could not report a transfer to the index server');
+      return false;
+    }
   }
 
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    if (!this.running) return;
-    this.timer = setTimeout(() => this.serially(() => (this.session ? this.heartbeat() : this.connect())), ms);
-  }
+  // --- the loop -------------------------------------------------------------------------------
 
-  private pickCandidate(): IndexCandidate | undefined {
-    const candidates = this.o.candidates();
-    const limit = this.o.failoverAfter ?? 3;
-    // The first server that has not failed `limit` times in a row; when all have, start over.
-    const usable = candidates.find((c) => (this.failures.get(c.address) ?? 0) < limit);
-    if (usable) return usable;
-    this.failures.clear();
-    return candidates[0];
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (this.session) await this.serve(this.session);
+        else await this.connect();
+      } catch (err) {
+        // A bug, not the network: log it, and never let it end the loop or escape unhandled.
+        this.o.logger.error({ err }, 'index client error');
+        await this.sleep(this.t.backoffMaxMs, false);
+      }
+    }
   }
 
   private async connect(): Promise<void> {
-    if (!this.running) return;
-    const candidate = this.pickCandidate();
-    if (!candidate) {
-      this.state = 'idle';
-      return; // nothing to register with until candidatesChanged()
+    const list = this.list();
+    const ref = this.choice.pick(list);
+    if (!ref) {
+      this.setState('idle', null);
+      await this.sleep(this.t.idleRecheckMs);
+      return;
     }
-    this.state = 'connecting';
+    this.setState('connecting', ref.address);
     try {
-      await this.register(candidate.address);
-      this.failures.delete(candidate.address);
-      this.attempt = 0;
-      this.state = 'registered';
+      const session = await this.register(ref.address);
+      this.session = session; // even when stopping: stop() then unregisters it
+      if (!this.running) return;
+      const now = this.timers.now();
+      this.choice.succeeded(ref.address);
+      this.consecutiveFailures = 0;
       this.lastError = null;
-      this.o.logger.info({ index: candidate.address }, 'registered with index server');
-      this.schedule(this.session?.heartbeatMs ?? 30_000);
+      this.retryAt = undefined;
+      this.nextHeartbeatAt = now + session.heartbeatIntervalMs;
+      this.nextPreferredCheckAt = now + this.t.preferredCheckMs;
+      this.ensureSocket(session);
+      this.o.logger.info({ server: ref.address, indexId: session.indexId, heartbeatIntervalMs: session.heartbeatIntervalMs }, 'registered with the index server');
+      this.setState('registered', ref.address);
     } catch (err) {
-      this.failed(candidate.address, err);
+      if (!this.running) return;
+      const away = this.noteFailure(ref.address, err);
+      const next = this.choice.pick(this.list());
+      // Moving on to another index server that has not failed: at once.
+      if (away && next && next.address !== ref.address && !this.choice.isAway(next.address)) return;
+      this.setState('backoff', ref.address);
+      await this.sleep(this.backoffMs(), false);
     }
   }
 
-  private async register(address: string): Promise<void> {
-    // Changes noted before now are part of the full list.
-    this.added.clear();
-    this.removed.clear();
-    const files = this.o.entries();
-    const first = files.slice(0, MAX_FILES_PER_REQUEST);
-    const { identity } = this.o;
-    const answer = await indexApi.register(address, {
-      peerId: identity.peerId, name: identity.name, port: identity.port, version: identity.version,
-      files: first, partial: files.length > first.length,
-    });
-    for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
-      await indexApi.updateFiles(address, answer.sessionToken, { peerId: identity.peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST) });
+  private async serve(session: Session): Promise<void> {
+    const list = this.list();
+    if (this.stoppingServer === session.address) {
+      this.o.logger.info({ server: session.address }, 'the index server is stopping; moving to the next one');
+      this.choice.away(session.address, 'the index server stopped');
+      this.dropSession();
+      return;
     }
-    this.endSession();
-    this.session = { address, token: answer.sessionToken, heartbeatMs: answer.heartbeatIntervalMs };
-    this.watchForStopping(this.session);
-  }
-
-  private async heartbeat(): Promise<void> {
-    const s = this.session;
-    if (!s || !this.running) return;
-    try {
-      const answer = await indexApi.heartbeat(s.address, s.token, { peerId: this.o.identity.peerId, ...(this.o.load?.() ?? {}) });
-      s.heartbeatMs = answer.heartbeatIntervalMs;
-      this.schedule(s.heartbeatMs);
-    } catch (err) {
-      if (err instanceof IndexCallError && err.needsRegistration) {
-        this.o.logger.info({ index: s.address }, 'index server forgot this peer: registering again');
-        this.endSession();
-        await this.connectTo(s.address);
-      } else {
-        this.dropSession(describe(err));
-        this.failed(s.address, err);
-      }
+    if (!list.some((ref) => ref.address === session.address)) {
+      this.o.logger.info({ server: session.address }, 'the index server left the list; leaving it');
+      await this.leave(session);
+      return;
     }
-  }
-
-  private async connectTo(address: string): Promise<void> {
-    try {
-      await this.register(address);
-      this.state = 'registered';
-      this.schedule(this.session?.heartbeatMs ?? 30_000);
-    } catch (err) {
-      this.failed(address, err);
-    }
-  }
-
-  private async pushChanges(): Promise<void> {
-    const s = this.session;
-    if (!s || (this.added.size === 0 && this.removed.size === 0)) return;
-    const added = [...this.added.values()];
-    const removed = [...this.removed];
-    this.added.clear();
-    this.removed.clear();
-    try {
-      for (let i = 0; i < Math.max(added.length, removed.length); i += MAX_FILES_PER_REQUEST) {
-        await indexApi.updateFiles(s.address, s.token, {
-          peerId: this.o.identity.peerId,
-          added: added.slice(i, i + MAX_FILES_PER_REQUEST),
-          removed: removed.slice(i, i + MAX_FILES_PER_REQUEST),
-        });
-      }
-    } catch (err) {
-      // The next registration sends the full list, which includes these changes.
-      this.o.logger.debug({ err }, 'could not push library changes; the next registration will');
-      if (err instanceof IndexCallError && err.needsRegistration) {
-        this.endSession();
-        await this.connectTo(s.address);
-      }
-    }
-  }
-
-  private failed(address: string, err: unknown): void {
-    this.failures.set(address, (this.failures.get(address) ?? 0) + 1);
-    this.lastError = describe(err);
-    this.state = 'backoff';
-    const delay = backoffDelay(this.attempt++, this.o.retryMinMs ?? 500, this.o.retryMaxMs ?? 30_000);
-    this.o.logger.debug({ index: address, delay, err: this.lastError }, 'index server unreachable; retrying');
-    this.schedule(delay);
-  }
-
-  /** The index says when it is stopping (its role turned off): move on at once. */
-  private watchForStopping(session: Session): void {
-    const socket = new WebSocket(`ws://${session.address}/ws`);
-    session.socket = socket;
-    socket.on('error', () => undefined);
-    socket.on('message', (raw) => {
-      let type: unknown;
-      try {
-        type = (JSON.parse(String(raw)) as { type?: unknown }).type;
-      } catch {
+    const now = this.timers.now();
+    if (this.retryAt !== undefined) {
+      if (now < this.retryAt) {
+        await this.sleep(this.retryAt - now);
         return;
       }
-      if (type !== 'index_stopping' || this.session !== session) return;
-      this.failures.set(session.address, this.o.failoverAfter ?? 3);
-      this.dropSession(`${session.address} stopped being an index server`);
-      this.schedule(0);
+      this.retryAt = undefined;
+      await this.heartbeat(session);
+      return;
+    }
+    if (now >= this.nextPreferredCheckAt) {
+      this.nextPreferredCheckAt = now + this.t.preferredCheckMs;
+      if (await this.moveToPreferred(session, list)) return;
+    }
+    if (this.flushAt !== undefined && now >= this.flushAt) {
+      await this.flush(session);
+      return;
+    }
+    if (now >= this.nextHeartbeatAt) {
+      await this.heartbeat(session);
+      return;
+    }
+    await this.sleep(Math.min(this.nextHeartbeatAt, this.flushAt ?? Infinity, this.nextPreferredCheckAt) - now);
+  }
+
+  // --- requests -------------------------------------------------------------------------------
+
+  /** Registers with the full list: the first MAX_FILES_PER_REQUEST files, then the rest in batches. */
+  private async register(address: string): Promise<Session> {
+    // The full list supersedes every change noted so far; later changes queue up again.
+    this.pending.clear();
+    this.flushAt = undefined;
+    const files = this.validFiles(this.o.entries());
+    const identity = this.identity();
+    const options = this.callOptions();
+    const answer = await indexApi.register(address, {
+      peerId: identity.peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address,
+      files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST,
+    }, options);
+    for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
+      await indexApi.updateFiles(address, answer.sessionToken, { peerId: identity.peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
+    }
+    return { address, token: answer.sessionToken, indexId: answer.indexId, heartbeatIntervalMs: answer.heartbeatIntervalMs };
+  }
+
+  private async heartbeat(session: Session): Promise<void> {
+    this.ensureSocket(session);
+    const load = this.o.load?.() ?? { activeUploads: 0, freeUploadSlots: 0 };
+    const outcome = await this.sessionCall(session, false, async () => {
+      const answer = await indexApi.heartbeat(session.address, session.token, { peerId: this.identity().peerId, ...load }, this.callOptions());
+      session.heartbeatIntervalMs = answer.heartbeatIntervalMs;
+    });
+    if (outcome === 'ok') this.nextHeartbeatAt = this.timers.now() + session.heartbeatIntervalMs;
+  }
+
+  private async flush(session: Session): Promise<void> {
+    this.flushAt = undefined;
+    const batches = this.pending.take();
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i] as FileChangeBatch;
+      const outcome = await this.sessionCall(session, true, () =>
+        indexApi.updateFiles(session.address, session.token, { peerId: this.identity().peerId, added: this.validFiles(batch.added), removed: batch.removed }, this.callOptions()),
+      );
+      if (outcome === 'rejected') continue; // the index refused that batch: sending it again will not help
+      if (outcome === 'failed') {
+        // Still our session (the index is only away for now): keep the rest for when it answers.
+        if (this.session === session) {
+          this.pending.restore(batches.slice(i));
+          this.flushAt = this.timers.now();
+        }
+        return;
+      }
+    }
+  }
+
+  /** One request of a registered session, with what its failure means for the session. */
+  private async sessionCall(session: Session, mayReject: boolean, request: () => Promise<unknown>): Promise<CallOutcome> {
+    try {
+      await request();
+      if (this.state !== 'registered') this.o.logger.info({ server: session.address }, 'the index server answers again');
+      this.choice.succeeded(session.address);
+      this.consecutiveFailures = 0;
+      this.lastError = null;
+      if (this.session === session) this.setState('registered', session.address);
+      return 'ok';
+    } catch (err) {
+      if (!this.running || this.session !== session) return 'failed';
+      if (err instanceof IndexCallError && err.needsRegistration) {
+        this.o.logger.info({ server: session.address, code: err.code }, 'the index server does not know this peer any more; registering again');
+        this.dropSession();
+        return 'failed';
+      }
+      if (mayReject && err instanceof IndexCallError && err.rejected) {
+        this.lastError = `${session.address}: ${err.message}`;
+        this.o.logger.warn({ server: session.address, err: err.message }, 'the index server refused a batch of library changes');
+        return 'rejected';
+      }
+      if (this.noteFailure(session.address, err)) {
+        this.dropSession();
+      } else {
+        this.retryAt = this.timers.now() + this.backoffMs();
+        this.setState('backoff', session.address);
+      }
+      return 'failed';
+    }
+  }
+
+  /** On a fallback server: when a preferred index server answers again, moves to it. */
+  private async moveToPreferred(session: Session, list: IndexServerRef[]): Promise<boolean> {
+    for (const ref of this.choice.preferredOver(list, session.address)) {
+      try {
+        await indexApi.probe(ref.address, { timeoutMs: this.t.unregisterTimeoutMs, signal: this.abort.signal });
+      } catch (err) {
+        if (!this.running) return false;
+        this.choice.away(ref.address, describe(err));
+        continue;
+      }
+      this.o.logger.info({ from: session.address, to: ref.address }, 'a preferred index server is back; moving to it');
+      await this.leave(session);
+      return true;
+    }
+    return false;
+  }
+
+  private async leave(session: Session): Promise<void> {
+    this.dropSession();
+    await this.unregister(session);
+  }
+
+  private async unregister(session: Session): Promise<void> {
+    try {
+      await indexApi.unregister(session.address, session.token, this.identity().peerId, { timeoutMs: this.t.unregisterTimeoutMs });
+    } catch (err) {
+      this.o.logger.debug({ err, server: session.address }, 'could not unregister from the index server');
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.abort.abort();
+    await this.loop;
+    this.loop = undefined;
+    const session = this.session;
+    this.dropSession();
+    this.pending.clear();
+    this.flushAt = undefined;
+    this.setState('idle', null);
+    if (session) await this.unregister(session);
+  }
+
+  // --- bookkeeping ----------------------------------------------------------------------------
+
+  private onLibraryEvent(event: { type: unknown; data: unknown }): void {
+    if (event.type === 'library_file_updated') this.pending.added(toIndexedFile(event.data as SharedFile));
+    else if (event.type === 'library_file_removed') this.pending.removed((event.data as { id: string }).id);
+    else return;
+    if (this.flushAt === undefined) {
+      this.flushAt = this.timers.now() + this.t.batchDelayMs;
+      this.wake();
+    }
+  }
+
+  private ensureSocket(session: Session): void {
+    if (this.socket?.open) return;
+    this.socket?.close();
+    this.socket = watchIndexEvents(session.address, (type) => {
+      if (type !== 'index_stopping' || this.session?.address !== session.address) return;
+      this.stoppingServer = session.address;
+      this.wake();
     });
   }
 
-  private dropSession(reason: string): void {
-    this.lastError = reason;
-    this.endSession();
-    this.state = 'backoff';
+  private dropSession(): void {
+    this.socket?.close();
+    this.socket = undefined;
+    this.session = undefined;
+    this.retryAt = undefined;
+    this.stoppingServer = undefined;
   }
 
-  private endSession(): void {
-    const socket = this.session?.socket;
-    if (socket) {
-      socket.removeAllListeners('message');
-      if (socket.readyState === WebSocket.CONNECTING) socket.once('open', () => socket.close());
-      else socket.close();
+  /** Records a failed attempt; true when the server is now away and the next one should be tried. */
+  private noteFailure(address: string, err: unknown): boolean {
+    const message = describe(err);
+    this.consecutiveFailures++;
+    this.lastError = `${address}: ${message}`;
+    const away = this.choice.failed(address, message);
+    const log = { server: address, err: message, attempt: this.consecutiveFailures };
+    if (away) this.o.logger.warn(log, 'the index server stays away; trying the next one');
+    else if (this.consecutiveFailures === 1) this.o.logger.warn(log, 'cannot reach the index server; retrying');
+    else this.o.logger.debug(log, 'index server still unreachable');
+    return away;
+  }
+
+  private backoffMs(): number {
+    return backoffDelay(Math.max(0, this.consecutiveFailures - 1), this.t.backoffMinMs, this.t.backoffMaxMs, this.o.random);
+  }
+
+  private list(): IndexServerRef[] {
+    let list: IndexServerRef[];
+    try {
+      list = ServerChoice.normalise(this.servers());
+    } catch (err) {
+      this.o.logger.error({ err }, 'could not read the index server list');
+      list = [];
     }
-    this.session = undefined;
+    this.choice.prune(list);
+    return list;
+  }
+
+  private serverState(address: string): IndexServerState {
+    if (address === this.target) {
+      if (this.state === 'registered') return 'registered';
+      if (this.state === 'connecting') return 'connecting';
+      if (this.state === 'backoff') return this.choice.isAway(address) ? 'away' : 'failing';
+    }
+    if (this.choice.isAway(address)) return 'away';
+    return this.choice.failures(address) > 0 ? 'failing' : 'standby';
+  }
+
+  private setState(state: IndexClientState, target: string | null): void {
+    if (state === this.state && target === this.target) return;
+    this.state = state;
+    this.target = target;
+    this.o.onStatus?.(this.status());
+  }
+
+  private identity(): IndexClientIdentity {
+    const identity = typeof this.o.identity === 'function' ? this.o.identity() : this.o.identity;
+    return this.port === undefined ? identity : { ...identity, port: this.port };
+  }
+
+  private callOptions() {
+    return { timeoutMs: this.t.requestTimeoutMs, signal: this.abort.signal };
+  }
+
+  /** Files the index would refuse (and with them the whole request) are left out, with a warning. */
+  private validFiles(files: IndexedFile[]): IndexedFile[] {
+    const valid = files.filter((file) => indexedFileSchema.safeParse(file).success);
+    if (valid.length < files.length) this.o.logger.warn({ skipped: files.length - valid.length }, 'some library entries do not fit the index contract; not sent');
+    return valid;
+  }
+
+  /** Waits `ms`; stop() always ends the wait, wake() only a wakeable one (not a backoff). */
+  private sleep(ms: number, wakeable = true): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    const signal = this.abort.signal;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.timers.clearTimeout(handle);
+        signal.removeEventListener('abort', done);
+        if (this.sleeper?.done === done) this.sleeper = undefined;
+        resolve();
+      };
+      const handle = this.timers.setTimeout(done, Math.max(0, ms));
+      signal.addEventListener('abort', done, { once: true });
+      this.sleeper = { done, wakeable };
+    });
+  }
+
+  private wake(evenBackoff = false): void {
+    if (this.sleeper && (this.sleeper.wakeable || evenBackoff)) this.sleeper.done();
   }
 }
 

@@ -1,18 +1,28 @@
 // The index server's tables (migration 2): peers, the files they hold, where (locations), and the
 // full-text table search runs on. Only storage and SQL live here; IndexService decides.
 //
-// Invariants the store keeps on every write:
+// Invariants the store keeps on every write (each public write is one transaction):
 // - index_files.online_sources = the number of the file's locations whose peer is online;
 // - a file row (and its full-text row) exists exactly while some peer holds it;
 // - index_files.names/tags and the full-text row summarise the file's locations (capped);
-// - index_peers.file_count = the number of the peer's locations.
+// - index_peers.file_count = the number of the peer's locations;
+// - index_totals = count, available count and available bytes of index_files.
 //
-// Search speed (see docs/index-search.md): a query is one FTS5 MATCH (words, phrases, prefixes,
-// exclusions, and the category/extension/tag filters as tokens of the `meta` column, so FTS5
-// intersects them) read in rowid order (newest first), joined to index_files for the size and
-// sources filters. Ranking (bm25, size, sources) happens inside windows of RANK_WINDOW hits: a
-// query with at most that many hits is ranked exactly; a broad one is ranked window by window
-// (the newest RANK_WINDOW hits first), and its total is estimated from the hit density met so far.
+// How search stays fast at a million files (figures: bench/search.ts):
+// - One FTS5 MATCH carries the words, phrases, prefixes and exclusions (search-query-parser.ts)
+//   and also the category, extension and tag filters, as tokens of a `meta` column: FTS5
+//   intersects doclists far faster than checking rows one by one.
+// - Hits are read in rowid order, newest first; FTS5 then reads doclists lazily and stops when
+//   the page is full. Size and sources filters are checked on index_files as hits stream by,
+//   reading at most SCAN_FACTOR × the hits needed.
+// - No bm25: its document frequencies cost a pass over every hit of every term (a filter token
+//   such as "category = document" has 120,000), whatever the result's size. quickRelevance ranks
+//   from the name instead (whole word, word start, share of the name, sources).
+// - A query with at most RANK_WINDOW hits is ranked exactly, with an exact total. A broader one is
+//   ranked within consecutive windows of RANK_WINDOW hits, newest window first (the same windows
+//   whatever the page, so pages never overlap), and its total is estimated from the hit density
+//   met so far (`totalIsEstimate`).
+// - A page's files and sources are read in two batched statements.
 import { categories, type Category } from '../../../src-shared/api/common.js';
 import type { IndexedFile, IndexPeer, SearchQuery, SearchResponse, SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { Db } from '../store/database.js';
@@ -71,12 +81,12 @@ const SCAN_FACTOR = 8;
 /** A last word shorter than this is matched whole, not as a prefix (`a*` would match most of the index). */
 const MIN_PREFIX = 2;
 export const MAX_PAGE_SIZE = 200;
+/** Results past this many are not served: refine the query instead (every page reads the hits before it). */
+export const MAX_RESULT_DEPTH = 10_000;
 /** The connection's page cache while the index role is on, in KiB. */
 const INDEX_CACHE_KIB = 64 * 1024;
 /** Exact counts of filter-only browsing stop here; beyond, the total is an estimate. */
 const COUNT_CAP = 5000;
-/** Relevance looks at a file's first names only. */
-const RANKED_NAMES = 4;
 /** Failures reported against a peer halve every this many ms. */
 const FAILURE_HALF_LIFE_MS = 10 * 60_000;
 /** Reputations decay at most this often (decay is a write over every peer). */
@@ -94,7 +104,7 @@ interface RawFile {
   fid: number; file_id: string; size: number; mime: string; category: Category; piece_size: number;
   first_seen: number; online_sources: number; names: string; tags: string;
 }
-interface Summary { fid: number; category: Category; names: string; tags: string }
+interface Summary { fid: number; category: Category; size: number; names: string; tags: string }
 interface RawSource {
   peer_id: string; name: string; address: string; port: number; reputation: number; active_uploads: number; free_upload_slots: number;
 }
@@ -103,7 +113,7 @@ interface RankedSource extends RawSource, SourceLoad {
   fid: number;
   order: number;
 }
-interface Hit { fid: number; size: number; sources: number; names: string; score: number }
+interface Hit { fid: number; size: number; sources: number; names: string }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -134,13 +144,36 @@ export function tagToken(tag: string): string | undefined {
   return core ? `t${core}` : undefined;
 }
 
+/** Sizes are also `meta` tokens by order of magnitude: `s0` under 10 bytes … `s9` from 1 GB to 10 GB. */
+const SIZE_CLASSES = 16;
+function sizeClass(size: number): number {
+  return Math.min(SIZE_CLASSES - 1, String(Math.max(0, Math.floor(size))).length - 1);
+}
+function sizeToken(size: number): string {
+  return `s${sizeClass(size)}`;
+}
+
+/**
+ * The size classes a size range covers, as an FTS5 condition (undefined: all of them). Rows of
+ * the edge classes are still checked against the exact bounds; the others never fail them, so a
+ * broad text query with a narrow size range reads few rows it then drops.
+ */
+function sizeCondition(minSize: number | undefined, maxSize: number | undefined): string | undefined {
+  const lo = minSize === undefined ? 0 : sizeClass(minSize);
+  const hi = maxSize === undefined ? SIZE_CLASSES - 1 : sizeClass(maxSize);
+  if (lo === 0 && hi === SIZE_CLASSES - 1) return undefined;
+  const tokens: string[] = [];
+  for (let c = lo; c <= hi; c++) tokens.push(ftsString(`s${c}`));
+  return tokens.length === 1 ? `meta : ${tokens[0]}` : `meta : (${tokens.join(' OR ')})`;
+}
+
 /**
  * The full-text row of a file. The automatic tags that repeat its category or an extension stay
  * out of the searchable `tags` text (they are `meta` tokens for the filters): as words they would
  * give `video`, `image` or `jpg` hundreds of thousands of hits that rank nothing.
  */
-function ftsRow(category: string, names: readonly string[], tags: readonly string[]): { name: string; tags: string; meta: string } {
-  const meta = new Set<string>([`c${category}`]);
+function ftsRow(category: string, size: number, names: readonly string[], tags: readonly string[]): { name: string; tags: string; meta: string } {
+  const meta = new Set<string>([`c${category}`, sizeToken(size)]);
   const plain = new Set<string>([category]);
   for (const name of names) {
     const ext = extensionOf(name);
@@ -160,18 +193,37 @@ function ftsRow(category: string, names: readonly string[], tags: readonly strin
   };
 }
 
-/** Lower case without diacritics, as the tokenizer folds text. */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
 }
 
-const isWordChar = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+/** Lower case without diacritics, as the tokenizer folds text. */
+function fold(text: string): string {
+  return isAscii(text) ? text.toLowerCase() : text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+function isWordChar(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (Number.isNaN(c)) return false;
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return /[\p{L}\p{N}]/u.test(text.charAt(at));
+}
+
+/** Letters and digits in a folded name. */
+function letterCount(folded: string): number {
+  let n = 0;
+  for (let i = 0; i < folded.length; i++) if (isWordChar(folded, i)) n++;
+  return n;
+}
 
 /**
  * A cheap relevance for ranking many hits without bm25 (whose document frequencies cost a pass
- * over every hit of every term), higher is better. Per query word found in the file's first name:
+ * over every hit of every term), higher is better. Per query word found in the file's name (its
+ * first name, the one results show):
  * +3 when it starts a word there (a camelCase hump counts), +1 more when it is the whole word;
- * +1 when found inside a word; nothing when it matched another name or a tag. Then +2 × the share
+ * +1 when found inside a word; nothing when it matched another name or a tag; +1 when it follows
+ * the query's previous word with one separator between them (`love story`). Then +2 × the share
  * of the name the query words cover (short names that are mostly the query first), and
  * +0.5 × ln(1 + online sources).
  */
@@ -180,20 +232,24 @@ export function quickRelevance(words: readonly string[], name: string, sources: 
   const sameLength = folded.length === name.length;
   let score = 0;
   let covered = 0;
+  let previousEnd = -2;
   for (const word of words) {
     const at = folded.indexOf(word);
-    if (at < 0) continue;
+    if (at < 0) {
+      previousEnd = -2;
+      continue;
+    }
     covered += word.length;
-    const hump = sameLength && name[at] !== folded[at]; // an upper-case letter: a camelCase word starts
-    const starts = at === 0 || !isWordChar(folded[at - 1]) || hump;
-    if (!starts) {
+    if (at === previousEnd + 1) score += 1; // right after the previous word, as typed
+    previousEnd = at + word.length;
+    const hump = sameLength && name.charCodeAt(at) !== folded.charCodeAt(at); // upper case: a camelCase word starts
+    if (at > 0 && isWordChar(folded, at - 1) && !hump) {
       score += 1;
       continue;
     }
-    score += 3;
-    if (!isWordChar(folded[at + word.length])) score += 1;
+    score += isWordChar(folded, at + word.length) ? 3 : 4;
   }
-  const letters = folded.replace(/[^\p{L}\p{N}]+/gu, '').length;
+  const letters = letterCount(folded);
   if (letters > 0) score += 2 * Math.min(1, covered / letters);
   return score + 0.5 * Math.log1p(sources);
 }
@@ -212,17 +268,23 @@ export class IndexStore {
     // SQLite's default page cache is 2 MB; an index of a million files has ~100 MB of hot pages
     // (lookups by file key, the full-text doclists). A bigger cache for this connection is what
     // keeps registrations and searches off the OS page cache.
-    const cache = db.pragma('cache_size', { simple: true }) as number;
-    if (cache >= 0 || cache > -INDEX_CACHE_KIB) db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
+    const cache = db.pragma('cache_size', { simple: true }) as number; // < 0: KiB, > 0: pages
+    const cacheKib = cache < 0 ? -cache : (cache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
+    if (cacheKib < INDEX_CACHE_KIB) db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
     const score = sourceScoreSql('p');
     this.s = {
       peer: db.prepare<[string], RawPeer>('SELECT * FROM index_peers WHERE peer_id = ?'),
       peerRef: db.prepare<[string], PeerRef>('SELECT id, status FROM index_peers WHERE peer_id = ?'),
+      session: db.prepare<[string], { session_hash: string | null; status: PeerStatus }>('SELECT session_hash, status FROM index_peers WHERE peer_id = ?'),
       upsertPeer: db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen)
         VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now)
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
           session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen`),
       setStatus: db.prepare('UPDATE index_peers SET status = ? WHERE id = ?'),
+      touchOnline: db.prepare(`UPDATE index_peers SET last_seen = @now,
+          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots),
+          reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta))
+        WHERE peer_id = @peerId AND status = 'online'`),
       touch: db.prepare(`UPDATE index_peers SET last_seen = @now,
           active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots),
           reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta))
@@ -254,9 +316,9 @@ export class IndexStore {
         coalesce(sum(online_sources > 0), 0) AS available, coalesce(sum(iif(online_sources > 0, size, 0)), 0) AS available_bytes FROM index_files`),
       fidRange: db.prepare<[], { hi: number | null; lo: number | null }>('SELECT (SELECT max(fid) FROM index_files) AS hi, (SELECT min(fid) FROM index_files) AS lo'),
 
-      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, names, tags FROM index_files WHERE file_key = ? AND file_id = ?'),
+      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, size, names, tags FROM index_files WHERE file_key = ? AND file_id = ?'),
       fidOf: db.prepare<[number, string], { fid: number }>('SELECT fid FROM index_files WHERE file_key = ? AND file_id = ?'),
-      summary: db.prepare<[number], Summary>('SELECT fid, category, names, tags FROM index_files WHERE fid = ?'),
+      summary: db.prepare<[number], Summary>('SELECT fid, category, size, names, tags FROM index_files WHERE fid = ?'),
       filesIn: db.prepare<[string], RawFile>(`SELECT fid, file_id, size, mime, category, piece_size, first_seen, online_sources, names, tags
         FROM index_files WHERE fid IN (SELECT value FROM json_each(?))`),
       insertFile: db.prepare(`INSERT INTO index_files (file_id, file_key, size, mime, category, piece_size, ext, first_seen, online_sources, names, tags)
@@ -267,7 +329,8 @@ export class IndexStore {
         'UPDATE index_files SET online_sources = online_sources + ? WHERE fid = ? RETURNING online_sources, size'),
       bumpPeer: db.prepare<[number, number], { online_sources: number; size: number }>(`UPDATE index_files SET online_sources = online_sources + ?
         WHERE fid IN (SELECT fid FROM index_locations WHERE peer = ?) RETURNING online_sources, size`),
-      ftsPut: db.prepare('INSERT OR REPLACE INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
+      ftsInsert: db.prepare('INSERT INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
+      ftsReplace: db.prepare('INSERT OR REPLACE INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
       ftsDelete: db.prepare('DELETE FROM index_fts WHERE rowid = ?'),
 
       location: db.prepare<[number, number], { name: string; tags: string }>('SELECT name, tags FROM index_locations WHERE fid = ? AND peer = ?'),
@@ -304,7 +367,7 @@ export class IndexStore {
 
   /** The stored session of a peer (hash of its token; null when it must register again). */
   getPeerSession(peerId: string): { sessionHash: string | null; status: PeerStatus } | undefined {
-    const row = this.s.peer.get(peerId);
+    const row = this.s.session.get(peerId);
     return row && { sessionHash: row.session_hash, status: row.status };
   }
 
@@ -329,14 +392,16 @@ export class IndexStore {
    * offline (silent) comes back online with its files. False when the peer is unknown.
    */
   touchPeer(peerId: string, now: number, load: PeerLoad = {}): boolean {
+    const values = {
+      now, activeUploads: load.activeUploads ?? null, freeUploadSlots: load.freeUploadSlots ?? null, delta: load.reputationDelta ?? 0,
+    };
+    // The heartbeat of an online peer, the common case: one statement, no transaction.
+    if (this.s.touchOnline.run({ ...values, peerId }).changes > 0) return true;
     return this.write(() => {
       const peer = this.s.peerRef.get(peerId);
       if (!peer) return false;
       if (peer.status === 'offline') this.setStatus(peer, 'online');
-      this.s.touch.run({
-        id: peer.id, now, activeUploads: load.activeUploads ?? null, freeUploadSlots: load.freeUploadSlots ?? null,
-        delta: load.reputationDelta ?? 0,
-      });
+      this.s.touch.run({ ...values, id: peer.id });
       return true;
     });
   }
@@ -603,8 +668,8 @@ export class IndexStore {
         this.delta.bytes += file.size;
       }
       this.s.insertLocation.run(fid, peer.id, file.name, tagsJson);
-      const row = ftsRow(file.category, names, tags.slice(0, MAX_TAGS_PER_FILE));
-      this.s.ftsPut.run(fid, row.name, row.tags, row.meta);
+      const row = ftsRow(file.category, file.size, names, tags.slice(0, MAX_TAGS_PER_FILE));
+      this.s.ftsInsert.run(fid, row.name, row.tags, row.meta);
       return true;
     }
     const existing = this.s.location.get(known.fid, peer.id);
@@ -666,8 +731,8 @@ export class IndexStore {
 
   private writeSummary(known: Summary, names: string[], tags: string[]): void {
     this.s.setSummary.run(JSON.stringify(names), JSON.stringify(tags), extensionOf(names[0] ?? ''), known.fid);
-    const row = ftsRow(known.category, names, tags);
-    this.s.ftsPut.run(known.fid, row.name, row.tags, row.meta);
+    const row = ftsRow(known.category, known.size, names, tags);
+    this.s.ftsReplace.run(known.fid, row.name, row.tags, row.meta);
   }
 
   // ---- search -------------------------------------------------------------------------------
@@ -690,6 +755,11 @@ export class IndexStore {
     const pageSize = pageSizeOf(query);
     const page = Math.max(1, Math.floor(query.page));
     const offset = (page - 1) * pageSize;
+    if (offset >= MAX_RESULT_DEPTH) {
+      // Paging that deep would read every hit before it: not served (the first page gives the total).
+      const first = this.search({ ...query, page: 1 });
+      return { ...first, items: [], page, pageSize, tookMs: round2(performance.now() - started) };
+    }
     const parsed = parseSearchQuery(query.q, { minPrefixLength: MIN_PREFIX });
     const match = this.matchExpression(parsed, query);
     const { fids, total, totalIsEstimate } = match === null
@@ -703,6 +773,7 @@ export class IndexStore {
 
   /** The FTS5 expression of a query and its token filters; undefined: none; null: matches nothing. */
   private matchExpression(parsed: ParsedQuery, q: SearchQuery): string | undefined | null {
+    if (q.minSize !== undefined && q.maxSize !== undefined && q.minSize > q.maxSize) return null;
     const { positive, negative } = toFtsParts(parsed, '{name tags}');
     const all: string[] = positive ? [positive] : [];
     if (q.category) all.push(`meta : ${ftsString(`c${q.category}`)}`);
@@ -712,6 +783,9 @@ export class IndexStore {
       if (!token) return null;
       all.push(`meta : ${ftsString(token)}`);
     }
+    // Only with another condition: a size range alone is browsed on index_files' size index.
+    const sizes = sizeCondition(q.minSize, q.maxSize);
+    if (sizes && all.length > 0) all.push(sizes);
     if (all.length === 0 && negative) all.push(ALL_ROWS);
     if (all.length === 0) return undefined;
     const base = all.join(' AND ');
@@ -753,23 +827,20 @@ export class IndexStore {
     const lastWindow = Math.floor((offset + limit - 1) / RANK_WINDOW);
     const need = ranked ? (lastWindow + 1) * RANK_WINDOW + 1 : offset + limit + 1;
     const scanCap = Math.max(need, SCAN_FACTOR * (ranked ? need : Math.max(need, RANK_WINDOW)));
-    const where = filters.sql.length > 0 ? `WHERE ${filters.sql.join(' AND ')}` : '';
+    const ok = filters.sql.length > 0 ? filters.sql.join(' AND ') : '1';
     const dir = newestFirst ? 'DESC' : 'ASC';
     // The text hits in rowid order (FTS5 reads its doclists lazily, no ranking), at most scanCap
-    // of them, checked against the file filters until `need` pass.
-    const hits = this.prepared(`SELECT f.fid AS fid, f.size AS size, f.online_sources AS sources, f.names AS names, 0 AS score
-      FROM (SELECT rowid AS fid FROM index_fts WHERE index_fts MATCH @match ORDER BY rowid ${dir} LIMIT @scanCap) h
-      CROSS JOIN index_files f ON f.fid = h.fid ${where} LIMIT @need`).all({ ...filters.args, match, scanCap, need }) as Hit[];
-    let complete = hits.length < need;
-    let reached = hits[hits.length - 1]?.fid ?? 0;
-    if (complete && filters.sql.length > 0) {
-      // Fewer than needed passed the filters: all text hits were read, or scanCap of them.
-      const text = this.prepared(`SELECT count(*) AS n, ${newestFirst ? 'min' : 'max'}(fid) AS reached FROM (
-          SELECT rowid AS fid FROM index_fts WHERE index_fts MATCH @match ORDER BY rowid ${dir} LIMIT @scanCap)`)
-        .get({ match, scanCap }) as { n: number; reached: number | null };
-      complete = text.n < scanCap;
-      if (!complete) reached = text.reached ?? reached;
-    }
+    // of them, checked against the file filters until `need` pass. The scanCap-th text hit comes
+    // back even when it fails the filters: it tells that the scan was cut short. One pass.
+    const rows = this.prepared(`SELECT f.fid AS fid, f.size AS size, f.online_sources AS sources, f.names AS names, ${ok} AS ok, h.n AS n
+      FROM (SELECT rowid AS fid, row_number() OVER (ORDER BY rowid ${dir}) AS n FROM index_fts
+            WHERE index_fts MATCH @match ORDER BY rowid ${dir} LIMIT @scanCap) h
+      CROSS JOIN index_files f ON f.fid = h.fid
+      WHERE (${ok}) OR h.n = @scanCap LIMIT @need`).all({ ...filters.args, match, scanCap, need }) as (Hit & { ok: number; n: number })[];
+    const hits: Hit[] = rows.filter((r) => r.ok);
+    const last = rows[rows.length - 1];
+    const reached = last?.fid ?? 0;
+    const complete = hits.length < need && last?.n !== scanCap;
 
     if (!ranked) {
       const fids = hits.slice(offset, offset + limit).map((h) => h.fid);
@@ -779,41 +850,41 @@ export class IndexStore {
     }
     if (complete && hits.length <= RANK_WINDOW) {
       // Every hit is known and they fit one window: an exact ranking.
-      if (q.sort === 'relevance') this.scoreQuick(hits, parsed);
-      return { fids: this.sortHits(hits, q).slice(offset, offset + limit).map((h) => h.fid), total: hits.length, totalIsEstimate: false };
+      const ordered = this.sortHits(hits, q, parsed);
+      return { fids: ordered.slice(offset, offset + limit).map((h) => h.fid), total: hits.length, totalIsEstimate: false };
     }
     // A broad query: ranked window by window (the same windows whatever the page, so pages never overlap).
-    if (q.sort === 'relevance') this.scoreQuick(hits, parsed);
     const first = Math.floor(offset / RANK_WINDOW) * RANK_WINDOW;
     const sorted: Hit[] = [];
-    for (let w = first; w < hits.length && w <= lastWindow * RANK_WINDOW; w += RANK_WINDOW) sorted.push(...this.sortHits(hits.slice(w, w + RANK_WINDOW), q));
+    for (let w = first; w < hits.length && w <= lastWindow * RANK_WINDOW; w += RANK_WINDOW) sorted.push(...this.sortHits(hits.slice(w, w + RANK_WINDOW), q, parsed));
     const fids = sorted.slice(offset - first, offset - first + limit).map((h) => h.fid);
     return complete
       ? { fids, total: hits.length, totalIsEstimate: false }
       : { fids, total: this.estimate(hits.length, reached, newestFirst), totalIsEstimate: true };
   }
 
-  private scoreQuick(hits: Hit[], parsed: ParsedQuery): void {
-    const words = [...new Set(parsed.required.flat().flatMap((t) => wordsOf(fold(t.text))))];
-    for (const h of hits) {
-      const names = JSON.parse(h.names) as string[];
-      let best = 0;
-      for (let i = 0; i < Math.min(names.length, RANKED_NAMES); i++) best = Math.max(best, quickRelevance(words, names[i] ?? '', h.sources));
-      h.score = best;
-    }
-  }
-
-  private sortHits(hits: Hit[], q: SearchQuery): Hit[] {
+  /** Hits in the requested order (a new array); relevance by quickRelevance. */
+  private sortHits(hits: Hit[], q: SearchQuery, parsed: ParsedQuery): Hit[] {
     const dir = q.order === 'asc' ? -1 : 1; // 1: best, biggest, most first
     switch (q.sort) {
       case 'newest':
         return hits;
       case 'size':
-        return hits.sort((a, b) => dir * (b.size - a.size) || b.fid - a.fid);
+        return [...hits].sort((a, b) => dir * (b.size - a.size) || b.fid - a.fid);
       case 'sources':
-        return hits.sort((a, b) => dir * (b.sources - a.sources) || b.fid - a.fid);
-      case 'relevance':
-        return hits.sort((a, b) => dir * (b.score - a.score) || b.sources - a.sources || b.fid - a.fid);
+        return [...hits].sort((a, b) => dir * (b.sources - a.sources) || b.fid - a.fid);
+      case 'relevance': {
+        const words = [...new Set(parsed.required.flat().flatMap((t) => wordsOf(fold(t.text))))];
+        const scores = new Float64Array(hits.length);
+        hits.forEach((h, i) => (scores[i] = quickRelevance(words, firstName(h.names), h.sources)));
+        const order = hits.map((_, i) => i);
+        order.sort((a, b) => {
+          const x = hits[a] as Hit;
+          const y = hits[b] as Hit;
+          return dir * ((scores[b] ?? 0) - (scores[a] ?? 0)) || y.sources - x.sources || y.fid - x.fid;
+        });
+        return order.map((i) => hits[i] as Hit);
+      }
     }
   }
 
@@ -882,6 +953,11 @@ export class IndexStore {
     }
     return results;
   }
+}
+
+/** The first name in a names JSON array. */
+function firstName(namesJson: string): string {
+  return (JSON.parse(namesJson) as string[])[0] ?? '';
 }
 
 /** Two significant digits: an estimate should not look exact. */

@@ -113,7 +113,7 @@ export const migrations: readonly Migration[] = [
 
       -- Full text, rowid = fid. Contentless (the text lives in index_files.names/tags): name =
       -- the names with camelCase split (name-tokens.ts), tags = the tags, meta = filter tokens
-      -- (c<category>, e<ext>, t<tag>) so category, extension and tag filters are intersected
+      -- (c<category>, e<ext>, t<tag>, s<size order of magnitude>) so the filters are intersected
       -- inside FTS5 instead of row by row.
       CREATE VIRTUAL TABLE index_fts USING fts5(
         name, tags, meta,

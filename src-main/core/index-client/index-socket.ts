@@ -1,0 +1,45 @@
+// Listens to an index server's /ws for the one event a peer acts on: `index_stopping` (the index
+// role is being turned off), so the peer moves to another index server at once. Never throws:
+// a socket that fails or closes is simply reported closed and opened again later.
+import WebSocket from 'ws';
+
+export interface IndexSocket {
+  readonly open: boolean;
+  close(): void;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** The index sends every network event; a peer reads only small envelopes. */
+const MAX_PAYLOAD = 1024 * 1024;
+
+export function watchIndexEvents(address: string, onEvent: (type: string, data: unknown) => void): IndexSocket {
+  let closed = false;
+  const ws = new WebSocket(`ws://${address}/ws`, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxPayload: MAX_PAYLOAD });
+  ws.on('error', () => {
+    closed = true; // 'close' follows; the client opens a new socket at its next heartbeat
+  });
+  ws.on('close', () => {
+    closed = true;
+  });
+  ws.on('message', (raw) => {
+    let event: unknown;
+    try {
+      event = JSON.parse(raw.toString());
+    } catch {
+      return;
+    }
+    if (!event || typeof event !== 'object') return;
+    const { type, data } = event as { type?: unknown; data?: unknown };
+    if (typeof type === 'string') onEvent(type, data);
+  });
+  return {
+    get open() {
+      return !closed;
+    },
+    close() {
+      closed = true;
+      ws.removeAllListeners('message');
+      if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.terminate();
+    },
+  };
+}

@@ -1,0 +1,400 @@
+// The peer's IndexClient against a small but real index server written here: node:http on
+// 127.0.0.1, bodies validated with the contract's zod schemas, session tokens, 404 PEER_UNKNOWN /
+// 401 SESSION_INVALID, a /ws that can say `index_stopping`, and a stop/restart on the same port.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import type { z } from 'zod';
+import {
+  fileUpdateRequestSchema,
+  heartbeatRequestSchema,
+  MAX_FILES_PER_REQUEST,
+  registerRequestSchema,
+  transferReportSchema,
+  unregisterRequestSchema,
+  type IndexedFile,
+} from '../../src-shared/api/index-routes.js';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import { EventBus } from '../../src-main/core/events/event-bus.js';
+import { IndexClient, indexServerList, realTimers, type IndexClientOptions, type Timers } from '../../src-main/core/index-client/index-client.js';
+import { pollUntil } from '../support/poll.js';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const file = (name: string): IndexedFile => ({ id: sha(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
+const shared = (f: IndexedFile): SharedFile => ({ ...f, names: [f.name], userTags: [], pieceCount: 1, sharedAt: new Date().toISOString() });
+
+interface Recorded {
+  path: string;
+  body: Record<string, unknown>;
+  auth: string | undefined;
+  at: number;
+}
+
+/** The index's side of the contract, faithfully enough for a client to be tested against it. */
+class FakeIndex {
+  heartbeatIntervalMs = 200;
+  readonly indexId = randomUUID();
+  readonly requests: Recorded[] = [];
+  readonly peers = new Map<string, { token: string; files: Map<string, IndexedFile>; online: boolean }>();
+  port = 0;
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get sockets(): number {
+    return this.wss?.clients.size ?? 0;
+  }
+
+  of(path: string): Recorded[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server, path: '/ws' });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    this.wss?.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** A restarted index: same port, no sessions (it forgot every peer). */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.peers.clear();
+    await this.start();
+  }
+
+  forget(peerId: string): void {
+    this.peers.delete(peerId);
+  }
+
+  invalidateSessions(): void {
+    for (const peer of this.peers.values()) peer.token = randomBytes(8).toString('hex');
+  }
+
+  send(type: string, data: unknown): void {
+    const message = JSON.stringify({ type, data, timestamp: new Date().toISOString() });
+    for (const ws of this.wss?.clients ?? []) ws.send(message);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const fail = (status: number, code: string) => reply(status, { error: { code, message: code } });
+    const path = new URL(req.url ?? '/', 'http://index').pathname;
+    if (req.method === 'GET' && path === '/api/v1/stats') return reply(200, { peersOnline: this.peers.size });
+    if (req.method !== 'POST') return fail(404, 'NOT_FOUND');
+    if (!req.headers['content-type']?.startsWith('application/json')) return fail(415, 'UNSUPPORTED_MEDIA_TYPE');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+    } catch {
+      return fail(400, 'MALFORMED_JSON');
+    }
+    this.requests.push({ path, body, auth: req.headers.authorization, at: Date.now() });
+    const parse = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) fail(400, 'VALIDATION_FAILED');
+      return parsed.success ? parsed.data : undefined;
+    };
+    const session = (peerId: string) => {
+      const peer = this.peers.get(peerId);
+      if (!peer) return void fail(404, 'PEER_UNKNOWN');
+      if (req.headers.authorization !== `Bearer ${peer.token}`) return void fail(401, 'SESSION_INVALID');
+      return peer;
+    };
+    switch (path) {
+      case '/api/v1/peers/register': {
+        const input = parse(registerRequestSchema);
+        if (!input) return;
+        const token = randomBytes(16).toString('hex');
+        this.peers.set(input.peerId, { token, files: new Map(input.files.map((f) => [f.id, f])), online: true });
+        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1' });
+      }
+      case '/api/v1/peers/heartbeat': {
+        const input = parse(heartbeatRequestSchema);
+        if (input && session(input.peerId)) reply(200, { ok: true, heartbeatIntervalMs: this.heartbeatIntervalMs });
+        return;
+      }
+      case '/api/v1/files/register': {
+        const input = parse(fileUpdateRequestSchema);
+        const peer = input && session(input.peerId);
+        if (!input || !peer) return;
+        for (const f of input.added) peer.files.set(f.id, f);
+        for (const id of input.removed) peer.files.delete(id);
+        return reply(200, { ok: true, files: peer.files.size });
+      }
+      case '/api/v1/peers/unregister': {
+        const input = parse(unregisterRequestSchema);
+        const peer = input && session(input.peerId);
+        if (!peer) return;
+        peer.online = false;
+        return reply(200, { ok: true });
+      }
+      case '/api/v1/transfers/report': {
+        const input = parse(transferReportSchema);
+        if (input && session(input.peerId)) reply(200, { ok: true });
+        return;
+      }
+      default:
+        return fail(404, 'NOT_FOUND');
+    }
+  }
+}
+
+/** Real timers that count what is pending, to see that stop() leaves none. */
+function countingTimers(): Timers & { pending: Set<unknown> } {
+  const pending = new Set<unknown>();
+  return {
+    pending,
+    now: realTimers.now,
+    setTimeout(fn, ms) {
+      const handle: unknown = realTimers.setTimeout(() => {
+        pending.delete(handle);
+        fn();
+      }, ms);
+      pending.add(handle);
+      return handle;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle);
+      realTimers.clearTimeout(handle);
+    },
+  };
+}
+
+const indexes: FakeIndex[] = [];
+const clients: IndexClient[] = [];
+const peerId = 'peer-0123456789';
+
+async function startIndex(): Promise<FakeIndex> {
+  const index = await new FakeIndex().start();
+  indexes.push(index);
+  return index;
+}
+
+function startClient(servers: string[] | IndexClientOptions['servers'], extra: Partial<IndexClientOptions> = {}) {
+  const bus = new EventBus();
+  let entries = [file('alpha.txt'), file('beta.txt'), file('gamma.txt')];
+  const client = new IndexClient({
+    identity: { peerId, name: 'test peer', port: 9001, version: '0.1.0' },
+    servers: Array.isArray(servers) ? () => servers : servers,
+    entries: () => entries,
+    bus,
+    logger: pino({ level: 'silent' }),
+    tuning: { batchDelayMs: 150, backoffMinMs: 50, backoffMaxMs: 300, failoverAfter: 3, awayMs: 1_000, preferredCheckMs: 300, idleRecheckMs: 100, requestTimeoutMs: 2_000, unregisterTimeoutMs: 1_000 },
+    ...extra,
+  });
+  clients.push(client);
+  client.start();
+  return { client, bus, setEntries: (list: IndexedFile[]) => (entries = list) };
+}
+
+const registered = (client: IndexClient, server?: string) =>
+  pollUntil(() => client.status().state === 'registered' && (!server || client.status().server === server), `registered${server ? ` with ${server}` : ''}`);
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.stop()));
+  await Promise.all(indexes.splice(0).map((i) => i.stop()));
+});
+
+describe('IndexClient against a real HTTP index', () => {
+  it('registers with its full list, then heartbeats at the interval the index gives, with its load', async () => {
+    const index = await startIndex();
+    index.heartbeatIntervalMs = 150;
+    const { client } = startClient([index.address], { load: () => ({ activeUploads: 2, freeUploadSlots: 5 }) });
+    await registered(client, index.address);
+
+    const [reg] = index.of('/api/v1/peers/register');
+    expect(reg?.auth).toBeUndefined();
+    expect(reg?.body).toMatchObject({ peerId, name: 'test peer', port: 9001, version: '0.1.0', partial: false });
+    expect((reg?.body.files as IndexedFile[]).map((f) => f.name).sort()).toEqual(['alpha.txt', 'beta.txt', 'gamma.txt']);
+    expect(client.status()).toMatchObject({ state: 'registered', server: index.address, lastError: null, servers: [{ address: index.address, source: 'configured', state: 'registered' }] });
+    expect(client.registration).toEqual({ server: index.address, indexId: index.indexId });
+
+    const beats = await pollUntil(() => (index.of('/api/v1/peers/heartbeat').length >= 5 ? index.of('/api/v1/peers/heartbeat') : undefined), 'five heartbeats');
+    const token = index.peers.get(peerId)?.token;
+    for (const beat of beats) {
+      expect(beat.auth).toBe(`Bearer ${token}`);
+      expect(beat.body).toEqual({ peerId, activeUploads: 2, freeUploadSlots: 5 });
+    }
+    const gaps = beats.slice(1).map((b, i) => b.at - (beats[i] as Recorded).at).sort((a, b) => a - b);
+    expect(gaps[0]).toBeGreaterThanOrEqual(140);
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(400);
+  });
+
+  it('registers a library larger than one request as a partial registration and follow-up batches', async () => {
+    const index = await startIndex();
+    const many = Array.from({ length: MAX_FILES_PER_REQUEST + 7 }, (_, i) => file(`file-${i}.txt`));
+    const { client } = startClient([index.address], { entries: () => many });
+    await registered(client);
+    const [reg] = index.of('/api/v1/peers/register');
+    expect(reg?.body.partial).toBe(true);
+    expect(reg?.body.files).toHaveLength(MAX_FILES_PER_REQUEST);
+    const [rest] = index.of('/api/v1/files/register');
+    expect(rest?.body.added).toHaveLength(7);
+    expect(index.peers.get(peerId)?.files.size).toBe(MAX_FILES_PER_REQUEST + 7);
+  });
+
+  it('sends library changes as one coalesced batch', async () => {
+    const index = await startIndex();
+    const { client, bus } = startClient([index.address]);
+    await registered(client);
+    const added = ['one.txt', 'two.txt', 'three.txt'].map(file);
+    for (const f of added) bus.publish('library_file_updated', shared(f));
+    bus.publish('library_file_removed', { id: sha('alpha.txt') });
+    bus.publish('library_file_removed', { id: sha('three.txt') }); // added then removed: only the removal counts
+    bus.publish('hashing_progress', { queuedFiles: 0, queuedBytes: 0, hashing: null } as never); // not a library change
+
+    const [batch] = await pollUntil(() => (index.of('/api/v1/files/register').length > 0 ? index.of('/api/v1/files/register') : undefined), 'a batch');
+    expect(batch?.auth).toBe(`Bearer ${index.peers.get(peerId)?.token}`);
+    expect((batch?.body.added as IndexedFile[]).map((f) => f.name)).toEqual(['one.txt', 'two.txt']);
+    expect(batch?.body.added).toEqual([file('one.txt'), file('two.txt')]);
+    expect((batch?.body.removed as string[]).sort()).toEqual([sha('alpha.txt'), sha('three.txt')].sort());
+    expect([...(index.peers.get(peerId)?.files.keys() ?? [])].sort()).toEqual([sha('beta.txt'), sha('gamma.txt'), sha('one.txt'), sha('two.txt')].sort());
+  });
+
+  it('registers again with its full list when the index forgot it (404 PEER_UNKNOWN, 401 SESSION_INVALID)', async () => {
+    const index = await startIndex();
+    const { client, setEntries } = startClient([index.address]);
+    await registered(client);
+    setEntries([file('alpha.txt'), file('delta.txt')]);
+    index.forget(peerId);
+    const again = await pollUntil(() => index.of('/api/v1/peers/register')[1], 'a second registration');
+    expect((again.body.files as IndexedFile[]).map((f) => f.name)).toEqual(['alpha.txt', 'delta.txt']);
+    await registered(client);
+
+    index.invalidateSessions();
+    await pollUntil(() => index.of('/api/v1/peers/register')[2], 'a third registration');
+    await registered(client);
+    const beats = index.of('/api/v1/peers/heartbeat').length;
+    await pollUntil(() => index.of('/api/v1/peers/heartbeat').length > beats, 'heartbeats with the new session');
+    expect(client.status().lastError).toBeNull();
+  });
+
+  it('backs off while the index is down and registers again when it comes back', async () => {
+    const index = await startIndex();
+    const { client } = startClient([index.address]);
+    await registered(client);
+    await index.stop();
+    await pollUntil(() => client.status().state === 'backoff', 'backoff');
+    expect(client.status().lastError).toContain(index.address);
+    await pollUntil(() => ['failing', 'away'].includes(client.status().servers[0]?.state ?? ''), 'the server shown as failing');
+    await index.restart(); // forgets every peer, like a real restarted index
+    await registered(client);
+    expect(index.of('/api/v1/peers/register')).toHaveLength(2);
+    const beats = index.of('/api/v1/peers/heartbeat').length;
+    await pollUntil(() => index.of('/api/v1/peers/heartbeat').length > beats, 'heartbeats again');
+  });
+
+  it('moves to the next index server when one stays away, and back to the preferred one later', async () => {
+    const first = await startIndex();
+    const second = await startIndex();
+    const { client } = startClient([first.address, second.address]);
+    await registered(client, first.address);
+    await first.stop();
+    await registered(client, second.address);
+    expect(client.status().servers).toEqual([
+      { address: first.address, source: 'configured', state: 'away' },
+      { address: second.address, source: 'configured', state: 'registered' },
+    ]);
+    await first.restart();
+    await registered(client, first.address);
+    // It left the fallback politely.
+    const [leave] = await pollUntil(() => (second.of('/api/v1/peers/unregister').length ? second.of('/api/v1/peers/unregister') : undefined), 'unregister on the fallback');
+    expect(leave?.body).toEqual({ peerId });
+  });
+
+  it('moves at once when its index says index_stopping on /ws', async () => {
+    const first = await startIndex();
+    const second = await startIndex();
+    const { client } = startClient([first.address, second.address], {
+      tuning: { batchDelayMs: 150, backoffMinMs: 50, backoffMaxMs: 300, awayMs: 60_000, preferredCheckMs: 300 },
+    });
+    await registered(client, first.address);
+    await pollUntil(() => first.sockets === 1, 'the client listening on /ws');
+    const sentAt = Date.now();
+    first.send('index_stopping', { indexId: first.indexId });
+    await registered(client, second.address);
+    expect(Date.now() - sentAt).toBeLessThan(1_500);
+    expect(client.status().servers[0]?.state).toBe('away');
+    await pollUntil(() => second.sockets === 1, 'listening on the new index');
+    expect(first.of('/api/v1/peers/register')).toHaveLength(1); // the first one, still up, is left alone
+  });
+
+  it('waits idle with no index server, and starts when one is listed (discovered ones after configured)', async () => {
+    const index = await startIndex();
+    let discovered: { address: string }[] = [];
+    const { client } = startClient(indexServerList(() => [], () => discovered));
+    await pollUntil(() => client.status().state === 'idle' && client.status().servers.length === 0, 'idle');
+    discovered = [{ address: index.address }];
+    client.refresh();
+    await registered(client, index.address);
+    expect(client.status().servers).toEqual([{ address: index.address, source: 'discovered', state: 'registered' }]);
+  });
+
+  it('reports transfers with its session', async () => {
+    const index = await startIndex();
+    const { client } = startClient([index.address]);
+    expect(await client.reportTransfer({ sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(false);
+    await registered(client);
+    expect(await client.reportTransfer({ sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(true);
+    const [report] = index.of('/api/v1/transfers/report');
+    expect(report?.body).toEqual({ peerId, sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 });
+    expect(report?.auth).toBe(`Bearer ${index.peers.get(peerId)?.token}`);
+  });
+
+  it('unregisters on stop and leaves no timer behind', async () => {
+    const index = await startIndex();
+    const timers = countingTimers();
+    const { client, bus } = startClient([index.address], { timers });
+    await registered(client);
+    bus.publish('library_file_updated', shared(file('late.txt'))); // a batch pending at stop
+    const token = index.peers.get(peerId)?.token;
+    await client.stop();
+    const [leave] = index.of('/api/v1/peers/unregister');
+    expect(leave?.body).toEqual({ peerId });
+    expect(leave?.auth).toBe(`Bearer ${token}`);
+    expect(index.peers.get(peerId)?.online).toBe(false);
+    expect(timers.pending.size).toBe(0);
+    expect(client.status()).toMatchObject({ state: 'idle', server: null });
+    expect(index.sockets).toBe(0);
+  });
+
+  it('stops promptly while its index is down', async () => {
+    const index = await startIndex();
+    const timers = countingTimers();
+    const { client } = startClient([index.address], { timers });
+    await registered(client);
+    await index.stop();
+    await pollUntil(() => client.status().state === 'backoff', 'backoff');
+    const before = Date.now();
+    await client.stop();
+    expect(Date.now() - before).toBeLessThan(1_500);
+    expect(timers.pending.size).toBe(0);
+  });
+});

@@ -1,0 +1,434 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Category } from '../../src-shared/api/common.js';
+import { searchQuerySchema, type IndexedFile } from '../../src-shared/api/index-routes.js';
+import { IndexStore, MAX_RESULT_DEPTH, quickRelevance, RANK_WINDOW, tagToken } from '../../src-main/core/index/index-store.js';
+import { sourceScore, sourceScoreSql } from '../../src-main/core/index/source-ranking.js';
+import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const id = (text: string) => createHash('sha256').update(text).digest('hex');
+const MiB = 1024 * 1024;
+
+function file(name: string, options: { size?: number; category?: Category; tags?: string[]; key?: string } = {}): IndexedFile {
+  const ext = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
+  const category = options.category ?? 'other';
+  return {
+    id: id(options.key ?? name), name, size: options.size ?? 1000, mime: 'application/octet-stream', category,
+    tags: options.tags ?? [ext, category].filter(Boolean), pieceSize: 256 * 1024,
+  };
+}
+
+const q = (query: Record<string, unknown>) => searchQuerySchema.parse(query);
+
+let dir: { path: string; remove(): Promise<void> };
+let db: Db;
+let store: IndexStore;
+const T0 = 1_700_000_000_000;
+
+function register(peerId: string, files: IndexedFile[], extra: Partial<{ address: string; port: number; now: number }> = {}) {
+  return store.registerPeer({
+    peerId, name: `name of ${peerId}`, address: extra.address ?? '10.0.0.1', port: extra.port ?? 9001, sessionHash: `hash-${peerId}`,
+    now: extra.now ?? T0, files,
+  });
+}
+
+const names = (query: Record<string, unknown>) => store.search(q(query)).items.map((r) => r.name);
+const expectTotalsConsistent = () => {
+  const c = store.counts();
+  expect({ files: c.uniqueFiles, available: c.availableFiles, availableBytes: c.availableBytes }).toEqual(store.recountTotals());
+};
+
+beforeEach(async () => {
+  dir = await makeTempDir();
+  db = openDatabase(join(dir.path, 'shoal.db'));
+  store = new IndexStore(db);
+});
+
+afterEach(async () => {
+  db.close();
+  await dir.remove();
+});
+
+const LIBRARY = [
+  file('MyHolidayVideo_2024.mp4', { size: 700 * MiB, category: 'video', tags: ['mp4', 'video', 'holiday'] }),
+  file('Show.Name.S02E05.1080p.WEB-DL.mkv', { size: 1500 * MiB, category: 'video' }),
+  file('Show.Name.S02E06.1080p.WEB-DL.mkv', { size: 1400 * MiB, category: 'video' }),
+  file('Artist - Album - 03 - Title.flac', { size: 30 * MiB, category: 'audio', tags: ['flac', 'audio', 'jazz'] }),
+  file('IMG_20240612_183012.jpg', { size: 3 * MiB, category: 'image', tags: ['jpg', 'image', 'holiday'] }),
+  file('Annual Report 2023.pdf', { size: 2 * MiB, category: 'document' }),
+  file('setup-app-2.4.1-x64.exe', { size: 90 * MiB, category: 'software', tags: ['exe', 'software', 'c++'] }),
+  file('HttpRequestHandler.java', { size: 4000, category: 'code' }),
+  file('Café del Mar - Señorita.mp3', { size: 8 * MiB, category: 'audio' }),
+  file('Holiday trailer.mp4', { size: 50 * MiB, category: 'video' }),
+];
+
+describe('IndexStore: registration and search', () => {
+  beforeEach(() => {
+    register('peer-aaaa-1', LIBRARY);
+  });
+
+  it('registers a peer with its files and reports every file as new', () => {
+    const peer = store.getPeer('peer-aaaa-1');
+    expect(peer).toMatchObject({ peerId: 'peer-aaaa-1', status: 'online', fileCount: LIBRARY.length, reputation: 50, url: 'http://10.0.0.1:9001' });
+    expect(store.counts()).toMatchObject({ peersOnline: 1, peersTotal: 1, uniqueFiles: LIBRARY.length, availableFiles: LIBRARY.length });
+    expectTotalsConsistent();
+  });
+
+  it('finds names split on spaces, dots, dashes, underscores and camelCase', () => {
+    for (const word of ['holiday', 'video', '2024', 'mp4', 'myholidayvideo', 'MyHolidayVideo', 'HolidayVideo', 'holi']) {
+      expect(names({ q: word })).toContain('MyHolidayVideo_2024.mp4');
+    }
+    expect(names({ q: 's02e05' })).toEqual(['Show.Name.S02E05.1080p.WEB-DL.mkv']);
+    expect(names({ q: 'request handler' })).toEqual(['HttpRequestHandler.java']);
+    expect(names({ q: 'x64' })).toEqual(['setup-app-2.4.1-x64.exe']);
+  });
+
+  it('folds case and diacritics', () => {
+    expect(names({ q: 'cafe senorita' })).toEqual(['Café del Mar - Señorita.mp3']);
+    expect(names({ q: 'CAFÉ' })).toEqual(['Café del Mar - Señorita.mp3']);
+  });
+
+  it('requires every word, and the last one is a prefix', () => {
+    expect(names({ q: 'show name s02e0' }).sort()).toEqual(['Show.Name.S02E05.1080p.WEB-DL.mkv', 'Show.Name.S02E06.1080p.WEB-DL.mkv']);
+    expect(names({ q: 'show annual' })).toEqual([]);
+  });
+
+  it('supports phrases, exclusions and OR', () => {
+    expect(names({ q: '"annual report"' })).toEqual(['Annual Report 2023.pdf']);
+    expect(names({ q: '"report annual"' })).toEqual([]);
+    expect(names({ q: 'holiday -trailer' }).sort()).toEqual(['IMG_20240612_183012.jpg', 'MyHolidayVideo_2024.mp4']);
+    expect(names({ q: 'flac OR pdf' }).sort()).toEqual(['Annual Report 2023.pdf', 'Artist - Album - 03 - Title.flac']);
+    expect(names({ q: '-mkv -mp4 -jpg -flac -pdf -exe -java' })).toEqual(['Café del Mar - Señorita.mp3']);
+  });
+
+  it('matches tags as words, but not the automatic category and extension tags', () => {
+    expect(names({ q: 'jazz' })).toEqual(['Artist - Album - 03 - Title.flac']);
+    expect(names({ q: 'audio' })).toEqual([]);
+  });
+
+  it('filters by category, extension, size and tag', () => {
+    expect(names({ q: 'holiday', category: 'image' })).toEqual(['IMG_20240612_183012.jpg']);
+    expect(names({ category: 'audio' }).sort()).toEqual(['Artist - Album - 03 - Title.flac', 'Café del Mar - Señorita.mp3']);
+    expect(names({ ext: 'MKV' }).length).toBe(2);
+    expect(names({ q: 'holiday', ext: 'mp4' }).sort()).toEqual(['Holiday trailer.mp4', 'MyHolidayVideo_2024.mp4']);
+    expect(names({ minSize: 1000 * MiB }).sort()).toEqual(['Show.Name.S02E05.1080p.WEB-DL.mkv', 'Show.Name.S02E06.1080p.WEB-DL.mkv']);
+    expect(names({ q: 'show', maxSize: 1450 * MiB })).toEqual(['Show.Name.S02E06.1080p.WEB-DL.mkv']);
+    expect(names({ minSize: 2 * MiB, maxSize: 3 * MiB }).sort()).toEqual(['Annual Report 2023.pdf', 'IMG_20240612_183012.jpg']);
+    expect(names({ q: 'show', minSize: 1400 * MiB, maxSize: 1450 * MiB })).toEqual(['Show.Name.S02E06.1080p.WEB-DL.mkv']);
+    expect(names({ q: 'holiday', minSize: 1, maxSize: 60 * MiB }).sort()).toEqual(['Holiday trailer.mp4', 'IMG_20240612_183012.jpg']);
+    expect(names({ q: 'show', minSize: 2 * MiB, maxSize: MiB })).toEqual([]);
+    expect(names({ minSize: 2 * MiB, maxSize: MiB })).toEqual([]);
+    expect(names({ tag: 'holiday' }).sort()).toEqual(['IMG_20240612_183012.jpg', 'MyHolidayVideo_2024.mp4']);
+    expect(names({ tag: 'c++' })).toEqual(['setup-app-2.4.1-x64.exe']);
+    expect(names({ tag: 'jazz', category: 'video' })).toEqual([]);
+  });
+
+  it('sorts by size, newest and sources, either way', () => {
+    expect(names({ q: 'show', sort: 'size' })).toEqual(['Show.Name.S02E05.1080p.WEB-DL.mkv', 'Show.Name.S02E06.1080p.WEB-DL.mkv']);
+    expect(names({ q: 'show', sort: 'size', order: 'asc' })).toEqual(['Show.Name.S02E06.1080p.WEB-DL.mkv', 'Show.Name.S02E05.1080p.WEB-DL.mkv']);
+    expect(names({ sort: 'size' })[0]).toBe('Show.Name.S02E05.1080p.WEB-DL.mkv');
+    expect(names({ sort: 'size', order: 'asc' })[0]).toBe('HttpRequestHandler.java');
+    expect(names({ sort: 'newest' })[0]).toBe('Holiday trailer.mp4');
+    expect(names({ sort: 'newest', order: 'asc' })[0]).toBe('MyHolidayVideo_2024.mp4');
+    expect(names({ q: 'holiday', sort: 'newest' })[0]).toBe('Holiday trailer.mp4');
+    expect(names({ q: 'holiday', sort: 'newest', order: 'asc' })[0]).toBe('MyHolidayVideo_2024.mp4');
+    expect(names({ category: 'video', order: 'asc' })[0]).toBe('MyHolidayVideo_2024.mp4');
+    expect(names({ q: 'holiday', order: 'asc' }).at(-1)).toBe(names({ q: 'holiday' })[0]);
+    register('peer-bbbb-2', [LIBRARY[5] as IndexedFile]);
+    expect(names({ sort: 'sources' })[0]).toBe('Annual Report 2023.pdf');
+    expect(names({ q: 'report OR holiday', sort: 'sources' })[0]).toBe('Annual Report 2023.pdf');
+    expect(names({ q: 'report OR holiday', sort: 'sources', order: 'asc' }).at(-1)).toBe('Annual Report 2023.pdf');
+  });
+
+  it('ranks by relevance: a name that is mostly the query first', () => {
+    register('peer-bbbb-2', [file('Holiday.mp4', { category: 'video' }), file('Holiday at the seaside with the whole family and friends 2019.mp4', { category: 'video' })]);
+    expect(names({ q: 'holiday ' })[0]).toBe('Holiday.mp4');
+  });
+
+  it('never fails on hostile input', () => {
+    for (const text of ['"', '-', 'OR', 'NEAR(a', 'a:b', '*', '^x', '(a', '"a" OR', '\u0000', '🦈', 'x'.repeat(200)]) {
+      expect(() => store.search(q({ q: text }))).not.toThrow();
+    }
+  });
+
+  it('browses every file with minSources 0, newest first', () => {
+    const listed = store.listFiles({ offset: 0, limit: 3 });
+    expect(listed).toMatchObject({ total: LIBRARY.length, page: 1, pageSize: 3, totalIsEstimate: false });
+    expect(listed.items.map((r) => r.name)).toEqual(['Holiday trailer.mp4', 'Café del Mar - Señorita.mp3', 'HttpRequestHandler.java']);
+    expect(store.listFiles({ offset: 3, limit: 3 }).items[0]?.name).toBe('setup-app-2.4.1-x64.exe');
+  });
+
+  it('returns a complete result', () => {
+    const [result] = store.search(q({ q: 'annual' })).items;
+    expect(result).toMatchObject({
+      id: id('Annual Report 2023.pdf'), name: 'Annual Report 2023.pdf', names: ['Annual Report 2023.pdf'], size: 2 * MiB,
+      category: 'document', tags: ['pdf', 'document'], pieceSize: 256 * 1024, sourceCount: 1,
+      sources: [{ peerId: 'peer-aaaa-1', name: 'name of peer-aaaa-1', url: `http://10.0.0.1:9001/api/v1/download/${id('Annual Report 2023.pdf')}`, reputation: 50, activeUploads: 0, freeUploadSlots: 0 }],
+    });
+    expect(result?.firstSeen).toBe(new Date(T0).toISOString());
+    expect(store.search(q({ q: 'annual' })).tookMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('IndexStore: several peers', () => {
+  const shared = file('Big.Buck.Bunny.2008.1080p.mkv', { size: 900 * MiB, category: 'video', key: 'bunny' });
+  const renamed = { ...shared, name: 'bunny_copy.mkv', tags: ['mkv', 'video', 'animation'] };
+
+  it('groups a file held by two peers into one result, with both sources and every name', () => {
+    register('peer-aaaa-1', [shared]);
+    register('peer-bbbb-2', [renamed], { address: 'fd00::2', port: 9002 });
+    const res = store.search(q({ q: 'bunny' }));
+    expect(res.total).toBe(1);
+    const [r] = res.items;
+    expect(r?.names).toEqual(['Big.Buck.Bunny.2008.1080p.mkv', 'bunny_copy.mkv']);
+    expect(r?.tags).toEqual(['mkv', 'video', 'animation']);
+    expect(r?.sourceCount).toBe(2);
+    expect(r?.sources.map((s) => s.peerId).sort()).toEqual(['peer-aaaa-1', 'peer-bbbb-2']);
+    expect(r?.sources.find((s) => s.peerId === 'peer-bbbb-2')?.url).toBe(`http://[fd00::2]:9002/api/v1/download/${shared.id}`);
+    // Both names are searchable, and the second peer's tag.
+    expect(names({ q: 'copy' })).toEqual(['Big.Buck.Bunny.2008.1080p.mkv']);
+    expect(names({ q: 'animation' })).toEqual(['Big.Buck.Bunny.2008.1080p.mkv']);
+    expect(names({ tag: 'animation' })).toEqual(['Big.Buck.Bunny.2008.1080p.mkv']);
+    // The second peer leaves: its name and tag go with it.
+    expect(store.removePeerFiles('peer-bbbb-2', [shared.id])).toEqual([]);
+    expect(names({ q: 'copy' })).toEqual([]);
+    expect(names({ tag: 'animation' })).toEqual([]);
+    expect(store.search(q({ q: 'bunny' })).items[0]?.names).toEqual(['Big.Buck.Bunny.2008.1080p.mkv']);
+    expectTotalsConsistent();
+  });
+
+  it("drops an offline peer's files from results (minSources) and brings them back on its heartbeat", () => {
+    register('peer-aaaa-1', [shared, file('only-on-a.txt')]);
+    register('peer-bbbb-2', [shared, file('only-on-b.txt')]);
+    expect(store.markOffline(['peer-bbbb-2', 'nobody-here'])).toEqual(['peer-bbbb-2']);
+    expect(store.markOffline(['peer-bbbb-2'])).toEqual([]);
+    expect(names({ q: 'only' })).toEqual(['only-on-a.txt']);
+    expect(names({ q: 'only', minSources: 0 }).sort()).toEqual(['only-on-a.txt', 'only-on-b.txt']);
+    expect(store.search(q({ q: 'bunny' })).items[0]?.sources.map((s) => s.peerId)).toEqual(['peer-aaaa-1']);
+    expect(names({ q: 'bunny', minSources: 2 })).toEqual([]);
+    expect(store.counts()).toMatchObject({ peersOnline: 1, peersTotal: 2, uniqueFiles: 3, availableFiles: 2 });
+    expectTotalsConsistent();
+    expect(store.touchPeer('peer-bbbb-2', T0 + 1000, { activeUploads: 1, freeUploadSlots: 3 })).toBe(true);
+    expect(names({ q: 'only' }).sort()).toEqual(['only-on-a.txt', 'only-on-b.txt']);
+    expect(names({ q: 'bunny', minSources: 2 })).toEqual(['Big.Buck.Bunny.2008.1080p.mkv']);
+    expect(store.getPeer('peer-bbbb-2')).toMatchObject({ status: 'online', activeUploads: 1, freeUploadSlots: 3, lastSeen: new Date(T0 + 1000).toISOString() });
+    expectTotalsConsistent();
+    expect(store.touchPeer('nobody-here', T0)).toBe(false);
+  });
+
+  it('adds and removes files idempotently, telling what is new to the index and what left it', () => {
+    register('peer-aaaa-1', []);
+    register('peer-bbbb-2', [shared]);
+    const a = file('a.txt');
+    expect(store.addPeerFiles('peer-aaaa-1', [a, shared])).toEqual([a.id]);
+    expect(store.addPeerFiles('peer-aaaa-1', [a, shared])).toEqual([]);
+    expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(2);
+    expect(store.search(q({ q: 'bunny' })).items[0]?.sourceCount).toBe(2);
+    expect(store.removePeerFiles('peer-aaaa-1', [a.id, shared.id, id('never registered')])).toEqual([a.id]);
+    expect(store.removePeerFiles('peer-aaaa-1', [a.id, shared.id])).toEqual([]);
+    expect(store.hasFile(a.id)).toBe(false);
+    expect(store.hasFile(shared.id)).toBe(true);
+    expect(store.search(q({ q: 'bunny' })).items[0]?.sourceCount).toBe(1);
+    expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(0);
+    expect(store.addPeerFiles('unknown-peer', [a])).toEqual([]);
+    expectTotalsConsistent();
+  });
+
+  it('replaces the file list on re-registration and keeps the reputation', () => {
+    const a = file('a.txt');
+    const b = file('b.txt');
+    expect(register('peer-aaaa-1', [a, shared]).added.sort()).toEqual([a.id, shared.id].sort());
+    register('peer-bbbb-2', [shared]);
+    store.adjustReputation('peer-aaaa-1', 12);
+    const again = register('peer-aaaa-1', [b, shared]);
+    expect(again.added).toEqual([b.id]);
+    expect(again.removed).toEqual([a.id]);
+    expect(store.getPeer('peer-aaaa-1')).toMatchObject({ reputation: 62, fileCount: 2 });
+    // A peer that was offline is online again with its new list.
+    store.markOffline(['peer-aaaa-1'], { forgetSession: true });
+    expect(store.getPeerSession('peer-aaaa-1')).toEqual({ sessionHash: null, status: 'offline' });
+    const third = register('peer-aaaa-1', [b, shared]);
+    expect(third).toMatchObject({ added: [], removed: [] });
+    expect(store.getPeerSession('peer-aaaa-1')).toEqual({ sessionHash: 'hash-peer-aaaa-1', status: 'online' });
+    expect(store.search(q({ q: 'bunny' })).items[0]?.sourceCount).toBe(2);
+    expectTotalsConsistent();
+  });
+
+  it('updates a name when a peer renames its copy', () => {
+    register('peer-aaaa-1', [shared]);
+    store.addPeerFiles('peer-aaaa-1', [{ ...shared, name: 'Bunny renamed.mkv' }]);
+    expect(store.search(q({ q: 'renamed' })).items[0]?.names).toEqual(['Bunny renamed.mkv']);
+    expect(names({ q: 'buck' })).toEqual([]);
+  });
+
+  it('orders sources by reputation, load and recent failures', () => {
+    const peers = ['peer-aaaa-1', 'peer-bbbb-2', 'peer-cccc-3', 'peer-dddd-4'];
+    for (const p of peers) register(p, [shared]);
+    const order = () => store.sourcesOf(shared.id).map((s) => s.peerId);
+    expect(order()).toEqual(peers); // equal scores: registration order
+    store.adjustReputation('peer-cccc-3', 20);
+    expect(order()[0]).toBe('peer-cccc-3');
+    store.touchPeer('peer-dddd-4', T0, { freeUploadSlots: 4, activeUploads: 0 }); // +32
+    expect(order()[0]).toBe('peer-dddd-4');
+    store.touchPeer('peer-dddd-4', T0, { freeUploadSlots: 0, activeUploads: 10 }); // -40
+    expect(order().at(-1)).toBe('peer-dddd-4');
+    store.adjustReputation('peer-cccc-3', -3, { failure: true });
+    store.adjustReputation('peer-cccc-3', -3, { failure: true }); // 64 - 20 = 44
+    expect(order()).toEqual(['peer-aaaa-1', 'peer-bbbb-2', 'peer-cccc-3', 'peer-dddd-4']);
+    expect(store.sourcesOf(shared.id, 1).map((s) => s.peerId)).toEqual(['peer-aaaa-1']);
+    expect(store.search(q({ q: 'bunny' })).items[0]?.sources.map((s) => s.peerId)).toEqual(order());
+    store.markOffline(['peer-aaaa-1']);
+    expect(order()[0]).toBe('peer-bbbb-2');
+    expect(store.sourcesOf(id('unknown'))).toEqual([]);
+  });
+
+  it('bounds reputations, and lets them and failures decay toward neutral', () => {
+    register('peer-aaaa-1', [shared]);
+    store.adjustReputation('peer-aaaa-1', 500);
+    expect(store.getPeer('peer-aaaa-1')?.reputation).toBe(100);
+    store.setReputation('peer-aaaa-1', -5);
+    expect(store.getPeer('peer-aaaa-1')?.reputation).toBe(0);
+    store.decayReputations(T0);
+    store.decayReputations(T0 + 30_000); // too soon
+    expect(store.getPeer('peer-aaaa-1')?.reputation).toBe(0);
+    store.decayReputations(T0 + 10 * 3_600_000);
+    const after = store.getPeer('peer-aaaa-1')?.reputation ?? 0;
+    expect(after).toBeGreaterThan(15);
+    expect(after).toBeLessThan(50);
+  });
+});
+
+describe('IndexStore: peer health', () => {
+  it('finds silent peers, and removes long-offline ones with their files', () => {
+    register('peer-aaaa-1', [file('a.txt'), file('both.txt')], { now: T0 });
+    register('peer-bbbb-2', [file('both.txt')], { now: T0 + 50_000 });
+    expect(store.peersSilentSince(T0 + 10_000)).toEqual(['peer-aaaa-1']);
+    store.markOffline(store.peersSilentSince(T0 + 10_000));
+    expect(store.peersSilentSince(T0 + 10_000)).toEqual([]);
+    expect(store.removePeersOfflineSince(T0 - 1)).toEqual([]);
+    expect(store.removePeersOfflineSince(T0 + 10_000)).toEqual([{ peerId: 'peer-aaaa-1', removedFileIds: [id('a.txt')] }]);
+    expect(store.getPeer('peer-aaaa-1')).toBeUndefined();
+    expect(store.hasFile(id('both.txt'))).toBe(true);
+    expect(store.removePeer('peer-bbbb-2')).toEqual([id('both.txt')]);
+    expect(store.removePeer('peer-bbbb-2')).toBeUndefined();
+    expect(store.counts()).toEqual({ peersOnline: 0, peersTotal: 0, uniqueFiles: 0, availableFiles: 0, availableBytes: 0 });
+    expectTotalsConsistent();
+  });
+
+  it('marks everyone offline and forgets sessions when the index starts again', () => {
+    register('peer-aaaa-1', [file('a.txt', { size: 10 })]);
+    register('peer-bbbb-2', [file('b.txt', { size: 20 })]);
+    expect(store.counts().availableBytes).toBe(30);
+    store.forgetSessions();
+    store.markAllOffline();
+    expect(store.getPeerSession('peer-aaaa-1')).toEqual({ sessionHash: null, status: 'offline' });
+    expect(store.counts()).toMatchObject({ peersOnline: 0, availableFiles: 0, availableBytes: 0, uniqueFiles: 2 });
+    expect(names({})).toEqual([]);
+    expectTotalsConsistent();
+    store.touchPeer('peer-bbbb-2', T0);
+    expect(names({})).toEqual(['b.txt']);
+    expect(store.counts().availableBytes).toBe(20);
+  });
+
+  it('lists peers, online first, with a status filter', () => {
+    register('peer-aaaa-1', []);
+    register('peer-bbbb-2', []);
+    register('peer-cccc-3', []);
+    store.markOffline(['peer-aaaa-1']);
+    expect(store.listPeers({ offset: 0, limit: 10 }).items.map((p) => p.peerId)).toEqual(['peer-bbbb-2', 'peer-cccc-3', 'peer-aaaa-1']);
+    expect(store.listPeers({ offset: 0, limit: 10, status: 'offline' })).toMatchObject({ total: 1, items: [{ peerId: 'peer-aaaa-1' }] });
+    expect(store.listPeers({ offset: 1, limit: 1 })).toMatchObject({ total: 3, items: [{ peerId: 'peer-cccc-3' }] });
+  });
+});
+
+describe('IndexStore: big result sets', () => {
+  const COUNT = RANK_WINDOW * 2 + 300;
+  const nameOf = (i: number) => `common word ${String(i).padStart(5, '0')}${i % 3 === 0 ? ' special' : ''}.txt`;
+  beforeEach(() => {
+    const files = Array.from({ length: COUNT }, (_, i) => file(nameOf(i), { size: i }));
+    register('peer-aaaa-1', files.slice(0, 2000));
+    register('peer-bbbb-2', files.slice(2000));
+  });
+
+  it('caps pages at 200 and pages through every file without repeats', () => {
+    const first = store.search({ ...q({ q: 'common' }), pageSize: 500 });
+    expect(first.pageSize).toBe(200);
+    expect(first.items).toHaveLength(200);
+    const seen = new Set<string>();
+    for (let page = 1; page <= Math.ceil(COUNT / 200); page++) {
+      for (const r of store.search(q({ q: 'common', page, pageSize: 200 })).items) seen.add(r.id);
+    }
+    expect(seen.size).toBe(COUNT);
+    expect(store.search(q({ q: 'common', page: 100, pageSize: 200 })).items).toEqual([]);
+    // Past MAX_RESULT_DEPTH: no items, but the total.
+    expect(MAX_RESULT_DEPTH).toBe(10_000);
+    expect(store.search(q({ q: 'common', page: 51, pageSize: 200 }))).toMatchObject({ items: [], page: 51, total: COUNT });
+    expect(store.search(q({ page: 100_000, pageSize: 200 }))).toMatchObject({ items: [], total: COUNT });
+  });
+
+  it('estimates the total of a broad query and counts a narrow one exactly', () => {
+    const broad = store.search(q({ q: 'common' }));
+    expect(broad.totalIsEstimate).toBe(true);
+    expect(broad.total).toBeGreaterThan(RANK_WINDOW);
+    expect(Math.abs(broad.total - COUNT) / COUNT).toBeLessThan(0.2);
+    const narrow = store.search(q({ q: 'common 00042' }));
+    expect(narrow).toMatchObject({ total: 1, totalIsEstimate: false });
+    const newest = store.search(q({ q: 'common', sort: 'newest' }));
+    expect(newest.items[0]?.name).toBe(nameOf(COUNT - 1));
+    expect(store.search(q({ q: 'special', sort: 'size' }))).toMatchObject({ total: Math.ceil(COUNT / 3), totalIsEstimate: false });
+    // All hits known but more than a window: exact total, windowed ranking.
+    expect(store.search(q({ q: 'common', page: 7, pageSize: 200 }))).toMatchObject({ total: COUNT, totalIsEstimate: false });
+    expect(store.search(q({ minSize: 5 }))).toMatchObject({ total: COUNT - 5, totalIsEstimate: false });
+  });
+
+  it('sorts a narrow query exactly, across all its hits', () => {
+    const bySize = store.search(q({ q: 'special', sort: 'size', pageSize: 5, maxSize: 1200 }));
+    expect(bySize.items.map((r) => r.size)).toEqual([1200, 1197, 1194, 1191, 1188]);
+    expect(bySize).toMatchObject({ total: 401, totalIsEstimate: false });
+  });
+});
+
+describe('helpers', () => {
+  it('tagToken keeps letters and digits, and tells c++ from c#', () => {
+    expect(tagToken('Sci-Fi')).toBe('tscifi');
+    expect(tagToken('sci fi')).toBe('tscifi');
+    expect(tagToken('c++')).toBe('tcplusplus');
+    expect(tagToken('c#')).toBe('tcsharp');
+    expect(tagToken('...')).toBeUndefined();
+  });
+
+  it('quickRelevance prefers whole words at word starts, in short names', () => {
+    const words = ['holiday'];
+    const exact = quickRelevance(words, 'Holiday.mp4', 1);
+    const long = quickRelevance(words, 'Holiday at the seaside 2019.mp4', 1);
+    const prefix = quickRelevance(words, 'Holidays.mp4', 1);
+    const inside = quickRelevance(words, 'MyOwnholiday.mp4', 1);
+    const camel = quickRelevance(words, 'MyHoliday.mp4', 1);
+    expect(exact).toBeGreaterThan(long);
+    expect(exact).toBeGreaterThan(prefix);
+    expect(camel).toBeGreaterThan(inside);
+    expect(quickRelevance(words, 'Holiday.mp4', 10)).toBeGreaterThan(exact);
+    expect(quickRelevance(['cafe'], 'Café.mp3', 0)).toBeGreaterThan(quickRelevance(['cafe'], 'other.mp3', 0));
+    expect(quickRelevance(['love', 'story'], '06 Love Story.wav', 0)).toBeGreaterThan(quickRelevance(['love', 'story'], '11 Story Love.wav', 0));
+  });
+
+  it('source ranking: the SQL formula equals the function', () => {
+    const db2 = openDatabase(':memory:');
+    try {
+      const cases = [
+        { reputation: 50, activeUploads: 0, freeUploadSlots: 0, failuresRecent: 0 },
+        { reputation: 80, activeUploads: 3, freeUploadSlots: 9, failuresRecent: 1.5 },
+        { reputation: 10, activeUploads: 20, freeUploadSlots: 2, failuresRecent: 8 },
+      ];
+      for (const c of cases) {
+        const row = db2.prepare(`SELECT ${sourceScoreSql('p')} AS score FROM (SELECT ? AS reputation, ? AS active_uploads, ? AS free_upload_slots, ? AS failures_recent) p`)
+          .get(c.reputation, c.activeUploads, c.freeUploadSlots, c.failuresRecent) as { score: number };
+        expect(row.score).toBeCloseTo(sourceScore(c), 9);
+      }
+    } finally {
+      db2.close();
+    }
+  });
+});
