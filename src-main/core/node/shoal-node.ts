@@ -11,6 +11,7 @@ import { HashPool } from '../hashing/hash-pool.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
+import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
@@ -65,7 +66,11 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   const version = readPackageVersion();
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
   const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control });
+  // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
+  const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
+  let browsing: IndexBrowsing | undefined;
   const indexRole = new IndexRole({
+    advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, port: config.super_peer.port, host: config.peer.host, access, version,
     logger: logger.child({ service: 'index' }), name: () => config.peer.name,
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
@@ -75,6 +80,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
     const list: IndexCandidate[] = config.peer.super_peer_address.map((address) => ({ address, source: 'configured' }));
     const own = indexRole.status().port;
     if (own !== null) list.push({ address: `127.0.0.1:${own}`, source: 'self' });
+    for (const found of browsing?.list() ?? []) {
+      if (found.indexId !== indexRole.indexId && !list.some((c) => c.address === found.address)) list.push({ address: found.address, source: 'discovered' });
+    }
     return list;
   };
   const indexClient = new IndexClient({
@@ -107,11 +115,15 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
     if (config.peer.share) {
       await library.start();
-      if (config.peer.auto_register) indexClient.start();
+      if (config.peer.auto_register) {
+        browsing = discovery.browseIndexes(() => indexClient.candidatesChanged());
+        indexClient.start();
+      }
     }
   } catch (err) {
     reporter.stop();
     await indexClient.stop();
+    await browsing?.stop();
     await indexRole.close();
     await server?.close();
     await library.close();
@@ -130,6 +142,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
       stopping ??= (async () => {
         reporter.stop();
         await indexClient.stop();
+        await browsing?.stop();
         await indexRole.close();
         await server.close();
         await library.close();
