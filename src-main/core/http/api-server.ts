@@ -1,0 +1,81 @@
+// What the peer port and the index port share: an express app built from a declared route table
+// (validation, OpenAPI document, catalogue errors) and an HTTP server with the event WebSocket.
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
+import type { BusEvent } from '../events/event-bus.js';
+import type { ControlAccess } from './control-access.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { attachEventSocket } from './event-socket.js';
+import { buildOpenApi, type OpenApiInfo } from './openapi.js';
+import { registerRoutes, type RouteHandlers } from './route-registry.js';
+
+export interface ApiAppOptions<T extends Record<string, RouteSpec>> {
+  routes: T;
+  handlers: RouteHandlers<T>;
+  access: ControlAccess;
+  logger: Logger;
+  openApi: OpenApiInfo;
+  jsonLimit: string;
+  /** Extra routes after the API's (e.g. the peer's `/` page). */
+  extend?: (app: express.Express) => void;
+}
+
+export function createApiApp<T extends Record<string, RouteSpec>>(o: ApiAppOptions<T>): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // downloads set their own (the file id); JSON answers are live data
+  app.use(express.json({ limit: o.jsonLimit, strict: true }));
+  const openApi = buildOpenApi(o.openApi, [o.routes]);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  const router = express.Router();
+  registerRoutes(router, o.routes, o.handlers, o.access);
+  app.use(router);
+  o.extend?.(app);
+  app.use(notFoundHandler);
+  app.use(errorHandler(o.logger));
+  return app;
+}
+
+export interface ListeningServer {
+  server: Server;
+  port: number;
+  /** Closes the WebSocket, then every connection (transfers in progress are cut). */
+  close(): Promise<void>;
+}
+
+export async function listenWithEvents<M>(
+  app: express.Express,
+  bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void },
+  options: { port: number; host: string; keepAliveTimeoutMs: number },
+): Promise<ListeningServer> {
+  const server = createServer(app);
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  const events = attachEventSocket(server, bus);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await events.close();
+    throw err;
+  }
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      await events.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
