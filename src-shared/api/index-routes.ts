@@ -197,6 +197,11 @@ export const indexRoutes = {
     method: 'get', path: '/api/v1/files', access: 'public',
     summary: 'Every indexed file, newest first', query: z.object({ ...pageQuery }), response: searchResponseSchema,
   },
+  getFile: {
+    method: 'get', path: '/api/v1/files/:fileId', access: 'public',
+    summary: 'One indexed file with every online source, best first (what a downloader asks)',
+    params: fileIdParams, response: searchResultSchema,
+  },
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
     summary: 'Redirects to the best online source', params: fileIdParams, redirect: true,

@@ -105,6 +105,19 @@ describe('index protocol', () => {
     expect((await search('q=first')).total).toBe(0);
   });
 
+  it('answers one file with all its online sources, for a downloader', async () => {
+    const shared = file('one-file-many-sources.bin', { size: 3_000_000 });
+    const peers = Array.from({ length: 25 }, () => randomUUID());
+    for (const [i, peer] of peers.entries()) await register(peer, [shared], 9200 + i);
+    const res = await fetch(`${base}/api/v1/files/${shared.id}`);
+    expect(res.status).toBe(200);
+    const one = (await res.json()) as SearchResponse['items'][number];
+    expect(one).toMatchObject({ id: shared.id, sourceCount: 25, size: 3_000_000 });
+    expect(one.sources).toHaveLength(25); // every source, not a search result's first 20
+    await expectError(await fetch(`${base}/api/v1/files/${sha('never registered')}`), 404, 'FILE_NOT_FOUND');
+    await expectError(await fetch(`${base}/api/v1/files/not-an-id`), 400, 'VALIDATION_FAILED');
+  });
+
   it('redirects a download to an online source, and tells unknown from unavailable', async () => {
     const a = randomUUID();
     const f = file('redirect-me.iso');

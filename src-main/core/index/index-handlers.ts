@@ -18,6 +18,7 @@ export function indexHandlers(service: IndexService, indexName: () => string): R
     stats: () => service.stats(),
     search: ({ query }) => service.search(query),
     listFiles: ({ query }) => service.listFiles((query.page - 1) * query.pageSize, query.pageSize),
+    getFile: ({ params }) => service.getFile(params.fileId),
     topology: () => service.topology(indexName()),
     download: ({ params, res }) => {
       res.redirect(302, service.bestSource(params.fileId));

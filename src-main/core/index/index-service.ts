@@ -9,6 +9,7 @@ import type {
   IndexStats,
   SearchQuery,
   SearchResponse,
+  SearchResult,
   Topology,
 } from '../../../src-shared/api/index-routes.js';
 import type { z } from 'zod';
@@ -147,6 +148,13 @@ export class IndexService {
 
   listPeers(offset: number, limit: number, status?: 'online' | 'offline'): { items: IndexPeer[]; total: number } {
     return this.o.store.listPeers({ offset, limit, status });
+  }
+
+  /** One file with all its online sources (up to a few hundred), best first. */
+  getFile(fileId: string): SearchResult {
+    const file = this.o.store.getFile(fileId);
+    if (!file) throw new ShoalError('FILE_NOT_FOUND');
+    return file;
   }
 
   /** The download address of the best online source, for the redirect. */

@@ -552,6 +552,14 @@ export class IndexStore {
     return this.s.allSources.all(fid, limit).map(toSource(fileId));
   }
 
+  /** One file as a search result, with up to `sourceLimit` online sources instead of a result's few. */
+  getFile(fileId: string, sourceLimit = 200): SearchResult | undefined {
+    const fid = this.fidOf(fileId)?.fid;
+    if (fid === undefined) return undefined;
+    const [result] = this.resultsOf([fid]);
+    return result && { ...result, sources: this.sourcesOf(fileId, sourceLimit) };
+  }
+
   counts(): IndexCounts {
     const peers = this.s.peerCounts.get();
     const totals = this.s.totals.get();
