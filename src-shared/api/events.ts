@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fileIdSchema } from './common.js';
 import { hashingStatusSchema, sharedFileSchema } from './library.js';
 import { nodeStatsSchema } from './node.js';
+import { downloadViewSchema, uploadViewSchema } from './transfers.js';
 
 export const nodeEventSchemas = {
   /** A content joined the library, or gained or lost a location, or its tags changed. */
@@ -13,6 +14,14 @@ export const nodeEventSchemas = {
   hashing_progress: hashingStatusSchema,
   /** The node's statistics, sent every few seconds and after changes (coalesced). */
   stats_update: nodeStatsSchema,
+  /** A download moved: at most four a second per download, and on every state change. */
+  transfer_progress: downloadViewSchema,
+  /** A download finished: its whole-file hash verified and it is at its final path. */
+  transfer_completed: downloadViewSchema,
+  /** A download stopped for good or until resumed; `error.message` says why, for a person. */
+  transfer_failed: downloadViewSchema,
+  /** The uploads being served now, about once a second while any runs. */
+  uploads_update: z.array(uploadViewSchema),
 } as const;
 
 export type NodeEventType = keyof typeof nodeEventSchemas;

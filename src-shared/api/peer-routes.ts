@@ -11,6 +11,14 @@ import {
   unshareResponseSchema,
 } from './library.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
+import {
+  downloadIdSchema,
+  downloadViewSchema,
+  startDownloadSchema,
+  transferSettingsSchema,
+  transferSettingsUpdateSchema,
+  uploadViewSchema,
+} from './transfers.js';
 
 export interface RouteSpec {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -29,6 +37,7 @@ export interface RouteSpec {
 }
 
 const fileIdParams = z.object({ fileId: fileIdSchema });
+const downloadParams = z.object({ downloadId: downloadIdSchema });
 
 export const listFilesQuerySchema = z.object({
   ...pageQuery,
@@ -121,6 +130,44 @@ export const peerRoutes = {
     method: 'get', path: '/api/v1/index-servers', access: 'control',
     summary: 'The index servers this peer knows (configured, discovered on the LAN) and its registration',
     response: indexConnectionSchema,
+  },
+  listDownloads: {
+    method: 'get', path: '/api/v1/downloads', access: 'control',
+    summary: 'Every download, newest first, with progress and sources', response: z.object({ items: z.array(downloadViewSchema) }),
+  },
+  startDownload: {
+    method: 'post', path: '/api/v1/downloads', access: 'control',
+    summary: 'Download a file by id, from every source the index servers (and the given peer) know',
+    body: startDownloadSchema, response: downloadViewSchema,
+  },
+  getDownload: {
+    method: 'get', path: '/api/v1/downloads/:downloadId', access: 'control',
+    summary: 'One download', params: downloadParams, response: downloadViewSchema,
+  },
+  pauseDownload: {
+    method: 'post', path: '/api/v1/downloads/:downloadId/pause', access: 'control',
+    summary: 'Pause a download (verified pieces are kept)', params: downloadParams, response: downloadViewSchema,
+  },
+  resumeDownload: {
+    method: 'post', path: '/api/v1/downloads/:downloadId/resume', access: 'control',
+    summary: 'Resume a paused or failed download', params: downloadParams, response: downloadViewSchema,
+  },
+  removeDownload: {
+    method: 'delete', path: '/api/v1/downloads/:downloadId', access: 'control',
+    summary: 'Cancel a download (its partial file is deleted); a finished one leaves the history (its file stays)',
+    params: downloadParams, response: downloadViewSchema,
+  },
+  listUploads: {
+    method: 'get', path: '/api/v1/uploads', access: 'control',
+    summary: 'Who is fetching what from this node, and how fast', response: z.object({ items: z.array(uploadViewSchema) }),
+  },
+  getTransferSettings: {
+    method: 'get', path: '/api/v1/settings/transfers', access: 'control',
+    summary: 'Rate limits, upload slots and quota, auto-share of downloads', response: transferSettingsSchema,
+  },
+  setTransferSettings: {
+    method: 'put', path: '/api/v1/settings/transfers', access: 'control',
+    summary: 'Change transfer settings, live', body: transferSettingsUpdateSchema, response: transferSettingsSchema,
   },
   health: {
     method: 'get', path: '/api/v1/health', access: 'public',

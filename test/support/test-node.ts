@@ -3,12 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
+import type { DownloadTiming } from '../../src-main/core/downloads/download.js';
 import { startNode, type RunningNode } from '../../src-main/core/node/shoal-node.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestNode extends RunningNode {
   root: string;
   sharedDir: string;
+  downloadDir: string;
   dataDir: string;
   /** fetch against the node, with the control token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
@@ -21,6 +23,9 @@ export interface TestNodeOptions {
   root?: string;
   peer?: Record<string, unknown>;
   superPeer?: Record<string, unknown>;
+  transfers?: Record<string, unknown>;
+  /** Default: short stall and retry times, so tests do not wait for the real ones. */
+  downloadTiming?: Partial<DownloadTiming>;
 }
 
 export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -28,13 +33,16 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
   const root = options.root ?? (temp as { path: string }).path;
   const sharedDir = join(root, 'shared');
   const dataDir = join(root, 'data');
+  const downloadDir = join(root, 'downloads');
   await mkdir(sharedDir, { recursive: true });
-  const config = createConfigSchema({ dataDirectory: dataDir, sharedDirectory: sharedDir, downloadDirectory: join(root, 'downloads'), name: 'test-node' }).parse({
+  const config = createConfigSchema({ dataDirectory: dataDir, sharedDirectory: sharedDir, downloadDirectory: downloadDir, name: 'test-node' }).parse({
     data_directory: dataDir,
     peer: { port: 0, host: '127.0.0.1', shared_directory: sharedDir, lan_discovery: false, ...options.peer },
     super_peer: { port: 0, ...options.superPeer },
+    transfers: { ...options.transfers },
   });
-  const node = await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150 });
+  const downloadTiming = { stallMs: 2_000, findRetryMs: 300, sourceRefreshMs: 1_000, checkpointMs: 200, ...options.downloadTiming };
+  const node = await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150, downloadTiming });
   const api = (path: string, init: RequestInit & { auth?: boolean } = {}) => {
     const { auth = true, ...rest } = init;
     const headers = new Headers(rest.headers);
@@ -42,7 +50,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     return fetch(node.url + path, { ...rest, headers });
   };
   return Object.assign(node, {
-    root, sharedDir, dataDir, api,
+    root, sharedDir, dataDir, downloadDir: config.peer.download_directory, api,
     json: async <T>(path: string, init?: RequestInit & { auth?: boolean }) => (await (await api(path, init)).json()) as T,
     destroy: async () => {
       await node.stop();

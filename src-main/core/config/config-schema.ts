@@ -107,6 +107,23 @@ export function createConfigSchema(defaults: ConfigDefaults) {
       })
       .prefault({}),
 
+    transfers: z
+      .strictObject({
+        /** Bytes per second over all downloads; 0 = unlimited. Changeable live in Settings. */
+        max_download_rate: byteSizeSchema.default(0),
+        /** Bytes per second over all uploads; 0 = unlimited. */
+        max_upload_rate: byteSizeSchema.default(0),
+        /** Uploads served at once; more get 503 with Retry-After. */
+        max_uploads: count.default(16),
+        /** Bytes one remote peer may fetch per hour; 0 = unlimited (the seed's "bandwidth quotas per peer"). */
+        upload_quota_per_peer: byteSizeSchema.default(0),
+        /** A finished download joins the library, so the file gains a source. */
+        share_downloads: boolean.default(true),
+        /** A source that sends nothing for this long loses its pieces to the others. */
+        stall_timeout: interval.default(10_000),
+      })
+      .prefault({}),
+
     security: z
       .strictObject({
         /** Accepted for the seed's config files, but transport encryption is not implemented yet. */

@@ -29,7 +29,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // A download may have set its own type and headers before failing: the error is JSON.
-    for (const header of ['Content-Disposition', 'ETag', 'Cache-Control', 'Accept-Ranges']) res.removeHeader(header);
+    for (const header of ['Content-Disposition', 'ETag', 'Cache-Control', 'Accept-Ranges', 'Content-Type']) res.removeHeader(header);
     res.status(error.status).type('application/json').json(error.toBody());
   };
 }

@@ -2,15 +2,23 @@
 // an id, so the answer is immutable), the original name in Content-Disposition, streamed with
 // backpressure from a handle whose bytes were checked to be the hashed ones.
 import type { Request, Response } from 'express';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
+import type { RateLimiter } from '../transfers/rate-limiter.js';
 import type { UploadTracker } from './upload-tracker.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 
-export async function sendSharedFile(library: Library, uploads: UploadTracker, fileId: string, req: Request, res: Response): Promise<void> {
+export interface ServingDeps {
+  library: Library;
+  uploads: UploadTracker;
+  uploadLimiter: RateLimiter;
+}
+
+export async function sendSharedFile({ library, uploads, uploadLimiter }: ServingDeps, fileId: string, req: Request, res: Response): Promise<void> {
   const { handle, file, name } = await library.openForServing(fileId);
   try {
     const etag = `"${file.id}"`;
@@ -31,20 +39,22 @@ export async function sendSharedFile(library: Library, uploads: UploadTracker, f
     }
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : file.size - 1;
+    const sendsBytes = req.method !== 'HEAD' && file.size > 0;
+    // Admitted before the status and length are set: a full node answers a plain JSON error.
+    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, peer: remoteAddress(req) }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
     if (range.kind === 'partial') {
       res.status(206);
       res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
     }
     res.setHeader('Content-Length', String(Math.max(0, end - start + 1)));
-    if (req.method === 'HEAD' || file.size === 0) {
+    if (!upload) {
       res.end();
       return;
     }
-    const upload = uploads.begin();
     const stream = handle.createReadStream({ start, end, highWaterMark: CHUNK_BYTES, autoClose: false });
     stream.on('data', (chunk: string | Buffer) => upload.sent(chunk.length));
     try {
-      await pipeline(stream, res);
+      await pipeline(stream, rateLimited(uploadLimiter), res);
       upload.end(true);
     } catch {
       upload.end(false); // the client went away: nothing to answer
@@ -52,6 +62,23 @@ export async function sendSharedFile(library: Library, uploads: UploadTracker, f
   } finally {
     await handle.close();
   }
+}
+
+/** Holds each chunk back as long as the node's upload rate asks; a limit of 0 passes straight through. */
+function rateLimited(limiter: RateLimiter): Transform {
+  return new Transform({
+    highWaterMark: 0,
+    transform(chunk: Buffer, _encoding, done) {
+      const wait = limiter.consume(chunk.length);
+      if (wait > 0) setTimeout(() => done(null, chunk), wait);
+      else done(null, chunk);
+    },
+  });
+}
+
+function remoteAddress(req: Request): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 /** The content under an id never changes, so a client holding this ETag has the bytes already. */

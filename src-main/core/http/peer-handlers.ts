@@ -1,21 +1,26 @@
 // The peer API's handlers: thin glue from validated input to the library.
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
-import { sendSharedFile } from './file-download.js';
+import type { TransferSettingsService } from '../transfers/transfer-settings.js';
+import { sendSharedFile, type ServingDeps } from './file-download.js';
 import type { RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 
-export interface PeerHandlerDeps {
+export interface PeerHandlerDeps extends ServingDeps {
   library: Library;
   uploads: UploadTracker;
+  downloads: DownloadManager;
+  transferSettings: TransferSettingsService;
   info(): NodeInfo;
   stats(): NodeStats;
   indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
   indexConnection(): IndexConnectionView;
 }
 
-export function peerHandlers({ library, uploads, info, stats, indexRole, indexConnection }: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
+export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
+  const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection } = deps;
   return {
     getInfo: () => info(),
     getStats: () => stats(),
@@ -40,7 +45,16 @@ export function peerHandlers({ library, uploads, info, stats, indexRole, indexCo
     unshareFile: ({ params }) => library.unshare(params.fileId),
     setFileTags: ({ params, body }) => library.setUserTags(params.fileId, body.tags),
     download: async ({ params, req, res }) => {
-      await sendSharedFile(library, uploads, params.fileId, req, res);
+      await sendSharedFile(deps, params.fileId, req, res);
     },
+    listDownloads: () => ({ items: downloads.list() }),
+    startDownload: ({ body }) => downloads.start(body),
+    getDownload: ({ params }) => downloads.get(params.downloadId),
+    pauseDownload: ({ params }) => downloads.pause(params.downloadId),
+    resumeDownload: ({ params }) => downloads.resume(params.downloadId),
+    removeDownload: ({ params }) => downloads.remove(params.downloadId),
+    listUploads: () => ({ items: uploads.list() }),
+    getTransferSettings: () => transferSettings.get(),
+    setTransferSettings: ({ body }) => transferSettings.set(body),
   };
 }

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NodeInfo } from '../../../src-shared/api/node.js';
 import type { NodeConfig } from '../config/config-schema.js';
+import { DownloadManager } from '../downloads/download-manager.js';
+import type { DownloadTiming } from '../downloads/download.js';
+import { networkSourceFinder } from '../downloads/source-finder.js';
 import { EventBus } from '../events/event-bus.js';
+import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
@@ -17,6 +21,8 @@ import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
 import { openDatabase } from '../store/database.js';
 import { LibraryStore } from '../store/library-store.js';
+import { RateLimiter } from '../transfers/rate-limiter.js';
+import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
 import { readPackageVersion } from './package-version.js';
 import { startStatsReporter } from './stats-reporter.js';
@@ -28,6 +34,8 @@ export interface NodeOptions {
   hashWorkers?: number;
   /** How long a file must be unchanged before it is hashed; tests shorten it. */
   writeSettleMs?: number;
+  /** Download timers (stall, retry, refresh, checkpoint); tests shorten them. */
+  downloadTiming?: Partial<DownloadTiming>;
 }
 
 export interface RunningNode {
@@ -42,10 +50,11 @@ export interface RunningNode {
   bus: EventBus;
   indexRole: IndexRole;
   indexClient: IndexClient;
+  downloads: DownloadManager;
   stop(): Promise<void>;
 }
 
-export async function startNode({ config, logger, hashWorkers, writeSettleMs }: NodeOptions): Promise<RunningNode> {
+export async function startNode({ config, logger, hashWorkers, writeSettleMs, downloadTiming }: NodeOptions): Promise<RunningNode> {
   const startedAt = Date.now();
   const dataDirectory = config.data_directory;
   await mkdir(dataDirectory, { recursive: true, mode: 0o700 });
@@ -57,7 +66,18 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
 
   const bus = new EventBus();
   const pool = new HashPool(hashWorkers === undefined ? {} : { size: hashWorkers });
-  const uploads = new UploadTracker();
+  const downloadLimiter = new RateLimiter(0);
+  const uploadLimiter = new RateLimiter(0);
+  const t = config.transfers;
+  const transferSettings = new TransferSettingsService({
+    defaults: {
+      maxDownloadRate: t.max_download_rate, maxUploadRate: t.max_upload_rate, maxUploads: t.max_uploads,
+      uploadQuotaPerPeer: t.upload_quota_per_peer, shareDownloads: t.share_downloads,
+    },
+    downloadDirectory: config.peer.download_directory, meta: store, downloadLimiter, uploadLimiter,
+  });
+  const publishUploads = throttle(() => bus.publish('uploads_update', uploads.list()), 1000);
+  const uploads = new UploadTracker(() => transferSettings.get(), publishUploads);
   const library = new Library({
     store, hasher: pool, hashConcurrency: pool.size, bus, logger: logger.child({ service: 'library' }),
     sharedDirectory: config.peer.shared_directory, dataDirectory,
@@ -88,7 +108,19 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   const indexClient = new IndexClient({
     identity: { peerId: id, name: config.peer.name, port: 0, version },
     candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
-    load: () => ({ activeUploads: uploads.active, freeUploadSlots: Math.max(0, config.security.max_connections - uploads.active) }),
+    load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
+  });
+  const finder = networkSourceFinder({
+    selfPeerId: id,
+    // The index this peer is registered with first: it is the one known to answer.
+    indexAddresses: () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))],
+  });
+  const downloads = new DownloadManager({
+    db, finder, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
+    settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
+    share: (path) => library.share(path),
+    report: (r) => void indexClient.reportTransfer(r),
+    timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
   const info = (): NodeInfo => {
     const counts = library.counts();
@@ -103,7 +135,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   try {
     server = await startPeerServer(
       {
-        library, uploads, bus, info, stats: reporter.stats, logger, version, access,
+        library, uploads, uploadLimiter, downloads, transferSettings, bus, info, stats: reporter.stats, logger, version, access,
         indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
         indexConnection: () => indexClient.status(),
       },
@@ -113,6 +145,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
     port = server.port;
     indexClient.setPort(port);
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
+    downloads.restore();
     if (config.peer.share) {
       await library.start();
       if (config.peer.auto_register) {
@@ -121,6 +154,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
       }
     }
   } catch (err) {
+    publishUploads.cancel();
+    await downloads.close();
     reporter.stop();
     await indexClient.stop();
     await browsing?.stop();
@@ -136,10 +171,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs }: 
   const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {
-    id, port, url, token, library, bus, indexRole, indexClient,
+    id, port, url, token, library, bus, indexRole, indexClient, downloads,
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
       stopping ??= (async () => {
+        publishUploads.cancel();
+        await downloads.close();
         reporter.stop();
         await indexClient.stop();
         await browsing?.stop();

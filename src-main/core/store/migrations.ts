@@ -134,4 +134,33 @@ export const migrations: readonly Migration[] = [
       INSERT INTO index_totals VALUES (1, 0, 0, 0);
     `,
   },
+  {
+    version: 3,
+    name: 'downloads',
+    // The download manager (src-main/core/downloads): one row per download. The bitfield is
+    // written only after the partial file was synced, so a set bit always means bytes on disk.
+    sql: `
+      CREATE TABLE downloads (
+        id            TEXT PRIMARY KEY,             -- a UUID
+        file_id       TEXT NOT NULL,
+        name          TEXT NOT NULL,                -- the name it is saved under
+        size          INTEGER,                      -- NULL until a source or index told it
+        piece_size    INTEGER,
+        piece_hashes  BLOB,                         -- piece count x 32 raw bytes, once fetched
+        bitfield      BLOB,                         -- verified pieces, one bit each
+        state         TEXT NOT NULL,
+        directory     TEXT NOT NULL,                -- the folder it is downloaded into
+        partial_path  TEXT,
+        final_path    TEXT,
+        peer          TEXT,                         -- "host:port" it was started from, if any
+        sources       TEXT NOT NULL DEFAULT '[]',   -- JSON: known sources and their verified bytes
+        error_code    TEXT,
+        error_message TEXT,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        completed_at  INTEGER
+      ) STRICT;
+      CREATE INDEX downloads_by_file ON downloads (file_id);
+    `,
+  },
 ];

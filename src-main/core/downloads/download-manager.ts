@@ -1,0 +1,153 @@
+// Every download of the node: start from a file id (or a peer and a file id), list, pause,
+// resume, cancel, and after a restart go on with each unfinished one. Progress reaches the
+// event bus at most four times a second per download.
+import { randomUUID } from 'node:crypto';
+import { mkdir, statfs } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { DownloadView, StartDownload } from '../../../src-shared/api/transfers.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import { throttle, type Throttled } from '../events/throttle.js';
+import type { RateLimiter } from '../transfers/rate-limiter.js';
+import { Download, type DownloadTiming } from './download.js';
+import { DownloadStore, type DownloadRecord } from './download-store.js';
+import type { Db } from '../store/database.js';
+import { safeFileName } from './safe-file-name.js';
+import type { SourceFinder } from './source-finder.js';
+
+export interface DownloadManagerOptions {
+  db: Db;
+  finder: SourceFinder;
+  limiter: RateLimiter;
+  bus: EventBus;
+  logger: Logger;
+  settings(): { downloadDirectory: string; shareDownloads: boolean; maxFileSize: number };
+  /** Adds a finished file to the library. */
+  share(path: string): Promise<unknown>;
+  /** Tells the index server how a source did (its reputation follows). */
+  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
+  timing?: Partial<DownloadTiming>;
+}
+
+const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
+const PROGRESS_INTERVAL_MS = 250;
+const RUNNING_STATES = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
+
+export class DownloadManager {
+  private readonly store: DownloadStore;
+  private readonly downloads = new Map<string, Download>();
+  private readonly progress = new Map<string, Throttled>();
+  private readonly timing: DownloadTiming;
+
+  constructor(private readonly o: DownloadManagerOptions) {
+    this.store = new DownloadStore(o.db);
+    this.timing = { ...DEFAULT_TIMING, ...o.timing };
+  }
+
+  /** Loads every download and goes on with the unfinished ones. */
+  restore(): void {
+    for (const record of this.store.all()) {
+      const download = this.create(record);
+      if (RUNNING_STATES.has(record.state)) download.start();
+    }
+  }
+
+  async start(input: StartDownload): Promise<DownloadView> {
+    const running = [...this.downloads.values()].find((d) => d.record.fileId === input.fileId && RUNNING_STATES.has(d.state));
+    if (running) return running.view();
+    const settings = this.o.settings();
+    // Asked once here so a wrong id or an unknown file is a clear error, not a download that waits for ever.
+    const found = await this.o.finder.find(input.fileId, input.peer ?? null);
+    if (!found.meta) throw new ShoalError('FILE_NOT_FOUND', `No index server or peer knows this file: ${found.problem ?? 'not found'}.`);
+    if (settings.maxFileSize > 0 && found.meta.size > settings.maxFileSize) {
+      throw new ShoalError('FILE_TOO_LARGE', `The file is ${found.meta.size} bytes; this node's max_file_size is ${settings.maxFileSize}.`);
+    }
+    await mkdir(settings.downloadDirectory, { recursive: true });
+    const fs = await statfs(settings.downloadDirectory);
+    if (fs.bavail * fs.bsize < found.meta.size) {
+      throw new ShoalError('DISK_FULL', `The file needs ${found.meta.size} bytes; ${settings.downloadDirectory} has ${fs.bavail * fs.bsize} free.`);
+    }
+    const now = Date.now();
+    const record: DownloadRecord = {
+      id: randomUUID(), fileId: input.fileId, name: safeFileName(input.name ?? found.meta.name, `${input.fileId.slice(0, 16)}.bin`),
+      size: null, pieceSize: null, pieceHashes: null, bitfield: null, state: 'queued', directory: settings.downloadDirectory,
+      partialPath: null, finalPath: null, peer: input.peer ?? null,
+      sources: found.sources.map((s) => ({ ...s, bytes: 0, dropped: null })), error: null, createdAt: now, updatedAt: now, completedAt: null,
+    };
+    this.store.save(record);
+    const download = this.create(record);
+    download.start();
+    return download.view();
+  }
+
+  list(): DownloadView[] {
+    return [...this.downloads.values()].sort((a, b) => b.record.createdAt - a.record.createdAt).map((d) => d.view());
+  }
+
+  get(id: string): DownloadView {
+    return this.find(id).view();
+  }
+
+  async pause(id: string): Promise<DownloadView> {
+    const d = this.unfinished(id);
+    await d.pause();
+    return d.view();
+  }
+
+  resume(id: string): DownloadView {
+    const d = this.unfinished(id);
+    d.resume();
+    return d.view();
+  }
+
+  /** Cancels an unfinished download (its partial file is deleted); a finished one leaves the history. */
+  async remove(id: string): Promise<DownloadView> {
+    const d = this.find(id);
+    if (d.finished || d.state === 'failed') {
+      if (d.state === 'failed') await d.cancel();
+      this.downloads.delete(id);
+      this.progress.get(id)?.cancel();
+      this.progress.delete(id);
+      this.store.remove(id);
+      return d.view();
+    }
+    await d.cancel();
+    return d.view();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.downloads.values()].map((d) => d.stop()));
+    for (const t of this.progress.values()) t.cancel();
+  }
+
+  private create(record: DownloadRecord): Download {
+    const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
+    const download: Download = new Download(record, {
+      store: this.store, finder: this.o.finder, limiter: this.o.limiter, timing: this.timing,
+      maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger,
+      changed: (_d, kind) => {
+        if (kind === 'progress') return publishProgress();
+        publishProgress.cancel();
+        this.o.bus.publish(kind === 'completed' ? 'transfer_completed' : 'transfer_failed', download.view());
+      },
+      completed: async (path) => {
+        if (this.o.settings().shareDownloads) await this.o.share(path);
+      },
+    });
+    this.downloads.set(record.id, download);
+    this.progress.set(record.id, publishProgress);
+    return download;
+  }
+
+  private find(id: string): Download {
+    const d = this.downloads.get(id);
+    if (!d) throw new ShoalError('DOWNLOAD_NOT_FOUND');
+    return d;
+  }
+
+  private unfinished(id: string): Download {
+    const d = this.find(id);
+    if (d.finished) throw new ShoalError('DOWNLOAD_FINISHED');
+    return d;
+  }
+}

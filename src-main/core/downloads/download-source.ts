@@ -1,0 +1,95 @@
+// One source of one download: its connection pool, its free slots, and how it behaved
+// (errors back it off, bad data twice drops it, a 503 makes it busy until Retry-After).
+import http from 'node:http';
+import type { DownloadSource } from '../../../src-shared/api/transfers.js';
+import { SpeedMeter } from '../transfers/speed-meter.js';
+import type { StoredSource } from './download-store.js';
+import type { FetchFailure } from './piece-fetcher.js';
+
+const MAX_BACKOFF_MS = 60_000;
+export const CORRUPT_STRIKES = 2;
+
+export class DownloadSourceState {
+  readonly agent: http.Agent;
+  readonly meter = new SpeedMeter();
+  inFlight = 0;
+  bytes: number;
+  dropped: string | null;
+  private corrupt = 0;
+  private errors = 0;
+  private notBefore = 0;
+  private waitReason: { kind: 'busy' | 'backoff'; text: string } | null = null;
+
+  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, readonly slots: number, stored?: StoredSource) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: slots });
+    this.bytes = stored?.bytes ?? 0;
+    this.dropped = stored?.dropped ?? null;
+  }
+
+  /** Whether this source may be given a piece now. */
+  usable(now: number): boolean {
+    return this.dropped === null && now >= this.notBefore && this.inFlight < this.slots;
+  }
+
+  /** Not dropped; maybe only waiting for its backoff to end. */
+  get alive(): boolean {
+    return this.dropped === null;
+  }
+
+  /** When a backing-off or busy source may be asked again (0 = now). */
+  get retryAt(): number {
+    return this.notBefore;
+  }
+
+  verified(bytes: number): void {
+    this.bytes += bytes;
+    this.errors = 0;
+    this.waitReason = null;
+  }
+
+  /** A piece failed its hash; true when this was one time too many. */
+  sentBadData(): boolean {
+    this.corrupt++;
+    if (this.corrupt >= CORRUPT_STRIKES) this.drop(`sent data that failed verification ${this.corrupt} times`);
+    return this.dropped !== null;
+  }
+
+  failed(kind: FetchFailure, message: string, now: number, retryAfterMs?: number): void {
+    if (kind === 'cancelled') return;
+    if (kind === 'gone' || kind === 'changed' || kind === 'protocol') return this.drop(message);
+    if (kind === 'busy') {
+      this.notBefore = now + (retryAfterMs ?? 5_000);
+      this.waitReason = { kind: 'busy', text: message };
+      return;
+    }
+    this.errors++;
+    this.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.errors - 1));
+    this.waitReason = { kind: 'backoff', text: message };
+  }
+
+  /** The index lists it as online again: try it now rather than at the end of its backoff. */
+  seenOnline(): void {
+    if (this.waitReason?.kind === 'backoff') this.notBefore = 0;
+  }
+
+  drop(reason: string): void {
+    this.dropped ??= reason;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  view(now: number): DownloadSource {
+    const waiting = now < this.notBefore ? this.waitReason : null;
+    const state = this.dropped !== null ? 'dropped' : waiting ? waiting.kind : this.inFlight > 0 ? 'active' : 'idle';
+    return {
+      url: this.url, peerId: this.peerId, name: this.name, state, bytes: this.bytes,
+      speed: Math.round(this.meter.speed), reason: this.dropped ?? waiting?.text ?? null,
+    };
+  }
+
+  stored(): StoredSource {
+    return { url: this.url, peerId: this.peerId, name: this.name, bytes: this.bytes, dropped: this.dropped };
+  }
+}

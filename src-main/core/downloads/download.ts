@@ -1,0 +1,456 @@
+// One download from start to the verified file in place: find the file and its sources, fetch
+// and check its piece list, pull pieces from every source at once, verify each piece before it
+// is written, check the whole-file hash, then move it to its final name. State is saved so a
+// restart goes on where it stopped, and verified pieces are never fetched again.
+import { statfs, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { DownloadState, DownloadView } from '../../../src-shared/api/transfers.js';
+import { pieceCountFor } from '../../../src-shared/piece-size.js';
+import type { RateLimiter } from '../transfers/rate-limiter.js';
+import { SpeedMeter } from '../transfers/speed-meter.js';
+import { DownloadSourceState } from './download-source.js';
+import type { DownloadRecord, DownloadStore } from './download-store.js';
+import { PartialFile, partialFileName } from './partial-file.js';
+import { PieceBitfield } from './piece-bitfield.js';
+import { FetchError, fetchRange } from './piece-fetcher.js';
+import { fetchPieceList } from './piece-list.js';
+import { PiecePicker } from './piece-picker.js';
+import type { SourceFinder, SourceRef } from './source-finder.js';
+import { reserveUniquePath } from './unique-destination.js';
+import { WholeFileHasher } from './whole-file-hasher.js';
+
+export interface DownloadTiming {
+  /** A source that sends nothing for this long loses its pieces to the others. */
+  stallMs: number;
+  /** With no source, ask the index servers again this often. */
+  findRetryMs: number;
+  /** While downloading, look for new sources this often. */
+  sourceRefreshMs: number;
+  /** Sync the partial file and save the verified pieces this often. */
+  checkpointMs: number;
+}
+
+export interface DownloadContext {
+  store: DownloadStore;
+  finder: SourceFinder;
+  limiter: RateLimiter;
+  timing: DownloadTiming;
+  maxFileSize: number;
+  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
+  changed(d: Download, kind: 'progress' | 'completed' | 'failed'): void;
+  /** The file is in place; the manager may add it to the library. */
+  completed(path: string): Promise<void>;
+  logger: Logger;
+}
+
+/** Ends a run with a state and a reason a person understands. */
+class DownloadStop extends Error {
+  constructor(readonly state: 'failed' | 'waiting', readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+// Enough requests in flight per source to keep about 4 MiB moving: more for small pieces.
+const BYTES_IN_FLIGHT_PER_SOURCE = 4 * 1024 * 1024;
+const FREE_SPACE_MARGIN = 1024 * 1024;
+
+export class Download {
+  private readonly sources = new Map<string, DownloadSourceState>();
+  private readonly meter = new SpeedMeter();
+  private bitfield: PieceBitfield | null = null;
+  private run: { controller: AbortController; done: Promise<void> } | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext) {
+    if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get state(): DownloadState {
+    return this.record.state;
+  }
+
+  get finished(): boolean {
+    return this.record.state === 'completed' || this.record.state === 'cancelled';
+  }
+
+  /** Starts (or goes on with) the download unless it is paused, finished or already running. */
+  start(): void {
+    if (this.run || this.finished || this.record.state === 'paused') return;
+    const controller = new AbortController();
+    const done = this.execute(controller.signal).finally(() => {
+      this.run = null;
+    });
+    this.run = { controller, done };
+  }
+
+  async pause(): Promise<void> {
+    if (this.finished) return;
+    await this.halt();
+    this.setState('paused', null);
+  }
+
+  /** A paused or failed download goes on. */
+  resume(): void {
+    if (this.record.state !== 'paused' && this.record.state !== 'failed') return;
+    this.setState('queued', null);
+    this.start();
+  }
+
+  /** Stops and deletes the partial file; the record stays, as cancelled, in the history. */
+  async cancel(): Promise<void> {
+    if (this.finished) return;
+    await this.halt();
+    if (this.record.partialPath) await rm(this.record.partialPath, { force: true });
+    this.record.partialPath = null;
+    this.record.bitfield = null;
+    this.bitfield = null;
+    this.setState('cancelled', null);
+  }
+
+  /** The node is stopping: keep the state as it is, so the next start goes on. */
+  async stop(): Promise<void> {
+    await this.halt();
+    for (const source of this.sources.values()) source.close();
+  }
+
+  view(): DownloadView {
+    const r = this.record;
+    const now = performance.now();
+    const pieceCount = this.bitfield?.pieceCount ?? null;
+    const bytesVerified = this.bytesVerified();
+    const speed = this.run ? Math.round(this.meter.speed) : 0;
+    const remaining = (r.size ?? 0) - bytesVerified;
+    const sources = this.sources.size > 0 ? [...this.sources.values()].map((s) => s.view(now)) : r.sources.map((s) => ({
+      url: s.url, peerId: s.peerId, name: s.name, state: s.dropped ? ('dropped' as const) : ('idle' as const), bytes: s.bytes, speed: 0, reason: s.dropped,
+    }));
+    return {
+      id: r.id, fileId: r.fileId, name: r.name, size: r.size, state: r.state, bytesVerified,
+      piecesVerified: this.bitfield?.count ?? 0, pieceCount, speed,
+      etaSeconds: r.state === 'downloading' && speed > 0 ? Math.ceil(remaining / speed) : null,
+      sources, path: r.finalPath, error: r.error,
+      createdAt: new Date(r.createdAt).toISOString(), completedAt: r.completedAt === null ? null : new Date(r.completedAt).toISOString(),
+    };
+  }
+
+  // --- the run --------------------------------------------------------------------------------
+
+  private async halt(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.controller.abort();
+    this.wake?.();
+    await run.done;
+  }
+
+  private async execute(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.ensurePieceList(signal);
+        if (signal.aborted) return;
+        await this.checkFreeSpace();
+        if (await this.transfer(signal)) await this.finish();
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof DownloadStop && err.state === 'waiting') {
+          this.setState('waiting', { code: err.code, message: err.message });
+          await this.sleep(this.ctx.timing.findRetryMs);
+          continue;
+        }
+        this.fail(err);
+        return;
+      }
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof DownloadStop) {
+      this.setState('failed', { code: err.code, message: err.message }, 'failed');
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = code === 'ENOSPC' ? `The disk holding ${this.record.directory} is full. Free some space, then resume.`
+      : code === 'EACCES' || code === 'EPERM' ? `Shoal may not write into ${this.record.directory}.`
+      : `The download stopped: ${(err as Error).message}`;
+    this.ctx.logger.warn({ err, download: this.id }, 'download failed');
+    this.setState('failed', { code: code === 'ENOSPC' ? 'DISK_FULL' : 'WRITE_FAILED', message }, 'failed');
+  }
+
+  private async ensurePieceList(signal: AbortSignal): Promise<void> {
+    const r = this.record;
+    if (r.pieceHashes && r.size !== null) return;
+    this.setState('finding', null);
+    const found = await this.ctx.finder.find(r.fileId, r.peer, signal);
+    if (signal.aborted) return;
+    this.addSources(found.sources);
+    if (!found.meta) throw new DownloadStop('waiting', 'NOT_FOUND', `No index server or peer knows this file yet (${found.problem ?? 'not found'}). Trying again.`);
+    if (this.ctx.maxFileSize > 0 && found.meta.size > this.ctx.maxFileSize) {
+      throw new DownloadStop('failed', 'FILE_TOO_LARGE', `The file is ${found.meta.size} bytes, more than this node's max_file_size (${this.ctx.maxFileSize}).`);
+    }
+    const live = this.liveSources();
+    if (live.length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'No source of this file is online right now. Waiting for one.');
+    const list = await fetchPieceList(r.fileId, found.meta.size, live, signal);
+    if (signal.aborted) return;
+    if ('problem' in list) throw new DownloadStop('waiting', 'NO_PIECE_LIST', `No source sent a usable piece list (${list.problem}). Trying again.`);
+    r.size = found.meta.size;
+    r.pieceSize = list.pieceSize;
+    r.pieceHashes = list.hashes;
+    this.bitfield = new PieceBitfield(pieceCountFor(r.size, r.pieceSize));
+    this.save();
+  }
+
+  private async checkFreeSpace(): Promise<void> {
+    const needed = (this.record.size ?? 0) - this.bytesVerified();
+    if (needed <= 0) return;
+    const fs = await statfs(this.record.directory);
+    const free = fs.bavail * fs.bsize;
+    if (free < needed + FREE_SPACE_MARGIN) {
+      throw new DownloadStop('failed', 'DISK_FULL', `Not enough free space in ${this.record.directory}: the download needs ${formatBytes(needed)} more, ${formatBytes(free)} is free.`);
+    }
+  }
+
+  /** Fetches every missing piece; false when the run was stopped first. */
+  private async transfer(signal: AbortSignal): Promise<boolean> {
+    const r = this.record;
+    const bitfield = this.bitfield!;
+    const size = r.size!;
+    const pieceSize = r.pieceSize!;
+    r.partialPath ??= join(r.directory, partialFileName(r.name, r.fileId));
+    const partial = await PartialFile.open(r.partialPath, size);
+    // A partial file that vanished (deleted by hand) takes its verified pieces with it.
+    if (partial.created && bitfield.count > 0) for (let i = 0; i < bitfield.pieceCount; i++) bitfield.clear(i);
+    const picker = new PiecePicker(bitfield);
+    const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
+    const hasher = new WholeFileHasher(bitfield.pieceCount, (i) => bitfield.has(i), (i) => partial.read(i * pieceSize, pieceLength(i)));
+    const fetches = new Map<number, Map<DownloadSourceState, AbortController>>();
+    const pending = new Set<Promise<void>>();
+    let fatal: unknown = null;
+    let dirty = false;
+    let lastRefresh = performance.now();
+    let lastCheckpoint = performance.now();
+
+    const checkpoint = async () => {
+      if (!dirty) return;
+      dirty = false;
+      const snapshot = bitfield.toBuffer(); // bits set after this are saved next time, after their sync
+      await partial.sync();
+      r.bitfield = snapshot;
+      this.save();
+    };
+
+    const launch = (source: DownloadSourceState, piece: number) => {
+      const controller = new AbortController();
+      const copies = fetches.get(piece) ?? new Map<DownloadSourceState, AbortController>();
+      copies.set(source, controller);
+      fetches.set(piece, copies);
+      source.inFlight++;
+      const start = piece * pieceSize;
+      const task = (async () => {
+        try {
+          const got = await fetchRange({
+            url: source.url, start, end: start + pieceLength(piece) - 1, size, agent: source.agent, limiter: this.ctx.limiter,
+            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, controller.signal]),
+            onBytes: (n) => {
+              source.meter.add(n);
+              this.meter.add(n);
+            },
+          });
+          if (bitfield.has(piece)) return; // another copy won the endgame
+          if (got.sha256 !== r.pieceHashes!.toString('hex', piece * 32, piece * 32 + 32)) {
+            this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
+            picker.failedBy(piece, source.url);
+            if (source.sentBadData() && source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
+            return;
+          }
+          await partial.write(start, got.data);
+          if (bitfield.has(piece)) return;
+          bitfield.set(piece);
+          dirty = true;
+          source.verified(got.data.length);
+          hasher.pieceVerified(piece, got.data);
+          for (const [other, c] of fetches.get(piece) ?? []) if (other !== source) c.abort();
+        } catch (err) {
+          if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
+          else fatal ??= err; // the disk, not the network
+        } finally {
+          source.inFlight--;
+          fetches.get(piece)?.delete(source);
+          if (fetches.get(piece)?.size === 0) fetches.delete(piece);
+          picker.release(piece, source.url);
+          this.wake?.();
+        }
+      })();
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
+    };
+
+    try {
+      this.setState('downloading', null);
+      while (!bitfield.complete && !signal.aborted && !fatal) {
+        const now = performance.now();
+        for (const source of this.sources.values()) {
+          while (source.usable(now)) {
+            const piece = picker.pick(source.url, now);
+            if (piece === null) break;
+            launch(source, piece);
+          }
+        }
+        if (pending.size === 0 && this.liveSources().length === 0) {
+          await this.refreshSources(signal);
+          if (this.liveSources().length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
+          continue;
+        }
+        const state = pending.size === 0 ? 'waiting' : 'downloading';
+        if (r.state !== state) this.setState(state, state === 'waiting' ? { code: 'NO_SOURCE', message: 'No source answers right now; trying again.' } : null);
+        if (now - lastRefresh > (pending.size === 0 ? this.ctx.timing.findRetryMs : this.ctx.timing.sourceRefreshMs)) {
+          lastRefresh = now;
+          void this.refreshSources(signal).then(() => this.wake?.());
+        }
+        if (now - lastCheckpoint > this.ctx.timing.checkpointMs) {
+          lastCheckpoint = now;
+          await checkpoint();
+        }
+        this.ctx.changed(this, 'progress');
+        await this.sleep(this.nextWakeMs(now));
+      }
+      if (fatal) throw fatal;
+      if (signal.aborted) return false;
+      this.setState('verifying', null);
+      const digest = await hasher.digest();
+      if (digest !== r.fileId) return await this.recheck(partial, pieceLength);
+      await partial.sync();
+      r.bitfield = bitfield.toBuffer();
+      return true;
+    } finally {
+      for (const copies of fetches.values()) for (const c of copies.values()) c.abort();
+      await Promise.allSettled([...pending]);
+      await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
+      await partial.close();
+      r.sources = [...this.sources.values()].map((s) => s.stored());
+    }
+  }
+
+  /**
+   * Every piece matched its hash, yet the file does not match its id: read each piece back from
+   * disk. Pieces damaged there (the partial file was touched) are fetched again; if none is, the
+   * piece list itself was wrong and the download cannot be trusted.
+   */
+  private async recheck(partial: PartialFile, pieceLength: (i: number) => number): Promise<never> {
+    const r = this.record;
+    const bitfield = this.bitfield!;
+    let damaged = 0;
+    for (let i = 0; i < bitfield.pieceCount; i++) {
+      if ((await partial.sha256Of(i * r.pieceSize!, pieceLength(i))) !== r.pieceHashes!.toString('hex', i * 32, i * 32 + 32)) {
+        bitfield.clear(i);
+        damaged++;
+      }
+    }
+    r.bitfield = bitfield.toBuffer();
+    if (damaged > 0) throw new DownloadStop('waiting', 'DAMAGED_ON_DISK', `${damaged} pieces were damaged on disk; fetching them again.`);
+    r.pieceHashes = null;
+    r.bitfield = null;
+    this.bitfield = null;
+    throw new DownloadStop('failed', 'CONTENT_MISMATCH', 'The pieces matched the piece list the sources sent, but the file does not match its id. Nothing was kept.');
+  }
+
+  private async finish(): Promise<void> {
+    const r = this.record;
+    const finalPath = await reserveUniquePath(r.directory, r.name);
+    try {
+      if (r.partialPath) await rename(r.partialPath, finalPath);
+    } catch (err) {
+      await unlink(finalPath).catch(() => undefined);
+      throw err;
+    }
+    r.finalPath = finalPath;
+    r.partialPath = null;
+    r.completedAt = Date.now();
+    for (const source of this.sources.values()) {
+      if (source.peerId && source.bytes > 0) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'verified', bytes: source.bytes });
+      source.close();
+    }
+    this.setState('completed', null, 'completed');
+    await this.ctx.completed(finalPath).catch((err: unknown) => this.ctx.logger.warn({ err, path: finalPath }, 'could not share a finished download'));
+  }
+
+  private async refreshSources(signal: AbortSignal): Promise<void> {
+    const found = await this.ctx.finder.find(this.record.fileId, this.record.peer, signal).catch(() => null);
+    if (found && !signal.aborted) this.addSources(found.sources);
+  }
+
+  private addSources(refs: readonly SourceRef[]): void {
+    const slots = Math.max(2, Math.min(6, Math.ceil(BYTES_IN_FLIGHT_PER_SOURCE / (this.record.pieceSize ?? BYTES_IN_FLIGHT_PER_SOURCE))));
+    for (const ref of refs) {
+      const known = this.sources.get(ref.url);
+      if (known) {
+        known.seenOnline();
+        continue;
+      }
+      const stored = this.record.sources.find((s) => s.url === ref.url);
+      this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, slots, stored));
+    }
+    for (const stored of this.record.sources) {
+      if (!this.sources.has(stored.url)) this.sources.set(stored.url, new DownloadSourceState(stored.url, stored.peerId, stored.name, slots, stored));
+    }
+    this.record.sources = [...this.sources.values()].map((s) => s.stored());
+  }
+
+  private liveSources(): DownloadSourceState[] {
+    return [...this.sources.values()].filter((s) => s.alive);
+  }
+
+  /** Until the next thing that can change without an event: a backoff ending, a refresh. */
+  private nextWakeMs(now: number): number {
+    let next = Math.min(this.ctx.timing.checkpointMs, this.ctx.timing.findRetryMs);
+    for (const s of this.sources.values()) if (s.alive && s.retryAt > now) next = Math.min(next, s.retryAt - now);
+    return Math.max(10, next);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private bytesVerified(): number {
+    const r = this.record;
+    const b = this.bitfield;
+    if (!b || r.size === null || r.pieceSize === null) return 0;
+    if (b.complete) return r.size;
+    const lastPiece = b.pieceCount - 1;
+    return b.count * r.pieceSize - (b.has(lastPiece) ? r.pieceSize - (r.size - lastPiece * r.pieceSize) : 0);
+  }
+
+  private setState(state: DownloadState, error: DownloadRecord['error'], event: 'progress' | 'completed' | 'failed' = 'progress'): void {
+    if (state === this.record.state && error === this.record.error) return;
+    this.record.state = state;
+    this.record.error = error;
+    this.save();
+    this.ctx.changed(this, event);
+  }
+
+  private save(): void {
+    this.ctx.store.save(this.record);
+  }
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,20 @@
+// One JSON GET to another node, checked against its schema. Any failure is `undefined` plus a
+// reason: what other nodes send is never trusted and never throws into the download.
+import type { z } from 'zod';
+
+export type JsonAnswer<T> = { ok: true; value: T } | { ok: false; status: number; reason: string };
+
+export async function getJson<S extends z.ZodType>(url: string, schema: S, timeoutMs: number, signal?: AbortSignal): Promise<JsonAnswer<z.output<S>>> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+    const text = await res.text();
+    if (!res.ok) return { ok: false, status: res.status, reason: `${new URL(url).host} answered ${res.status}` };
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) return { ok: false, status: 0, reason: `${new URL(url).host} sent an unexpected answer` };
+    return { ok: true, value: parsed.data };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, status: 0, reason: `${new URL(url).host}: ${timeout.aborted ? 'timed out' : cause ?? (err as Error).message}` };
+  }
+}

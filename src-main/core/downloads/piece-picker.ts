@@ -1,0 +1,78 @@
+// Decides which piece a free source slot fetches next. Pieces go in file order (the whole-file
+// hash then follows the download, and a video can be previewed); each source pulls work when
+// it has a free slot, so a faster source simply gets more. When no piece is left unasked, the
+// endgame begins: a free slot takes a piece another source is still fetching (the one asked
+// longest ago, fewest copies first); the first verified copy wins and the others are cancelled.
+import type { PieceBitfield } from './piece-bitfield.js';
+
+const ENDGAME_COPIES = 3;
+
+export class PiecePicker {
+  private readonly fetching = new Map<number, { sources: Set<string>; since: number }>();
+  private scanFrom = 0;
+  /** Sources that sent a bad copy of a piece are asked for it again only as a last resort. */
+  private readonly badCopies = new Map<number, Set<string>>();
+
+  constructor(private readonly bitfield: PieceBitfield) {}
+
+  /** The next piece for `source`, or null when it has nothing useful to do. */
+  pick(source: string, now = performance.now()): number | null {
+    let firstOpen = -1;
+    let lastResort = -1;
+    for (let i = this.scanFrom; i < this.bitfield.pieceCount; i++) {
+      if (this.bitfield.has(i) || this.fetching.has(i)) continue;
+      if (firstOpen < 0) firstOpen = i;
+      if (this.badCopies.get(i)?.has(source)) {
+        if (lastResort < 0) lastResort = i;
+        continue;
+      }
+      return this.take(i, source, now, firstOpen);
+    }
+    this.scanFrom = firstOpen < 0 ? this.bitfield.pieceCount : firstOpen;
+    let best: number | null = null;
+    let bestEntry: { sources: Set<string>; since: number } | undefined;
+    for (const [piece, entry] of this.fetching) {
+      if (entry.sources.has(source) || entry.sources.size >= ENDGAME_COPIES) continue;
+      if (!bestEntry || entry.sources.size < bestEntry.sources.size || (entry.sources.size === bestEntry.sources.size && entry.since < bestEntry.since)) {
+        best = piece;
+        bestEntry = entry;
+      }
+    }
+    bestEntry?.sources.add(source);
+    if (best === null && lastResort >= 0) return this.take(lastResort, source, now, firstOpen);
+    return best;
+  }
+
+  /** `source` sent a copy of `piece` that failed verification. */
+  failedBy(piece: number, source: string): void {
+    const bad = this.badCopies.get(piece) ?? new Set<string>();
+    bad.add(source);
+    this.badCopies.set(piece, bad);
+  }
+
+  private take(piece: number, source: string, now: number, firstOpen: number): number {
+    this.scanFrom = firstOpen;
+    this.fetching.set(piece, { sources: new Set([source]), since: now });
+    return piece;
+  }
+
+  /** A fetch of `piece` by `source` ended, verified or not. */
+  release(piece: number, source: string): void {
+    const entry = this.fetching.get(piece);
+    if (!entry) return;
+    entry.sources.delete(source);
+    if (entry.sources.size === 0) {
+      this.fetching.delete(piece);
+      if (!this.bitfield.has(piece)) this.scanFrom = Math.min(this.scanFrom, piece);
+    }
+  }
+
+  /** A piece must be fetched again (it was found bad on disk). */
+  reopen(piece: number): void {
+    this.scanFrom = Math.min(this.scanFrom, piece);
+  }
+
+  get inFlight(): number {
+    return this.fetching.size;
+  }
+}

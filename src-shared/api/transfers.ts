@@ -1,0 +1,83 @@
+// Downloads and uploads as the node API shows them: the Transfers view, `shoal get` and events.
+import { z } from 'zod';
+import { fileIdSchema } from './common.js';
+
+export const downloadIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a download id is a UUID').describe('id of one download');
+
+export const downloadStates = [
+  'queued', // waiting for its turn to start
+  'finding', // asking index servers (or the given peer) for the file and its piece list
+  'downloading',
+  'waiting', // no source is reachable now; asking again periodically
+  'verifying', // every piece is in; checking the whole-file hash
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export const downloadStateSchema = z.enum(downloadStates);
+export type DownloadState = z.infer<typeof downloadStateSchema>;
+
+export const sourceStates = ['active', 'idle', 'busy', 'backoff', 'dropped'] as const;
+
+export const downloadSourceSchema = z.object({
+  url: z.string().describe('the download address on that peer'),
+  peerId: z.string().nullable(),
+  name: z.string().nullable(),
+  state: z.enum(sourceStates).describe('busy: the peer said it is full (503) and when to come back'),
+  bytes: z.number().int().describe('verified bytes this source gave'),
+  speed: z.number().describe('bytes/s over the last seconds'),
+  reason: z.string().nullable().describe('why it is dropped or backing off'),
+});
+export type DownloadSource = z.infer<typeof downloadSourceSchema>;
+
+export const downloadViewSchema = z.object({
+  id: downloadIdSchema,
+  fileId: fileIdSchema,
+  name: z.string(),
+  size: z.number().int().nonnegative().nullable().describe('null until the file is found'),
+  state: downloadStateSchema,
+  bytesVerified: z.number().int(),
+  piecesVerified: z.number().int(),
+  pieceCount: z.number().int().nullable(),
+  speed: z.number().describe('bytes/s, smoothed over a few seconds'),
+  etaSeconds: z.number().nullable(),
+  sources: z.array(downloadSourceSchema),
+  path: z.string().nullable().describe('where the finished file is'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('why it failed or paused by itself'),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type DownloadView = z.infer<typeof downloadViewSchema>;
+
+// "host:port" of a peer to download from directly, as in the config's addresses.
+const peerAddressSchema = z.string().trim().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]@]+):\d{1,5}$/, 'expected "host:port"');
+
+export const startDownloadSchema = z.strictObject({
+  fileId: fileIdSchema,
+  peer: peerAddressSchema.optional().describe('a peer to fetch from, besides the sources the index servers know'),
+  name: z.string().min(1).max(255).optional().describe('a name to save under (default: the name sources give)'),
+});
+export type StartDownload = z.infer<typeof startDownloadSchema>;
+
+export const uploadViewSchema = z.object({
+  id: z.number().int(),
+  fileId: fileIdSchema,
+  name: z.string(),
+  peer: z.string().describe('the address fetching it'),
+  bytes: z.number().int(),
+  speed: z.number(),
+  startedAt: z.string(),
+});
+export type UploadView = z.infer<typeof uploadViewSchema>;
+
+export const transferSettingsSchema = z.object({
+  maxDownloadRate: z.number().int().nonnegative().describe('bytes/s, 0 = unlimited'),
+  maxUploadRate: z.number().int().nonnegative().describe('bytes/s, 0 = unlimited'),
+  maxUploads: z.number().int().min(1).max(1000).describe('concurrent uploads; more get 503 with Retry-After'),
+  uploadQuotaPerPeer: z.number().int().nonnegative().describe('bytes one peer may fetch per hour, 0 = unlimited'),
+  shareDownloads: z.boolean().describe('a finished download joins the library'),
+  downloadDirectory: z.string(),
+});
+export type TransferSettings = z.infer<typeof transferSettingsSchema>;
+export const transferSettingsUpdateSchema = transferSettingsSchema.omit({ downloadDirectory: true }).partial().strict();

@@ -1,0 +1,86 @@
+// The download users judge us by, with real nodes: three honest peers hold a file, a fourth
+// corrupts what it sends, a fifth is stopped mid-transfer. The result is byte-identical, the
+// corrupting peer is dropped and reported, and its reputation at the index falls.
+import { readFile, readdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IndexPeer, SearchResult } from '../../src-shared/api/index-routes.js';
+import { startCorruptPeer, type CorruptPeer } from '../support/corrupt-peer.js';
+import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const FILE = randomContent(12 * 1024 * 1024 + 12345); // 49 pieces of 256 KiB, the last one short
+let index: TestNode;
+let indexAddress: string;
+const honest: TestNode[] = [];
+let doomed: TestNode;
+let corrupt: CorruptPeer;
+let downloader: TestNode;
+
+beforeAll(async () => {
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
+  indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  // Slow honest uploads, so the download lasts long enough to lose a source in the middle.
+  const sources = await Promise.all(Array.from({ length: 4 }, () => startTestNode({
+    peer: { super_peer_address: [indexAddress] }, transfers: { max_upload_rate: '2MB' },
+  })));
+  for (const node of sources) await writeFile(join(node.sharedDir, 'holiday-video.mkv'), FILE.data);
+  doomed = sources.pop()!;
+  honest.push(...sources);
+  corrupt = await startCorruptPeer(FILE.data, 'holiday-video.mkv', indexAddress);
+  downloader = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
+  await pollUntil(async () => {
+    const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`);
+    return res.ok && ((await res.json()) as SearchResult).sourceCount === 5;
+  }, 'five sources at the index', 20_000);
+  await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'downloader registered');
+}, 60_000);
+
+afterAll(async () => {
+  await corrupt.close();
+  await Promise.all([...honest, doomed, downloader, index].map((n) => n.destroy()));
+});
+
+describe('a multi-source download', () => {
+  it('is byte-identical despite a corrupting source and one that vanishes', async () => {
+    const started = await startDownload(downloader, { fileId: FILE.id });
+    expect(started.name).toBe('holiday-video.mkv');
+    // Stop one source once the download is well under way.
+    await waitForDownload(downloader, started.id, (d) => d.bytesVerified > FILE.data.length / 4);
+    await doomed.stop();
+    const done = await waitForDownload(downloader, started.id, 'completed', 30_000);
+
+    expect(done.path).toBe(join(downloader.downloadDir, 'holiday-video.mkv'));
+    expect((await readFile(done.path!)).equals(FILE.data)).toBe(true);
+    expect(done.bytesVerified).toBe(FILE.data.length);
+    expect(done.piecesVerified).toBe(done.pieceCount);
+    // Nothing partial is left behind.
+    expect(await readdir(downloader.downloadDir)).toEqual(['holiday-video.mkv']);
+
+    const bad = done.sources.find((s) => s.url.includes(`:${corrupt.port}/`));
+    expect(corrupt.served).toBeGreaterThanOrEqual(2);
+    expect(bad).toMatchObject({ state: 'dropped', bytes: 0 });
+    expect(bad?.reason).toMatch(/verification/);
+    // Every honest source that stayed contributed; together they gave every byte.
+    const good = done.sources.filter((s) => s.bytes > 0);
+    expect(good.length).toBeGreaterThanOrEqual(3);
+    expect(good.reduce((sum, s) => sum + s.bytes, 0)).toBe(FILE.data.length);
+
+    // The index heard about it: the corrupting peer's reputation fell below everyone else's.
+    await pollUntil(async () => {
+      const peers = (await (await fetch(`http://${indexAddress}/api/v1/peers?pageSize=50`)).json()) as { items: IndexPeer[] };
+      const liar = peers.items.find((p) => p.peerId === corrupt.peerId);
+      const others = peers.items.filter((p) => p.peerId !== corrupt.peerId);
+      return liar && liar.reputation < 50 && others.every((p) => p.reputation > liar.reputation);
+    }, 'the corrupting peer\u2019s reputation to fall');
+  }, 60_000);
+
+  it('joins the library when done, so the file gains a source', async () => {
+    await pollUntil(async () => {
+      const res = await downloader.api(`/api/v1/files/${FILE.id}`, { auth: false });
+      return res.ok;
+    }, 'the finished download in the library');
+  });
+});

@@ -1,0 +1,42 @@
+// Helpers for download tests: start a download through the control API and wait for a state.
+import { createHash, randomBytes } from 'node:crypto';
+import type { DownloadState, DownloadView } from '../../src-shared/api/transfers.js';
+import { pollUntil } from './poll.js';
+import type { TestNode } from './test-node.js';
+
+export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Random bytes that compress to nothing, with their file id. */
+export function randomContent(bytes: number): { data: Buffer; id: string } {
+  const data = randomBytes(bytes);
+  return { data, id: sha256(data) };
+}
+
+export async function startDownload(node: TestNode, body: Record<string, unknown>): Promise<DownloadView> {
+  const res = await node.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`start download: ${res.status} ${await res.text()}`);
+  return (await res.json()) as DownloadView;
+}
+
+export const downloadView = (node: TestNode, id: string) => node.json<DownloadView>(`/api/v1/downloads/${id}`);
+
+export async function waitForDownload(node: TestNode, id: string, until: DownloadState | ((d: DownloadView) => boolean), timeoutMs = 20_000): Promise<DownloadView> {
+  let last: DownloadView | undefined;
+  await pollUntil(async () => {
+    last = await downloadView(node, id);
+    if (typeof until === 'function') return until(last);
+    return last.state === until || (until !== 'failed' && last.state === 'failed');
+  }, `download ${typeof until === 'string' ? until : 'condition'}`, timeoutMs);
+  if (until !== 'failed' && last!.state === 'failed') throw new Error(`download failed: ${last!.error?.message}`);
+  return last!;
+}
+
+export async function action(node: TestNode, id: string, what: 'pause' | 'resume'): Promise<DownloadView> {
+  const res = await node.api(`/api/v1/downloads/${id}/${what}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as DownloadView;
+}
+
+export async function bytesSent(node: TestNode): Promise<number> {
+  return (await node.json<{ uploads: { bytesSent: number } }>('/api/v1/stats', { auth: false })).uploads.bytesSent;
+}
