@@ -5,6 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { IndexPeer, SearchResult } from '../../src-shared/api/index-routes.js';
 import { startCorruptPeer, type CorruptPeer } from '../support/corrupt-peer.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
@@ -18,6 +19,15 @@ const honest: TestNode[] = [];
 let doomed: TestNode;
 let corrupt: CorruptPeer;
 let downloader: TestNode;
+const events: { local: { type: string; data: { id?: string }; timestamp: string }[]; stranger: { type: string }[] } = { local: [], stranger: [] };
+const sockets: WebSocket[] = [];
+
+async function listen(url: string, into: { type: string }[]): Promise<void> {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  ws.on('message', (m) => into.push(JSON.parse(String(m)) as { type: string }));
+  await new Promise((resolve) => ws.once('open', resolve));
+}
 
 beforeAll(async () => {
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
@@ -36,9 +46,12 @@ beforeAll(async () => {
     return res.ok && ((await res.json()) as SearchResult).sourceCount === 5;
   }, 'five sources at the index', 20_000);
   await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'downloader registered');
+  await listen(`ws://127.0.0.1:${downloader.port}/ws?token=${downloader.token}`, events.local as { type: string }[]);
+  await listen(`ws://127.0.0.1:${downloader.port}/ws`, events.stranger);
 }, 60_000);
 
 afterAll(async () => {
+  for (const ws of sockets) ws.close();
   await corrupt.close();
   await Promise.all([...honest, doomed, downloader, index].map((n) => n.destroy()));
 });
@@ -58,6 +71,7 @@ describe('a multi-source download', () => {
     expect(done.piecesVerified).toBe(done.pieceCount);
     // Nothing partial is left behind.
     expect(await readdir(downloader.downloadDir)).toEqual(['holiday-video.mkv']);
+    await pollUntil(() => events.local.some((e) => e.type === 'transfer_completed'), 'the completed event');
 
     const bad = done.sources.find((s) => s.url.includes(`:${corrupt.port}/`));
     expect(corrupt.served).toBeGreaterThanOrEqual(2);
@@ -75,6 +89,31 @@ describe('a multi-source download', () => {
       const others = peers.items.filter((p) => p.peerId !== corrupt.peerId);
       return liar && liar.reputation < 50 && others.every((p) => p.reputation > liar.reputation);
     }, 'the corrupting peer\u2019s reputation to fall');
+  }, 60_000);
+
+  it('tells the local user its progress, four times a second at most, and nobody else', async () => {
+    const progress = events.local.filter((e) => e.type === 'transfer_progress');
+    expect(progress.length).toBeGreaterThan(2);
+    expect(events.local.filter((e) => e.type === 'transfer_completed')).toHaveLength(1);
+    const times = progress.map((e) => Date.parse(e.timestamp));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(240);
+    expect(events.stranger.some((e) => e.type.startsWith('transfer_'))).toBe(false);
+  });
+
+  it('drops a source whose file changes mid-download, and still lands the right bytes', async () => {
+    const [changing] = honest;
+    const started = await startDownload(downloader, { fileId: FILE.id });
+    await waitForDownload(downloader, started.id, (d) => d.bytesVerified > FILE.data.length / 4);
+    const other = Buffer.from(FILE.data);
+    other.fill(7, 0, 1024 * 1024);
+    await writeFile(join(changing!.sharedDir, 'holiday-video.mkv'), other);
+    const done = await waitForDownload(downloader, started.id, 'completed', 30_000);
+    // The first copy is still there, so this one got a number.
+    expect(done.path).toBe(join(downloader.downloadDir, 'holiday-video (1).mkv'));
+    expect((await readFile(done.path!)).equals(FILE.data)).toBe(true);
+    expect(done.sources.find((s) => s.url.includes(`:${changing!.port}/`))?.state).toBe('dropped');
+    // Its own copy is not a source of its own download.
+    expect(done.sources.some((s) => s.url.includes(`:${downloader.port}/`))).toBe(false);
   }, 60_000);
 
   it('joins the library when done, so the file gains a source', async () => {

@@ -32,7 +32,8 @@ export async function startCorruptPeer(content: Buffer, name: string, indexAddre
       const start = Number(range[1]);
       const end = Math.min(Number(range[2]), content.length - 1);
       const body = Buffer.from(content.subarray(start, end + 1));
-      body[body.length >> 1] ^= 0xff;
+      const middle = body.length >> 1;
+      body.writeUInt8(body.readUInt8(middle) ^ 0xff, middle);
       state.served++;
       res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${content.length}`, 'content-length': body.length });
       res.end(body);

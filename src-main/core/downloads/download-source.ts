@@ -20,7 +20,7 @@ export class DownloadSourceState {
   private notBefore = 0;
   private waitReason: { kind: 'busy' | 'backoff'; text: string } | null = null;
 
-  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, readonly slots: number, stored?: StoredSource) {
+  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, public slots: number, stored?: StoredSource) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: slots });
     this.bytes = stored?.bytes ?? 0;
     this.dropped = stored?.dropped ?? null;
@@ -58,6 +58,13 @@ export class DownloadSourceState {
     if (kind === 'cancelled') return;
     if (kind === 'gone' || kind === 'changed' || kind === 'protocol') return this.drop(message);
     if (kind === 'busy') {
+      // A peer that is full took the requests still running: ask no more of it than that.
+      // Only when it took none does it wait for Retry-After.
+      const accepted = this.inFlight - 1;
+      if (accepted > 0) {
+        this.slots = accepted;
+        return;
+      }
       this.notBefore = now + (retryAfterMs ?? 5_000);
       this.waitReason = { kind: 'busy', text: message };
       return;

@@ -53,7 +53,6 @@ class DownloadStop extends Error {
 
 // Enough requests in flight per source to keep about 4 MiB moving: more for small pieces.
 const BYTES_IN_FLIGHT_PER_SOURCE = 4 * 1024 * 1024;
-const FREE_SPACE_MARGIN = 1024 * 1024;
 
 export class Download {
   private readonly sources = new Map<string, DownloadSourceState>();
@@ -209,7 +208,7 @@ export class Download {
     if (needed <= 0) return;
     const fs = await statfs(this.record.directory);
     const free = fs.bavail * fs.bsize;
-    if (free < needed + FREE_SPACE_MARGIN) {
+    if (free < needed) {
       throw new DownloadStop('failed', 'DISK_FULL', `Not enough free space in ${this.record.directory}: the download needs ${formatBytes(needed)} more, ${formatBytes(free)} is free.`);
     }
   }

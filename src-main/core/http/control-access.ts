@@ -2,6 +2,7 @@
 // from loopback. Other peers read the public endpoints and nothing else.
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ShoalError } from '../../../src-shared/errors.js';
 
 export interface ControlAccessOptions {
@@ -35,6 +36,13 @@ export class ControlAccess {
   /** True when the request comes from the local user (right place, right token). */
   isLocalUser(req: Request): boolean {
     return this.placeAllowed(req) && this.tokenMatches(presentedToken(req));
+  }
+
+  /** The same check for a WebSocket upgrade (a browser can only pass the token in the URL). */
+  isLocalUpgrade(req: IncomingMessage): boolean {
+    const auth = req.headers.authorization;
+    const token = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : new URL(req.url ?? '/', 'http://node').searchParams.get('token') ?? undefined;
+    return (this.o.allowRemoteControl || isLoopback(req.socket.remoteAddress)) && this.tokenMatches(token);
   }
 
   /** Throws the catalogue error that explains why this request may not change the node. */

@@ -1,4 +1,5 @@
-// The node's WebSocket (/ws): every bus event goes to every client as {type, data, timestamp}.
+// The node's WebSocket (/ws): bus events go to clients as {type, data, timestamp}. Private
+// events (what the user downloads, who fetches from them) reach only the local user's sockets.
 // Shares the HTTP port (ws in noServer mode). A client too slow to keep up is dropped rather
 // than buffered without bound.
 import type { IncomingMessage, Server } from 'node:http';
@@ -13,9 +14,17 @@ export interface EventSocket {
   close(): Promise<void>;
 }
 
-export function attachEventSocket<M>(server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, path = '/ws'): EventSocket {
+export interface PrivateEvents {
+  types: ReadonlySet<string>;
+  isLocalUser(req: IncomingMessage): boolean;
+}
+
+export function attachEventSocket<M>(
+  server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, privateEvents?: PrivateEvents, path = '/ws',
+): EventSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
+  const local = new WeakSet<WebSocket>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://node');
@@ -27,8 +36,9 @@ export function attachEventSocket<M>(server: Server, bus: { subscribe(listener: 
   };
   server.on('upgrade', onUpgrade);
 
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req: IncomingMessage) => {
     alive.add(ws);
+    if (privateEvents?.isLocalUser(req)) local.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('message', () => undefined); // clients only listen; nothing they send changes anything
@@ -36,8 +46,9 @@ export function attachEventSocket<M>(server: Server, bus: { subscribe(listener: 
 
   const unsubscribe = bus.subscribe((event) => {
     const message = JSON.stringify(event);
+    const onlyLocal = privateEvents?.types.has(String(event.type)) ?? false;
     for (const ws of wss.clients) {
-      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.readyState !== ws.OPEN || (onlyLocal && !local.has(ws))) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.terminate();
       else ws.send(message);
     }

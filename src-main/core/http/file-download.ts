@@ -52,9 +52,8 @@ export async function sendSharedFile({ library, uploads, uploadLimiter }: Servin
       return;
     }
     const stream = handle.createReadStream({ start, end, highWaterMark: CHUNK_BYTES, autoClose: false });
-    stream.on('data', (chunk: string | Buffer) => upload.sent(chunk.length));
     try {
-      await pipeline(stream, rateLimited(uploadLimiter), res);
+      await pipeline(stream, rateLimited(uploadLimiter, (bytes) => upload.sent(bytes)), res);
       upload.end(true);
     } catch {
       upload.end(false); // the client went away: nothing to answer
@@ -65,10 +64,11 @@ export async function sendSharedFile({ library, uploads, uploadLimiter }: Servin
 }
 
 /** Holds each chunk back as long as the node's upload rate asks; a limit of 0 passes straight through. */
-function rateLimited(limiter: RateLimiter): Transform {
+function rateLimited(limiter: RateLimiter, sent: (bytes: number) => void): Transform {
   return new Transform({
     highWaterMark: 0,
     transform(chunk: Buffer, _encoding, done) {
+      sent(chunk.length); // counted as it leaves, not as it is read ahead
       const wait = limiter.consume(chunk.length);
       if (wait > 0) setTimeout(() => done(null, chunk), wait);
       else done(null, chunk);

@@ -1,5 +1,6 @@
 // The peer port: the peer API (public + control), its OpenAPI document and the event WebSocket.
 import type express from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -15,6 +16,9 @@ export interface PeerServerOptions extends PeerHandlerDeps {
 }
 
 export type PeerServer = ListeningServer;
+
+/** What the user downloads and who fetches from them is theirs alone. */
+const PRIVATE_EVENTS: ReadonlySet<string> = new Set(['transfer_progress', 'transfer_completed', 'transfer_failed', 'uploads_update']);
 
 export function createPeerApp(o: PeerServerOptions): express.Express {
   return createApiApp({
@@ -33,5 +37,6 @@ export function createPeerApp(o: PeerServerOptions): express.Express {
 }
 
 export function startPeerServer(o: PeerServerOptions, port: number, host: string): Promise<PeerServer> {
-  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000 });
+  const privateEvents = { types: PRIVATE_EVENTS, isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req) };
+  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, privateEvents });
 }

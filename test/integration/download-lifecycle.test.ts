@@ -1,0 +1,182 @@
+// One source, one downloader, both real nodes: restart mid-download without refetching verified
+// pieces, pause / resume / cancel, a name that is taken, rate limits, a full peer, bad input.
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DownloadView, TransferSettings } from '../../src-shared/api/transfers.js';
+import { action, bytesSent, downloadView, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { pollUntil } from '../support/poll.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const MiB = 1024 * 1024;
+const files = {
+  restart: randomContent(6 * MiB),
+  pause: randomContent(4 * MiB),
+  rate: randomContent(6 * MiB),
+  busy: randomContent(2 * MiB),
+};
+let source: TestNode;
+let sourceAddress: string;
+let downloaderDir: { path: string; remove(): Promise<void> };
+let downloader: TestNode;
+
+type ErrorBody = { error: { code: string; message: string } };
+const json = { 'content-type': 'application/json' };
+
+async function setTransfers(node: TestNode, body: Partial<TransferSettings>): Promise<TransferSettings> {
+  const res = await node.api('/api/v1/settings/transfers', { method: 'PUT', headers: json, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as TransferSettings;
+}
+
+const uploadsActive = async (node: TestNode) => (await node.json<{ uploads: { active: number } }>('/api/v1/stats', { auth: false })).uploads.active;
+
+beforeAll(async () => {
+  source = await startTestNode();
+  sourceAddress = `127.0.0.1:${source.port}`;
+  for (const [name, f] of Object.entries(files)) await writeFile(join(source.sharedDir, `${name}.bin`), f.data);
+  await pollUntil(async () => (await source.json<{ total: number }>('/api/v1/files')).total === Object.keys(files).length, 'the source to hash its files');
+  downloaderDir = await makeTempDir();
+  downloader = await startTestNode({ root: downloaderDir.path });
+}, 30_000);
+
+afterAll(async () => {
+  await downloader.stop();
+  await downloaderDir.remove();
+  await source.destroy();
+});
+
+describe('download lifecycle', () => {
+  it('goes on after a restart of the node without fetching verified pieces again', async () => {
+    await setTransfers(source, { maxUploadRate: 2 * MiB });
+    const f = files.restart;
+    const started = await startDownload(downloader, { fileId: f.id, peer: sourceAddress });
+    const before = await waitForDownload(downloader, started.id, (d) => d.bytesVerified >= 2 * MiB);
+    await downloader.stop();
+    await pollUntil(async () => (await uploadsActive(source)) === 0, 'the source to see the downloader go');
+    const sentBeforeRestart = await bytesSent(source);
+
+    downloader = await startTestNode({ root: downloaderDir.path });
+    const resumed = await downloadView(downloader, started.id);
+    expect(resumed.bytesVerified).toBeGreaterThanOrEqual(before.bytesVerified);
+    const done = await waitForDownload(downloader, started.id, 'completed');
+    expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+    // Only what was missing crossed the wire again.
+    expect((await bytesSent(source)) - sentBeforeRestart).toBeLessThanOrEqual(f.data.length - before.bytesVerified);
+    await setTransfers(source, { maxUploadRate: 0 });
+  }, 30_000);
+
+  it('pauses, resumes and cancels; a taken name gets a number, never overwriting', async () => {
+    await setTransfers(source, { maxUploadRate: 2 * MiB });
+    const f = files.pause;
+    // A file of the user's already has the name.
+    await writeFile(join(downloader.downloadDir, 'pause.bin'), 'the user\u2019s own file');
+
+    const first = await startDownload(downloader, { fileId: f.id, peer: sourceAddress });
+    await waitForDownload(downloader, first.id, (d) => d.bytesVerified > 0);
+    expect((await action(downloader, first.id, 'pause')).state).toBe('paused');
+    await pollUntil(async () => (await uploadsActive(source)) === 0, 'uploads to stop while paused');
+    const paused = await downloadView(downloader, first.id);
+    expect(paused.state).toBe('paused');
+    expect(paused.bytesVerified).toBeLessThan(f.data.length);
+    expect((await action(downloader, first.id, 'resume')).state).not.toBe('paused');
+    const done = await waitForDownload(downloader, first.id, 'completed');
+    expect(done.path).toBe(join(downloader.downloadDir, 'pause (1).bin'));
+    expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+    expect(await readFile(join(downloader.downloadDir, 'pause.bin'), 'utf8')).toBe('the user\u2019s own file');
+
+    // The same file again, cancelled midway: its partial file goes, the finished ones stay.
+    const second = await startDownload(downloader, { fileId: f.id, peer: sourceAddress });
+    expect(second.id).not.toBe(first.id);
+    await waitForDownload(downloader, second.id, (d) => d.bytesVerified > 0);
+    const cancel = await downloader.api(`/api/v1/downloads/${second.id}`, { method: 'DELETE' });
+    expect(((await cancel.json()) as DownloadView).state).toBe('cancelled');
+    expect((await readdir(downloader.downloadDir)).filter((n) => n.startsWith('pause')).sort()).toEqual(['pause (1).bin', 'pause.bin']);
+    // A finished download cannot be paused; removing it from the history keeps its file.
+    const paused2 = await downloader.api(`/api/v1/downloads/${first.id}/pause`, { method: 'POST' });
+    expect(paused2.status).toBe(409);
+    expect(((await paused2.json()) as ErrorBody).error.code).toBe('DOWNLOAD_FINISHED');
+    expect((await downloader.api(`/api/v1/downloads/${first.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await downloader.api(`/api/v1/downloads/${first.id}`)).status).toBe(404);
+    expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+    await setTransfers(source, { maxUploadRate: 0 });
+  }, 30_000);
+
+  it('holds the download rate limit within 10 %, and the upload one too', async () => {
+    const f = files.rate;
+    const rate = 2 * MiB; // 3 s for 6 MiB
+    for (const side of ['download', 'upload'] as const) {
+      if (side === 'download') await setTransfers(downloader, { maxDownloadRate: rate });
+      else await setTransfers(source, { maxUploadRate: rate });
+      const t0 = performance.now();
+      const started = await startDownload(downloader, { fileId: f.id, peer: sourceAddress, name: `rate-${side}.bin` });
+      const done = await waitForDownload(downloader, started.id, 'completed');
+      const seconds = (performance.now() - t0) / 1000;
+      const measured = f.data.length / seconds;
+      expect(measured, `${side} rate`).toBeGreaterThan(rate * 0.9);
+      expect(measured, `${side} rate`).toBeLessThan(rate * 1.1);
+      expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+      await setTransfers(downloader, { maxDownloadRate: 0 });
+      await setTransfers(source, { maxUploadRate: 0 });
+    }
+  }, 30_000);
+
+  it('a full peer answers 503 with Retry-After, and a downloader still gets everything', async () => {
+    await setTransfers(source, { maxUploads: 1, maxUploadRate: 1 * MiB });
+    const f = files.busy;
+    const url = `${source.url}/api/v1/download/${f.id}`;
+    // The whole 2 MiB at 1 MiB/s: the answer's headers leave with its first MiB, the rest a second later.
+    const first = await fetch(url);
+    const second = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect(second.status).toBe(503);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await second.json()) as ErrorBody).error.code).toBe('UPLOADS_FULL');
+    await first.arrayBuffer();
+    await setTransfers(source, { maxUploadRate: 0 });
+    const started = await startDownload(downloader, { fileId: f.id, peer: sourceAddress });
+    const done = await waitForDownload(downloader, started.id, 'completed');
+    expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+    await setTransfers(source, { maxUploads: 16 });
+  }, 30_000);
+
+  it('keeps a per-peer upload quota (429 with Retry-After)', async () => {
+    await setTransfers(source, { uploadQuotaPerPeer: 1 * MiB });
+    const url = `${source.url}/api/v1/download/${files.busy.id}`;
+    // This test's earlier downloads already used the quota of 127.0.0.1.
+    const res = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('UPLOAD_QUOTA_EXCEEDED');
+    await setTransfers(source, { uploadQuotaPerPeer: 0 });
+    expect((await fetch(url, { headers: { range: 'bytes=0-99' } })).status).toBe(206);
+  });
+
+  it('rejects bad input with a clear error and starts nothing', async () => {
+    const count = async () => (await downloader.json<{ items: unknown[] }>('/api/v1/downloads')).items.length;
+    const before = await count();
+    const post = (body: unknown, auth = true) =>
+      downloader.api('/api/v1/downloads', { method: 'POST', headers: json, body: typeof body === 'string' ? body : JSON.stringify(body), auth });
+    const expectError = async (res: Response, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as ErrorBody).error.code).toBe(code);
+    };
+    await expectError(await post({ fileId: 'nope' }), 400, 'VALIDATION_FAILED');
+    await expectError(await post('{"fileId":'), 400, 'MALFORMED_JSON');
+    await expectError(await post({ fileId: files.busy.id, extra: 1 }), 400, 'VALIDATION_FAILED');
+    await expectError(await post({ fileId: files.busy.id, peer: 'http://evil/' }), 400, 'VALIDATION_FAILED');
+    await expectError(await post({ fileId: files.busy.id }, false), 401, 'UNAUTHORIZED');
+    // Nobody knows this file: no index is configured and the peer does not share it.
+    const unknown = randomContent(10).id;
+    const missing = await post({ fileId: unknown, peer: sourceAddress });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as ErrorBody).error.message).toMatch(/does not share this file/);
+    await expectError(await downloader.api('/api/v1/downloads/00000000-0000-0000-0000-000000000000'), 404, 'DOWNLOAD_NOT_FOUND');
+    await expectError(await downloader.api('/api/v1/downloads/../../etc'), 404, 'NOT_FOUND');
+    await expectError(await downloader.api('/api/v1/downloads/not-a-uuid/pause', { method: 'POST' }), 400, 'VALIDATION_FAILED');
+    const settings = (body: unknown) => downloader.api('/api/v1/settings/transfers', { method: 'PUT', headers: json, body: JSON.stringify(body) });
+    await expectError(await settings({ maxDownloadRate: -1 }), 400, 'VALIDATION_FAILED');
+    await expectError(await settings({ downloadDirectory: '/etc' }), 400, 'VALIDATION_FAILED');
+    expect(await count()).toBe(before);
+  });
+});
