@@ -31,6 +31,7 @@ export const errorCatalogue = {
   DISK_FULL: { status: 507, message: 'There is not enough free disk space for this download.' },
   INDEX_FULL: { status: 503, message: 'This index server has reached its max_peers.' },
   NO_SOURCE_ONLINE: { status: 503, message: 'No peer holding this file is online right now.' },
+  NO_PIECE_LIST: { status: 502, message: 'No online source answered with a valid piece list for this file.' },
   INTERNAL: { status: 500, message: 'Something went wrong inside the node.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -4,7 +4,21 @@ import { readPackageVersion } from '../core/node/package-version.js';
 import { createProgram } from './program.js';
 import { serve } from './serve-command.js';
 
+const terminal = {
+  env: process.env, cwd: process.cwd(), homedir: os.homedir(), platform: process.platform, hostname: os.hostname(),
+  stdout: process.stdout, stderr: process.stderr, signals: process,
+};
+
+// Loaded when used: --help and --version should not pay for SQLite and HTTP.
 const program = createProgram(readPackageVersion(), {
+  search: async (words, flags) => {
+    const { searchCommand } = await import('./terminal-commands.js');
+    process.exitCode = await searchCommand(words, flags, terminal);
+  },
+  get: async (fileId, flags) => {
+    const { getCommand } = await import('./terminal-commands.js');
+    process.exit(await getCommand(fileId, flags, terminal));
+  },
   serve: (flags) =>
     serve(flags, {
       env: process.env,

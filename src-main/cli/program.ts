@@ -1,9 +1,12 @@
 // The `shoal` command line: its commands and flags, and nothing else (actions are passed in).
 import { Command } from 'commander';
 import type { ConfigFlags } from '../core/config/load-config.js';
+import type { GetFlags, SearchFlags } from './terminal-commands.js';
 
 export interface ProgramActions {
   serve: (flags: ConfigFlags) => Promise<void>;
+  search: (words: string[], flags: SearchFlags) => Promise<void>;
+  get: (fileId: string, flags: GetFlags) => Promise<void>;
 }
 
 export function createProgram(version: string, actions: ProgramActions): Command {
@@ -26,6 +29,30 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .option('--no-share', 'share nothing: an index server only (peer.share)')
     .option('-v, --verbose', 'log at debug level or more detailed')
     .action((flags: ConfigFlags) => actions.serve(flags));
+
+  program
+    .command('search')
+    .description('search the network\u2019s files and print a table')
+    .argument('<words...>', 'words to look for: all must match; "a phrase", -excluded, OR')
+    .option('--index <host:port>', 'the index server to ask (default: peer.super_peer_address, else one found on the LAN)')
+    .option('--category <name>', 'video, audio, image, document, archive, software, code or other')
+    .option('--limit <n>', 'how many results (1 to 200)', '20')
+    .option('--json', 'print the results as JSON')
+    .option('--config <file>', 'config file to read instead of <data>/config.yaml')
+    .option('-v, --verbose', 'log what happens')
+    .action((words: string[], flags: SearchFlags) => actions.search(words, flags));
+
+  program
+    .command('get')
+    .description('download a file by its id from every source, verified piece by piece')
+    .argument('<fileId>', 'the file id (SHA-256) that shoal search prints')
+    .option('--index <host:port>', 'the index server that finds sources (default: peer.super_peer_address, else the LAN)')
+    .option('--peer <host:port>', 'fetch from this peer (besides what an index finds)')
+    .option('-o, --output <dir>', 'folder to save into (default: the current folder)')
+    .option('--data <dir>', 'folder for the download state that lets Ctrl-C and a rerun go on')
+    .option('--config <file>', 'config file to read instead of <data>/config.yaml')
+    .option('-v, --verbose', 'log what happens')
+    .action((fileId: string, flags: GetFlags) => actions.get(fileId, flags));
 
   return program;
 }

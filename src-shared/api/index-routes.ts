@@ -202,6 +202,11 @@ export const indexRoutes = {
     summary: 'One indexed file with every online source, best first (what a downloader asks)',
     params: fileIdParams, response: searchResultSchema,
   },
+  metalink: {
+    method: 'get', path: '/api/v1/files/:fileId/metalink', access: 'public',
+    summary: 'A Metalink 4 document (RFC 5854, application/metalink4+xml) for aria2c and other clients: every online source, the SHA-256 and the piece hashes',
+    params: fileIdParams,
+  },
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
     summary: 'Redirects to the best online source', params: fileIdParams, redirect: true,

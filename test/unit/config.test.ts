@@ -70,6 +70,9 @@ describe('defaults', () => {
         heartbeat_interval: 30_000,
         cleanup_interval: 300_000,
       },
+      transfers: {
+        max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000,
+      },
       security: { enable_encryption: false, hash_algorithm: 'sha256', max_connections: 100 },
       logging: { level: 'info', format: 'json', output: 'stdout' },
     });

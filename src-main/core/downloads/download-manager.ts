@@ -44,18 +44,23 @@ export class DownloadManager {
     this.timing = { ...DEFAULT_TIMING, ...o.timing };
   }
 
-  /** Loads every download and goes on with the unfinished ones. */
-  restore(): void {
+  /** Loads every download; the node goes on with the unfinished ones (`shoal get` only with its own). */
+  restore({ resume }: { resume: boolean }): void {
     for (const record of this.store.all()) {
       const download = this.create(record);
-      if (RUNNING_STATES.has(record.state)) download.start();
+      if (resume && RUNNING_STATES.has(record.state)) download.start();
     }
   }
 
+  /** Starts a download, or goes on with the unfinished one of the same file into the same folder. */
   async start(input: StartDownload): Promise<DownloadView> {
-    const running = [...this.downloads.values()].find((d) => d.record.fileId === input.fileId && RUNNING_STATES.has(d.state));
-    if (running) return running.view();
     const settings = this.o.settings();
+    const unfinished = [...this.downloads.values()].find((d) => d.record.fileId === input.fileId && !d.finished && d.record.directory === settings.downloadDirectory);
+    if (unfinished) {
+      if (unfinished.state === 'paused' || unfinished.state === 'failed') unfinished.resume();
+      else unfinished.start();
+      return unfinished.view();
+    }
     // Asked once here so a wrong id or an unknown file is a clear error, not a download that waits for ever.
     const found = await this.o.finder.find(input.fileId, input.peer ?? null);
     if (!found.meta) throw new ShoalError('FILE_NOT_FOUND', `No index server or peer knows this file: ${found.problem ?? 'not found'}.`);

@@ -6,6 +6,7 @@ import { statfs, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DownloadState, DownloadView } from '../../../src-shared/api/transfers.js';
+import { formatBytes } from '../../../src-shared/format-bytes.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
@@ -232,6 +233,8 @@ export class Download {
     let dirty = false;
     let lastRefresh = performance.now();
     let lastCheckpoint = performance.now();
+    // How long a piece usually takes, so the endgame only copies pieces that are late.
+    let pieceMs = 500;
 
     const checkpoint = async () => {
       if (!dirty) return;
@@ -249,6 +252,7 @@ export class Download {
       fetches.set(piece, copies);
       source.inFlight++;
       const start = piece * pieceSize;
+      const askedAt = performance.now();
       const task = (async () => {
         try {
           const got = await fetchRange({
@@ -271,6 +275,7 @@ export class Download {
           bitfield.set(piece);
           dirty = true;
           source.verified(got.data.length);
+          pieceMs = pieceMs * 0.8 + (performance.now() - askedAt) * 0.2;
           hasher.pieceVerified(piece, got.data);
           for (const [other, c] of fetches.get(piece) ?? []) if (other !== source) c.abort();
         } catch (err) {
@@ -294,7 +299,7 @@ export class Download {
         const now = performance.now();
         for (const source of this.sources.values()) {
           while (source.usable(now)) {
-            const piece = picker.pick(source.url, now);
+            const piece = picker.pick(source.url, now, Math.max(300, 2 * pieceMs));
             if (piece === null) break;
             launch(source, piece);
           }
@@ -315,7 +320,7 @@ export class Download {
           await checkpoint();
         }
         this.ctx.changed(this, 'progress');
-        await this.sleep(this.nextWakeMs(now));
+        await this.sleep(picker.inEndgame ? Math.min(100, this.nextWakeMs(now)) : this.nextWakeMs(now));
       }
       if (fatal) throw fatal;
       if (signal.aborted) return false;
@@ -441,15 +446,4 @@ export class Download {
   private save(): void {
     this.ctx.store.save(this.record);
   }
-}
-
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,8 +1,10 @@
 // Decides which piece a free source slot fetches next. Pieces go in file order (the whole-file
 // hash then follows the download, and a video can be previewed); each source pulls work when
 // it has a free slot, so a faster source simply gets more. When no piece is left unasked, the
-// endgame begins: a free slot takes a piece another source is still fetching (the one asked
-// longest ago, fewest copies first); the first verified copy wins and the others are cancelled.
+// endgame begins: a free slot takes a piece another source has been fetching for longer than a
+// piece usually takes (the one asked longest ago, fewest copies first); the first verified copy
+// wins and the others are cancelled. Waiting that long first keeps fast transfers from
+// fetching their last pieces twice.
 import type { PieceBitfield } from './piece-bitfield.js';
 
 const ENDGAME_COPIES = 3;
@@ -16,7 +18,7 @@ export class PiecePicker {
   constructor(private readonly bitfield: PieceBitfield) {}
 
   /** The next piece for `source`, or null when it has nothing useful to do. */
-  pick(source: string, now = performance.now()): number | null {
+  pick(source: string, now = performance.now(), endgameAfterMs = 0): number | null {
     let firstOpen = -1;
     let lastResort = -1;
     for (let i = this.scanFrom; i < this.bitfield.pieceCount; i++) {
@@ -32,7 +34,7 @@ export class PiecePicker {
     let best: number | null = null;
     let bestEntry: { sources: Set<string>; since: number } | undefined;
     for (const [piece, entry] of this.fetching) {
-      if (entry.sources.has(source) || entry.sources.size >= ENDGAME_COPIES) continue;
+      if (entry.sources.has(source) || entry.sources.size >= ENDGAME_COPIES || now - entry.since < endgameAfterMs) continue;
       if (!bestEntry || entry.sources.size < bestEntry.sources.size || (entry.sources.size === bestEntry.sources.size && entry.since < bestEntry.since)) {
         best = piece;
         bestEntry = entry;
@@ -74,5 +76,11 @@ export class PiecePicker {
 
   get inFlight(): number {
     return this.fetching.size;
+  }
+
+  /** True once every missing piece is being fetched: only endgame copies are left to hand out. */
+  get inEndgame(): boolean {
+    for (let i = this.scanFrom; i < this.bitfield.pieceCount; i++) if (!this.bitfield.has(i) && !this.fetching.has(i)) return false;
+    return true;
   }
 }

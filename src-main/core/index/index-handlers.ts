@@ -3,8 +3,10 @@ import type { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import { bearerToken } from './session-tokens.js';
 import type { RouteHandlers } from '../http/route-registry.js';
 import type { IndexService } from './index-service.js';
+import { sendMetalink } from './metalink-route.js';
+import { PieceLists } from './piece-lists.js';
 
-export function indexHandlers(service: IndexService, indexName: () => string): RouteHandlers<typeof indexRoutes> {
+export function indexHandlers(service: IndexService, indexName: () => string, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
   return {
     register: ({ body, req }) => service.register(body, observedAddress(req.socket.remoteAddress)),
     heartbeat: ({ body, req }) => service.heartbeat(bearerToken(req.get('authorization')), body),
@@ -20,6 +22,7 @@ export function indexHandlers(service: IndexService, indexName: () => string): R
     listFiles: ({ query }) => service.listFiles((query.page - 1) * query.pageSize, query.pageSize),
     getFile: ({ params }) => service.getFile(params.fileId),
     topology: () => service.topology(indexName()),
+    metalink: ({ params, res }) => sendMetalink(res, service.getFile(params.fileId), pieceLists),
     download: ({ params, res }) => {
       res.redirect(302, service.bestSource(params.fileId));
     },

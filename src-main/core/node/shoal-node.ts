@@ -145,7 +145,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     port = server.port;
     indexClient.setPort(port);
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
-    downloads.restore();
+    downloads.restore({ resume: true });
     if (config.peer.share) {
       await library.start();
       if (config.peer.auto_register) {

@@ -1,0 +1,112 @@
+// `shoal get FILE_ID`: downloads one file with the node's own download manager (every source,
+// every piece verified), showing a progress bar. Exit 0 only once the whole-file hash matched;
+// Ctrl-C keeps the verified pieces, and the same command later goes on from there.
+import cliProgress from 'cli-progress';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { DownloadView } from '../../src-shared/api/transfers.js';
+import { ShoalError } from '../../src-shared/errors.js';
+import { formatBytes, formatDuration } from '../../src-shared/format-bytes.js';
+import { DownloadManager } from '../core/downloads/download-manager.js';
+import { networkSourceFinder } from '../core/downloads/source-finder.js';
+import { EventBus } from '../core/events/event-bus.js';
+import { openDatabase } from '../core/store/database.js';
+import { RateLimiter } from '../core/transfers/rate-limiter.js';
+
+export interface GetOptions {
+  fileId: string;
+  peer?: string;
+  outputDirectory: string;
+  dataDirectory: string;
+  maxFileSize: number;
+  maxDownloadRate: number;
+  stallMs: number;
+}
+
+export interface GetContext {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  signals: { once(signal: NodeJS.Signals, listener: () => void): unknown; off(signal: NodeJS.Signals, listener: () => void): unknown };
+  logger: Logger;
+}
+
+export const EXIT_INTERRUPTED = 130;
+
+export async function runGet(indexes: readonly string[], o: GetOptions, context: GetContext): Promise<number> {
+  if (indexes.length === 0 && !o.peer) {
+    context.stderr.write('shoal: no index server known. Give one with --index HOST:PORT (or a peer with --peer HOST:PORT).\n');
+    return 1;
+  }
+  await mkdir(o.dataDirectory, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(o.dataDirectory, 'shoal.db'));
+  const bus = new EventBus();
+  const manager = new DownloadManager({
+    db, bus, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
+    finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null }),
+    settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
+    share: async () => undefined,
+    report: () => undefined, // only a registered peer may report sources
+    timing: { stallMs: o.stallMs },
+  });
+  manager.restore({ resume: false });
+  const bar = new cliProgress.SingleBar({
+    format: '{bar} {percentage}% | {done} of {size} | {speed}/s | ETA {eta} | {sources} sources | {state}',
+    hideCursor: true, clearOnComplete: true, stream: context.stderr as NodeJS.WritableStream,
+  }, cliProgress.Presets.shades_classic);
+  const show = (d: DownloadView) => ({
+    done: formatBytes(d.bytesVerified), size: d.size === null ? '?' : formatBytes(d.size), speed: formatBytes(d.speed),
+    eta: d.etaSeconds === null ? '--' : formatDuration(d.etaSeconds), sources: d.sources.filter((s) => s.state !== 'dropped').length,
+    state: d.error?.message ?? d.state,
+  });
+
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  let started: DownloadView | undefined;
+  let barShown = false;
+  const unsubscribe = bus.subscribe((event) => {
+    if (!started || !('id' in (event.data as object)) || (event.data as DownloadView).id !== started.id) return;
+    const d = event.data as DownloadView;
+    if (event.type === 'transfer_progress') {
+      if (!barShown) bar.start(d.size ?? 1, 0, show(d));
+      barShown = true;
+      bar.setTotal(Math.max(1, d.size ?? 1));
+      bar.update(d.bytesVerified, show(d));
+    } else if (event.type === 'transfer_completed') {
+      bar.stop();
+      context.stdout.write(`${d.path}\n`);
+      context.stderr.write(`Downloaded ${formatBytes(d.size ?? 0)} from ${d.sources.filter((s) => s.bytes > 0).length} sources; SHA-256 verified: ${d.fileId}\n`);
+      finish(0);
+    } else if (event.type === 'transfer_failed') {
+      bar.stop();
+      context.stderr.write(`shoal: the download failed: ${d.error?.message ?? 'unknown reason'}\n`);
+      finish(1);
+    }
+  });
+  const onSignal = () => finish(EXIT_INTERRUPTED);
+  context.signals.once('SIGINT', onSignal);
+  context.signals.once('SIGTERM', onSignal);
+
+  try {
+    try {
+      started = await manager.start({ fileId: o.fileId, ...(o.peer ? { peer: o.peer } : {}) });
+    } catch (err) {
+      context.stderr.write(`shoal: ${err instanceof ShoalError ? err.message : String(err)}\n`);
+      return 1;
+    }
+    if (started.state === 'completed') finish(0);
+    const code = await finished;
+    if (code === EXIT_INTERRUPTED) {
+      bar.stop();
+      const d = manager.get(started.id);
+      context.stderr.write(`\nStopped at ${formatBytes(d.bytesVerified)} verified. Run the same command again to go on.\n`);
+    }
+    return code;
+  } finally {
+    unsubscribe();
+    context.signals.off('SIGINT', onSignal);
+    context.signals.off('SIGTERM', onSignal);
+    await manager.close(); // saves the verified pieces
+    db.close();
+  }
+}
