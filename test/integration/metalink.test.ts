@@ -1,0 +1,243 @@
+// GET /api/v1/files/{fileId}/metalink with real nodes and a real client no one here wrote: an
+// index and three peers share the same 8 MiB file, and aria2c downloads it from the Metalink,
+// from several peers at once, verifying every piece.
+import { execFile } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import type { NodeInfo, NodeStats } from '../../src-shared/api/node.js';
+import { randomContent, sha256 } from '../support/downloads.js';
+import { pollUntil } from '../support/poll.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const run = promisify(execFile);
+const ARIA2C = '/usr/bin/aria2c';
+const hasAria2c = existsSync(ARIA2C);
+// .ci/run installs aria2 (it runs as root); only elsewhere may the test be skipped.
+const skipAria2c = !hasAria2c && process.getuid?.() !== 0;
+if (skipAria2c) console.warn('metalink.test.ts: aria2c is not installed (apt-get install aria2); skipping the aria2c download');
+
+const FILE = randomContent(8 * 1024 * 1024 + 4321); // 33 pieces of 256 KiB, the last one short
+const NAME = 'holiday <&"> video.mkv';
+const PEER_HOSTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+let index: TestNode;
+let indexUrl: string;
+const peers: TestNode[] = [];
+
+const metalinkUrl = (fileId: string) => `${indexUrl}/api/v1/files/${fileId}/metalink`;
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: true, isArray: (name) => ['url', 'hash'].includes(name) });
+
+interface ParsedMetalink {
+  metalink: {
+    '@_xmlns': string;
+    file: {
+      '@_name': string;
+      size: number;
+      hash: { '#text': string; '@_type': string }[];
+      pieces: { '@_length': number; '@_type': string; hash: string[] };
+      url: { '#text': string; '@_priority': number }[];
+    };
+  };
+}
+
+/** A peer's own address (TestNode.url says 127.0.0.1). */
+const peerUrl = (peer: TestNode) => `http://${PEER_HOSTS[peers.indexOf(peer)]}:${peer.port}`;
+const peerJson = async <T>(peer: TestNode, path: string) => (await (await fetch(peerUrl(peer) + path)).json()) as T;
+const bytesSent = async (peer: TestNode) => (await peerJson<NodeStats>(peer, '/api/v1/stats')).uploads.bytesSent;
+
+/**
+ * aria2c counts connections per host name, not per port: peers on one address would get one
+ * connection between them. So each peer listens on its own loopback address (127.0.0.2, .3, .4)
+ * and registers it as its reachable `address`, the way a peer behind NAT does; the observed address
+ * would be 127.0.0.1 for all of them. The registration is the peer's own library, sent as its index
+ * client would.
+ */
+async function registerWithAddress(peer: TestNode, address: string): Promise<void> {
+  const info = await peerJson<NodeInfo>(peer, '/api/v1/info');
+  const { items } = await peerJson<{ items: SharedFile[] }>(peer, '/api/v1/files?pageSize=200');
+  const files = items.map((f) => ({ id: f.id, name: f.name, size: f.size, mime: f.mime, category: f.category, tags: f.tags, pieceSize: f.pieceSize }));
+  const res = await fetch(`${indexUrl}/api/v1/peers/register`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ peerId: info.id, name: info.name, port: info.port, address, files }),
+  });
+  if (!res.ok) throw new Error(`register: ${res.status} ${await res.text()}`);
+}
+
+beforeAll(async () => {
+  // A long heartbeat interval: these registrations stay online for the whole test without heartbeats.
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m' } });
+  const indexPort = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+  indexUrl = `http://127.0.0.1:${indexPort}`;
+  peers.push(...await Promise.all(PEER_HOSTS.map((host) => startTestNode({ peer: { host } }))));
+  for (const peer of peers) await writeFile(join(peer.sharedDir, NAME), FILE.data);
+  for (const [i, peer] of peers.entries()) {
+    await pollUntil(async () => (await peerJson<NodeInfo>(peer, '/api/v1/info')).fileCount === 1, 'the file hashed', 20_000);
+    await registerWithAddress(peer, PEER_HOSTS[i] as string);
+  }
+  const file = (await (await fetch(`${indexUrl}/api/v1/files/${FILE.id}`)).json()) as SearchResult;
+  if (file.sourceCount !== 3) throw new Error(`expected three sources, the index has ${file.sourceCount}`);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([...peers, index].map((n) => n.destroy()));
+});
+
+describe('GET /api/v1/files/{fileId}/metalink', () => {
+  it('is a Metalink 4 document with every source, the SHA-256 and the piece hashes', async () => {
+    const res = await fetch(metalinkUrl(FILE.id));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/metalink4\+xml/);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=.*\.meta4/);
+    const xml = await res.text();
+    const doc = parser.parse(xml) as ParsedMetalink;
+    expect(doc.metalink['@_xmlns']).toBe('urn:ietf:params:xml:ns:metalink');
+    const file = doc.metalink.file;
+    // A safe base name: the characters XML would choke on were escaped, those no OS accepts replaced.
+    expect(file['@_name']).toBe('holiday ____ video.mkv');
+    expect(file.size).toBe(FILE.data.length);
+    expect(file.hash).toEqual([{ '@_type': 'sha-256', '#text': FILE.id }]);
+    expect(file.pieces['@_length']).toBe(256 * 1024);
+    expect(file.pieces['@_type']).toBe('sha-256');
+    expect(file.pieces.hash).toHaveLength(Math.ceil(FILE.data.length / (256 * 1024)));
+    const urls = file.url.map((u) => u['#text']).sort();
+    expect(urls).toEqual(peers.map((p) => `${peerUrl(p)}/api/v1/download/${FILE.id}`).sort());
+    expect(file.url.map((u) => u['@_priority'])).toEqual([1, 2, 3]);
+  });
+
+  it('answers 404 for an unknown file and 400 for a bad id', async () => {
+    const unknown = await fetch(metalinkUrl('0'.repeat(64)));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
+    const bad = await fetch(metalinkUrl('not-a-file-id'));
+    expect(bad.status).toBe(400);
+  });
+
+  it.skipIf(skipAria2c)('lets aria2c download from several peers at once, verifying the pieces', async () => {
+    if (!hasAria2c) throw new Error('aria2c is missing: run .ci/run (it installs aria2) or apt-get install aria2');
+    const out = await makeTempDir();
+    try {
+      const before = await Promise.all(peers.map(bytesSent));
+      await run(ARIA2C, [
+        '--no-conf', '--follow-metalink=mem', '--split=3', '--max-connection-per-server=1', '--min-split-size=1M',
+        '--check-integrity=true', '--file-allocation=none', '--console-log-level=warn', '--summary-interval=0',
+        '--allow-overwrite=false', '--auto-file-renaming=false', `--dir=${out.path}`, metalinkUrl(FILE.id),
+      ], { timeout: 60_000 });
+      expect((await readFile(join(out.path, 'holiday ____ video.mkv'))).equals(FILE.data)).toBe(true);
+      const served = (await Promise.all(peers.map(bytesSent))).map((after, i) => after - (before[i] ?? 0));
+      expect(served.filter((bytes) => bytes > 0).length).toBeGreaterThan(1);
+    } finally {
+      await out.remove();
+    }
+  }, 90_000);
+
+  it('answers 502 when no source sends a piece list that fits, 503 when none is online; never trusts a peer', async () => {
+    const liar = await startLyingPeer();
+    try {
+      const size = 5 * 1024 * 1024 + 7; // 21 pieces of 256 KiB
+      const fileId = sha256(`not the content ${size}`);
+      let token = await liar.register(fileId, size);
+      const good = { id: fileId, size, pieceSize: 256 * 1024, pieces: Array.from({ length: 21 }, (_, i) => sha256(String(i))) };
+      const answers: [string, (res: ServerResponse) => void][] = [
+        ['not JSON', (res) => res.end('<html>hello</html>')],
+        ['the wrong shape', (res) => res.end(JSON.stringify({ ...good, pieces: 'nope' }))],
+        ['another file', (res) => res.end(JSON.stringify({ ...good, id: sha256('other') }))],
+        ['another piece size', (res) => res.end(JSON.stringify({ ...good, pieceSize: 512 * 1024, pieces: good.pieces.slice(0, 11) }))],
+        ['too few pieces', (res) => res.end(JSON.stringify({ ...good, pieces: good.pieces.slice(1) }))],
+        ['an error', (res) => res.writeHead(500).end('{}')],
+        ['an endless body', (res) => endless(res)],
+        ['nothing at all', () => undefined], // hangs until the index's timeout
+      ];
+      for (const [what, answer] of answers) {
+        liar.answer = answer;
+        const res = await fetch(metalinkUrl(fileId));
+        expect(res.status, what).toBe(502);
+        expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe('NO_PIECE_LIST');
+      }
+      // A list that fits is served, then comes from the cache.
+      liar.answer = (res) => res.end(JSON.stringify(good));
+      const asked = liar.requests;
+      for (let i = 0; i < 3; i++) expect((await fetch(metalinkUrl(fileId))).status).toBe(200);
+      expect(liar.requests).toBe(asked + 1);
+
+      // A file of one piece: its piece hash is its id, anything else is a lie.
+      const small = sha256('a small file');
+      token = await liar.register(small, 12);
+      liar.answer = (res) => res.end(JSON.stringify({ id: small, size: 12, pieceSize: 256 * 1024, pieces: [sha256('something else')] }));
+      expect((await fetch(metalinkUrl(small))).status).toBe(502);
+      liar.answer = (res) => res.end(JSON.stringify({ id: small, size: 12, pieceSize: 256 * 1024, pieces: [small] }));
+      expect((await fetch(metalinkUrl(small))).status).toBe(200);
+
+      await fetch(`${indexUrl}/api/v1/peers/unregister`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ peerId: liar.peerId }),
+      });
+      const offline = await fetch(metalinkUrl(small));
+      expect(offline.status).toBe(503);
+      expect(((await offline.json()) as { error: { code: string } }).error.code).toBe('NO_SOURCE_ONLINE');
+    } finally {
+      await liar.close();
+    }
+  }, 30_000);
+});
+
+interface LyingPeer {
+  peerId: string;
+  answer: (res: ServerResponse) => void;
+  requests: number;
+  register(fileId: string, size: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server posing as a peer: its piece-list answers are whatever the test sets. */
+async function startLyingPeer(): Promise<LyingPeer> {
+  const sockets = new Set<Socket>();
+  const peer: LyingPeer = {
+    peerId: 'lying-peer-0001',
+    answer: (res) => res.end(),
+    requests: 0,
+    register: async (fileId, size) => {
+      const res = await fetch(`${indexUrl}/api/v1/peers/register`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          peerId: peer.peerId, name: 'liar', port, address: '127.0.0.1',
+          files: [{ id: fileId, name: 'fake.bin', size, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 256 * 1024 }],
+        }),
+      });
+      return ((await res.json()) as { sessionToken: string }).sessionToken;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server = createServer((_req, res) => {
+    peer.requests++;
+    peer.answer(res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return peer;
+}
+
+/** Writes megabytes of a JSON-looking body until the reader goes away. */
+function endless(res: ServerResponse): void {
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  res.write('{"id":"');
+  const more = (): void => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', more);
+  };
+  res.on('error', () => undefined);
+  more();
+}
