@@ -2,6 +2,7 @@
 // progress on stderr. `npm run bench -- hashing rescan` runs only the named ones.
 // Loopback only; every file lives in one folder under os.tmpdir(), removed at the end.
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { downloadThroughput } from './download-throughput.js';
 import { hashingThroughput } from './hashing-throughput.js';
 import { idleMemory } from './idle-memory.js';
 import { rescan } from './rescan.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'serve', run: serveThroughput },
   { name: 'memory', run: idleMemory },
   { name: 'search', run: benchSearch },
+  { name: 'download', run: downloadThroughput },
 ];
 
 function table(rows: Figure[]): string {

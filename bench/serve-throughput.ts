@@ -24,7 +24,7 @@ async function waitForHttp(url: string): Promise<void> {
 }
 
 /** nginx if it is installed, or installable from Debian's packages quickly (as root). */
-async function findNginx(): Promise<{ path?: string; how: string }> {
+export async function findNginx(): Promise<{ path?: string; how: string }> {
   const found = (await commandExists('nginx')) ?? ((await commandExists('/usr/sbin/nginx')) ? '/usr/sbin/nginx' : undefined);
   if (found) return { path: found, how: 'installed' };
   if (process.getuid?.() !== 0) return { how: 'not installed, and not root to install it' };
@@ -39,7 +39,7 @@ async function findNginx(): Promise<{ path?: string; how: string }> {
   return path ? { path, how: 'installed by this run (apt-get)' } : { how: 'could not be installed' };
 }
 
-function nginxConfig(dir: string, www: string, port: number): string {
+export function nginxConfig(dir: string, www: string, port: number): string {
   const asRoot = process.getuid?.() === 0;
   return [
     // Run as root, the workers would drop to "nobody", who cannot enter our 0700 temp folder.

@@ -61,6 +61,7 @@ export class Download {
   private bitfield: PieceBitfield | null = null;
   private run: { controller: AbortController; done: Promise<void> } | null = null;
   private wake: (() => void) | null = null;
+  private woken = false;
 
   constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext) {
     if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
@@ -143,7 +144,7 @@ export class Download {
     const run = this.run;
     if (!run) return;
     run.controller.abort();
-    this.wake?.();
+    this.notify();
     await run.done;
   }
 
@@ -270,13 +271,13 @@ export class Download {
             if (source.sentBadData() && source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
             return;
           }
-          await partial.write(start, got.data);
+          await partial.write(start, got.chunks);
           if (bitfield.has(piece)) return;
           bitfield.set(piece);
           dirty = true;
-          source.verified(got.data.length);
+          source.verified(pieceLength(piece));
           pieceMs = pieceMs * 0.8 + (performance.now() - askedAt) * 0.2;
-          hasher.pieceVerified(piece, got.data);
+          hasher.pieceVerified(piece, got.chunks);
           for (const [other, c] of fetches.get(piece) ?? []) if (other !== source) c.abort();
         } catch (err) {
           if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
@@ -286,7 +287,7 @@ export class Download {
           fetches.get(piece)?.delete(source);
           if (fetches.get(piece)?.size === 0) fetches.delete(piece);
           picker.release(piece, source.url);
-          this.wake?.();
+          this.notify();
         }
       })();
       pending.add(task);
@@ -313,7 +314,7 @@ export class Download {
         if (r.state !== state) this.setState(state, state === 'waiting' ? { code: 'NO_SOURCE', message: 'No source answers right now; trying again.' } : null);
         if (now - lastRefresh > (pending.size === 0 ? this.ctx.timing.findRetryMs : this.ctx.timing.sourceRefreshMs)) {
           lastRefresh = now;
-          void this.refreshSources(signal).then(() => this.wake?.());
+          void this.refreshSources(signal).then(() => this.notify());
         }
         if (now - lastCheckpoint > this.ctx.timing.checkpointMs) {
           lastCheckpoint = now;
@@ -415,15 +416,27 @@ export class Download {
     return Math.max(10, next);
   }
 
+  /** Waits ms, or less if something happens; a wake-up that came while awake is not lost. */
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wake = null;
+        this.woken = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
+  }
+
+  private notify(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   private bytesVerified(): number {

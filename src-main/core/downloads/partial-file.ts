@@ -32,11 +32,23 @@ export class PartialFile {
     return new PartialFile(handle, created);
   }
 
-  async write(offset: number, data: Buffer): Promise<void> {
-    let written = 0;
-    while (written < data.length) {
-      const { bytesWritten } = await this.handle.write(data, written, data.length - written, offset + written);
-      written += bytesWritten;
+  /** Writes the chunks one after the other from `offset`, in as few system calls as the OS allows. */
+  async write(offset: number, chunks: readonly Buffer[]): Promise<void> {
+    let rest = chunks.filter((c) => c.length > 0);
+    let position = offset;
+    while (rest.length > 0) {
+      let { bytesWritten } = await this.handle.writev(rest.slice(0, 1024), position);
+      position += bytesWritten;
+      // A short write leaves part of the list: go on from the first byte not written.
+      const left: Buffer[] = [];
+      for (const chunk of rest) {
+        if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
+        else {
+          left.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
+          bytesWritten = 0;
+        }
+      }
+      rest = left;
     }
   }
 

@@ -36,7 +36,8 @@ export interface RangeRequest {
 }
 
 export interface FetchedRange {
-  data: Buffer;
+  /** The bytes as they arrived: written with one writev, never copied into one buffer. */
+  chunks: Buffer[];
   sha256: string;
 }
 
@@ -82,13 +83,13 @@ export function fetchRange(r: RangeRequest): Promise<FetchedRange> {
         res.resume();
         return fail(new FetchError('protocol', `asked for ${expectedRange}, got ${status} ${res.headers['content-range'] ?? ''}`.trim()));
       }
-      const data = Buffer.allocUnsafe(length);
+      const chunks: Buffer[] = [];
       const hash = createHash('sha256');
       let received = 0;
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         if (received + chunk.length > length) return fail(new FetchError('protocol', 'the source sent more bytes than asked'));
-        chunk.copy(data, received);
+        chunks.push(chunk);
         hash.update(chunk);
         received += chunk.length;
         r.onBytes(chunk.length);
@@ -108,7 +109,7 @@ export function fetchRange(r: RangeRequest): Promise<FetchedRange> {
         if (received !== length) return fail(new FetchError('unreachable', `the connection ended after ${received} of ${length} bytes`));
         settled = true;
         cleanup();
-        resolve({ data, sha256: hash.digest('hex') });
+        resolve({ chunks, sha256: hash.digest('hex') });
       });
       res.on('error', (err) => fail(new FetchError('unreachable', err.message)));
       res.on('aborted', () => fail(new FetchError('unreachable', 'the source closed the connection')));

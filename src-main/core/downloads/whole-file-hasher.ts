@@ -17,9 +17,9 @@ export class WholeFileHasher {
   ) {}
 
   /** Call after a piece is verified and written; `data` saves a read when it is the next one. */
-  pieceVerified(piece: number, data?: Buffer): void {
-    if (!this.reading && piece === this.cursor && data) {
-      this.hash.update(data);
+  pieceVerified(piece: number, chunks?: readonly Buffer[]): void {
+    if (!this.reading && piece === this.cursor && chunks) {
+      for (const chunk of chunks) this.hash.update(chunk);
       this.cursor++;
     }
     this.advance();
