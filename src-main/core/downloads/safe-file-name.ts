@@ -4,7 +4,9 @@ const RESERVED_WINDOWS = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 const MAX_BYTES = 200; // leaves room for " (12)" and ".shoal-partial" under the usual 255
 
 export function safeFileName(name: string, fallback: string): string {
-  let clean = name
+  // A name with folders in it keeps only its last part, as browsers do.
+  const base = name.split(/[/\\]/).filter((part) => part !== '').pop() ?? '';
+  let clean = base
     .normalize('NFC')
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_')

@@ -1,0 +1,150 @@
+// The download manager's small parts: piece choice and the endgame, the bitfield, safe names,
+// the rate limiter, unique destinations, the whole-file hasher.
+import { createHash } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
+import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
+import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
+import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
+import { WholeFileHasher } from '../../src-main/core/downloads/whole-file-hasher.js';
+import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+describe('PiecePicker', () => {
+  it('hands out pieces in file order, skipping verified and asked ones', () => {
+    const bits = new PieceBitfield(5);
+    bits.set(1);
+    const picker = new PiecePicker(bits);
+    expect([picker.pick('a'), picker.pick('b'), picker.pick('a')]).toEqual([0, 2, 3]);
+    picker.release(2, 'b'); // failed: back in the pool
+    expect(picker.pick('b')).toBe(2);
+    expect(picker.pick('b')).toBe(4);
+  });
+
+  it('copies only late pieces in the endgame, never twice to one source, at most three copies', () => {
+    const bits = new PieceBitfield(2);
+    const picker = new PiecePicker(bits);
+    expect(picker.pick('a', 0)).toBe(0);
+    expect(picker.pick('a', 0)).toBe(1);
+    expect(picker.inEndgame).toBe(true);
+    expect(picker.pick('b', 100, 500)).toBeNull(); // not late yet
+    expect(picker.pick('b', 600, 500)).toBe(0);
+    expect(picker.pick('b', 600, 500)).toBe(1);
+    expect(picker.pick('b', 600, 500)).toBeNull(); // b has both already
+    expect(picker.pick('c', 600, 500)).toBe(0);
+    expect(picker.pick('d', 600, 500)).toBe(1);
+    expect(picker.pick('e', 600, 500)).toBeNull(); // three copies of each
+  });
+
+  it('asks a source that sent a bad copy for that piece only as a last resort', () => {
+    const bits = new PieceBitfield(3);
+    const picker = new PiecePicker(bits);
+    expect(picker.pick('a')).toBe(0);
+    picker.failedBy(0, 'a');
+    picker.release(0, 'a');
+    expect(picker.pick('a')).toBe(1);
+    expect(picker.pick('b')).toBe(0);
+    picker.failedBy(2, 'a');
+    bits.set(0);
+    picker.release(0, 'b');
+    bits.set(1);
+    picker.release(1, 'a');
+    expect(picker.pick('a')).toBe(2); // nothing else left: it may try again
+  });
+});
+
+describe('PieceBitfield', () => {
+  it('counts, survives a round trip, and ignores a stored field of the wrong size', () => {
+    const bits = new PieceBitfield(10);
+    for (const i of [0, 7, 9]) bits.set(i);
+    bits.set(7);
+    expect(bits.count).toBe(3);
+    const again = new PieceBitfield(10, bits.toBuffer());
+    expect([...Array(10).keys()].filter((i) => again.has(i))).toEqual([0, 7, 9]);
+    expect(new PieceBitfield(100, bits.toBuffer()).count).toBe(0);
+    const full = new PieceBitfield(3, Buffer.from([0xff]));
+    expect(full.count).toBe(3);
+    expect(full.complete).toBe(true);
+  });
+});
+
+describe('safeFileName', () => {
+  it.each([
+    ['holiday.mkv', 'holiday.mkv'],
+    ['../../etc/passwd', 'passwd'],
+    ['/', 'fallback.bin'],
+    ['..\\..\\boot.ini', 'boot.ini'],
+    ['.bashrc', 'bashrc'],
+    ['CON.txt', '_CON.txt'],
+    ['a\u0000b\nc', 'a_b_c'],
+    ['trailing dots...', 'trailing dots'],
+    ['...', 'fallback.bin'],
+    ['résumé 日本.pdf', 'résumé 日本.pdf'],
+  ])('%j → %j', (name, expected) => {
+    expect(safeFileName(name, 'fallback.bin')).toBe(expected);
+  });
+
+  it('shortens long names by code point, keeping the extension', () => {
+    const name = `${'日'.repeat(300)}.mp4`;
+    const safe = safeFileName(name, 'x');
+    expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(200);
+    expect(safe.endsWith('日.mp4')).toBe(true);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('lets a rate through and asks to wait for what is over it; 0 is unlimited', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1000, () => now);
+    expect(limiter.consume(5000)).toBe(5000); // 5 s worth, nothing saved up yet
+    now = 5100; // the debt is paid after 5 s; 0.1 s more saves up 100 bytes
+    expect(limiter.consume(100)).toBe(0);
+    limiter.setRate(0);
+    expect(limiter.consume(1e9)).toBe(0);
+  });
+
+  it('saves up at most a tenth of a second, so a burst cannot exceed the rate', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1_000_000, () => now);
+    now = 60_000; // a minute idle
+    expect(limiter.consume(100_000)).toBe(0);
+    expect(limiter.consume(100_000)).toBeCloseTo(100, 0);
+  });
+});
+
+describe('reserveUniquePath', () => {
+  it('never takes an existing name', async () => {
+    const dir = await makeTempDir();
+    try {
+      await writeFile(join(dir.path, 'song.mp3'), 'mine');
+      await writeFile(join(dir.path, 'song (1).mp3'), 'mine too');
+      expect(await reserveUniquePath(dir.path, 'song.mp3')).toBe(join(dir.path, 'song (2).mp3'));
+      expect(await reserveUniquePath(dir.path, 'README')).toBe(join(dir.path, 'README'));
+      expect(await reserveUniquePath(dir.path, 'README')).toBe(join(dir.path, 'README (1)'));
+      expect(await readFile(join(dir.path, 'song.mp3'), 'utf8')).toBe('mine');
+      expect((await readdir(dir.path)).length).toBe(5);
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
+describe('WholeFileHasher', () => {
+  it('gives the file hash whatever order the pieces arrive in', async () => {
+    const pieces = ['aa', 'bb', 'cc', 'dd'].map((s) => Buffer.from(s));
+    const verified = new Set<number>();
+    const reads: number[] = [];
+    const hasher = new WholeFileHasher(4, (i) => verified.has(i), async (i) => {
+      reads.push(i);
+      return pieces[i]!;
+    });
+    for (const i of [2, 0, 3, 1]) {
+      verified.add(i);
+      hasher.pieceVerified(i, [pieces[i]!]);
+    }
+    expect(await hasher.digest()).toBe(createHash('sha256').update('aabbccdd').digest('hex'));
+    expect(reads).toEqual([2, 3]); // the ones that arrived early were read back
+  });
+});
