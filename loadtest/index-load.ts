@@ -20,14 +20,16 @@ const { values: args } = parseArgs({
     files: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
+    'heartbeat-ms': { type: 'string', default: '10000' },
   },
 });
 const PEERS = Number(args.peers);
 const FILES = Number(args.files);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
-// Every peer heartbeats once per interval: 10,000 peers at 10 s is 1,000 heartbeats a second.
-const HEARTBEAT_MS = Math.max(1000, Math.round((PEERS / 1000) * 10_000));
+// Every peer heartbeats once per interval, compressed from the default 30 s to 10 s: 1,000 peers
+// send 100 heartbeats a second, 10,000 peers 1,000 a second.
+const HEARTBEAT_MS = Math.max(1000, Number(args['heartbeat-ms']));
 const HARD_LIMIT_MS = 15 * 60_000;
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -157,7 +159,9 @@ async function main(): Promise<void> {
 
     // 2. Steady heartbeats at the compressed interval while searches run, one after another.
     const latencies: number[] = [];
+    const searchMs: number[] = []; // the index's own tookMs: the rest of a latency is queueing and HTTP
     let heartbeats = 0;
+    let heartbeatFailures = 0;
     let stop = false;
     const until = Date.now() + SECONDS * 1000;
     const perPeerGap = HEARTBEAT_MS / PEERS;
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
         i++;
         const job = call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.peerId, activeUploads: 0, freeUploadSlots: 4 }, p.token).then((r) => {
           if (r.status === 200) heartbeats++;
-        });
+          else heartbeatFailures++;
+        }, () => void heartbeatFailures++);
         inFlight.add(job);
         void job.finally(() => inFlight.delete(job));
         if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
@@ -193,6 +198,7 @@ async function main(): Promise<void> {
         const res = await call(port, 'GET', `/api/v1/files/search?q=${q}`);
         if (res.status !== 200) throw new Error(`search answered ${res.status}`);
         latencies.push(performance.now() - s);
+        searchMs.push((JSON.parse(res.body) as { tookMs: number }).tookMs);
       }
     })();
     t = performance.now();
@@ -202,6 +208,7 @@ async function main(): Promise<void> {
     const loadSeconds = (performance.now() - t) / 1000;
     const afterLoad = processUsage(child.pid as number);
     latencies.sort((a, b) => a - b);
+    searchMs.sort((a, b) => a - b);
 
     // 3. Heartbeat capacity: closed loop against the index, then a bare Node server.
     const floodMs = 5000;
@@ -214,8 +221,9 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['peers online / unique files', `${stats.peersOnline} / ${stats.uniqueFiles}`],
       ['registrations/s', `${(PEERS / registerSeconds).toFixed(0)} (${(PEERS * FILES / registerSeconds).toFixed(0)} files/s, ${registerSeconds.toFixed(1)} s)`],
-      ['heartbeats/s at the compressed interval', `${(heartbeats / loadSeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)})`],
+      ['heartbeats/s at the compressed interval', `${(heartbeats / loadSeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)}; ${heartbeatFailures} failed)`],
       ['search under load p50 / p95 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.95).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms (${latencies.length} searches; aim p99 < 50 ms)`],
+      ['… of which searching inside the index p50 / p99', `${quantile(searchMs, 0.5).toFixed(1)} / ${quantile(searchMs, 0.99).toFixed(1)} ms`],
       ['index RSS after registration / after load', `${afterRegister.rssMb.toFixed(0)} MB / ${afterLoad.rssMb.toFixed(0)} MB (idle at start ${before.rssMb.toFixed(0)} MB)`],
       ['index CPU: registration / load phase', `${(afterRegister.cpuSeconds - before.cpuSeconds).toFixed(1)} s / ${(afterLoad.cpuSeconds - afterRegister.cpuSeconds).toFixed(1)} s of ${loadSeconds.toFixed(0)} s (${(((afterLoad.cpuSeconds - afterRegister.cpuSeconds) / loadSeconds) * 100).toFixed(0)} % of a core)`],
       ['heartbeat capacity: index vs bare Node', `${shoalMax.toFixed(0)} vs ${bareMax.toFixed(0)} req/s = ${(shoalMax / bareMax).toFixed(2)}x`],

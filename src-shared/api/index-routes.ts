@@ -114,7 +114,8 @@ export type SearchResult = z.infer<typeof searchResultSchema>;
 export const searchSorts = ['relevance', 'size', 'sources', 'newest'] as const;
 
 export const searchQuerySchema = z.object({
-  q: z.string().trim().max(200).default(''),
+  // Not trimmed: a trailing space is meaningful (search-query-parser.ts: `holid` is a prefix, `holid ` a whole word).
+  q: z.string().max(200).default(''),
   category: categorySchema.optional(),
   ext: z.string().trim().toLowerCase().regex(/^[a-z0-9]{1,16}$/).optional(),
   minSize: z.coerce.number().int().nonnegative().optional(),
@@ -127,7 +128,11 @@ export const searchQuerySchema = z.object({
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
-export const searchResponseSchema = pageOf(searchResultSchema).extend({ tookMs: z.number() });
+export const searchResponseSchema = pageOf(searchResultSchema).extend({
+  tookMs: z.number(),
+  totalIsEstimate: z.boolean().optional()
+    .describe('true when `total` is estimated (a broad query: the index stops counting after the first hits); show it as "about N"'),
+});
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 export const indexStatsSchema = z.object({

@@ -70,6 +70,9 @@ describe('index protocol', () => {
     ]);
     expect((await search('q=holiday')).items.map((i) => i.name)).toEqual(['holidayPhotosAlbum.zip']); // camelCase split
     expect((await search('q=photo')).total).toBe(1); // prefix on the last word
+    expect((await search('q=photo%20')).total).toBe(0); // a trailing space: the whole word only
+    expect((await search('q=photos%20')).total).toBe(1);
+    expect((await search('q=bunn')).totalIsEstimate).toBe(false);
     await pollUntil(() => events.some((e) => e.type === 'peer_registered') && events.some((e) => e.type === 'file_registered'), 'registration events');
   });
 

@@ -317,12 +317,12 @@ describe('IndexStore: peer health', () => {
     expectTotalsConsistent();
   });
 
-  it('marks everyone offline and forgets sessions when the index starts again', () => {
+  it('marks everyone offline and forgets sessions when the index starts again', async () => {
     register('peer-aaaa-1', [file('a.txt', { size: 10 })]);
     register('peer-bbbb-2', [file('b.txt', { size: 20 })]);
     expect(store.counts().availableBytes).toBe(30);
     store.forgetSessions();
-    store.markAllOffline();
+    await store.markAllOffline(1); // one file a chunk: several chunks
     expect(store.getPeerSession('peer-aaaa-1')).toEqual({ sessionHash: null, status: 'offline' });
     expect(store.counts()).toMatchObject({ peersOnline: 0, availableFiles: 0, availableBytes: 0, uniqueFiles: 2 });
     expect(names({})).toEqual([]);
@@ -330,6 +330,18 @@ describe('IndexStore: peer health', () => {
     store.touchPeer('peer-bbbb-2', T0);
     expect(names({})).toEqual(['b.txt']);
     expect(store.counts().availableBytes).toBe(20);
+  });
+
+  it('writes buffered heartbeats in one go, and a late one never brings an offline peer back', () => {
+    register('peer-aaaa-1', [file('a.txt')], { now: T0 });
+    register('peer-bbbb-2', [file('b.txt')], { now: T0 });
+    store.markOffline(['peer-bbbb-2']);
+    const beat = { now: T0 + 5_000, activeUploads: 2, freeUploadSlots: 3, reputationDelta: 1 };
+    store.touchOnlinePeers([['peer-aaaa-1', beat], ['peer-bbbb-2', beat], ['peer-zzzz-9', beat]]);
+    expect(store.getPeer('peer-aaaa-1')).toMatchObject({ status: 'online', activeUploads: 2, freeUploadSlots: 3, lastSeen: new Date(T0 + 5_000).toISOString() });
+    expect(store.getPeer('peer-bbbb-2')).toMatchObject({ status: 'offline', lastSeen: new Date(T0).toISOString() });
+    expect(store.peersSilentSince(T0 + 1_000)).toEqual([]);
+    expectTotalsConsistent();
   });
 
   it('lists peers, online first, with a status filter', () => {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { searchQuerySchema } from '../../src-shared/api/index-routes.js';
 import { ftsString, parseSearchQuery, searchQueryToFts, toFtsExpression } from '../../src-main/core/index/search-query-parser.js';
 
 const fts = (q: string) => searchQueryToFts(q);
@@ -15,6 +16,16 @@ describe('parseSearchQuery', () => {
   it('makes no prefix after a trailing space, or when told not to', () => {
     expect(parseSearchQuery('holiday ').required).toEqual([[{ text: 'holiday', phrase: false, prefix: false }]]);
     expect(parseSearchQuery('holiday', { prefixLast: false }).required).toEqual([[{ text: 'holiday', phrase: false, prefix: false }]]);
+  });
+
+  it('gets the query from the API as typed: the trailing space survives validation, the length stays bounded', () => {
+    const typing = searchQuerySchema.parse({ q: 'holiday vid' });
+    const done = searchQuerySchema.parse({ q: 'holiday vid ' });
+    expect(done.q).toBe('holiday vid ');
+    expect(parseSearchQuery(typing.q).required[1]).toEqual([{ text: 'vid', phrase: false, prefix: true }]);
+    expect(parseSearchQuery(done.q).required[1]).toEqual([{ text: 'vid', phrase: false, prefix: false }]);
+    expect(parseSearchQuery(searchQuerySchema.parse({ q: '   ' }).q)).toEqual({ required: [], excluded: [] });
+    expect(searchQuerySchema.safeParse({ q: 'x'.repeat(201) }).success).toBe(false);
   });
 
   it('honours minPrefixLength on the last token', () => {

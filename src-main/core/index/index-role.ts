@@ -87,7 +87,7 @@ export class IndexRole {
     this.state = 'starting';
     try {
       const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId });
-      service.start();
+      await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
         server = await startIndexServer({ service, bus: this.bus, access: this.o.access, logger: this.o.logger, version: this.o.version, name: this.o.name, port: this.o.port, host: this.o.host });

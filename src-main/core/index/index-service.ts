@@ -22,6 +22,7 @@ import type {
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
+import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import type { IndexStore } from './index-store.js';
 import { RateCounter } from './rate-counter.js';
 import { reputationDelta } from './reputation.js';
@@ -45,6 +46,8 @@ export interface IndexServiceOptions {
 /** A peer silent for this many heartbeat intervals is offline. */
 const MISSED_HEARTBEATS = 3;
 const RECENT_TRANSFERS = 200;
+/** Buffered heartbeats reach SQLite at least this often. */
+const HEARTBEAT_FLUSH_MS = 1000;
 
 export class IndexService {
   private readonly now: () => number;
@@ -54,6 +57,8 @@ export class IndexService {
   private readonly heartbeats: RateCounter;
   private readonly recentTransfers: { from: string; to: string; bytes: number }[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private flusher: NodeJS.Timeout | undefined;
+  private readonly beats = new HeartbeatBuffer();
   private readonly publishStats;
 
   constructor(private readonly o: IndexServiceOptions) {
@@ -68,18 +73,30 @@ export class IndexService {
     return this.o.settings.heartbeatIntervalMs;
   }
 
-  /** Starts the health sweep. Sessions from before a restart are void: peers register again with their full list. */
-  start(): void {
+  /**
+   * Starts the health sweep and the heartbeat flush. Sessions from before a restart are void:
+   * peers register again with their full list. Resolves before the index may serve.
+   */
+  async start(): Promise<void> {
     this.o.store.forgetSessions();
-    this.o.store.markAllOffline();
+    await this.o.store.markAllOffline();
     const every = Math.max(50, Math.min(5000, Math.floor(this.o.settings.heartbeatIntervalMs / 2)));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
+    this.flusher = setInterval(() => this.flushHeartbeats(), Math.min(HEARTBEAT_FLUSH_MS, every));
+    this.flusher.unref();
   }
 
   stop(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.flusher);
+    this.flushHeartbeats();
     this.publishStats.cancel();
+  }
+
+  /** Writes the buffered heartbeats (one transaction). */
+  flushHeartbeats(): void {
+    if (this.beats.size > 0) this.o.store.touchOnlinePeers(this.beats.drain());
   }
 
   register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
@@ -101,9 +118,14 @@ export class IndexService {
 
   heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {
     const wasOnline = this.authenticate(sessionToken, body.peerId).status === 'online';
-    this.o.store.touchPeer(body.peerId, this.now(), { activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat });
+    const beat = { now: this.now(), activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat };
     this.heartbeats.add();
-    if (!wasOnline) this.publishStats();
+    if (wasOnline) {
+      this.beats.add(body.peerId, beat); // the common case: written with the others within a second
+    } else {
+      this.o.store.touchPeer(body.peerId, beat.now, beat); // back online now: its files count again at once
+      this.publishStats();
+    }
     return { ok: true as const, heartbeatIntervalMs: this.heartbeatIntervalMs };
   }
 
@@ -147,6 +169,7 @@ export class IndexService {
   }
 
   listPeers(offset: number, limit: number, status?: 'online' | 'offline'): { items: IndexPeer[]; total: number } {
+    this.flushHeartbeats(); // exact last-seen times and loads
     return this.o.store.listPeers({ offset, limit, status });
   }
 
@@ -202,6 +225,7 @@ export class IndexService {
 
   /** Peers silent for 3 intervals go offline; offline longer than cleanup_interval are removed. */
   sweep(): void {
+    this.flushHeartbeats(); // last-seen times in the tables must be current before judging silence
     const now = this.now();
     const silent = this.o.store.peersSilentSince(now - MISSED_HEARTBEATS * this.heartbeatIntervalMs);
     if (silent.length > 0) {

@@ -292,7 +292,8 @@ export class IndexStore {
       forgetSession: db.prepare('UPDATE index_peers SET session_hash = NULL WHERE id = ?'),
       forgetSessions: db.prepare('UPDATE index_peers SET session_hash = NULL'),
       allOffline: db.prepare("UPDATE index_peers SET status = 'offline' WHERE status = 'online'"),
-      noneAvailable: db.prepare('UPDATE index_files SET online_sources = 0 WHERE online_sources > 0'),
+      noneAvailableChunk: db.prepare<[number]>(`UPDATE index_files SET online_sources = 0
+        WHERE fid IN (SELECT fid FROM index_files WHERE online_sources > 0 LIMIT ?)`),
       resetAvailable: db.prepare('UPDATE index_totals SET available = 0, available_bytes = 0 WHERE id = 1'),
       setFileCount: db.prepare('UPDATE index_peers SET file_count = (SELECT count(*) FROM index_locations WHERE peer = @id) WHERE id = @id'),
       deletePeer: db.prepare('DELETE FROM index_peers WHERE id = ?'),
@@ -406,6 +407,18 @@ export class IndexStore {
     });
   }
 
+  /**
+   * Many heartbeats of online peers in one transaction (heartbeat-buffer.ts). A peer that went
+   * offline or was removed meanwhile is left alone: a late heartbeat never brings it back.
+   */
+  touchOnlinePeers(beats: Iterable<[string, { now: number; activeUploads: number; freeUploadSlots: number; reputationDelta: number }]>): void {
+    this.db.transaction(() => {
+      for (const [peerId, b] of beats) {
+        this.s.touchOnline.run({ peerId, now: b.now, activeUploads: b.activeUploads, freeUploadSlots: b.freeUploadSlots, delta: b.reputationDelta });
+      }
+    })();
+  }
+
   /** touchPeer under the name of what it does to an offline peer. */
   setPeerOnline(peerId: string, now: number, load: PeerLoad = {}): boolean {
     return this.touchPeer(peerId, now, load);
@@ -427,13 +440,21 @@ export class IndexStore {
     });
   }
 
-  /** Every peer offline (the index starts: nobody has heartbeated this one yet). */
-  markAllOffline(): void {
+  /**
+   * Every peer offline (the index starts: nobody has heartbeated this one yet). Resetting the
+   * online sources of a million files takes seconds, so it runs in chunks of `chunkRows` (found
+   * through the index on online_sources), yielding to the event loop between them. The totals say
+   * "nothing available" from the first chunk on. Nothing else may write meanwhile: the index
+   * serves only once this is done.
+   */
+  async markAllOffline(chunkRows = 20_000): Promise<void> {
     this.write(() => {
       this.s.allOffline.run();
-      this.s.noneAvailable.run();
       this.s.resetAvailable.run();
     });
+    while (this.s.noneAvailableChunk.run(chunkRows).changes >= chunkRows) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Voids every session: peers must register again (after an index restart). */
