@@ -13,45 +13,54 @@ import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 describe('PiecePicker', () => {
-  it('hands out pieces in file order, skipping verified and asked ones', () => {
-    const bits = new PieceBitfield(5);
-    bits.set(1);
+  it('hands out runs of pieces in file order, skipping verified and asked ones', () => {
+    const bits = new PieceBitfield(8);
+    bits.set(2);
     const picker = new PiecePicker(bits);
-    expect([picker.pick('a'), picker.pick('b'), picker.pick('a')]).toEqual([0, 2, 3]);
-    picker.release(2, 'b'); // failed: back in the pool
-    expect(picker.pick('b')).toBe(2);
-    expect(picker.pick('b')).toBe(4);
+    expect(picker.pick('a', 0, 0, 4)).toEqual([0, 1]); // a run stops at a verified piece
+    expect(picker.pick('b', 0, 0, 4)).toEqual([3, 4, 5, 6]);
+    picker.release(4, 'b'); // not delivered: back in the pool
+    expect(picker.pick('a', 0, 0, 4)).toEqual([4]);
+    expect(picker.pick('a', 0, 0, 1)).toEqual([7]);
   });
 
   it('copies only late pieces in the endgame, never twice to one source, at most three copies', () => {
     const bits = new PieceBitfield(2);
     const picker = new PiecePicker(bits);
-    expect(picker.pick('a', 0)).toBe(0);
-    expect(picker.pick('a', 0)).toBe(1);
+    expect(picker.pick('a', 0)).toEqual([0]);
+    expect(picker.pick('a', 0)).toEqual([1]);
     expect(picker.inEndgame).toBe(true);
-    expect(picker.pick('b', 100, 500)).toBeNull(); // not late yet
-    expect(picker.pick('b', 600, 500)).toBe(0);
-    expect(picker.pick('b', 600, 500)).toBe(1);
-    expect(picker.pick('b', 600, 500)).toBeNull(); // b has both already
-    expect(picker.pick('c', 600, 500)).toBe(0);
-    expect(picker.pick('d', 600, 500)).toBe(1);
-    expect(picker.pick('e', 600, 500)).toBeNull(); // three copies of each
+    expect(picker.pick('b', 100, 500)).toEqual([]); // not late yet
+    expect(picker.pick('b', 600, 500)).toEqual([0]);
+    expect(picker.pick('b', 600, 500)).toEqual([1]);
+    expect(picker.pick('b', 600, 500)).toEqual([]); // b has both already
+    expect(picker.pick('c', 600, 500)).toEqual([0]);
+    expect(picker.pick('d', 600, 500)).toEqual([1]);
+    expect(picker.pick('e', 600, 500)).toEqual([]); // three copies of each
+  });
+
+  it('expects pieces further into a run later before copying them', () => {
+    const picker = new PiecePicker(new PieceBitfield(3));
+    expect(picker.pick('a', 0, 0, 3, 100)).toEqual([0, 1, 2]);
+    expect(picker.pick('b', 450, 300, 1, 100)).toEqual([0]); // piece 0: 450 ms late; piece 2 is due at 200
+    expect(picker.pick('b', 450, 300, 1, 100)).toEqual([1]);
+    expect(picker.pick('b', 450, 300, 1, 100)).toEqual([]);
   });
 
   it('asks a source that sent a bad copy for that piece only as a last resort', () => {
     const bits = new PieceBitfield(3);
     const picker = new PiecePicker(bits);
-    expect(picker.pick('a')).toBe(0);
+    expect(picker.pick('a')).toEqual([0]);
     picker.failedBy(0, 'a');
     picker.release(0, 'a');
-    expect(picker.pick('a')).toBe(1);
-    expect(picker.pick('b')).toBe(0);
+    expect(picker.pick('a')).toEqual([1]);
+    expect(picker.pick('b')).toEqual([0]);
     picker.failedBy(2, 'a');
     bits.set(0);
     picker.release(0, 'b');
     bits.set(1);
     picker.release(1, 'a');
-    expect(picker.pick('a')).toBe(2); // nothing else left: it may try again
+    expect(picker.pick('a')).toEqual([2]); // nothing else left: it may try again
   });
 });
 

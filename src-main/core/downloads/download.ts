@@ -14,7 +14,7 @@ import { DownloadSourceState } from './download-source.js';
 import type { DownloadRecord, DownloadStore } from './download-store.js';
 import { PartialFile, partialFileName } from './partial-file.js';
 import { PieceBitfield } from './piece-bitfield.js';
-import { FetchError, fetchRange } from './piece-fetcher.js';
+import { FetchError, fetchPieces } from './piece-fetcher.js';
 import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
 import type { SourceFinder, SourceRef } from './source-finder.js';
@@ -52,8 +52,20 @@ class DownloadStop extends Error {
   }
 }
 
-// Enough requests in flight per source to keep about 4 MiB moving: more for small pieces.
-const BYTES_IN_FLIGHT_PER_SOURCE = 4 * 1024 * 1024;
+// One request asks for a run of pieces of about this many bytes, and each source has two in
+// flight: fewer round trips, and TCP windows stay open.
+const RUN_BYTES = 4 * 1024 * 1024;
+const CONNECTIONS_PER_SOURCE = 2;
+
+/** One HTTP request for a run of pieces, from one source. */
+interface RunFetch {
+  source: DownloadSourceState;
+  pieces: number[];
+  controller: AbortController;
+  /** Pieces this fetch already handed over (verified or not). */
+  delivered: Set<number>;
+  startedAt: number;
+}
 
 export class Download {
   private readonly sources = new Map<string, DownloadSourceState>();
@@ -228,14 +240,26 @@ export class Download {
     const picker = new PiecePicker(bitfield);
     const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
     const hasher = new WholeFileHasher(bitfield.pieceCount, (i) => bitfield.has(i), (i) => partial.read(i * pieceSize, pieceLength(i)));
-    const fetches = new Map<number, Map<DownloadSourceState, AbortController>>();
+    // Every fetch in flight, under each piece it still has to deliver.
+    const fetches = new Map<number, Set<RunFetch>>();
     const pending = new Set<Promise<void>>();
     let fatal: unknown = null;
     let dirty = false;
     let lastRefresh = performance.now();
     let lastCheckpoint = performance.now();
     // How long a piece usually takes, so the endgame only copies pieces that are late.
-    let pieceMs = 500;
+    let pieceMs = 200;
+    const maxRun = Math.max(1, Math.floor(RUN_BYTES / pieceSize));
+    const track = (work: Promise<void>) => {
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    };
+    const forget = (fetch: RunFetch, piece: number) => {
+      const holders = fetches.get(piece);
+      holders?.delete(fetch);
+      if (holders?.size === 0) fetches.delete(piece);
+      picker.release(piece, fetch.source.url);
+    };
 
     const checkpoint = async () => {
       if (!dirty) return;
@@ -246,52 +270,73 @@ export class Download {
       this.save();
     };
 
-    const launch = (source: DownloadSourceState, piece: number) => {
-      const controller = new AbortController();
-      const copies = fetches.get(piece) ?? new Map<DownloadSourceState, AbortController>();
-      copies.set(source, controller);
-      fetches.set(piece, copies);
-      source.inFlight++;
-      const start = piece * pieceSize;
-      const askedAt = performance.now();
-      const task = (async () => {
+    /** A piece of a run arrived: check it, write it, then let the picker know. */
+    const arrived = (fetch: RunFetch, piece: number, chunks: Buffer[], sha256: string) => {
+      const source = fetch.source;
+      fetch.delivered.add(piece);
+      if (bitfield.has(piece)) return forget(fetch, piece); // another copy won the endgame
+      if (sha256 !== r.pieceHashes!.toString('hex', piece * 32, piece * 32 + 32)) {
+        this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
+        picker.failedBy(piece, source.url);
+        forget(fetch, piece);
+        if (source.sentBadData()) {
+          fetch.controller.abort();
+          if (source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
+        }
+        return;
+      }
+      const length = pieceLength(piece);
+      track((async () => {
         try {
-          const got = await fetchRange({
-            url: source.url, start, end: start + pieceLength(piece) - 1, size, agent: source.agent, limiter: this.ctx.limiter,
-            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, controller.signal]),
+          await partial.write(piece * pieceSize, chunks);
+          if (bitfield.has(piece)) return;
+          bitfield.set(piece);
+          dirty = true;
+          source.verified(length);
+          pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
+          hasher.pieceVerified(piece, chunks);
+          // Endgame: a copy still in flight elsewhere is cancelled once it has nothing else to give.
+          for (const other of fetches.get(piece) ?? []) {
+            if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
+          }
+        } catch (err) {
+          fatal ??= err; // the disk, not the network
+        } finally {
+          forget(fetch, piece);
+          this.notify();
+        }
+      })());
+    };
+
+    const launch = (source: DownloadSourceState, pieces: number[]) => {
+      const fetch: RunFetch = { source, pieces, controller: new AbortController(), delivered: new Set(), startedAt: performance.now() };
+      for (const piece of pieces) {
+        const holders = fetches.get(piece) ?? new Set<RunFetch>();
+        holders.add(fetch);
+        fetches.set(piece, holders);
+      }
+      source.inFlight++;
+      track((async () => {
+        try {
+          await fetchPieces({
+            url: source.url, first: pieces[0]!, count: pieces.length, pieceSize, size, agent: source.agent, limiter: this.ctx.limiter,
+            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]),
             onBytes: (n) => {
               source.meter.add(n);
               this.meter.add(n);
             },
+            onPiece: (piece, chunks, sha256) => arrived(fetch, piece, chunks, sha256),
           });
-          if (bitfield.has(piece)) return; // another copy won the endgame
-          if (got.sha256 !== r.pieceHashes!.toString('hex', piece * 32, piece * 32 + 32)) {
-            this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
-            picker.failedBy(piece, source.url);
-            if (source.sentBadData() && source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
-            return;
-          }
-          await partial.write(start, got.chunks);
-          if (bitfield.has(piece)) return;
-          bitfield.set(piece);
-          dirty = true;
-          source.verified(pieceLength(piece));
-          pieceMs = pieceMs * 0.8 + (performance.now() - askedAt) * 0.2;
-          hasher.pieceVerified(piece, got.chunks);
-          for (const [other, c] of fetches.get(piece) ?? []) if (other !== source) c.abort();
         } catch (err) {
           if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
-          else fatal ??= err; // the disk, not the network
+          else fatal ??= err;
         } finally {
           source.inFlight--;
-          fetches.get(piece)?.delete(source);
-          if (fetches.get(piece)?.size === 0) fetches.delete(piece);
-          picker.release(piece, source.url);
+          // Pieces it never delivered go back to the others.
+          for (const piece of pieces) if (!fetch.delivered.has(piece)) forget(fetch, piece);
           this.notify();
         }
-      })();
-      pending.add(task);
-      void task.finally(() => pending.delete(task));
+      })());
     };
 
     try {
@@ -300,9 +345,11 @@ export class Download {
         const now = performance.now();
         for (const source of this.sources.values()) {
           while (source.usable(now)) {
-            const piece = picker.pick(source.url, now, Math.max(300, 2 * pieceMs));
-            if (piece === null) break;
-            launch(source, piece);
+            // Near the end, runs shrink so every connection still gets a share.
+            const share = Math.ceil(picker.openCount / (CONNECTIONS_PER_SOURCE * Math.max(1, this.liveSources().length)));
+            const run = picker.pick(source.url, now, Math.max(300, 2 * pieceMs), Math.max(1, Math.min(maxRun, share)), pieceMs);
+            if (run.length === 0) break;
+            launch(source, run);
           }
         }
         if (pending.size === 0 && this.liveSources().length === 0) {
@@ -332,7 +379,7 @@ export class Download {
       r.bitfield = bitfield.toBuffer();
       return true;
     } finally {
-      for (const copies of fetches.values()) for (const c of copies.values()) c.abort();
+      for (const holders of fetches.values()) for (const f of holders) f.controller.abort();
       await Promise.allSettled([...pending]);
       await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
       await partial.close();
@@ -389,7 +436,7 @@ export class Download {
   }
 
   private addSources(refs: readonly SourceRef[]): void {
-    const slots = Math.max(2, Math.min(6, Math.ceil(BYTES_IN_FLIGHT_PER_SOURCE / (this.record.pieceSize ?? BYTES_IN_FLIGHT_PER_SOURCE))));
+    const slots = CONNECTIONS_PER_SOURCE;
     for (const ref of refs) {
       const known = this.sources.get(ref.url);
       if (known) {

@@ -1,6 +1,8 @@
-// Fetches one byte range of a file from one source over HTTP/1.1 keep-alive, hashing it as it
-// arrives. It never holds more than the range's length (a peer cannot make us buffer more), gives
-// up on a source that sends nothing for `stallMs`, and honours the node's download rate limit.
+// Fetches a run of consecutive pieces from one source as one HTTP range over a keep-alive
+// connection (one request per piece would spend more time on round trips and TCP ramp-up than on
+// bytes), hashing each piece as it arrives and handing it over the moment its last byte is in. It
+// never holds more than the range's length (a peer cannot make us buffer more), gives up on a
+// source that sends nothing for `stallMs`, and honours the node's download rate limit.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
@@ -21,11 +23,12 @@ export class FetchError extends Error {
   }
 }
 
-export interface RangeRequest {
+export interface PiecesRequest {
   url: string;
-  start: number;
-  /** Inclusive, as in HTTP. */
-  end: number;
+  /** The first piece of the run, and how many follow it. */
+  first: number;
+  count: number;
+  pieceSize: number;
   /** The file's total size, to check Content-Range. */
   size: number;
   agent: http.Agent;
@@ -33,20 +36,19 @@ export interface RangeRequest {
   stallMs: number;
   signal: AbortSignal;
   onBytes(bytes: number): void;
-}
-
-export interface FetchedRange {
-  /** The bytes as they arrived: written with one writev, never copied into one buffer. */
-  chunks: Buffer[];
-  sha256: string;
+  /** A whole piece arrived: its bytes as they came (never copied into one buffer) and their hash. */
+  onPiece(piece: number, chunks: Buffer[], sha256: string): void;
 }
 
 const DEFAULT_RETRY_AFTER_MS = 5_000;
 const MAX_RETRY_AFTER_MS = 120_000;
 
-export function fetchRange(r: RangeRequest): Promise<FetchedRange> {
-  const length = r.end - r.start + 1;
-  return new Promise<FetchedRange>((resolve, reject) => {
+/** Resolves once every piece of the run was handed to `onPiece`. */
+export function fetchPieces(r: PiecesRequest): Promise<void> {
+  const start = r.first * r.pieceSize;
+  const end = Math.min(r.size, (r.first + r.count) * r.pieceSize) - 1;
+  const length = end - start + 1;
+  return new Promise<void>((resolve, reject) => {
     if (r.signal.aborted) return reject(new FetchError('cancelled', 'cancelled'));
     let settled = false;
     let stallTimer: NodeJS.Timeout | undefined;
@@ -70,29 +72,46 @@ export function fetchRange(r: RangeRequest): Promise<FetchedRange> {
     };
     r.signal.addEventListener('abort', onAbort);
 
-    const req = http.get(r.url, { agent: r.agent, headers: { range: `bytes=${r.start}-${r.end}`, 'accept-encoding': 'identity' } }, (res) => {
+    const req = http.get(r.url, { agent: r.agent, headers: { range: `bytes=${start}-${end}`, 'accept-encoding': 'identity' } }, (res) => {
       const status = res.statusCode ?? 0;
       const problem = statusProblem(status, res.headers);
       if (problem) {
         res.resume();
         return fail(problem);
       }
-      const whole = status === 200 && r.start === 0 && length === r.size;
-      const expectedRange = `bytes ${r.start}-${r.end}/${r.size}`;
+      const whole = status === 200 && start === 0 && length === r.size;
+      const expectedRange = `bytes ${start}-${end}/${r.size}`;
       if (!whole && !(status === 206 && res.headers['content-range'] === expectedRange)) {
         res.resume();
         return fail(new FetchError('protocol', `asked for ${expectedRange}, got ${status} ${res.headers['content-range'] ?? ''}`.trim()));
       }
-      const chunks: Buffer[] = [];
-      const hash = createHash('sha256');
+      let piece = r.first;
+      let chunks: Buffer[] = [];
+      let hash = createHash('sha256');
+      let pieceLeft = Math.min(r.pieceSize, r.size - piece * r.pieceSize);
       let received = 0;
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         if (received + chunk.length > length) return fail(new FetchError('protocol', 'the source sent more bytes than asked'));
-        chunks.push(chunk);
-        hash.update(chunk);
         received += chunk.length;
         r.onBytes(chunk.length);
+        // Split at piece boundaries without copying.
+        let rest = chunk;
+        while (rest.length > 0) {
+          const part = rest.length <= pieceLeft ? rest : rest.subarray(0, pieceLeft);
+          chunks.push(part);
+          hash.update(part);
+          pieceLeft -= part.length;
+          rest = rest.subarray(part.length);
+          if (pieceLeft === 0) {
+            r.onPiece(piece, chunks, hash.digest('hex'));
+            if (settled) return; // the handler cancelled the rest
+            piece++;
+            chunks = [];
+            hash = createHash('sha256');
+            pieceLeft = Math.min(r.pieceSize, r.size - piece * r.pieceSize);
+          }
+        }
         const wait = r.limiter.consume(chunk.length);
         if (wait > 0) {
           // Our own pause is not the source stalling.
@@ -109,7 +128,7 @@ export function fetchRange(r: RangeRequest): Promise<FetchedRange> {
         if (received !== length) return fail(new FetchError('unreachable', `the connection ended after ${received} of ${length} bytes`));
         settled = true;
         cleanup();
-        resolve({ chunks, sha256: hash.digest('hex') });
+        resolve();
       });
       res.on('error', (err) => fail(new FetchError('unreachable', err.message)));
       res.on('aborted', () => fail(new FetchError('unreachable', 'the source closed the connection')));

@@ -17,18 +17,24 @@ export class PiecePicker {
 
   constructor(private readonly bitfield: PieceBitfield) {}
 
-  /** The next piece for `source`, or null when it has nothing useful to do. */
-  pick(source: string, now = performance.now(), endgameAfterMs = 0): number | null {
+  /**
+   * The next pieces for `source`: a run of up to `maxRun` consecutive open pieces (one HTTP
+   * range), or in the endgame one late piece to copy; empty when it has nothing useful to do.
+   * `pieceMs` is how long a piece usually takes: pieces further into a run are expected later.
+   */
+  pick(source: string, now = performance.now(), endgameAfterMs = 0, maxRun = 1, pieceMs = 0): number[] {
     let firstOpen = -1;
     let lastResort = -1;
     for (let i = this.scanFrom; i < this.bitfield.pieceCount; i++) {
-      if (this.bitfield.has(i) || this.fetching.has(i)) continue;
+      if (!this.isOpen(i)) continue;
       if (firstOpen < 0) firstOpen = i;
       if (this.badCopies.get(i)?.has(source)) {
         if (lastResort < 0) lastResort = i;
         continue;
       }
-      return this.take(i, source, now, firstOpen);
+      const run = [i];
+      while (run.length < maxRun && this.isOpen(i + run.length) && !this.badCopies.get(i + run.length)?.has(source)) run.push(i + run.length);
+      return this.take(run, source, now, pieceMs, firstOpen);
     }
     this.scanFrom = firstOpen < 0 ? this.bitfield.pieceCount : firstOpen;
     let best: number | null = null;
@@ -40,9 +46,11 @@ export class PiecePicker {
         bestEntry = entry;
       }
     }
-    bestEntry?.sources.add(source);
-    if (best === null && lastResort >= 0) return this.take(lastResort, source, now, firstOpen);
-    return best;
+    if (best !== null) {
+      bestEntry?.sources.add(source);
+      return [best];
+    }
+    return lastResort >= 0 ? this.take([lastResort], source, now, pieceMs, firstOpen) : [];
   }
 
   /** `source` sent a copy of `piece` that failed verification. */
@@ -52,10 +60,14 @@ export class PiecePicker {
     this.badCopies.set(piece, bad);
   }
 
-  private take(piece: number, source: string, now: number, firstOpen: number): number {
+  private isOpen(piece: number): boolean {
+    return piece < this.bitfield.pieceCount && !this.bitfield.has(piece) && !this.fetching.has(piece);
+  }
+
+  private take(run: number[], source: string, now: number, pieceMs: number, firstOpen: number): number[] {
     this.scanFrom = firstOpen;
-    this.fetching.set(piece, { sources: new Set([source]), since: now });
-    return piece;
+    run.forEach((piece, k) => this.fetching.set(piece, { sources: new Set([source]), since: now + k * pieceMs }));
+    return run;
   }
 
   /** A fetch of `piece` by `source` ended, verified or not. */
@@ -76,6 +88,11 @@ export class PiecePicker {
 
   get inFlight(): number {
     return this.fetching.size;
+  }
+
+  /** Pieces neither verified nor being fetched (about: bad copies are not told apart). */
+  get openCount(): number {
+    return Math.max(0, this.bitfield.pieceCount - this.bitfield.count - this.fetching.size);
   }
 
   /** True once every missing piece is being fetched: only endgame copies are left to hand out. */

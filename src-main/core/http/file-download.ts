@@ -63,18 +63,37 @@ export async function sendSharedFile({ library, uploads, uploadLimiter }: Servin
   }
 }
 
-/** Holds each chunk back as long as the node's upload rate asks; a limit of 0 passes straight through. */
+/**
+ * Holds bytes back as long as the node's upload rate asks, in slices of 64 KiB so the pace is
+ * even (a 1 MiB read would otherwise leave in one burst); a limit of 0 passes straight through.
+ */
 function rateLimited(limiter: RateLimiter, sent: (bytes: number) => void): Transform {
   return new Transform({
     highWaterMark: 0,
     transform(chunk: Buffer, _encoding, done) {
-      sent(chunk.length); // counted as it leaves, not as it is read ahead
-      const wait = limiter.consume(chunk.length);
-      if (wait > 0) setTimeout(() => done(null, chunk), wait);
-      else done(null, chunk);
+      if (limiter.rate <= 0) {
+        sent(chunk.length);
+        return done(null, chunk);
+      }
+      const pushSlices = (rest: Buffer): void => {
+        if (rest.length === 0 || this.destroyed) return done(); // the client went away: stop counting
+        const slice = rest.subarray(0, SLICE_BYTES);
+        const wait = limiter.consume(slice.length);
+        const push = () => {
+          if (this.destroyed) return done();
+          sent(slice.length);
+          this.push(slice);
+          pushSlices(rest.subarray(slice.length));
+        };
+        if (wait > 0) setTimeout(push, wait);
+        else push();
+      };
+      pushSlices(chunk);
     },
   });
 }
+
+const SLICE_BYTES = 64 * 1024;
 
 function remoteAddress(req: Request): string {
   const address = req.socket.remoteAddress ?? 'unknown';
