@@ -174,6 +174,14 @@ describe('download lifecycle', () => {
     await expectError(await downloader.api('/api/v1/downloads/00000000-0000-0000-0000-000000000000'), 404, 'DOWNLOAD_NOT_FOUND');
     await expectError(await downloader.api('/api/v1/downloads/../../etc'), 404, 'NOT_FOUND');
     await expectError(await downloader.api('/api/v1/downloads/not-a-uuid/pause', { method: 'POST' }), 400, 'VALIDATION_FAILED');
+    // Bigger than this node's max_file_size.
+    const small = await startTestNode({ peer: { max_file_size: '1MB' } });
+    try {
+      const res = await small.api('/api/v1/downloads', { method: 'POST', headers: json, body: JSON.stringify({ fileId: files.busy.id, peer: sourceAddress }) });
+      await expectError(res, 413, 'FILE_TOO_LARGE');
+    } finally {
+      await small.destroy();
+    }
     const settings = (body: unknown) => downloader.api('/api/v1/settings/transfers', { method: 'PUT', headers: json, body: JSON.stringify(body) });
     await expectError(await settings({ maxDownloadRate: -1 }), 400, 'VALIDATION_FAILED');
     await expectError(await settings({ downloadDirectory: '/etc' }), 400, 'VALIDATION_FAILED');

@@ -1,5 +1,5 @@
 // The download users judge us by, with real nodes: three honest peers hold a file, a fourth
-// corrupts what it sends, a fifth is stopped mid-transfer. The result is byte-identical, the
+// corrupts what it sends, a fifth is stopped mid-transfer, a sixth stalls after a few bytes. The result is byte-identical, the
 // corrupting peer is dropped and reported, and its reputation at the index falls.
 import { readFile, readdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ let indexAddress: string;
 const honest: TestNode[] = [];
 let doomed: TestNode;
 let corrupt: CorruptPeer;
+let stalling: CorruptPeer;
 let downloader: TestNode;
 const events: { local: { type: string; data: { id?: string }; timestamp: string }[]; stranger: { type: string }[] } = { local: [], stranger: [] };
 const sockets: WebSocket[] = [];
@@ -40,11 +41,12 @@ beforeAll(async () => {
   doomed = sources.pop()!;
   honest.push(...sources);
   corrupt = await startCorruptPeer(FILE.data, 'holiday-video.mkv', indexAddress);
+  stalling = await startCorruptPeer(FILE.data, 'holiday-video.mkv', indexAddress, 'stall');
   downloader = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
   await pollUntil(async () => {
     const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`);
-    return res.ok && ((await res.json()) as SearchResult).sourceCount === 5;
-  }, 'five sources at the index', 20_000);
+    return res.ok && ((await res.json()) as SearchResult).sourceCount === 6;
+  }, 'six sources at the index', 20_000);
   await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'downloader registered');
   await listen(`ws://127.0.0.1:${downloader.port}/ws?token=${downloader.token}`, events.local as { type: string }[]);
   await listen(`ws://127.0.0.1:${downloader.port}/ws`, events.stranger);
@@ -53,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const ws of sockets) ws.close();
   await corrupt.close();
+  await stalling.close();
   await Promise.all([...honest, doomed, downloader, index].map((n) => n.destroy()));
 });
 
@@ -77,6 +80,10 @@ describe('a multi-source download', () => {
     expect(corrupt.served).toBeGreaterThanOrEqual(2);
     expect(bad).toMatchObject({ state: 'dropped', bytes: 0 });
     expect(bad?.reason).toMatch(/verification/);
+    // The stalling source lost its pieces to the others and backs off.
+    expect(stalling.served).toBeGreaterThanOrEqual(1);
+    const slow = done.sources.find((s) => s.url.includes(`:${stalling.port}/`));
+    expect(slow?.bytes).toBe(0);
     // Every honest source that stayed contributed; together they gave every byte.
     const good = done.sources.filter((s) => s.bytes > 0);
     expect(good.length).toBeGreaterThanOrEqual(3);

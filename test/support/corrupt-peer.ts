@@ -1,6 +1,6 @@
-// A dishonest peer for download tests: it speaks the real peer protocol over real HTTP (piece
+// A misbehaving peer for download tests: it speaks the real peer protocol over real HTTP (piece
 // list, ranged downloads), registers and heartbeats with a real index server, and flips a byte
-// in every range it serves. Shoal nodes never do this, so it is written by hand.
+// in every piece it serves. Shoal nodes never do this, so it is written by hand.
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,10 @@ export interface CorruptPeer {
   close(): Promise<void>;
 }
 
-export async function startCorruptPeer(content: Buffer, name: string, indexAddress: string): Promise<CorruptPeer> {
+/** `corrupt` flips a byte in every piece; `stall` sends the first 1000 bytes of a range and then nothing. */
+export type Misbehaviour = 'corrupt' | 'stall';
+
+export async function startCorruptPeer(content: Buffer, name: string, indexAddress: string, behaviour: Misbehaviour = 'corrupt'): Promise<CorruptPeer> {
   const id = createHash('sha256').update(content).digest('hex');
   const pieceSize = pieceSizeFor(content.length);
   const pieces: string[] = [];
@@ -32,8 +35,15 @@ export async function startCorruptPeer(content: Buffer, name: string, indexAddre
       const start = Number(range[1]);
       const end = Math.min(Number(range[2]), content.length - 1);
       const body = Buffer.from(content.subarray(start, end + 1));
-      const middle = body.length >> 1;
-      body.writeUInt8(body.readUInt8(middle) ^ 0xff, middle);
+      if (behaviour === 'stall') {
+        state.served++;
+        res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${content.length}`, 'content-length': body.length });
+        res.write(body.subarray(0, 1000)); // then silence, connection open
+        return;
+      }
+      // One flipped byte in every piece the range touches.
+      for (let at = Math.ceil(start / pieceSize) * pieceSize; at <= end; at += pieceSize) body.writeUInt8(body.readUInt8(at - start) ^ 0xff, at - start);
+      if (start % pieceSize !== 0) body.writeUInt8(body.readUInt8(0) ^ 0xff, 0);
       state.served++;
       res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${content.length}`, 'content-length': body.length });
       res.end(body);
