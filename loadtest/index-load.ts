@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
     'heartbeat-ms': { type: 'string', default: '10000' },
+    /** A folder: the index process writes a V8 CPU profile there when it stops. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const PEERS = Number(args.peers);
@@ -62,6 +64,54 @@ async function pool(count: number, task: (i: number) => Promise<void>): Promise<
   }));
 }
 
+/**
+ * Each added peer heartbeats every HEARTBEAT_MS from when it is added (a FIFO of due times: all
+ * peers share one interval, so the queue stays in order), at most CONCURRENCY in flight.
+ */
+function startHeartbeats(port: number): { add(p: { peerId: string; token: string }): void; resetCounts(): void; counts(): { ok: number; failed: number }; stop(): Promise<void> } {
+  let queue: { peer: { peerId: string; token: string }; at: number }[] = [];
+  let head = 0;
+  let ok = 0;
+  let failed = 0;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+  const loop = (async () => {
+    while (!stopped) {
+      const next = queue[head];
+      if (!next || next.at > Date.now()) {
+        await new Promise((r) => setTimeout(r, next ? Math.min(20, Math.max(1, next.at - Date.now())) : 20));
+        continue;
+      }
+      head++;
+      if (head > 50_000) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      queue.push({ peer: next.peer, at: next.at + HEARTBEAT_MS });
+      const job = call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: next.peer.peerId, activeUploads: 0, freeUploadSlots: 4 }, next.peer.token).then((r) => {
+        if (r.status === 200) ok++;
+        else failed++;
+      }, () => void failed++);
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+      if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  })();
+  return {
+    add: (peer) => void queue.push({ peer, at: Date.now() + HEARTBEAT_MS }),
+    resetCounts: () => {
+      ok = 0;
+      failed = 0;
+    },
+    counts: () => ({ ok, failed }),
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
 /** Heartbeats at full speed for `ms`, closed loop; returns requests per second. */
 async function heartbeatFlood(port: number, peers: { peerId: string; token: string }[], ms: number): Promise<number> {
   const until = Date.now() + ms;
@@ -91,7 +141,8 @@ function processUsage(pid: number): { rssMb: number; cpuSeconds: number } {
 }
 
 async function startIndex(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
     env: { ...process.env, SHOAL_SUPER_PEER_HEARTBEAT_INTERVAL: `${HEARTBEAT_MS}ms`, SHOAL_SUPER_PEER_MAX_PEERS: String(PEERS + 10), SHOAL_LOGGING_LEVEL: 'warn', SHOAL_PEER_LAN_DISCOVERY: 'false' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -143,6 +194,10 @@ async function main(): Promise<void> {
     console.log(`load test: ${PEERS} peers x ${FILES} files, heartbeat every ${HEARTBEAT_MS} ms, ${SECONDS} s under load, ${CONCURRENCY} connections`);
     const before = processUsage(child.pid as number);
 
+    // Every peer heartbeats at the interval from its registration on, as real peers do (a peer
+    // silent for 3 intervals goes offline: registering 10,000 peers takes minutes).
+    const beats = startHeartbeats(port);
+
     // 1. Registrations.
     const peers: { peerId: string; token: string }[] = new Array(PEERS);
     let t = performance.now();
@@ -153,6 +208,7 @@ async function main(): Promise<void> {
       const res = await call(port, 'POST', '/api/v1/peers/register', { peerId, name: `load-${i}`, port: 10_000 + (i % 50_000), files });
       if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body}`);
       peers[i] = { peerId, token: (JSON.parse(res.body) as { sessionToken: string }).sessionToken };
+      beats.add(peers[i]);
     });
     const registerSeconds = (performance.now() - t) / 1000;
     const afterRegister = processUsage(child.pid as number);
@@ -160,33 +216,8 @@ async function main(): Promise<void> {
     // 2. Steady heartbeats at the compressed interval while searches run, one after another.
     const latencies: number[] = [];
     const searchMs: number[] = []; // the index's own tookMs: the rest of a latency is queueing and HTTP
-    let heartbeats = 0;
-    let heartbeatFailures = 0;
-    let stop = false;
     const until = Date.now() + SECONDS * 1000;
-    const perPeerGap = HEARTBEAT_MS / PEERS;
-    const beating = (async () => {
-      const start = Date.now();
-      let i = 0;
-      const inFlight = new Set<Promise<void>>();
-      while (!stop && Date.now() < until) {
-        const due = start + i * perPeerGap;
-        if (Date.now() < due) {
-          await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-          continue;
-        }
-        const p = peers[i % PEERS] as { peerId: string; token: string };
-        i++;
-        const job = call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.peerId, activeUploads: 0, freeUploadSlots: 4 }, p.token).then((r) => {
-          if (r.status === 200) heartbeats++;
-          else heartbeatFailures++;
-        }, () => void heartbeatFailures++);
-        inFlight.add(job);
-        void job.finally(() => inFlight.delete(job));
-        if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-    })();
+    beats.resetCounts();
     const words = [...queryVocabulary.words, ...queryVocabulary.artists];
     const searching = (async () => {
       let k = 0;
@@ -203,8 +234,8 @@ async function main(): Promise<void> {
     })();
     t = performance.now();
     await searching;
-    stop = true;
-    await beating;
+    const { ok: heartbeats, failed: heartbeatFailures } = beats.counts();
+    await beats.stop();
     const loadSeconds = (performance.now() - t) / 1000;
     const afterLoad = processUsage(child.pid as number);
     latencies.sort((a, b) => a - b);

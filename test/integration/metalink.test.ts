@@ -2,7 +2,7 @@
 // index and three peers share the same 8 MiB file, and aria2c downloads it from the Metalink,
 // from several peers at once, verifying every piece.
 import { execFile } from 'node:child_process';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { randomContent, sha256 } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { PieceLists } from '../../src-main/core/index/piece-lists.js';
 
 const run = promisify(execFile);
 const ARIA2C = '/usr/bin/aria2c';
@@ -187,9 +188,39 @@ describe('GET /api/v1/files/{fileId}/metalink', () => {
   }, 30_000);
 });
 
+describe('the piece-list cache', () => {
+  it('stays within its bounds in files and bytes, whatever peers send', async () => {
+    const liar = await startLyingPeer();
+    try {
+      const size = 1024 * 1024; // 4 pieces: 128 bytes of digests
+      liar.answer = (res, req) => {
+        const id = /files\/([0-9a-f]{64})\/pieces/.exec(req.url ?? '')?.[1] ?? '';
+        res.end(JSON.stringify({ id, size, pieceSize: 256 * 1024, pieces: [1, 2, 3, 4].map((n) => sha256(`${id}${n}`)) }));
+      };
+      const source = (id: string) => [`http://127.0.0.1:${liar.port}/api/v1/download/${id}`];
+      const byEntries = new PieceLists({ maxEntries: 3 });
+      const byBytes = new PieceLists({ maxCachedBytes: 300 });
+      for (let i = 0; i < 10; i++) {
+        const id = sha256(`file ${i}`);
+        expect((await byEntries.get(id, size, source(id)))?.pieces).toHaveLength(4);
+        expect((await byBytes.get(id, size, source(id)))?.pieces).toHaveLength(4);
+      }
+      expect(byEntries.cacheStats).toEqual({ entries: 3, bytes: 3 * 128 });
+      expect(byBytes.cacheStats).toEqual({ entries: 2, bytes: 2 * 128 });
+      // The most recent files are the ones kept.
+      const asked = liar.requests;
+      await byEntries.get(sha256('file 9'), size, source(sha256('file 9')));
+      expect(liar.requests).toBe(asked);
+    } finally {
+      await liar.close();
+    }
+  });
+});
+
 interface LyingPeer {
   peerId: string;
-  answer: (res: ServerResponse) => void;
+  port: number;
+  answer: (res: ServerResponse, req: IncomingMessage) => void;
   requests: number;
   register(fileId: string, size: number): Promise<string>;
   close(): Promise<void>;
@@ -200,13 +231,14 @@ async function startLyingPeer(): Promise<LyingPeer> {
   const sockets = new Set<Socket>();
   const peer: LyingPeer = {
     peerId: 'lying-peer-0001',
+    port: 0,
     answer: (res) => res.end(),
     requests: 0,
     register: async (fileId, size) => {
       const res = await fetch(`${indexUrl}/api/v1/peers/register`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          peerId: peer.peerId, name: 'liar', port, address: '127.0.0.1',
+          peerId: peer.peerId, name: 'liar', port: peer.port, address: '127.0.0.1',
           files: [{ id: fileId, name: 'fake.bin', size, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 256 * 1024 }],
         }),
       });
@@ -217,16 +249,16 @@ async function startLyingPeer(): Promise<LyingPeer> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-  const server = createServer((_req, res) => {
+  const server = createServer((req, res) => {
     peer.requests++;
-    peer.answer(res);
+    peer.answer(res, req);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  peer.port = (server.address() as AddressInfo).port;
   return peer;
 }
 
