@@ -247,6 +247,7 @@ export class Download {
     let dirty = false;
     let lastRefresh = performance.now();
     let lastCheckpoint = performance.now();
+    let saving: Promise<void> | null = null;
     // How long a piece usually takes, so the endgame only copies pieces that are late.
     let pieceMs = 200;
     const maxRun = Math.max(1, Math.floor(RUN_BYTES / pieceSize));
@@ -363,9 +364,14 @@ export class Download {
           lastRefresh = now;
           void this.refreshSources(signal).then(() => this.notify());
         }
-        if (now - lastCheckpoint > this.ctx.timing.checkpointMs) {
+        // In the background: syncing hundreds of MB must not hold up the next requests.
+        if (now - lastCheckpoint > this.ctx.timing.checkpointMs && !saving) {
           lastCheckpoint = now;
-          await checkpoint();
+          saving = checkpoint().catch((err: unknown) => {
+            fatal ??= err;
+          }).finally(() => {
+            saving = null;
+          });
         }
         this.ctx.changed(this, 'progress');
         await this.sleep(picker.inEndgame ? Math.min(100, this.nextWakeMs(now)) : this.nextWakeMs(now));
@@ -381,6 +387,7 @@ export class Download {
     } finally {
       for (const holders of fetches.values()) for (const f of holders) f.controller.abort();
       await Promise.allSettled([...pending]);
+      await saving;
       await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
       await partial.close();
       r.sources = [...this.sources.values()].map((s) => s.stored());
