@@ -91,6 +91,13 @@ export async function downloadThroughput(): Promise<Figure[]> {
       if (!t.stdout.startsWith(id)) throw new Error(`curl | openssl: wrong digest ${t.stdout}`);
       return t;
     };
+    // Not the reference the issue names, but what it leaves out: a download that also stores the file.
+    const storing = async (): Promise<Timed> => {
+      rmSync(out, { recursive: true, force: true });
+      const t = await timed(`mkdir -p ${out} && curl -sf ${nginxUrl} -o ${join(out, 'big.bin')} && openssl dgst -sha256 -r ${join(out, 'big.bin')}`);
+      if (!t.stdout.startsWith(id)) throw new Error(`curl -o; openssl: wrong digest ${t.stdout}`);
+      return t;
+    };
     const shoalGet = async (how: string[]): Promise<Timed> => {
       rmSync(out, { recursive: true, force: true });
       const state = join(root, 'get-state');
@@ -106,12 +113,14 @@ export async function downloadThroughput(): Promise<Figure[]> {
     // A warm-up of each: the page cache holds the file, first connections are made.
     await reference();
     await shoalGet(onePeer);
-    const best = { reference: Infinity, one: Infinity, four: Infinity };
+    const best = { reference: Infinity, one: Infinity, four: Infinity, storing: Infinity };
     const cpu = { reference: Infinity, one: Infinity, four: Infinity };
     for (let round = 1; round <= ROUNDS; round++) {
       const r = await reference();
       const o = await shoalGet(onePeer);
       const f = await shoalGet(viaIndex);
+      const st = await storing();
+      best.storing = Math.min(best.storing, st.ms);
       log(`downloads: round ${round}: curl|openssl ${mbps(SIZE, r.ms)} (${r.cpu.toFixed(2)} s CPU), Shoal 1 source ${mbps(SIZE, o.ms)} (${o.cpu.toFixed(2)} s CPU), 4 sources ${mbps(SIZE, f.ms)} (${f.cpu.toFixed(2)} s CPU)`);
       best.reference = Math.min(best.reference, r.ms);
       best.one = Math.min(best.one, o.ms);
@@ -130,6 +139,10 @@ export async function downloadThroughput(): Promise<Figure[]> {
       {
         figure: 'Download of 1 GiB, verified, from 1 source (shoal get --peer)',
         shoal: mbps(SIZE, best.one), reference: refText, ratio: ratio(best.reference / best.one), aim: '≥ 0.70×', met: best.reference / best.one >= 0.7,
+      },
+      {
+        figure: 'Download of 1 GiB from 4 sources, against a reference that also stores the file (curl -o, then openssl dgst)',
+        shoal: mbps(SIZE, best.four), reference: mbps(SIZE, best.storing), ratio: ratio(best.storing / best.four), aim: '(info)',
       },
       {
         figure: 'CPU time per GiB of the downloading side (user + system)',
