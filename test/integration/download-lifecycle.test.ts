@@ -3,7 +3,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadView, TransferSettings } from '../../src-shared/api/transfers.js';
+import type { DownloadView, TransferSettings, UploadView } from '../../src-shared/api/transfers.js';
 import { action, bytesSent, downloadView, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -132,6 +132,11 @@ describe('download lifecycle', () => {
     expect(second.status).toBe(503);
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await second.json()) as ErrorBody).error.code).toBe('UPLOADS_FULL');
+    // The running upload is visible to the source's user: who fetches what.
+    const uploads = await source.json<{ items: UploadView[] }>('/api/v1/uploads');
+    expect(uploads.items).toHaveLength(1);
+    expect(uploads.items[0]).toMatchObject({ fileId: f.id, name: 'busy.bin', peer: '127.0.0.1' });
+    expect((await source.api('/api/v1/uploads', { auth: false })).status).toBe(401);
     await first.arrayBuffer();
     await setTransfers(source, { maxUploadRate: 0 });
     const started = await startDownload(downloader, { fileId: f.id, peer: sourceAddress });
