@@ -74,6 +74,8 @@ export class Download {
   private run: { controller: AbortController; done: Promise<void> } | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
+  /** A partial file whose bytes cannot be trusted, to delete once it is closed. */
+  private discard: string | null = null;
 
   constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext) {
     if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
@@ -182,6 +184,8 @@ export class Download {
   }
 
   private fail(err: unknown): void {
+    if (this.discard) void rm(this.discard, { force: true });
+    this.discard = null;
     if (err instanceof DownloadStop) {
       this.setState('failed', { code: err.code, message: err.message }, 'failed');
       return;
@@ -414,6 +418,8 @@ export class Download {
     r.pieceHashes = null;
     r.bitfield = null;
     this.bitfield = null;
+    this.discard = r.partialPath; // deleted once closed
+    r.partialPath = null;
     throw new DownloadStop('failed', 'CONTENT_MISMATCH', 'The pieces matched the piece list the sources sent, but the file does not match its id. Nothing was kept.');
   }
 
