@@ -4,6 +4,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadView, TransferSettings, UploadView } from '../../src-shared/api/transfers.js';
+import { startCorruptPeer } from '../support/corrupt-peer.js';
 import { action, bytesSent, downloadView, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -109,11 +110,12 @@ describe('download lifecycle', () => {
     for (const side of ['download', 'upload'] as const) {
       if (side === 'download') await setTransfers(downloader, { maxDownloadRate: rate });
       else await setTransfers(source, { maxUploadRate: rate });
-      const t0 = performance.now();
       const started = await startDownload(downloader, { fileId: f.id, peer: sourceAddress, name: `rate-${side}.bin` });
+      // Measured from the first MiB on, so finding the file and the piece list do not count.
+      const first = await waitForDownload(downloader, started.id, (d) => d.bytesVerified >= MiB);
+      const t0 = performance.now();
       const done = await waitForDownload(downloader, started.id, 'completed');
-      const seconds = (performance.now() - t0) / 1000;
-      const measured = f.data.length / seconds;
+      const measured = (f.data.length - first.bytesVerified) / ((performance.now() - t0) / 1000);
       expect(measured, `${side} rate`).toBeGreaterThan(rate * 0.9);
       expect(measured, `${side} rate`).toBeLessThan(rate * 1.1);
       expect((await readFile(done.path!)).equals(f.data)).toBe(true);
@@ -155,6 +157,21 @@ describe('download lifecycle', () => {
     expect(((await res.json()) as ErrorBody).error.code).toBe('UPLOAD_QUOTA_EXCEEDED');
     await setTransfers(source, { uploadQuotaPerPeer: 0 });
     expect((await fetch(url, { headers: { range: 'bytes=0-99' } })).status).toBe(206);
+  });
+
+  it('lands nothing when a source lies with a piece list that matches its wrong bytes', async () => {
+    const f = randomContent(3 * MiB);
+    const liar = await startCorruptPeer(f.data, 'too-good.bin', null, 'liar');
+    try {
+      const started = await startDownload(downloader, { fileId: f.id, peer: `127.0.0.1:${liar.port}` });
+      const failed = await waitForDownload(downloader, started.id, 'failed');
+      expect(failed.error?.code).toBe('CONTENT_MISMATCH');
+      expect(failed.path).toBeNull();
+      const names = await readdir(downloader.downloadDir);
+      expect(names.some((n) => n.startsWith('too-good'))).toBe(false);
+    } finally {
+      await liar.close();
+    }
   });
 
   it('rejects bad input with a clear error and starts nothing', async () => {

@@ -14,17 +14,30 @@ export interface CorruptPeer {
   close(): Promise<void>;
 }
 
-/** `corrupt` flips a byte in every piece; `stall` sends the first 1000 bytes of a range and then nothing. */
-export type Misbehaviour = 'corrupt' | 'stall';
+/**
+ * `corrupt` flips a byte in every piece; `stall` sends the first 1000 bytes of a range and then
+ * nothing; `liar` serves other bytes of the same size under the id, with a piece list that matches
+ * those bytes (only the whole-file hash can tell).
+ */
+export type Misbehaviour = 'corrupt' | 'stall' | 'liar';
 
-export async function startCorruptPeer(content: Buffer, name: string, indexAddress: string, behaviour: Misbehaviour = 'corrupt'): Promise<CorruptPeer> {
-  const id = createHash('sha256').update(content).digest('hex');
+export async function startCorruptPeer(realContent: Buffer, name: string, indexAddress: string | null, behaviour: Misbehaviour = 'corrupt'): Promise<CorruptPeer> {
+  const id = createHash('sha256').update(realContent).digest('hex');
+  const content = behaviour === 'liar' ? Buffer.from(realContent).fill(0x42, 0, 1000) : realContent;
   const pieceSize = pieceSizeFor(content.length);
   const pieces: string[] = [];
   for (let at = 0; at < content.length; at += pieceSize) pieces.push(createHash('sha256').update(content.subarray(at, at + pieceSize)).digest('hex'));
   const peerId = randomUUID();
   const state = { served: 0 };
   const server = http.createServer((req, res) => {
+    if (req.url === '/api/v1/info' || req.url === `/api/v1/files/${id}`) {
+      res.setHeader('content-type', 'application/json');
+      const now = new Date().toISOString();
+      res.end(JSON.stringify(req.url === '/api/v1/info'
+        ? { id: peerId, name: `${behaviour}-peer`, version: '0', apiVersion: 'v1', roles: ['peer'], port: 0, indexPort: null, startedAt: now, fileCount: 1, totalBytes: content.length }
+        : { id, name, names: [name], size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], userTags: [], pieceSize, pieceCount: pieces.length, sharedAt: now }));
+      return;
+    }
     if (req.url === `/api/v1/files/${id}/pieces`) {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ id, size: content.length, pieceSize, pieces }));
@@ -35,6 +48,12 @@ export async function startCorruptPeer(content: Buffer, name: string, indexAddre
       const start = Number(range[1]);
       const end = Math.min(Number(range[2]), content.length - 1);
       const body = Buffer.from(content.subarray(start, end + 1));
+      if (behaviour === 'liar') {
+        state.served++;
+        res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${content.length}`, 'content-length': body.length });
+        res.end(body);
+        return;
+      }
       if (behaviour === 'stall') {
         state.served++;
         res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${content.length}`, 'content-length': body.length });
@@ -60,13 +79,16 @@ export async function startCorruptPeer(content: Buffer, name: string, indexAddre
     if (!res.ok) throw new Error(`index answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as { sessionToken: string; heartbeatIntervalMs: number };
   };
-  const session = await post('/api/v1/peers/register', {
-    peerId, name: 'corrupt-peer', port, address: '127.0.0.1',
-    files: [{ id, name, size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize }],
-  });
-  const heartbeat = setInterval(() => {
-    post('/api/v1/peers/heartbeat', { peerId }, session.sessionToken).catch(() => undefined);
-  }, session.heartbeatIntervalMs);
+  let heartbeat: NodeJS.Timeout | undefined;
+  if (indexAddress) {
+    const session = await post('/api/v1/peers/register', {
+      peerId, name: `${behaviour}-peer`, port, address: '127.0.0.1',
+      files: [{ id, name, size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize }],
+    });
+    heartbeat = setInterval(() => {
+      post('/api/v1/peers/heartbeat', { peerId }, session.sessionToken).catch(() => undefined);
+    }, session.heartbeatIntervalMs);
+  }
   return {
     peerId,
     port,
