@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -151,6 +151,13 @@ describe('hashFile', () => {
   it('rejects a missing file with ENOENT and a folder with NOT_A_FILE', async () => {
     await expect(hashFile(join(dir, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(hashFile(dir)).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+  });
+
+  it('never follows a symbolic link, even to a regular file', async () => {
+    const target = await fileWith('target.txt', 'behind a link');
+    const link = join(dir, 'link.txt');
+    await symlink(target, link);
+    await expect(hashFile(link)).rejects.toMatchObject({ code: 'NOT_A_FILE' });
   });
 
   it('stops when its signal is aborted', async () => {

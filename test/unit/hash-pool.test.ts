@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
 import { HashPool } from '../../src-main/core/hashing/hash-pool.js';
+import { pollUntil } from '../support/poll.js';
 
 const MiB = 1024 * 1024;
 
@@ -96,5 +97,41 @@ describe('HashPool', () => {
     await worker!.terminate();
     await expect(running).rejects.toThrow(/exited/);
     await expect(pool.hash(path)).resolves.toMatchObject({ size: 1000 });
+  });
+});
+
+describe('HashPool idle workers', () => {
+  let dir: string;
+  let pool: HashPool | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shoal-pool-idle-'));
+  });
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops its workers once idle, and starts them again for the next file', async () => {
+    const path = join(dir, 'a.bin');
+    await writeFile(path, randomBytes(1000));
+    pool = new HashPool({ size: 2, idleMs: 100 });
+    expect(pool.workerCount).toBe(0);
+    await Promise.all([pool.hash(path), pool.hash(path)]);
+    expect(pool.workerCount).toBe(2);
+    await pollUntil(() => pool?.workerCount === 0, 'idle workers stopped');
+    await expect(pool.hash(path)).resolves.toMatchObject({ size: 1000 });
+    expect(pool.workerCount).toBe(1);
+  });
+
+  it('keeps its workers while files keep coming', async () => {
+    const path = join(dir, 'b.bin');
+    await writeFile(path, randomBytes(1000));
+    pool = new HashPool({ size: 1, idleMs: 60_000 });
+    await pool.hash(path);
+    const workers = (pool as unknown as { workers: Set<Worker> }).workers;
+    const [first] = [...workers];
+    await pool.hash(path);
+    expect([...workers]).toEqual([first]);
   });
 });

@@ -1,6 +1,10 @@
 // Lists every shareable regular file under a root, with the stat fields the library keys on.
 // Prunes ignored folders instead of listing them, and never follows symbolic links.
-import { lstat, readdir } from 'node:fs/promises';
+//
+// The file system calls are synchronous, in slices between which the event loop runs: 100,000
+// lstatSync calls take ~0.55 s here, the same through promises (64 at a time) took 3 s, because
+// each async call is a round trip through libuv's thread pool.
+import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isIgnoredName } from './ignore-rules.js';
 
@@ -11,34 +15,47 @@ export interface WalkedFile {
   ino: number;
 }
 
-const STAT_CONCURRENCY = 64;
+/** How many file system calls run between two turns of the event loop (a few ms of blocking). */
+const CALLS_PER_SLICE = 1000;
 
-export async function walkFolder(root: string): Promise<WalkedFile[]> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Walks `root`. `onFolder` is called for each folder (the root included) before it is listed, so
+ * a watch set up there misses nothing created after the listing.
+ */
+export async function walkFolder(root: string, onFolder?: (dir: string) => void): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   const pendingDirs = [root];
+  let calls = 0;
   while (pendingDirs.length > 0) {
-    const batch = pendingDirs.splice(0, STAT_CONCURRENCY);
-    const listings = await Promise.all(batch.map((dir) => readdir(dir, { withFileTypes: true }).catch(() => [])));
-    const candidates: string[] = [];
-    listings.forEach((entries, i) => {
-      const dir = batch[i] as string;
-      for (const entry of entries) {
-        if (isIgnoredName(entry.name)) continue;
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) pendingDirs.push(path);
-        else if (entry.isFile()) candidates.push(path);
-      }
-    });
-    for (let i = 0; i < candidates.length; i += STAT_CONCURRENCY) {
-      const stats = await Promise.all(
-        candidates.slice(i, i + STAT_CONCURRENCY).map((path) =>
-          lstat(path).then((st) => ({ path, st }), () => undefined),
-        ),
-      );
-      for (const entry of stats) {
-        if (entry?.st.isFile()) files.push({ path: entry.path, size: entry.st.size, mtimeMs: entry.st.mtimeMs, ino: entry.st.ino });
+    const dir = pendingDirs.pop() as string;
+    onFolder?.(dir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // gone or unreadable: nothing to share from it
+    }
+    if (++calls % CALLS_PER_SLICE === 0) await nextTurn();
+    for (const entry of entries) {
+      if (isIgnoredName(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) pendingDirs.push(path);
+      else if (entry.isFile()) {
+        const st = tryLstat(path);
+        if (st?.isFile()) files.push({ path, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+        if (++calls % CALLS_PER_SLICE === 0) await nextTurn();
       }
     }
   }
   return files;
+}
+
+function tryLstat(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // unreadable
+  }
 }

@@ -1,10 +1,11 @@
 // The library: what this node shares. Roots are the shared folder plus every path the user shared
-// by hand; chokidar watches them, a start-up rescan compares them with the database, and a pool of
-// workers hashes whatever is new or changed. One content (file id) may live at several paths.
-import { watch, type FSWatcher } from 'chokidar';
+// by hand; a folder watcher (one watch per folder, see folder-watcher.ts) follows them, a start-up
+// rescan compares them with the database, and a pool of workers hashes whatever is new or changed.
+// One content (file id) may live at several paths. Nothing is kept in memory per shared file:
+// an idle library holds only its roots and folder watches.
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { basename, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
 import type { HashingStatus, SharedFile } from '../../../src-shared/api/library.js';
@@ -13,9 +14,10 @@ import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import type { HashResult } from '../hashing/file-hasher.js';
 import { FileChangedWhileHashingError } from '../hashing/file-hasher.js';
-import type { FileQuery, FileRow, LibraryStore, LocationRow } from '../store/library-store.js';
+import { type FileQuery, type FileRow, type LibraryStore, type LocationRow } from '../store/library-store.js';
 import { classifyFile } from './file-classifier.js';
-import { walkFolder } from './folder-walker.js';
+import { walkFolder, type WalkedFile } from './folder-walker.js';
+import { FolderWatcher } from './folder-watcher.js';
 import { isIgnoredName } from './ignore-rules.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { toIndexedFile, toSharedFile } from './shared-file-view.js';
@@ -36,7 +38,7 @@ export interface LibraryOptions {
   dataDirectory: string;
   /** Bytes; 0 = no limit. */
   maxFileSize: number;
-  /** How long a file must stay unchanged before it is hashed (chokidar's awaitWriteFinish). */
+  /** How long a file must go without a write before it is hashed. */
   writeSettleMs?: number;
 }
 
@@ -49,13 +51,31 @@ export interface ServableFile {
 
 const RENAME_MEMORY_MS = 10_000;
 
+/** What the library keys a location on: a rescan hashes again only when one of these changed. */
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+interface Placement {
+  path: string;
+  root: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
 export class Library {
-  private watcher: FSWatcher | undefined;
+  private watcher: FolderWatcher | undefined;
   private readonly roots = new Set<string>();
-  private readonly pending = new Map<string, number>(); // path -> size, waiting for a hasher
+  /** Waiting for a hasher, with the stat that queued it when there was one (see hashOne). */
+  private readonly pending = new Map<string, { size: number; seen: Stamp | undefined }>();
   private readonly inFlight = new Map<string, { size: number; hashedBytes: number }>();
   /** Contents whose last location vanished a moment ago, by (inode, size, mtime): a rename, if it reappears. */
   private readonly recentlyUnlinked = new Map<string, { file: FileRow; at: number }>();
+  /** Hashed files waiting to be written, in one transaction for all that arrived in one turn. */
+  private unrecorded: { file: FileRow; at: Placement }[] = [];
   private counters = { hashedFiles: 0, failedFiles: 0, hashedBytes: 0 };
   private scanning = false;
   private closed = false;
@@ -66,29 +86,23 @@ export class Library {
     this.publishProgress = throttle(() => this.o.bus.publish('hashing_progress', this.hashingStatus()), 250);
   }
 
-  /** Starts watching and rescanning; resolves at once. `whenReady()` resolves once the rescan is done. */
+  /**
+   * Starts watching and rescanning; resolves at once. `whenReady()` resolves once the rescan is
+   * done. The rescan does not wait for the watcher: it sets up each folder's watch as it walks it.
+   */
   async start(): Promise<void> {
     await mkdir(this.o.sharedDirectory, { recursive: true });
     this.roots.add(await realpath(this.o.sharedDirectory));
     for (const path of this.o.store.sharedPaths()) this.roots.add(path);
-    const settle = this.o.writeSettleMs ?? 500;
-    this.watcher = watch([], {
-      ignoreInitial: true,
-      followSymlinks: false,
-      awaitWriteFinish: { stabilityThreshold: settle, pollInterval: Math.min(100, settle) },
-      ignored: (path: string) => !this.roots.has(path) && isIgnoredName(basename(path)),
+    this.watcher = new FolderWatcher({
+      settleMs: this.o.writeSettleMs ?? 500,
+      onSettled: (path) => {
+        this.onSettled(path).catch((err: unknown) => this.o.logger.warn({ err, path }, 'could not look at a changed path'));
+      },
+      onError: (err, dir) => this.o.logger.warn({ err, dir }, 'cannot watch a folder: changes in it are seen at the next start'),
     });
-    this.watcher
-      .on('add', (path, st) => this.onDiskChange(path, st))
-      .on('change', (path, st) => this.onDiskChange(path, st))
-      .on('unlink', (path) => this.forget(path))
-      .on('unlinkDir', (path) => this.forgetUnder(path))
-      .on('error', (err) => this.o.logger.warn({ err }, 'file watcher error'));
-    const watcherReady = new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
-    this.watcher.add([...this.roots]);
     this.scanning = true;
-    this.readyPromise = watcherReady
-      .then(() => this.rescan())
+    this.readyPromise = this.rescan()
       .catch((err: unknown) => this.o.logger.error({ err }, 'library rescan failed'))
       .finally(() => {
         this.scanning = false;
@@ -103,14 +117,16 @@ export class Library {
   /** Resolves when the rescan is done and nothing is waiting to be hashed. */
   async whenIdle(): Promise<void> {
     await this.readyPromise;
-    while (this.pending.size > 0 || this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
+    while (this.pending.size > 0 || this.inFlight.size > 0 || this.unrecorded.length > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.flushRecords(); // what was hashed is kept, not hashed again at the next start
     this.closed = true;
     this.publishProgress.cancel();
     this.pending.clear();
-    await this.watcher?.close();
+    this.watcher?.close();
+    return Promise.resolve();
   }
 
   // ---- queries ------------------------------------------------------------------------------
@@ -145,7 +161,7 @@ export class Library {
 
   hashingStatus(): HashingStatus {
     let queuedBytes = 0;
-    for (const size of this.pending.values()) queuedBytes += size;
+    for (const { size } of this.pending.values()) queuedBytes += size;
     return {
       queuedFiles: this.pending.size,
       activeFiles: this.inFlight.size,
@@ -175,7 +191,7 @@ export class Library {
           return { handle, file, name: location.name };
         }
         changed = true;
-        this.enqueue(location.path, st.size);
+        this.enqueue(location.path, st);
       } catch {
         // Gone or unreadable: try the next location; the watcher will forget this one.
       }
@@ -207,10 +223,14 @@ export class Library {
     if (!this.rootOf(real)) {
       this.o.store.addSharedPath(real);
       this.roots.add(real);
-      this.watcher?.add(real);
     }
-    if (st.isFile()) this.enqueue(real, st.size);
-    else for (const f of await walkFolder(real)) if (!this.o.store.isExcluded(f.path)) this.enqueue(f.path, f.size);
+    if (st.isFile()) {
+      this.watcher?.watch(dirname(real)); // a file's own watch would end when it is replaced by a rename
+      this.enqueue(real, st);
+    } else {
+      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir));
+      this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path)));
+    }
     return { path: real, kind };
   }
 
@@ -223,7 +243,7 @@ export class Library {
         if (location.path === location.root) {
           this.o.store.removeSharedPath(location.root);
           this.roots.delete(location.root);
-          void this.watcher?.unwatch(location.root);
+          this.unwatchUnneeded(dirname(location.root));
         } else {
           this.o.store.exclude(location.path);
         }
@@ -250,47 +270,104 @@ export class Library {
     return best;
   }
 
+  /** Whether a folder still needs its watch: it is in a root, or holds a file shared by path. */
+  private needsWatch(dir: string): boolean {
+    if (this.rootOf(dir)) return true;
+    for (const root of this.roots) if (dirname(root) === dir) return true;
+    return false;
+  }
+
+  private unwatchUnneeded(dir: string): void {
+    this.watcher?.unwatchUnder(dir, (watched) => this.needsWatch(watched));
+  }
+
+  /**
+   * Compares every root on disk with the database: new or changed files are queued for hashing
+   * (largest first), vanished ones forgotten. One query loads every location's stamp into a map,
+   * instead of one lookup per file.
+   */
   private async rescan(): Promise<void> {
-    const seen = new Set<string>();
+    const known = this.o.store.locationStamps();
+    const excluded = this.o.store.excludedPaths();
+    const changed: WalkedFile[] = [];
     for (const root of [...this.roots]) {
       const st = await lstat(root).catch(() => undefined);
-      const walked = st?.isFile() ? [{ path: root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }] : st?.isDirectory() ? await walkFolder(root) : [];
+      let walked: WalkedFile[] = [];
+      if (st?.isFile()) {
+        this.watcher?.watch(dirname(root));
+        walked = [{ path: root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }];
+      } else if (st?.isDirectory()) {
+        walked = await walkFolder(root, (dir) => this.watcher?.watch(dir));
+      }
       for (const f of walked) {
-        if (seen.has(f.path) || this.rootOf(f.path) !== root) continue;
-        seen.add(f.path);
-        const known = this.o.store.getLocation(f.path);
-        if (known && matches(known, f)) continue;
-        if (!this.o.store.isExcluded(f.path)) this.enqueue(f.path, f.size);
+        if (this.rootOf(f.path) !== root) continue; // belongs to a deeper root, walked on its own
+        if (!known.take(f.path, f.size, f.mtimeMs, f.ino) && !excluded.has(f.path)) changed.push(f);
       }
     }
-    const gone = this.o.store.allLocations().filter((l) => !seen.has(l.path));
-    for (const location of gone) this.forget(location.path, false);
+    const gone = known.untaken();
+    if (gone.length > 0) this.o.store.batch(() => { for (const path of gone) this.forget(path, false); });
+    this.enqueueLargestFirst(changed);
   }
 
-  private onDiskChange(path: string, st: Stats | undefined): void {
-    if (this.closed || !this.rootOf(path) || this.o.store.isExcluded(path)) return;
-    this.enqueue(path, st?.size ?? 0);
+  /**
+   * Biggest files first: the pool then ends on small files that fill the gaps, instead of one
+   * worker hashing a last large file while the others sit idle.
+   */
+  private enqueueLargestFirst(files: WalkedFile[]): void {
+    files.sort((a, b) => b.size - a.size);
+    for (const f of files) this.enqueue(f.path, f);
   }
 
-  private enqueue(path: string, size: number): void {
+  /** The watcher saw `path` change and settle: find out what it is now. */
+  private async onSettled(path: string): Promise<void> {
+    const root = this.rootOf(path);
+    if (this.closed || !root || (path !== root && isIgnoredName(basename(path)))) return;
+    const st = await lstat(path).catch(() => undefined);
     if (this.closed) return;
-    this.pending.set(path, size);
+    if (!st) {
+      // Gone: a file, or a folder with everything in it.
+      this.forget(path);
+      this.forgetUnder(path);
+      this.unwatchUnneeded(path);
+    } else if (st.isFile()) {
+      if (!this.o.store.isExcluded(path)) this.enqueue(path, st);
+    } else if (st.isDirectory()) {
+      // A folder that appeared (or was moved in): watch and walk it; unchanged files are skipped.
+      const walked = await walkFolder(path, (dir) => this.watcher?.watch(dir));
+      this.enqueueLargestFirst(walked.filter((f) => {
+        const known = this.o.store.getLocation(f.path);
+        return !(known && matches(known, f)) && !this.o.store.isExcluded(f.path);
+      }));
+    } else if (this.o.store.getLocation(path)) {
+      this.forget(path); // replaced by a symbolic link or something else that is never shared
+    }
+  }
+
+  /**
+   * Queues a file for hashing. `seen` is a stat taken just before (by the walk or the watcher):
+   * hashOne trusts it instead of asking again, which cost ~0.2 ms of this thread per file. If the
+   * file changed since, the worker hashes what is there and its own stat is what is stored.
+   */
+  private enqueue(path: string, seen: Stamp | undefined, size = seen?.size ?? 0): void {
+    if (this.closed) return;
+    this.pending.set(path, { size, seen: seen && { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino } });
     this.pump();
   }
 
   private pump(): void {
-    // Twice the pool: while one file's result is being stored, the next is already hashing.
-    while (!this.closed && this.inFlight.size < this.o.hashConcurrency * 2 && this.pending.size > 0) {
-      const [path, size] = this.pending.entries().next().value as [string, number];
+    // Three per worker: the one it hashes, the next waiting in its port (see HashPool), and one
+    // being looked at (lstat) or stored here, so a worker never waits for this thread.
+    while (!this.closed && this.inFlight.size < this.o.hashConcurrency * 3 && this.pending.size > 0) {
+      const [path, { size, seen }] = this.pending.entries().next().value as [string, { size: number; seen: Stamp | undefined }];
       this.pending.delete(path);
       if (this.inFlight.has(path)) {
         // Already hashing: look again once that ends (the file changed meanwhile).
-        setTimeout(() => this.enqueue(path, size), 200);
+        setTimeout(() => this.enqueue(path, undefined, size), 200);
         continue;
       }
       this.inFlight.set(path, { size, hashedBytes: 0 });
       this.publishProgress();
-      void this.hashOne(path).finally(() => {
+      void this.hashOne(path, seen).finally(() => {
         this.inFlight.delete(path);
         this.publishProgress();
         this.pump();
@@ -298,10 +375,10 @@ export class Library {
     }
   }
 
-  private async hashOne(path: string): Promise<void> {
-    const st = await lstat(path).catch(() => undefined);
-    if (!st?.isFile()) {
-      // Gone, or a symbolic link: symlinks are never followed out of a root.
+  private async hashOne(path: string, seen: Stamp | undefined): Promise<void> {
+    const st = seen ?? (await lstat(path).then((s) => (s.isFile() ? s : undefined), () => undefined));
+    if (!st) {
+      // Gone, or a symbolic link: symlinks are never followed out of a root (nor by the hasher).
       if (this.o.store.getLocation(path)) this.forget(path);
       return;
     }
@@ -329,9 +406,13 @@ export class Library {
         this.publishProgress();
       });
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof FileChangedWhileHashingError) {
-        this.enqueue(path, st.size); // still being written: the next attempt sees the final bytes
-      } else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.enqueue(path, undefined, st.size); // still being written: the next attempt sees the final bytes
+      } else if (code === 'ENOENT' || code === 'NOT_A_FILE') {
+        // Gone or replaced by a link since it was queued.
+        if (this.o.store.getLocation(path)) this.forget(path);
+      } else {
         this.counters.failedFiles++;
         this.o.logger.warn({ err, path }, 'could not hash a file');
       }
@@ -340,6 +421,7 @@ export class Library {
     this.counters.hashedFiles++;
     this.counters.hashedBytes += result.size;
     if (this.closed || !this.rootOf(path) || this.o.store.isExcluded(path)) return;
+    if (this.o.maxFileSize > 0 && result.size > this.o.maxFileSize) return; // grew past the limit since it was queued
     const { mime, category } = classifyFile(basename(path), result.detectedMime);
     const file: FileRow = {
       id: result.id, size: result.size, pieceSize: result.pieceSize, pieceHashes: result.pieceHashes,
@@ -348,21 +430,35 @@ export class Library {
     this.record(file, { path, root, size: result.size, mtimeMs: result.mtimeMs, ino: result.ino });
   }
 
-  private record(file: FileRow, at: { path: string; root: string; size: number; mtimeMs: number; ino: number }): void {
-    const location: LocationRow = {
-      path: at.path, fileId: file.id, root: at.root, name: basename(at.path), size: at.size,
-      mtimeMs: at.mtimeMs, inode: at.ino, addedAt: Date.now(),
-    };
-    const previous = this.o.store.batch(() => {
-      const before = this.o.store.putLocation(file, location);
-      // A content that was renamed keeps the tags its user gave it.
-      if (file.userTags.length > 0 && this.o.store.getFile(file.id)?.userTags.length === 0) {
-        this.o.store.setUserTags(file.id, file.userTags);
+  /** Queues a hashed file for the next write: one transaction per turn of the event loop, not per file. */
+  private record(file: FileRow, at: Placement): void {
+    this.unrecorded.push({ file, at });
+    if (this.unrecorded.length === 1) setImmediate(() => this.flushRecords());
+  }
+
+  private flushRecords(): void {
+    const batch = this.unrecorded;
+    this.unrecorded = [];
+    if (this.closed || batch.length === 0) return;
+    const updated = new Set<string>();
+    const previous = new Set<string>();
+    this.o.store.batch(() => {
+      for (const { file, at } of batch) {
+        const location: LocationRow = {
+          path: at.path, fileId: file.id, root: at.root, name: basename(at.path), size: at.size,
+          mtimeMs: at.mtimeMs, inode: at.ino, addedAt: Date.now(),
+        };
+        const before = this.o.store.putLocation(file, location);
+        // A content that was renamed keeps the tags its user gave it.
+        if (file.userTags.length > 0 && this.o.store.getFile(file.id)?.userTags.length === 0) {
+          this.o.store.setUserTags(file.id, file.userTags);
+        }
+        if (before) previous.add(before);
+        updated.add(file.id);
       }
-      return before;
     });
-    if (previous) this.publishGoneOrUpdated(previous);
-    this.o.bus.publish('library_file_updated', this.get(file.id, true));
+    for (const id of previous) if (!updated.has(id)) this.publishGoneOrUpdated(id);
+    for (const id of updated) this.o.bus.publish('library_file_updated', this.get(id, true));
   }
 
   private forget(path: string, remember = true): void {
@@ -379,7 +475,8 @@ export class Library {
 
   private forgetUnder(dir: string): void {
     for (const path of [...this.pending.keys()]) if (isInside(path, dir)) this.pending.delete(path);
-    for (const location of this.o.store.allLocations()) if (isInside(location.path, dir)) this.forget(location.path);
+    const paths = this.o.store.locationPathsUnder(dir, sep);
+    if (paths.length > 0) this.o.store.batch(() => { for (const path of paths) this.forget(path); });
   }
 
   private rememberUnlinked(location: LocationRow, file: FileRow): void {

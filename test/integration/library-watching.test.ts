@@ -1,0 +1,118 @@
+// The library's folder watcher, for real: one watch per folder (not per file) must still see
+// everything users do in a shared tree: whole trees dropped in at once, folders renamed, atomic
+// saves, files written slowly, and folders appearing and disappearing.
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import type { NodeStats } from '../../src-shared/api/node.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+type Page = { items: SharedFile[]; total: number };
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+async function node(): Promise<TestNode> {
+  const n = await startTestNode();
+  cleanups.push(() => n.destroy());
+  await n.library.whenReady();
+  return n;
+}
+
+const files = async (n: TestNode) => (await n.json<Page>('/api/v1/files?pageSize=200')).items;
+const hashed = async (n: TestNode) => (await n.json<NodeStats>('/api/v1/stats')).hashing.hashedFiles;
+
+describe('library watching', () => {
+  it('picks up a whole tree created at once, files written before its folders were watched included', async () => {
+    const n = await node();
+    const deep = join(n.sharedDir, 'a', 'b', 'c');
+    await mkdir(deep, { recursive: true });
+    await writeFile(join(n.sharedDir, 'a', 'one.txt'), 'one');
+    await writeFile(join(deep, 'three.txt'), 'three');
+    await pollUntil(async () => (await files(n)).length === 2, 'both files of the new tree');
+    // A file added later deep inside the new tree: its folder is watched now.
+    await writeFile(join(deep, 'later.txt'), 'later');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('later')), 'a file added later inside the new tree');
+  });
+
+  it('follows a renamed folder without hashing its files again', async () => {
+    const n = await node();
+    await mkdir(join(n.sharedDir, 'old', 'inner'), { recursive: true });
+    await writeFile(join(n.sharedDir, 'old', 'x.txt'), 'x');
+    await writeFile(join(n.sharedDir, 'old', 'inner', 'y.txt'), 'y');
+    await pollUntil(async () => (await files(n)).length === 2, 'two files');
+    await n.library.whenIdle();
+    const before = await hashed(n);
+
+    await rename(join(n.sharedDir, 'old'), join(n.sharedDir, 'new'));
+    await pollUntil(async () => {
+      const paths = (await files(n)).flatMap((f) => f.paths ?? []);
+      return paths.length === 2 && paths.every((p) => p.includes(`${join(n.sharedDir, 'new')}/`));
+    }, 'paths under the new folder name');
+    await n.library.whenIdle();
+    expect(await hashed(n)).toBe(before);
+
+    // The renamed folder is watched under its new name.
+    await writeFile(join(n.sharedDir, 'new', 'inner', 'z.txt'), 'z');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('z')), 'a file added to the renamed folder');
+  });
+
+  it('sees an atomic save (write a temporary file, rename it over) and an in-place change in a subfolder', async () => {
+    const n = await node();
+    const dir = join(n.sharedDir, 'docs');
+    await mkdir(dir);
+    await writeFile(join(dir, 'doc.txt'), 'version 1');
+    await writeFile(join(dir, 'other.txt'), 'other 1');
+    await pollUntil(async () => (await files(n)).length === 2, 'two files');
+
+    await writeFile(join(dir, 'doc.txt.tmp'), 'version 2');
+    await rename(join(dir, 'doc.txt.tmp'), join(dir, 'doc.txt'));
+    await writeFile(join(dir, 'other.txt'), 'other 2');
+    await pollUntil(async () => {
+      const ids = (await files(n)).map((f) => f.id).sort();
+      return ids.length === 2 && ids.join() === [sha256('version 2'), sha256('other 2')].sort().join();
+    }, 'both new contents, nothing else');
+  });
+
+  it('hashes a file written in several chunks once, when the writes have settled', async () => {
+    const n = await node();
+    const path = join(n.sharedDir, 'slow.bin');
+    const chunk = Buffer.alloc(64 * 1024, 3);
+    // The test node's settle time is 150 ms; chunks arrive faster than that.
+    for (let i = 0; i < 5; i++) {
+      await appendFile(path, chunk);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    const all = Buffer.concat(Array.from({ length: 5 }, () => chunk));
+    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256(all)), 'the whole file listed');
+    await n.library.whenIdle();
+    expect(await hashed(n)).toBe(1);
+    expect(await files(n)).toHaveLength(1);
+  });
+
+  it('forgets a deleted folder and everything in it, and sees a folder of the same name again', async () => {
+    const n = await node();
+    const dir = join(n.sharedDir, 'gone');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'a.txt'), 'a');
+    await writeFile(join(dir, 'sub', 'b.txt'), 'b');
+    await writeFile(join(n.sharedDir, 'stays.txt'), 'stays');
+    await pollUntil(async () => (await files(n)).length === 3, 'three files');
+
+    await rm(dir, { recursive: true });
+    await pollUntil(async () => {
+      const list = await files(n);
+      return list.length === 1 && list[0]?.name === 'stays.txt';
+    }, 'only the file outside the deleted folder');
+
+    await mkdir(dir);
+    await writeFile(join(dir, 'c.txt'), 'c');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('c')), 'a file in the re-created folder');
+  });
+});

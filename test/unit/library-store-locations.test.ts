@@ -1,0 +1,41 @@
+// The store queries the rescan and folder deletions rely on: every location's stamp in one
+// query, and the locations under a folder by a range on the primary key (not by scanning all).
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import { LibraryStore } from '../../src-main/core/store/library-store.js';
+
+let db: Db | undefined;
+afterEach(() => {
+  db?.close();
+  db = undefined;
+});
+
+function storeWith(paths: string[]): LibraryStore {
+  db = openDatabase(':memory:');
+  const store = new LibraryStore(db);
+  const file = { id: 'a'.repeat(64), size: 1, pieceSize: 262144, pieceHashes: Buffer.alloc(32), mime: 'text/plain', category: 'document' as const, sharedAt: 0 };
+  paths.forEach((path, i) => {
+    store.putLocation(file, { path, fileId: file.id, root: '/s', name: path.split('/').pop() ?? '', size: 1, mtimeMs: 1000.5 + i, inode: 10 + i, addedAt: 0 });
+  });
+  return store;
+}
+
+describe('LibraryStore locations', () => {
+  it('lists the paths under a folder, and not those of a sibling sharing its prefix', () => {
+    const store = storeWith(['/s/dir/a.txt', '/s/dir/sub/b.txt', '/s/dir0/c.txt', '/s/dir-x/d.txt', '/s/dir.txt', '/s/dir', '/s/di/e.txt']);
+    expect(store.locationPathsUnder('/s/dir', '/').sort()).toEqual(['/s/dir/a.txt', '/s/dir/sub/b.txt']);
+    expect(store.locationPathsUnder('/s/dir/', '/').sort()).toEqual(['/s/dir/a.txt', '/s/dir/sub/b.txt']);
+    expect(store.locationPathsUnder('/s/nothing', '/')).toEqual([]);
+    expect(store.locationPathsUnder('/s', '/')).toHaveLength(7);
+  });
+
+  it('loads every location\'s (size, mtime, inode) stamp at once, and tells which paths were never taken', () => {
+    const store = storeWith(['/s/one', '/s/two', '/s/three']);
+    const stamps = store.locationStamps();
+    expect(stamps.take('/s/one', 1, 1000.5, 10)).toBe(true);
+    expect(stamps.take('/s/two', 1, 1001.5, 99)).toBe(false); // another inode: changed
+    expect(stamps.take('/s/new', 1, 1000.5, 10)).toBe(false);
+    expect(stamps.take('/s/one', 1, 1000.5, 10)).toBe(false); // taken once only
+    expect(stamps.untaken()).toEqual(['/s/three']);
+  });
+});
