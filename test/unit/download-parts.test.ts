@@ -141,19 +141,28 @@ describe('reserveUniquePath', () => {
 });
 
 describe('WholeFileHasher', () => {
-  it('gives the file hash whatever order the pieces arrive in', async () => {
-    const pieces = ['aa', 'bb', 'cc', 'dd'].map((s) => Buffer.from(s));
+  const pieces = ['aa', 'bb', 'cc', 'dd'].map((s) => Buffer.from(s));
+  const expected = createHash('sha256').update('aabbccdd').digest('hex');
+
+  async function hashInOrder(order: number[], keepBytes: number): Promise<{ digest: string; reads: number[] }> {
     const verified = new Set<number>();
     const reads: number[] = [];
     const hasher = new WholeFileHasher(4, (i) => verified.has(i), async (i) => {
       reads.push(i);
       return pieces[i]!;
-    });
-    for (const i of [2, 0, 3, 1]) {
+    }, keepBytes);
+    for (const i of order) {
       verified.add(i);
       hasher.pieceVerified(i, [pieces[i]!]);
     }
-    expect(await hasher.digest()).toBe(createHash('sha256').update('aabbccdd').digest('hex'));
-    expect(reads).toEqual([2, 3]); // the ones that arrived early were read back
+    return { digest: await hasher.digest(), reads };
+  }
+
+  it('gives the file hash whatever order the pieces arrive in, holding early ones in memory', async () => {
+    expect(await hashInOrder([2, 0, 3, 1], 1024)).toEqual({ digest: expected, reads: [] });
+  });
+
+  it('reads early pieces back from disk when holding them would take too much memory', async () => {
+    expect(await hashInOrder([2, 0, 3, 1], 0)).toEqual({ digest: expected, reads: [2, 3] });
   });
 });
