@@ -30,6 +30,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The renderer runs in a browser; page.evaluate callbacks in e2e tests do too.
+    files: ['src-renderer/**', 'e2e/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   layer(['src-shared/**'], [
     [nodeBuiltins, 'src-shared runs anywhere: no Node built-ins (DESIGN.md, layers).'],
     [electron, 'src-shared runs anywhere: no electron.'],

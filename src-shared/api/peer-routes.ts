@@ -10,6 +10,7 @@ import {
   sharedFileSchema,
   unshareResponseSchema,
 } from './library.js';
+import { searchQuerySchema, searchResponseSchema } from './index-routes.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import {
   downloadIdSchema,
@@ -76,6 +77,15 @@ export const indexConnectionSchema = z.object({
   })),
 });
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
+
+export const uploadResponseSchema = z.object({
+  files: z.array(z.object({
+    name: z.string().describe('the name it was saved under (never overwriting: "name (1).ext")'),
+    path: z.string().describe('where it is, inside the shared folder'),
+    size: z.number().int().nonnegative(),
+  })),
+});
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
 
 export const peerRoutes = {
   getInfo: {
@@ -168,6 +178,16 @@ export const peerRoutes = {
   setTransferSettings: {
     method: 'put', path: '/api/v1/settings/transfers', access: 'control',
     summary: 'Change transfer settings, live', body: transferSettingsUpdateSchema, response: transferSettingsSchema,
+  },
+  uploadFiles: {
+    method: 'post', path: '/api/v1/files/upload', access: 'control',
+    summary: 'Upload files into the shared folder (multipart/form-data, streamed; all or nothing)',
+    response: uploadResponseSchema,
+  },
+  searchNetwork: {
+    method: 'get', path: '/api/v1/network/search', access: 'control',
+    summary: 'Search the network through the index servers this peer knows (the first that answers)',
+    query: searchQuerySchema, response: searchResponseSchema,
   },
   health: {
     method: 'get', path: '/api/v1/health', access: 'public',

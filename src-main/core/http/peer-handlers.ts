@@ -1,10 +1,13 @@
 // The peer API's handlers: thin glue from validated input to the library.
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
+import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
+import { receiveUpload } from './file-upload.js';
+import { searchNetwork } from './network-search.js';
 import type { RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 
@@ -17,6 +20,10 @@ export interface PeerHandlerDeps extends ServingDeps {
   stats(): NodeStats;
   indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
   indexConnection(): IndexConnectionView;
+  /** Where uploads from the web UI land, and how large one file may be (0 = no limit). */
+  uploadTarget?: { sharedDirectory: string; maxFileSize: number };
+  /** Index servers to search through, best first. */
+  indexAddresses?(): string[];
 }
 
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
@@ -56,5 +63,10 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     listUploads: () => ({ items: uploads.list() }),
     getTransferSettings: () => transferSettings.get(),
     setTransferSettings: ({ body }) => transferSettings.set(body),
+    uploadFiles: ({ req }) => {
+      if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');
+      return receiveUpload(req, deps.uploadTarget);
+    },
+    searchNetwork: ({ query }) => searchNetwork(deps.indexAddresses?.() ?? [], query),
   };
 }

@@ -7,12 +7,15 @@ import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from './api-server.js';
 import type { ControlAccess } from './control-access.js';
 import { peerHandlers, type PeerHandlerDeps } from './peer-handlers.js';
+import { serveRenderer } from './renderer-assets.js';
 
 export interface PeerServerOptions extends PeerHandlerDeps {
   bus: EventBus;
   access: ControlAccess;
   logger: Logger;
   version: string;
+  /** The built web UI; default out/renderer. */
+  rendererDirectory?: string;
 }
 
 export type PeerServer = ListeningServer;
@@ -28,11 +31,7 @@ export function createPeerApp(o: PeerServerOptions): express.Express {
     logger: o.logger,
     openApi: { title: 'Shoal peer API', version: o.version, description: 'What a Shoal node serves on its peer port.' },
     jsonLimit: '64kb',
-    extend: (app) => {
-      app.get('/', (_req, res) => {
-        res.type('text/plain').send('This is a Shoal node. Its API is described at /api/v1/openapi.json.\n');
-      });
-    },
+    extend: (app) => serveRenderer(app, o.rendererDirectory),
   });
 }
 

@@ -110,11 +110,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
   });
-  const finder = networkSourceFinder({
-    selfPeerId: id,
-    // The index this peer is registered with first: it is the one known to answer.
-    indexAddresses: () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))],
-  });
+  // The index this peer is registered with first: it is the one known to answer.
+  const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
+  const finder = networkSourceFinder({ selfPeerId: id, indexAddresses });
   const downloads = new DownloadManager({
     db, finder, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
@@ -138,6 +136,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
         library, uploads, uploadLimiter, downloads, transferSettings, bus, info, stats: reporter.stats, logger, version, access,
         indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
         indexConnection: () => indexClient.status(),
+        indexAddresses,
+        uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
       },
       config.peer.port,
       config.peer.host,

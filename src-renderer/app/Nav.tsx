@@ -1,0 +1,31 @@
+import { navigate, useViewPath, views } from './router.js';
+import { useDomain } from './stores-context.js';
+
+export function Nav() {
+  const path = useViewPath();
+  const active = useDomain('transfers', (s) => s.downloads.filter((d) => d.state === 'downloading' || d.state === 'finding' || d.state === 'verifying').length);
+  const name = useDomain('network', (s) => s.info?.name);
+  return (
+    <header className="nav">
+      <span className="brand" title={name}>
+        Shoal
+      </span>
+      <nav aria-label="Views">
+        {views.map((v) => (
+          <a
+            key={v.path}
+            href={v.path}
+            aria-current={path === v.path ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(v.path);
+            }}
+          >
+            {v.label}
+            {v.path === '/transfers' && active > 0 ? <span className="badge">{active}</span> : null}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}

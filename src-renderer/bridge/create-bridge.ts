@@ -1,0 +1,30 @@
+// The one object the UI holds: typed API methods, validated events, connection state and uploads,
+// over whichever transport fits (HTTP/WS in a browser; Electron's IPC once its issue lands).
+import { nodeEventSchemas, type NodeEvent, type NodeEventType } from '../../src-shared/api/events.js';
+import { createNodeClient, type NodeApi } from './node-client.js';
+import type { ConnectionState, NodeTransport, UploadItem } from './transport.js';
+import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
+
+export interface Bridge {
+  api: NodeApi;
+  /** Only events whose data matches the contract's schema arrive here. */
+  on<T extends NodeEventType>(type: T, listener: (event: NodeEvent<T>) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  upload(item: UploadItem, onProgress: (sentBytes: number) => void): Promise<UploadResponse>;
+  close(): void;
+}
+
+export function createBridge(transport: NodeTransport): Bridge {
+  return {
+    api: createNodeClient(transport),
+    on: (type, listener) =>
+      transport.subscribe((raw) => {
+        if (raw.type !== type) return;
+        const parsed = nodeEventSchemas[type].safeParse(raw.data);
+        if (parsed.success) listener({ type, data: parsed.data, timestamp: raw.timestamp } as NodeEvent<typeof type>);
+      }),
+    onConnection: (listener) => transport.onConnection(listener),
+    upload: (item, onProgress) => transport.upload(item, onProgress),
+    close: () => transport.close(),
+  };
+}

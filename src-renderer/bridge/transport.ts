@@ -1,0 +1,34 @@
+// What the UI needs from a way of reaching the node. The HTTP/WS transport implements it for the
+// browser; the Electron IPC transport will implement it too, and nothing above knows which runs.
+import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
+import type { PeerRouteName } from '../../src-shared/api/peer-routes.js';
+
+export type ConnectionState = 'connecting' | 'open' | 'lost';
+
+/** A call's validated parts, as the route table names them. */
+export interface CallParts {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+}
+
+export interface RawEvent {
+  type: string;
+  data: unknown;
+  timestamp: string;
+}
+
+export interface UploadItem {
+  file: File;
+  /** "folder/sub/name.ext" for files from a dropped folder, else the file's name. */
+  relativePath: string;
+}
+
+export interface NodeTransport {
+  invoke(route: PeerRouteName, parts: CallParts): Promise<unknown>;
+  subscribe(listener: (event: RawEvent) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Puts a file into the shared folder, reporting bytes sent. */
+  upload(item: UploadItem, onProgress: (sentBytes: number) => void): Promise<UploadResponse>;
+  close(): void;
+}

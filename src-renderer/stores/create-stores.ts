@@ -1,0 +1,59 @@
+// One store per domain, all fed by the bridge: its events keep them current without polling.
+import type { Bridge } from '../bridge/create-bridge.js';
+import { createLibraryStore } from './library-store.js';
+import { createNetworkStore } from './network-store.js';
+import { createSearchStore } from './search-store.js';
+import { createSettingsStore } from './settings-store.js';
+import { createTransfersStore } from './transfers-store.js';
+import { createUploadsStore } from './uploads-store.js';
+
+const LIBRARY_REFRESH_MS = 300;
+
+export function createStores(bridge: Bridge) {
+  const stores = {
+    library: createLibraryStore(bridge.api),
+    uploads: createUploadsStore(bridge),
+    search: createSearchStore(bridge.api),
+    transfers: createTransfersStore(bridge.api),
+    network: createNetworkStore(bridge.api),
+    settings: createSettingsStore(bridge.api),
+  };
+  // Library changes come in bursts (a folder of files hashed): one refresh per burst.
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshLibrary = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void stores.library.getState().refresh(), LIBRARY_REFRESH_MS);
+  };
+  let wasLost = false;
+  const unsubscribe = [
+    bridge.on('library_file_updated', refreshLibrary),
+    bridge.on('library_file_removed', refreshLibrary),
+    bridge.on('hashing_progress', (e) => stores.library.getState().applyHashing(e.data)),
+    bridge.on('stats_update', (e) => stores.library.getState().applyStats(e.data)),
+    bridge.on('transfer_progress', (e) => stores.transfers.getState().applyDownload(e.data)),
+    bridge.on('transfer_completed', (e) => stores.transfers.getState().applyDownload(e.data)),
+    bridge.on('transfer_failed', (e) => stores.transfers.getState().applyDownload(e.data)),
+    bridge.on('uploads_update', (e) => stores.transfers.getState().applyUploads(e.data)),
+    bridge.onConnection((state) => {
+      stores.network.getState().setConnection(state);
+      // Back after a loss: what happened meanwhile came as no event, so ask again.
+      if (state === 'open' && wasLost) {
+        void stores.library.getState().refresh();
+        void stores.transfers.getState().load();
+        void stores.settings.getState().load();
+        void stores.network.getState().refresh();
+      }
+      wasLost = state === 'lost';
+    }),
+  ];
+  return {
+    ...stores,
+    dispose: () => {
+      clearTimeout(refreshTimer);
+      for (const off of unsubscribe) off();
+      bridge.close();
+    },
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;

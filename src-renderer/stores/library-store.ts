@@ -1,0 +1,93 @@
+// The library: what this node shares, loaded a page at a time as the list scrolls (a library can
+// hold 100,000 files; only what is on screen is fetched), plus hashing progress and statistics.
+import { createStore } from 'zustand/vanilla';
+import type { HashingStatus, SharedFile } from '../../src-shared/api/library.js';
+import type { NodeStats } from '../../src-shared/api/node.js';
+import { errorMessage } from '../bridge/api-error.js';
+import type { NodeApi } from '../bridge/node-client.js';
+
+export const LIBRARY_PAGE_SIZE = 200;
+
+export interface LibraryState {
+  /** Files in the library; -1 until the first page arrives. */
+  total: number;
+  /** Loaded pages by number (1-based), each LIBRARY_PAGE_SIZE rows. */
+  pages: Record<number, SharedFile[]>;
+  error: string | null;
+  hashing: HashingStatus | null;
+  stats: NodeStats | null;
+  /** Makes sure the rows from..to (0-based, inclusive) are loaded or on their way. */
+  ensureRows(from: number, to: number): void;
+  /** Reloads the loaded pages (after library events), keeping the old rows on screen meanwhile. */
+  refresh(): Promise<void>;
+  unshare(id: string): Promise<void>;
+  setTags(id: string, tags: string[]): Promise<void>;
+  applyHashing(status: HashingStatus): void;
+  applyStats(stats: NodeStats): void;
+}
+
+export type LibraryStore = ReturnType<typeof createLibraryStore>;
+
+export function createLibraryStore(api: NodeApi) {
+  const inFlight = new Set<number>();
+  return createStore<LibraryState>()((set, get) => {
+    const loadPage = async (page: number) => {
+      if (inFlight.has(page)) return;
+      inFlight.add(page);
+      try {
+        const answer = await api.listFiles({ query: { page, pageSize: LIBRARY_PAGE_SIZE, sort: 'name', order: 'asc' } });
+        set((s) => ({ total: answer.total, pages: { ...s.pages, [page]: answer.items }, error: null }));
+      } catch (err) {
+        set({ error: errorMessage(err) });
+      } finally {
+        inFlight.delete(page);
+      }
+    };
+    return {
+      total: -1,
+      pages: {},
+      error: null,
+      hashing: null,
+      stats: null,
+      ensureRows: (from, to) => {
+        const first = Math.floor(Math.max(0, from) / LIBRARY_PAGE_SIZE) + 1;
+        const last = Math.floor(Math.max(0, to) / LIBRARY_PAGE_SIZE) + 1;
+        for (let page = first; page <= last; page++) if (!get().pages[page]) void loadPage(page);
+      },
+      refresh: async () => {
+        const loaded = Object.keys(get().pages).map(Number);
+        const pages = loaded.length > 0 ? loaded : [1];
+        const answers = await Promise.all(
+          pages.map((page) => api.listFiles({ query: { page, pageSize: LIBRARY_PAGE_SIZE, sort: 'name', order: 'asc' } }).catch((err: unknown) => err)),
+        );
+        const next: Record<number, SharedFile[]> = {};
+        let total = get().total;
+        for (const [i, answer] of answers.entries()) {
+          if (answer instanceof Error) {
+            set({ error: answer.message });
+            return;
+          }
+          const page = answer as Awaited<ReturnType<NodeApi['listFiles']>>;
+          total = page.total;
+          if (page.items.length > 0) next[pages[i] as number] = page.items;
+        }
+        set({ total, pages: next, error: null });
+      },
+      unshare: async (id) => {
+        await api.unshareFile({ params: { fileId: id } });
+        await get().refresh();
+      },
+      setTags: async (id, tags) => {
+        await api.setFileTags({ params: { fileId: id }, body: { tags } });
+        await get().refresh();
+      },
+      applyHashing: (hashing) => set({ hashing }),
+      applyStats: (stats) => set({ stats, hashing: stats.hashing }),
+    };
+  });
+}
+
+/** The row at an index, if its page is loaded. */
+export function rowAt(state: Pick<LibraryState, 'pages'>, index: number): SharedFile | undefined {
+  return state.pages[Math.floor(index / LIBRARY_PAGE_SIZE) + 1]?.[index % LIBRARY_PAGE_SIZE];
+}

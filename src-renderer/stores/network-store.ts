@@ -1,0 +1,59 @@
+// The link to the node: whether it answers (the "connection lost" banner), whether this page may
+// use it (the token), who it is, and which index servers it knows.
+import { createStore } from 'zustand/vanilla';
+import type { NodeInfo } from '../../src-shared/api/node.js';
+import type { IndexConnectionView } from '../../src-shared/api/peer-routes.js';
+import { ApiError } from '../bridge/api-error.js';
+import type { NodeApi } from '../bridge/node-client.js';
+import type { ConnectionState } from '../bridge/transport.js';
+
+/** ok: the token works. no-token / unauthorized / forbidden: show the "open the link" page. */
+export type AccessState = 'checking' | 'ok' | 'no-token' | 'unauthorized' | 'forbidden' | 'unreachable';
+
+export interface NetworkState {
+  connection: ConnectionState;
+  access: AccessState;
+  info: NodeInfo | null;
+  indexConnection: IndexConnectionView | null;
+  /** Asks the node who it is and checks the token with a control call. */
+  check(hasToken: boolean): Promise<void>;
+  refresh(): Promise<void>;
+  setConnection(state: ConnectionState): void;
+}
+
+export function createNetworkStore(api: NodeApi) {
+  return createStore<NetworkState>()((set, get) => ({
+    connection: 'connecting',
+    access: 'checking',
+    info: null,
+    indexConnection: null,
+    check: async (hasToken) => {
+      try {
+        set({ info: await api.getInfo() });
+      } catch {
+        set({ access: 'unreachable' });
+        return;
+      }
+      if (!hasToken) {
+        set({ access: 'no-token' });
+        return;
+      }
+      try {
+        set({ indexConnection: await api.getIndexConnection(), access: 'ok' });
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : '';
+        set({ access: code === 'FORBIDDEN_REMOTE' ? 'forbidden' : code === 'UNAUTHORIZED' ? 'unauthorized' : 'unreachable' });
+      }
+    },
+    refresh: async () => {
+      if (get().access !== 'ok') return;
+      try {
+        const [info, indexConnection] = await Promise.all([api.getInfo(), api.getIndexConnection()]);
+        set({ info, indexConnection });
+      } catch {
+        // the banner tells when the node is gone; the last answer stays on screen
+      }
+    },
+    setConnection: (connection) => set({ connection }),
+  }));
+}

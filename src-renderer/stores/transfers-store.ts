@@ -1,0 +1,84 @@
+// Downloads and uploads: loaded once, then kept current by the node's transfer events.
+import { createStore } from 'zustand/vanilla';
+import type { DownloadView, UploadView } from '../../src-shared/api/transfers.js';
+import { errorMessage } from '../bridge/api-error.js';
+import type { NodeApi } from '../bridge/node-client.js';
+
+export interface TransfersState {
+  downloads: DownloadView[];
+  uploads: UploadView[];
+  error: string | null;
+  /** File ids whose download was just asked for (the button shows it at once). */
+  starting: Record<string, boolean>;
+  load(): Promise<void>;
+  start(fileId: string, name?: string): Promise<DownloadView | null>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  applyDownload(view: DownloadView): void;
+  applyUploads(uploads: UploadView[]): void;
+}
+
+export function createTransfersStore(api: NodeApi) {
+  return createStore<TransfersState>()((set, get) => {
+    const act = async (call: () => Promise<DownloadView>) => {
+      try {
+        get().applyDownload(await call());
+        set({ error: null });
+      } catch (err) {
+        set({ error: errorMessage(err) });
+      }
+    };
+    return {
+      downloads: [],
+      uploads: [],
+      error: null,
+      starting: {},
+      load: async () => {
+        try {
+          const [downloads, uploads] = await Promise.all([api.listDownloads(), api.listUploads()]);
+          set({ downloads: downloads.items, uploads: uploads.items, error: null });
+        } catch (err) {
+          set({ error: errorMessage(err) });
+        }
+      },
+      start: async (fileId, name) => {
+        set((s) => ({ starting: { ...s.starting, [fileId]: true } }));
+        try {
+          const view = await api.startDownload({ body: { fileId, ...(name ? { name } : {}) } });
+          get().applyDownload(view);
+          set({ error: null });
+          return view;
+        } catch (err) {
+          set({ error: errorMessage(err) });
+          return null;
+        } finally {
+          set((s) => ({ starting: { ...s.starting, [fileId]: false } }));
+        }
+      },
+      pause: (id) => act(() => api.pauseDownload({ params: { downloadId: id } })),
+      resume: (id) => act(() => api.resumeDownload({ params: { downloadId: id } })),
+      remove: async (id) => {
+        try {
+          const view = await api.removeDownload({ params: { downloadId: id } });
+          // Cancelling keeps a row (cancelled); removing a finished one drops it from the history.
+          set((s) => ({
+            downloads: view.state === 'cancelled' ? s.downloads.map((d) => (d.id === id ? view : d)) : s.downloads.filter((d) => d.id !== id),
+            error: null,
+          }));
+        } catch (err) {
+          set({ error: errorMessage(err) });
+        }
+      },
+      applyDownload: (view) =>
+        set((s) => {
+          const at = s.downloads.findIndex((d) => d.id === view.id);
+          if (at === -1) return { downloads: [view, ...s.downloads] };
+          const downloads = s.downloads.slice();
+          downloads[at] = view;
+          return { downloads };
+        }),
+      applyUploads: (uploads) => set({ uploads }),
+    };
+  });
+}

@@ -1,0 +1,82 @@
+// Search the network as you type; one click (or Enter on the highlighted result) downloads.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { categories } from '../../../src-shared/api/common.js';
+import { navigate } from '../../app/router.js';
+import { useDomain } from '../../app/stores-context.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { SearchResultRow } from './SearchResultRow.js';
+
+export function SearchView() {
+  const query = useDomain('search', (s) => s.query);
+  const category = useDomain('search', (s) => s.category);
+  const results = useDomain('search', (s) => s.results);
+  const total = useDomain('search', (s) => s.total);
+  const estimate = useDomain('search', (s) => s.totalIsEstimate);
+  const loading = useDomain('search', (s) => s.loading);
+  const searched = useDomain('search', (s) => s.searched);
+  const error = useDomain('search', (s) => s.error);
+  const setQuery = useDomain('search', (s) => s.setQuery);
+  const setCategory = useDomain('search', (s) => s.setCategory);
+  const start = useDomain('transfers', (s) => s.start);
+  const downloadError = useDomain('transfers', (s) => s.error);
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => input.current?.focus(), []);
+  useEffect(() => setActive(0), [results]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
+    else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
+    else if (e.key === 'Enter' && results[active]) void start(results[active].id, results[active].name);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="view search-view" onKeyDown={onKeyDown}>
+      <label className="search-box">
+        <span className="visually-hidden">Search the network</span>
+        <input
+          ref={input}
+          type="search"
+          value={query}
+          placeholder="Search the network: words, &quot;a phrase&quot;, -without"
+          onChange={(e) => setQuery(e.target.value)}
+          aria-controls="search-results"
+        />
+      </label>
+      <div className="chips" role="group" aria-label="Category">
+        <button type="button" className="chip" aria-pressed={category === null} onClick={() => setCategory(null)}>
+          All
+        </button>
+        {categories.map((c) => (
+          <button key={c} type="button" className="chip" aria-pressed={category === c} onClick={() => setCategory(category === c ? null : c)}>
+            {c}
+          </button>
+        ))}
+      </div>
+      <ErrorNote message={error ?? downloadError} />
+      <p className="muted" aria-live="polite">
+        {loading ? 'Searching…' : searched && !error ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}` : ''}
+      </p>
+      {!searched && !loading ? (
+        <EmptyState title="Find files on the network">Type a few letters of a name or a tag; results come from the index servers your node knows.</EmptyState>
+      ) : searched && !error && results.length === 0 ? (
+        <EmptyState title="Nothing found">Try fewer words, another category, or a shorter prefix.</EmptyState>
+      ) : (
+        <ul id="search-results" className="results" role="listbox" aria-label="Results">
+          {results.map((r, i) => (
+            <SearchResultRow key={r.id} result={r} active={i === active} onDownload={() => void start(r.id, r.name)} />
+          ))}
+        </ul>
+      )}
+      {results.length > 0 ? (
+        <button type="button" className="link" onClick={() => navigate('/transfers')}>
+          See your transfers
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { useDomain } from '../../app/stores-context.js';
+
+const stateText = { off: 'Off', starting: 'Starting…', on: 'On', stopping: 'Stopping…' } as const;
+
+/** "Run as index server": promotes this node to a super-peer live, and shows where it answers. */
+export function IndexRoleSetting() {
+  const role = useDomain('settings', (s) => s.indexRole);
+  const saving = useDomain('settings', (s) => s.saving);
+  const setIndexRole = useDomain('settings', (s) => s.setIndexRole);
+  if (!role) return null;
+  const address = role.port !== null ? `${location.hostname}:${role.port}` : null;
+  return (
+    <div className="setting">
+      <label className="switch-label">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={role.enabled}
+          disabled={saving || role.state === 'starting' || role.state === 'stopping'}
+          onChange={(e) => void setIndexRole(e.target.checked)}
+        />
+        <span>Run as index server</span>
+      </label>
+      <p className="muted">Keeps the network&rsquo;s file index and answers searches for other peers.</p>
+      <p data-testid="index-state">
+        State: <strong>{stateText[role.state]}</strong>
+        {address && role.state === 'on' ? (
+          <>
+            {' '}
+            · address <code data-testid="index-address">{address}</code>
+          </>
+        ) : null}
+      </p>
+      {role.lastError ? <p className="error-inline">{role.lastError}</p> : null}
+    </div>
+  );
+}

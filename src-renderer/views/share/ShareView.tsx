@@ -1,0 +1,17 @@
+import { useDomain } from '../../app/stores-context.js';
+import { DropZone } from './DropZone.js';
+import { HashingStatus } from './HashingStatus.js';
+import { SharedFileList } from './SharedFileList.js';
+import { UploadList } from './UploadList.js';
+
+export function ShareView() {
+  const add = useDomain('uploads', (s) => s.add);
+  return (
+    <div className="view share-view">
+      <DropZone onItems={add} />
+      <UploadList />
+      <HashingStatus />
+      <SharedFileList />
+    </div>
+  );
+}

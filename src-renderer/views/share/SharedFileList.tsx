@@ -1,0 +1,60 @@
+// The library as one virtualised list (@tanstack/react-virtual): only the rows on screen exist in
+// the page, and only their pages are fetched, so 100,000 files scroll as smoothly as ten.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { useDomain } from '../../app/stores-context.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { rowAt } from '../../stores/library-store.js';
+import { SharedFileRow } from './SharedFileRow.js';
+
+export const ROW_HEIGHT = 64;
+
+export function SharedFileList() {
+  const total = useDomain('library', (s) => s.total);
+  const pages = useDomain('library', (s) => s.pages);
+  const error = useDomain('library', (s) => s.error);
+  const ensureRows = useDomain('library', (s) => s.ensureRows);
+  const unshare = useDomain('library', (s) => s.unshare);
+  const setTags = useDomain('library', (s) => s.setTags);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = Math.max(0, total);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    ensureRows(first, Math.max(last, first));
+  }, [first, last, ensureRows, total]);
+
+  const actions = { unshare, setTags, onError: setActionError };
+  return (
+    <section className="card grow" aria-label="Shared files">
+      <div className="card-head">
+        <h2>Shared files</h2>
+        <span className="muted" data-testid="shared-count">
+          {total >= 0 ? `${total.toLocaleString()} file${total === 1 ? '' : 's'}` : 'Loading…'}
+        </span>
+      </div>
+      <ErrorNote message={error ?? actionError} />
+      {total === 0 ? (
+        <EmptyState title="You share nothing yet">Drop files above, or put them into your shared folder: they appear here once hashed.</EmptyState>
+      ) : (
+        <div ref={scroller} className="file-scroller" data-testid="file-scroller">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const file = rowAt({ pages }, item.index);
+              return (
+                <div key={item.key} className="virtual-row" style={{ height: item.size, transform: `translateY(${item.start}px)` }}>
+                  {file ? <SharedFileRow file={file} actions={actions} /> : <div className="file-row placeholder" aria-hidden="true" />}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

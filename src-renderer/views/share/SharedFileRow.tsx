@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import type { SharedFile } from '../../../src-shared/api/library.js';
+import { formatBytes } from '../../app/format.js';
+import { CategoryIcon } from '../../components/CategoryIcon.js';
+
+export interface RowActions {
+  unshare(id: string): Promise<void>;
+  setTags(id: string, tags: string[]): Promise<void>;
+  onError(message: string): void;
+}
+
+export function SharedFileRow({ file, actions }: { file: SharedFile; actions: RowActions }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      actions.onError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveTags = () =>
+    run(async () => {
+      await actions.setTags(file.id, draft.split(',').map((t) => t.trim()).filter(Boolean));
+      setEditing(false);
+    });
+  return (
+    <div className="file-row" data-testid="shared-file" data-file-id={file.id}>
+      <CategoryIcon category={file.category} />
+      <div className="file-main">
+        <span className="name" title={file.paths?.[0] ?? file.name}>
+          {file.name}
+        </span>
+        {editing ? (
+          <form
+            className="tags-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void saveTags();
+            }}
+          >
+            <input aria-label={`Tags of ${file.name}`} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)} placeholder="holiday, 2026" />
+            <button type="submit" disabled={busy}>
+              Save
+            </button>
+            <button type="button" className="secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <span className="tags">
+            {file.tags.map((t) => (
+              <span key={t} className={file.userTags.includes(t) ? 'tag user' : 'tag'}>
+                {t}
+              </span>
+            ))}
+          </span>
+        )}
+      </div>
+      <span className="size">{formatBytes(file.size)}</span>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setDraft(file.userTags.join(', '));
+            setEditing(true);
+          }}
+        >
+          Tags
+        </button>
+        <button type="button" className="link danger" disabled={busy} aria-label={`Unshare ${file.name}`} onClick={() => void run(() => actions.unshare(file.id))}>
+          Unshare
+        </button>
+      </div>
+    </div>
+  );
+}

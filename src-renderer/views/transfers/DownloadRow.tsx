@@ -1,0 +1,62 @@
+import type { DownloadView } from '../../../src-shared/api/transfers.js';
+import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
+import { useDomain } from '../../app/stores-context.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+
+const stateLabels: Record<DownloadView['state'], string> = {
+  queued: 'Queued', finding: 'Finding sources', downloading: 'Downloading', waiting: 'Waiting for a source',
+  verifying: 'Verifying', paused: 'Paused', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
+};
+
+const running: ReadonlySet<DownloadView['state']> = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
+
+export function DownloadRow({ download: d }: { download: DownloadView }) {
+  const pause = useDomain('transfers', (s) => s.pause);
+  const resume = useDomain('transfers', (s) => s.resume);
+  const remove = useDomain('transfers', (s) => s.remove);
+  const value = d.state === 'completed' ? 100 : percent(d.bytesVerified, d.size);
+  const active = d.sources.filter((s) => s.state === 'active').length;
+  return (
+    <li className="transfer" data-testid="download" data-state={d.state}>
+      <div className="card-head">
+        <span className="name" title={d.path ?? d.name}>
+          {d.name}
+        </span>
+        <span className={`state ${d.state}`}>{stateLabels[d.state]}</span>
+      </div>
+      <ProgressBar value={value} label={`Progress of ${d.name}`} />
+      <div className="transfer-meta muted">
+        <span>
+          {formatBytes(d.bytesVerified)}
+          {d.size !== null ? ` of ${formatBytes(d.size)}` : ''} ({value}%)
+        </span>
+        {d.state === 'downloading' ? (
+          <span>
+            {formatSpeed(d.speed)} · {d.etaSeconds !== null ? `${formatDuration(d.etaSeconds)} left` : 'estimating'}
+          </span>
+        ) : null}
+        <span>
+          {d.sources.length} source{d.sources.length === 1 ? '' : 's'}
+          {active > 0 ? ` (${active} active)` : ''}
+        </span>
+      </div>
+      {d.error ? <p className="error-inline">{d.error.message}</p> : null}
+      {d.state === 'completed' && d.path ? <p className="muted small">Saved to {d.path}</p> : null}
+      <div className="row-actions">
+        {running.has(d.state) ? (
+          <button type="button" className="secondary" onClick={() => void pause(d.id)}>
+            Pause
+          </button>
+        ) : null}
+        {d.state === 'paused' || d.state === 'failed' ? (
+          <button type="button" className="secondary" onClick={() => void resume(d.id)}>
+            Resume
+          </button>
+        ) : null}
+        <button type="button" className="link danger" onClick={() => void remove(d.id)}>
+          {d.state === 'completed' || d.state === 'cancelled' ? 'Remove from list' : 'Cancel'}
+        </button>
+      </div>
+    </li>
+  );
+}

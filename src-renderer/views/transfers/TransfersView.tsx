@@ -1,0 +1,45 @@
+import { useDomain } from '../../app/stores-context.js';
+import { formatBytes, formatSpeed } from '../../app/format.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { DownloadRow } from './DownloadRow.js';
+
+export function TransfersView() {
+  const downloads = useDomain('transfers', (s) => s.downloads);
+  const uploads = useDomain('transfers', (s) => s.uploads);
+  const error = useDomain('transfers', (s) => s.error);
+  return (
+    <div className="view transfers-view">
+      <ErrorNote message={error} />
+      <section className="card" aria-label="Downloads">
+        <h2>Downloads</h2>
+        {downloads.length === 0 ? (
+          <EmptyState title="No downloads yet">Find a file in Search and press Download: it comes from every peer holding it, verified piece by piece.</EmptyState>
+        ) : (
+          <ul className="transfer-list">
+            {downloads.map((d) => (
+              <DownloadRow key={d.id} download={d} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-label="Uploads">
+        <h2>Uploads</h2>
+        {uploads.length === 0 ? (
+          <EmptyState title="Nobody is fetching from you right now" />
+        ) : (
+          <ul className="transfer-list">
+            {uploads.map((u) => (
+              <li key={u.id} className="transfer">
+                <span className="name">{u.name}</span>
+                <span className="muted">
+                  to {u.peer} · {formatBytes(u.bytes)} · {formatSpeed(u.speed)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

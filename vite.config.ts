@@ -1,0 +1,32 @@
+// Builds the renderer (src-renderer) into out/renderer, which the node serves at `/` on its peer
+// port. Also the vitest project for the renderer's component and store tests (happy-dom), kept
+// apart from the node's tests (vitest.config.ts) so neither slows the other.
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('./src-renderer', import.meta.url));
+/** `npm run dev:ui`: the dev server passes API and event calls to a running node. */
+const node = process.env.SHOAL_NODE ?? 'http://127.0.0.1:9001';
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 800,
+  },
+  server: {
+    fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] },
+    proxy: { '/api': node, '/ws': { target: node, ws: true } },
+  },
+  test: {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['src-renderer/**/*.test.{ts,tsx}'],
+    environment: 'happy-dom',
+    testTimeout: 10_000,
+  },
+});
