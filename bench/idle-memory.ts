@@ -1,6 +1,7 @@
 // Figure 4: resident memory of an idle headless node (`shoal serve`, its own process) sharing
 // 10,000 files: once it has hashed them all and sat idle for a moment, read its own figure
 // (/api/v1/stats memory.rssBytes) and the kernel's (/proc/<pid>/status VmRSS, and VmHWM, the peak).
+// The reference is the same node sharing an empty folder: what the process costs before any file.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHeadlessNode } from './headless-node.js';
@@ -20,10 +21,24 @@ function procStatus(pid: number): Record<string, number> {
   return out;
 }
 
+/** VmRSS of an idle node sharing nothing: the modules, V8, SQLite and the servers, no library. */
+async function emptyNodeRss(root: string): Promise<number> {
+  const node = await startHeadlessNode({ sharedDir: join(root, 'empty-shared'), dataDir: join(root, 'empty-data') });
+  try {
+    await node.whenIdle(0, 60_000);
+    await sleep(IDLE_MS);
+    return procStatus(node.pid)['VmRSS'] ?? 0;
+  } finally {
+    await node.stop();
+  }
+}
+
 export async function idleMemory(): Promise<Figure[]> {
   const root = tempDir('memory');
   const sharedDir = join(root, 'shared');
   try {
+    const emptyRss = await emptyNodeRss(root);
+    log(`figure 4: an idle node sharing nothing: VmRSS ${mb(emptyRss)}`);
     log(`figure 4: writing ${FILES.toLocaleString('en')} files`);
     writeTinyFiles(sharedDir, FILES, FOLDERS);
     await syncDisks();
@@ -44,13 +59,13 @@ export async function idleMemory(): Promise<Figure[]> {
         {
           figure: `Resident memory, idle headless node sharing ${FILES.toLocaleString('en')} files`,
           shoal: `${mb(vmRss)} VmRSS; ${mb(stats.memory.rssBytes)} stats.rssBytes`,
-          reference: '-',
+          reference: `${mb(emptyRss)} (the same node sharing nothing)`,
           ratio: '-',
           aim: '< 50 MB',
           met: worst < AIM_BYTES,
           note: `read ${IDLE_MS / 1000} s after hashing went idle (indexing took ${seconds(indexedMs)}); ` +
             `peak VmHWM ${mb(proc['VmHWM'] ?? 0)}; RssAnon ${mb(proc['RssAnon'] ?? 0)}, RssFile ${mb(proc['RssFile'] ?? 0)}; ` +
-            `V8 heap used ${mb(stats.memory.heapUsedBytes)}; ${proc['Threads']} threads (hash workers are kept once started).`,
+            `V8 heap used ${mb(stats.memory.heapUsedBytes)}; ${proc['Threads']} threads (hash workers stop after 1 s without work).`,
         },
       ];
     } finally {

@@ -88,7 +88,8 @@ describe('HashPool', () => {
 
   it('replaces a worker that dies, failing only its job', async () => {
     const path = await fileOf('survivor.bin', 1000);
-    pool = new HashPool({ size: 1 });
+    // Idle workers must not be stopped while the big file is written: this is about crashes.
+    pool = new HashPool({ size: 1, idleMs: 60_000 });
     await pool.hash(path); // the worker now exists and is idle
     // Reach the private worker set: a crash is otherwise impossible to provoke deterministically.
     const workers = (pool as unknown as { workers: Set<Worker> }).workers;
