@@ -26,7 +26,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['src-renderer/**/*.test.{ts,tsx}'],
-    environment: 'happy-dom',
+    // Pure logic runs in Node; files that need a DOM say `@vitest-environment happy-dom` at the top.
+    environment: 'node',
     testTimeout: 10_000,
   },
 });

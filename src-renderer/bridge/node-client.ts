@@ -7,7 +7,10 @@ import { ApiError } from './api-error.js';
 import type { CallParts, NodeTransport } from './transport.js';
 
 type Routes = typeof peerRoutes;
-type Part<R, K extends keyof CallParts> = R extends { [P in K]: infer S extends z.ZodType } ? { [P in K]: z.input<S> } : { [P in K]?: undefined };
+// A part whose every field is optional (a query of defaults) may be left out.
+type Part<R, K extends keyof CallParts> = R extends { [P in K]: infer S extends z.ZodType }
+  ? object extends z.input<S> ? { [P in K]?: z.input<S> } : { [P in K]: z.input<S> }
+  : { [P in K]?: undefined };
 export type CallInput<R> = Part<R, 'params'> & Part<R, 'query'> & Part<R, 'body'>;
 export type CallOutput<R> = R extends { response: infer S extends z.ZodType } ? z.output<S> : unknown;
 

@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createNodeClient } from '../bridge/node-client.js';
+import { FakeTransport } from '../test-support/fake-transport.js';
+import { createSearchStore, TYPING_PAUSE_MS } from './search-store.js';
+
+const answer = (name: string) => ({
+  items: [{ id: 'a'.repeat(64), name, names: [name], size: 1, mime: 'x', category: 'other', tags: [], pieceSize: 262144, sourceCount: 1, sources: [], firstSeen: '' }],
+  total: 1, page: 1, pageSize: 100, tookMs: 1,
+});
+
+describe('search as you type', () => {
+  it('asks once per pause in typing', async () => {
+    vi.useFakeTimers();
+    const transport = new FakeTransport({ searchNetwork: (p) => answer(String(p.query?.q)) });
+    const store = createSearchStore(createNodeClient(transport));
+    for (const q of ['o', 'oc', 'oce']) store.getState().setQuery(q);
+    await vi.advanceTimersByTimeAsync(TYPING_PAUSE_MS + 10);
+    vi.useRealTimers();
+    expect(transport.calls.map((c) => c.parts.query?.q)).toEqual(['oce']);
+    expect(store.getState().results[0]?.name).toBe('oce');
+  });
+
+  it('never lets an older answer replace a newer one', async () => {
+    let release: (() => void) | undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const transport = new FakeTransport({
+      searchNetwork: async (p) => {
+        if (p.query?.q === 'old') await slow;
+        return answer(String(p.query?.q));
+      },
+    });
+    const store = createSearchStore(createNodeClient(transport));
+    store.setState({ query: 'old' });
+    const first = store.getState().run();
+    store.setState({ query: 'new' });
+    await store.getState().run();
+    release?.();
+    await first;
+    expect(store.getState().results[0]?.name).toBe('new');
+  });
+
+  it('shows the node\u2019s message when no index server answers', async () => {
+    const transport = new FakeTransport({
+      searchNetwork: () => {
+        throw Object.assign(new Error('No index server is known yet.'), { code: 'SERVICE_UNAVAILABLE' });
+      },
+    });
+    const store = createSearchStore(createNodeClient(transport));
+    store.setState({ query: 'x' });
+    await store.getState().run();
+    expect(store.getState().error).toBe('No index server is known yet.');
+  });
+});
