@@ -14,7 +14,7 @@ const MiB = 1024 * 1024;
 const files = {
   restart: randomContent(6 * MiB),
   pause: randomContent(4 * MiB),
-  rate: randomContent(6 * MiB),
+  rate: randomContent(8 * MiB),
   busy: randomContent(2 * MiB),
 };
 let source: TestNode;
@@ -106,7 +106,7 @@ describe('download lifecycle', () => {
 
   it('holds the download rate limit within 10 %, and the upload one too', async () => {
     const f = files.rate;
-    const rate = 2 * MiB; // 3 s for 6 MiB
+    const rate = 2 * MiB; // 3.5 s for the 7 MiB after the first
     for (const side of ['download', 'upload'] as const) {
       if (side === 'download') await setTransfers(downloader, { maxDownloadRate: rate });
       else await setTransfers(source, { maxUploadRate: rate });

@@ -94,7 +94,10 @@ describe('HashPool', () => {
     // Reach the private worker set: a crash is otherwise impossible to provoke deterministically.
     const workers = (pool as unknown as { workers: Set<Worker> }).workers;
     const [worker] = [...workers];
-    const running = pool.hash(await fileOf('big.bin', 64 * MiB));
+    const running = pool.hash(await fileOf('big.bin', 128 * MiB));
+    // Kill it once it holds the job (not before: the pool would give the job to a new worker).
+    const assigned = (pool as unknown as { assigned: Map<Worker, unknown[]> }).assigned;
+    await pollUntil(() => (assigned.get(worker!)?.length ?? 0) > 0, 'the job to reach the worker', 10_000, 1);
     await worker!.terminate();
     await expect(running).rejects.toThrow(/exited/);
     await expect(pool.hash(path)).resolves.toMatchObject({ size: 1000 });

@@ -1,7 +1,7 @@
 // A token bucket shared by every transfer in one direction: `consume(n)` answers how long the
 // caller must wait before it may move n more bytes. The rate changes live (0 = unlimited).
-// The bucket holds at most a tenth of a second of bytes, so a limit holds within a few percent
-// over any few seconds instead of letting bursts through.
+// The bucket holds at most a quarter of a second of bytes: enough to make up for a timer that
+// fires late on a busy machine, too little for a burst to break a limit over a few seconds.
 export class RateLimiter {
   private tokens = 0;
   private last: number;
@@ -29,7 +29,7 @@ export class RateLimiter {
   }
 
   private capacity(): number {
-    return Math.max(16 * 1024, this.bytesPerSecond / 10);
+    return Math.max(16 * 1024, this.bytesPerSecond / 4);
   }
 
   private refill(): void {
