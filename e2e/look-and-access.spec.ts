@@ -25,7 +25,7 @@ test('a 375 px wide window shows every view without sideways scrolling', async (
   const node = await startNode();
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(node.controlUrl);
-  for (const view of ['Share', 'Search', 'Transfers', 'Settings']) {
+  for (const view of ['Share', 'Search', 'Transfers', 'Network', 'Settings']) {
     await page.getByRole('link', { name: view }).click();
     await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -44,4 +44,14 @@ test('without the token the node shows how to get in, not the app', async ({ pag
   await expect(page.getByText('is not this node\u2019s')).toBeVisible();
   const api = await fetch(`${node.url}/api/v1/downloads`);
   expect(api.status).toBe(401);
+});
+
+test('a banner shows while the node is unreachable', async ({ page, startNode }, testInfo) => {
+  const node = await startNode();
+  await page.goto(node.controlUrl);
+  await expect(page.getByText('Drop files to share')).toBeVisible();
+  await expect(page.getByText('The connection to the node is lost')).toHaveCount(0);
+  await node.stop();
+  await expect(page.getByText('The connection to the node is lost. Reconnecting…')).toBeVisible();
+  await saveScreen(page, testInfo, 'connection-lost');
 });

@@ -49,4 +49,11 @@ test('a file dropped on one peer is found and downloaded by another, bytes intac
   await expect(download.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   await saveScreen(bobPage, testInfo, 'bob-transfers');
   expect((await readFile(join(bob.downloadDir, name))).equals(content)).toBe(true);
+
+  // The Network view shows the index server and both peers.
+  await bobPage.getByRole('link', { name: 'Network' }).click();
+  await expect(bobPage.getByTestId('graph-node')).toHaveCount(3);
+  await expect(bobPage.locator('[data-testid=graph-node][data-role=index]')).toHaveCount(1);
+  await expect(bobPage.getByTestId('peer-row')).toHaveCount(3);
+  await saveScreen(bobPage, testInfo, 'bob-network');
 });

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { LockedPage } from '../components/LockedPage.js';
+import { NetworkView } from '../views/network/NetworkView.js';
 import { SearchView } from '../views/search/SearchView.js';
 import { SettingsView } from '../views/settings/SettingsView.js';
 import { ShareView } from '../views/share/ShareView.js';
@@ -45,6 +46,8 @@ function CurrentView() {
       return <SearchView />;
     case '/transfers':
       return <TransfersView />;
+    case '/network':
+      return <NetworkView />;
     case '/settings':
       return <SettingsView />;
     default:

@@ -6,6 +6,7 @@ export const views = [
   { path: '/share', label: 'Share' },
   { path: '/search', label: 'Search' },
   { path: '/transfers', label: 'Transfers' },
+  { path: '/network', label: 'Network' },
   { path: '/settings', label: 'Settings' },
 ] as const;
 export type ViewPath = (typeof views)[number]['path'];

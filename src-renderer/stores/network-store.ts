@@ -1,9 +1,10 @@
 // The link to the node: whether it answers (the "connection lost" banner), whether this page may
 // use it (the token), who it is, and which index servers it knows.
 import { createStore } from 'zustand/vanilla';
+import type { Topology } from '../../src-shared/api/index-routes.js';
 import type { NodeInfo } from '../../src-shared/api/node.js';
 import type { IndexConnectionView } from '../../src-shared/api/peer-routes.js';
-import { ApiError } from '../bridge/api-error.js';
+import { ApiError, errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
 import type { ConnectionState } from '../bridge/transport.js';
 
@@ -15,6 +16,9 @@ export interface NetworkState {
   access: AccessState;
   info: NodeInfo | null;
   indexConnection: IndexConnectionView | null;
+  topology: Topology | null;
+  topologyError: string | null;
+  loadTopology(): Promise<void>;
   /** Asks the node who it is and checks the token with a control call. */
   check(hasToken: boolean): Promise<void>;
   refresh(): Promise<void>;
@@ -27,6 +31,15 @@ export function createNetworkStore(api: NodeApi) {
     access: 'checking',
     info: null,
     indexConnection: null,
+    topology: null,
+    topologyError: null,
+    loadTopology: async () => {
+      try {
+        set({ topology: await api.getNetworkTopology(), topologyError: null });
+      } catch (err) {
+        set({ topologyError: errorMessage(err) });
+      }
+    },
     check: async (hasToken) => {
       try {
         set({ info: await api.getInfo() });

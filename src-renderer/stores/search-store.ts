@@ -2,15 +2,19 @@
 // replaces the newer one's.
 import { createStore } from 'zustand/vanilla';
 import type { Category } from '../../src-shared/api/common.js';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import type { SearchQuery, SearchResult } from '../../src-shared/api/index-routes.js';
 import { errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
 
 export const TYPING_PAUSE_MS = 150;
 
+/** The filters besides words and category, as the index's search query names them. */
+export type SearchFilters = Partial<Pick<SearchQuery, 'ext' | 'minSize' | 'maxSize' | 'minSources' | 'sort'>>;
+
 export interface SearchState {
   query: string;
   category: Category | null;
+  filters: SearchFilters;
   results: SearchResult[];
   total: number;
   totalIsEstimate: boolean;
@@ -20,6 +24,7 @@ export interface SearchState {
   error: string | null;
   setQuery(query: string): void;
   setCategory(category: Category | null): void;
+  setFilters(change: SearchFilters): void;
   run(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
     return {
       query: '',
       category: null,
+      filters: {},
       results: [],
       total: 0,
       totalIsEstimate: false,
@@ -48,8 +54,12 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
         set({ category });
         schedule();
       },
+      setFilters: (change) => {
+        set((s) => ({ filters: { ...s.filters, ...change } }));
+        schedule();
+      },
       run: async () => {
-        const { query, category } = get();
+        const { query, category, filters } = get();
         const ticket = ++latest;
         if (query.trim() === '' && !category) {
           set({ results: [], total: 0, loading: false, searched: false, error: null });
@@ -57,7 +67,7 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
         }
         set({ loading: true });
         try {
-          const answer = await api.searchNetwork({ query: { q: query, category: category ?? undefined, pageSize: 100 } });
+          const answer = await api.searchNetwork({ query: { ...filters, q: query, category: category ?? undefined, pageSize: 100 } });
           if (ticket !== latest) return;
           set({ results: answer.items, total: answer.total, totalIsEstimate: answer.totalIsEstimate ?? false, loading: false, searched: true, error: null });
         } catch (err) {

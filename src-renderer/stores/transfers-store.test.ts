@@ -32,3 +32,20 @@ describe('stores fed by events', () => {
     stores.dispose();
   });
 });
+
+describe('download actions', () => {
+  it('an answer that arrives after newer events does not bring back an old state', async () => {
+    const transport: FakeTransport = new FakeTransport({
+      startDownload: () => {
+        // The download completes, and its events arrive, before the start answer is read.
+        transport.emit('transfer_progress', view('downloading', 500));
+        transport.emit('transfer_completed', view('completed', 1000));
+        return view('finding', 0);
+      },
+    });
+    const stores = createStores(createBridge(transport));
+    await stores.transfers.getState().start('c'.repeat(64));
+    expect(stores.transfers.getState().downloads[0]?.state).toBe('completed');
+    stores.dispose();
+  });
+});

@@ -15,15 +15,31 @@ export interface TransfersState {
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   remove(id: string): Promise<void>;
+  /** A transfer event: always the newest state of that download. */
   applyDownload(view: DownloadView): void;
   applyUploads(uploads: UploadView[]): void;
 }
 
 export function createTransfersStore(api: NodeApi) {
-  return createStore<TransfersState>()((set, get) => {
-    const act = async (call: () => Promise<DownloadView>) => {
+  // Events per download. An action's answer is the state when the node answered; an event that
+  // arrived before the answer is newer (a small download can complete first), so it wins.
+  const events = new Map<string, number>();
+  return createStore<TransfersState>()((set) => {
+    const put = (view: DownloadView) =>
+      set((s) => {
+        const at = s.downloads.findIndex((d) => d.id === view.id);
+        if (at === -1) return { downloads: [view, ...s.downloads] };
+        const downloads = s.downloads.slice();
+        downloads[at] = view;
+        return { downloads };
+      });
+    const answerIfNewest = (view: DownloadView, eventsBefore: number) => {
+      if ((events.get(view.id) ?? 0) === eventsBefore) put(view);
+    };
+    const act = async (id: string, call: () => Promise<DownloadView>) => {
+      const before = events.get(id) ?? 0;
       try {
-        get().applyDownload(await call());
+        answerIfNewest(await call(), before);
         set({ error: null });
       } catch (err) {
         set({ error: errorMessage(err) });
@@ -46,7 +62,7 @@ export function createTransfersStore(api: NodeApi) {
         set((s) => ({ starting: { ...s.starting, [fileId]: true } }));
         try {
           const view = await api.startDownload({ body: { fileId, ...(name ? { name } : {}) } });
-          get().applyDownload(view);
+          answerIfNewest(view, 0);
           set({ error: null });
           return view;
         } catch (err) {
@@ -56,8 +72,8 @@ export function createTransfersStore(api: NodeApi) {
           set((s) => ({ starting: { ...s.starting, [fileId]: false } }));
         }
       },
-      pause: (id) => act(() => api.pauseDownload({ params: { downloadId: id } })),
-      resume: (id) => act(() => api.resumeDownload({ params: { downloadId: id } })),
+      pause: (id) => act(id, () => api.pauseDownload({ params: { downloadId: id } })),
+      resume: (id) => act(id, () => api.resumeDownload({ params: { downloadId: id } })),
       remove: async (id) => {
         try {
           const view = await api.removeDownload({ params: { downloadId: id } });
@@ -70,14 +86,10 @@ export function createTransfersStore(api: NodeApi) {
           set({ error: errorMessage(err) });
         }
       },
-      applyDownload: (view) =>
-        set((s) => {
-          const at = s.downloads.findIndex((d) => d.id === view.id);
-          if (at === -1) return { downloads: [view, ...s.downloads] };
-          const downloads = s.downloads.slice();
-          downloads[at] = view;
-          return { downloads };
-        }),
+      applyDownload: (view) => {
+        events.set(view.id, (events.get(view.id) ?? 0) + 1);
+        put(view);
+      },
       applyUploads: (uploads) => set({ uploads }),
     };
   });

@@ -10,7 +10,7 @@ import {
   sharedFileSchema,
   unshareResponseSchema,
 } from './library.js';
-import { searchQuerySchema, searchResponseSchema } from './index-routes.js';
+import { searchQuerySchema, searchResponseSchema, topologySchema } from './index-routes.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import {
   downloadIdSchema,
@@ -188,6 +188,11 @@ export const peerRoutes = {
     method: 'get', path: '/api/v1/network/search', access: 'control',
     summary: 'Search the network through the index servers this peer knows (the first that answers)',
     query: searchQuerySchema, response: searchResponseSchema,
+  },
+  getNetworkTopology: {
+    method: 'get', path: '/api/v1/network/topology', access: 'control',
+    summary: 'The network as the first answering index server sees it: index servers, peers, transfers',
+    response: topologySchema,
   },
   health: {
     method: 'get', path: '/api/v1/health', access: 'public',

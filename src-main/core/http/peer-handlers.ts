@@ -7,7 +7,7 @@ import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
 import { receiveUpload } from './file-upload.js';
-import { searchNetwork } from './network-search.js';
+import { networkTopology, searchNetwork } from './index-proxy.js';
 import type { RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 
@@ -68,5 +68,6 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
       return receiveUpload(req, deps.uploadTarget);
     },
     searchNetwork: ({ query }) => searchNetwork(deps.indexAddresses?.() ?? [], query),
+    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? []),
   };
 }

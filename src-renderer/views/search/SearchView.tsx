@@ -5,6 +5,7 @@ import { navigate } from '../../app/router.js';
 import { useDomain } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { SearchFilters } from './SearchFilters.js';
 import { SearchResultRow } from './SearchResultRow.js';
 
 export function SearchView() {
@@ -57,6 +58,7 @@ export function SearchView() {
           </button>
         ))}
       </div>
+      <SearchFilters />
       <ErrorNote message={error ?? downloadError} />
       <p className="muted" aria-live="polite">
         {loading ? 'Searching…' : searched && !error ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}` : ''}

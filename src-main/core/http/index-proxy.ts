@@ -1,0 +1,32 @@
+// The UI asks the network through its own node, which knows the index servers (configured,
+// discovered on the LAN, itself): the first that answers wins, as `shoal search` does. A browser
+// never has to reach an index server itself.
+import type { z } from 'zod';
+import { searchResponseSchema, topologySchema, type SearchQuery, type SearchResponse, type Topology } from '../../../src-shared/api/index-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import { getJson } from '../downloads/get-json.js';
+
+const TIMEOUT_MS = 5_000;
+
+async function askIndexes<S extends z.ZodType>(addresses: readonly string[], pathAndQuery: string, schema: S): Promise<z.output<S>> {
+  if (addresses.length === 0) {
+    throw new ShoalError('SERVICE_UNAVAILABLE', 'No index server is known yet. Give one with --index-server, or turn on "Run as index server" in Settings.');
+  }
+  const problems: string[] = [];
+  for (const address of addresses) {
+    const answer = await getJson(`http://${address}${pathAndQuery}`, schema, TIMEOUT_MS);
+    if (answer.ok) return answer.value;
+    problems.push(answer.reason);
+  }
+  throw new ShoalError('SERVICE_UNAVAILABLE', `No index server answered: ${problems.join('; ')}`);
+}
+
+export function searchNetwork(addresses: readonly string[], query: SearchQuery): Promise<SearchResponse> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  return askIndexes(addresses, `/api/v1/files/search?${params}`, searchResponseSchema);
+}
+
+export function networkTopology(addresses: readonly string[]): Promise<Topology> {
+  return askIndexes(addresses, '/api/v1/topology', topologySchema);
+}

@@ -1,0 +1,70 @@
+// The network as the index server sees it, refreshed every few seconds while this view is open,
+// with a table of the same nodes for reading (and for screen readers).
+import { useEffect } from 'react';
+import { useDomain } from '../../app/stores-context.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { TopologyGraph } from './TopologyGraph.js';
+
+const REFRESH_MS = 3_000;
+
+export function NetworkView() {
+  const topology = useDomain('network', (s) => s.topology);
+  const error = useDomain('network', (s) => s.topologyError);
+  const load = useDomain('network', (s) => s.loadTopology);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const peers = topology?.nodes ?? [];
+  return (
+    <div className="view network-view">
+      <ErrorNote message={error} />
+      {!topology ? (
+        error ? null : <EmptyState title="Asking the index server…" />
+      ) : (
+        <>
+          <section className="card" aria-label="Network graph">
+            <div className="card-head">
+              <h2>Network</h2>
+              <span className="muted">
+                {peers.filter((n) => n.role === 'peer' && n.status === 'online').length} peers online · {peers.filter((n) => n.role === 'index').length} index server(s)
+              </span>
+            </div>
+            <TopologyGraph topology={topology} />
+          </section>
+          <section className="card" aria-label="Nodes">
+            <h2>Nodes</h2>
+            <div className="table-scroll">
+              <table className="peers">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Files</th>
+                    <th scope="col">Reputation</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {peers.map((n) => (
+                    <tr key={n.id} data-testid="peer-row">
+                      <td>{n.name}</td>
+                      <td>{n.role === 'index' ? 'index server' : 'peer'}</td>
+                      <td className={`status ${n.status}`}>{n.status}</td>
+                      <td>{n.fileCount.toLocaleString()}</td>
+                      <td>{Math.round(n.reputation)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
