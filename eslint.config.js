@@ -35,6 +35,10 @@ export default tseslint.config(
     files: ['src-renderer/**', 'e2e/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  {
+    files: ['src-renderer/public/sw.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
   layer(['src-shared/**'], [
     [nodeBuiltins, 'src-shared runs anywhere: no Node built-ins (DESIGN.md, layers).'],
     [electron, 'src-shared runs anywhere: no electron.'],

@@ -2,6 +2,7 @@
 // port. Also the vitest project for the renderer's component and store tests (happy-dom), kept
 // apart from the node's tests (vitest.config.ts) so neither slows the other.
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -9,10 +10,23 @@ const root = fileURLToPath(new URL('./src-renderer', import.meta.url));
 /** `npm run dev:ui`: the dev server passes API and event calls to a running node. */
 const node = process.env.SHOAL_NODE ?? 'http://127.0.0.1:9001';
 
+/** Writes precache.json: the built files the service worker (public/sw.js) keeps for offline. */
+function precacheList(): Plugin {
+  return {
+    name: 'shoal-precache-list',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && f !== 'index.html');
+      files.push('manifest.webmanifest', 'icons/icon-192.png', 'icons/icon.svg');
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precacheList()],
   build: {
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,

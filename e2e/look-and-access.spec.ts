@@ -55,3 +55,20 @@ test('a banner shows while the node is unreachable', async ({ page, startNode },
   await expect(page.getByText('The connection to the node is lost. Reconnecting…')).toBeVisible();
   await saveScreen(page, testInfo, 'connection-lost');
 });
+
+test('installed as an app, it opens without the node and says the node is unreachable', async ({ page, startNode }, testInfo) => {
+  const node = await startNode();
+  await page.goto(node.controlUrl);
+  await expect(page.getByText('Drop files to share')).toBeVisible();
+  const manifest = await (await fetch(`${node.url}/manifest.webmanifest`)).json();
+  expect(manifest).toMatchObject({ name: 'Shoal', display: 'standalone' });
+  // The service worker has cached the shell and controls the page.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  });
+  await node.stop();
+  await page.reload();
+  await expect(page.getByText('The node is unreachable.')).toBeVisible();
+  await saveScreen(page, testInfo, 'offline');
+});

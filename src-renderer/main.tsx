@@ -18,6 +18,11 @@ const token = takeToken(location, history, sessionStorage);
 const bridge = createBridge(new HttpTransport({ baseUrl: location.origin, token }));
 const stores = createStores(bridge);
 
+// The app shell works offline and installs as an app (PWA). Not under the Vite dev server.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}
+
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <StoresProvider stores={stores}>

@@ -1,7 +1,8 @@
 // The app: checks the token first (a stranger sees the "open the link" page), then the views.
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { LockedPage } from '../components/LockedPage.js';
+import { UnreachablePage } from '../components/UnreachablePage.js';
 import { NetworkView } from '../views/network/NetworkView.js';
 import { SearchView } from '../views/search/SearchView.js';
 import { SettingsView } from '../views/settings/SettingsView.js';
@@ -15,9 +16,8 @@ export function App({ hasToken }: { hasToken: boolean }) {
   const stores = useStores();
   const access = useDomain('network', (s) => s.access);
 
-  useEffect(() => {
-    void stores.network.getState().check(hasToken);
-  }, [stores, hasToken]);
+  const check = useCallback(() => void stores.network.getState().check(hasToken), [stores, hasToken]);
+  useEffect(check, [check]);
 
   useEffect(() => {
     if (access !== 'ok') return;
@@ -27,6 +27,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
   }, [stores, access]);
 
   if (access === 'checking') return <main className="locked muted">Connecting to the node…</main>;
+  if (access === 'unreachable') return <UnreachablePage retry={check} />;
   if (access !== 'ok') return <LockedPage access={access} />;
   return (
     <div className="app">
