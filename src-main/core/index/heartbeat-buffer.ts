@@ -1,4 +1,4 @@
-// Heartbeats of online peers, held in memory and written in one transaction about once a second
+// Heartbeats of online peers, held in memory and written in one transaction every quarter second
 // instead of one SQLite UPDATE each: 10,000 peers at a 10 s interval are 1,000 heartbeats a
 // second. Only authenticated peers get here, so it holds at most one entry per registered peer.
 // Whoever reads last-seen times or loads from the tables (the health sweep) drains it first.

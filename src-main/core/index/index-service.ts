@@ -46,8 +46,12 @@ export interface IndexServiceOptions {
 /** A peer silent for this many heartbeat intervals is offline. */
 const MISSED_HEARTBEATS = 3;
 const RECENT_TRANSFERS = 200;
-/** Buffered heartbeats reach SQLite at least this often. */
-const HEARTBEAT_FLUSH_MS = 1000;
+/**
+ * Buffered heartbeats reach SQLite this often. A quarter second keeps each transaction small
+ * (about 2 ms for the 250 heartbeats 10,000 peers send meanwhile, against 6 to 20 ms for a
+ * second's worth), so a search never waits long behind one.
+ */
+const HEARTBEAT_FLUSH_MS = 250;
 
 export class IndexService {
   private readonly now: () => number;
@@ -58,6 +62,9 @@ export class IndexService {
   private readonly recentTransfers: { from: string; to: string; bytes: number }[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
+  private sweepEveryMs = 0;
+  private lastSweepAt = 0;
+  private skippedLastSweep = false;
   private readonly beats = new HeartbeatBuffer();
   private readonly publishStats;
 
@@ -81,6 +88,8 @@ export class IndexService {
     this.o.store.forgetSessions();
     await this.o.store.markAllOffline();
     const every = Math.max(50, Math.min(5000, Math.floor(this.o.settings.heartbeatIntervalMs / 2)));
+    this.sweepEveryMs = every;
+    this.lastSweepAt = this.now();
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
     this.flusher = setInterval(() => this.flushHeartbeats(), Math.min(HEARTBEAT_FLUSH_MS, every));
@@ -227,7 +236,14 @@ export class IndexService {
   sweep(): void {
     this.flushHeartbeats(); // last-seen times in the tables must be current before judging silence
     const now = this.now();
-    const silent = this.o.store.peersSilentSince(now - MISSED_HEARTBEATS * this.heartbeatIntervalMs);
+    // A sweep that runs late means the index itself was stalled (a long write, a slow disk): the
+    // heartbeats of that time still wait in socket buffers, unread. Judging silence now would take
+    // healthy peers offline, and reviving them all costs more stalls; the next sweep on time decides.
+    // Never twice in a row: an index that is always late must still find silent peers.
+    const stalled = this.sweepEveryMs > 0 && now - this.lastSweepAt > 2 * this.sweepEveryMs && !this.skippedLastSweep;
+    this.skippedLastSweep = stalled;
+    this.lastSweepAt = now;
+    const silent = stalled ? [] : this.o.store.peersSilentSince(now - MISSED_HEARTBEATS * this.heartbeatIntervalMs);
     if (silent.length > 0) {
       this.o.store.markOffline(silent, { forgetSession: false });
       for (const peerId of silent) this.o.bus.publish('peer_offline', { peerId });
