@@ -25,9 +25,10 @@ test('a 375 px wide window shows every view without sideways scrolling', async (
   const node = await startNode();
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(node.controlUrl);
-  for (const view of ['Share', 'Search', 'Transfers', 'Network', 'Settings']) {
+  for (const view of ['Share', 'Search', 'Transfers', 'Network', 'Dashboard', 'Settings']) {
     await page.getByRole('link', { name: view }).click();
     await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
+    if (view === 'Dashboard') await expect(page.getByText('Files shared')).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${view} is wider than the window`).toBeLessThanOrEqual(0);
     await saveScreen(page, testInfo, `narrow-${view.toLowerCase()}`);

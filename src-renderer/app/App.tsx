@@ -3,6 +3,7 @@ import { useCallback, useEffect } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { LockedPage } from '../components/LockedPage.js';
 import { UnreachablePage } from '../components/UnreachablePage.js';
+import { DashboardView } from '../views/dashboard/DashboardView.js';
 import { NetworkView } from '../views/network/NetworkView.js';
 import { SearchView } from '../views/search/SearchView.js';
 import { SettingsView } from '../views/settings/SettingsView.js';
@@ -24,6 +25,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
     void stores.library.getState().refresh();
     void stores.transfers.getState().load();
     void stores.settings.getState().load();
+    void stores.dashboard.getState().load(0);
   }, [stores, access]);
 
   if (access === 'checking') return <main className="locked muted">Connecting to the node…</main>;
@@ -47,6 +49,8 @@ function CurrentView() {
       return <SearchView />;
     case '/transfers':
       return <TransfersView />;
+    case '/dashboard':
+      return <DashboardView />;
     case '/network':
       return <NetworkView />;
     case '/settings':

@@ -7,6 +7,7 @@ export const views = [
   { path: '/search', label: 'Search' },
   { path: '/transfers', label: 'Transfers' },
   { path: '/network', label: 'Network' },
+  { path: '/dashboard', label: 'Dashboard' },
   { path: '/settings', label: 'Settings' },
 ] as const;
 export type ViewPath = (typeof views)[number]['path'];

@@ -1,5 +1,6 @@
 // One store per domain, all fed by the bridge: its events keep them current without polling.
 import type { Bridge } from '../bridge/create-bridge.js';
+import { createDashboardStore } from './dashboard-store.js';
 import { createLibraryStore } from './library-store.js';
 import { createNetworkStore } from './network-store.js';
 import { createSearchStore } from './search-store.js';
@@ -17,7 +18,9 @@ export function createStores(bridge: Bridge) {
     transfers: createTransfersStore(bridge.api),
     network: createNetworkStore(bridge.api),
     settings: createSettingsStore(bridge.api),
+    dashboard: createDashboardStore(bridge.api),
   };
+  const downloadRate = () => stores.transfers.getState().downloads.reduce((sum, d) => sum + (d.state === 'downloading' ? d.speed : 0), 0);
   // Library changes come in bursts (a folder of files hashed): one refresh per burst.
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshLibrary = () => {
@@ -29,7 +32,10 @@ export function createStores(bridge: Bridge) {
     bridge.on('library_file_updated', refreshLibrary),
     bridge.on('library_file_removed', refreshLibrary),
     bridge.on('hashing_progress', (e) => stores.library.getState().applyHashing(e.data)),
-    bridge.on('stats_update', (e) => stores.library.getState().applyStats(e.data)),
+    bridge.on('stats_update', (e) => {
+      stores.library.getState().applyStats(e.data);
+      stores.dashboard.getState().addStats(e.data, downloadRate(), Date.now());
+    }),
     bridge.on('transfer_progress', (e) => stores.transfers.getState().applyDownload(e.data)),
     bridge.on('transfer_completed', (e) => stores.transfers.getState().applyDownload(e.data)),
     bridge.on('transfer_failed', (e) => stores.transfers.getState().applyDownload(e.data)),
@@ -48,6 +54,7 @@ export function createStores(bridge: Bridge) {
   ];
   return {
     ...stores,
+    downloadRate,
     dispose: () => {
       clearTimeout(refreshTimer);
       for (const off of unsubscribe) off();

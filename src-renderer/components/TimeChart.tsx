@@ -1,0 +1,57 @@
+// A time-series chart with uPlot (small, fast, canvas): made once, fed new data as it comes, and
+// as wide as its box.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Series {
+  label: string;
+  values: number[];
+  colour: string;
+}
+
+export interface TimeChartProps {
+  label: string;
+  times: number[];
+  series: Series[];
+  format: (n: number) => string;
+  /** The y axis reaches at least this high, so an idle line does not show "1 B/s" five times. */
+  floor?: number;
+}
+
+export function TimeChart({ label, times, series, format, floor = 1 }: TimeChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const data = [times, ...series.map((s) => s.values)] as uPlot.AlignedData;
+
+  useEffect(() => {
+    if (!box.current) return;
+    const element = box.current;
+    const plot = new uPlot(
+      {
+        width: element.clientWidth || 600,
+        height: 200,
+        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '--' : format(v)) }))],
+        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', size: 70, values: (_u, ticks) => ticks.map(format) }],
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(floor, max * 1.1)] } },
+      },
+      data,
+      element,
+    );
+    chart.current = plot;
+    const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: 200 }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = null;
+    };
+    // Made once per set of series; data arrives through setData below.
+  }, [series.length, floor]);
+
+  useEffect(() => {
+    chart.current?.setData(data);
+  });
+
+  return <div ref={box} className="chart" role="img" aria-label={label} />;
+}
