@@ -49,6 +49,10 @@ test('a file dropped on one peer is found and downloaded by another, bytes intac
   await expect(download.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   await saveScreen(bobPage, testInfo, 'bob-transfers');
   expect((await readFile(join(bob.downloadDir, name))).equals(content)).toBe(true);
+  // Headless, the file is on the node's disk; "Save a copy" brings it to this browser too.
+  const [saved] = await Promise.all([bobPage.waitForEvent('download'), download.getByRole('link', { name: 'Save a copy' }).click()]);
+  expect(saved.suggestedFilename()).toBe(name);
+  expect((await readFile(await saved.path())).equals(content)).toBe(true);
 
   // The Network view shows the index server and both peers.
   await bobPage.getByRole('link', { name: 'Network' }).click();

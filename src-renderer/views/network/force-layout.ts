@@ -32,7 +32,9 @@ export function layoutTopology(topology: Topology, previous: ReadonlyMap<string,
     .force('x', forceX(0).strength(0.05))
     .force('y', forceY(0).strength(0.05))
     .stop();
-  simulation.tick(previous.size > 0 ? 80 : 300);
+  // A refresh starts cool: the layout settles the newcomers without shaking everyone else.
+  if (previous.size > 0) simulation.alpha(0.1);
+  simulation.tick(previous.size > 0 ? 60 : 300);
   const edges = topology.edges
     .filter((e) => byId.has(e.source) && byId.has(e.target))
     .map((e) => ({ source: byId.get(e.source) as PlacedNode, target: byId.get(e.target) as PlacedNode, kind: e.kind }));

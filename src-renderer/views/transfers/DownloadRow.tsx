@@ -53,6 +53,12 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
             Resume
           </button>
         ) : null}
+        {d.state === 'completed' ? (
+          // Shared again after download (the default), the node serves it: save it to this computer.
+          <a className="button-link" href={`/api/v1/download/${d.fileId}`} download={d.name}>
+            Save a copy
+          </a>
+        ) : null}
         <button type="button" className="link danger" onClick={() => void remove(d.id)}>
           {d.state === 'completed' || d.state === 'cancelled' ? 'Remove from list' : 'Cancel'}
         </button>
