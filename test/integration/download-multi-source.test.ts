@@ -77,7 +77,7 @@ describe('a multi-source download', () => {
     await pollUntil(() => events.local.some((e) => e.type === 'transfer_completed'), 'the completed event');
 
     const bad = done.sources.find((s) => s.url.includes(`:${corrupt.port}/`));
-    expect(corrupt.served).toBeGreaterThanOrEqual(2);
+    expect(corrupt.served).toBeGreaterThanOrEqual(1); // two bad pieces, maybe in one run
     expect(bad).toMatchObject({ state: 'dropped', bytes: 0 });
     expect(bad?.reason).toMatch(/verification/);
     // The stalling source lost its pieces to the others and backs off.

@@ -20,8 +20,13 @@ export class DownloadSourceState {
   private notBefore = 0;
   private waitReason: { kind: 'busy' | 'backoff'; text: string } | null = null;
 
-  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, public slots: number, stored?: StoredSource) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: slots });
+  /** Requests this source may have in flight: the download's share for it, capped by what it accepted. */
+  private share: number;
+  private accepts = Infinity;
+
+  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, maxSlots: number, stored?: StoredSource) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: maxSlots });
+    this.share = maxSlots;
     this.bytes = stored?.bytes ?? 0;
     this.dropped = stored?.dropped ?? null;
   }
@@ -29,6 +34,15 @@ export class DownloadSourceState {
   /** Whether this source may be given a piece now. */
   usable(now: number): boolean {
     return this.dropped === null && now >= this.notBefore && this.inFlight < this.slots;
+  }
+
+  get slots(): number {
+    return Math.min(this.share, this.accepts);
+  }
+
+  /** How many requests the download wants this source to carry now. */
+  setShare(requests: number): void {
+    this.share = requests;
   }
 
   /** Not dropped; maybe only waiting for its backoff to end. */
@@ -62,7 +76,7 @@ export class DownloadSourceState {
       // Only when it took none does it wait for Retry-After.
       const accepted = this.inFlight - 1;
       if (accepted > 0) {
-        this.slots = accepted;
+        this.accepts = accepted;
         return;
       }
       this.notBefore = now + (retryAfterMs ?? 5_000);

@@ -52,10 +52,12 @@ class DownloadStop extends Error {
   }
 }
 
-// One request asks for a run of pieces of about this many bytes, and each source has two in
-// flight: fewer round trips, and TCP windows stay open.
+// One request asks for a run of pieces of about this many bytes: fewer round trips, and TCP
+// windows stay open. A source carries two requests at once, one when there are many sources:
+// about four in all is what it takes to keep a link busy, and more only cost CPU.
 const RUN_BYTES = 4 * 1024 * 1024;
 const CONNECTIONS_PER_SOURCE = 2;
+const CONNECTIONS_IN_ALL = 4;
 
 /** One HTTP request for a run of pieces, from one source. */
 interface RunFetch {
@@ -348,10 +350,13 @@ export class Download {
       this.setState('downloading', null);
       while (!bitfield.complete && !signal.aborted && !fatal) {
         const now = performance.now();
+        const live = this.liveSources().length;
+        const perSource = Math.max(1, Math.min(CONNECTIONS_PER_SOURCE, Math.floor(CONNECTIONS_IN_ALL / Math.max(1, live))));
         for (const source of this.sources.values()) {
+          source.setShare(perSource);
           while (source.usable(now)) {
             // Near the end, runs shrink so every connection still gets a share.
-            const share = Math.ceil(picker.openCount / (CONNECTIONS_PER_SOURCE * Math.max(1, this.liveSources().length)));
+            const share = Math.ceil(picker.openCount / (perSource * Math.max(1, live)));
             const run = picker.pick(source.url, now, Math.max(300, 2 * pieceMs), Math.max(1, Math.min(maxRun, share)), pieceMs);
             if (run.length === 0) break;
             launch(source, run);
