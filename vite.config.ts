@@ -29,7 +29,9 @@ export default defineConfig({
   plugins: [react(), precacheList()],
   build: {
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
-    emptyOutDir: true,
+    // Not emptied first: another `npm run build` in the same tree must not pull index.html from
+    // under a running UI test. Old hashed files stay behind (out/ is a build folder; CI is fresh).
+    emptyOutDir: false,
     sourcemap: true,
     chunkSizeWarningLimit: 800,
   },
