@@ -39,3 +39,20 @@ test('only the local user with the token may upload', async ({ startNode }) => {
   expect((await wrongType.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   expect(await readdir(node.sharedDir)).toEqual([]);
 });
+
+test('an upload cut short leaves nothing behind', async ({ startNode }) => {
+  const node = await startNode();
+  const boundary = 'shoal-test-boundary';
+  const { request } = await import('node:http');
+  const req = request(`${node.url}/api/v1/files/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '1000000' },
+  });
+  req.on('error', () => undefined); // the socket is cut on purpose
+  req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\n`);
+  req.write('x'.repeat(64 * 1024));
+  // Wait until the node has started writing the part, then hang up.
+  await expect.poll(async () => (await readdir(node.sharedDir)).length).toBe(1);
+  req.destroy();
+  await expect.poll(async () => readdir(node.sharedDir)).toEqual([]);
+});

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { link, lstat, mkdir, rm } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { UploadResponse } from '../../../src-shared/api/peer-routes.js';
@@ -56,6 +57,7 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
       return;
     }
     const writes: Promise<void>[] = [];
+    const open = new Set<Readable>();
     let failed: unknown;
     // Settles once every started write has ended, so no temporary file is left half-open.
     const settle = () => void Promise.allSettled(writes).then(() => (failed ? reject(failed) : resolve()));
@@ -64,6 +66,8 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
       failed = err;
       req.unpipe(parser);
       req.resume(); // drain what is left so the answer can be sent
+      // A part still being written would wait forever for bytes that will not come: end it.
+      for (const stream of open) stream.destroy();
       settle();
     };
     parser.on('file', (_field, stream, info) => {
@@ -71,6 +75,8 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
         stream.resume();
         return;
       }
+      open.add(stream);
+      stream.once('close', () => open.delete(stream));
       // Listened to at once: busboy reports the limit while parsing, before the file is opened.
       let tooLarge = false;
       stream.on('limit', () => (tooLarge = true));
@@ -92,7 +98,9 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
     parser.on('close', () => {
       if (!failed) settle();
     });
-    req.on('aborted', () => fail(new ShoalError('BAD_REQUEST', 'The upload was cut short.')));
+    req.on('close', () => {
+      if (!req.complete) fail(new ShoalError('BAD_REQUEST', 'The upload was cut short.'));
+    });
     req.on('error', (err) => fail(err));
     req.pipe(parser);
   });
