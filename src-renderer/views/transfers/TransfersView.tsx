@@ -8,21 +8,36 @@ export function TransfersView() {
   const downloads = useDomain('transfers', (s) => s.downloads);
   const uploads = useDomain('transfers', (s) => s.uploads);
   const error = useDomain('transfers', (s) => s.error);
+  // Completed and cancelled downloads are the history; everything else is still going (or paused).
+  const finished = downloads.filter((d) => d.state === 'completed' || d.state === 'cancelled');
+  const active = downloads.filter((d) => d.state !== 'completed' && d.state !== 'cancelled');
   return (
     <div className="view transfers-view">
       <ErrorNote message={error} />
       <section className="card" aria-label="Downloads">
         <h2>Downloads</h2>
-        {downloads.length === 0 ? (
-          <EmptyState title="No downloads yet">Find a file in Search and press Download: it comes from every peer holding it, verified piece by piece.</EmptyState>
+        {active.length === 0 ? (
+          <EmptyState title={finished.length === 0 ? 'No downloads yet' : 'Nothing downloading now'}>
+            Find a file in Search and press Download: it comes from every peer holding it, verified piece by piece.
+          </EmptyState>
         ) : (
           <ul className="transfer-list">
-            {downloads.map((d) => (
+            {active.map((d) => (
               <DownloadRow key={d.id} download={d} />
             ))}
           </ul>
         )}
       </section>
+      {finished.length > 0 ? (
+        <section className="card" aria-label="Finished">
+          <h2>Finished</h2>
+          <ul className="transfer-list">
+            {finished.map((d) => (
+              <DownloadRow key={d.id} download={d} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section className="card" aria-label="Uploads">
         <h2>Uploads</h2>
         {uploads.length === 0 ? (
