@@ -1,5 +1,5 @@
 // The download manager's small parts: piece choice and the endgame, the bitfield, safe names,
-// the rate limiter, unique destinations, the whole-file digest.
+// the rate limiter, unique destinations, the whole-file hasher.
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
 import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
 import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
-import { FileDigest } from '../../src-main/core/downloads/file-digest.js';
+import { WholeFileHasher } from '../../src-main/core/downloads/whole-file-hasher.js';
 import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -140,24 +140,29 @@ describe('reserveUniquePath', () => {
   });
 });
 
-describe('FileDigest (a worker reads verified pieces back in file order)', () => {
-  it('gives the whole file\u2019s hash whatever order the pieces are verified in', async () => {
-    const dir = await makeTempDir();
-    try {
-      const data = Buffer.from('aaaabbbbccccdd');
-      const path = join(dir.path, 'partial');
-      await writeFile(path, data);
-      // Pieces 0 and 2 were verified before a restart; 3 and 1 arrive now.
-      const digest = new FileDigest({ path, size: data.length, pieceSize: 4 }, [0, 2]);
-      digest.pieceVerified(3);
-      digest.pieceVerified(1);
-      expect(await digest.digest()).toBe(createHash('sha256').update(data).digest('hex'));
-      await digest.close();
-      const empty = join(dir.path, 'empty');
-      await writeFile(empty, '');
-      expect(await new FileDigest({ path: empty, size: 0, pieceSize: 4 }, []).digest()).toBe(createHash('sha256').digest('hex'));
-    } finally {
-      await dir.remove();
+describe('WholeFileHasher', () => {
+  const pieces = ['aa', 'bb', 'cc', 'dd'].map((s) => Buffer.from(s));
+  const expected = createHash('sha256').update('aabbccdd').digest('hex');
+
+  async function hashInOrder(order: number[], keepBytes: number): Promise<{ digest: string; reads: number[] }> {
+    const verified = new Set<number>();
+    const reads: number[] = [];
+    const hasher = new WholeFileHasher(4, (i) => verified.has(i), async (i) => {
+      reads.push(i);
+      return pieces[i]!;
+    }, keepBytes);
+    for (const i of order) {
+      verified.add(i);
+      hasher.pieceVerified(i, [pieces[i]!]);
     }
+    return { digest: await hasher.digest(), reads };
+  }
+
+  it('gives the file hash whatever order the pieces arrive in, holding early ones in memory', async () => {
+    expect(await hashInOrder([2, 0, 3, 1], 1024)).toEqual({ digest: expected, reads: [] });
+  });
+
+  it('reads early pieces back from disk when holding them would take too much memory', async () => {
+    expect(await hashInOrder([2, 0, 3, 1], 0)).toEqual({ digest: expected, reads: [2, 3] });
   });
 });

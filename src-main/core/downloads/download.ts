@@ -11,7 +11,6 @@ import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import { DownloadSourceState } from './download-source.js';
-import { FileDigest } from './file-digest.js';
 import type { DownloadRecord, DownloadStore } from './download-store.js';
 import { PartialFile, partialFileName } from './partial-file.js';
 import { PieceBitfield } from './piece-bitfield.js';
@@ -20,6 +19,7 @@ import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
 import type { SourceFinder, SourceRef } from './source-finder.js';
 import { reserveUniquePath } from './unique-destination.js';
+import { WholeFileHasher } from './whole-file-hasher.js';
 
 export interface DownloadTiming {
   /** A source that sends nothing for this long loses its pieces to the others. */
@@ -245,8 +245,7 @@ export class Download {
     if (partial.created && bitfield.count > 0) for (let i = 0; i < bitfield.pieceCount; i++) bitfield.clear(i);
     const picker = new PiecePicker(bitfield);
     const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
-    const alreadyVerified = [...Array(bitfield.pieceCount).keys()].filter((i) => bitfield.has(i));
-    const hasher = new FileDigest({ path: r.partialPath, size, pieceSize }, alreadyVerified);
+    const hasher = new WholeFileHasher(bitfield.pieceCount, (i) => bitfield.has(i), (i) => partial.read(i * pieceSize, pieceLength(i)));
     // Every fetch in flight, under each piece it still has to deliver.
     const fetches = new Map<number, Set<RunFetch>>();
     const pending = new Set<Promise<void>>();
@@ -302,7 +301,7 @@ export class Download {
           dirty = true;
           source.verified(length);
           pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
-          hasher.pieceVerified(piece);
+          hasher.pieceVerified(piece, chunks);
           // Endgame: a copy still in flight elsewhere is cancelled once it has nothing else to give.
           for (const other of fetches.get(piece) ?? []) {
             if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
@@ -400,7 +399,6 @@ export class Download {
       await saving;
       await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
       await partial.close();
-      await hasher.close();
       r.sources = [...this.sources.values()].map((s) => s.stored());
     }
   }
