@@ -50,7 +50,11 @@ afterAll(async () => {
 describe('a network of real nodes', () => {
   it('peers register by themselves and their files are found, grouped by content', async () => {
     await pollUntil(async () => (await search('q=common')).items[0]?.sourceCount === 3, 'three sources of the common song', 15_000);
-    const videos = await search('q=holiday+video');
+    // Each peer hashes and sends its files on its own schedule: wait for the videos too.
+    const videos = await pollUntil(async () => {
+      const found = await search('q=holiday+video');
+      return found.total === 3 && found;
+    }, 'three holiday videos', 15_000);
     expect(videos.total).toBe(3);
     for (const peer of peers) expect((await connection(peer)).state).toBe('registered');
     const [song] = (await search('q=common')).items;
