@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { searchResponseSchema, type SearchResponse } from '../../src-shared/api/index-routes.js';
 import type { Category } from '../../src-shared/api/common.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
-import { getJson } from '../core/downloads/get-json.js';
+import { firstAnswer } from '../core/downloads/get-json.js';
 
 export interface SearchOptions {
   words: string[];
@@ -25,18 +25,13 @@ export async function runSearch(indexes: readonly string[], o: SearchOptions, ou
   }
   const query = new URLSearchParams({ q: o.words.join(' '), pageSize: String(o.limit) });
   if (o.category) query.set('category', o.category);
-  const problems: string[] = [];
-  for (const address of indexes) {
-    const answer = await getJson(`http://${address}/api/v1/files/search?${query}`, searchResponseSchema, 10_000);
-    if (!answer.ok) {
-      problems.push(answer.reason);
-      continue;
-    }
-    out.stdout.write(o.json ? `${JSON.stringify(answer.value.items)}\n` : renderTable(answer.value));
-    return 0;
+  const answer = await firstAnswer(indexes, `/api/v1/files/search?${query}`, searchResponseSchema, 10_000);
+  if (!answer.ok) {
+    out.stderr.write(`shoal: no index server answered: ${answer.reasons.join('; ')}\n`);
+    return 1;
   }
-  out.stderr.write(`shoal: no index server answered: ${problems.join('; ')}\n`);
-  return 1;
+  out.stdout.write(o.json ? `${JSON.stringify(answer.value.items)}\n` : renderTable(answer.value));
+  return 0;
 }
 
 function renderTable(result: SearchResponse): string {

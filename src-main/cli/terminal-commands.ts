@@ -3,7 +3,7 @@
 import { resolve, join } from 'node:path';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { categorySchema, fileIdSchema } from '../../src-shared/api/common.js';
+import { categorySchema, fileIdSchema, hostPortSchema as address } from '../../src-shared/api/common.js';
 import { ConfigError, loadConfig, type NodeConfig } from '../core/config/load-config.js';
 import { runGet, type GetContext } from './get-command.js';
 import { indexAddresses } from './index-addresses.js';
@@ -15,7 +15,6 @@ export interface GetFlags { index?: string; peer?: string; output?: string; data
 
 export type TerminalContext = Omit<ServeContext, 'signals' | 'exit'> & { signals: GetContext['signals'] };
 
-const address = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]@]+):\d{1,5}$/, 'expected HOST:PORT, like 192.168.1.20:8080');
 
 export async function searchCommand(words: string[], flags: SearchFlags, context: TerminalContext): Promise<number> {
   const args = z.object({

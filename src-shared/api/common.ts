@@ -32,4 +32,15 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** "host:port" or "[::1]:port"; a scheme, a path or a user part is not part of an address. */
+export const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]@]+):(\d{1,5})$/;
+
+export const hostPortSchema = z
+  .string()
+  .trim()
+  .refine((value) => {
+    const port = Number(HOST_PORT.exec(value)?.[2]);
+    return port >= 1 && port <= 65535;
+  }, { error: 'expected "host:port", like "192.168.1.20:8080"' });
+
 export const okSchema = z.object({ ok: z.literal(true) });

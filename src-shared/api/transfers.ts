@@ -1,6 +1,6 @@
 // Downloads and uploads as the node API shows them: the Transfers view, `shoal get` and events.
 import { z } from 'zod';
-import { fileIdSchema } from './common.js';
+import { fileIdSchema, hostPortSchema } from './common.js';
 
 export const downloadIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a download id is a UUID').describe('id of one download');
 
@@ -50,12 +50,10 @@ export const downloadViewSchema = z.object({
 });
 export type DownloadView = z.infer<typeof downloadViewSchema>;
 
-// "host:port" of a peer to download from directly, as in the config's addresses.
-const peerAddressSchema = z.string().trim().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]@]+):\d{1,5}$/, 'expected "host:port"');
 
 export const startDownloadSchema = z.strictObject({
   fileId: fileIdSchema,
-  peer: peerAddressSchema.optional().describe('a peer to fetch from, besides the sources the index servers know'),
+  peer: hostPortSchema.optional().describe('a peer to fetch from, besides the sources the index servers know'),
   name: z.string().min(1).max(255).optional().describe('a name to save under (default: the name sources give)'),
 });
 export type StartDownload = z.infer<typeof startDownloadSchema>;

@@ -2,6 +2,7 @@
 // validation error names the key the user actually wrote. Strict: an unknown key is an error,
 // because a misspelt setting that is silently ignored is worse than one that stops the node.
 import { z } from 'zod';
+import { HOST_PORT } from '../../../src-shared/api/common.js';
 import { byteSizeSchema, durationSchema } from './units.js';
 
 /** The defaults that depend on the machine; loadConfig fills them in. */
@@ -39,8 +40,7 @@ const pathSetting = nonEmpty('a path');
 
 const boolean = z.boolean({ error: 'expected true or false' });
 
-// "host:port", "[::1]:port" for IPv6; a scheme or path is not part of an address.
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
+// The shared HOST_PORT pattern, with the wording of config errors.
 const address = z
   .string({ error: 'expected "host:port"' })
   .trim()

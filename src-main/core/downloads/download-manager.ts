@@ -13,7 +13,7 @@ import { Download, type DownloadTiming } from './download.js';
 import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
 import { safeFileName } from './safe-file-name.js';
-import type { SourceFinder } from './source-finder.js';
+import type { FoundFile, SourceFinder } from './source-finder.js';
 
 export interface DownloadManagerOptions {
   db: Db;
@@ -77,10 +77,10 @@ export class DownloadManager {
       id: randomUUID(), fileId: input.fileId, name: safeFileName(input.name ?? found.meta.name, `${input.fileId.slice(0, 16)}.bin`),
       size: null, pieceSize: null, pieceHashes: null, bitfield: null, state: 'queued', directory: settings.downloadDirectory,
       partialPath: null, finalPath: null, peer: input.peer ?? null,
-      sources: found.sources.map((s) => ({ ...s, bytes: 0, dropped: null })), error: null, createdAt: now, updatedAt: now, completedAt: null,
+      sources: [], error: null, createdAt: now, updatedAt: now, completedAt: null,
     };
     this.store.save(record);
-    const download = this.create(record);
+    const download = this.create(record, found);
     download.start();
     return download.view();
   }
@@ -125,7 +125,7 @@ export class DownloadManager {
     for (const t of this.progress.values()) t.cancel();
   }
 
-  private create(record: DownloadRecord): Download {
+  private create(record: DownloadRecord, found?: FoundFile): Download {
     const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
     const download: Download = new Download(record, {
       store: this.store, finder: this.o.finder, limiter: this.o.limiter, timing: this.timing,
@@ -138,7 +138,7 @@ export class DownloadManager {
       completed: async (path) => {
         if (this.o.settings().shareDownloads) await this.o.share(path);
       },
-    });
+    }, found);
     this.downloads.set(record.id, download);
     this.progress.set(record.id, publishProgress);
     return download;

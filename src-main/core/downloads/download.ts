@@ -17,7 +17,7 @@ import { PieceBitfield } from './piece-bitfield.js';
 import { FetchError, fetchPieces } from './piece-fetcher.js';
 import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
-import type { SourceFinder, SourceRef } from './source-finder.js';
+import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
 import { reserveUniquePath } from './unique-destination.js';
 import { WholeFileHasher } from './whole-file-hasher.js';
 
@@ -79,8 +79,13 @@ export class Download {
   /** A partial file whose bytes cannot be trusted, to delete once it is closed. */
   private discard: string | null = null;
 
-  constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext) {
+  /**
+   * `found`: what the index servers said when the download was started, so its first run does
+   * not ask them again.
+   */
+  constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext, private found: FoundFile | null = null) {
     if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
+    for (const s of record.sources) this.sources.set(s.url, new DownloadSourceState(s.url, s.peerId, s.name, CONNECTIONS_PER_SOURCE, s));
   }
 
   get id(): string {
@@ -142,9 +147,7 @@ export class Download {
     const bytesVerified = this.bytesVerified();
     const speed = this.run ? Math.round(this.meter.speed) : 0;
     const remaining = (r.size ?? 0) - bytesVerified;
-    const sources = this.sources.size > 0 ? [...this.sources.values()].map((s) => s.view(now)) : r.sources.map((s) => ({
-      url: s.url, peerId: s.peerId, name: s.name, state: s.dropped ? ('dropped' as const) : ('idle' as const), bytes: s.bytes, speed: 0, reason: s.dropped,
-    }));
+    const sources = [...this.sources.values()].map((s) => s.view(now));
     return {
       id: r.id, fileId: r.fileId, name: r.name, size: r.size, state: r.state, bytesVerified,
       piecesVerified: this.bitfield?.count ?? 0, pieceCount, speed,
@@ -204,7 +207,8 @@ export class Download {
     const r = this.record;
     if (r.pieceHashes && r.size !== null) return;
     this.setState('finding', null);
-    const found = await this.ctx.finder.find(r.fileId, r.peer, signal);
+    const found = this.found ?? (await this.ctx.finder.find(r.fileId, r.peer, signal));
+    this.found = null;
     if (signal.aborted) return;
     this.addSources(found.sources);
     if (!found.meta) throw new DownloadStop('waiting', 'NOT_FOUND', `No index server or peer knows this file yet (${found.problem ?? 'not found'}). Trying again.`);
@@ -362,7 +366,7 @@ export class Download {
             launch(source, run);
           }
         }
-        if (pending.size === 0 && this.liveSources().length === 0) {
+        if (pending.size === 0 && live === 0) {
           await this.refreshSources(signal);
           if (this.liveSources().length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
           continue;
@@ -454,18 +458,10 @@ export class Download {
   }
 
   private addSources(refs: readonly SourceRef[]): void {
-    const slots = CONNECTIONS_PER_SOURCE;
     for (const ref of refs) {
       const known = this.sources.get(ref.url);
-      if (known) {
-        known.seenOnline();
-        continue;
-      }
-      const stored = this.record.sources.find((s) => s.url === ref.url);
-      this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, slots, stored));
-    }
-    for (const stored of this.record.sources) {
-      if (!this.sources.has(stored.url)) this.sources.set(stored.url, new DownloadSourceState(stored.url, stored.peerId, stored.name, slots, stored));
+      if (known) known.seenOnline();
+      else this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, CONNECTIONS_PER_SOURCE));
     }
     this.record.sources = [...this.sources.values()].map((s) => s.stored());
   }

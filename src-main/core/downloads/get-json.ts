@@ -4,6 +4,17 @@ import type { z } from 'zod';
 
 export type JsonAnswer<T> = { ok: true; value: T } | { ok: false; status: number; reason: string };
 
+/** Asks each address in turn (`http://ADDRESS` + path); the first valid answer, or every reason. */
+export async function firstAnswer<S extends z.ZodType>(addresses: readonly string[], pathAndQuery: string, schema: S, timeoutMs: number): Promise<{ ok: true; value: z.output<S> } | { ok: false; reasons: string[] }> {
+  const reasons: string[] = [];
+  for (const address of addresses) {
+    const answer = await getJson(`http://${address}${pathAndQuery}`, schema, timeoutMs);
+    if (answer.ok) return answer;
+    reasons.push(answer.reason);
+  }
+  return { ok: false, reasons };
+}
+
 export async function getJson<S extends z.ZodType>(url: string, schema: S, timeoutMs: number, signal?: AbortSignal): Promise<JsonAnswer<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {

@@ -1,9 +1,8 @@
-// A file's piece hashes, asked of up to three sources at once. A list must fit the file (same
-// id and size, the piece size DESIGN.md derives from the size, the right count, and for a file
-// of one piece, a hash equal to the file id); when sources disagree, most of them win. A lying
+// A file's piece hashes, asked of up to three sources at once. A list must fit the file
+// (piece-list-fit.ts); when sources disagree, most of them win. A lying
 // list cannot slip through anyway: the whole-file hash is checked before completion.
 import { piecesSchema } from '../../../src-shared/api/library.js';
-import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
+import { pieceListFits } from '../../../src-shared/piece-list-fit.js';
 import { getJson } from './get-json.js';
 import type { SourceRef } from './source-finder.js';
 
@@ -24,12 +23,8 @@ export async function fetchPieceList(fileId: string, size: number, sources: read
     const answer = await getJson(piecesUrl(source.url, fileId), piecesSchema, TIMEOUT_MS, signal);
     if (!answer.ok) return { problem: answer.reason };
     const list = answer.value;
-    const pieceSize = pieceSizeFor(size);
-    if (list.id !== fileId || list.size !== size || list.pieceSize !== pieceSize || list.pieces.length !== pieceCountFor(size, pieceSize)) {
-      return { problem: `${new URL(source.url).host} sent a piece list that does not fit the file` };
-    }
-    if (list.pieces.length === 1 && list.pieces[0] !== fileId) return { problem: `${new URL(source.url).host} sent a wrong piece hash` };
-    return { list: { pieceSize, hashes: Buffer.from(list.pieces.join(''), 'hex') } };
+    if (!pieceListFits(list, fileId, size)) return { problem: `${new URL(source.url).host} sent a piece list that does not fit the file` };
+    return { list: { pieceSize: list.pieceSize, hashes: Buffer.from(list.pieces.join(''), 'hex') } };
   }));
   const votes = new Map<string, { list: PieceList; count: number }>();
   for (const a of answers) {

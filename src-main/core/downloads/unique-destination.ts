@@ -1,22 +1,33 @@
-// Finds the final name of a finished download without ever overwriting a user's file:
-// "name.ext", then "name (1).ext", "name (2).ext"… The name is reserved by creating it
-// exclusively (O_EXCL), so two downloads finishing at once cannot pick the same one; the
-// caller then renames the verified partial file over its own empty reservation.
-import { open } from 'node:fs/promises';
+// A new file's final name, never overwriting a user's file: "name.ext", then "name (1).ext",
+// "name (2).ext"… Each candidate is claimed with an operation that fails with EEXIST instead of
+// replacing (O_EXCL, link), so two writers finishing at once cannot pick the same one.
+import { link, open } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-export async function reserveUniquePath(directory: string, name: string): Promise<string> {
+/** The first candidate `claim` succeeds on; `claim` must throw EEXIST when the name is taken. */
+export async function claimFreeName(directory: string, name: string, claim: (path: string) => Promise<void>): Promise<string> {
   const ext = extname(name);
   const stem = ext ? name.slice(0, -ext.length) : name;
   for (let n = 0; n < 10_000; n++) {
     const candidate = join(directory, n === 0 ? name : `${stem} (${n})${ext}`);
     try {
-      const handle = await open(candidate, 'wx');
-      await handle.close();
+      await claim(candidate);
       return candidate;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
   throw new Error(`no free name for ${name} in ${directory}`);
+}
+
+/** Reserves the name with an empty file; the caller renames its verified file over it. */
+export function reserveUniquePath(directory: string, name: string): Promise<string> {
+  return claimFreeName(directory, name, async (path) => {
+    await (await open(path, 'wx')).close();
+  });
+}
+
+/** Gives `existing` a second, free name in `directory` (a hard link). */
+export function linkUnique(existing: string, directory: string, name: string): Promise<string> {
+  return claimFreeName(directory, name, (path) => link(existing, path));
 }

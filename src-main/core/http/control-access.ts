@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
+import { plainAddress } from './remote-address.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 
 export interface ControlAccessOptions {
@@ -12,7 +13,7 @@ export interface ControlAccessOptions {
 
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  const plain = plainAddress(address);
   return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
 }
 

@@ -8,6 +8,7 @@ import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
+import { plainAddress } from './remote-address.js';
 import type { UploadTracker } from './upload-tracker.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -96,8 +97,7 @@ function rateLimited(limiter: RateLimiter, sent: (bytes: number) => void): Trans
 const SLICE_BYTES = 64 * 1024;
 
 function remoteAddress(req: Request): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
+  return plainAddress(req.socket.remoteAddress ?? 'unknown');
 }
 
 /** The content under an id never changes, so a client holding this ETag has the bytes already. */

@@ -5,14 +5,15 @@
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { link, lstat, mkdir, rm } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { lstat, mkdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { UploadResponse } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { safeFileName } from '../downloads/safe-file-name.js';
+import { linkUnique } from '../downloads/unique-destination.js';
 
 export interface UploadOptions {
   sharedDirectory: string;
@@ -122,20 +123,4 @@ async function destination(root: string, filename: string): Promise<{ folder: st
     if (!(await lstat(folder)).isDirectory()) throw new ShoalError('BAD_REQUEST', `${relative(root, folder)} exists and is not a folder.`);
   }
   return { folder, name };
-}
-
-/** link() fails with EEXIST instead of replacing, so the first free name is taken atomically. */
-async function linkUnique(temp: string, folder: string, name: string): Promise<string> {
-  const ext = extname(name);
-  const stem = ext ? name.slice(0, -ext.length) : name;
-  for (let n = 0; n < 10_000; n++) {
-    const candidate = join(folder, n === 0 ? name : `${stem} (${n})${ext}`);
-    try {
-      await link(temp, candidate);
-      return candidate;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  throw new ShoalError('BAD_REQUEST', `No free name for ${name}.`);
 }

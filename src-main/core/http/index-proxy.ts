@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { searchResponseSchema, topologySchema, type SearchQuery, type SearchResponse, type Topology } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { getJson } from '../downloads/get-json.js';
+import { firstAnswer } from '../downloads/get-json.js';
 
 const TIMEOUT_MS = 5_000;
 
@@ -12,13 +12,9 @@ async function askIndexes<S extends z.ZodType>(addresses: readonly string[], pat
   if (addresses.length === 0) {
     throw new ShoalError('SERVICE_UNAVAILABLE', 'No index server is known yet. Give one with --index-server, or turn on "Run as index server" in Settings.');
   }
-  const problems: string[] = [];
-  for (const address of addresses) {
-    const answer = await getJson(`http://${address}${pathAndQuery}`, schema, TIMEOUT_MS);
-    if (answer.ok) return answer.value;
-    problems.push(answer.reason);
-  }
-  throw new ShoalError('SERVICE_UNAVAILABLE', `No index server answered: ${problems.join('; ')}`);
+  const answer = await firstAnswer(addresses, pathAndQuery, schema, TIMEOUT_MS);
+  if (answer.ok) return answer.value;
+  throw new ShoalError('SERVICE_UNAVAILABLE', `No index server answered: ${answer.reasons.join('; ')}`);
 }
 
 export function searchNetwork(addresses: readonly string[], query: SearchQuery): Promise<SearchResponse> {

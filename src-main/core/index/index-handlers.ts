@@ -1,5 +1,6 @@
 // The index API's handlers: validated input to the IndexService, and back.
 import type { indexRoutes } from '../../../src-shared/api/index-routes.js';
+import { plainAddress } from '../http/remote-address.js';
 import { bearerToken } from './session-tokens.js';
 import type { RouteHandlers } from '../http/route-registry.js';
 import type { IndexService } from './index-service.js';
@@ -31,6 +32,5 @@ export function indexHandlers(service: IndexService, indexName: () => string, pi
 
 /** The address a peer's request came from, as other peers would dial it. */
 function observedAddress(remote: string | undefined): string {
-  if (!remote) return '127.0.0.1';
-  return remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+  return remote ? plainAddress(remote) : '127.0.0.1';
 }

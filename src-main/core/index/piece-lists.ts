@@ -1,13 +1,13 @@
 // The piece hashes of a file, for its Metalink. The index does not store them, so it asks an
 // online source (`GET {peer}/api/v1/files/{fileId}/pieces`), best sources first, each with a short
 // timeout. What a peer sends is never trusted: the body is read up to what the file's piece count
-// needs, validated with zod, and must fit the file (same id and size, the piece size DESIGN.md
-// derives from the size, the right count, and for one piece a hash equal to the file id).
+// needs, validated with zod, and must fit the file (piece-list-fit.ts).
 // Accepted lists are kept in a small LRU (digests as bytes, bounded in entries and bytes), so a
 // peer cannot make the index hold unbounded memory; concurrent asks for one file share one fetch.
 // A peer can still send a well-formed list with wrong hashes for a file of several pieces; the
 // client then rejects those pieces (aria2c verifies each), and the entry expires after CACHE_TTL_MS.
 import { piecesSchema } from '../../../src-shared/api/library.js';
+import { pieceListFits } from '../../../src-shared/piece-list-fit.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
 
 export interface PieceList {
@@ -81,8 +81,7 @@ export class PieceLists {
 
   /** One source's answer if it fits the file; never throws. */
   private async ask(downloadUrl: string, fileId: string, size: number): Promise<PieceList | undefined> {
-    const pieceSize = pieceSizeFor(size);
-    const count = pieceCountFor(size, pieceSize);
+    const count = pieceCountFor(size, pieceSizeFor(size));
     try {
       const url = new URL(`/api/v1/files/${fileId}/pieces`, downloadUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
@@ -95,10 +94,8 @@ export class PieceLists {
       if (text === undefined) return undefined;
       const parsed = piecesSchema.safeParse(JSON.parse(text));
       if (!parsed.success) return undefined;
-      const list = parsed.data;
-      if (list.id !== fileId || list.size !== size || list.pieceSize !== pieceSize || list.pieces.length !== count) return undefined;
-      if (count === 1 && list.pieces[0] !== fileId) return undefined;
-      return { pieceSize, pieces: list.pieces };
+      if (!pieceListFits(parsed.data, fileId, size)) return undefined;
+      return { pieceSize: parsed.data.pieceSize, pieces: parsed.data.pieces };
     } catch {
       return undefined; // unreachable, timed out, not JSON: the next source
     }
