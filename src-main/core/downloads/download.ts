@@ -182,14 +182,15 @@ export class Download {
           await this.sleep(this.ctx.timing.findRetryMs);
           continue;
         }
-        this.fail(err);
+        await this.fail(err);
         return;
       }
     }
   }
 
-  private fail(err: unknown): void {
-    if (this.discard) void rm(this.discard, { force: true });
+  private async fail(err: unknown): Promise<void> {
+    // Deleted before the failure is announced: whoever sees `failed` sees nothing kept.
+    if (this.discard) await rm(this.discard, { force: true }).catch(() => undefined);
     this.discard = null;
     if (err instanceof DownloadStop) {
       this.setState('failed', { code: err.code, message: err.message }, 'failed');
