@@ -59,6 +59,12 @@ export default tseslint.config(
     [react, 'src-main/electron never imports React.'],
     [['**/src-renderer/**'], 'The Electron shell talks to the renderer over IPC, never by import.'],
   ]),
+  // The preload runs sandboxed in the window: electron and the shared contract, nothing of Node.
+  layer(['src-main/electron/preload.ts', 'src-main/electron/window-api.ts'], [
+    [nodeBuiltins, 'The preload runs sandboxed: no Node built-ins.'],
+    [react, 'The preload never imports React.'],
+    [['**/core/**', '**/cli/**', '**/src-renderer/**'], 'The preload imports only electron and src-shared.'],
+  ]),
   layer(['src-renderer/**'], [
     [nodeBuiltins, 'The renderer runs in a browser: no Node built-ins.'],
     [electron, 'The renderer reaches Electron only through window.shoal (preload).'],

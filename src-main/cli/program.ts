@@ -19,6 +19,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .command('serve')
     .description('run a node without the desktop window; the app opens in a browser')
     .option('--shared <dir>', 'folder to share (peer.shared_directory)')
+    .option('--downloads <dir>', 'folder finished downloads land in (peer.download_directory)')
     .option('--data <dir>', 'folder for the database and settings (data_directory)')
     .option('--port <n>', 'peer API port, 0 for any free port (peer.port)')
     .option('--host <addr>', 'address to listen on (peer.host)')

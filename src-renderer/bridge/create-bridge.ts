@@ -1,12 +1,15 @@
 // The one object the UI holds: typed API methods, validated events, connection state and uploads,
-// over whichever transport fits (HTTP/WS in a browser; Electron's IPC once its issue lands).
+// over whichever transport fits (HTTP/WS in a browser, IPC in the desktop app).
 import { nodeEventSchemas, type NodeEvent, type NodeEventType } from '../../src-shared/api/events.js';
+import type { DesktopApi } from './desktop-api.js';
 import { createNodeClient, type NodeApi } from './node-client.js';
 import type { ConnectionState, NodeTransport, UploadItem } from './transport.js';
 import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
 
 export interface Bridge {
   api: NodeApi;
+  /** The desktop app's own methods; null in a browser. Where it exists, dropped files are shared in place. */
+  desktop: DesktopApi | null;
   /** Only events whose data matches the contract's schema arrive here. */
   on<T extends NodeEventType>(type: T, listener: (event: NodeEvent<T>) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
@@ -14,9 +17,10 @@ export interface Bridge {
   close(): void;
 }
 
-export function createBridge(transport: NodeTransport): Bridge {
+export function createBridge(transport: NodeTransport, desktop: DesktopApi | null = null): Bridge {
   return {
     api: createNodeClient(transport),
+    desktop,
     on: (type, listener) =>
       transport.subscribe((raw) => {
         if (raw.type !== type) return;

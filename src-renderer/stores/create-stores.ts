@@ -54,6 +54,7 @@ export function createStores(bridge: Bridge) {
   ];
   return {
     ...stores,
+    desktop: bridge.desktop,
     downloadRate,
     dispose: () => {
       clearTimeout(refreshTimer);

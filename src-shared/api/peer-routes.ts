@@ -35,6 +35,8 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** The route answers with a redirect (302) instead of content. */
   redirect?: boolean;
+  /** Bytes streamed over HTTP: not a method of the node API over IPC (ipc-contract.ts). */
+  httpOnly?: true;
 }
 
 const fileIdParams = z.object({ fileId: fileIdSchema });
@@ -122,7 +124,7 @@ export const peerRoutes = {
   },
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
-    summary: 'The file\u2019s bytes (single HTTP ranges, ETag = file id)', params: fileIdParams,
+    summary: 'The file\u2019s bytes (single HTTP ranges, ETag = file id)', params: fileIdParams, httpOnly: true,
   },
   searchLocal: {
     method: 'get', path: '/api/v1/search', access: 'public',
@@ -182,7 +184,7 @@ export const peerRoutes = {
   uploadFiles: {
     method: 'post', path: '/api/v1/files/upload', access: 'control',
     summary: 'Upload files into the shared folder (multipart/form-data, streamed; all or nothing)',
-    response: uploadResponseSchema,
+    response: uploadResponseSchema, httpOnly: true,
   },
   searchNetwork: {
     method: 'get', path: '/api/v1/network/search', access: 'control',

@@ -18,6 +18,9 @@ describe('layer rules', () => {
     ['src-renderer/x.ts', "import { startNode } from '../src-main/core/node/shoal-node.js';\nexport const s = startNode;\n"],
     ['src-main/cli/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
     ['src-main/core/x.ts', "import { x } from '../cli/main.js';\nexport const y = x;\n"],
+    ['src-main/electron/x.ts', "import { useState } from 'react';\nexport const u = useState;\n"],
+    ['src-main/electron/preload.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n"],
+    ['src-main/electron/preload.ts', "import { startNode } from '../core/node/shoal-node.js';\nexport const s = startNode;\n"],
   ])('%s may not import that', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -26,6 +29,8 @@ describe('layer rules', () => {
     ['src-shared/x.ts', "import { z } from 'zod';\nexport const s = z.string();\n"],
     ['src-main/core/x.ts', "import { readFile } from 'node:fs/promises';\nimport { z } from 'zod';\nexport const a = [readFile, z];\n"],
     ['src-main/cli/x.ts', "import { startNode } from '../core/node/shoal-node.js';\nexport const s = startNode;\n"],
+    ['src-main/electron/x.ts', "import { app } from 'electron';\nimport { startNode } from '../core/node/shoal-node.js';\nexport const a = [app, startNode];\n"],
+    ['src-main/electron/preload.ts', "import { contextBridge } from 'electron';\nimport { z } from 'zod';\nexport const a = [contextBridge, z];\n"],
   ])('%s may import that', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

@@ -6,6 +6,7 @@ export interface ConfigFlags {
   port?: string | number;
   host?: string;
   shared?: string;
+  downloads?: string;
   data?: string;
   /** Logging at least as detailed as debug. */
   verbose?: boolean;
@@ -24,6 +25,7 @@ const FLAG_KEYS = {
   port: ['peer', 'port'],
   host: ['peer', 'host'],
   shared: ['peer', 'shared_directory'],
+  downloads: ['peer', 'download_directory'],
   data: ['data_directory'],
   index: ['super_peer', 'enabled'],
   indexPort: ['super_peer', 'port'],

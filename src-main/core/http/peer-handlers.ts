@@ -1,4 +1,5 @@
-// The peer API's handlers: thin glue from validated input to the library.
+// The peer API's handlers: thin glue from validated input to the library, downloads and settings.
+// Most are the transport-neutral node API; only the byte streams need HTTP's request and response.
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
@@ -8,7 +9,8 @@ import type { TransferSettingsService } from '../transfers/transfer-settings.js'
 import { sendSharedFile, type ServingDeps } from './file-download.js';
 import { receiveUpload } from './file-upload.js';
 import { networkTopology, searchNetwork } from './index-proxy.js';
-import type { RouteHandlers } from './route-registry.js';
+import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
+import type { CallInput, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 
 export interface PeerHandlerDeps extends ServingDeps {
@@ -26,7 +28,25 @@ export interface PeerHandlerDeps extends ServingDeps {
   indexAddresses?(): string[];
 }
 
+/** The node API: every method either transport (HTTP, Electron's IPC) can call. */
+export type NodeApiHandlers = {
+  [K in NodeMethodName]: (input: CallInput<(typeof peerRoutes)[K]>) => unknown;
+};
+
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
+  return {
+    ...nodeApiHandlers(deps),
+    download: async ({ params, req, res }) => {
+      await sendSharedFile(deps, params.fileId, req, res);
+    },
+    uploadFiles: ({ req }) => {
+      if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');
+      return receiveUpload(req, deps.uploadTarget);
+    },
+  };
+}
+
+export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection } = deps;
   return {
     getInfo: () => info(),
@@ -51,9 +71,6 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     shareFiles: async ({ body }) => ({ ...(await library.share(body.path)), status: 'queued' as const }),
     unshareFile: ({ params }) => library.unshare(params.fileId),
     setFileTags: ({ params, body }) => library.setUserTags(params.fileId, body.tags),
-    download: async ({ params, req, res }) => {
-      await sendSharedFile(deps, params.fileId, req, res);
-    },
     listDownloads: () => ({ items: downloads.list() }),
     startDownload: ({ body }) => downloads.start(body),
     getDownload: ({ params }) => downloads.get(params.downloadId),
@@ -63,10 +80,6 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     listUploads: () => ({ items: uploads.list() }),
     getTransferSettings: () => transferSettings.get(),
     setTransferSettings: ({ body }) => transferSettings.set(body),
-    uploadFiles: ({ req }) => {
-      if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');
-      return receiveUpload(req, deps.uploadTarget);
-    },
     searchNetwork: ({ query }) => searchNetwork(deps.indexAddresses?.() ?? [], query),
     getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? []),
   };

@@ -6,6 +6,7 @@ import express from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../../../src-shared/content-security-policy.js';
 
 /** out/renderer, found from src-main/core/http (tsx, vitest) or out/src-main/core/http (built). */
 export function defaultRendererDirectory(): string {
@@ -32,6 +33,6 @@ export function serveRenderer(app: express.Express, directory = defaultRendererD
       res.status(200).type('text/plain').send(NOT_BUILT);
       return;
     }
-    res.set('Cache-Control', 'no-cache').set('Referrer-Policy', 'no-referrer').sendFile(indexHtml);
+    res.set('Cache-Control', 'no-cache').set('Referrer-Policy', 'no-referrer').set('Content-Security-Policy', CONTENT_SECURITY_POLICY).sendFile(indexHtml);
   });
 }

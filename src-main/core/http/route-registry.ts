@@ -9,12 +9,16 @@ import type { ControlAccess } from './control-access.js';
 
 type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
 
-export interface RouteInput<R extends RouteSpec> {
+/** A call's validated input, whichever transport (HTTP here, Electron's IPC) carried it. */
+export interface CallInput<R extends RouteSpec> {
   params: Parsed<R, 'params'>;
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;
-  /** True when the local user (loopback + token) asks: answers may then include local paths. */
+  /** True when the local user (loopback + token, or the desktop window) asks: answers may include local paths. */
   isLocalUser: boolean;
+}
+
+export interface RouteInput<R extends RouteSpec> extends CallInput<R> {
   req: Request;
   res: Response;
 }

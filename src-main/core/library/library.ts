@@ -159,6 +159,11 @@ export class Library {
     return this.o.store.counts();
   }
 
+  /** Whether a file at this exact path is in the library. */
+  hasLocation(path: string): boolean {
+    return this.o.store.getLocation(path) !== undefined;
+  }
+
   hashingStatus(): HashingStatus {
     let queuedBytes = 0;
     for (const { size } of this.pending.values()) queuedBytes += size;

@@ -16,6 +16,7 @@ import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
+import { nodeApiHandlers, type NodeApiHandlers, type PeerHandlerDeps } from '../http/peer-handlers.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
@@ -51,6 +52,8 @@ export interface RunningNode {
   indexRole: IndexRole;
   indexClient: IndexClient;
   downloads: DownloadManager;
+  /** The node API without HTTP, for the desktop shell's IPC (the same handlers the peer port runs). */
+  nodeApi: NodeApiHandlers;
   stop(): Promise<void>;
 }
 
@@ -129,19 +132,17 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     };
   };
 
+  const apiDeps: PeerHandlerDeps = {
+    library, uploads, uploadLimiter, downloads, transferSettings, info, stats: reporter.stats,
+    indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
+    indexConnection: () => indexClient.status(),
+    indexAddresses,
+    uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
+  };
+
   let server;
   try {
-    server = await startPeerServer(
-      {
-        library, uploads, uploadLimiter, downloads, transferSettings, bus, info, stats: reporter.stats, logger, version, access,
-        indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
-        indexConnection: () => indexClient.status(),
-        indexAddresses,
-        uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
-      },
-      config.peer.port,
-      config.peer.host,
-    );
+    server = await startPeerServer({ ...apiDeps, bus, logger, version, access }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
@@ -172,6 +173,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   let stopping: Promise<void> | undefined;
   return {
     id, port, url, token, library, bus, indexRole, indexClient, downloads,
+    nodeApi: nodeApiHandlers(apiDeps),
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
       stopping ??= (async () => {

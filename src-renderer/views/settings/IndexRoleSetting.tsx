@@ -1,4 +1,4 @@
-import { useDomain } from '../../app/stores-context.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 
 const stateText = { off: 'Off', starting: 'Starting…', on: 'On', stopping: 'Stopping…' } as const;
 
@@ -7,8 +7,10 @@ export function IndexRoleSetting() {
   const role = useDomain('settings', (s) => s.indexRole);
   const saving = useDomain('settings', (s) => s.saving);
   const setIndexRole = useDomain('settings', (s) => s.setIndexRole);
+  // The desktop app's page comes from app://shoal, not from the node's address.
+  const host = useStores().desktop ? '127.0.0.1' : location.hostname;
   if (!role) return null;
-  const address = role.port !== null ? `${location.hostname}:${role.port}` : null;
+  const address = role.port !== null ? `${host}:${role.port}` : null;
   return (
     <div className="setting">
       <label className="switch-label">

@@ -1,5 +1,6 @@
-import { useDomain } from '../../app/stores-context.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { DesktopSettings } from './DesktopSettings.js';
 import { IndexRoleSetting } from './IndexRoleSetting.js';
 import { ThemeSetting } from './ThemeSetting.js';
 import { TransferSettingsForm } from './TransferSettingsForm.js';
@@ -8,6 +9,7 @@ export function SettingsView() {
   const error = useDomain('settings', (s) => s.error);
   const info = useDomain('network', (s) => s.info);
   const connection = useDomain('network', (s) => s.indexConnection);
+  const desktop = useStores().desktop;
   return (
     <div className="view settings-view">
       <ErrorNote message={error} />
@@ -18,6 +20,7 @@ export function SettingsView() {
             {info.name} · version {info.version} · peer port {info.port}
           </p>
         ) : null}
+        {desktop ? <DesktopSettings desktop={desktop} /> : null}
         <IndexRoleSetting />
         {connection ? (
           <div className="setting">

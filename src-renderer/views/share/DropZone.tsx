@@ -4,7 +4,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import type { UploadItem } from '../../bridge/transport.js';
 import { filesToItems, readDroppedItems } from './read-dropped-files.js';
 
-export function DropZone({ onItems }: { onItems: (items: UploadItem[]) => void }) {
+export function DropZone({ onItems, sharesInPlace }: { onItems: (items: UploadItem[]) => void; sharesInPlace: boolean }) {
   const [over, setOver] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
@@ -29,7 +29,11 @@ export function DropZone({ onItems }: { onItems: (items: UploadItem[]) => void }
       onDrop={onDrop}
     >
       <p className="dropzone-title">Drop files to share</p>
-      <p className="muted">Files and folders go into your shared folder, and every Shoal on the network can find them.</p>
+      <p className="muted">
+        {sharesInPlace
+          ? 'Files and folders are shared where they are (nothing is copied), and every Shoal on the network can find them.'
+          : 'Files and folders go into your shared folder, and every Shoal on the network can find them.'}
+      </p>
       <div className="row">
         <button type="button" onClick={() => files.current?.click()}>
           Choose files

@@ -1,4 +1,4 @@
-import { useDomain } from '../../app/stores-context.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 import { DropZone } from './DropZone.js';
 import { HashingStatus } from './HashingStatus.js';
 import { SharedFileList } from './SharedFileList.js';
@@ -6,9 +6,10 @@ import { UploadList } from './UploadList.js';
 
 export function ShareView() {
   const add = useDomain('uploads', (s) => s.add);
+  const sharesInPlace = useStores().desktop !== null;
   return (
     <div className="view share-view">
-      <DropZone onItems={add} />
+      <DropZone onItems={add} sharesInPlace={sharesInPlace} />
       <UploadList />
       <HashingStatus />
       <SharedFileList />

@@ -2,11 +2,12 @@
 // the page, and only their pages are fetched, so 100,000 files scroll as smoothly as ten.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import { useDomain } from '../../app/stores-context.js';
+import { shoalLink } from '../../../src-shared/shoal-link.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { rowAt } from '../../stores/library-store.js';
-import { SharedFileRow } from './SharedFileRow.js';
+import { SharedFileRow, type RowActions } from './SharedFileRow.js';
 
 export const ROW_HEIGHT = 64;
 
@@ -29,7 +30,17 @@ export function SharedFileList() {
     ensureRows(first, Math.max(last, first));
   }, [first, last, ensureRows, total]);
 
-  const actions = { unshare, setTags, onError: setActionError };
+  const desktop = useStores().desktop;
+  const actions: RowActions = {
+    unshare,
+    setTags,
+    onError: setActionError,
+    copyLink: async (file) => {
+      if (!navigator.clipboard) throw new Error('Copying needs the app opened from this computer (a secure page).');
+      await navigator.clipboard.writeText(shoalLink(file.id, file.name));
+    },
+    showInFolder: desktop ? async (path) => void (await desktop.showInFolder({ path })) : null,
+  };
   return (
     <section className="card grow" aria-label="Shared files">
       <div className="card-head">

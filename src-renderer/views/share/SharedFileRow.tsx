@@ -6,6 +6,10 @@ import { CategoryIcon } from '../../components/CategoryIcon.js';
 export interface RowActions {
   unshare(id: string): Promise<void>;
   setTags(id: string, tags: string[]): Promise<void>;
+  /** Puts the file's shoal:// link on the clipboard, for a friend's Shoal to open. */
+  copyLink(file: SharedFile): Promise<void>;
+  /** The desktop app's "show in folder"; null in a browser. */
+  showInFolder: ((path: string) => Promise<void>) | null;
   onError(message: string): void;
 }
 
@@ -13,6 +17,9 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const firstPath = file.paths?.[0];
+  const showInFolder = actions.showInFolder;
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -63,6 +70,25 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
       </div>
       <span className="size">{formatBytes(file.size)}</span>
       <div className="row-actions">
+        <button
+          type="button"
+          className="link"
+          aria-label={`Copy the link to ${file.name}`}
+          onClick={() =>
+            void run(async () => {
+              await actions.copyLink(file);
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            })
+          }
+        >
+          {copied ? 'Copied' : 'Copy link'}
+        </button>
+        {showInFolder && firstPath ? (
+          <button type="button" className="link" aria-label={`Show ${file.name} in its folder`} onClick={() => void run(() => showInFolder(firstPath))}>
+            Show
+          </button>
+        ) : null}
         <button
           type="button"
           className="link"

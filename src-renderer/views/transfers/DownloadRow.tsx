@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { DownloadView } from '../../../src-shared/api/transfers.js';
+import { errorMessage } from '../../bridge/api-error.js';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
-import { useDomain } from '../../app/stores-context.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 
 const stateLabels: Record<DownloadView['state'], string> = {
@@ -14,6 +16,13 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
   const pause = useDomain('transfers', (s) => s.pause);
   const resume = useDomain('transfers', (s) => s.resume);
   const remove = useDomain('transfers', (s) => s.remove);
+  const desktop = useStores().desktop;
+  const [problem, setProblem] = useState<string | null>(null);
+  const path = d.state === 'completed' ? d.path : null;
+  const run = (action: () => Promise<unknown>) => {
+    setProblem(null);
+    action().catch((err: unknown) => setProblem(errorMessage(err)));
+  };
   const value = d.state === 'completed' ? 100 : percent(d.bytesVerified, d.size);
   const active = d.sources.filter((s) => s.state === 'active').length;
   return (
@@ -41,6 +50,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
         </span>
       </div>
       {d.error ? <p className="error-inline">{d.error.message}</p> : null}
+      {problem ? <p className="error-inline">{problem}</p> : null}
       {d.state === 'completed' && d.path ? <p className="muted small">Saved to {d.path}</p> : null}
       <div className="row-actions">
         {running.has(d.state) ? (
@@ -53,7 +63,17 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
             Resume
           </button>
         ) : null}
-        {d.state === 'completed' ? (
+        {desktop && path ? (
+          <>
+            <button type="button" className="secondary" onClick={() => run(() => desktop.openFile({ path }))}>
+              Open
+            </button>
+            <button type="button" className="secondary" onClick={() => run(() => desktop.showInFolder({ path }))}>
+              Show in folder
+            </button>
+          </>
+        ) : null}
+        {!desktop && d.state === 'completed' ? (
           // Shared again after download (the default), the node serves it: save it to this computer.
           <a className="button-link" href={`/api/v1/download/${d.fileId}`} download={d.name}>
             Save a copy

@@ -1,0 +1,49 @@
+// The desktop-only methods of the contract. Opening or revealing a file is limited to files the
+// node knows (shared, or downloaded): the window must not be able to open any path on the disk.
+import { ShoalError } from '../../src-shared/errors.js';
+import type { DesktopFolders } from './desktop-settings.js';
+import type { DesktopHandlers } from './ipc.js';
+
+export interface DesktopDeps {
+  showItemInFolder(path: string): void;
+  /** Resolves with an error message, or '' when the file opened (Electron's shell.openPath). */
+  openPath(path: string): Promise<string>;
+  pickFolder(title: string, defaultPath: string): Promise<string | null>;
+  isKnownPath(path: string): boolean;
+  loginItem: { get(): boolean; set(openAtLogin: boolean): void };
+  folders(): DesktopFolders;
+  /** Saves the folders and restarts the node with them. */
+  changeFolders(folders: DesktopFolders): Promise<void>;
+}
+
+export function desktopHandlers(d: DesktopDeps): DesktopHandlers {
+  const known = (path: string) => {
+    if (!d.isKnownPath(path)) throw new ShoalError('PATH_OUTSIDE_LIBRARY', 'Only shared and downloaded files can be opened from the app.');
+  };
+  const settings = () => ({ ...d.folders(), launchAtLogin: d.loginItem.get() });
+  return {
+    showInFolder: async ({ path }) => {
+      known(path);
+      d.showItemInFolder(path);
+      return { ok: true as const };
+    },
+    openFile: async ({ path }) => {
+      known(path);
+      const problem = await d.openPath(path);
+      if (problem) throw new ShoalError('SERVICE_UNAVAILABLE', `The file could not be opened: ${problem}`);
+      return { ok: true as const };
+    },
+    chooseFolder: async ({ title }) => ({ path: await d.pickFolder(title, d.folders().sharedDirectory) }),
+    getDesktopSettings: async () => settings(),
+    setDesktopSettings: async (change) => {
+      if (change.launchAtLogin !== undefined) d.loginItem.set(change.launchAtLogin);
+      const current = d.folders();
+      const next = {
+        sharedDirectory: change.sharedDirectory ?? current.sharedDirectory,
+        downloadDirectory: change.downloadDirectory ?? current.downloadDirectory,
+      };
+      if (next.sharedDirectory !== current.sharedDirectory || next.downloadDirectory !== current.downloadDirectory) await d.changeFolders(next);
+      return settings();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// The desktop app's main process, and the shell's composition root: it starts the core node (the
+// same one `shoal serve` runs), loads the renderer from app://shoal/ in a locked-down window, and
+// connects the two over IPC. Everything with logic lives in the small modules it wires together.
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, shell, Tray, nativeImage } from 'electron';
+import { mkdir } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DownloadView } from '../../src-shared/api/transfers.js';
+import { parseShoalLink, SHOAL_SCHEME } from '../../src-shared/shoal-link.js';
+import { defaultSharedDirectory } from '../core/config/default-paths.js';
+import { createLogger } from '../core/logger.js';
+import { APP_ORIGIN, appScheme, isAppUrl, serveApp } from './app-protocol.js';
+import { desktopHandlers } from './desktop-handlers.js';
+import { loadFolders, saveFolders, type DesktopFolders } from './desktop-settings.js';
+import { forwardEvents, registerIpc } from './ipc.js';
+import { denyPermissions, guardWindow } from './navigation-guard.js';
+import { NodeHost } from './node-host.js';
+import { isRunning, trayMenu, trayTooltip } from './tray-menu.js';
+import { mainWindowOptions } from './window-options.js';
+import { loadWindowState, placeWindow, saveWindowState } from './window-state.js';
+
+const outDirectory = fileURLToPath(new URL('../../', import.meta.url));
+const rendererDirectory = join(outDirectory, 'renderer');
+const preloadPath = join(outDirectory, 'preload', 'preload.cjs');
+const iconPath = join(rendererDirectory, 'icons', 'icon-192.png');
+
+// Before `ready`: app:// must be a standard, secure scheme for the renderer's origin to work.
+protocol.registerSchemesAsPrivileged([appScheme]);
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch hands its arguments (maybe a shoal:// link) to the first, which takes focus.
+  app.quit();
+} else {
+  void runApp().catch((err: unknown) => {
+    dialog.showErrorBox('Shoal could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}
+
+async function runApp(): Promise<void> {
+  const pendingLinks: string[] = process.argv.filter((arg) => arg.startsWith(`${SHOAL_SCHEME}://`));
+  let openLink = (link: string) => void pendingLinks.push(link);
+  // macOS delivers links as events, possibly before `ready`.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(url);
+  });
+  if (process.defaultApp) app.setAsDefaultProtocolClient(SHOAL_SCHEME, process.execPath, [process.argv[1] ?? '.']);
+  else app.setAsDefaultProtocolClient(SHOAL_SCHEME);
+
+  await app.whenReady();
+  const userData = app.getPath('userData');
+  await mkdir(userData, { recursive: true });
+  const logger = createLogger({ level: 'info', format: 'json', output: join(userData, 'logs', 'shoal.log') });
+  const foldersFile = join(userData, 'folders.json');
+  const windowFile = join(userData, 'window.json');
+
+  let folders = (await loadFolders(foldersFile)) ?? (await chooseFoldersOnFirstRun());
+  await saveFolders(foldersFile, folders);
+
+  const host = new NodeHost({ dataDirectory: userData, logger, env: process.env, homedir: homedir(), platform: process.platform, hostname: hostname() });
+  let window: BrowserWindow | null = null;
+  let tray: Tray | null = null;
+  let pausedByTray: string[] = [];
+  let stopForwarding = () => {};
+
+  const refreshTray = () => {
+    if (!tray) return;
+    const downloads = host.current.downloads.list();
+    tray.setToolTip(trayTooltip(downloads));
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(downloads, pausedByTray.length > 0, {
+      open: showWindow,
+      pauseAll: () => void pauseAll(),
+      resumeAll,
+      quit: () => app.quit(),
+    })));
+  };
+  const pauseAll = async () => {
+    const running = host.current.downloads.list().filter(isRunning);
+    for (const d of running) await host.current.downloads.pause(d.id);
+    pausedByTray = running.map((d) => d.id);
+    refreshTray();
+  };
+  const resumeAll = () => {
+    for (const id of pausedByTray) {
+      try {
+        host.current.downloads.resume(id);
+      } catch {
+        // removed meanwhile
+      }
+    }
+    pausedByTray = [];
+    refreshTray();
+  };
+
+  host.onStart((node) => {
+    stopForwarding();
+    let lastTray = 0;
+    stopForwarding = forwardEvents(node.bus, (channel, event) => {
+      window?.webContents.send(channel, event);
+      if (event.type === 'transfer_completed') notifyCompleted(event.data as DownloadView);
+      // The tray's words follow the transfers, about once a second.
+      if (event.type.startsWith('transfer_') && Date.now() - lastTray > 1000) {
+        lastTray = Date.now();
+        refreshTray();
+      }
+    });
+  });
+  await host.start(folders);
+
+  registerIpc({
+    ipcMain,
+    nodeApi: () => host.current.nodeApi,
+    isAppUrl,
+    logger,
+    desktop: desktopHandlers({
+      showItemInFolder: (path) => shell.showItemInFolder(path),
+      openPath: (path) => shell.openPath(path),
+      pickFolder: async (title, defaultPath) => {
+        const options = { title, defaultPath, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+        const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+        return answer.canceled ? null : (answer.filePaths[0] ?? null);
+      },
+      isKnownPath: (path) => host.current.library.hasLocation(path) || host.current.downloads.list().some((d) => d.path === path),
+      loginItem: {
+        get: () => app.getLoginItemSettings().openAtLogin,
+        set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+      },
+      folders: () => folders,
+      changeFolders: async (next) => {
+        await saveFolders(foldersFile, next);
+        folders = next;
+        await host.restart(next);
+      },
+    }),
+  });
+
+  serveApp(protocol, rendererDirectory);
+  denyPermissions(session.defaultSession, isAppUrl);
+  app.on('web-contents-created', (_event, contents) => guardWindow(contents, (url) => shell.openExternal(url)));
+
+  const saved = await loadWindowState(windowFile);
+  function createWindow(): BrowserWindow {
+    const bounds = placeWindow(saved, screen.getAllDisplays().map((d) => d.workArea));
+    const win = new BrowserWindow(mainWindowOptions({ preloadPath, iconPath, ...(bounds ? { bounds } : {}) }));
+    if (saved?.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+    win.on('close', () => {
+      const b = win.getNormalBounds();
+      void saveWindowState(windowFile, { ...b, maximized: win.isMaximized() }).catch(() => undefined);
+    });
+    win.on('closed', () => {
+      window = null;
+    });
+    void win.loadURL(`${APP_ORIGIN}/share`);
+    return win;
+  }
+  function showWindow(): void {
+    window ??= createWindow();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  }
+
+  openLink = (link) => {
+    const parsed = parseShoalLink(link);
+    showWindow();
+    if (!parsed) {
+      void dialog.showMessageBox({ type: 'warning', message: 'This is not a Shoal file link.', detail: link.slice(0, 300) });
+      return;
+    }
+    void host.current.downloads.start(parsed).catch((err: unknown) => logger.warn({ err, link }, 'could not start a linked download'));
+    void window?.loadURL(`${APP_ORIGIN}/transfers`);
+  };
+  app.on('second-instance', (_event, argv) => {
+    const links = argv.filter((arg) => arg.startsWith(`${SHOAL_SCHEME}://`));
+    if (links.length === 0) showWindow();
+    for (const link of links) openLink(link);
+  });
+
+  tray = new Tray(nativeImage.createFromPath(iconPath).resize({ width: 18, height: 18 }));
+  tray.on('click', showWindow);
+  refreshTray();
+  showWindow();
+  for (const link of pendingLinks.splice(0)) openLink(link);
+
+  // Closing the window keeps sharing from the tray (as BitTorrent clients do); Quit stops.
+  app.on('window-all-closed', () => {
+    /* stay in the tray */
+  });
+  app.on('activate', showWindow);
+  let quitting: Promise<void> | null = null;
+  app.on('before-quit', (event) => {
+    if (quitting === null) {
+      event.preventDefault();
+      quitting = host.stop().catch((err: unknown) => logger.error({ err }, 'the node did not stop cleanly')).finally(() => {
+        logger.flush();
+        app.quit();
+      });
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  function notifyCompleted(download: DownloadView): void {
+    if (!Notification.isSupported()) return;
+    const notice = new Notification({ title: 'Download complete', body: download.name, silent: false });
+    if (download.path) {
+      const path = download.path;
+      notice.on('click', () => shell.showItemInFolder(path));
+    }
+    notice.show();
+  }
+
+  /** First run: the suggested folders, or the ones the user picks with the native folder picker. */
+  async function chooseFoldersOnFirstRun(): Promise<DesktopFolders> {
+    const folders: DesktopFolders = {
+      sharedDirectory: defaultSharedDirectory(process.platform, homedir()),
+      downloadDirectory: join(app.getPath('downloads'), 'Shoal'),
+    };
+    const { response } = await dialog.showMessageBox({
+      type: 'question',
+      title: 'Welcome to Shoal',
+      message: 'Where should Shoal keep your files?',
+      detail: `Shared folder (every file in it can be found by other Shoal users):\n${folders.sharedDirectory}\n\n`
+        + `Downloads:\n${folders.downloadDirectory}\n\nYou can change both later in Settings.`,
+      buttons: ['Use these folders', 'Choose folders\u2026'],
+      defaultId: 0,
+    });
+    if (response === 1) {
+      const pick = async (title: string, current: string) => {
+        const chosen = await dialog.showOpenDialog({ title, defaultPath: current, properties: ['openDirectory', 'createDirectory'] });
+        return chosen.canceled ? current : (chosen.filePaths[0] ?? current);
+      };
+      folders.sharedDirectory = await pick('Folder to share', folders.sharedDirectory);
+      folders.downloadDirectory = await pick('Folder for downloads', folders.downloadDirectory);
+    }
+    return folders;
+  }
+}

@@ -1,0 +1,60 @@
+// Runs the core node inside the desktop app: the same node `shoal serve` runs, with the app's
+// user-data folder and the folders the user chose. Changing a folder restarts it (a moment).
+import type { Logger } from 'pino';
+import { loadConfig, type ConfigFlags } from '../core/config/load-config.js';
+import { startNode, type RunningNode } from '../core/node/shoal-node.js';
+import type { DesktopFolders } from './desktop-settings.js';
+
+export interface NodeHostOptions {
+  dataDirectory: string;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  homedir: string;
+  platform: NodeJS.Platform;
+  hostname: string;
+}
+
+export class NodeHost {
+  private node: RunningNode | null = null;
+  private readonly listeners = new Set<(node: RunningNode) => void>();
+
+  constructor(private readonly o: NodeHostOptions) {}
+
+  get current(): RunningNode {
+    if (!this.node) throw new Error('the node is not running');
+    return this.node;
+  }
+
+  /** Called with each node started (the first, and after every restart). */
+  onStart(listener: (node: RunningNode) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async start(folders: DesktopFolders): Promise<RunningNode> {
+    const flags: ConfigFlags = { data: this.o.dataDirectory, shared: folders.sharedDirectory, downloads: folders.downloadDirectory };
+    const config = loadConfig({ ...this.o, cwd: this.o.homedir, flags });
+    let node: RunningNode;
+    try {
+      node = await startNode({ config, logger: this.o.logger });
+    } catch (err) {
+      // Another program (or a `shoal serve`) holds the usual port: any free one works for a desktop peer.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      this.o.logger.warn({ port: config.peer.port }, 'the peer port is taken; using a free one');
+      node = await startNode({ config: { ...config, peer: { ...config.peer, port: 0 } }, logger: this.o.logger });
+    }
+    this.node = node;
+    for (const listener of this.listeners) listener(node);
+    return node;
+  }
+
+  async restart(folders: DesktopFolders): Promise<RunningNode> {
+    await this.stop();
+    return this.start(folders);
+  }
+
+  async stop(): Promise<void> {
+    const node = this.node;
+    this.node = null;
+    await node?.stop();
+  }
+}

@@ -1,0 +1,87 @@
+// The node API over Electron's IPC, derived from the same route table as HTTP: one channel per
+// method (every route but the byte streams), one channel for events, and the few methods only a
+// desktop shell can answer (folders, the file manager, launch at login). preload.ts builds
+// `window.shoal` from this; ipc.ts registers its handlers from this; the renderer types it.
+import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import { okSchema } from './common.js';
+import { peerRoutes, type PeerRouteName } from './peer-routes.js';
+
+type Routes = typeof peerRoutes;
+
+/** Routes that answer with a byte stream (HTTP only): the desktop shares by path instead. */
+export type NodeMethodName = { [K in PeerRouteName]: Routes[K] extends { httpOnly: true } ? never : K }[PeerRouteName];
+
+export const nodeMethodNames = (Object.keys(peerRoutes) as PeerRouteName[]).filter(
+  (name): name is NodeMethodName => !('httpOnly' in peerRoutes[name]),
+);
+
+/** A call's parts, as the route table names them; nothing else may ride along. */
+export const callPartsSchema = z.strictObject({
+  params: z.record(z.string(), z.unknown()).optional(),
+  query: z.record(z.string(), z.unknown()).optional(),
+  body: z.unknown().optional(),
+});
+export type IpcCallParts = z.infer<typeof callPartsSchema>;
+
+/** An absolute path on any platform: /home/…, C:\Users\…, or \\server\share. */
+const pathSchema = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path');
+
+export const desktopSettingsSchema = z.object({
+  sharedDirectory: z.string(),
+  downloadDirectory: z.string(),
+  launchAtLogin: z.boolean(),
+});
+export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+
+export const desktopMethods = {
+  /** Opens the system file manager with the file selected. */
+  showInFolder: { input: z.strictObject({ path: pathSchema }), output: okSchema },
+  /** Opens a file with the program the system picks for it. */
+  openFile: { input: z.strictObject({ path: pathSchema }), output: okSchema },
+  /** The native folder picker; `path` is null when the user cancels. */
+  chooseFolder: { input: z.strictObject({ title: z.string().min(1).max(200) }), output: z.object({ path: z.string().nullable() }) },
+  getDesktopSettings: { input: z.strictObject({}), output: desktopSettingsSchema },
+  /** Folder changes restart the node in the background (a few hundred milliseconds). */
+  setDesktopSettings: {
+    input: z.strictObject({
+      sharedDirectory: pathSchema.optional(),
+      downloadDirectory: pathSchema.optional(),
+      launchAtLogin: z.boolean().optional(),
+    }),
+    output: desktopSettingsSchema,
+  },
+} as const;
+export type DesktopMethodName = keyof typeof desktopMethods;
+export const desktopMethodNames = Object.keys(desktopMethods) as DesktopMethodName[];
+
+export const nodeChannel = (name: NodeMethodName) => `shoal:node:${name}`;
+export const desktopChannel = (name: DesktopMethodName) => `shoal:desktop:${name}`;
+/** Main → window: every node event as {type, data, timestamp}. */
+export const EVENT_CHANNEL = 'shoal:event';
+
+/**
+ * What every IPC handler answers. Errors travel as data: Electron would flatten a thrown error
+ * into a message string, and the UI needs the catalogue code.
+ */
+export type IpcResult =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: ErrorCode | string; message: string; status: number } };
+
+export interface IpcEvent {
+  type: string;
+  data: unknown;
+  timestamp: string;
+}
+
+/** `window.shoal`, as preload.ts exposes it. */
+export interface ShoalWindowApi {
+  node: { [K in NodeMethodName]: (parts: IpcCallParts) => Promise<IpcResult> };
+  desktop: {
+    [K in DesktopMethodName]: (input: z.input<(typeof desktopMethods)[K]['input']>) => Promise<IpcResult>;
+  };
+  /** Every node event; returns the unsubscribe function. */
+  onEvent(listener: (event: IpcEvent) => void): () => void;
+  /** The real path of a dropped or chosen file, so it is shared where it is, not copied. */
+  getPathForFile(file: File): string;
+}

@@ -1,0 +1,129 @@
+// ipc.ts over a real node, with an ipcMain double: every contract method is a channel, arguments
+// are validated as HTTP validates them, errors come back as data with their catalogue code, only
+// the app's own top frame is answered, and node events reach the window.
+import type { IpcMainInvokeEvent } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktopChannel, EVENT_CHANNEL, nodeChannel, nodeMethodNames, type IpcEvent, type IpcResult } from '../../src-shared/api/ipc-contract.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
+import { desktopHandlers } from '../../src-main/electron/desktop-handlers.js';
+import { forwardEvents, registerIpc } from '../../src-main/electron/ipc.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<IpcResult>;
+const APP = 'app://shoal';
+const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } }) as unknown as IpcMainInvokeEvent;
+
+let node: TestNode;
+const handlers = new Map<string, Handler>();
+const opened: string[] = [];
+const folderChanges: unknown[] = [];
+let unregister: () => void;
+
+const call = (channel: string, ...args: unknown[]) => {
+  const handler = handlers.get(channel);
+  if (!handler) throw new Error(`no handler for ${channel}`);
+  return handler(frame(`${APP}/share`), ...args);
+};
+
+beforeAll(async () => {
+  node = await startTestNode();
+  unregister = registerIpc({
+    ipcMain: { handle: (channel, fn) => void handlers.set(channel, fn as Handler), removeHandler: (channel) => void handlers.delete(channel) },
+    nodeApi: () => node.nodeApi,
+    isAppUrl: (url) => url === APP || url.startsWith(`${APP}/`),
+    logger: pino({ level: 'silent' }),
+    desktop: desktopHandlers({
+      showItemInFolder: (path) => void opened.push(path),
+      openPath: async (path) => (opened.push(path), ''),
+      pickFolder: async () => null,
+      isKnownPath: (path) => node.library.hasLocation(path),
+      loginItem: { get: () => false, set: () => undefined },
+      folders: () => ({ sharedDirectory: node.sharedDir, downloadDirectory: node.downloadDir }),
+      changeFolders: async (next) => void folderChanges.push(next),
+    }),
+  });
+});
+afterAll(async () => {
+  unregister();
+  await node.destroy();
+});
+
+describe('IPC handlers', () => {
+  it('registers one channel per node API method (the byte streams stay HTTP) and per desktop method', () => {
+    const httpOnly = Object.entries(peerRoutes).filter(([, spec]) => 'httpOnly' in spec).map(([name]) => name);
+    expect(httpOnly.sort()).toEqual(['download', 'uploadFiles']);
+    expect(nodeMethodNames).toHaveLength(Object.keys(peerRoutes).length - 2);
+    for (const name of nodeMethodNames) expect(handlers.has(nodeChannel(name))).toBe(true);
+    expect(handlers.has(desktopChannel('showInFolder'))).toBe(true);
+  });
+
+  it('answers a call with the same handler HTTP runs', async () => {
+    const answer = await call(nodeChannel('getInfo'), {});
+    expect(answer).toMatchObject({ ok: true, value: { id: node.id, port: node.port } });
+    const http = await node.json<{ id: string }>('/api/v1/info');
+    expect((answer as { value: { id: string } }).value.id).toBe(http.id);
+  });
+
+  it('validates every part with the route\u2019s schemas', async () => {
+    const bad: [string, unknown[]][] = [
+      [nodeChannel('startDownload'), [{ body: { fileId: 'xyz' } }]],
+      [nodeChannel('startDownload'), [{ body: { fileId: 'a'.repeat(64) }, extra: 1 }]],
+      [nodeChannel('getInfo'), [{ query: { page: 1 } }]],
+      [nodeChannel('getDownload'), [{ params: { downloadId: '../../etc' } }]],
+      [nodeChannel('getInfo'), [{}, 'second argument']],
+      [nodeChannel('getInfo'), []],
+      [desktopChannel('openFile'), [{ path: 'relative' }]],
+    ];
+    for (const [channel, args] of bad) {
+      expect(await call(channel, ...args), channel).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', status: 400 } });
+    }
+    expect(node.downloads.list()).toHaveLength(0);
+  });
+
+  it('sends errors as data with their catalogue code', async () => {
+    const answer = await call(nodeChannel('getDownload'), { params: { downloadId: '00000000-0000-4000-8000-000000000000' } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'DOWNLOAD_NOT_FOUND', status: 404 } });
+  });
+
+  it('answers only the app\u2019s own top frame', async () => {
+    const handler = handlers.get(nodeChannel('getInfo')) as Handler;
+    const refused = [
+      frame('https://evil.example/'),
+      frame('app://shoal.evil/share'),
+      frame(`${APP}/share`, { url: `${APP}/share` }), // a subframe
+      { senderFrame: null } as unknown as IpcMainInvokeEvent, // gone
+    ];
+    for (const event of refused) expect(await handler(event, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_REMOTE' } });
+  });
+
+  it('opens and reveals only files the node knows', async () => {
+    const path = join(node.sharedDir, 'known.txt');
+    await writeFile(path, 'known');
+    await node.library.whenIdle();
+    await expect.poll(() => node.library.hasLocation(path)).toBe(true);
+    expect(await call(desktopChannel('openFile'), { path })).toEqual({ ok: true, value: { ok: true } });
+    expect(await call(desktopChannel('showInFolder'), { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'PATH_OUTSIDE_LIBRARY' } });
+    expect(opened).toEqual([path]);
+  });
+
+  it('restarts with new folders only when they change', async () => {
+    await call(desktopChannel('setDesktopSettings'), { launchAtLogin: true });
+    expect(folderChanges).toHaveLength(0);
+    await call(desktopChannel('setDesktopSettings'), { downloadDirectory: '/tmp/elsewhere' });
+    expect(folderChanges).toEqual([{ sharedDirectory: node.sharedDir, downloadDirectory: '/tmp/elsewhere' }]);
+  });
+
+  it('forwards node events to the window on one channel', () => {
+    const sent: [string, IpcEvent][] = [];
+    const stop = forwardEvents(node.bus, (channel, event) => sent.push([channel, event]));
+    node.bus.publish('library_file_removed', { id: 'b'.repeat(64) });
+    stop();
+    node.bus.publish('library_file_removed', { id: 'c'.repeat(64) });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.[0]).toBe(EVENT_CHANNEL);
+    expect(sent[0]?.[1]).toMatchObject({ type: 'library_file_removed', data: { id: 'b'.repeat(64) } });
+  });
+});
