@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, shell, Tray, nativeImage } from 'electron';
 import { mkdir } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { parseShoalLink, SHOAL_SCHEME } from '../../src-shared/shoal-link.js';
@@ -46,7 +46,7 @@ async function runApp(): Promise<void> {
     event.preventDefault();
     openLink(url);
   });
-  if (process.defaultApp) app.setAsDefaultProtocolClient(SHOAL_SCHEME, process.execPath, [process.argv[1] ?? '.']);
+  if (process.defaultApp) app.setAsDefaultProtocolClient(SHOAL_SCHEME, process.execPath, [resolve(process.argv[1] ?? '.')]);
   else app.setAsDefaultProtocolClient(SHOAL_SCHEME);
 
   await app.whenReady();
