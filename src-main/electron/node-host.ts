@@ -1,6 +1,7 @@
 // Runs the core node inside the desktop app: the same node `shoal serve` runs, with the app's
 // user-data folder and the folders the user chose. Changing a folder restarts it (a moment).
 import type { Logger } from 'pino';
+import { ShoalError } from '../../src-shared/errors.js';
 import { loadConfig, type ConfigFlags } from '../core/config/load-config.js';
 import { startNode, type RunningNode } from '../core/node/shoal-node.js';
 import type { DesktopFolders } from './desktop-settings.js';
@@ -21,7 +22,8 @@ export class NodeHost {
   constructor(private readonly o: NodeHostOptions) {}
 
   get current(): RunningNode {
-    if (!this.node) throw new Error('the node is not running');
+    // Between a folder change's stop and start, calls get a clear "try again", not a crash.
+    if (!this.node) throw new ShoalError('SERVICE_UNAVAILABLE', 'Shoal is restarting with the new folders; try again in a moment.');
     return this.node;
   }
 
