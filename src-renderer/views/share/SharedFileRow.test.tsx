@@ -1,0 +1,49 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { SharedFile } from '../../../src-shared/api/library.js';
+import { fakeFile } from '../../test-support/fake-transport.js';
+import { SharedFileRow, type RowActions } from './SharedFileRow.js';
+
+const file = { ...fakeFile(7), paths: ['/home/ana/Shared/file-000007.txt'] } as SharedFile;
+
+function actions(overrides: Partial<RowActions> = {}) {
+  const calls: string[] = [];
+  const base: RowActions = {
+    unshare: async (id) => void calls.push(`unshare ${id}`),
+    setTags: async () => undefined,
+    copyLink: async (f) => void calls.push(`copy ${f.id}`),
+    showInFolder: null,
+    onError: (message) => void calls.push(`error ${message}`),
+    ...overrides,
+  };
+  return { base, calls };
+}
+
+describe('a shared file row', () => {
+  it('copies the file\u2019s link and says so', async () => {
+    const { base, calls } = actions();
+    render(<SharedFileRow file={file} actions={base} />);
+    fireEvent.click(screen.getByRole('button', { name: `Copy the link to ${file.name}` }));
+    await waitFor(() => expect(screen.getByText('Copied')).toBeTruthy());
+    expect(calls).toEqual([`copy ${file.id}`]);
+  });
+
+  it('shows a failed copy with its message', async () => {
+    const { base, calls } = actions({ copyLink: async () => Promise.reject(new Error('no clipboard here')) });
+    render(<SharedFileRow file={file} actions={base} />);
+    fireEvent.click(screen.getByRole('button', { name: `Copy the link to ${file.name}` }));
+    await waitFor(() => expect(calls).toEqual(['error no clipboard here']));
+  });
+
+  it('offers "show in folder" only in the desktop app', async () => {
+    const { base } = actions();
+    const { unmount } = render(<SharedFileRow file={file} actions={base} />);
+    expect(screen.queryByRole('button', { name: `Show ${file.name} in its folder` })).toBeNull();
+    unmount();
+    const shown: string[] = [];
+    render(<SharedFileRow file={file} actions={{ ...base, showInFolder: async (p) => void shown.push(p) }} />);
+    fireEvent.click(screen.getByRole('button', { name: `Show ${file.name} in its folder` }));
+    await waitFor(() => expect(shown).toEqual(['/home/ana/Shared/file-000007.txt']));
+  });
+});
