@@ -32,6 +32,10 @@ export const errorCatalogue = {
   INDEX_FULL: { status: 503, message: 'This index server has reached its max_peers.' },
   NO_SOURCE_ONLINE: { status: 503, message: 'No peer holding this file is online right now.' },
   NO_PIECE_LIST: { status: 502, message: 'No online source answered with a valid piece list for this file.' },
+  INDEX_SERVER_NOT_FOUND: { status: 404, message: 'This node knows no index server at this address.' },
+  INDEX_SERVER_EXISTS: { status: 409, message: 'This index server is already in the list.' },
+  INDEX_SERVER_NOT_REMOVABLE: { status: 409, message: 'Only index servers added by hand can be removed here.' },
+  INDEX_SERVERS_FULL: { status: 409, message: 'Too many index servers added by hand; remove one first.' },
   INTERNAL: { status: 500, message: 'Something went wrong inside the node.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

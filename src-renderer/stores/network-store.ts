@@ -1,5 +1,5 @@
 // The link to the node: whether it answers (the "connection lost" banner), whether this page may
-// use it (the token), who it is, and which index servers it knows.
+// use it (the token), who it is, and which index servers it knows (and those the user adds by hand).
 import { createStore } from 'zustand/vanilla';
 import type { Topology } from '../../src-shared/api/index-routes.js';
 import type { NodeInfo } from '../../src-shared/api/node.js';
@@ -18,6 +18,11 @@ export interface NetworkState {
   indexConnection: IndexConnectionView | null;
   topology: Topology | null;
   topologyError: string | null;
+  /** The node's answer to the last add or remove of an index server, in its own words. */
+  indexServerError: string | null;
+  /** Adds an index server by hand; true when the node took it. */
+  addIndexServer(address: string): Promise<boolean>;
+  removeIndexServer(address: string): Promise<void>;
   loadTopology(): Promise<void>;
   /** Asks the node who it is and checks the token with a control call. */
   check(hasToken: boolean): Promise<void>;
@@ -33,9 +38,30 @@ export function createNetworkStore(api: NodeApi) {
     indexConnection: null,
     topology: null,
     topologyError: null,
+    indexServerError: null,
+    addIndexServer: async (address) => {
+      try {
+        set({ indexConnection: await api.addIndexServer({ body: { address } }), indexServerError: null });
+        return true;
+      } catch (err) {
+        set({ indexServerError: errorMessage(err) });
+        return false;
+      }
+    },
+    removeIndexServer: async (address) => {
+      try {
+        set({ indexConnection: await api.removeIndexServer({ params: { address } }), indexServerError: null });
+      } catch (err) {
+        set({ indexServerError: errorMessage(err) });
+      }
+    },
     loadTopology: async () => {
       try {
-        set({ topology: await api.getNetworkTopology(), topologyError: null });
+        const topology = await api.getNetworkTopology();
+        // The same answer again (the usual case every 3 s) keeps the old object: nothing re-renders
+        // and the graph's layout stays at rest.
+        const same = JSON.stringify(topology) === JSON.stringify(get().topology);
+        set(same ? { topologyError: null } : { topology, topologyError: null });
       } catch (err) {
         set({ topologyError: errorMessage(err) });
       }

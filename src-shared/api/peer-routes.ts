@@ -1,7 +1,7 @@
 // The peer API, declared once. The HTTP server registers a handler per route from this table and
 // validates with these schemas; the OpenAPI document is generated from it, so neither can drift.
 import { z } from 'zod';
-import { fileIdSchema, categorySchema, okSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { fileIdSchema, categorySchema, hostPortSchema, okSchema, pageOf, pageQuery, tagSchema } from './common.js';
 import {
   piecesSchema,
   setTagsRequestSchema,
@@ -74,11 +74,16 @@ export const indexConnectionSchema = z.object({
   lastError: z.string().nullable(),
   servers: z.array(z.object({
     address: z.string(),
-    source: z.enum(['configured', 'discovered', 'self']),
+    source: z.enum(['configured', 'added', 'self', 'discovered'])
+      .describe('configured: config file or --index-server; added: by hand at runtime; self: this node\u2019s own index; discovered: found on the LAN'),
     state: z.string(),
   })),
 });
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
+export type IndexServerSource = IndexConnectionView['servers'][number]['source'];
+
+/** An index server added by hand; the URL form (DELETE) percent-encodes it: `127.0.0.1%3A8080`. */
+export const indexServerAddressSchema = z.object({ address: hostPortSchema });
 
 export const uploadResponseSchema = z.object({
   files: z.array(z.object({
@@ -140,8 +145,18 @@ export const peerRoutes = {
   },
   getIndexConnection: {
     method: 'get', path: '/api/v1/index-servers', access: 'control',
-    summary: 'The index servers this peer knows (configured, discovered on the LAN) and its registration',
+    summary: 'The index servers this peer knows (configured, added by hand, its own, discovered on the LAN) and its registration',
     response: indexConnectionSchema,
+  },
+  addIndexServer: {
+    method: 'post', path: '/api/v1/index-servers', access: 'control',
+    summary: 'Add an index server by hand (kept across restarts); answers the updated list',
+    body: indexServerAddressSchema, response: indexConnectionSchema,
+  },
+  removeIndexServer: {
+    method: 'delete', path: '/api/v1/index-servers/:address', access: 'control',
+    summary: 'Remove an index server added by hand (host:port, URL-encoded); answers the updated list',
+    params: indexServerAddressSchema, response: indexConnectionSchema,
   },
   listDownloads: {
     method: 'get', path: '/api/v1/downloads', access: 'control',

@@ -22,6 +22,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   stats(): NodeStats;
   indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
   indexConnection(): IndexConnectionView;
+  /** Index servers added by hand (kept in the database); both throw catalogue errors. */
+  indexServers: { add(address: string): void; remove(address: string): void };
   /** Where uploads from the web UI land, and how large one file may be (0 = no limit). */
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
   /** Index servers to search through, best first. */
@@ -47,7 +49,7 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
 }
 
 export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
-  const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection } = deps;
+  const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
   return {
     getInfo: () => info(),
     getStats: () => stats(),
@@ -55,6 +57,14 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     getIndexRole: () => indexRole.status(),
     setIndexRole: ({ body }) => indexRole.set(body.enabled),
     getIndexConnection: () => indexConnection(),
+    addIndexServer: ({ body }) => {
+      indexServers.add(body.address);
+      return indexConnection();
+    },
+    removeIndexServer: ({ params }) => {
+      indexServers.remove(params.address);
+      return indexConnection();
+    },
     listFiles: ({ query, isLocalUser }) => {
       const { page, pageSize, sort, order, category, ext, tag } = query;
       const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser);

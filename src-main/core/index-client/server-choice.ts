@@ -2,8 +2,8 @@
 // is not "away". A server that failed `failoverAfter` times in a row, or announced it is stopping,
 // is away for a while; the peer comes back to it when that time is over and it answers again.
 
-/** Configured by the user, found on the LAN, or this node's own index role. */
-export type IndexServerSource = 'configured' | 'discovered' | 'self';
+/** Configured (config file, flag), added by hand at runtime, found on the LAN, or this node's own index role. */
+export type IndexServerSource = 'configured' | 'added' | 'discovered' | 'self';
 export interface IndexServerRef {
   address: string;
   source: IndexServerSource;

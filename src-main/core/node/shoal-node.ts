@@ -14,6 +14,7 @@ import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
+import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
 import { nodeApiHandlers, type NodeApiHandlers, type PeerHandlerDeps } from '../http/peer-handlers.js';
@@ -99,8 +100,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
   let port = 0;
+  const addedIndexServers = new AddedIndexServers({ meta: store, known: () => candidates(), onChange: () => indexClient.candidatesChanged() });
+  // Preference order: the config's, then those added by hand, then this node's own, then the LAN's.
   const candidates = (): IndexCandidate[] => {
     const list: IndexCandidate[] = config.peer.super_peer_address.map((address) => ({ address, source: 'configured' }));
+    const configured = new Set(list.map((c) => canonicalAddress(c.address)));
+    for (const address of addedIndexServers.list()) if (!configured.has(address)) list.push({ address, source: 'added' });
     const own = indexRole.status().port;
     if (own !== null) list.push({ address: `127.0.0.1:${own}`, source: 'self' });
     for (const found of browsing?.list() ?? []) {
@@ -136,6 +141,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     library, uploads, uploadLimiter, downloads, transferSettings, info, stats: reporter.stats,
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
+    indexServers: addedIndexServers,
     indexAddresses,
     uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
   };

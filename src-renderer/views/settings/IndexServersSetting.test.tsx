@@ -1,0 +1,114 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
+import { StoresProvider } from '../../app/stores-context.js';
+import { ApiError } from '../../bridge/api-error.js';
+import { createBridge } from '../../bridge/create-bridge.js';
+import { createStores } from '../../stores/create-stores.js';
+import { FakeTransport } from '../../test-support/fake-transport.js';
+import { IndexServersSetting } from './IndexServersSetting.js';
+
+const info = { id: 'n', name: 'desk', version: '0.1.0', apiVersion: 'v1', roles: ['peer'], port: 9001, indexPort: null, startedAt: '', fileCount: 0, totalBytes: 0 };
+type Server = IndexConnectionView['servers'][number];
+
+/** A node that keeps a list of index servers the way the real one answers. */
+async function renderWith(servers: Server[]) {
+  const view = (): IndexConnectionView => ({ state: 'registered', server: servers[0]?.address ?? null, lastError: null, servers: [...servers] });
+  const transport = new FakeTransport({
+    getInfo: () => info,
+    getIndexConnection: view,
+    addIndexServer: ({ body }) => {
+      const { address } = body as { address: string };
+      if (servers.some((s) => s.address === address)) throw new ApiError('INDEX_SERVER_EXISTS', `${address} is already added.`, 409);
+      servers.push({ address, source: 'added', state: 'standby' });
+      return view();
+    },
+    removeIndexServer: ({ params }) => {
+      const address = params?.address as string;
+      servers.splice(servers.findIndex((s) => s.address === address), 1);
+      return view();
+    },
+  });
+  const stores = createStores(createBridge(transport));
+  await stores.network.getState().check(true);
+  render(
+    <StoresProvider stores={stores}>
+      <IndexServersSetting />
+    </StoresProvider>,
+  );
+  return { transport, stores };
+}
+
+const input = () => screen.getByLabelText('Add an index server (host:port)');
+const addCalls = (t: FakeTransport) => t.calls.filter((c) => c.route === 'addIndexServer');
+
+describe('the index servers setting', () => {
+  afterEach(cleanup);
+
+  it('lists each server with where it came from, and offers Remove only for those added by hand', async () => {
+    const { stores } = await renderWith([
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered' },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby' },
+      { address: '127.0.0.1:8080', source: 'self', state: 'standby' },
+      { address: '192.168.1.9:8080', source: 'discovered', state: 'failing' },
+    ]);
+    const rows = screen.getAllByTestId('index-server');
+    expect(rows.map((r) => within(r).getByText(/:8080$/).textContent)).toEqual(['10.0.0.1:8080', '10.0.0.2:8080', '127.0.0.1:8080', '192.168.1.9:8080']);
+    expect(within(rows[0] as HTMLElement).getByText('from config')).toBeTruthy();
+    expect(within(rows[1] as HTMLElement).getByText('added by you')).toBeTruthy();
+    expect(within(rows[2] as HTMLElement).getByText('this node')).toBeTruthy();
+    expect(within(rows[3] as HTMLElement).getByText('found on your network')).toBeTruthy();
+    expect(within(rows[3] as HTMLElement).getByText('not answering')).toBeTruthy();
+    expect(screen.getAllByRole('button', { name: /^Remove/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Remove 10.0.0.2:8080']);
+    expect(screen.getByTestId('index-connection').textContent).toBe('Registered with 10.0.0.1:8080');
+    stores.dispose();
+  });
+
+  it('explains a malformed address inline and sends nothing', async () => {
+    const { transport, stores } = await renderWith([]);
+    fireEvent.change(input(), { target: { value: 'http://example.org' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('host:port');
+    expect(input().getAttribute('aria-invalid')).toBe('true');
+    expect(addCalls(transport)).toHaveLength(0);
+    // Typing again clears the complaint.
+    fireEvent.change(input(), { target: { value: 'example.org:8080' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    stores.dispose();
+  });
+
+  it('adds a server, shows it as added by you, and empties the field', async () => {
+    const { transport, stores } = await renderWith([]);
+    fireEvent.change(input(), { target: { value: ' 192.168.1.20:8080 ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    const row = await screen.findByTestId('index-server');
+    expect(within(row).getByText('192.168.1.20:8080')).toBeTruthy();
+    expect(within(row).getByText('added by you')).toBeTruthy();
+    expect(addCalls(transport).map((c) => c.parts.body)).toEqual([{ address: '192.168.1.20:8080' }]);
+    await waitFor(() => expect((input() as HTMLInputElement).value).toBe(''));
+    stores.dispose();
+  });
+
+  it('shows the node\u2019s own message when it refuses', async () => {
+    const { stores } = await renderWith([{ address: '10.0.0.2:8080', source: 'added', state: 'standby' }]);
+    fireEvent.change(input(), { target: { value: '10.0.0.2:8080' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('10.0.0.2:8080 is already added.');
+    expect((input() as HTMLInputElement).value).toBe('10.0.0.2:8080');
+    expect(screen.getAllByTestId('index-server')).toHaveLength(1);
+    stores.dispose();
+  });
+
+  it('removes a server added by hand', async () => {
+    const { transport, stores } = await renderWith([
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered' },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby' },
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove 10.0.0.2:8080' }));
+    await waitFor(() => expect(screen.getAllByTestId('index-server')).toHaveLength(1));
+    expect(screen.queryByText('10.0.0.2:8080')).toBeNull();
+    expect(transport.calls.filter((c) => c.route === 'removeIndexServer').map((c) => c.parts.params)).toEqual([{ address: '10.0.0.2:8080' }]);
+    stores.dispose();
+  });
+});
