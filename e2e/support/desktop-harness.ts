@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { build } from 'vite';
 import { desktopHandlers } from '../../src-main/electron/desktop-handlers.js';
-import type { DesktopFolders } from '../../src-main/electron/desktop-settings.js';
+import type { NodeChoices } from '../../src-main/electron/desktop-settings.js';
 import { forwardEvents, registerIpc } from '../../src-main/electron/ipc.js';
 import { NodeHost } from '../../src-main/electron/node-host.js';
 
@@ -60,7 +60,7 @@ function invokeEvent(frame: Frame): IpcMainInvokeEvent {
 
 export interface DesktopHarness {
   host: NodeHost;
-  folders: DesktopFolders;
+  folders: NodeChoices;
   /** A folder outside the shared one, for files dropped from "the desktop". */
   outside: string;
   /** What the desktop handlers were asked to do with the file manager. */
@@ -72,14 +72,15 @@ export interface DesktopHarness {
 
 export async function startDesktopHarness(preloadPath: string): Promise<DesktopHarness> {
   const base = await mkdtemp(join(tmpdir(), 'shoal-desktop-'));
-  const folders: DesktopFolders = { sharedDirectory: join(base, 'shared'), downloadDirectory: join(base, 'downloads') };
+  // Port 0: parallel tests never collide.
+  const folders: NodeChoices = { sharedDirectory: join(base, 'shared'), downloadDirectory: join(base, 'downloads'), peerPort: 0, indexPort: 0 };
   const outside = join(base, 'desktop');
   await Promise.all([mkdir(folders.sharedDirectory), mkdir(outside)]);
   const host = new NodeHost({
     dataDirectory: join(base, 'data'),
     logger: pino({ level: 'error' }),
-    // Port 0 everywhere and no LAN discovery: parallel tests never meet.
-    env: { SHOAL_PEER_PORT: '0', SHOAL_SUPER_PEER_PORT: '0', SHOAL_PEER_LAN_DISCOVERY: 'false' },
+    // No LAN discovery: parallel tests never meet.
+    env: { SHOAL_PEER_LAN_DISCOVERY: 'false' },
     homedir: base,
     platform: process.platform,
     hostname: 'desktop-harness',
@@ -115,8 +116,8 @@ export async function startDesktopHarness(preloadPath: string): Promise<DesktopH
       pickFolder: async () => outside,
       isKnownPath: (path) => host.current.library.hasLocation(path) || host.current.downloads.list().some((d) => d.path === path),
       loginItem: { get: () => false, set: () => undefined },
-      folders: () => current,
-      changeFolders: async (next) => {
+      choices: () => current,
+      changeChoices: async (next) => {
         current = next;
         await host.restart(next);
       },

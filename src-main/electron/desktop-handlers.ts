@@ -1,7 +1,7 @@
 // The desktop-only methods of the contract. Opening or revealing a file is limited to files the
 // node knows (shared, or downloaded): the window must not be able to open any path on the disk.
 import { ShoalError } from '../../src-shared/errors.js';
-import type { DesktopFolders } from './desktop-settings.js';
+import type { NodeChoices } from './desktop-settings.js';
 import type { DesktopHandlers } from './ipc.js';
 
 export interface DesktopDeps {
@@ -11,16 +11,16 @@ export interface DesktopDeps {
   pickFolder(title: string, defaultPath: string): Promise<string | null>;
   isKnownPath(path: string): boolean;
   loginItem: { get(): boolean; set(openAtLogin: boolean): void };
-  folders(): DesktopFolders;
-  /** Saves the folders and restarts the node with them. */
-  changeFolders(folders: DesktopFolders): Promise<void>;
+  choices(): NodeChoices;
+  /** Saves the choices and restarts the node with them. */
+  changeChoices(choices: NodeChoices): Promise<void>;
 }
 
 export function desktopHandlers(d: DesktopDeps): DesktopHandlers {
   const known = (path: string) => {
     if (!d.isKnownPath(path)) throw new ShoalError('PATH_OUTSIDE_LIBRARY', 'Only shared and downloaded files can be opened from the app.');
   };
-  const settings = () => ({ ...d.folders(), launchAtLogin: d.loginItem.get() });
+  const settings = () => ({ ...d.choices(), launchAtLogin: d.loginItem.get() });
   return {
     showInFolder: async ({ path }) => {
       known(path);
@@ -33,16 +33,14 @@ export function desktopHandlers(d: DesktopDeps): DesktopHandlers {
       if (problem) throw new ShoalError('SERVICE_UNAVAILABLE', `The file could not be opened: ${problem}`);
       return { ok: true as const };
     },
-    chooseFolder: async ({ title }) => ({ path: await d.pickFolder(title, d.folders().sharedDirectory) }),
+    chooseFolder: async ({ title }) => ({ path: await d.pickFolder(title, d.choices().sharedDirectory) }),
     getDesktopSettings: async () => settings(),
     setDesktopSettings: async (change) => {
       if (change.launchAtLogin !== undefined) d.loginItem.set(change.launchAtLogin);
-      const current = d.folders();
-      const next = {
-        sharedDirectory: change.sharedDirectory ?? current.sharedDirectory,
-        downloadDirectory: change.downloadDirectory ?? current.downloadDirectory,
-      };
-      if (next.sharedDirectory !== current.sharedDirectory || next.downloadDirectory !== current.downloadDirectory) await d.changeFolders(next);
+      const { launchAtLogin: _, ...node } = change;
+      const current = d.choices();
+      const next = { ...current, ...node };
+      if ((Object.keys(next) as (keyof NodeChoices)[]).some((key) => next[key] !== current[key])) await d.changeChoices(next);
       return settings();
     },
   };

@@ -1,13 +1,20 @@
-// The desktop app's own choices, kept in its user-data folder: which folder it shares and where
-// downloads land (asked once, on first run, with the native folder picker).
+// The desktop app's own choices for its node, kept in its user-data folder: which folder it
+// shares, where downloads land (asked once, on first run, with the native folder picker) and the
+// ports it listens on. Changing any of them restarts the node.
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 
-const foldersSchema = z.object({
+const portSchema = z.number().int().min(0).max(65_535);
+
+const choicesSchema = z.object({
   sharedDirectory: z.string().min(1),
   downloadDirectory: z.string().min(1),
+  peerPort: portSchema.default(9001),
+  indexPort: portSchema.default(8080),
 });
-export type DesktopFolders = z.infer<typeof foldersSchema>;
+export type NodeChoices = z.infer<typeof choicesSchema>;
 
-export const loadFolders = (path: string) => readJsonFile(path, foldersSchema);
-export const saveFolders = (path: string, folders: DesktopFolders) => writeJsonFile(path, folders);
+export const DEFAULT_PORTS = { peerPort: 9001, indexPort: 8080 } as const;
+
+export const loadChoices = (path: string) => readJsonFile(path, choicesSchema);
+export const saveChoices = (path: string, choices: NodeChoices) => writeJsonFile(path, choices);

@@ -12,7 +12,7 @@ import { defaultSharedDirectory } from '../core/config/default-paths.js';
 import { createLogger } from '../core/logger.js';
 import { APP_ORIGIN, appScheme, isAppUrl, serveApp } from './app-protocol.js';
 import { desktopHandlers } from './desktop-handlers.js';
-import { loadFolders, saveFolders, type DesktopFolders } from './desktop-settings.js';
+import { DEFAULT_PORTS, loadChoices, saveChoices, type NodeChoices } from './desktop-settings.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { denyPermissions, guardWindow } from './navigation-guard.js';
 import { NodeHost } from './node-host.js';
@@ -53,11 +53,11 @@ async function runApp(): Promise<void> {
   const userData = app.getPath('userData');
   await mkdir(userData, { recursive: true });
   const logger = createLogger({ level: 'info', format: 'json', output: join(userData, 'logs', 'shoal.log') });
-  const foldersFile = join(userData, 'folders.json');
+  const choicesFile = join(userData, 'node-choices.json');
   const windowFile = join(userData, 'window.json');
 
-  let folders = (await loadFolders(foldersFile)) ?? (await chooseFoldersOnFirstRun());
-  await saveFolders(foldersFile, folders);
+  let choices = (await loadChoices(choicesFile)) ?? (await chooseFoldersOnFirstRun());
+  await saveChoices(choicesFile, choices);
 
   const host = new NodeHost({ dataDirectory: userData, logger, env: process.env, homedir: homedir(), platform: process.platform, hostname: hostname() });
   let window: BrowserWindow | null = null;
@@ -107,7 +107,7 @@ async function runApp(): Promise<void> {
       }
     });
   });
-  await host.start(folders);
+  await host.start(choices);
 
   registerIpc({
     ipcMain,
@@ -127,10 +127,10 @@ async function runApp(): Promise<void> {
         get: () => app.getLoginItemSettings().openAtLogin,
         set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
       },
-      folders: () => folders,
-      changeFolders: async (next) => {
-        await saveFolders(foldersFile, next);
-        folders = next;
+      choices: () => choices,
+      changeChoices: async (next) => {
+        await saveChoices(choicesFile, next);
+        choices = next;
         await host.restart(next);
       },
     }),
@@ -213,10 +213,11 @@ async function runApp(): Promise<void> {
   }
 
   /** First run: the suggested folders, or the ones the user picks with the native folder picker. */
-  async function chooseFoldersOnFirstRun(): Promise<DesktopFolders> {
-    const folders: DesktopFolders = {
+  async function chooseFoldersOnFirstRun(): Promise<NodeChoices> {
+    const folders: NodeChoices = {
       sharedDirectory: defaultSharedDirectory(process.platform, homedir()),
       downloadDirectory: join(app.getPath('downloads'), 'Shoal'),
+      ...DEFAULT_PORTS,
     };
     const { response } = await dialog.showMessageBox({
       type: 'question',

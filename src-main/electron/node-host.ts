@@ -1,10 +1,10 @@
 // Runs the core node inside the desktop app: the same node `shoal serve` runs, with the app's
-// user-data folder and the folders the user chose. Changing a folder restarts it (a moment).
+// user-data folder and the folders and ports the user chose. Changing one restarts it (a moment).
 import type { Logger } from 'pino';
 import { ShoalError } from '../../src-shared/errors.js';
 import { loadConfig, type ConfigFlags } from '../core/config/load-config.js';
 import { startNode, type RunningNode } from '../core/node/shoal-node.js';
-import type { DesktopFolders } from './desktop-settings.js';
+import type { NodeChoices } from './desktop-settings.js';
 
 export interface NodeHostOptions {
   dataDirectory: string;
@@ -22,8 +22,8 @@ export class NodeHost {
   constructor(private readonly o: NodeHostOptions) {}
 
   get current(): RunningNode {
-    // Between a folder change's stop and start, calls get a clear "try again", not a crash.
-    if (!this.node) throw new ShoalError('SERVICE_UNAVAILABLE', 'Shoal is restarting with the new folders; try again in a moment.');
+    // Between a settings change's stop and start, calls get a clear "try again", not a crash.
+    if (!this.node) throw new ShoalError('SERVICE_UNAVAILABLE', 'Shoal is restarting with the new settings; try again in a moment.');
     return this.node;
   }
 
@@ -32,8 +32,11 @@ export class NodeHost {
     this.listeners.add(listener);
   }
 
-  async start(folders: DesktopFolders): Promise<RunningNode> {
-    const flags: ConfigFlags = { data: this.o.dataDirectory, shared: folders.sharedDirectory, downloads: folders.downloadDirectory };
+  async start(choices: NodeChoices): Promise<RunningNode> {
+    const flags: ConfigFlags = {
+      data: this.o.dataDirectory, shared: choices.sharedDirectory, downloads: choices.downloadDirectory,
+      port: choices.peerPort, indexPort: choices.indexPort,
+    };
     const config = loadConfig({ ...this.o, cwd: this.o.homedir, flags });
     let node: RunningNode;
     try {
@@ -49,9 +52,9 @@ export class NodeHost {
     return node;
   }
 
-  async restart(folders: DesktopFolders): Promise<RunningNode> {
+  async restart(choices: NodeChoices): Promise<RunningNode> {
     await this.stop();
-    return this.start(folders);
+    return this.start(choices);
   }
 
   async stop(): Promise<void> {

@@ -27,9 +27,13 @@ export type IpcCallParts = z.infer<typeof callPartsSchema>;
 /** An absolute path on any platform: /home/…, C:\Users\…, or \\server\share. */
 const pathSchema = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path');
 
+const portSchema = z.number().int().min(0).max(65_535).describe('0 = any free port');
+
 export const desktopSettingsSchema = z.object({
   sharedDirectory: z.string(),
   downloadDirectory: z.string(),
+  peerPort: portSchema,
+  indexPort: portSchema,
   launchAtLogin: z.boolean(),
 });
 export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
@@ -42,11 +46,13 @@ export const desktopMethods = {
   /** The native folder picker; `path` is null when the user cancels. */
   chooseFolder: { input: z.strictObject({ title: z.string().min(1).max(200) }), output: z.object({ path: z.string().nullable() }) },
   getDesktopSettings: { input: z.strictObject({}), output: desktopSettingsSchema },
-  /** Folder changes restart the node in the background (a few hundred milliseconds). */
+  /** Folder and port changes restart the node (a moment); the answer comes once it runs again. */
   setDesktopSettings: {
     input: z.strictObject({
       sharedDirectory: pathSchema.optional(),
       downloadDirectory: pathSchema.optional(),
+      peerPort: portSchema.optional(),
+      indexPort: portSchema.optional(),
       launchAtLogin: z.boolean().optional(),
     }),
     output: desktopSettingsSchema,

@@ -41,8 +41,8 @@ beforeAll(async () => {
       pickFolder: async () => null,
       isKnownPath: (path) => node.library.hasLocation(path),
       loginItem: { get: () => false, set: () => undefined },
-      folders: () => ({ sharedDirectory: node.sharedDir, downloadDirectory: node.downloadDir }),
-      changeFolders: async (next) => void folderChanges.push(next),
+      choices: () => ({ sharedDirectory: node.sharedDir, downloadDirectory: node.downloadDir, peerPort: 0, indexPort: 0 }),
+      changeChoices: async (next) => void folderChanges.push(next),
     }),
   });
 });
@@ -108,11 +108,15 @@ describe('IPC handlers', () => {
     expect(opened).toEqual([path]);
   });
 
-  it('restarts with new folders only when they change', async () => {
+  it('restarts with new folders or ports only when they change', async () => {
     await call(desktopChannel('setDesktopSettings'), { launchAtLogin: true });
     expect(folderChanges).toHaveLength(0);
     await call(desktopChannel('setDesktopSettings'), { downloadDirectory: '/tmp/elsewhere' });
-    expect(folderChanges).toEqual([{ sharedDirectory: node.sharedDir, downloadDirectory: '/tmp/elsewhere' }]);
+    expect(folderChanges).toEqual([{ sharedDirectory: node.sharedDir, downloadDirectory: '/tmp/elsewhere', peerPort: 0, indexPort: 0 }]);
+    await call(desktopChannel('setDesktopSettings'), { peerPort: 9100 });
+    expect(folderChanges[1]).toMatchObject({ peerPort: 9100 });
+    expect(await call(desktopChannel('setDesktopSettings'), { peerPort: 70_000 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(folderChanges).toHaveLength(2);
   });
 
   it('forwards node events to the window on one channel', () => {

@@ -1,10 +1,12 @@
-// The desktop app's folders (picked with the native folder picker; the node restarts with them)
-// and launch at login. Shown only in the desktop app: a browser cannot pick folders on the node.
+// The desktop app's folders (picked with the native folder picker), ports (the node restarts with
+// them) and launch at login. Shown only in the desktop app: a browser cannot restart the node it
+// talks to, so `shoal serve` takes these as flags.
 import { useEffect, useState } from 'react';
 import type { DesktopSettings as Settings } from '../../../src-shared/api/ipc-contract.js';
 import { errorMessage } from '../../bridge/api-error.js';
 import type { DesktopApi } from '../../bridge/desktop-api.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { PortsForm } from './PortsForm.js';
 
 const folders = [
   { key: 'sharedDirectory', label: 'Shared folder', title: 'Folder to share' },
@@ -49,6 +51,11 @@ export function DesktopSettings({ desktop }: { desktop: DesktopApi }) {
           </button>
         </p>
       ))}
+      <PortsForm
+        current={settings}
+        busy={busy}
+        onSave={(ports) => change(ports)}
+      />
       <label className="switch-label">
         <input
           type="checkbox"
