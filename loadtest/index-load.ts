@@ -11,6 +11,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generatedFile, queryVocabulary } from '../bench/realistic-names.js';
 
@@ -39,7 +40,17 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 // registrations keep the index busy a heartbeat waits about a second for its turn, so 32 in flight
 // would carry 32 a second and peers would go offline for want of heartbeats the generator never sent.
 const HEARTBEATS_IN_FLIGHT = 1024;
-const heartbeatAgent = new Agent({ keepAlive: true, maxSockets: HEARTBEATS_IN_FLIGHT });
+// maxFreeSockets as high as maxSockets: real peers keep their connection. With Node's default of
+// 256, the agent closed every idle socket beyond 256 after each burst and reopened hundreds at
+// once on the next, more than the index's accept queue took: dropped SYNs, retried 1, 3, 7 s later
+// (heartbeats lost, searches stalled for seconds, ETIMEDOUT). And 'fifo': every connection is used
+// in turn, as each real peer uses its own every interval; with the default 'lifo' the least used
+// sat idle past the index's keep-alive timeout, which closed them, and a heartbeat sent on one as it
+// closed got ECONNRESET.
+const heartbeatAgent = new Agent({ keepAlive: true, maxSockets: HEARTBEATS_IN_FLIGHT, maxFreeSockets: HEARTBEATS_IN_FLIGHT, scheduling: 'fifo' });
+/** Connections the heartbeat agent opened: they should be opened once, then kept. */
+let heartbeatConnections = 0;
+const openedSockets = new WeakSet<object>();
 
 function call(port: number, method: string, path: string, body?: unknown, token?: string, via = agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -57,6 +68,13 @@ function call(port: number, method: string, path: string, body?: unknown, token?
       res.on('error', reject);
     });
     req.on('error', reject);
+    if (via === heartbeatAgent) {
+      req.on('socket', (socket) => {
+        if (openedSockets.has(socket)) return;
+        openedSockets.add(socket);
+        heartbeatConnections++;
+      });
+    }
     req.end(payload);
   });
 }
@@ -163,6 +181,15 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** Kernel TCP counters (the whole machine): SYNs dropped because an accept queue was full, and retried. */
+function tcpCounters(): { listenOverflows: number; synRetransmits: number } {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/).map(Number);
+  const get = (name: string) => values[names.indexOf(name)] ?? 0;
+  return { listenOverflows: get('ListenOverflows'), synRetransmits: get('TCPSynRetrans') };
+}
+
 async function startIndex(dir: string): Promise<{ child: ChildProcess; port: number }> {
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   const child = spawn(process.execPath, [...profile, 'bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
@@ -238,6 +265,11 @@ async function main(): Promise<void> {
     const onlineAfterRegister = (JSON.parse((await call(port, 'GET', '/api/v1/stats')).body) as { peersOnline: number }).peersOnline;
     const selfBefore = processUsage(process.pid);
     const machineBefore = machineTicks();
+    const tcpBefore = tcpCounters();
+    const connectionsBefore = heartbeatConnections;
+    // The generator's own event loop: a search answer waits here too before it is timed.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
 
     // 2. Steady heartbeats at the compressed interval while searches run, one after another.
     const latencies: number[] = [];
@@ -267,6 +299,8 @@ async function main(): Promise<void> {
     const selfCpu = processUsage(process.pid).cpuSeconds - selfBefore.cpuSeconds;
     const machine = machineTicks();
     const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
+    const tcp = tcpCounters();
+    loopDelay.disable();
     latencies.sort((a, b) => a - b);
     searchMs.sort((a, b) => a - b);
 
@@ -283,10 +317,13 @@ async function main(): Promise<void> {
       ['registrations/s', `${(PEERS / registerSeconds).toFixed(0)} (${(PEERS * FILES / registerSeconds).toFixed(0)} files/s, ${registerSeconds.toFixed(1)} s)`],
       ['heartbeats/s at the compressed interval', `${(heartbeats / loadSeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)}; ${heartbeatFailures})`],
       ['search under load p50 / p95 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.95).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms (${latencies.length} searches; aim p99 < 50 ms)`],
+      ['… slowest search', `${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms`],
       ['… of which searching inside the index p50 / p99', `${quantile(searchMs, 0.5).toFixed(1)} / ${quantile(searchMs, 0.99).toFixed(1)} ms`],
       ['index RSS after registration / after load', `${afterRegister.rssMb.toFixed(0)} MB / ${afterLoad.rssMb.toFixed(0)} MB (idle at start ${before.rssMb.toFixed(0)} MB)`],
       ['index CPU: registration / load phase', `${(afterRegister.cpuSeconds - before.cpuSeconds).toFixed(1)} s / ${(afterLoad.cpuSeconds - afterRegister.cpuSeconds).toFixed(1)} s of ${loadSeconds.toFixed(0)} s (${(((afterLoad.cpuSeconds - afterRegister.cpuSeconds) / loadSeconds) * 100).toFixed(0)} % of a core)`],
+      ['load generator event-loop delay p99 / max (load phase)', `${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)} ms`],
       ['load generator CPU / whole machine busy (load phase)', `${((selfCpu / loadSeconds) * 100).toFixed(0)} % of a core / ${(machineBusy * 100).toFixed(0)} % of ${cpus().length} cores (other processes included)`],
+      ['load phase: heartbeat connections opened; SYNs dropped (accept queue full) / retried, whole machine', `${heartbeatConnections - connectionsBefore} (${heartbeatConnections} in all); ${tcp.listenOverflows - tcpBefore.listenOverflows} / ${tcp.synRetransmits - tcpBefore.synRetransmits}`],
       ['heartbeat capacity: index vs bare Node', `${shoalMax.toFixed(0)} vs ${bareMax.toFixed(0)} req/s = ${(shoalMax / bareMax).toFixed(2)}x`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

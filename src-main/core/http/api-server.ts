@@ -1,7 +1,7 @@
 // What the peer port and the index port share: an express app built from a declared route table
 // (validation, OpenAPI document, catalogue errors) and an HTTP server with the event WebSocket.
 import express from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
@@ -49,9 +49,9 @@ export interface ListeningServer {
 }
 
 export async function listenWithEvents<M>(
-  app: express.Express,
+  app: RequestListener,
   bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void },
-  options: { port: number; host: string; keepAliveTimeoutMs: number; privateEvents?: PrivateEvents },
+  options: { port: number; host: string; keepAliveTimeoutMs: number; privateEvents?: PrivateEvents; backlog?: number },
 ): Promise<ListeningServer> {
   const server = createServer(app);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
@@ -59,7 +59,7 @@ export async function listenWithEvents<M>(
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      server.listen({ port: options.port, host: options.host, backlog: options.backlog }, () => {
         server.off('error', reject);
         resolve();
       });

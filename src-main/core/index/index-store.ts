@@ -7,6 +7,8 @@
 // - index_files.names/tags and the full-text row summarise the file's locations (capped);
 // - index_peers.file_count = the number of the peer's locations;
 // - index_totals = count, available count and available bytes of index_files.
+// - the in-memory sessions (peer-session-cache.ts) never differ from index_peers: every write of a
+//   peer's status or session forgets its entry.
 //
 // How search stays fast at a million files (figures: bench/search.ts):
 // - One FTS5 MATCH carries the words, phrases, prefixes and exclusions (search-query-parser.ts)
@@ -27,6 +29,7 @@ import { categories, type Category } from '../../../src-shared/api/common.js';
 import type { IndexedFile, IndexPeer, SearchQuery, SearchResponse, SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { Db } from '../store/database.js';
 import { extensionOf, nameSearchText, wordsOf } from './name-tokens.js';
+import { PeerSessionCache, type PeerSession } from './peer-session-cache.js';
 import { decayReputation, REPUTATION_MAX, REPUTATION_MIN, REPUTATION_NEUTRAL } from './reputation.js';
 import { ftsString, parseSearchQuery, toFtsParts, type ParsedQuery } from './search-query-parser.js';
 import { peerBaseUrl, rankSources, sourceDownloadUrl, sourceScoreSql, type SourceLoad } from './source-ranking.js';
@@ -262,6 +265,7 @@ export class IndexStore {
   private readonly s;
   private readonly cached = new Map<string, ReturnType<Db['prepare']>>();
   private lastDecay: number | undefined;
+  private readonly sessions = new PeerSessionCache();
   private delta = { files: 0, available: 0, bytes: 0 };
 
   constructor(private readonly db: Db) {
@@ -275,7 +279,7 @@ export class IndexStore {
     this.s = {
       peer: db.prepare<[string], RawPeer>('SELECT * FROM index_peers WHERE peer_id = ?'),
       peerRef: db.prepare<[string], PeerRef>('SELECT id, status FROM index_peers WHERE peer_id = ?'),
-      session: db.prepare<[string], { session_hash: string | null; status: PeerStatus }>('SELECT session_hash, status FROM index_peers WHERE peer_id = ?'),
+      session: db.prepare<[string], { id: number; session_hash: string | null; status: PeerStatus }>('SELECT id, session_hash, status FROM index_peers WHERE peer_id = ?'),
       upsertPeer: db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen)
         VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now)
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
@@ -367,9 +371,14 @@ export class IndexStore {
   }
 
   /** The stored session of a peer (hash of its token; null when it must register again). */
-  getPeerSession(peerId: string): { sessionHash: string | null; status: PeerStatus } | undefined {
-    const row = this.s.session.get(peerId);
-    return row && { sessionHash: row.session_hash, status: row.status };
+  getPeerSession(peerId: string): Pick<PeerSession, 'sessionHash' | 'status'> | undefined {
+    const load = () => {
+      const row = this.s.session.get(peerId);
+      return row && { id: row.id, sessionHash: row.session_hash, status: row.status };
+    };
+    // What a transaction reads may yet be rolled back: kept only when read outside one.
+    const session = this.sessions.get(peerId, load, !this.db.inTransaction);
+    return session && { sessionHash: session.sessionHash, status: session.status };
   }
 
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. Returns its rowid. */
@@ -431,7 +440,10 @@ export class IndexStore {
       for (const peerId of peerIds) {
         const peer = this.s.peerRef.get(peerId);
         if (!peer) continue;
-        if (options.forgetSession) this.s.forgetSession.run(peer.id);
+        if (options.forgetSession) {
+          this.s.forgetSession.run(peer.id);
+          this.sessions.forgetPeer(peerId);
+        }
         if (peer.status !== 'online') continue;
         this.setStatus(peer, 'offline');
         changed.push(peerId);
@@ -448,6 +460,7 @@ export class IndexStore {
    * serves only once this is done.
    */
   async markAllOffline(chunkRows = 20_000): Promise<void> {
+    this.sessions.forgetAll();
     this.write(() => {
       this.s.allOffline.run();
       this.s.resetAvailable.run();
@@ -460,6 +473,7 @@ export class IndexStore {
   /** Voids every session: peers must register again (after an index restart). */
   forgetSessions(): void {
     this.s.forgetSessions.run();
+    this.sessions.forgetAll();
   }
 
   /** Online peers not seen since before `cutoffMs`. */
@@ -640,12 +654,14 @@ export class IndexStore {
   private setStatus(peer: PeerRef, status: PeerStatus): void {
     if (peer.status === status) return;
     this.s.setStatus.run(status, peer.id);
+    this.sessions.forgetRow(peer.id);
     const by = status === 'online' ? 1 : -1;
     for (const row of this.s.bumpPeer.all(by, peer.id)) this.noteAvailability(row, by);
     peer.status = status;
   }
 
   private upsertPeerRow(r: PeerRegistration): PeerRef {
+    this.sessions.forgetPeer(r.peerId); // a new session, and online
     const before = this.s.peerRef.get(r.peerId);
     if (before) {
       this.setStatus(before, 'online');
@@ -662,6 +678,7 @@ export class IndexStore {
     const removed: string[] = [];
     for (const { fid, file_id } of this.s.peerLocations.all(peer.id)) if (this.removeLocation(peer, fid)) removed.push(file_id);
     this.s.deletePeer.run(peer.id);
+    this.sessions.forgetPeer(peerId);
     return removed;
   }
 

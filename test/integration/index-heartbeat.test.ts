@@ -1,0 +1,108 @@
+// Heartbeats over real HTTP. Their plain form skips express (heartbeat-route.ts), every other form
+// goes through it: both must answer alike. And sessions are checked from memory
+// (peer-session-cache.ts), so every change of a peer's status or session must show at once.
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisterResponse } from '../../src-shared/api/index-routes.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+let index: TestNode;
+let port: number;
+
+interface Answer { status: number; type: string | undefined; body: string }
+
+/** POSTs `body` as is; `chunked` sends it without a Content-Length (express's path). */
+function post(path: string, body: string, o: { token?: string; chunked?: boolean; type?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'content-type': o.type ?? 'application/json' };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = Buffer.byteLength(body);
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const heartbeat = (body: unknown, token?: string, chunked = false) =>
+  post('/api/v1/peers/heartbeat', typeof body === 'string' ? body : JSON.stringify(body), { token, chunked });
+const code = (a: Answer) => (JSON.parse(a.body) as { error?: { code: string } }).error?.code;
+
+async function register(peerId: string): Promise<RegisterResponse> {
+  const res = await post('/api/v1/peers/register', JSON.stringify({ peerId, name: 'hb', port: 9400, files: [] }));
+  expect(res.status).toBe(200);
+  return JSON.parse(res.body) as RegisterResponse;
+}
+
+async function statusOf(peerId: string): Promise<string | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/peers?pageSize=200`);
+  const { items } = (await res.json()) as { items: { peerId: string; status: string }[] };
+  return items.find((p) => p.peerId === peerId)?.status;
+}
+
+beforeAll(async () => {
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s' } });
+  port = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+});
+afterAll(async () => {
+  await index.destroy();
+});
+
+describe('heartbeats', () => {
+  it('answers the same with or without express, for good and bad input alike', async () => {
+    const peerId = randomUUID();
+    const { sessionToken } = await register(peerId);
+    const other = await register(randomUUID());
+    const cases: [string, unknown, string | undefined][] = [
+      ['ok', { peerId, activeUploads: 1, freeUploadSlots: 2 }, sessionToken],
+      ['defaults', { peerId }, sessionToken],
+      ['no token', { peerId }, undefined],
+      ['another peer’s token', { peerId }, other.sessionToken],
+      ['unknown peer', { peerId: randomUUID() }, sessionToken],
+      ['bad shape', { peerId, activeUploads: -1 }, sessionToken],
+      ['not an id', { peerId: 'x' }, sessionToken],
+      ['an array', [], sessionToken],
+      ['not an object', '"peer"', sessionToken],
+      ['broken JSON', '{"peerId":', sessionToken],
+      ['a BOM, then JSON', `\ufeff${JSON.stringify({ peerId })}`, sessionToken],
+    ];
+    for (const [what, body, token] of cases) {
+      const plain = await heartbeat(body, token);
+      const viaExpress = await heartbeat(body, token, true);
+      expect({ what, ...plain }).toEqual({ what, ...viaExpress });
+    }
+    expect(code(await heartbeat({ peerId }))).toBe('SESSION_INVALID');
+    expect(code(await heartbeat({ peerId: randomUUID() }, sessionToken))).toBe('PEER_UNKNOWN');
+    expect(code(await heartbeat('{"peerId":', sessionToken))).toBe('MALFORMED_JSON');
+    expect(code(await heartbeat({ peerId: 'x' }, sessionToken))).toBe('VALIDATION_FAILED');
+    const wrongType = await post('/api/v1/peers/heartbeat', JSON.stringify({ peerId }), { token: sessionToken, type: 'text/plain' });
+    expect([wrongType.status, code(wrongType)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('follows the peer: offline and back, a new session, unregistered, removed', async () => {
+    const peerId = randomUUID();
+    const first = await register(peerId);
+    expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200);
+    await pollUntil(async () => (await statusOf(peerId)) === 'offline', 'silent peer offline', 5000);
+    expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200); // back online
+    expect(await statusOf(peerId)).toBe('online');
+
+    const second = await register(peerId);
+    expect(code(await heartbeat({ peerId }, first.sessionToken))).toBe('SESSION_INVALID');
+    expect((await heartbeat({ peerId }, second.sessionToken)).status).toBe(200);
+
+    const bye = await post('/api/v1/peers/unregister', JSON.stringify({ peerId }), { token: second.sessionToken });
+    expect(bye.status).toBe(200);
+    expect(code(await heartbeat({ peerId }, second.sessionToken))).toBe('SESSION_INVALID');
+
+    await pollUntil(async () => (await statusOf(peerId)) === undefined, 'offline peer removed', 8000);
+    expect(code(await heartbeat({ peerId }, second.sessionToken))).toBe('PEER_UNKNOWN'); // it registers again
+  });
+});
