@@ -1,74 +1,90 @@
-// The network as a graph: index servers are squares, peers circles, coloured by status; links are
-// registrations (thin) and recent transfers (thick, accent). Zoom and pan with d3-zoom.
+// The network as a live graph on a canvas: index servers are squares, peers circles, coloured by
+// status; links are registrations (thin) and recent transfers (thick, accent). d3-force runs in a
+// worker and this page only paints each frame's positions (no React render per tick); the worker
+// stops once the layout has cooled. d3-zoom zooms and pans; hovering a node shows its details.
 import { select } from 'd3-selection';
-import { zoom, type ZoomTransform } from 'd3-zoom';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { zoom, zoomIdentity, type ZoomTransform } from 'd3-zoom';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { Topology } from '../../../src-shared/api/index-routes.js';
-import { layoutTopology, type PlacedNode } from './force-layout.js';
+import { drawGraph, fitTo, nearestNode, type View } from './draw-graph.js';
+import { placeTopology, type Placed, type PlacedNode } from './force-layout.js';
+import { GraphFallback } from './GraphFallback.js';
+import { useLayoutWorker } from './use-layout-worker.js';
 
 export function TopologyGraph({ topology }: { topology: Topology }) {
-  const svg = useRef<SVGSVGElement>(null);
-  const positions = useRef(new Map<string, { x: number; y: number }>());
-  const layer = useRef<SVGGElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const shown = useRef<Placed>({ nodes: [], edges: [], reshaped: false });
+  const view = useRef<View>({ fit: { k: 1, x: 0, y: 0 }, zoom: zoomIdentity });
+  const frame = useRef(0);
+  const refitNext = useRef(false);
   const [hover, setHover] = useState<PlacedNode | null>(null);
-  const { nodes, edges } = useMemo(() => layoutTopology(topology, positions.current), [topology]);
-  const viewBox = useMemo(() => fitViewBox(nodes), [nodes]);
+  const placed = useMemo(() => placeTopology(topology, new Map(shown.current.nodes.map((n) => [n.id, n])), shown.current.edges), [topology]);
+  shown.current = placed;
 
-  useEffect(() => {
-    positions.current = new Map(nodes.map((n) => [n.id, { x: n.x, y: n.y }]));
-  }, [nodes]);
-
-  useEffect(() => {
-    if (!svg.current) return;
-    // Zooming moves one <g>, straight in the DOM: no React render of 500 nodes per wheel step.
-    const behaviour = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([0.2, 8])
-      .on('zoom', (e: { transform: ZoomTransform }) => layer.current?.setAttribute('transform', e.transform.toString()));
-    const selection = select(svg.current).call(behaviour);
-    return () => void selection.on('.zoom', null);
+  /** One paint at the next animation frame, however many asked. `refit` fits the nodes in again. */
+  const paint = useCallback((refit: boolean, settled?: boolean) => {
+    const el = canvas.current;
+    if (!el) return;
+    refitNext.current ||= refit;
+    // For tests and benchmarks: whether the layout is at rest (written only when it changes).
+    if (settled !== undefined && el.dataset.settled !== String(settled)) el.dataset.settled = String(settled);
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (refitNext.current) view.current.fit = fitTo(shown.current.nodes, el.clientWidth, el.clientHeight);
+      refitNext.current = false;
+      drawGraph(el, view.current, shown.current.nodes, shown.current.edges);
+    });
   }, []);
+
+  // While the layout moves, the picture follows it (fitted); once at rest it stays where it is.
+  useLayoutWorker(topology, placed.nodes, useCallback((settled: boolean) => paint(true, settled), [paint]));
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const behaviour = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([0.2, 8])
+      .on('zoom', (e: { transform: ZoomTransform }) => {
+        view.current.zoom = e.transform;
+        el.dataset.zoom = e.transform.k.toFixed(2);
+        paint(false);
+      });
+    const selection = select(el).call(behaviour);
+    // The canvas holds device pixels: follow its CSS size (and the screen's pixel ratio).
+    const resize = new ResizeObserver(() => {
+      el.width = Math.round(el.clientWidth * devicePixelRatio);
+      el.height = Math.round(el.clientHeight * devicePixelRatio);
+      paint(true);
+    });
+    resize.observe(el);
+    // Colours come from the theme's CSS variables: repaint when the theme changes.
+    const theme = new MutationObserver(() => paint(false));
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      selection.on('.zoom', null);
+      resize.disconnect();
+      theme.disconnect();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+  }, [paint]);
+
+  const onMouseMove = (e: MouseEvent<HTMLCanvasElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    setHover(nearestNode(view.current, shown.current.nodes, e.clientX - box.left, e.clientY - box.top));
+  };
 
   return (
     <div className="graph-wrap">
-      <svg ref={svg} className="graph" viewBox={viewBox} role="img" aria-label={`Network graph: ${nodes.length} nodes`}>
-        <g ref={layer}>
-          {edges.map((e, i) => (
-            <line key={i} className={`edge ${e.kind}`} x1={e.source.x} y1={e.source.y} x2={e.target.x} y2={e.target.y} />
-          ))}
-          {nodes.map((n) => (
-            <g
-              key={n.id}
-              className={`node ${n.role} ${n.status}`}
-              transform={`translate(${n.x},${n.y})`}
-              data-testid="graph-node"
-              data-role={n.role}
-              onMouseEnter={() => setHover(n)}
-              onMouseLeave={() => setHover(null)}
-            >
-              {n.role === 'index' ? <rect x={-9} y={-9} width={18} height={18} rx={3} /> : <circle r={7} />}
-              <title>{`${n.name} (${n.role}, ${n.status}) · ${n.fileCount} files · reputation ${Math.round(n.reputation)}`}</title>
-            </g>
-          ))}
-        </g>
-      </svg>
-      <p className="muted small graph-details" aria-live="polite">
+      <canvas ref={canvas} className="graph" role="img" aria-label={`Network graph: ${placed.nodes.length} nodes`} onMouseMove={onMouseMove} onMouseLeave={() => setHover(null)}>
+        <GraphFallback nodes={placed.nodes} />
+      </canvas>
+      <p className="muted small graph-details" aria-live="polite" data-testid="graph-details">
         {hover
           ? `${hover.name} · ${hover.role === 'index' ? 'index server' : 'peer'} · ${hover.status} · ${hover.fileCount} files · reputation ${Math.round(hover.reputation)}`
           : 'Hover a node for details; scroll to zoom, drag to pan.'}
       </p>
     </div>
   );
-}
-
-/** The nodes' bounds with a margin, never so small that three nodes fill the screen. */
-function fitViewBox(nodes: readonly PlacedNode[]): string {
-  const MIN_WIDTH = 300;
-  const MIN_HEIGHT = 220;
-  const xs = nodes.map((n) => n.x);
-  const ys = nodes.map((n) => n.y);
-  const cx = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : 0;
-  const cy = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : 0;
-  const w = Math.max(MIN_WIDTH, xs.length ? Math.max(...xs) - Math.min(...xs) + 60 : 0);
-  const h = Math.max(MIN_HEIGHT, ys.length ? Math.max(...ys) - Math.min(...ys) + 60 : 0);
-  return `${cx - w / 2} ${cy - h / 2} ${w} ${h}`;
 }

@@ -1,6 +1,7 @@
-// Places the topology's nodes with d3-force. Runs to rest in one go (500 nodes: tens of ms) and
-// starts known nodes where they were, so a refresh moves the picture only where it changed.
-import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationNodeDatum } from 'd3-force';
+// The topology as d3-force data. Node objects live as long as their node does (kept by id), so a
+// refresh keeps everyone's position and velocity and the layout only reheats when the shape of the
+// network changed (a node or link came or went), not when a status or a file count did.
+import { forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationNodeDatum } from 'd3-force';
 import type { Topology } from '../../../src-shared/api/index-routes.js';
 
 export type TopologyNode = Topology['nodes'][number];
@@ -13,30 +14,56 @@ export interface PlacedEdge {
   target: PlacedNode;
   kind: Topology['edges'][number]['kind'];
 }
+export interface Placed {
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  /** Nodes or links came or went since `known` (the layout must move). */
+  reshaped: boolean;
+}
+export type Layout = Simulation<PlacedNode, PlacedEdge>;
 
-export function layoutTopology(topology: Topology, previous: ReadonlyMap<string, { x: number; y: number }>): { nodes: PlacedNode[]; edges: PlacedEdge[] } {
+/** Reuses the node objects in `known` (positions included); newcomers start on a spiral. */
+export function placeTopology(topology: Topology, known: ReadonlyMap<string, PlacedNode>, knownEdges: readonly PlacedEdge[]): Placed {
   const nodes: PlacedNode[] = topology.nodes.map((n, i) => {
-    const before = previous.get(n.id);
-    // New nodes start on a spiral so the first layout is not a pile at the origin.
+    const before = known.get(n.id);
+    if (before) return Object.assign(before, n);
+    // A spiral, not a pile at the origin: the first frames already look like a network.
     const angle = i * 2.4;
-    return { ...n, x: before?.x ?? Math.cos(angle) * 10 * Math.sqrt(i + 1), y: before?.y ?? Math.sin(angle) * 10 * Math.sqrt(i + 1) };
+    const r = 10 * Math.sqrt(i + 1);
+    return { ...n, x: Math.cos(angle) * r, y: Math.sin(angle) * r };
   });
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const links = topology.edges
-    .filter((e) => byId.has(e.source) && byId.has(e.target))
-    .map((e) => ({ source: e.source, target: e.target, kind: e.kind }));
-  const simulation = forceSimulation(nodes)
-    .force('link', forceLink<PlacedNode, (typeof links)[number]>(links).id((n) => n.id).distance((l) => (l.kind === 'transfer' ? 40 : 70)))
-    .force('charge', forceManyBody().strength(-120))
-    .force('collide', forceCollide(14))
-    .force('x', forceX(0).strength(0.05))
-    .force('y', forceY(0).strength(0.05))
+  const edges = topology.edges.flatMap((e) => {
+    const source = byId.get(e.source);
+    const target = byId.get(e.target);
+    return source && target ? [{ source, target, kind: e.kind }] : []; // links to nodes we do not know are dropped
+  });
+  const reshaped = nodes.length !== known.size || nodes.some((n) => !known.has(n.id)) || edgeKey(edges) !== edgeKey(knownEdges);
+  return { nodes, edges, reshaped };
+}
+
+function edgeKey(edges: readonly PlacedEdge[]): string {
+  return edges.map((e) => `${e.source.id}>${e.target.id}:${e.kind}`).join('|');
+}
+
+/** A stopped simulation: the caller ticks it, a few ticks per animation frame. */
+export function createLayout(): Layout {
+  return forceSimulation<PlacedNode, PlacedEdge>([])
+    .force('link', forceLink<PlacedNode, PlacedEdge>([]).distance((l) => (l.kind === 'transfer' ? 40 : 70)))
+    .force('charge', forceManyBody<PlacedNode>().strength(-120).distanceMax(600))
+    .force('x', forceX<PlacedNode>(0).strength(0.05))
+    .force('y', forceY<PlacedNode>(0).strength(0.05))
+    .alphaDecay(0.035) // rests in ~200 ticks instead of 300
     .stop();
-  // A refresh starts cool: the layout settles the newcomers without shaking everyone else.
-  if (previous.size > 0) simulation.alpha(0.1);
-  simulation.tick(previous.size > 0 ? 60 : 300);
-  const edges = topology.edges
-    .filter((e) => byId.has(e.source) && byId.has(e.target))
-    .map((e) => ({ source: byId.get(e.source) as PlacedNode, target: byId.get(e.target) as PlacedNode, kind: e.kind }));
-  return { nodes, edges };
+}
+
+/** Gives the layout new data; it reheats only if the network's shape changed (hot at first). */
+export function feedLayout(layout: Layout, placed: Placed, first: boolean): void {
+  layout.nodes(placed.nodes);
+  layout.force<ReturnType<typeof forceLink<PlacedNode, PlacedEdge>>>('link')?.links(placed.edges);
+  if (placed.reshaped) layout.alpha(first ? 1 : Math.max(layout.alpha(), 0.3));
+}
+
+export function settled(layout: Layout): boolean {
+  return layout.alpha() < layout.alphaMin();
 }

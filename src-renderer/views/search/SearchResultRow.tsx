@@ -13,8 +13,9 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
   const starting = useDomain('transfers', (s) => s.starting[result.id] ?? false);
   const download = useDomain('transfers', (s) => s.downloads.find((d) => d.fileId === result.id && d.state !== 'cancelled'));
   const h = health(result);
+  const busy = starting || !!download;
   return (
-    <li className={active ? 'result active' : 'result'} role="option" aria-selected={active} data-testid="search-result">
+    <li className={active ? 'result active' : 'result'} aria-current={active || undefined} data-testid="search-result">
       <CategoryIcon category={result.category} />
       <div className="file-main">
         <span className="name">{result.name}</span>
@@ -23,8 +24,11 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
           {result.sources.length > 0 ? ` · ${result.sources.slice(0, 3).map((s) => s.name).join(', ')}` : ''}
         </span>
       </div>
-      <button type="button" onClick={onDownload} disabled={starting || !!download} aria-label={`Download ${result.name}`}>
+      {/* aria-disabled, not disabled: a disabled button drops the keyboard focus right after Enter.
+          The name heard is the text seen plus the file's name (WCAG 2.5.3). */}
+      <button type="button" onClick={() => (busy ? undefined : onDownload())} aria-disabled={busy || undefined}>
         {download ? (download.state === 'completed' ? 'Downloaded' : 'Downloading') : starting ? 'Starting…' : 'Download'}
+        <span className="visually-hidden"> {result.name}</span>
       </button>
     </li>
   );

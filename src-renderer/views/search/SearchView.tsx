@@ -1,4 +1,6 @@
 // Search the network as you type; one click (or Enter on the highlighted result) downloads.
+// The arrow keys and Enter belong to the search box only: elsewhere (a chip, a select, a result's
+// own Download button) keys keep their native meaning, so Tab + Enter works on every control.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { categories } from '../../../src-shared/api/common.js';
 import { navigate } from '../../app/router.js';
@@ -27,7 +29,7 @@ export function SearchView() {
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setActive(0), [results]);
 
-  const onKeyDown = (e: KeyboardEvent) => {
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
     else if (e.key === 'Enter' && results[active]) void start(results[active].id, results[active].name);
@@ -36,7 +38,7 @@ export function SearchView() {
   };
 
   return (
-    <div className="view search-view" onKeyDown={onKeyDown}>
+    <div className="view search-view">
       <label className="search-box">
         <span className="visually-hidden">Search the network</span>
         <input
@@ -45,9 +47,14 @@ export function SearchView() {
           value={query}
           placeholder="Search the network: words, &quot;a phrase&quot;, -without"
           onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKeyDown}
           aria-controls="search-results"
+          aria-describedby="search-keys"
         />
       </label>
+      <span id="search-keys" className="visually-hidden">
+        Arrow keys highlight a result; Enter downloads the highlighted one.
+      </span>
       <div className="chips" role="group" aria-label="Category">
         <button type="button" className="chip" aria-pressed={category === null} onClick={() => setCategory(null)}>
           All
@@ -68,7 +75,8 @@ export function SearchView() {
       ) : searched && !error && results.length === 0 ? (
         <EmptyState title="Nothing found">Try fewer words, another category, or a shorter prefix.</EmptyState>
       ) : (
-        <ul id="search-results" className="results" role="listbox" aria-label="Results">
+        // A plain list, not a listbox: each result holds its own Download button, and options may not.
+        <ul id="search-results" className="results" aria-label="Results">
           {results.map((r, i) => (
             <SearchResultRow key={r.id} result={r} active={i === active} onDownload={() => void start(r.id, r.name)} />
           ))}

@@ -73,7 +73,8 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
         <button
           type="button"
           className="link"
-          aria-label={`Copy the link to ${file.name}`}
+          // The name heard starts with the words seen (WCAG 2.5.3: voice users say what they see).
+          aria-label={`${copied ? 'Copied' : 'Copy link'}: ${file.name}`}
           onClick={() =>
             void run(async () => {
               await actions.copyLink(file);

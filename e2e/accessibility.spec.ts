@@ -1,0 +1,122 @@
+// Automated accessibility audit (axe-core) of every view, in light and dark, against real nodes: an
+// index server, a peer sharing a file, and the peer under test that finds and downloads it. Then
+// the Search view driven by the keyboard alone, from the address bar to a started download.
+import AxeBuilder from '@axe-core/playwright';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import { indexPortOf, type ShoalProcess } from './support/shoal-process.js';
+import { saveScreen } from './support/screens.js';
+
+const WCAG_21_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Serious and critical violations on the page as it is now, as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_A_AA).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
+}
+
+/** An index server, a peer sharing one file, and a peer (the one under test) registered with it. */
+async function network(startNode: (o?: { index?: boolean; noShare?: boolean; indexServers?: string[] }) => Promise<ShoalProcess>) {
+  const index = await startNode({ index: true, noShare: true });
+  const indexAddress = `127.0.0.1:${await indexPortOf(index)}`;
+  const [alice, bob] = await Promise.all([startNode({ indexServers: [indexAddress] }), startNode({ indexServers: [indexAddress] })]);
+  const name = `harbour-chart-${Date.now()}.bin`;
+  await writeFile(join(alice.sharedDir, name), randomBytes(300 * 1024)); // the watcher hashes and shares it
+  return { bob, name };
+}
+
+/** Types into Search until the index knows the file (peers hash and register on their own schedule). */
+async function searchUntilFound(page: Page, name: string) {
+  const search = page.getByRole('searchbox', { name: 'Search the network' });
+  const result = page.getByTestId('search-result').filter({ hasText: name });
+  await expect(async () => {
+    await search.fill('');
+    await search.fill('harbour-chart');
+    await expect(result).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  return result;
+}
+
+async function openView(page: Page, view: string) {
+  await page.getByRole('link', { name: view }).click();
+  await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
+}
+
+async function audit(page: Page, testInfo: TestInfo, label: string) {
+  await saveScreen(page, testInfo, label);
+  expect(await seriousViolations(page), `axe: ${label}`).toEqual([]);
+}
+
+test('every view passes axe (WCAG 2.1 A/AA, serious and critical) in light and dark', async ({ page, startNode }, testInfo) => {
+  test.setTimeout(150_000);
+  const { bob, name } = await network(startNode);
+  await page.goto(bob.controlUrl);
+  for (const theme of ['Light', 'Dark']) {
+    const t = theme.toLowerCase();
+    await openView(page, 'Settings');
+    await page.getByRole('radio', { name: theme }).check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', t);
+    await page.waitForTimeout(300); // the theme's colour transition (0.25 s) has ended before colours are read
+    await audit(page, testInfo, `${t}-settings`);
+
+    await openView(page, 'Share');
+    await expect(page.getByText('Drop files to share')).toBeVisible();
+    await audit(page, testInfo, `${t}-share`);
+
+    await openView(page, 'Search');
+    const result = await searchUntilFound(page, name);
+    await audit(page, testInfo, `${t}-search`);
+    if (theme === 'Light') await result.getByRole('button', { name: `Download ${name}` }).click();
+
+    await openView(page, 'Transfers');
+    await expect(page.getByTestId('download').filter({ hasText: name })).toHaveAttribute('data-state', 'completed', { timeout: 30_000 });
+    await audit(page, testInfo, `${t}-transfers`);
+
+    await openView(page, 'Network');
+    await expect(page.getByTestId('peer-row')).toHaveCount(3);
+    await audit(page, testInfo, `${t}-network`);
+
+    await openView(page, 'Dashboard');
+    await expect(page.getByText('Files shared')).toBeVisible();
+    await audit(page, testInfo, `${t}-dashboard`);
+  }
+});
+
+test('Search works with the keyboard alone: Tab to a result, Enter downloads it', async ({ page, startNode }, testInfo) => {
+  const { bob, name } = await network(startNode);
+  // Wait (outside the page) until the index knows the file, so the page is driven only by keys.
+  await expect.poll(async () => JSON.stringify(await (await bob.api('/api/v1/network/search?q=harbour-chart')).json()), { timeout: 30_000 }).toContain(name);
+  await page.goto(bob.controlUrl);
+  await expect(page.getByText('Drop files to share')).toBeVisible();
+  // From the top of the page: Tab to the Search link, Enter; the search box then has the focus.
+  const searchLink = page.getByRole('link', { name: 'Search' });
+  await tabTo(page, searchLink);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/search$/);
+  await expect(page.getByRole('searchbox', { name: 'Search the network' })).toBeFocused();
+  await page.keyboard.type('harbour-chart');
+  await expect(page.getByRole('button', { name: `Download ${name}` })).toBeVisible();
+  const button = page.getByTestId('search-result').filter({ hasText: name }).getByRole('button'); // its name changes as it runs
+  await tabTo(page, button); // past the category chips and the filters
+  await saveScreen(page, testInfo, 'keyboard-result-focused');
+  await page.keyboard.press('Enter');
+  await expect(button).toHaveText(/^(Downloading|Downloaded)/);
+  await expect(button).toBeFocused(); // the focus stays where the user is
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'See your transfers' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/transfers$/);
+  await expect(page.getByTestId('download').filter({ hasText: name })).toHaveAttribute('data-state', 'completed', { timeout: 30_000 });
+  await saveScreen(page, testInfo, 'keyboard-transfers');
+});
+
+/** Presses Tab until the target has the focus (at most 40 times), as a keyboard user would. */
+async function tabTo(page: Page, target: Locator) {
+  for (let i = 0; i < 40 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(target).toBeFocused();
+}

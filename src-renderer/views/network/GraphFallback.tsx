@@ -1,0 +1,17 @@
+// The canvas's fallback content: the nodes as a list, for a browser that draws no canvas (and for
+// tests, which count the nodes). Rendered once per topology, never per frame; with the canvas's
+// role="img" it is not read twice to screen readers, who have the Nodes table below.
+import { memo } from 'react';
+import type { PlacedNode } from './force-layout.js';
+
+export const GraphFallback = memo(function GraphFallback({ nodes }: { nodes: readonly PlacedNode[] }) {
+  return (
+    <ul>
+      {nodes.map((n) => (
+        <li key={n.id} data-testid="graph-node" data-role={n.role}>
+          {n.name} ({n.role}, {n.status})
+        </li>
+      ))}
+    </ul>
+  );
+});
