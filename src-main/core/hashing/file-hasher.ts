@@ -8,6 +8,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from '
 import type { Stats } from 'node:fs';
 import { fileTypeFromBuffer } from 'file-type';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
+import { FileChangedWhileHashingError } from './hash-errors.js';
+
+export { FileChangedWhileHashingError };
 
 export interface HashResult {
   /** SHA-256 of the whole content, lowercase hex. */
@@ -27,18 +30,6 @@ export interface HashFileOptions {
   signal?: AbortSignal;
   /** Read buffer size; defaults to READ_BUFFER_SIZE. Any size works (tests use odd ones to cross piece boundaries). */
   bufferSize?: number;
-}
-
-/** The file's size, mtime or inode changed while it was read: the caller should hash it again later. */
-export class FileChangedWhileHashingError extends Error {
-  readonly code = 'FILE_CHANGED';
-  readonly path: string;
-
-  constructor(path: string, detail?: string) {
-    super(`${path} changed while it was being hashed${detail ? ` (${detail})` : ''}`);
-    this.name = 'FileChangedWhileHashingError';
-    this.path = path;
-  }
 }
 
 /**

@@ -6,7 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
-import { FileChangedWhileHashingError } from './file-hasher.js';
+// Not from file-hasher.js: that would load file-type on the main thread, where nothing uses it.
+import { FileChangedWhileHashingError } from './hash-errors.js';
 import type { HashResult } from './file-hasher.js';
 import type { HashJobMessage, HashWorkerMessage } from './hash-worker.js';
 

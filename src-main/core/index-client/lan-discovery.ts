@@ -7,7 +7,9 @@
 // and open no multicast socket at all.
 import { isIPv4 } from 'node:net';
 import type { EventEmitter } from 'node:events';
-import { Bonjour, type Service } from 'bonjour-service';
+import { createRequire } from 'node:module';
+import type * as BonjourModule from 'bonjour-service';
+import type { Bonjour, Service } from 'bonjour-service';
 import type { Logger } from 'pino';
 
 /** DNS-SD service type: `_shoal-index._tcp.local`. */
@@ -194,8 +196,20 @@ function serviceName(info: AdvertisedIndex): string {
   return `${base} (${info.indexId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 12)})`;
 }
 
+/**
+ * bonjour-service (with multicast-dns and dns-packet, ~0.6 MB of heap) is loaded the first time a
+ * node advertises or browses, not when this module is imported: a node with `peer.lan_discovery`
+ * off never loads it. It is CommonJS, so `require` loads it synchronously and the API stays sync.
+ */
+let bonjourClass: typeof Bonjour | undefined;
+function loadBonjour(): typeof Bonjour {
+  bonjourClass ??= (createRequire(import.meta.url)('bonjour-service') as typeof BonjourModule).Bonjour;
+  return bonjourClass;
+}
+
 function openBonjour(options: MdnsOptions): Bonjour {
   const log = options.logger;
+  const Bonjour = loadBonjour();
   // Options go to multicast-dns: one interface (bound on all addresses so multicast still arrives).
   const mdnsOptions = options.interfaceAddress ? { interface: options.interfaceAddress, bind: '0.0.0.0' } : {};
   const bonjour = new Bonjour(mdnsOptions as object, (err: unknown) => log?.debug({ err }, 'mDNS send failed'));

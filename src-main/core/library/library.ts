@@ -13,7 +13,7 @@ import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import type { HashResult } from '../hashing/file-hasher.js';
-import { FileChangedWhileHashingError } from '../hashing/file-hasher.js';
+import { FileChangedWhileHashingError } from '../hashing/hash-errors.js';
 import { type FileQuery, type FileRow, type LibraryStore, type LocationRow } from '../store/library-store.js';
 import { classifyFile } from './file-classifier.js';
 import { walkFolder, type WalkedFile } from './folder-walker.js';
