@@ -1,8 +1,9 @@
-// The Network view with 500 nodes stays smooth: frame times recorded with requestAnimationFrame
-// while the force layout runs, until it comes to rest. The node, its UI and its bridge are real;
+// The Network view with 500 nodes lays out, comes to rest and stays usable. Its frame times are
+// recorded with requestAnimationFrame while the layout runs and printed as a figure (see
+// docs/benchmarks.md, "UI"), not asserted: speed is measured, not timed in tests. The node, its UI and its bridge are real;
 // only the topology answer is fed by the test (page.route on that one route), because starting
 // 500 peers is not what this measures.
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { Topology } from '../src-shared/api/index-routes.js';
 import { expect, test } from './support/fixtures.js';
@@ -50,7 +51,7 @@ function recordLayoutFrames(page: Page): Promise<{ frames: number[]; openMs: num
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-test('the Network view lays out 500 nodes smoothly and comes to rest', async ({ page, startNode }, testInfo) => {
+test('the Network view lays out 500 nodes and comes to rest', async ({ page, startNode }, testInfo) => {
   const node = await startNode();
   const topology = bigTopology();
   let answers = 0;
@@ -81,11 +82,7 @@ test('the Network view lays out 500 nodes smoothly and comes to rest', async ({ 
   console.log(`500 nodes: ${JSON.stringify(figures)}`);
   testInfo.annotations.push({ type: 'frame times (ms)', description: JSON.stringify(figures) });
   await expect(page.getByTestId('peer-row')).toHaveCount(500);
-  // 50 ms (three frames) on a machine to ourselves; other people's work on the same 2 cores
-  // stretches every frame, so the bound grows with the load beyond the core count (at most 3×).
-  const limit = 50 * Math.min(3, Math.max(1, load / availableParallelism()));
-  expect(figures.p95, `p95 frame time while the layout runs (limit ${limit.toFixed(0)} ms at load ${figures.load})`).toBeLessThan(limit);
-  expect(figures.settleMs).toBeLessThan(30_000);
+  expect(figures.frames).toBeGreaterThan(0); // it animated, then came to rest (recordLayoutFrames resolved)
 
   // At rest the page draws nothing per frame: the next polls (same answer) do not wake the layout.
   const polled = answers;
