@@ -1,17 +1,14 @@
 // Serves a shared file's bytes: single ranges, ETag = file id (the content never changes under
 // an id, so the answer is immutable), the original name in Content-Disposition, streamed with
-// backpressure from a handle whose bytes were checked to be the hashed ones.
+// backpressure (range-sender.ts) from a handle whose bytes were checked to be the hashed ones.
 import type { Request, Response } from 'express';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
+import { sendRange } from './range-sender.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { plainAddress } from './remote-address.js';
 import type { UploadTracker } from './upload-tracker.js';
-
-const CHUNK_BYTES = 1024 * 1024;
 
 export interface ServingDeps {
   library: Library;
@@ -52,49 +49,17 @@ export async function sendSharedFile({ library, uploads, uploadLimiter }: Servin
       res.end();
       return;
     }
-    const stream = handle.createReadStream({ start, end, highWaterMark: CHUNK_BYTES, autoClose: false });
     try {
-      await pipeline(stream, rateLimited(uploadLimiter, (bytes) => upload.sent(bytes)), res);
+      await sendRange(handle, start, end, res, uploadLimiter, (bytes) => upload.sent(bytes));
       upload.end(true);
     } catch {
-      upload.end(false); // the client went away: nothing to answer
+      upload.end(false); // the client went away (or the disk failed): nothing more to answer
+      res.destroy();
     }
   } finally {
     await handle.close();
   }
 }
-
-/**
- * Holds bytes back as long as the node's upload rate asks, in slices of 64 KiB so the pace is
- * even (a 1 MiB read would otherwise leave in one burst); a limit of 0 passes straight through.
- */
-function rateLimited(limiter: RateLimiter, sent: (bytes: number) => void): Transform {
-  return new Transform({
-    highWaterMark: 0,
-    transform(chunk: Buffer, _encoding, done) {
-      if (limiter.rate <= 0) {
-        sent(chunk.length);
-        return done(null, chunk);
-      }
-      const pushSlices = (rest: Buffer): void => {
-        if (rest.length === 0 || this.destroyed) return done(); // the client went away: stop counting
-        const slice = rest.subarray(0, SLICE_BYTES);
-        const wait = limiter.consume(slice.length);
-        const push = () => {
-          if (this.destroyed) return done();
-          sent(slice.length);
-          this.push(slice);
-          pushSlices(rest.subarray(slice.length));
-        };
-        if (wait > 0) setTimeout(push, wait);
-        else push();
-      };
-      pushSlices(chunk);
-    },
-  });
-}
-
-const SLICE_BYTES = 64 * 1024;
 
 function remoteAddress(req: Request): string {
   return plainAddress(req.socket.remoteAddress ?? 'unknown');

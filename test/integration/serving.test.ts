@@ -1,0 +1,65 @@
+// Serving a file through recycled read buffers (range-sender.ts): every byte lands right across
+// buffer boundaries, with and without an upload rate limit, and a client that leaves mid-file costs
+// the node nothing (no crash from an unhandled rejection, the upload ends, the next client is served).
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const MiB = 1024 * 1024;
+let n: TestNode;
+const content = randomBytes(5 * MiB + 12_345);
+const id = createHash('sha256').update(content).digest('hex');
+
+beforeAll(async () => {
+  n = await startTestNode();
+  await writeFile(join(n.sharedDir, 'reef.bin'), content);
+  await pollUntil(async () => (await n.json<{ total: number }>('/api/v1/files')).total === 1, 'file hashed');
+});
+afterAll(() => n.destroy());
+
+const setUploadRate = (maxUploadRate: number) =>
+  n.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate }) });
+
+describe('serving', () => {
+  it('sends every byte of ranges that cross the read buffers', async () => {
+    for (const [start, end] of [[0, content.length - 1], [MiB - 1, 3 * MiB + 1], [2 * MiB, 2 * MiB], [content.length - 10, content.length - 1]] as const) {
+      const res = await n.api(`/api/v1/download/${id}`, { auth: false, headers: { range: `bytes=${start}-${end}` } });
+      expect(res.status).toBe(206);
+      expect(Buffer.from(await res.arrayBuffer()).equals(content.subarray(start, end + 1))).toBe(true);
+    }
+  });
+
+  it('sends the same bytes in even slices under an upload rate limit', async () => {
+    expect((await setUploadRate(8 * MiB)).status).toBe(200);
+    try {
+      const res = await n.api(`/api/v1/download/${id}`, { auth: false });
+      expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
+    } finally {
+      await setUploadRate(0);
+    }
+  });
+
+  it('shrugs off a client that leaves mid-file', async () => {
+    await setUploadRate(2 * MiB); // slow enough that the client leaves while bytes are still due
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get(`${n.url}/api/v1/download/${id}`, (res) => {
+          res.once('data', () => {
+            req.destroy(); // gone after the first bytes
+            resolve();
+          });
+        });
+        req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
+      });
+      await pollUntil(async () => (await n.json<{ items: unknown[] }>('/api/v1/uploads')).items.length === 0, 'the upload ended');
+    } finally {
+      await setUploadRate(0);
+    }
+    const again = await n.api(`/api/v1/download/${id}`, { auth: false });
+    expect(Buffer.from(await again.arrayBuffer()).equals(content)).toBe(true);
+  });
+});
