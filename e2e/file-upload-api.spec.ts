@@ -22,9 +22,10 @@ test('uploads land in the shared folder under safe, unique names', async ({ star
   expect(files.sort()).toEqual(['notes (1).txt', 'notes.txt', 'trip', 'trip/day 1', 'trip/day 1/_', 'trip/day 1/_/hidden'].sort());
 });
 
-test('a file over max_file_size is refused and nothing is written', async ({ startNode }) => {
+test('a file over max_file_size is refused and nothing is written, not even its folders', async ({ startNode }) => {
   const node = await startNode({ env: { SHOAL_PEER_MAX_FILE_SIZE: '1KB' } });
-  const res = await node.api('/api/v1/files/upload', { method: 'POST', body: form([{ name: 'small.txt', content: 'ok' }, { name: 'big.bin', content: 'x'.repeat(5000) }]) });
+  const files = [{ name: 'small.txt', content: 'ok' }, { name: 'album/disc 1/big.bin', content: 'x'.repeat(5000) }];
+  const res = await node.api('/api/v1/files/upload', { method: 'POST', body: form(files) });
   expect(res.status).toBe(413);
   expect((await res.json()).error.code).toBe('FILE_TOO_LARGE');
   expect(await readdir(node.sharedDir)).toEqual([]);

@@ -1,11 +1,12 @@
 // POST /api/v1/files/upload: files dropped on the web UI land in the shared folder. Each part is
 // streamed (busboy) to a hidden temporary file beside its destination, then linked to its final
 // name, which never overwrites ("name (1).ext"). All or nothing: if any part fails (too large,
-// cut short, bad name), every temporary file is removed and nothing new appears.
+// cut short, bad name), every temporary file and every folder the upload made is removed, and
+// nothing new appears.
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, rm, rmdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,21 +35,26 @@ interface Received {
 export async function receiveUpload(req: Request, o: UploadOptions): Promise<UploadResponse> {
   if (!req.is('multipart/form-data')) throw new ShoalError('UNSUPPORTED_MEDIA_TYPE', 'Upload files as multipart/form-data.');
   const received: Received[] = [];
+  const madeFolders: string[] = [];
+  let landed = false;
   try {
-    await parseParts(req, o, received);
+    await parseParts(req, o, received, madeFolders);
     if (received.length === 0) throw new ShoalError('BAD_REQUEST', 'The upload holds no file.');
     const files: UploadResponse['files'] = [];
     for (const part of received) {
       const path = await linkUnique(part.temp, part.folder, part.name);
       files.push({ name: relative(part.folder, path), path, size: part.size });
     }
+    landed = true;
     return { files };
   } finally {
     await Promise.all(received.map((part) => rm(part.temp, { force: true })));
+    // Deepest first; rmdir leaves a folder that something else has filled meanwhile.
+    if (!landed) for (const folder of madeFolders.sort((a, b) => b.length - a.length)) await rmdir(folder).catch(() => undefined);
   }
 }
 
-function parseParts(req: Request, o: UploadOptions, received: Received[]): Promise<void> {
+function parseParts(req: Request, o: UploadOptions, received: Received[], madeFolders: string[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -82,7 +88,7 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
       let tooLarge = false;
       stream.on('limit', () => (tooLarge = true));
       const write = (async () => {
-        const { folder, name } = await destination(o.sharedDirectory, info.filename ?? '');
+        const { folder, name } = await destination(o.sharedDirectory, info.filename ?? '', madeFolders);
         const part: Received = { temp: join(folder, `.shoal-upload-${randomUUID()}.part`), folder, name, size: 0 };
         received.push(part);
         stream.on('data', (chunk: Buffer) => (part.size += chunk.length));
@@ -107,8 +113,11 @@ function parseParts(req: Request, o: UploadOptions, received: Received[]): Promi
   });
 }
 
-/** A part's name may carry folders ("holiday/day 1/a.jpg" from a dropped folder): each is made safe. */
-async function destination(root: string, filename: string): Promise<{ folder: string; name: string }> {
+/**
+ * A part's name may carry folders ("holiday/day 1/a.jpg" from a dropped folder): each is made safe.
+ * The folders it creates (not those that were there) go into `made`, to be removed if the upload fails.
+ */
+async function destination(root: string, filename: string, made: string[]): Promise<{ folder: string; name: string }> {
   const parts = filename.split(/[/\\]/).filter((p) => p !== '' && p !== '.');
   const name = safeFileName(parts.pop() ?? '', '');
   if (name === '') throw new ShoalError('BAD_REQUEST', `"${filename}" is not a usable file name.`);
@@ -116,9 +125,14 @@ async function destination(root: string, filename: string): Promise<{ folder: st
   let folder = root;
   for (const part of folders) {
     folder = join(folder, part);
-    await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    const created = await mkdir(folder).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        return false;
+      },
+    );
+    if (created) made.push(folder);
     // Never follow a link out of the shared folder.
     if (!(await lstat(folder)).isDirectory()) throw new ShoalError('BAD_REQUEST', `${relative(root, folder)} exists and is not a folder.`);
   }
