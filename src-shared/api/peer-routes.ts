@@ -37,6 +37,8 @@ export interface RouteSpec {
   redirect?: boolean;
   /** Bytes streamed over HTTP: not a method of the node API over IPC (ipc-contract.ts). */
   httpOnly?: true;
+  /** The body is multipart/form-data, files in the field "file" (streamed, not JSON). */
+  multipart?: true;
 }
 
 const fileIdParams = z.object({ fileId: fileIdSchema });
@@ -199,7 +201,7 @@ export const peerRoutes = {
   uploadFiles: {
     method: 'post', path: '/api/v1/files/upload', access: 'control',
     summary: 'Upload files into the shared folder (multipart/form-data, streamed; all or nothing)',
-    response: uploadResponseSchema, httpOnly: true,
+    response: uploadResponseSchema, httpOnly: true, multipart: true,
   },
   searchNetwork: {
     method: 'get', path: '/api/v1/network/search', access: 'control',

@@ -186,6 +186,9 @@ describe('OpenAPI', () => {
     // linter, but a file id is 64 hex digits, so it can never be the word "unshare".
     const config = await createConfig({ extends: ['recommended'], rules: { 'info-contact': 'off', 'operation-4xx-response': 'error', 'no-ambiguous-paths': 'off' } });
     const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config });
+    // The upload's body is described too, as the multipart form it is.
+    const upload = doc.paths['/api/v1/files/upload']?.post as { requestBody?: { content: Record<string, unknown> } };
+    expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
     expect(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`)).toEqual([]);
   });
 

@@ -62,6 +62,13 @@ function operationOf(name: string, spec: RouteSpec): JsonSchema {
   if (spec.body) {
     operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
   }
+  if (spec.multipart) {
+    const file = { type: 'string', contentMediaType: 'application/octet-stream', description: 'a file; its name may carry folders ("trip/day 1/a.jpg")' };
+    operation.requestBody = {
+      required: true,
+      content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'array', items: file } } } } },
+    };
+  }
   operation.security = spec.access === 'control' ? [{ controlToken: [] }] : [];
   return operation;
 }
