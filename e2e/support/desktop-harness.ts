@@ -92,12 +92,8 @@ export async function startDesktopHarness(preloadPath: string): Promise<DesktopH
       void page.evaluate(([c, e]) => (window as unknown as { __shoalIpcEmit(c: string, e: unknown): void }).__shoalIpcEmit(c, e), [channel, event] as const).catch(() => undefined);
     }
   };
-  // As main.ts does: every node started (the first, and after a folder change) feeds the window.
-  let stopForwarding = () => {};
-  host.onStart((node) => {
-    stopForwarding();
-    stopForwarding = forwardEvents(node.bus, emit);
-  });
+  // As main.ts does: every event of the running node, across restarts, goes to the window.
+  const stopForwarding = forwardEvents(host, emit);
   await host.start(current);
   const ipcMain = new TestIpcMain();
   const shown: string[] = [];
@@ -114,7 +110,7 @@ export async function startDesktopHarness(preloadPath: string): Promise<DesktopH
         return '';
       },
       pickFolder: async () => outside,
-      isKnownPath: (path) => host.current.library.hasLocation(path) || host.current.downloads.list().some((d) => d.path === path),
+      isKnownPath: (path) => host.knows(path),
       loginItem: { get: () => false, set: () => undefined },
       choices: () => current,
       changeChoices: async (next) => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { parseShoalLink, SHOAL_SCHEME } from '../../src-shared/shoal-link.js';
 import { defaultSharedDirectory } from '../core/config/default-paths.js';
+import { throttle } from '../core/events/throttle.js';
 import { createLogger } from '../core/logger.js';
 import { APP_ORIGIN, appScheme, isAppUrl, serveApp } from './app-protocol.js';
 import { desktopHandlers } from './desktop-handlers.js';
@@ -63,11 +64,15 @@ async function runApp(): Promise<void> {
   let window: BrowserWindow | null = null;
   let tray: Tray | null = null;
   let pausedByTray: string[] = [];
-  let stopForwarding = () => {};
 
   const refreshTray = () => {
     if (!tray) return;
-    const downloads = host.current.downloads.list();
+    let downloads;
+    try {
+      downloads = host.current.downloads.list();
+    } catch {
+      return; // the node is restarting with new settings: the next event refreshes
+    }
     tray.setToolTip(trayTooltip(downloads));
     tray.setContextMenu(Menu.buildFromTemplate(trayMenu(downloads, pausedByTray.length > 0, {
       open: showWindow,
@@ -94,18 +99,12 @@ async function runApp(): Promise<void> {
     refreshTray();
   };
 
-  host.onStart((node) => {
-    stopForwarding();
-    let lastTray = 0;
-    stopForwarding = forwardEvents(node.bus, (channel, event) => {
-      window?.webContents.send(channel, event);
-      if (event.type === 'transfer_completed') notifyCompleted(event.data as DownloadView);
-      // The tray's words follow the transfers, about once a second.
-      if (event.type.startsWith('transfer_') && Date.now() - lastTray > 1000) {
-        lastTray = Date.now();
-        refreshTray();
-      }
-    });
+  // The tray's words follow the transfers, at most once a second (and once after the last change).
+  const followTransfers = throttle(refreshTray, 1000);
+  forwardEvents(host, (channel, event) => {
+    window?.webContents.send(channel, event);
+    if (event.type === 'transfer_completed') notifyCompleted(event.data as DownloadView);
+    if (event.type.startsWith('transfer_')) followTransfers();
   });
   await host.start(choices);
 
@@ -117,12 +116,8 @@ async function runApp(): Promise<void> {
     desktop: desktopHandlers({
       showItemInFolder: (path) => shell.showItemInFolder(path),
       openPath: (path) => shell.openPath(path),
-      pickFolder: async (title, defaultPath) => {
-        const options = { title, defaultPath, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
-        const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-        return answer.canceled ? null : (answer.filePaths[0] ?? null);
-      },
-      isKnownPath: (path) => host.current.library.hasLocation(path) || host.current.downloads.list().some((d) => d.path === path),
+      pickFolder: (title, defaultPath) => pickFolder(title, defaultPath, window),
+      isKnownPath: (path) => host.knows(path),
       loginItem: {
         get: () => app.getLoginItemSettings().openAtLogin,
         set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
@@ -194,6 +189,7 @@ async function runApp(): Promise<void> {
   app.on('before-quit', (event) => {
     if (quitting === null) {
       event.preventDefault();
+      followTransfers.cancel();
       quitting = host.stop().catch((err: unknown) => logger.error({ err }, 'the node did not stop cleanly')).finally(() => {
         logger.flush();
         app.quit();
@@ -229,13 +225,16 @@ async function runApp(): Promise<void> {
       defaultId: 0,
     });
     if (response === 1) {
-      const pick = async (title: string, current: string) => {
-        const chosen = await dialog.showOpenDialog({ title, defaultPath: current, properties: ['openDirectory', 'createDirectory'] });
-        return chosen.canceled ? current : (chosen.filePaths[0] ?? current);
-      };
-      folders.sharedDirectory = await pick('Folder to share', folders.sharedDirectory);
-      folders.downloadDirectory = await pick('Folder for downloads', folders.downloadDirectory);
+      folders.sharedDirectory = (await pickFolder('Folder to share', folders.sharedDirectory, null)) ?? folders.sharedDirectory;
+      folders.downloadDirectory = (await pickFolder('Folder for downloads', folders.downloadDirectory, null)) ?? folders.downloadDirectory;
     }
     return folders;
   }
+}
+
+/** The native folder picker (over the window when there is one); null when the user cancels. */
+async function pickFolder(title: string, defaultPath: string, parent: BrowserWindow | null): Promise<string | null> {
+  const options = { title, defaultPath, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+  const answer = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return answer.canceled ? null : (answer.filePaths[0] ?? null);
 }

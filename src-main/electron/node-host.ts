@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { ShoalError } from '../../src-shared/errors.js';
 import { loadConfig, type ConfigFlags } from '../core/config/load-config.js';
+import type { BusEvent, EventBus } from '../core/events/event-bus.js';
 import { startNode, type RunningNode } from '../core/node/shoal-node.js';
 import type { NodeChoices } from './desktop-settings.js';
 
@@ -15,9 +16,12 @@ export interface NodeHostOptions {
   hostname: string;
 }
 
+type NodeEvents = RunningNode['bus'] extends EventBus<infer M> ? M : never;
+
 export class NodeHost {
   private node: RunningNode | null = null;
-  private readonly listeners = new Set<(node: RunningNode) => void>();
+  private unsubscribeBus = () => {};
+  private readonly listeners = new Set<(event: BusEvent<NodeEvents>) => void>();
 
   constructor(private readonly o: NodeHostOptions) {}
 
@@ -27,9 +31,15 @@ export class NodeHost {
     return this.node;
   }
 
-  /** Called with each node started (the first, and after every restart). */
-  onStart(listener: (node: RunningNode) => void): void {
+  /** Every event of the running node, across restarts; returns the unsubscribe function. */
+  subscribe(listener: (event: BusEvent<NodeEvents>) => void): () => void {
     this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Whether the node knows a file at this path (shared, or a finished download). */
+  knows(path: string): boolean {
+    return this.current.library.hasLocation(path) || this.current.downloads.list().some((d) => d.path === path);
   }
 
   async start(choices: NodeChoices): Promise<RunningNode> {
@@ -48,7 +58,10 @@ export class NodeHost {
       node = await startNode({ config: { ...config, peer: { ...config.peer, port: 0 } }, logger: this.o.logger });
     }
     this.node = node;
-    for (const listener of this.listeners) listener(node);
+    // One subscription per node, dropped with it: listeners outlive the restarts.
+    this.unsubscribeBus = node.bus.subscribe((event) => {
+      for (const listener of this.listeners) listener(event);
+    });
     return node;
   }
 
@@ -60,6 +73,7 @@ export class NodeHost {
   async stop(): Promise<void> {
     const node = this.node;
     this.node = null;
+    this.unsubscribeBus();
     await node?.stop();
   }
 }
