@@ -1,6 +1,7 @@
 // The node's configuration: defaults < config file < environment < flags, validated as a whole.
 import fs from 'node:fs';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError, problemsFromIssues, type ConfigProblem } from './config-error.js';
 import { keysAt, configKeys } from './config-keys.js';
 import { isPlainObject, layerFromDocument, mergeLayers, sourceAt, valueAt, type ConfigLayer } from './config-layer.js';
@@ -96,6 +97,9 @@ function readConfigFile(file: string, homedir: string, platform: NodeJS.Platform
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError([{ key: 'config file', problem: `cannot read ${file}: ${reason}` }]);
   }
+  // Required only when there is a file to read: most nodes have none, and the parser is ~1 MB of
+  // heap held for the life of the process.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof Yaml;
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(

@@ -7,7 +7,6 @@ import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
-import { receiveUpload } from './file-upload.js';
 import { networkTopology, searchNetwork } from './index-proxy.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
 import type { CallInput, RouteHandlers } from './route-registry.js';
@@ -41,8 +40,10 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     download: async ({ params, req, res }) => {
       await sendSharedFile(deps, params.fileId, req, res);
     },
-    uploadFiles: ({ req }) => {
+    uploadFiles: async ({ req }) => {
       if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');
+      // busboy is loaded with the first upload: most nodes never receive one.
+      const { receiveUpload } = await import('./file-upload.js');
       return receiveUpload(req, deps.uploadTarget);
     },
   };
