@@ -1,6 +1,7 @@
 // Entry point of the `shoal` command (bin/shoal.js): wires the real process into the program.
 import os from 'node:os';
 import { readPackageVersion } from '../core/node/package-version.js';
+import { trimHeapWhenIdle } from './idle-heap-trim.js';
 import { createProgram } from './program.js';
 import { serve } from './serve-command.js';
 
@@ -19,8 +20,10 @@ const program = createProgram(readPackageVersion(), {
     const { getCommand } = await import('./terminal-commands.js');
     process.exit(await getCommand(fileId, flags, terminal));
   },
-  serve: (flags) =>
-    serve(flags, {
+  serve: (flags) => {
+    // A long-lived server that mostly idles: give back what busy spells grew (idle-heap-trim.ts).
+    trimHeapWhenIdle();
+    return serve(flags, {
       env: process.env,
       cwd: process.cwd(),
       homedir: os.homedir(),
@@ -30,7 +33,8 @@ const program = createProgram(readPackageVersion(), {
       stderr: process.stderr,
       signals: process,
       exit: (code) => process.exit(code),
-    }),
+    });
+  },
 });
 
 try {
