@@ -1,14 +1,15 @@
 // The download manager's small parts: piece choice and the endgame, the bitfield, safe names,
-// the rate limiter, unique destinations, the whole-file hasher.
-import { createHash } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+// the rate limiter, unique destinations, piece buffers and checks, the whole-file digest thread.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DownloadHasher } from '../../src-main/core/downloads/download-hasher.js';
 import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
+import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
 import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
 import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
-import { WholeFileHasher } from '../../src-main/core/downloads/whole-file-hasher.js';
 import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -140,29 +141,84 @@ describe('reserveUniquePath', () => {
   });
 });
 
-describe('WholeFileHasher', () => {
-  const pieces = ['aa', 'bb', 'cc', 'dd'].map((s) => Buffer.from(s));
-  const expected = createHash('sha256').update('aabbccdd').digest('hex');
+describe('PieceBuffers', () => {
+  it('reuses a returned buffer, cut to the length asked', () => {
+    const buffers = new PieceBuffers(1024, 1024); // keeps two
+    const first = buffers.take(1024);
+    expect(first.byteOffset).toBe(0);
+    buffers.give(first);
+    const again = buffers.take(10);
+    expect(again.length).toBe(10);
+    expect(again.buffer).toBe(first.buffer);
+    expect(buffers.take(1024).buffer).not.toBe(first.buffer); // the only kept one is in use
+    expect(buffers.heldBytes).toBe(2048);
+  });
+});
 
-  async function hashInOrder(order: number[], keepBytes: number): Promise<{ digest: string; reads: number[] }> {
-    const verified = new Set<number>();
-    const reads: number[] = [];
-    const hasher = new WholeFileHasher(4, (i) => verified.has(i), async (i) => {
-      reads.push(i);
-      return pieces[i]!;
-    }, keepBytes);
-    for (const i of order) {
-      verified.add(i);
-      hasher.pieceVerified(i, [pieces[i]!]);
+describe('DownloadHasher', () => {
+  it('checks pieces without copying them, and refuses a buffer it cannot move', async () => {
+    const hasher = new DownloadHasher();
+    try {
+      const piece = new PieceBuffers(4096).take(3000).fill(1);
+      const memory = piece.buffer;
+      const sha = createHash('sha256').update(piece).digest();
+      const first = await hasher.check(piece, sha);
+      expect(first.matches).toBe(true);
+      expect(piece.length).toBe(0); // it moved to the thread
+      expect(first.data.length).toBe(3000);
+      first.data[3] = 2;
+      const second = await hasher.check(first.data, sha);
+      expect(second.matches).toBe(false);
+      expect(second.data[3]).toBe(2);
+      expect(memory.byteLength).toBe(0);
+      await expect(hasher.check(Buffer.from('a slice of the shared pool'), sha)).rejects.toThrow(/owns its memory/);
+    } finally {
+      await hasher.close();
     }
-    return { digest: await hasher.digest(), reads };
-  }
-
-  it('gives the file hash whatever order the pieces arrive in, holding early ones in memory', async () => {
-    expect(await hashInOrder([2, 0, 3, 1], 1024)).toEqual({ digest: expected, reads: [] });
   });
 
-  it('reads early pieces back from disk when holding them would take too much memory', async () => {
-    expect(await hashInOrder([2, 0, 3, 1], 0)).toEqual({ digest: expected, reads: [2, 3] });
+  it('hashes each file as far as it is verified, several at once, off the main thread', async () => {
+    const dir = await makeTempDir();
+    const hasher = new DownloadHasher();
+    try {
+      const a = randomBytes(5 * 1024 * 1024 + 3);
+      const b = randomBytes(1000);
+      await writeFile(join(dir.path, 'a'), a);
+      await writeFile(join(dir.path, 'b'), b);
+      const da = hasher.startDigest(join(dir.path, 'a'));
+      const db = hasher.startDigest(join(dir.path, 'b'));
+      for (const end of [1, 4096, 3 * 1024 * 1024, 3 * 1024 * 1024, 2, a.length]) da.advance(end);
+      db.advance(b.length);
+      const [ha, hb] = await Promise.all([da.digest(), db.digest()]);
+      expect(ha).toBe(createHash('sha256').update(a).digest('hex'));
+      expect(hb).toBe(createHash('sha256').update(b).digest('hex'));
+      await expect(da.digest()).rejects.toThrow(/ended/);
+
+      // A file shorter than what is said to be verified fails its digest; others go on.
+      await truncate(join(dir.path, 'b'), 10);
+      const short = hasher.startDigest(join(dir.path, 'b'));
+      const empty = hasher.startDigest(join(dir.path, 'a'));
+      short.advance(1000);
+      await expect(short.digest()).rejects.toThrow(/shorter/);
+      expect(await empty.digest()).toBe(createHash('sha256').digest('hex'));
+      await expect(hasher.startDigest(join(dir.path, 'missing')).digest()).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await hasher.close();
+      await dir.remove();
+    }
+  });
+
+  it('fails a digest still open when the node stops', async () => {
+    const dir = await makeTempDir();
+    const hasher = new DownloadHasher();
+    try {
+      await writeFile(join(dir.path, 'a'), 'abc');
+      const d = hasher.startDigest(join(dir.path, 'a'));
+      const digest = expect(d.digest()).rejects.toThrow(/stopping/); // asked in the same tick: no answer yet
+      await hasher.close();
+      await digest;
+    } finally {
+      await dir.remove();
+    }
   });
 });

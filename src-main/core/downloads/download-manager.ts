@@ -9,6 +9,7 @@ import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle, type Throttled } from '../events/throttle.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
+import { DownloadHasher } from './download-hasher.js';
 import { Download, type DownloadTiming } from './download.js';
 import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
@@ -38,6 +39,7 @@ export class DownloadManager {
   private readonly downloads = new Map<string, Download>();
   private readonly progress = new Map<string, Throttled>();
   private readonly timing: DownloadTiming;
+  private readonly hasher = new DownloadHasher();
 
   constructor(private readonly o: DownloadManagerOptions) {
     this.store = new DownloadStore(o.db);
@@ -123,12 +125,13 @@ export class DownloadManager {
   async close(): Promise<void> {
     await Promise.all([...this.downloads.values()].map((d) => d.stop()));
     for (const t of this.progress.values()) t.cancel();
+    await this.hasher.close();
   }
 
   private create(record: DownloadRecord, found?: FoundFile): Download {
     const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
     const download: Download = new Download(record, {
-      store: this.store, finder: this.o.finder, limiter: this.o.limiter, timing: this.timing,
+      store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.hasher, timing: this.timing,
       maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger,
       changed: (_d, kind) => {
         if (kind === 'progress') return publishProgress();

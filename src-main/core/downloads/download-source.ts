@@ -1,16 +1,16 @@
 // One source of one download: its connection pool, its free slots, and how it behaved
 // (errors back it off, bad data twice drops it, a 503 makes it busy until Retry-After).
-import http from 'node:http';
 import type { DownloadSource } from '../../../src-shared/api/transfers.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { StoredSource } from './download-store.js';
+import { SourceConnectionPool } from './source-connection-pool.js';
 import type { FetchFailure } from './piece-fetcher.js';
 
 const MAX_BACKOFF_MS = 60_000;
 export const CORRUPT_STRIKES = 2;
 
 export class DownloadSourceState {
-  readonly agent: http.Agent;
+  readonly connections: SourceConnectionPool;
   readonly meter = new SpeedMeter();
   inFlight = 0;
   bytes: number;
@@ -25,7 +25,7 @@ export class DownloadSourceState {
   private accepts = Infinity;
 
   constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, maxSlots: number, stored?: StoredSource) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: maxSlots });
+    this.connections = new SourceConnectionPool(new URL(url), maxSlots);
     this.share = maxSlots;
     this.bytes = stored?.bytes ?? 0;
     this.dropped = stored?.dropped ?? null;
@@ -98,7 +98,7 @@ export class DownloadSourceState {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.connections.close();
   }
 
   view(now: number): DownloadSource {

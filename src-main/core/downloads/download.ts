@@ -10,16 +10,17 @@ import { formatBytes } from '../../../src-shared/format-bytes.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
+import type { DownloadHasher } from './download-hasher.js';
 import { DownloadSourceState } from './download-source.js';
 import type { DownloadRecord, DownloadStore } from './download-store.js';
 import { PartialFile, partialFileName } from './partial-file.js';
 import { PieceBitfield } from './piece-bitfield.js';
+import { PieceBuffers } from './piece-buffers.js';
 import { FetchError, fetchPieces } from './piece-fetcher.js';
 import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
 import { reserveUniquePath } from './unique-destination.js';
-import { WholeFileHasher } from './whole-file-hasher.js';
 
 export interface DownloadTiming {
   /** A source that sends nothing for this long loses its pieces to the others. */
@@ -36,6 +37,8 @@ export interface DownloadContext {
   store: DownloadStore;
   finder: SourceFinder;
   limiter: RateLimiter;
+  /** Checks pieces, and computes the whole-file hash while they arrive. */
+  hasher: DownloadHasher;
   timing: DownloadTiming;
   maxFileSize: number;
   report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
@@ -58,6 +61,9 @@ class DownloadStop extends Error {
 const RUN_BYTES = 4 * 1024 * 1024;
 const CONNECTIONS_PER_SOURCE = 2;
 const CONNECTIONS_IN_ALL = 4;
+// Pieces received but not yet written are held in memory: past this, no new request starts until
+// the disk catches up (the network on loopback is faster than the page cache on some machines).
+const MAX_HELD_BYTES = 32 * 1024 * 1024;
 
 /** One HTTP request for a run of pieces, from one source. */
 interface RunFetch {
@@ -250,7 +256,16 @@ export class Download {
     if (partial.created && bitfield.count > 0) for (let i = 0; i < bitfield.pieceCount; i++) bitfield.clear(i);
     const picker = new PiecePicker(bitfield);
     const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
-    const hasher = new WholeFileHasher(bitfield.pieceCount, (i) => bitfield.has(i), (i) => partial.read(i * pieceSize, pieceLength(i)));
+    const buffers = new PieceBuffers(pieceSize);
+    const content = this.ctx.hasher.startDigest(r.partialPath);
+    // The whole-file hash follows the verified prefix of the file: pieces 0 … prefix-1.
+    let prefix = 0;
+    const advancePrefix = () => {
+      const before = prefix;
+      while (prefix < bitfield.pieceCount && bitfield.has(prefix)) prefix++;
+      if (prefix > before) content.advance(Math.min(size, prefix * pieceSize));
+    };
+    advancePrefix();
     // Every fetch in flight, under each piece it still has to deliver.
     const fetches = new Map<number, Set<RunFetch>>();
     const pending = new Set<Promise<void>>();
@@ -283,30 +298,32 @@ export class Download {
     };
 
     /** A piece of a run arrived: check it, write it, then let the picker know. */
-    const arrived = (fetch: RunFetch, piece: number, chunks: Buffer[], sha256: string) => {
+    const arrived = (fetch: RunFetch, piece: number, received: Buffer) => {
       const source = fetch.source;
       fetch.delivered.add(piece);
-      if (bitfield.has(piece)) return forget(fetch, piece); // another copy won the endgame
-      if (sha256 !== r.pieceHashes!.toString('hex', piece * 32, piece * 32 + 32)) {
-        this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
-        picker.failedBy(piece, source.url);
-        forget(fetch, piece);
-        if (source.sentBadData()) {
-          fetch.controller.abort();
-          if (source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
-        }
-        return;
-      }
-      const length = pieceLength(piece);
+      let data = received; // moves to the hash thread and back
       track((async () => {
         try {
-          await partial.write(piece * pieceSize, chunks);
+          if (bitfield.has(piece)) return; // another copy won the endgame
+          const check = await this.ctx.hasher.check(received, Buffer.from(r.pieceHashes!.subarray(piece * 32, piece * 32 + 32)));
+          data = check.data;
+          if (!check.matches) {
+            this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
+            picker.failedBy(piece, source.url);
+            if (source.sentBadData()) {
+              fetch.controller.abort();
+              if (source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
+            }
+            return;
+          }
+          if (bitfield.has(piece)) return;
+          await partial.write(piece * pieceSize, data);
           if (bitfield.has(piece)) return;
           bitfield.set(piece);
           dirty = true;
-          source.verified(length);
+          source.verified(pieceLength(piece));
           pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
-          hasher.pieceVerified(piece, chunks);
+          advancePrefix();
           // Endgame: a copy still in flight elsewhere is cancelled once it has nothing else to give.
           for (const other of fetches.get(piece) ?? []) {
             if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
@@ -314,6 +331,7 @@ export class Download {
         } catch (err) {
           fatal ??= err; // the disk, not the network
         } finally {
+          buffers.give(data);
           forget(fetch, piece);
           this.notify();
         }
@@ -331,13 +349,13 @@ export class Download {
       track((async () => {
         try {
           await fetchPieces({
-            url: source.url, first: pieces[0]!, count: pieces.length, pieceSize, size, agent: source.agent, limiter: this.ctx.limiter,
-            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]),
+            url: source.url, first: pieces[0]!, count: pieces.length, pieceSize, size, connections: source.connections, limiter: this.ctx.limiter,
+            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]), buffers,
             onBytes: (n) => {
               source.meter.add(n);
               this.meter.add(n);
             },
-            onPiece: (piece, chunks, sha256) => arrived(fetch, piece, chunks, sha256),
+            onPiece: (piece, data) => arrived(fetch, piece, data),
           });
         } catch (err) {
           if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
@@ -359,7 +377,7 @@ export class Download {
         const perSource = Math.max(1, Math.min(CONNECTIONS_PER_SOURCE, Math.floor(CONNECTIONS_IN_ALL / Math.max(1, live))));
         for (const source of this.sources.values()) {
           source.setShare(perSource);
-          while (source.usable(now)) {
+          while (source.usable(now) && buffers.heldBytes < MAX_HELD_BYTES) {
             // Near the end, runs shrink so every connection still gets a share.
             const share = Math.ceil(picker.openCount / (perSource * Math.max(1, live)));
             const run = picker.pick(source.url, now, Math.max(300, 2 * pieceMs), Math.max(1, Math.min(maxRun, share)), pieceMs);
@@ -393,7 +411,7 @@ export class Download {
       if (fatal) throw fatal;
       if (signal.aborted) return false;
       this.setState('verifying', null);
-      const digest = await hasher.digest();
+      const digest = await content.digest();
       if (digest !== r.fileId) return await this.recheck(partial, pieceLength);
       await partial.sync();
       r.bitfield = bitfield.toBuffer();
@@ -403,6 +421,7 @@ export class Download {
       await Promise.allSettled([...pending]);
       await saving;
       await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
+      content.close();
       await partial.close();
       r.sources = [...this.sources.values()].map((s) => s.stored());
     }

@@ -10,6 +10,8 @@ export function partialFileName(name: string, fileId: string): string {
 }
 
 export class PartialFile {
+  private writing: Promise<void> = Promise.resolve();
+
   private constructor(private readonly handle: FileHandle, readonly created: boolean) {}
 
   /** Opens the partial file, creating it at its full size when missing (`created` then says so). */
@@ -32,24 +34,21 @@ export class PartialFile {
     return new PartialFile(handle, created);
   }
 
-  /** Writes the chunks one after the other from `offset`, in as few system calls as the OS allows. */
-  async write(offset: number, chunks: readonly Buffer[]): Promise<void> {
-    let rest = chunks.filter((c) => c.length > 0);
-    let position = offset;
-    while (rest.length > 0) {
-      let { bytesWritten } = await this.handle.writev(rest.slice(0, 1024), position);
-      position += bytesWritten;
-      // A short write leaves part of the list: go on from the first byte not written.
-      const left: Buffer[] = [];
-      for (const chunk of rest) {
-        if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
-        else {
-          left.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
-          bytesWritten = 0;
-        }
+  /**
+   * Writes `data` at `offset`, going on after a short write. Writes run one at a time: buffered
+   * writes to one file take its inode lock, and several at once from the thread pool spun on it
+   * (a CPU profile showed the kernel spinning for the lock).
+   */
+  write(offset: number, data: Buffer): Promise<void> {
+    const done = this.writing.then(async () => {
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await this.handle.write(data, written, data.length - written, offset + written);
+        written += bytesWritten;
       }
-      rest = left;
-    }
+    });
+    this.writing = done.catch(() => undefined);
+    return done;
   }
 
   async read(offset: number, length: number): Promise<Buffer> {

@@ -5,7 +5,7 @@
 // takes ~30 ms). A worker that dies fails its jobs and is replaced.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { WorkerOptions } from 'node:worker_threads';
+import { workerEntry } from '../threads/worker-entry.js';
 // Not from file-hasher.js: that would load file-type on the main thread, where nothing uses it.
 import { FileChangedWhileHashingError } from './hash-errors.js';
 import type { HashResult } from './file-hasher.js';
@@ -27,19 +27,6 @@ interface Job {
   onProgress: ((hashedBytes: number) => void) | undefined;
   resolve: (result: HashResult) => void;
   reject: (err: Error) => void;
-}
-
-/**
- * Compiled (out/), the worker is plain .js. Under vitest this module is TypeScript, so the worker is
- * too and must be loaded through tsx. Node 20 ignores `--import` in a worker's execArgv (tried), so
- * a one-line bootstrap asks tsx's API to import the .ts entry instead.
- */
-function workerEntry(): { filename: string | URL; options: WorkerOptions } {
-  if (!import.meta.url.endsWith('.ts')) return { filename: new URL('./hash-worker.js', import.meta.url), options: {} };
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./hash-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  return { filename: bootstrap, options: { eval: true } };
 }
 
 /** Jobs handed to one worker at once: the one it hashes and the next. */
@@ -144,7 +131,7 @@ export class HashPool {
   }
 
   private spawn(): Worker {
-    const { filename, options } = workerEntry();
+    const { filename, options } = workerEntry(import.meta.url, 'hash-worker');
     const worker = new Worker(filename, options);
     this.workers.add(worker);
     this.assigned.set(worker, []);

@@ -1,0 +1,132 @@
+// The main-thread side of download-hash-worker.ts: one thread takes both SHA-256 digests of every
+// running download, so the event loop only moves bytes between sockets and the disk. A piece's
+// memory moves to the thread to be checked and back (transferred, not copied: shared memory was
+// tried, and copying socket reads into it went through V8's slow atomic-safe memmove). It computes the whole-file digest while
+// the download runs: the download says how long its verified prefix is, and the thread hashes that
+// much of the partial file. The thread starts with the first request and stops when none is left.
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../threads/worker-entry.js';
+import type { DownloadHashReply, DownloadHashRequest } from './download-hash-worker.js';
+
+/** One download's whole-file digest. */
+export interface ContentDigest {
+  /** The file's first `bytes` are verified and written; they may be hashed now. */
+  advance(bytes: number): void;
+  /** The hex SHA-256 of the prefix advanced to. Ends the digest. */
+  digest(): Promise<string>;
+  /** Forgets the digest (the download stopped); nothing more is read. */
+  close(): void;
+}
+
+interface Waiting {
+  resolve(reply: DownloadHashReply): void;
+  reject(err: Error): void;
+}
+
+export class DownloadHasher {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly openDigests = new Set<number>();
+  private readonly waiting = new Map<number, Waiting>();
+
+  /**
+   * Whether the SHA-256 of `data` is `sha256`. `data` must own its whole ArrayBuffer (PieceBuffers'
+   * do): it moves to the thread and is empty from here on; the same bytes come back as `data`.
+   */
+  async check(data: Buffer, sha256: Buffer): Promise<{ matches: boolean; data: Buffer }> {
+    const { buffer: memory, length } = data;
+    if (!(memory instanceof ArrayBuffer) || data.byteOffset !== 0) throw new Error('check() moves a buffer that owns its memory (PieceBuffers)');
+    const reply = await this.ask({ type: 'check', id: this.nextId++, data: memory, length, sha256 }, [memory]);
+    if (reply.type !== 'checked') throw new Error('the hash thread answered out of turn');
+    return { matches: reply.matches, data: Buffer.from(reply.data, 0, length) };
+  }
+
+  /** Starts the whole-file digest of the file at `path`, which must exist. */
+  startDigest(path: string): ContentDigest {
+    const id = this.nextId++;
+    this.openDigests.add(id);
+    this.send({ type: 'open', id, path });
+    let advanced = 0;
+    let ended = false;
+    return {
+      advance: (bytes) => {
+        if (ended || bytes <= advanced) return;
+        advanced = bytes;
+        this.send({ type: 'advance', id, bytes });
+      },
+      digest: async () => {
+        if (ended) throw new Error('this digest has ended');
+        ended = true;
+        this.openDigests.delete(id);
+        const reply = await this.ask({ type: 'digest', id });
+        if (reply.type !== 'digest') throw new Error('the hash thread answered out of turn');
+        return reply.hex;
+      },
+      close: () => {
+        if (ended) return;
+        ended = true;
+        this.openDigests.delete(id);
+        this.send({ type: 'close', id });
+        this.stopWhenIdle();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.openDigests.clear();
+    this.failAll(new Error('the node is stopping'));
+    await worker?.terminate();
+  }
+
+  private ask(request: DownloadHashRequest, transfer?: ArrayBuffer[]): Promise<DownloadHashReply> {
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      this.send(request, transfer);
+    });
+  }
+
+  private send(request: DownloadHashRequest, transfer?: ArrayBuffer[]): void {
+    (this.worker ??= this.spawn()).postMessage(request, transfer);
+  }
+
+  private spawn(): Worker {
+    const { filename, options } = workerEntry(import.meta.url, 'download-hash-worker');
+    const worker = new Worker(filename, options);
+    worker.on('message', (reply: DownloadHashReply) => this.onReply(reply));
+    const lost = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      // Open digests died with the thread: asked for, they fail, and their downloads start over.
+      this.openDigests.clear();
+      this.failAll(err);
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`the download hash thread exited (code ${code})`)));
+    return worker;
+  }
+
+  private onReply(reply: DownloadHashReply): void {
+    const waiting = this.waiting.get(reply.id);
+    this.waiting.delete(reply.id);
+    if (waiting) {
+      if (reply.type === 'error') waiting.reject(Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code }));
+      else waiting.resolve(reply);
+    }
+    this.stopWhenIdle();
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+
+  /** Nothing open or asked: the thread goes (an idle one holds ~10 MB). */
+  private stopWhenIdle(): void {
+    if (this.openDigests.size > 0 || this.waiting.size > 0 || !this.worker) return;
+    const worker = this.worker;
+    this.worker = null;
+    void worker.terminate();
+  }
+}
