@@ -1,5 +1,6 @@
-// Serving a file through recycled read buffers (range-sender.ts): every byte lands right across
-// buffer boundaries, with and without an upload rate limit, and a client that leaves mid-file costs
+// Serving a file through recycled read buffers (range-sender.ts, from one pool every request
+// shares): every byte lands right across buffer boundaries and across requests served at once,
+// with and without an upload rate limit, and a client that leaves mid-file costs
 // the node nothing (no crash from an unhandled rejection, the upload ends, the next client is served).
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -31,6 +32,14 @@ describe('serving', () => {
       expect(res.status).toBe(206);
       expect(Buffer.from(await res.arrayBuffer()).equals(content.subarray(start, end + 1))).toBe(true);
     }
+  });
+
+  it('keeps the bytes of each answer its own while many share the pool at once', async () => {
+    const ranges = Array.from({ length: 12 }, (_, i) => [i * 400_000, Math.min(content.length - 1, i * 400_000 + 2 * MiB)] as const);
+    await Promise.all(ranges.map(async ([start, end]) => {
+      const res = await n.api(`/api/v1/download/${id}`, { auth: false, headers: { range: `bytes=${start}-${end}` } });
+      expect(Buffer.from(await res.arrayBuffer()).equals(content.subarray(start, end + 1))).toBe(true);
+    }));
   });
 
   it('sends the same bytes in even slices under an upload rate limit', async () => {

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
+import type { ChunkPool } from './chunk-pool.js';
 import { sendRange } from './range-sender.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { plainAddress } from './remote-address.js';
@@ -14,9 +15,11 @@ export interface ServingDeps {
   library: Library;
   uploads: UploadTracker;
   uploadLimiter: RateLimiter;
+  /** The buffers uploads are read into. */
+  chunks: ChunkPool;
 }
 
-export async function sendSharedFile({ library, uploads, uploadLimiter }: ServingDeps, fileId: string, req: Request, res: Response): Promise<void> {
+export async function sendSharedFile({ library, uploads, uploadLimiter, chunks }: ServingDeps, fileId: string, req: Request, res: Response): Promise<void> {
   const { handle, file, name } = await library.openForServing(fileId);
   try {
     const etag = `"${file.id}"`;
@@ -50,7 +53,7 @@ export async function sendSharedFile({ library, uploads, uploadLimiter }: Servin
       return;
     }
     try {
-      await sendRange(handle, start, end, res, uploadLimiter, (bytes) => upload.sent(bytes));
+      await sendRange(handle, start, end, res, uploadLimiter, chunks, (bytes) => upload.sent(bytes));
       upload.end(true);
     } catch {
       upload.end(false); // the client went away (or the disk failed): nothing more to answer

@@ -1,13 +1,14 @@
-// Sends bytes [start, end] of an open file to an HTTP answer through two recycled 1 MiB buffers:
-// one is read into while the other is on its way to the socket. A new buffer per chunk made
-// serving depend on how large V8's young generation had grown (`npm run bench -- serve` swung
-// between 0.4x and 1.3x of nginx); recycling leaves nothing to collect. A buffer is reused only
-// after the socket took all of it (the write callbacks), so at most 2 MiB is in flight.
+// Sends bytes [start, end] of an open file to an HTTP answer through two recycled 1 MiB buffers
+// (from a pool every request shares): one is read into while the other is on its way to the
+// socket. A new buffer per chunk made serving depend on how large V8's young generation had grown
+// (`npm run bench -- serve` swung between 0.4x and 1.3x of nginx); recycling leaves nothing to
+// collect. A buffer is reused only after the socket took all of it (the write callbacks), so at
+// most 2 MiB is in flight.
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
+import { CHUNK_BYTES, type ChunkPool } from './chunk-pool.js';
 
-const CHUNK_BYTES = 1024 * 1024;
 /** Under a rate limit bytes leave in slices this size, so the pace is even, not 1 MiB bursts. */
 const SLICE_BYTES = 64 * 1024;
 
@@ -24,6 +25,7 @@ export async function sendRange(
   end: number,
   res: ServerResponse,
   limiter: RateLimiter,
+  chunks: ChunkPool,
   sent: (bytes: number) => void,
 ): Promise<void> {
   let gone = false;
@@ -43,7 +45,7 @@ export async function sendRange(
     handled(Promise.race([closed, new Promise<void>((resolve, reject) => res.write(bytes, (err) => (err ? reject(err) : resolve())))]));
   const until = (ms: number) => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
 
-  const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
+  const buffers = [chunks.take(), chunks.take()];
   const inFlight: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
   try {
     let position = start;
@@ -71,6 +73,9 @@ export async function sendRange(
       inFlight[k] = handled(Promise.all(slices));
     }
     await Promise.all(inFlight);
+    // Every write called back: the buffers are free. (After a failure they are left to the GC:
+    // a write may still hold one.)
+    for (const buffer of buffers) chunks.give(buffer);
     res.end();
   } finally {
     res.off('close', onGone);

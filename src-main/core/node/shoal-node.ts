@@ -12,6 +12,7 @@ import { networkSourceFinder } from '../downloads/source-finder.js';
 import { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
+import { ChunkPool } from '../http/chunk-pool.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
@@ -138,7 +139,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
 
   const apiDeps: PeerHandlerDeps = {
-    library, uploads, uploadLimiter, downloads, transferSettings, info, stats: reporter.stats,
+    library, uploads, uploadLimiter, chunks: new ChunkPool(), downloads, transferSettings, info, stats: reporter.stats,
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,
