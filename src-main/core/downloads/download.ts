@@ -329,7 +329,7 @@ export class Download {
             if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
           }
         } catch (err) {
-          fatal ??= err; // the disk, not the network
+          fatal ??= err; // the disk or the hash thread, not the network
         } finally {
           buffers.give(data);
           forget(fetch, piece);
