@@ -1,15 +1,18 @@
-// A fixed-size pool of hash workers with a FIFO queue. Each worker hashes one file at a time and
-// has the next one already waiting in its port, so it never sits idle while the main thread is
-// busy (a CPU profile showed workers idle a third of the time with one job each). Workers start on
-// demand and stop once the pool has been idle a moment (an idle worker holds ~12 MB; starting one
-// takes ~30 ms). A worker that dies fails its jobs and is replaced.
+// A fixed-size pool of hash workers with a FIFO queue. Queued files go to the workers in batches
+// (small files share one message, see hash-batch.ts). Each worker hashes one batch and, once what
+// it holds is nearly done, has the next already waiting in its port, so it never sits idle while
+// the main thread is busy; a large file is not bound early to a worker that is still busy, so
+// the end of a burst is shared by all workers. Workers start on demand and stop
+// once the pool has been idle a moment (an idle worker holds ~12 MB; starting one takes ~30 ms).
+// A worker that dies fails its jobs and is replaced.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads/worker-entry.js';
 // Not from file-hasher.js: that would load file-type on the main thread, where nothing uses it.
 import { FileChangedWhileHashingError } from './hash-errors.js';
+import { takeBatch } from './hash-batch.js';
 import type { HashResult } from './file-hasher.js';
-import type { HashJobMessage, HashWorkerMessage } from './hash-worker.js';
+import type { HashJobMessage, HashOutcome, HashWorkerMessage } from './hash-worker.js';
 
 export interface HashPoolOptions {
   /** How many files are hashed at once; defaults to os.availableParallelism(). */
@@ -24,35 +27,56 @@ export const IDLE_WORKER_MS = 1000;
 interface Job {
   jobId: number;
   path: string;
+  /** The caller's idea of the file's size, for batching; undefined when it had none. */
+  size: number | undefined;
+  /** Bytes the worker reported hashed so far. */
+  hashedBytes: number;
   onProgress: ((hashedBytes: number) => void) | undefined;
   resolve: (result: HashResult) => void;
   reject: (err: Error) => void;
 }
 
-/** Jobs handed to one worker at once: the one it hashes and the next. */
-const JOBS_PER_WORKER = 2;
+/**
+ * A worker with a batch in hand gets its next one once at most this many bytes are left to hash
+ * (progress comes every 8 MiB): enough to hide the round trip, while a big file queued behind a
+ * big file still goes to whichever worker frees up first.
+ */
+const PREFETCH_BYTES = 16 * 1024 * 1024;
 
 export class HashPool {
   readonly size: number;
   private readonly queue: Job[] = [];
   /** Each live worker's jobs, in the order it runs them; the first is being hashed. */
   private readonly assigned = new Map<Worker, Job[]>();
+  /** How many batches each live worker holds (at most two: the one it hashes and the next). */
+  private readonly batches = new Map<Worker, number>();
   private readonly workers = new Set<Worker>();
   private nextJobId = 1;
   private closed = false;
   private readonly idleMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
+  private dispatchQueued = false;
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.idleMs = options.idleMs ?? IDLE_WORKER_MS;
   }
 
-  hash(path: string, onProgress?: (hashedBytes: number) => void): Promise<HashResult> {
+  /** `size`: the file's size as the caller last saw it, if known; small files are then sent in batches. */
+  hash(path: string, onProgress?: (hashedBytes: number) => void, size?: number): Promise<HashResult> {
     if (this.closed) return Promise.reject(new Error('the hash pool is closed'));
     return new Promise<HashResult>((resolve, reject) => {
-      this.queue.push({ jobId: this.nextJobId++, path, onProgress, resolve, reject });
-      this.dispatch();
+      this.queue.push({ jobId: this.nextJobId++, path, size, hashedBytes: 0, onProgress, resolve, reject });
+      // An idle worker starts now; the next batches wait for the end of this turn, so files
+      // queued together (a rescan queues hundreds at once) fill batches instead of going one by one.
+      this.dispatch(false);
+      if (this.queue.length > 0 && !this.dispatchQueued) {
+        this.dispatchQueued = true;
+        queueMicrotask(() => {
+          this.dispatchQueued = false;
+          this.dispatch();
+        });
+      }
     });
   }
 
@@ -83,21 +107,24 @@ export class HashPool {
     for (const job of this.queue.splice(0)) job.reject(closedError());
     for (const jobs of this.assigned.values()) for (const job of jobs) job.reject(closedError());
     this.assigned.clear();
+    this.batches.clear();
     const workers = [...this.workers];
     this.workers.clear();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
-  private dispatch(): void {
+  /** Sends batches to the workers that can take one; with `prefetch` false, only to idle or new ones. */
+  private dispatch(prefetch = true): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     while (!this.closed && this.queue.length > 0) {
-      const worker = this.leastLoaded();
-      if (!worker) return;
-      const job = this.queue.shift() as Job;
-      (this.assigned.get(worker) as Job[]).push(job);
+      const worker = this.readyWorker(prefetch);
+      if (!worker) break;
+      const jobs = takeBatch(this.queue);
+      (this.assigned.get(worker) as Job[]).push(...jobs);
+      this.batches.set(worker, (this.batches.get(worker) ?? 0) + 1);
       worker.ref(); // a running job keeps the process alive; an idle worker does not
-      worker.postMessage({ jobId: job.jobId, path: job.path } satisfies HashJobMessage);
+      worker.postMessage({ jobs: jobs.map(({ jobId, path }) => ({ jobId, path })) } satisfies HashJobMessage);
     }
     if (!this.closed && this.workers.size > 0 && this.active === 0) {
       this.idleTimer = setTimeout(() => this.stopIdleWorkers(), this.idleMs);
@@ -105,18 +132,19 @@ export class HashPool {
     }
   }
 
-  /** The worker with the fewest jobs, a new one while the pool is not full and all have work, or none when all are full. */
-  private leastLoaded(): Worker | undefined {
-    let best: Worker | undefined;
-    let bestLoad = JOBS_PER_WORKER;
+  /**
+   * The worker to send the next batch to: an idle one, a new one while the pool is not full, or
+   * one whose batch is nearly done (see PREFETCH_BYTES); none when all are busy enough.
+   */
+  private readyWorker(prefetch: boolean): Worker | undefined {
+    let nearlyDone: Worker | undefined;
     for (const [worker, jobs] of this.assigned) {
-      if (jobs.length < bestLoad) {
-        best = worker;
-        bestLoad = jobs.length;
-      }
+      const batches = this.batches.get(worker) ?? 0;
+      if (batches === 0) return worker;
+      if (prefetch && batches === 1 && !nearlyDone && bytesLeft(jobs) <= PREFETCH_BYTES) nearlyDone = worker;
     }
-    if (bestLoad > 0 && this.workers.size < this.size) return this.spawn();
-    return best;
+    if (this.workers.size < this.size) return this.spawn();
+    return nearlyDone;
   }
 
   /** Nothing to do for a while: give the workers' memory back; dispatch starts new ones on demand. */
@@ -126,6 +154,7 @@ export class HashPool {
       if (jobs.length > 0) continue;
       this.workers.delete(worker); // first, so its 'exit' is not taken for a crash
       this.assigned.delete(worker);
+      this.batches.delete(worker);
       void worker.terminate();
     }
   }
@@ -133,8 +162,10 @@ export class HashPool {
   private spawn(): Worker {
     const { filename, options } = workerEntry(import.meta.url, 'hash-worker');
     const worker = new Worker(filename, options);
+    worker.unref(); // until it has a job
     this.workers.add(worker);
     this.assigned.set(worker, []);
+    this.batches.set(worker, 0);
     worker.on('message', (message: HashWorkerMessage) => this.onMessage(worker, message));
     worker.on('error', (err) => this.retire(worker, err));
     worker.on('exit', (code) => this.retire(worker, new Error(`a hash worker exited (code ${code})`)));
@@ -143,23 +174,24 @@ export class HashPool {
 
   private onMessage(worker: Worker, message: HashWorkerMessage): void {
     const jobs = this.assigned.get(worker);
-    const job = jobs?.[0];
-    if (!jobs || !job || job.jobId !== message.jobId) return; // late news of a job already failed
+    if (!jobs) return; // late news from a worker already retired
     if (message.type === 'progress') {
+      const job = jobs[0];
+      if (job?.jobId !== message.jobId) return;
+      job.hashedBytes = message.hashedBytes;
       job.onProgress?.(message.hashedBytes);
+      // The worker may now be close enough to the end of its batch to be sent the next one.
+      if (this.queue.length > 0) this.dispatch();
       return;
     }
-    jobs.shift();
-    if (jobs.length === 0) worker.unref();
-    if (message.type === 'done') {
-      const { pieceHashes } = message.result;
-      job.resolve({
-        ...message.result,
-        pieceHashes: Buffer.from(pieceHashes.buffer, pieceHashes.byteOffset, pieceHashes.byteLength),
-      });
-    } else {
-      job.reject(toError(job.path, message));
+    this.batches.set(worker, Math.max(0, (this.batches.get(worker) ?? 0) - 1));
+    for (const outcome of message.outcomes) {
+      const job = jobs[0];
+      if (job?.jobId !== outcome.jobId) continue; // late news of a job already failed
+      jobs.shift();
+      settle(job, outcome);
     }
+    if (jobs.length === 0) worker.unref();
     this.dispatch();
   }
 
@@ -168,14 +200,34 @@ export class HashPool {
     if (!this.workers.delete(worker)) return; // already retired ('error' is followed by 'exit')
     const jobs = this.assigned.get(worker) ?? [];
     this.assigned.delete(worker);
+    this.batches.delete(worker);
     for (const job of jobs) job.reject(err);
     if (!this.closed) void worker.terminate();
     this.dispatch();
   }
 }
 
+/** What is left to hash of a worker's jobs; a file of unknown size counts as nothing left. */
+function bytesLeft(jobs: Job[]): number {
+  let left = 0;
+  for (const job of jobs) left += Math.max(0, (job.size ?? 0) - job.hashedBytes);
+  return left;
+}
+
+function settle(job: Job, outcome: HashOutcome): void {
+  if (outcome.type === 'done') {
+    const { pieceHashes } = outcome.result;
+    job.resolve({
+      ...outcome.result,
+      pieceHashes: Buffer.from(pieceHashes.buffer, pieceHashes.byteOffset, pieceHashes.byteLength),
+    });
+  } else {
+    job.reject(toError(job.path, outcome));
+  }
+}
+
 /** Rebuilds the worker's error on this side, keeping the class callers branch on and the errno code. */
-function toError(path: string, message: Extract<HashWorkerMessage, { type: 'error' }>): Error {
+function toError(path: string, message: Extract<HashOutcome, { type: 'error' }>): Error {
   if (message.changed) return Object.assign(new FileChangedWhileHashingError(path), { message: message.message });
   const err = new Error(message.message);
   return message.code === undefined ? err : Object.assign(err, { code: message.code });

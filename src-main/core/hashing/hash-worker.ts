@@ -1,49 +1,67 @@
-// Worker-thread entry: hashes the files the pool sends, one job at a time, so hashing never runs
-// on the main event loop. Speaks only the messages below; hash-pool.ts is the other end.
+// Worker-thread entry: hashes the files the pool sends, so hashing never runs on the main event
+// loop. Each message is a batch of files (see hash-batch.ts), answered by one message with every
+// outcome, so small files cost one round trip per batch instead of one each. Speaks only the
+// messages below; hash-pool.ts is the other end.
 import { parentPort } from 'node:worker_threads';
 import { FileChangedWhileHashingError, hashFile } from './file-hasher.js';
 import type { HashResult } from './file-hasher.js';
 
-export interface HashJobMessage {
+export interface HashJob {
   jobId: number;
   path: string;
+}
+
+export interface HashJobMessage {
+  jobs: HashJob[];
 }
 
 /** Structured clone turns the Buffer into a plain Uint8Array; the pool wraps it again. */
 export type TransferredHashResult = Omit<HashResult, 'pieceHashes'> & { pieceHashes: Uint8Array };
 
-export type HashWorkerMessage =
-  | { jobId: number; type: 'progress'; hashedBytes: number }
+export type HashOutcome =
   | { jobId: number; type: 'done'; result: TransferredHashResult }
   | { jobId: number; type: 'error'; message: string; changed: boolean; code?: string };
+
+export type HashWorkerMessage =
+  | { type: 'progress'; jobId: number; hashedBytes: number }
+  | { type: 'outcomes'; outcomes: HashOutcome[] };
 
 const port = parentPort;
 if (!port) throw new Error('hash-worker.ts must run in a worker thread');
 
-// Messages are chained so a second job (which the pool never sends) would wait, not interleave.
+// Batches are chained: the pool sends the next one while this one is hashed, and it must wait.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (job: HashJobMessage) => {
-  queue = queue.then(() => runJob(job));
+port.on('message', ({ jobs }: HashJobMessage) => {
+  queue = queue.then(() => runBatch(jobs));
 });
 
-async function runJob({ jobId, path }: HashJobMessage): Promise<void> {
-  const post = (message: HashWorkerMessage, transfer?: ArrayBuffer[]) => port?.postMessage(message, transfer);
+async function runBatch(jobs: HashJob[]): Promise<void> {
+  const outcomes: HashOutcome[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const job of jobs) {
+    const outcome = await runJob(job);
+    outcomes.push(outcome);
+    // pieceHashes owns its ArrayBuffer (Buffer.alloc), so it can move instead of being copied.
+    const pieces = outcome.type === 'done' ? outcome.result.pieceHashes : undefined;
+    if (pieces && pieces.byteOffset === 0 && pieces.byteLength === pieces.buffer.byteLength) transfer.push(pieces.buffer as ArrayBuffer);
+  }
+  port?.postMessage({ type: 'outcomes', outcomes } satisfies HashWorkerMessage, transfer);
+}
+
+async function runJob({ jobId, path }: HashJob): Promise<HashOutcome> {
   try {
     const result = await hashFile(path, {
-      onProgress: (hashedBytes) => post({ jobId, type: 'progress', hashedBytes }),
+      onProgress: (hashedBytes) => port?.postMessage({ type: 'progress', jobId, hashedBytes } satisfies HashWorkerMessage),
     });
-    // pieceHashes owns its ArrayBuffer (Buffer.alloc), so it can move instead of being copied.
-    const pieces = result.pieceHashes;
-    const transferable = pieces.byteOffset === 0 && pieces.byteLength === pieces.buffer.byteLength;
-    post({ jobId, type: 'done', result }, transferable ? [pieces.buffer as ArrayBuffer] : undefined);
+    return { jobId, type: 'done', result };
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    post({
+    return {
       jobId,
       type: 'error',
       message: err instanceof Error ? err.message : String(err),
       changed: err instanceof FileChangedWhileHashingError,
       ...(typeof code === 'string' ? { code } : {}),
-    });
+    };
   }
 }

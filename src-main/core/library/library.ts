@@ -23,7 +23,8 @@ import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { toIndexedFile, toSharedFile } from './shared-file-view.js';
 
 export interface Hasher {
-  hash(path: string, onProgress?: (hashedBytes: number) => void): Promise<HashResult>;
+  /** `size`: the size the walk or watcher saw, so the hasher can send small files in batches. */
+  hash(path: string, onProgress?: (hashedBytes: number) => void, size?: number): Promise<HashResult>;
 }
 
 export interface LibraryOptions {
@@ -50,6 +51,9 @@ export interface ServableFile {
 }
 
 const RENAME_MEMORY_MS = 10_000;
+/** Small files in flight per hash worker: two batches of the pool's (hash-batch.ts) and some. */
+const MAX_IN_FLIGHT_FILES_PER_WORKER = 160;
+const MAX_IN_FLIGHT_BYTES_PER_WORKER = 12 * 1024 * 1024;
 
 /** What the library keys a location on: a rescan hashes again only when one of these changed. */
 interface Stamp {
@@ -72,6 +76,8 @@ export class Library {
   /** Waiting for a hasher, with the stat that queued it when there was one (see hashOne). */
   private readonly pending = new Map<string, { size: number; seen: Stamp | undefined }>();
   private readonly inFlight = new Map<string, { size: number; hashedBytes: number }>();
+  /** The sizes of the files in inFlight, summed. */
+  private inFlightBytes = 0;
   /** Contents whose last location vanished a moment ago, by (inode, size, mtime): a rename, if it reappears. */
   private readonly recentlyUnlinked = new Map<string, { file: FileRow; at: number }>();
   /** Hashed files waiting to be written, in one transaction for all that arrived in one turn. */
@@ -359,10 +365,21 @@ export class Library {
     this.pump();
   }
 
+  /**
+   * Whether another file may go to the hasher. At least three per worker: the one it hashes, the
+   * next waiting in its port (see HashPool), and one being looked at or stored here, so a worker
+   * never waits for this thread. Small files go further, up to a few MiB per worker: the pool
+   * sends them in batches, and a batch needs enough files to fill.
+   */
+  private canSendMore(): boolean {
+    const workers = this.o.hashConcurrency;
+    if (this.inFlight.size < workers * 3) return true;
+    if (this.inFlight.size >= workers * MAX_IN_FLIGHT_FILES_PER_WORKER) return false;
+    return this.inFlightBytes < workers * MAX_IN_FLIGHT_BYTES_PER_WORKER;
+  }
+
   private pump(): void {
-    // Three per worker: the one it hashes, the next waiting in its port (see HashPool), and one
-    // being looked at (lstat) or stored here, so a worker never waits for this thread.
-    while (!this.closed && this.inFlight.size < this.o.hashConcurrency * 3 && this.pending.size > 0) {
+    while (!this.closed && this.pending.size > 0 && this.canSendMore()) {
       const [path, { size, seen }] = this.pending.entries().next().value as [string, { size: number; seen: Stamp | undefined }];
       this.pending.delete(path);
       if (this.inFlight.has(path)) {
@@ -371,9 +388,11 @@ export class Library {
         continue;
       }
       this.inFlight.set(path, { size, hashedBytes: 0 });
+      this.inFlightBytes += size;
       this.publishProgress();
       void this.hashOne(path, seen).finally(() => {
         this.inFlight.delete(path);
+        this.inFlightBytes -= size;
         this.publishProgress();
         this.pump();
       });
@@ -409,7 +428,7 @@ export class Library {
       result = await this.o.hasher.hash(path, (hashedBytes) => {
         if (progress) progress.hashedBytes = hashedBytes;
         this.publishProgress();
-      });
+      }, st.size);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof FileChangedWhileHashingError) {
