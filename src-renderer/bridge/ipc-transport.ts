@@ -14,8 +14,6 @@ export function unwrap(result: IpcResult): unknown {
 const methods: ReadonlySet<string> = new Set(nodeMethodNames);
 
 export class IpcTransport implements NodeTransport {
-  readonly sharesInPlace = true;
-
   constructor(private readonly shoal: ShoalWindowApi) {}
 
   async invoke(route: PeerRouteName, parts: CallParts): Promise<unknown> {

@@ -1,5 +1,5 @@
 // What the UI needs from a way of reaching the node. The HTTP/WS transport implements it for the
-// browser; the Electron IPC transport will implement it too, and nothing above knows which runs.
+// browser, the IPC transport for the desktop app, and nothing above knows which runs.
 import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
 import type { PeerRouteName } from '../../src-shared/api/peer-routes.js';
 
