@@ -102,6 +102,39 @@ describe('HashPool', () => {
     await expect(running).rejects.toThrow(/exited/);
     await expect(pool.hash(path)).resolves.toMatchObject({ size: 1000 });
   });
+
+  it('hashes many small files sent in batches with the same results as hashFile, failing only a missing one', async () => {
+    const sizes = Array.from({ length: 150 }, (_, i) => (i % 7) * 1000 + (i % 3 === 0 ? 300_000 : 1));
+    const paths = await Promise.all(sizes.map((size, i) => fileOf(`s${i}.bin`, size)));
+    const missing = join(dir, 'missing.bin');
+    pool = new HashPool({ size: 2 });
+    const hashing = paths.map((path, i) => pool!.hash(path, undefined, sizes[i]));
+    const failed = pool.hash(missing, undefined, 100);
+    const more = paths.slice(0, 3).map((path, i) => pool!.hash(path, undefined, sizes[i]));
+    await expect(failed).rejects.toMatchObject({ code: 'ENOENT' });
+    const results = await Promise.all([...hashing, ...more]);
+    for (const [i, result] of results.entries()) {
+      const expected = await hashFile(paths[i % paths.length]!);
+      expect(result.id).toBe(expected.id);
+      expect(result.size).toBe(expected.size);
+      expect(result.pieceHashes.equals(expected.pieceHashes)).toBe(true);
+    }
+    expect(pool.queued).toBe(0);
+    expect(pool.active).toBe(0);
+  });
+
+  it('does not bind a large file to a worker still busy with another: it waits for the first free one', async () => {
+    const size = 48 * MiB;
+    const paths = await Promise.all([0, 1, 2].map((i) => fileOf(`big${i}.bin`, size)));
+    pool = new HashPool({ size: 2 });
+    const hashing = paths.map((path) => pool!.hash(path, undefined, size));
+    await Promise.resolve(); // past the deferred dispatch
+    const assigned = (pool as unknown as { assigned: Map<Worker, unknown[]> }).assigned;
+    expect([...assigned.values()].map((jobs) => jobs.length)).toEqual([1, 1]);
+    expect(pool.queued).toBe(1);
+    const results = await Promise.all(hashing);
+    for (const [i, result] of results.entries()) expect(result.id).toBe((await hashFile(paths[i]!)).id);
+  });
 });
 
 describe('HashPool idle workers', () => {
