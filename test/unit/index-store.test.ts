@@ -402,6 +402,60 @@ describe('IndexStore: big result sets', () => {
   });
 });
 
+describe('IndexStore: peer sessions, answered from memory (peer-session-cache.ts)', () => {
+  // After every write of a peer's status or session, getPeerSession must still say what index_peers says.
+  const session = (peerId: string, sessionHash: string, now = T0) =>
+    store.registerPeer({ peerId, name: peerId, address: '10.0.0.1', port: 9001, sessionHash, now, files: [] });
+  /** What the table says, read past the cache. */
+  const fromTable = (peerId: string) => {
+    const row = db.prepare('SELECT session_hash, status FROM index_peers WHERE peer_id = ?').get(peerId) as { session_hash: string | null; status: string } | undefined;
+    return row && { sessionHash: row.session_hash, status: row.status };
+  };
+  const expectTrue = (peerId: string) => expect(store.getPeerSession(peerId)).toEqual(fromTable(peerId));
+
+  it('follows every write of a status or a session', async () => {
+    expect(store.getPeerSession('a')).toBeUndefined();
+    session('a', 'h1');
+    session('b', 'h2');
+    expectTrue('a');
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: 'h1', status: 'online' });
+
+    session('a', 'h3'); // a new session
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: 'h3', status: 'online' });
+
+    store.markOffline(['a']); // silent
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: 'h3', status: 'offline' });
+    store.touchPeer('a', T0 + 1); // back online
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: 'h3', status: 'online' });
+
+    store.markOffline(['a'], { forgetSession: true }); // unregistered
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: null, status: 'offline' });
+
+    expectTrue('b');
+    store.forgetSessions(); // the index starts again
+    expectTrue('b');
+    session('b', 'h4');
+    expectTrue('b');
+    await store.markAllOffline();
+    expect(store.getPeerSession('b')).toEqual({ sessionHash: 'h4', status: 'offline' });
+
+    expect(store.removePeer('b')).toEqual([]);
+    expect(store.getPeerSession('b')).toBeUndefined();
+    expect(store.removePeersOfflineSince(T0 + 10)).toEqual([{ peerId: 'a', removedFileIds: [] }]);
+    expect(store.getPeerSession('a')).toBeUndefined();
+  });
+
+  it('keeps nothing read inside a transaction that is rolled back', () => {
+    session('a', 'h1');
+    expect(() => db.transaction(() => {
+      db.prepare("UPDATE index_peers SET session_hash = 'uncommitted' WHERE peer_id = 'a'").run();
+      expect(store.getPeerSession('a')?.sessionHash).toBe('uncommitted');
+      throw new Error('roll back');
+    })()).toThrow('roll back');
+    expect(store.getPeerSession('a')).toEqual({ sessionHash: 'h1', status: 'online' });
+  });
+});
+
 describe('helpers', () => {
   it('tagToken keeps letters and digits, and tells c++ from c#', () => {
     expect(tagToken('Sci-Fi')).toBe('tscifi');
