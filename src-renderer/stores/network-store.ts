@@ -24,6 +24,8 @@ export interface NetworkState {
   addIndexServer(address: string): Promise<boolean>;
   removeIndexServer(address: string): Promise<void>;
   loadTopology(): Promise<void>;
+  /** Asks which index servers the node knows and how its registration goes. */
+  loadIndexConnection(): Promise<void>;
   /** Asks the node who it is and checks the token with a control call. */
   check(hasToken: boolean): Promise<void>;
   refresh(): Promise<void>;
@@ -64,6 +66,14 @@ export function createNetworkStore(api: NodeApi) {
         set(same ? { topologyError: null } : { topology, topologyError: null });
       } catch (err) {
         set({ topologyError: errorMessage(err) });
+      }
+    },
+    loadIndexConnection: async () => {
+      if (get().access !== 'ok') return;
+      try {
+        set({ indexConnection: await api.getIndexConnection() });
+      } catch {
+        // the banner tells when the node is gone; the last answer stays on screen
       }
     },
     check: async (hasToken) => {

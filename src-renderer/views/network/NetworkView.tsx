@@ -1,11 +1,10 @@
 // The network as the index server sees it, refreshed every few seconds while this view is open and
 // the tab visible, with a table of the same nodes for reading (and for screen readers).
-import { useCallback } from 'react';
 import { useDomain } from '../../app/stores-context.js';
+import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { TopologyGraph } from './TopologyGraph.js';
-import { useVisiblePolling } from './use-visible-polling.js';
 
 const REFRESH_MS = 3_000;
 
@@ -14,7 +13,7 @@ export function NetworkView() {
   const error = useDomain('network', (s) => s.topologyError);
   const load = useDomain('network', (s) => s.loadTopology);
 
-  useVisiblePolling(useCallback(() => void load(), [load]), REFRESH_MS);
+  useVisiblePolling(load, REFRESH_MS);
 
   const peers = topology?.nodes ?? [];
   return (

@@ -1,10 +1,11 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { hostPortSchema } from '../../../src-shared/api/common.js';
 import type { IndexServerSource } from '../../../src-shared/api/peer-routes.js';
 import { useDomain } from '../../app/stores-context.js';
+import { useVisiblePolling } from '../../app/use-visible-polling.js';
 
-// The registration moves by itself (a server answers, fails, is found on the LAN): look again
-// while this block is on screen.
+// The registration moves by itself (a server answers, fails, is found on the LAN) and no event
+// says so: look again while this block is on screen and the tab visible.
 const REFRESH_MS = 2_000;
 
 const sourceText: Record<IndexServerSource, string> = {
@@ -26,7 +27,7 @@ const stateText: Record<string, string> = {
 export function IndexServersSetting() {
   const connection = useDomain('network', (s) => s.indexConnection);
   const error = useDomain('network', (s) => s.indexServerError);
-  const refresh = useDomain('network', (s) => s.refresh);
+  const loadIndexConnection = useDomain('network', (s) => s.loadIndexConnection);
   const addIndexServer = useDomain('network', (s) => s.addIndexServer);
   const removeIndexServer = useDomain('network', (s) => s.removeIndexServer);
   const [draft, setDraft] = useState('');
@@ -35,10 +36,7 @@ export function IndexServersSetting() {
   const inputId = useId();
   const messageId = useId();
 
-  useEffect(() => {
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [refresh]);
+  useVisiblePolling(loadIndexConnection, REFRESH_MS);
 
   if (!connection) return null;
 
