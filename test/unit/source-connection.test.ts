@@ -116,8 +116,8 @@ describe('SourceConnection', () => {
 });
 
 describe('fetchPieces over the connection pool', () => {
-  const request = (url: URL, connections: SourceConnectionPool, got: Map<number, Buffer>, stallMs = 5_000) => ({
-    url: url.href, first: 0, count: 4, pieceSize: 25_000, size: content.length, connections, limiter: new RateLimiter(0), stallMs,
+  const request = (connections: SourceConnectionPool, got: Map<number, Buffer>, stallMs = 5_000) => ({
+    first: 0, count: 4, pieceSize: 25_000, size: content.length, connections, limiter: new RateLimiter(0), stallMs,
     signal: new AbortController().signal, buffers: new PieceBuffers(25_000), onBytes: () => undefined,
     onPiece: (piece: number, data: Buffer) => got.set(piece, Buffer.from(data)),
   });
@@ -134,7 +134,7 @@ describe('fetchPieces over the connection pool', () => {
     try {
       for (let round = 0; round < 2; round++) {
         const got = new Map<number, Buffer>();
-        await fetchPieces(request(server.url, pool, got));
+        await fetchPieces(request(pool, got));
         expect(Buffer.concat([...got.entries()].sort(([a], [b]) => a - b).map(([, d]) => d)).equals(content)).toBe(true);
       }
       expect(server.connections()).toBe(2);
@@ -147,7 +147,7 @@ describe('fetchPieces over the connection pool', () => {
     const server = await rawServer((socket, range) => socket.write(rangeAnswer(range).subarray(0, 30_000)));
     const pool = new SourceConnectionPool(server.url, 2);
     const got = new Map<number, Buffer>();
-    const err = await fetchPieces(request(server.url, pool, got, 200)).catch((e: unknown) => e);
+    const err = await fetchPieces(request(pool, got, 200)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FetchError);
     expect((err as FetchError).kind).toBe('stalled');
     expect([...got.keys()]).toEqual([0]); // 30,000 bytes of head and body: one whole piece

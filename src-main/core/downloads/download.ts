@@ -349,7 +349,7 @@ export class Download {
       track((async () => {
         try {
           await fetchPieces({
-            url: source.url, first: pieces[0]!, count: pieces.length, pieceSize, size, connections: source.connections, limiter: this.ctx.limiter,
+            first: pieces[0]!, count: pieces.length, pieceSize, size, connections: source.connections, limiter: this.ctx.limiter,
             stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]), buffers,
             onBytes: (n) => {
               source.meter.add(n);

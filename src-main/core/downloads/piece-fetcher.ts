@@ -25,13 +25,13 @@ export class FetchError extends Error {
 }
 
 export interface PiecesRequest {
-  url: string;
   /** The first piece of the run, and how many follow it. */
   first: number;
   count: number;
   pieceSize: number;
   /** The file's total size, to check Content-Range. */
   size: number;
+  /** The source's connections, and the address they ask for. */
   connections: SourceConnectionPool;
   limiter: RateLimiter;
   stallMs: number;
@@ -80,7 +80,7 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
   r.signal.addEventListener('abort', onAbort);
   armStall();
   try {
-    const { pathname, search } = new URL(r.url);
+    const { pathname, search } = r.connections.url;
     const head = await connection.request(pathname + search, { Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity' });
     const problem = statusProblem(head.status, head.headers);
     if (problem) throw problem;

@@ -5,7 +5,8 @@ import { SourceConnection } from './source-connection.js';
 export class SourceConnectionPool {
   private readonly idle: SourceConnection[] = [];
 
-  constructor(private readonly url: URL, private readonly maxIdle: number) {}
+  /** `url`: the file's download address at the source; every connection asks for it. */
+  constructor(readonly url: URL, private readonly maxIdle: number) {}
 
   /** An idle connection still open, or a new one (connecting). */
   take(): SourceConnection {
