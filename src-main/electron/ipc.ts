@@ -21,6 +21,7 @@ import {
 import { peerRoutes, type RouteSpec } from '../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { toShoalError } from '../core/http/error-handler.js';
+import { parseCallInput } from '../core/http/route-registry.js';
 import type { NodeApiHandlers } from '../core/http/peer-handlers.js';
 
 export type DesktopHandlers = {
@@ -78,12 +79,7 @@ function callNode(api: NodeApiHandlers, name: NodeMethodName, arg: unknown): unk
     if (parts[part] !== undefined && !spec[part]) throw new ShoalError('VALIDATION_FAILED', `${name} takes no ${part}.`);
   }
   const handler = api[name] as (input: unknown) => unknown;
-  return handler({
-    params: spec.params?.parse(parts.params ?? {}),
-    query: spec.query?.parse(parts.query ?? {}),
-    body: spec.body?.parse(parts.body),
-    isLocalUser: true,
-  });
+  return handler(parseCallInput(spec, parts, true));
 }
 
 function assertAppFrame(event: IpcMainInvokeEvent, isAppUrl: (url: string) => boolean): void {

@@ -42,21 +42,32 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
         if (spec.body && !req.is('application/json')) {
           throw new ShoalError('UNSUPPORTED_MEDIA_TYPE');
         }
-        const input: RouteInput<RouteSpec> = {
-          params: spec.params?.parse(req.params) as never,
-          query: (spec.query ? spec.query.parse(withoutToken(req.query)) : undefined) as never,
-          body: (spec.body ? spec.body.parse(req.body) : undefined) as never,
-          isLocalUser: spec.access === 'control' || access.isLocalUser(req),
-          req,
-          res,
-        };
-        const result = await handler(input);
+        const isLocalUser = spec.access === 'control' || access.isLocalUser(req);
+        const parts = { params: req.params, query: withoutToken(req.query), body: req.body };
+        const result = await handler({ ...parseCallInput(spec, parts, isLocalUser), req, res });
         if (result !== undefined && !res.headersSent) res.json(result);
       } catch (err) {
         next(err);
       }
     });
   }
+}
+
+/**
+ * Validates a call's parts with its route's schemas (a part the route does not declare stays
+ * undefined). Both transports go through here: HTTP above, Electron's IPC (electron/ipc.ts).
+ */
+export function parseCallInput(
+  spec: RouteSpec,
+  parts: { params?: unknown; query?: unknown; body?: unknown },
+  isLocalUser: boolean,
+): CallInput<RouteSpec> {
+  return {
+    params: spec.params?.parse(parts.params ?? {}) as never,
+    query: spec.query?.parse(parts.query ?? {}) as never,
+    body: spec.body?.parse(parts.body) as never,
+    isLocalUser,
+  };
 }
 
 /** `?token=` authenticates; it is not part of any route's query. */
