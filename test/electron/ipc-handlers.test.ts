@@ -8,12 +8,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktopChannel, EVENT_CHANNEL, nodeChannel, nodeMethodNames, type IpcEvent, type IpcResult } from '../../src-shared/api/ipc-contract.js';
 import { peerRoutes } from '../../src-shared/api/peer-routes.js';
+import { APP_ORIGIN as APP, isAppUrl } from '../../src-main/electron/app-protocol.js';
 import { desktopHandlers } from '../../src-main/electron/desktop-handlers.js';
 import { forwardEvents, registerIpc } from '../../src-main/electron/ipc.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<IpcResult>;
-const APP = 'app://shoal';
 const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } }) as unknown as IpcMainInvokeEvent;
 
 let node: TestNode;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   unregister = registerIpc({
     ipcMain: { handle: (channel, fn) => void handlers.set(channel, fn as Handler), removeHandler: (channel) => void handlers.delete(channel) },
     nodeApi: () => node.nodeApi,
-    isAppUrl: (url) => url === APP || url.startsWith(`${APP}/`),
+    isAppUrl, // the check main.ts passes
     logger: pino({ level: 'silent' }),
     desktop: desktopHandlers({
       showItemInFolder: (path) => void opened.push(path),
