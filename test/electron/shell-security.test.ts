@@ -11,19 +11,11 @@ describe('the main window', () => {
   const prefs = mainWindowOptions({ preloadPath: '/app/out/preload/preload.cjs' }).webPreferences ?? {};
 
   it('isolates the page: context isolation and sandbox on, no Node anywhere', () => {
-    expect(prefs.contextIsolation).toBe(true);
-    expect(prefs.sandbox).toBe(true);
-    expect(prefs.nodeIntegration).toBe(false);
-    expect(prefs.nodeIntegrationInWorker).toBe(false);
-    expect(prefs.nodeIntegrationInSubFrames).toBe(false);
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
   });
 
   it('keeps web security: same-origin policy, no insecure content, no webview, no experiments', () => {
-    expect(prefs.webSecurity).toBe(true);
-    expect(prefs.allowRunningInsecureContent).toBe(false);
-    expect(prefs.webviewTag).toBe(false);
-    expect(prefs.experimentalFeatures).toBe(false);
-    expect(prefs.navigateOnDragDrop).toBe(false);
+    expect(prefs).toMatchObject({ webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false, navigateOnDragDrop: false });
   });
 
   it('loads the bundled preload and fits a 375 px wide window', () => {
