@@ -4,17 +4,17 @@
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 
+export const DEFAULT_PORTS = { peerPort: 9001, indexPort: 8080 } as const;
+
 const portSchema = z.number().int().min(0).max(65_535);
 
 const choicesSchema = z.object({
   sharedDirectory: z.string().min(1),
   downloadDirectory: z.string().min(1),
-  peerPort: portSchema.default(9001),
-  indexPort: portSchema.default(8080),
+  peerPort: portSchema.default(DEFAULT_PORTS.peerPort),
+  indexPort: portSchema.default(DEFAULT_PORTS.indexPort),
 });
 export type NodeChoices = z.infer<typeof choicesSchema>;
-
-export const DEFAULT_PORTS = { peerPort: 9001, indexPort: 8080 } as const;
 
 export const loadChoices = (path: string) => readJsonFile(path, choicesSchema);
 export const saveChoices = (path: string, choices: NodeChoices) => writeJsonFile(path, choices);
