@@ -10,13 +10,15 @@ export interface WindowBounds {
 }
 
 export const DEFAULT_BOUNDS: WindowBounds = { width: 1180, height: 780 };
+/** The smallest window the layout fits (a phone-width 375 px); a saved size below it is not restored. */
+export const MIN_SIZE = { width: 375, height: 480 } as const;
 
 export function mainWindowOptions(o: { preloadPath: string; bounds?: WindowBounds; iconPath?: string }): BrowserWindowConstructorOptions {
   const bounds = o.bounds ?? DEFAULT_BOUNDS;
   return {
     ...bounds,
-    minWidth: 375,
-    minHeight: 480,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Shoal',
     // Shown once the first paint is ready: no white flash before the theme applies.
     show: false,
