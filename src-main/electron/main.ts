@@ -40,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function runApp(): Promise<void> {
-  const pendingLinks: string[] = process.argv.filter((arg) => arg.startsWith(`${SHOAL_SCHEME}://`));
+  const pendingLinks = shoalLinksIn(process.argv);
   let openLink = (link: string) => void pendingLinks.push(link);
   // macOS delivers links as events, possibly before `ready`.
   app.on('open-url', (event, url) => {
@@ -135,15 +135,16 @@ async function runApp(): Promise<void> {
   denyPermissions(session.defaultSession, isAppUrl);
   app.on('web-contents-created', (_event, contents) => guardWindow(contents, (url) => shell.openExternal(url)));
 
-  const saved = await loadWindowState(windowFile);
+  // Kept current as the window closes: reopened from the tray, it comes back where it was left.
+  let saved = await loadWindowState(windowFile);
   function createWindow(): BrowserWindow {
     const bounds = placeWindow(saved, screen.getAllDisplays().map((d) => d.workArea));
     const win = new BrowserWindow(mainWindowOptions({ preloadPath, iconPath, ...(bounds ? { bounds } : {}) }));
     if (saved?.maximized) win.maximize();
     win.once('ready-to-show', () => win.show());
     win.on('close', () => {
-      const b = win.getNormalBounds();
-      void saveWindowState(windowFile, { ...b, maximized: win.isMaximized() }).catch(() => undefined);
+      saved = { ...win.getNormalBounds(), maximized: win.isMaximized() };
+      void saveWindowState(windowFile, saved).catch(() => undefined);
     });
     win.on('closed', () => {
       window = null;
@@ -169,7 +170,7 @@ async function runApp(): Promise<void> {
     void window?.loadURL(`${APP_ORIGIN}/transfers`);
   };
   app.on('second-instance', (_event, argv) => {
-    const links = argv.filter((arg) => arg.startsWith(`${SHOAL_SCHEME}://`));
+    const links = shoalLinksIn(argv);
     if (links.length === 0) showWindow();
     for (const link of links) openLink(link);
   });
@@ -230,6 +231,11 @@ async function runApp(): Promise<void> {
     }
     return folders;
   }
+}
+
+/** The shoal:// links among a launch's arguments. */
+function shoalLinksIn(argv: readonly string[]): string[] {
+  return argv.filter((arg) => arg.startsWith(`${SHOAL_SCHEME}://`));
 }
 
 /** The native folder picker (over the window when there is one); null when the user cancels. */
