@@ -108,7 +108,7 @@ test('drop, index role, search and download all go over IPC', async ({ page, sta
 });
 
 test('a malformed IPC argument is refused with its code and changes nothing', async ({ page }) => {
-  // (A call from another frame or origin is refused too: test/unit/electron-ipc.test.ts.)
+  // (A call from another frame or origin is refused too: test/electron/ipc-handlers.test.ts.)
   await desktop.open(page);
   await expect(page.getByText('Drop files to share')).toBeVisible();
   const answers = await page.evaluate(async () => {
