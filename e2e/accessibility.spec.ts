@@ -7,8 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { indexPortOf, type ShoalProcess } from './support/shoal-process.js';
 import { saveScreen } from './support/screens.js';
+import { indexWithTwoPeers, searchUntilFound, type StartNode } from './search-network.js';
 
 const WCAG_21_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -21,25 +21,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** An index server, a peer sharing one file, and a peer (the one under test) registered with it. */
-async function network(startNode: (o?: { index?: boolean; noShare?: boolean; indexServers?: string[] }) => Promise<ShoalProcess>) {
-  const index = await startNode({ index: true, noShare: true });
-  const indexAddress = `127.0.0.1:${await indexPortOf(index)}`;
-  const [alice, bob] = await Promise.all([startNode({ indexServers: [indexAddress] }), startNode({ indexServers: [indexAddress] })]);
+async function network(startNode: StartNode) {
+  const { alice, bob } = await indexWithTwoPeers(startNode);
   const name = `harbour-chart-${Date.now()}.bin`;
   await writeFile(join(alice.sharedDir, name), randomBytes(300 * 1024)); // the watcher hashes and shares it
   return { bob, name };
-}
-
-/** Types into Search until the index knows the file (peers hash and register on their own schedule). */
-async function searchUntilFound(page: Page, name: string) {
-  const search = page.getByRole('searchbox', { name: 'Search the network' });
-  const result = page.getByTestId('search-result').filter({ hasText: name });
-  await expect(async () => {
-    await search.fill('');
-    await search.fill('harbour-chart');
-    await expect(result).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
-  return result;
 }
 
 async function openView(page: Page, view: string) {
@@ -69,7 +55,7 @@ test('every view passes axe (WCAG 2.1 A/AA, serious and critical) in light and d
     await audit(page, testInfo, `${t}-share`);
 
     await openView(page, 'Search');
-    const result = await searchUntilFound(page, name);
+    const result = await searchUntilFound(page, 'harbour-chart', name, 30_000);
     await audit(page, testInfo, `${t}-search`);
     if (theme === 'Light') await result.getByRole('button', { name: `Download ${name}` }).click();
 

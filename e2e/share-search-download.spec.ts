@@ -5,13 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dropFiles } from './support/drop-files.js';
 import { expect, test } from './support/fixtures.js';
-import { indexPortOf } from './support/shoal-process.js';
 import { saveScreen } from './support/screens.js';
+import { indexWithTwoPeers, searchUntilFound } from './search-network.js';
 
 test('a file dropped on one peer is found and downloaded by another, bytes intact', async ({ browser, startNode }, testInfo) => {
-  const index = await startNode({ index: true, noShare: true });
-  const indexAddress = `127.0.0.1:${await indexPortOf(index)}`;
-  const [alice, bob] = await Promise.all([startNode({ indexServers: [indexAddress] }), startNode({ indexServers: [indexAddress] })]);
+  const { alice, bob } = await indexWithTwoPeers(startNode);
   const content = randomBytes(700 * 1024); // three pieces
   const name = `ocean-survey-${Date.now()}.bin`;
 
@@ -31,13 +29,7 @@ test('a file dropped on one peer is found and downloaded by another, bytes intac
   await bobPage.goto(bob.controlUrl);
   await bobPage.getByRole('link', { name: 'Search' }).click();
   await expect(bobPage).toHaveURL(/\/search$/);
-  const search = bobPage.getByRole('searchbox', { name: 'Search the network' });
-  const result = bobPage.getByTestId('search-result').filter({ hasText: name });
-  await expect(async () => {
-    await search.fill('');
-    await search.fill('ocean-surv');
-    await expect(result).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
+  const result = await searchUntilFound(bobPage, 'ocean-surv', name, 20_000);
   await expect(result).toContainText('1 source');
   await saveScreen(bobPage, testInfo, 'bob-search');
   await result.getByRole('button', { name: `Download ${name}` }).click();
