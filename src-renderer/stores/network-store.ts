@@ -33,6 +33,7 @@ export interface NetworkState {
 }
 
 export function createNetworkStore(api: NodeApi) {
+  let topologyText = ''; // the last topology kept, as JSON: each poll compares against it
   return createStore<NetworkState>()((set, get) => ({
     connection: 'connecting',
     access: 'checking',
@@ -62,7 +63,9 @@ export function createNetworkStore(api: NodeApi) {
         const topology = await api.getNetworkTopology();
         // The same answer again (the usual case every 3 s) keeps the old object: nothing re-renders
         // and the graph's layout stays at rest.
-        const same = JSON.stringify(topology) === JSON.stringify(get().topology);
+        const text = JSON.stringify(topology);
+        const same = text === topologyText;
+        topologyText = text;
         set(same ? { topologyError: null } : { topology, topologyError: null });
       } catch (err) {
         set({ topologyError: errorMessage(err) });
