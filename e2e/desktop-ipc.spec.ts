@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ShoalWindowApi } from '../src-shared/api/ipc-contract.js';
+import { searchUntilFound } from './search-network.js';
 import { buildHarnessPreload, startDesktopHarness, type DesktopHarness } from './support/desktop-harness.js';
 import { dropFiles } from './support/drop-files.js';
 import { expect, test } from './support/fixtures.js';
@@ -86,13 +87,7 @@ test('drop, index role, search and download all go over IPC', async ({ page, sta
   const name = `reef-map-${Date.now()}.bin`;
   await writeFile(join(other.sharedDir, name), content);
   await page.getByRole('link', { name: 'Search' }).click();
-  const search = page.getByRole('searchbox', { name: 'Search the network' });
-  const result = page.getByTestId('search-result').filter({ hasText: name });
-  await expect(async () => {
-    await search.fill('');
-    await search.fill('reef-map');
-    await expect(result).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
+  const result = await searchUntilFound(page, 'reef-map', name, 20_000);
   await result.getByRole('button', { name: `Download ${name}` }).click();
   await page.getByRole('link', { name: 'Transfers' }).click();
   const download = page.getByTestId('download').filter({ hasText: name });
