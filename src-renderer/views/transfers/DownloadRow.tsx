@@ -51,7 +51,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
       </div>
       {d.error ? <p className="error-inline">{d.error.message}</p> : null}
       {problem ? <p className="error-inline">{problem}</p> : null}
-      {d.state === 'completed' && d.path ? <p className="muted small">Saved to {d.path}</p> : null}
+      {path ? <p className="muted small">Saved to {path}</p> : null}
       <div className="row-actions">
         {running.has(d.state) ? (
           <button type="button" className="secondary" onClick={() => void pause(d.id)}>
