@@ -1,11 +1,11 @@
 // The tray icon's words and menu, as pure functions of the transfers (main.ts rebuilds them as
 // transfers move). Closing the window keeps Shoal sharing from the tray; Quit stops it.
 import type { MenuItemConstructorOptions } from 'electron';
-import type { DownloadView } from '../../src-shared/api/transfers.js';
+import { isRunningDownload, type DownloadView } from '../../src-shared/api/transfers.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
 
 /** Downloads that "pause all" stops: everything not yet finished and not already paused. */
-export const isRunning = (d: DownloadView) => d.state === 'queued' || d.state === 'finding' || d.state === 'downloading' || d.state === 'waiting' || d.state === 'verifying';
+export const isRunning = (d: DownloadView) => isRunningDownload(d.state);
 
 export function trayTooltip(downloads: readonly DownloadView[]): string {
   const running = downloads.filter(isRunning);

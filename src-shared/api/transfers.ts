@@ -18,6 +18,10 @@ export const downloadStates = [
 export const downloadStateSchema = z.enum(downloadStates);
 export type DownloadState = z.infer<typeof downloadStateSchema>;
 
+/** A download still under way: it runs now, or goes on by itself (after a restart too). */
+const runningStates: ReadonlySet<DownloadState> = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
+export const isRunningDownload = (state: DownloadState): boolean => runningStates.has(state);
+
 export const sourceStates = ['active', 'idle', 'busy', 'backoff', 'dropped'] as const;
 
 export const downloadSourceSchema = z.object({

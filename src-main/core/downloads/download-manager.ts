@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { DownloadView, StartDownload } from '../../../src-shared/api/transfers.js';
+import { isRunningDownload, type DownloadView, type StartDownload } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle, type Throttled } from '../events/throttle.js';
@@ -32,7 +32,6 @@ export interface DownloadManagerOptions {
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
 const PROGRESS_INTERVAL_MS = 250;
-const RUNNING_STATES = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
 
 export class DownloadManager {
   private readonly store: DownloadStore;
@@ -50,7 +49,7 @@ export class DownloadManager {
   restore({ resume }: { resume: boolean }): void {
     for (const record of this.store.all()) {
       const download = this.create(record);
-      if (resume && RUNNING_STATES.has(record.state)) download.start();
+      if (resume && isRunningDownload(record.state)) download.start();
     }
   }
 
