@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DownloadView } from '../../../src-shared/api/transfers.js';
+import { isRunningDownload, type DownloadView } from '../../../src-shared/api/transfers.js';
 import { errorMessage } from '../../bridge/api-error.js';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
@@ -9,8 +9,6 @@ const stateLabels: Record<DownloadView['state'], string> = {
   queued: 'Queued', finding: 'Finding sources', downloading: 'Downloading', waiting: 'Waiting for a source',
   verifying: 'Verifying', paused: 'Paused', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
 };
-
-const running: ReadonlySet<DownloadView['state']> = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
 
 export function DownloadRow({ download: d }: { download: DownloadView }) {
   const pause = useDomain('transfers', (s) => s.pause);
@@ -53,7 +51,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
       {problem ? <p className="error-inline">{problem}</p> : null}
       {path ? <p className="muted small">Saved to {path}</p> : null}
       <div className="row-actions">
-        {running.has(d.state) ? (
+        {isRunningDownload(d.state) ? (
           <button type="button" className="secondary" onClick={() => void pause(d.id)}>
             Pause
           </button>
