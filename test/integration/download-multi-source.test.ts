@@ -123,10 +123,16 @@ describe('a multi-source download', () => {
     expect(done.sources.some((s) => s.url.includes(`:${downloader.port}/`))).toBe(false);
   }, 60_000);
 
-  it('joins the library when done, so the file gains a source', async () => {
-    await pollUntil(async () => {
-      const res = await downloader.api(`/api/v1/files/${FILE.id}`, { auth: false });
-      return res.ok;
-    }, 'the finished download in the library');
+  it('joins the library when done, so the file gains a source: served at once, never hashed again', async () => {
+    // The downloads above were announced completed only once shared: no waiting here.
+    expect((await downloader.api(`/api/v1/files/${FILE.id}`, { auth: false })).ok).toBe(true);
+    const served = await downloader.api(`/api/v1/download/${FILE.id}`, { auth: false, headers: { range: 'bytes=0-9' } });
+    expect(served.status).toBe(206);
+    expect(Buffer.from(await served.arrayBuffer()).equals(FILE.data.subarray(0, 10))).toBe(true);
+    // Its hashes are the ones every piece was just verified against: the library took them as they are.
+    const stats = await downloader.json<{ hashing: { hashedFiles: number } }>('/api/v1/stats', { auth: false });
+    expect(stats.hashing.hashedFiles).toBe(0);
+    const pieces = await downloader.json<{ pieces: string[] }>(`/api/v1/files/${FILE.id}/pieces`, { auth: false });
+    expect(pieces.pieces).toHaveLength(49);
   });
 });

@@ -23,8 +23,8 @@ export interface DownloadManagerOptions {
   bus: EventBus;
   logger: Logger;
   settings(): { downloadDirectory: string; shareDownloads: boolean; maxFileSize: number };
-  /** Adds a finished file to the library. */
-  share(path: string): Promise<unknown>;
+  /** Adds a finished file to the library, with the hashes it was just verified against. */
+  share(path: string, hashes: { id: string; pieceSize: number; pieceHashes: Buffer }): Promise<unknown>;
   /** Tells the index server how a source did (its reputation follows). */
   report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
   timing?: Partial<DownloadTiming>;
@@ -138,7 +138,8 @@ export class DownloadManager {
         this.o.bus.publish(kind === 'completed' ? 'transfer_completed' : 'transfer_failed', download.view());
       },
       completed: async (path) => {
-        if (this.o.settings().shareDownloads) await this.o.share(path);
+        const { fileId: id, pieceSize, pieceHashes } = record;
+        if (this.o.settings().shareDownloads && pieceSize !== null && pieceHashes) await this.o.share(path, { id, pieceSize, pieceHashes });
       },
     }, found);
     this.downloads.set(record.id, download);

@@ -43,7 +43,7 @@ export interface DownloadContext {
   maxFileSize: number;
   report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
   changed(d: Download, kind: 'progress' | 'completed' | 'failed'): void;
-  /** The file is in place; the manager may add it to the library. */
+  /** The file is in place, verified against the record's hashes; the manager may add it to the library. */
   completed(path: string): Promise<void>;
   logger: Logger;
 }
@@ -468,8 +468,9 @@ export class Download {
       if (source.peerId && source.bytes > 0) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'verified', bytes: source.bytes });
       source.close();
     }
-    this.setState('completed', null, 'completed');
+    // Shared before it is announced: whoever sees `completed` can fetch the file from this node.
     await this.ctx.completed(finalPath).catch((err: unknown) => this.ctx.logger.warn({ err, path: finalPath }, 'could not share a finished download'));
+    this.setState('completed', null, 'completed');
   }
 
   private async refreshSources(signal: AbortSignal): Promise<void> {

@@ -215,6 +215,35 @@ export class Library {
 
   /** Shares a file or folder by its absolute path; its files are hashed in the background. */
   async share(path: string): Promise<{ path: string; kind: 'file' | 'folder' }> {
+    const { real, st } = await this.addRoot(path);
+    if (st.isFile()) {
+      this.enqueue(real, st);
+    } else {
+      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir));
+      this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path)));
+    }
+    return { path: real, kind: st.isFile() ? 'file' : 'folder' };
+  }
+
+  /**
+   * Shares a file whose content was just verified against `hashes` (a finished download) without
+   * hashing it again: it is served the moment this returns. Its type comes from its name (no
+   * magic bytes without a read). If the file changes later, the watcher hashes it as any other.
+   */
+  async shareVerified(path: string, hashes: { id: string; pieceSize: number; pieceHashes: Buffer }): Promise<void> {
+    const { real, st } = await this.addRoot(path);
+    if (!st.isFile()) throw new ShoalError('NOT_A_FILE');
+    const root = this.rootOf(real) as string;
+    const { mime, category } = classifyFile(basename(real), null);
+    this.record(
+      { id: hashes.id, size: st.size, pieceSize: hashes.pieceSize, pieceHashes: hashes.pieceHashes, mime, category, userTags: [], sharedAt: Date.now() },
+      { path: real, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
+    );
+    this.flushRecords();
+  }
+
+  /** Checks a path the user shares and makes it a root (or finds the root it is in), watched. */
+  private async addRoot(path: string): Promise<{ real: string; st: Stats }> {
     if (!isCleanAbsolutePath(path)) throw new ShoalError('INVALID_PATH');
     let real: string;
     let st: Stats;
@@ -228,21 +257,15 @@ export class Library {
     const dataDir = await realpath(this.o.dataDirectory).catch(() => this.o.dataDirectory);
     if (isInside(real, dataDir) || isInside(dataDir, real)) throw new ShoalError('PATH_NOT_SHAREABLE');
     if (st.isFile() && this.o.maxFileSize > 0 && st.size > this.o.maxFileSize) throw new ShoalError('FILE_TOO_LARGE');
-    const kind = st.isFile() ? 'file' : 'folder';
 
     this.o.store.unexcludeUnder(real, sep);
     if (!this.rootOf(real)) {
       this.o.store.addSharedPath(real);
       this.roots.add(real);
     }
-    if (st.isFile()) {
-      this.watcher?.watch(dirname(real)); // a file's own watch would end when it is replaced by a rename
-      this.enqueue(real, st);
-    } else {
-      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir));
-      this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path)));
-    }
-    return { path: real, kind };
+    // A file's own watch would end when it is replaced by a rename: its folder is watched.
+    if (st.isFile()) this.watcher?.watch(dirname(real));
+    return { real, st };
   }
 
   /** Stops sharing a content: every location of it. Paths inside a shared folder are remembered as excluded. */

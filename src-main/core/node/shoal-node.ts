@@ -125,7 +125,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const downloads = new DownloadManager({
     db, finder, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
-    share: (path) => library.share(path),
+    share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => void indexClient.reportTransfer(r),
     timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
