@@ -58,7 +58,13 @@ function parseParts(req: Request, o: UploadOptions, received: Received[], madeFo
   return new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, preservePath: true, limits: { files: MAX_FILES, fields: 100, fileSize: o.maxFileSize > 0 ? o.maxFileSize : Infinity } });
+      parser = busboy({
+        headers: req.headers,
+        preservePath: true,
+        // Browsers write a part's file name as raw UTF-8 bytes; busboy's default reads them as Latin-1.
+        defParamCharset: 'utf8',
+        limits: { files: MAX_FILES, fields: 100, fileSize: o.maxFileSize > 0 ? o.maxFileSize : Infinity },
+      });
     } catch {
       reject(new ShoalError('BAD_REQUEST', 'The multipart body cannot be read (no boundary).'));
       return;
