@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { searchResponseSchema, type SearchResponse } from '../../src-shared/api/index-routes.js';
 import type { Category } from '../../src-shared/api/common.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
-import { firstAnswer } from '../core/downloads/get-json.js';
+import { firstAnswer } from '../core/net/get-json.js';
 
 export interface SearchOptions {
   words: string[];

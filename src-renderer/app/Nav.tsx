@@ -3,7 +3,7 @@ import { useDomain } from './stores-context.js';
 
 export function Nav() {
   const path = useViewPath();
-  const active = useDomain('transfers', (s) => s.downloads.filter((d) => d.state === 'downloading' || d.state === 'finding' || d.state === 'verifying').length);
+  const active = useDomain('transfers', (s) => s.downloads.filter((d) => d.state === 'downloading' || d.state === 'finding').length);
   const name = useDomain('network', (s) => s.info?.name);
   return (
     <header className="nav">

@@ -9,7 +9,6 @@ export const downloadStates = [
   'finding', // asking index servers (or the given peer) for the file and its piece list
   'downloading',
   'waiting', // no source is reachable now; asking again periodically
-  'verifying', // every piece is in; checking the whole-file hash
   'paused',
   'completed',
   'failed',
@@ -19,7 +18,7 @@ export const downloadStateSchema = z.enum(downloadStates);
 export type DownloadState = z.infer<typeof downloadStateSchema>;
 
 /** A download still under way: it runs now, or goes on by itself (after a restart too). */
-const runningStates: ReadonlySet<DownloadState> = new Set(['queued', 'finding', 'downloading', 'waiting', 'verifying']);
+const runningStates: ReadonlySet<DownloadState> = new Set(['queued', 'finding', 'downloading', 'waiting']);
 export const isRunningDownload = (state: DownloadState): boolean => runningStates.has(state);
 
 export const sourceStates = ['active', 'idle', 'busy', 'backoff', 'dropped'] as const;

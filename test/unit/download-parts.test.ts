@@ -8,6 +8,7 @@ import { DownloadHasher } from '../../src-main/core/downloads/download-hasher.js
 import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
 import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
 import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
+import { pieceRoot } from '../../src-main/core/hashing/merkle-tree.js';
 import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
 import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
@@ -156,28 +157,35 @@ describe('PieceBuffers', () => {
 });
 
 describe('DownloadHasher', () => {
-  it('checks pieces without copying them, and refuses a buffer it cannot move', async () => {
+  it('checks pieces against their tree node without copying them, and refuses a buffer it cannot move', async () => {
     const hasher = new DownloadHasher();
     try {
+      // Two 16 KiB leaves and a short third, padded to four: the node is the root of that subtree.
+      const big = new PieceBuffers(64 * 1024).take(40_000).fill(7);
+      const node = pieceRoot(big, 4);
+      const checked = await hasher.check(big, node, 4);
+      expect(checked.matches).toBe(true);
+      expect((await hasher.check(checked.data, node, 8)).matches).toBe(false); // another padding is another node
+
       const piece = new PieceBuffers(4096).take(3000).fill(1);
       const memory = piece.buffer;
-      const sha = createHash('sha256').update(piece).digest();
-      const first = await hasher.check(piece, sha);
+      const sha = createHash('sha256').update(piece).digest(); // one leaf: the node is its hash
+      const first = await hasher.check(piece, sha, 1);
       expect(first.matches).toBe(true);
       expect(piece.length).toBe(0); // it moved to the thread
       expect(first.data.length).toBe(3000);
       first.data[3] = 2;
-      const second = await hasher.check(first.data, sha);
+      const second = await hasher.check(first.data, sha, 1);
       expect(second.matches).toBe(false);
       expect(second.data[3]).toBe(2);
       expect(memory.byteLength).toBe(0);
-      await expect(hasher.check(Buffer.from('a slice of the shared pool'), sha)).rejects.toThrow(/owns its memory/);
+      await expect(hasher.check(Buffer.from('a slice of the shared pool'), sha, 1)).rejects.toThrow(/owns its memory/);
     } finally {
       await hasher.close();
     }
   });
 
-  it('hashes each file as far as it is verified, several at once, off the main thread', async () => {
+  it('hashes whole files step by step, several at once, off the main thread', async () => {
     const dir = await makeTempDir();
     const hasher = new DownloadHasher();
     try {
@@ -185,23 +193,22 @@ describe('DownloadHasher', () => {
       const b = randomBytes(1000);
       await writeFile(join(dir.path, 'a'), a);
       await writeFile(join(dir.path, 'b'), b);
-      const da = hasher.startDigest(join(dir.path, 'a'));
-      const db = hasher.startDigest(join(dir.path, 'b'));
-      for (const end of [1, 4096, 3 * 1024 * 1024, 3 * 1024 * 1024, 2, a.length]) da.advance(end);
-      db.advance(b.length);
+      const [da, db] = await Promise.all([hasher.startDigest(join(dir.path, 'a')), hasher.startDigest(join(dir.path, 'b'))]);
+      for (const end of [1, 4096, 3 * 1024 * 1024, 3 * 1024 * 1024, 2, a.length]) await da.advance(end);
+      await db.advance(b.length);
       const [ha, hb] = await Promise.all([da.digest(), db.digest()]);
       expect(ha).toBe(createHash('sha256').update(a).digest('hex'));
       expect(hb).toBe(createHash('sha256').update(b).digest('hex'));
       await expect(da.digest()).rejects.toThrow(/ended/);
 
-      // A file shorter than what is said to be verified fails its digest; others go on.
+      // A file shorter than expected fails its step; others go on.
       await truncate(join(dir.path, 'b'), 10);
-      const short = hasher.startDigest(join(dir.path, 'b'));
-      const empty = hasher.startDigest(join(dir.path, 'a'));
-      short.advance(1000);
-      await expect(short.digest()).rejects.toThrow(/shorter/);
+      const short = await hasher.startDigest(join(dir.path, 'b'));
+      const empty = await hasher.startDigest(join(dir.path, 'a'));
+      await expect(short.advance(1000)).rejects.toThrow(/shorter/);
+      await expect(short.digest()).rejects.toThrow(/ended/);
       expect(await empty.digest()).toBe(createHash('sha256').digest('hex'));
-      await expect(hasher.startDigest(join(dir.path, 'missing')).digest()).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(hasher.startDigest(join(dir.path, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await hasher.close();
       await dir.remove();
@@ -213,7 +220,7 @@ describe('DownloadHasher', () => {
     const hasher = new DownloadHasher();
     try {
       await writeFile(join(dir.path, 'a'), 'abc');
-      const d = hasher.startDigest(join(dir.path, 'a'));
+      const d = await hasher.startDigest(join(dir.path, 'a'));
       const digest = expect(d.digest()).rejects.toThrow(/stopping/); // asked in the same tick: no answer yet
       await hasher.close();
       await digest;

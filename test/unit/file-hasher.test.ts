@@ -13,14 +13,37 @@ const MiB = 1024 * KiB;
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 const sha256Hex = (data: Uint8Array) => sha256(data).toString('hex');
 
-/** Checks every piece digest against node:crypto over the matching slice of the content. */
-function expectPiecesOf(content: Buffer, pieceSize: number, pieceHashes: Buffer): void {
-  const count = Math.ceil(content.length / pieceSize);
-  expect(pieceHashes.length).toBe(count * 32);
-  for (let i = 0; i < count; i++) {
-    const slice = content.subarray(i * pieceSize, (i + 1) * pieceSize);
-    expect(pieceHashes.subarray(i * 32, (i + 1) * 32).toString('hex'), `piece ${i}`).toBe(sha256Hex(slice));
+/**
+ * BEP 52 written the plain, slow way, independently of merkle-tree.ts: 16 KiB leaves padded with
+ * zero hashes to a power of two, reduced pair by pair; the piece layer is the level whose nodes
+ * each cover one piece (a one-piece file has none: its root stands for it).
+ */
+function referenceTree(content: Buffer, pieceSize: number): { root: string; layer: string[] } {
+  let level: Buffer[] = [];
+  for (let at = 0; at < Math.max(1, content.length); at += 16 * KiB) level.push(sha256(content.subarray(at, at + 16 * KiB)));
+  let width = 1;
+  while (width < level.length) width *= 2;
+  while (level.length < width) level.push(Buffer.alloc(32));
+  const pieces = Math.ceil(content.length / pieceSize);
+  let layer: string[] = [];
+  let covered = 16 * KiB;
+  while (level.length > 1) {
+    if (covered === pieceSize) layer = level.slice(0, pieces).map((h) => h.toString('hex'));
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(sha256(Buffer.concat([level[i]!, level[i + 1]!])));
+    level = next;
+    covered *= 2;
   }
+  const root = level[0]!.toString('hex');
+  return { root, layer: pieces > 1 ? layer : pieces === 1 ? [root] : [] };
+}
+
+/** Checks the id and every piece node against the reference tree over the content. */
+function expectTreeOf(content: Buffer, result: { id: string; pieceSize: number; pieceHashes: Buffer }): void {
+  const reference = referenceTree(content, result.pieceSize);
+  expect(result.id).toBe(reference.root);
+  expect(result.pieceHashes.length).toBe(reference.layer.length * 32);
+  reference.layer.forEach((node, i) => expect(result.pieceHashes.toString('hex', i * 32, (i + 1) * 32), `piece ${i}`).toBe(node));
 }
 
 describe('hashFile', () => {
@@ -38,7 +61,7 @@ describe('hashFile', () => {
     return path;
   }
 
-  it('hashes "abc" to the known SHA-256 vector, as one piece', async () => {
+  it('hashes "abc" (one short block: the root is its leaf) to the known SHA-256 vector, as one piece', async () => {
     const result = await hashFile(await fileWith('abc.txt', 'abc'));
     expect(result.id).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(result.size).toBe(3);
@@ -49,7 +72,7 @@ describe('hashFile', () => {
     expect(result.mtimeMs).toBeGreaterThan(0);
   });
 
-  it('hashes an empty file to the SHA-256 of nothing, with zero pieces', async () => {
+  it('hashes an empty file to the SHA-256 of nothing (Shoal\'s definition), with zero pieces', async () => {
     const result = await hashFile(await fileWith('empty', ''));
     expect(result.id).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(result.size).toBe(0);
@@ -58,10 +81,11 @@ describe('hashFile', () => {
     expect(result.detectedMime).toBeNull();
   });
 
-  it('gives a file of exactly one piece one piece hash, equal to its id', async () => {
+  it('gives a file of exactly one piece one piece hash, equal to its id (the root of its 16 leaves)', async () => {
     const content = randomBytes(256 * KiB);
     const result = await hashFile(await fileWith('one-piece.bin', content));
-    expect(result.id).toBe(sha256Hex(content));
+    expectTreeOf(content, result);
+    expect(result.id).not.toBe(sha256Hex(content));
     expect(result.pieceHashes.length).toBe(32);
     expect(result.pieceHashes.toString('hex')).toBe(result.id);
   });
@@ -69,18 +93,16 @@ describe('hashFile', () => {
   it('splits one piece plus one byte into two verified pieces', async () => {
     const content = randomBytes(256 * KiB + 1);
     const result = await hashFile(await fileWith('two-pieces.bin', content));
-    expect(result.id).toBe(sha256Hex(content));
     expect(result.pieceSize).toBe(256 * KiB);
-    expectPiecesOf(content, result.pieceSize, result.pieceHashes);
+    expectTreeOf(content, result);
   });
 
   it('hashes a larger multi-piece file slice by slice', async () => {
     const content = randomBytes(5 * MiB + 12345);
     const path = await fileWith('large.bin', content);
     const result = await hashFile(path);
-    expect(result.id).toBe(sha256Hex(content));
     expect(result.size).toBe(content.length);
-    expectPiecesOf(content, result.pieceSize, result.pieceHashes);
+    expectTreeOf(content, result);
   });
 
   it('gives the same hashes whatever the read buffer size, even one that straddles pieces', async () => {
@@ -92,7 +114,7 @@ describe('hashFile', () => {
       expect(result.id).toBe(reference.id);
       expect(result.pieceHashes.equals(reference.pieceHashes)).toBe(true);
     }
-    expectPiecesOf(content, reference.pieceSize, reference.pieceHashes);
+    expectTreeOf(content, reference);
   });
 
   it('uses a larger piece size for a large file (sparse, so nothing big is written)', async () => {
@@ -105,9 +127,17 @@ describe('hashFile', () => {
     expect(result.pieceSize).toBe(pieceSizeFor(size));
     expect(result.pieceSize).toBe(512 * KiB);
     expect(result.pieceHashes.length).toBe(1001 * 32);
-    const zeroPiece = sha256Hex(Buffer.alloc(result.pieceSize));
+    // Every full piece is 32 zero blocks; the last is one zero byte, padded with 31 zero leaves.
+    const zeroPiece = referenceTree(Buffer.alloc(result.pieceSize), result.pieceSize).root;
     expect(result.pieceHashes.subarray(0, 32).toString('hex')).toBe(zeroPiece);
-    expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(sha256Hex(Buffer.alloc(1)));
+    const oneByte = sha256(Buffer.alloc(1));
+    let node: Buffer = oneByte;
+    let pad = Buffer.alloc(32);
+    for (let leaves = 1; leaves < result.pieceSize / (16 * KiB); leaves *= 2) {
+      node = sha256(Buffer.concat([node, pad]));
+      pad = sha256(Buffer.concat([pad, pad]));
+    }
+    expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(node.toString('hex'));
   }, 60_000);
 
   it('reports progress at most every few MiB, ending with the size', async () => {

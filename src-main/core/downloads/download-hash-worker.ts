@@ -1,22 +1,26 @@
-// Worker-thread entry: the two SHA-256 digests a download takes of every byte, so neither runs on
-// the event loop. A piece's memory is moved here to be checked and moved back (no copy); the
-// whole-file digest reads each partial file as its verified prefix grows (from the page cache: it
-// was just written). Speaks only the messages below; download-hasher.ts is the other end.
+// Worker-thread entry: the hashing a node does besides indexing, so none of it runs on the event
+// loop. A download's piece is moved here to be checked against its node of the hash tree and moved
+// back (no copy). A library file's whole-content SHA-256 (for Metalink clients and `sha256sum`
+// users, computed in the background while the node is idle) is read here step by step, so a
+// piece check never waits behind more than one step. Speaks only the messages below;
+// download-hasher.ts is the other end.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { pieceRoot } from '../hashing/merkle-tree.js';
 
 export type DownloadHashRequest =
-  /** Is the SHA-256 of data[0, length) `sha256`? `data` is transferred, and sent back with the answer. */
-  | { type: 'check'; id: number; data: ArrayBuffer; length: number; sha256: Uint8Array }
-  | { type: 'open'; id: number; path: string }
-  /** The first `bytes` of the file are verified and written. */
-  | { type: 'advance'; id: number; bytes: number }
-  | { type: 'digest'; id: number }
-  | { type: 'close'; id: number };
+  /** Is the tree root of data[0, length), its leaves padded to `leaves`, `expected`? `data` is transferred, and sent back with the answer. */
+  | { type: 'check'; id: number; data: ArrayBuffer; length: number; leaves: number; expected: Uint8Array }
+  | { type: 'open'; id: number; digest: number; path: string }
+  /** Hash the file's bytes up to `bytes`. */
+  | { type: 'advance'; id: number; digest: number; bytes: number }
+  | { type: 'digest'; id: number; digest: number }
+  | { type: 'close'; digest: number };
 
 export type DownloadHashReply =
   | { type: 'checked'; id: number; matches: boolean; data: ArrayBuffer }
+  | { type: 'done'; id: number }
   | { type: 'digest'; id: number; hex: string }
   | { type: 'error'; id: number; message: string; code?: string };
 
@@ -34,59 +38,56 @@ if (!port) throw new Error('download-hash-worker.ts must run in a worker thread'
 const READ_BYTES = 2 * 1024 * 1024;
 const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
 const digests = new Map<number, OpenDigest>();
-/** Digests whose reading failed, with why: asked for, they answer with the error. */
-const failed = new Map<number, { message: string; code?: string }>();
 
 port.on('message', (request: DownloadHashRequest) => {
   try {
     handle(request);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = { message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) };
-    if (request.type === 'check') port?.postMessage({ type: 'error', id: request.id, ...why } satisfies DownloadHashReply);
-    else {
-      failed.set(request.id, why);
-      forget(request.id);
-    }
+    if (request.type === 'close') return;
+    forget(request.type === 'check' ? -1 : request.digest);
+    port?.postMessage({ type: 'error', id: request.id, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } satisfies DownloadHashReply);
   }
 });
 
 function handle(request: DownloadHashRequest): void {
-  const { id } = request;
   switch (request.type) {
     case 'check': {
-      const digest = createHash('sha256').update(new Uint8Array(request.data, 0, request.length)).digest();
-      const reply: DownloadHashReply = { type: 'checked', id, matches: digest.equals(request.sha256), data: request.data };
+      const root = pieceRoot(new Uint8Array(request.data, 0, request.length), request.leaves);
+      const reply: DownloadHashReply = { type: 'checked', id: request.id, matches: root.equals(request.expected), data: request.data };
       port?.postMessage(reply, [request.data]);
       return;
     }
     case 'open':
-      digests.set(id, { fd: openSync(request.path, 'r'), hash: createHash('sha256'), cursor: 0 });
+      digests.set(request.digest, { fd: openSync(request.path, 'r'), hash: createHash('sha256'), cursor: 0 });
+      port?.postMessage({ type: 'done', id: request.id } satisfies DownloadHashReply);
       return;
     case 'advance': {
-      const d = digests.get(id);
-      if (d) readUpTo(d, request.bytes);
+      readUpTo(open(request.digest), request.bytes);
+      port?.postMessage({ type: 'done', id: request.id } satisfies DownloadHashReply);
       return;
     }
     case 'digest': {
-      const failure = failed.get(id);
-      const d = digests.get(id);
-      if (failure || !d) port?.postMessage({ type: 'error', id, ...(failure ?? { message: 'no such digest' }) } satisfies DownloadHashReply);
-      else port?.postMessage({ type: 'digest', id, hex: d.hash.digest('hex') } satisfies DownloadHashReply);
-      forget(id);
-      failed.delete(id);
+      const hex = open(request.digest).hash.digest('hex');
+      forget(request.digest);
+      port?.postMessage({ type: 'digest', id: request.id, hex } satisfies DownloadHashReply);
       return;
     }
     case 'close':
-      forget(id);
-      failed.delete(id);
+      forget(request.digest);
   }
+}
+
+function open(id: number): OpenDigest {
+  const d = digests.get(id);
+  if (!d) throw new Error('no such digest');
+  return d;
 }
 
 function readUpTo(d: OpenDigest, end: number): void {
   while (d.cursor < end) {
     const read = readSync(d.fd, buffer, 0, Math.min(READ_BYTES, end - d.cursor), d.cursor);
-    if (read === 0) throw new Error('the partial file is shorter than its verified pieces');
+    if (read === 0) throw Object.assign(new Error('the file is shorter than expected'), { code: 'SHORT_FILE' });
     d.hash.update(buffer.subarray(0, read));
     d.cursor += read;
   }

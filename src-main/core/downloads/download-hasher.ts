@@ -1,20 +1,20 @@
-// The main-thread side of download-hash-worker.ts: one thread takes both SHA-256 digests of every
-// running download, so the event loop only moves bytes between sockets and the disk. A piece's
-// memory moves to the thread to be checked and back (transferred, not copied: shared memory was
-// tried, and copying socket reads into it went through V8's slow atomic-safe memmove). It computes the whole-file digest while
-// the download runs: the download says how long its verified prefix is, and the thread hashes that
-// much of the partial file. The thread starts with the first request and stops when none is left.
+// The main-thread side of download-hash-worker.ts: one thread checks every running download's
+// pieces against the hash tree, so the event loop only moves bytes between sockets and the disk. A
+// piece's memory moves to the thread to be checked and back (transferred, not copied: shared memory
+// was tried, and copying socket reads into it went through V8's slow atomic-safe memmove). The
+// same thread computes library files' whole-content SHA-256 in the background, a step at a time.
+// The thread starts with the first request and stops when none is left.
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads/worker-entry.js';
 import type { DownloadHashReply, DownloadHashRequest } from './download-hash-worker.js';
 
-/** One download's whole-file digest. */
+/** One file's whole-content SHA-256, read in steps the caller paces. */
 export interface ContentDigest {
-  /** The file's first `bytes` are verified and written; they may be hashed now. */
-  advance(bytes: number): void;
+  /** Hashes the file's bytes up to `bytes`. */
+  advance(bytes: number): Promise<void>;
   /** The hex SHA-256 of the prefix advanced to. Ends the digest. */
   digest(): Promise<string>;
-  /** Forgets the digest (the download stopped); nothing more is read. */
+  /** Forgets the digest; nothing more is read. */
   close(): void;
 }
 
@@ -30,43 +30,51 @@ export class DownloadHasher {
   private readonly waiting = new Map<number, Waiting>();
 
   /**
-   * Whether the SHA-256 of `data` is `sha256`. `data` must own its whole ArrayBuffer (PieceBuffers'
-   * do): it moves to the thread and is empty from here on; the same bytes come back as `data`.
+   * Whether the tree root of `data` (its 16 KiB leaves padded to `leaves`, merkle-tree.ts) is
+   * `expected`. `data` must own its whole ArrayBuffer (PieceBuffers' do): it moves to the thread and
+   * is empty from here on; the same bytes come back as `data`.
    */
-  async check(data: Buffer, sha256: Buffer): Promise<{ matches: boolean; data: Buffer }> {
+  async check(data: Buffer, expected: Buffer, leaves: number): Promise<{ matches: boolean; data: Buffer }> {
     const { buffer: memory, length } = data;
     if (!(memory instanceof ArrayBuffer) || data.byteOffset !== 0) throw new Error('check() moves a buffer that owns its memory (PieceBuffers)');
-    const reply = await this.ask({ type: 'check', id: this.nextId++, data: memory, length, sha256 }, [memory]);
+    const reply = await this.ask({ type: 'check', id: this.nextId++, data: memory, length, leaves, expected }, [memory]);
     if (reply.type !== 'checked') throw new Error('the hash thread answered out of turn');
     return { matches: reply.matches, data: Buffer.from(reply.data, 0, length) };
   }
 
-  /** Starts the whole-file digest of the file at `path`, which must exist. */
-  startDigest(path: string): ContentDigest {
-    const id = this.nextId++;
-    this.openDigests.add(id);
-    this.send({ type: 'open', id, path });
-    let advanced = 0;
+  /** Opens the whole-content digest of the file at `path`. */
+  async startDigest(path: string): Promise<ContentDigest> {
+    const digest = this.nextId++;
+    this.openDigests.add(digest);
     let ended = false;
+    const end = () => {
+      ended = true;
+      this.openDigests.delete(digest);
+    };
+    const step = async (request: Exclude<DownloadHashRequest, { type: 'close' }>) => {
+      if (ended) throw new Error('this digest has ended');
+      return this.ask(request).catch((err: unknown) => {
+        end();
+        this.stopWhenIdle();
+        throw err;
+      });
+    };
+    await step({ type: 'open', id: this.nextId++, digest, path });
     return {
-      advance: (bytes) => {
-        if (ended || bytes <= advanced) return;
-        advanced = bytes;
-        this.send({ type: 'advance', id, bytes });
+      advance: async (bytes) => {
+        await step({ type: 'advance', id: this.nextId++, digest, bytes });
       },
       digest: async () => {
-        if (ended) throw new Error('this digest has ended');
-        ended = true;
-        this.openDigests.delete(id);
-        const reply = await this.ask({ type: 'digest', id });
+        const reply = await step({ type: 'digest', id: this.nextId++, digest });
+        end();
+        this.stopWhenIdle();
         if (reply.type !== 'digest') throw new Error('the hash thread answered out of turn');
         return reply.hex;
       },
       close: () => {
         if (ended) return;
-        ended = true;
-        this.openDigests.delete(id);
-        this.send({ type: 'close', id });
+        end();
+        this.send({ type: 'close', digest });
         this.stopWhenIdle();
       },
     };
@@ -80,7 +88,7 @@ export class DownloadHasher {
     await worker?.terminate();
   }
 
-  private ask(request: DownloadHashRequest, transfer?: ArrayBuffer[]): Promise<DownloadHashReply> {
+  private ask(request: Exclude<DownloadHashRequest, { type: 'close' }>, transfer?: ArrayBuffer[]): Promise<DownloadHashReply> {
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
       this.send(request, transfer);

@@ -1,13 +1,16 @@
 // One download from start to the verified file in place: find the file and its sources, fetch
-// and check its piece list, pull pieces from every source at once, verify each piece before it
-// is written, check the whole-file hash, then move it to its final name. State is saved so a
-// restart goes on where it stopped, and verified pieces are never fetched again.
+// its piece list and prove it against the file id (the root of its hash tree), pull pieces from
+// every source at once, verify each piece against the list before it is written, then move it to
+// its final name. Nothing is hashed twice: a file whose every piece matches a proven list is the
+// file. State is saved so a restart goes on where it stopped, and verified pieces are never
+// fetched again.
 import { statfs, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DownloadState, DownloadView } from '../../../src-shared/api/transfers.js';
 import { formatBytes } from '../../../src-shared/format-bytes.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
+import { leavesPerPiece } from '../hashing/merkle-tree.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { DownloadHasher } from './download-hasher.js';
@@ -37,7 +40,7 @@ export interface DownloadContext {
   store: DownloadStore;
   finder: SourceFinder;
   limiter: RateLimiter;
-  /** Checks pieces, and computes the whole-file hash while they arrive. */
+  /** Checks each piece against its node of the hash tree. */
   hasher: DownloadHasher;
   timing: DownloadTiming;
   maxFileSize: number;
@@ -82,8 +85,6 @@ export class Download {
   private run: { controller: AbortController; done: Promise<void> } | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
-  /** A partial file whose bytes cannot be trusted, to delete once it is closed. */
-  private discard: string | null = null;
 
   /**
    * `found`: what the index servers said when the download was started, so its first run does
@@ -195,9 +196,6 @@ export class Download {
   }
 
   private async fail(err: unknown): Promise<void> {
-    // Deleted before the failure is announced: whoever sees `failed` sees nothing kept.
-    if (this.discard) await rm(this.discard, { force: true }).catch(() => undefined);
-    this.discard = null;
     if (err instanceof DownloadStop) {
       this.setState('failed', { code: err.code, message: err.message }, 'failed');
       return;
@@ -257,15 +255,7 @@ export class Download {
     const picker = new PiecePicker(bitfield);
     const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
     const buffers = new PieceBuffers(pieceSize);
-    const content = this.ctx.hasher.startDigest(r.partialPath);
-    // The whole-file hash follows the verified prefix of the file: pieces 0 … prefix-1.
-    let prefix = 0;
-    const advancePrefix = () => {
-      const before = prefix;
-      while (prefix < bitfield.pieceCount && bitfield.has(prefix)) prefix++;
-      if (prefix > before) content.advance(Math.min(size, prefix * pieceSize));
-    };
-    advancePrefix();
+    const leaves = leavesPerPiece(size, pieceSize);
     // Every fetch in flight, under each piece it still has to deliver.
     const fetches = new Map<number, Set<RunFetch>>();
     const pending = new Set<Promise<void>>();
@@ -305,7 +295,7 @@ export class Download {
       track((async () => {
         try {
           if (bitfield.has(piece)) return; // another copy won the endgame
-          const check = await this.ctx.hasher.check(received, Buffer.from(r.pieceHashes!.subarray(piece * 32, piece * 32 + 32)));
+          const check = await this.ctx.hasher.check(received, Buffer.from(r.pieceHashes!.subarray(piece * 32, piece * 32 + 32)), leaves);
           data = check.data;
           if (!check.matches) {
             this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
@@ -323,7 +313,6 @@ export class Download {
           dirty = true;
           source.verified(pieceLength(piece));
           pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
-          advancePrefix();
           // Endgame: a copy still in flight elsewhere is cancelled once it has nothing else to give.
           for (const other of fetches.get(piece) ?? []) {
             if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
@@ -410,9 +399,6 @@ export class Download {
       }
       if (fatal) throw fatal;
       if (signal.aborted) return false;
-      this.setState('verifying', null);
-      const digest = await content.digest();
-      if (digest !== r.fileId) return await this.recheck(partial, pieceLength);
       await partial.sync();
       r.bitfield = bitfield.toBuffer();
       return true;
@@ -421,35 +407,9 @@ export class Download {
       await Promise.allSettled([...pending]);
       await saving;
       await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
-      content.close();
       await partial.close();
       r.sources = [...this.sources.values()].map((s) => s.stored());
     }
-  }
-
-  /**
-   * Every piece matched its hash, yet the file does not match its id: read each piece back from
-   * disk. Pieces damaged there (the partial file was touched) are fetched again; if none is, the
-   * piece list itself was wrong and the download cannot be trusted.
-   */
-  private async recheck(partial: PartialFile, pieceLength: (i: number) => number): Promise<never> {
-    const r = this.record;
-    const bitfield = this.bitfield!;
-    let damaged = 0;
-    for (let i = 0; i < bitfield.pieceCount; i++) {
-      if ((await partial.sha256Of(i * r.pieceSize!, pieceLength(i))) !== r.pieceHashes!.toString('hex', i * 32, i * 32 + 32)) {
-        bitfield.clear(i);
-        damaged++;
-      }
-    }
-    r.bitfield = bitfield.toBuffer();
-    if (damaged > 0) throw new DownloadStop('waiting', 'DAMAGED_ON_DISK', `${damaged} pieces were damaged on disk; fetching them again.`);
-    r.pieceHashes = null;
-    r.bitfield = null;
-    this.bitfield = null;
-    this.discard = r.partialPath; // deleted once closed
-    r.partialPath = null;
-    throw new DownloadStop('failed', 'CONTENT_MISMATCH', 'The pieces matched the piece list the sources sent, but the file does not match its id. Nothing was kept.');
   }
 
   private async finish(): Promise<void> {

@@ -1,7 +1,6 @@
 // The file a download writes into: named "<name>.<id prefix>.shoal-partial" in the downloads
 // folder (the library never shares such names), sized up front, written piece by piece at each
 // piece's offset, synced before the verified bitfield is saved.
-import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PARTIAL_DOWNLOAD_SUFFIX } from '../library/ignore-rules.js';
 
@@ -49,21 +48,6 @@ export class PartialFile {
     });
     this.writing = done.catch(() => undefined);
     return done;
-  }
-
-  async read(offset: number, length: number): Promise<Buffer> {
-    const data = Buffer.allocUnsafe(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await this.handle.read(data, read, length - read, offset + read);
-      if (bytesRead === 0) throw new Error('the partial file is shorter than expected');
-      read += bytesRead;
-    }
-    return data;
-  }
-
-  async sha256Of(offset: number, length: number): Promise<string> {
-    return createHash('sha256').update(await this.read(offset, length)).digest('hex');
   }
 
   sync(): Promise<void> {

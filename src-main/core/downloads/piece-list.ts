@@ -1,9 +1,12 @@
-// A file's piece hashes, asked of up to three sources at once. A list must fit the file
-// (piece-list-fit.ts); when sources disagree, most of them win. A lying
-// list cannot slip through anyway: the whole-file hash is checked before completion.
+// A file's piece list (the piece layer of its hash tree), asked of its sources a few at a time
+// until one sends a list that proves to be the file's (piece-layer-proof.ts). A proven list is the
+// only one there is, so there is nothing to vote on, and a source that sent another was lying: it
+// is named in the problem, never the sources that told the truth. A file of one piece has no list:
+// its id is its piece's hash.
 import { piecesSchema } from '../../../src-shared/api/library.js';
-import { pieceListFits } from '../../../src-shared/piece-list-fit.js';
-import { getJson } from './get-json.js';
+import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
+import { pieceListProves } from '../hashing/piece-layer-proof.js';
+import { getJson } from '../net/get-json.js';
 import type { SourceRef } from './source-finder.js';
 
 export interface PieceList {
@@ -13,28 +16,30 @@ export interface PieceList {
 
 const ASK_AT_ONCE = 3;
 const TIMEOUT_MS = 8_000;
+/** One hex hash in the JSON answer, with quotes and a comma; plus room for the rest of the answer. */
+const JSON_BYTES_PER_PIECE = 64 + 3;
+const JSON_OVERHEAD = 4096;
 
 export function piecesUrl(downloadUrl: string, fileId: string): string {
   return `${new URL(downloadUrl).origin}/api/v1/files/${fileId}/pieces`;
 }
 
 export async function fetchPieceList(fileId: string, size: number, sources: readonly SourceRef[], signal?: AbortSignal): Promise<PieceList | { problem: string }> {
-  const answers = await Promise.all(sources.slice(0, ASK_AT_ONCE).map(async (source): Promise<{ list: PieceList } | { problem: string }> => {
-    const answer = await getJson(piecesUrl(source.url, fileId), piecesSchema, TIMEOUT_MS, signal);
-    if (!answer.ok) return { problem: answer.reason };
-    const list = answer.value;
-    if (!pieceListFits(list, fileId, size)) return { problem: `${new URL(source.url).host} sent a piece list that does not fit the file` };
-    return { list: { pieceSize: list.pieceSize, hashes: Buffer.from(list.pieces.join(''), 'hex') } };
-  }));
-  const votes = new Map<string, { list: PieceList; count: number }>();
-  for (const a of answers) {
-    if (!('list' in a)) continue;
-    const key = a.list.hashes.toString('base64');
-    const vote = votes.get(key);
-    if (vote) vote.count++;
-    else votes.set(key, { list: a.list, count: 1 });
+  const pieceSize = pieceSizeFor(size);
+  const count = pieceCountFor(size, pieceSize);
+  if (count <= 1) return { pieceSize, hashes: Buffer.from(count === 1 ? fileId : '', 'hex') };
+  const problems: string[] = [];
+  // Every source is tried, a few at once: refusers answer fast, so they cost little.
+  for (let at = 0; at < sources.length && !signal?.aborted; at += ASK_AT_ONCE) {
+    const answers = await Promise.all(sources.slice(at, at + ASK_AT_ONCE).map(async (source) => {
+      const host = new URL(source.url).host;
+      const answer = await getJson(piecesUrl(source.url, fileId), piecesSchema, TIMEOUT_MS, signal, count * JSON_BYTES_PER_PIECE + JSON_OVERHEAD);
+      if (!answer.ok) return { problem: answer.reason };
+      if (!pieceListProves(answer.value, fileId, size)) return { problem: `${host} sent a piece list that is not this file's` };
+      return { hashes: Buffer.from(answer.value.pieces.join(''), 'hex') };
+    }));
+    for (const a of answers) if (a.hashes) return { pieceSize, hashes: a.hashes };
+    for (const a of answers) if (a.problem) problems.push(a.problem);
   }
-  const best = [...votes.values()].sort((x, y) => y.count - x.count)[0];
-  if (best) return best.list;
-  return { problem: answers.map((a) => ('problem' in a ? a.problem : '')).filter(Boolean).join('; ') || 'no source sent its piece list' };
+  return { problem: problems.join('; ') || 'no source sent its piece list' };
 }

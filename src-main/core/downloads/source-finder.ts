@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { searchResultSchema } from '../../../src-shared/api/index-routes.js';
 import { sharedFileSchema } from '../../../src-shared/api/library.js';
 import { nodeInfoSchema } from '../../../src-shared/api/node.js';
-import { getJson } from './get-json.js';
+import { getJson } from '../net/get-json.js';
 
 export interface SourceRef {
   url: string;

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { searchResponseSchema, topologySchema, type SearchQuery, type SearchResponse, type Topology } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { firstAnswer } from '../downloads/get-json.js';
+import { firstAnswer } from '../net/get-json.js';
 
 const TIMEOUT_MS = 5_000;
 

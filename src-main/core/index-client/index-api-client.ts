@@ -1,5 +1,7 @@
 // The index API as a peer calls it: one function per request, JSON in and out, typed and checked
 // by the contract. Failures come back as IndexCallError with the HTTP status and catalogue code.
+import { MAX_JSON_BYTES } from '../net/get-json.js';
+import { readCapped } from '../net/read-capped.js';
 import type { z } from 'zod';
 import {
   fileUpdateResponseSchema,
@@ -51,15 +53,17 @@ async function call<T>(
   if (token) headers.authorization = `Bearer ${token}`;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  let text: string;
+  let text: string | undefined;
   let res: Response;
   try {
-    res = await fetch(`http://${address}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
-    text = await res.text();
+    // No redirects: an index server must not send us to another URL with our session token.
+    res = await fetch(`http://${address}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, redirect: 'error' });
+    text = res.body ? await readCapped(res.body, MAX_JSON_BYTES) : '';
   } catch (err) {
     const why = options.signal?.aborted ? 'cancelled' : timeout.aborted ? 'timed out' : reason(err);
     throw new IndexCallError(0, undefined, `cannot reach ${address}: ${why}`);
   }
+  if (text === undefined) throw new IndexCallError(0, undefined, `${address} sent more than ${MAX_JSON_BYTES} bytes`);
   if (!res.ok) {
     let code: string | undefined;
     let message = `${address} answered ${res.status}`;

@@ -7,8 +7,9 @@
 // A peer can still send a well-formed list with wrong hashes for a file of several pieces; the
 // client then rejects those pieces (aria2c verifies each), and the entry expires after CACHE_TTL_MS.
 import { piecesSchema } from '../../../src-shared/api/library.js';
-import { pieceListFits } from '../../../src-shared/piece-list-fit.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
+import { pieceListProves } from '../hashing/piece-layer-proof.js';
+import { readCapped } from '../net/read-capped.js';
 
 export interface PieceList {
   pieceSize: number;
@@ -94,7 +95,7 @@ export class PieceLists {
       if (text === undefined) return undefined;
       const parsed = piecesSchema.safeParse(JSON.parse(text));
       if (!parsed.success) return undefined;
-      if (!pieceListFits(parsed.data, fileId, size)) return undefined;
+      if (!pieceListProves(parsed.data, fileId, size)) return undefined;
       return { pieceSize: parsed.data.pieceSize, pieces: parsed.data.pieces };
     } catch {
       return undefined; // unreachable, timed out, not JSON: the next source
@@ -131,22 +132,4 @@ export class PieceLists {
     this.cache.delete(fileId);
     this.cachedBytes -= entry.digests.length;
   }
-}
-
-/** The body as text, or undefined (and the stream cancelled) once it passes `maxBytes`. */
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string | undefined> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,11 @@
-// One JSON GET to another node, checked against its schema. Any failure is `undefined` plus a
-// reason: what other nodes send is never trusted and never throws into the download.
+// One JSON GET to another node, checked against its schema. Any failure is `ok: false` plus a
+// reason: what other nodes send is never trusted and never throws into the caller. Redirects are
+// refused (a peer must not make us fetch an arbitrary URL) and the body is read up to a cap.
 import type { z } from 'zod';
+import { readCapped } from './read-capped.js';
+
+/** The largest JSON answer read from another node unless the caller says otherwise. */
+export const MAX_JSON_BYTES = 1024 * 1024;
 
 export type JsonAnswer<T> = { ok: true; value: T } | { ok: false; status: number; reason: string };
 
@@ -15,12 +20,16 @@ export async function firstAnswer<S extends z.ZodType>(addresses: readonly strin
   return { ok: false, reasons };
 }
 
-export async function getJson<S extends z.ZodType>(url: string, schema: S, timeoutMs: number, signal?: AbortSignal): Promise<JsonAnswer<z.output<S>>> {
+export async function getJson<S extends z.ZodType>(url: string, schema: S, timeoutMs: number, signal?: AbortSignal, maxBytes = MAX_JSON_BYTES): Promise<JsonAnswer<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
-    const text = await res.text();
-    if (!res.ok) return { ok: false, status: res.status, reason: `${new URL(url).host} answered ${res.status}` };
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' }, redirect: 'error' });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return { ok: false, status: res.status, reason: `${new URL(url).host} answered ${res.status}` };
+    }
+    const text = res.body ? await readCapped(res.body, maxBytes) : '';
+    if (text === undefined) return { ok: false, status: 0, reason: `${new URL(url).host} sent more than ${maxBytes} bytes` };
     const parsed = schema.safeParse(JSON.parse(text));
     if (!parsed.success) return { ok: false, status: 0, reason: `${new URL(url).host} sent an unexpected answer` };
     return { ok: true, value: parsed.data };

@@ -7,7 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 
 const stateLabels: Record<DownloadView['state'], string> = {
   queued: 'Queued', finding: 'Finding sources', downloading: 'Downloading', waiting: 'Waiting for a source',
-  verifying: 'Verifying', paused: 'Paused', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
+  paused: 'Paused', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
 };
 
 export function DownloadRow({ download: d }: { download: DownloadView }) {

@@ -1,0 +1,158 @@
+// The BitTorrent v2 hash tree (BEP 52) that file ids and piece checks are made of. A file's id is
+// the root of a binary SHA-256 tree whose leaves are the hashes of its 16 KiB blocks (the last
+// block may be short), the leaf layer padded to a power of two with zero hashes. A file's piece
+// hashes are the layer whose nodes each cover one piece; padding nodes at that layer are roots of
+// all-zero-leaf subtrees. A file of one piece has no layer of its own: its piece is checked against
+// the root directly (its leaves padded only to the next power of two, not to a whole piece).
+// An empty file (BEP 52 gives it no root) has the SHA-256 of no bytes as its id: the hash of the
+// one empty block it is made of.
+import { hash } from 'node:crypto';
+
+export const BLOCK_SIZE = 16 * 1024;
+export const HASH_BYTES = 32;
+
+const ZERO_LEAF = Buffer.alloc(HASH_BYTES);
+/** padHashes[h] is the root of 2^h zero leaves. 2^40 leaves is 16 PiB: far past any file. */
+const padHashes: Buffer[] = [ZERO_LEAF];
+for (let h = 1; h <= 40; h++) padHashes.push(hashPair(padHashes[h - 1]!, padHashes[h - 1]!));
+
+export function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** The root of a subtree of 2^height all-zero leaves. */
+export function padHash(height: number): Buffer {
+  const pad = padHashes[height];
+  if (!pad) throw new RangeError(`no tree is ${height} layers high`);
+  return pad;
+}
+
+function hashPair(left: Buffer, right: Buffer): Buffer {
+  return hash('sha256', Buffer.concat([left, right], 2 * HASH_BYTES), 'buffer');
+}
+
+/** The leaf hash of one block (at most BLOCK_SIZE bytes). */
+export function leafHash(block: Uint8Array): Buffer {
+  return hash('sha256', block, 'buffer');
+}
+
+/**
+ * The root over `count` nodes (concatenated 32-byte hashes in `nodes`) at tree height `height`,
+ * padded to `width` (a power of two, at least count) with roots of zero subtrees of that height.
+ */
+export function rootOfLayer(nodes: Uint8Array, count: number, width: number, height = 0): Buffer {
+  if (count > width || width !== nextPowerOfTwo(width) || nodes.length < count * HASH_BYTES) throw new RangeError('a layer must fit its width');
+  if (width === 1) return count === 1 ? Buffer.from(nodes.subarray(0, HASH_BYTES)) : padHash(height);
+  // Reduce in place over a working copy: each pass halves the layer.
+  let layer = Buffer.from(nodes.subarray(0, count * HASH_BYTES));
+  let n = count;
+  let h = height;
+  for (let w = width; w > 1; w /= 2) {
+    const next = Buffer.allocUnsafe(Math.ceil(n / 2) * HASH_BYTES);
+    for (let i = 0; i < n; i += 2) {
+      const left = layer.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
+      const right = i + 1 < n ? layer.subarray((i + 1) * HASH_BYTES, (i + 2) * HASH_BYTES) : padHash(h);
+      hashPair(left, right).copy(next, (i / 2) * HASH_BYTES);
+    }
+    layer = next;
+    n = Math.ceil(n / 2);
+    h++;
+  }
+  return layer.subarray(0, HASH_BYTES);
+}
+
+/** How many leaves one piece's subtree has: a whole piece's, or for a one-piece file, its own blocks rounded up to a power of two. */
+export function leavesPerPiece(size: number, pieceSize: number): number {
+  if (size > pieceSize) return pieceSize / BLOCK_SIZE;
+  return nextPowerOfTwo(Math.max(1, Math.ceil(size / BLOCK_SIZE)));
+}
+
+/**
+ * The node of one piece's bytes: the root of its block hashes padded to `leaves` (leavesPerPiece).
+ * One SHA-256 per byte plus ~1/256 for the inner nodes.
+ */
+export function pieceRoot(data: Uint8Array, leaves: number): Buffer {
+  const blocks = Math.max(1, Math.ceil(data.length / BLOCK_SIZE));
+  if (blocks > leaves) throw new RangeError('the piece is larger than its subtree');
+  const hashes = Buffer.allocUnsafe(blocks * HASH_BYTES);
+  for (let b = 0; b < blocks; b++) leafHash(data.subarray(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE)).copy(hashes, b * HASH_BYTES);
+  return rootOfLayer(hashes, blocks, leaves);
+}
+
+/**
+ * The file id a piece layer proves (BEP 52: the layer padded to a power of two with the roots of
+ * zero subtrees one piece high). For a one-piece file, its single "layer" node is the root itself.
+ */
+export function rootFromPieceLayer(layer: Uint8Array, pieceCount: number, pieceSize: number): Buffer {
+  if (pieceCount <= 1) return Buffer.from(layer.subarray(0, HASH_BYTES));
+  return rootOfLayer(layer, pieceCount, nextPowerOfTwo(pieceCount), Math.log2(pieceSize / BLOCK_SIZE));
+}
+
+/**
+ * Builds a file's id and piece layer from its bytes in order, in any chunk sizes. Blocks that
+ * arrive whole are hashed straight from the caller's buffer; only a block split across chunks is
+ * copied.
+ */
+export class TreeBuilder {
+  private readonly leaves: number;
+  private readonly pieceLeaves: Buffer;
+  private readonly layer: Buffer;
+  private readonly carry = Buffer.allocUnsafe(BLOCK_SIZE);
+  private carried = 0;
+  private leafCount = 0; // leaves of the current piece
+  private pieceIndex = 0;
+  private fed = 0;
+
+  constructor(private readonly size: number, private readonly pieceSize: number) {
+    if (pieceSize % BLOCK_SIZE !== 0 || pieceSize !== nextPowerOfTwo(pieceSize)) throw new RangeError('a piece is a power of two of at least 16 KiB');
+    this.leaves = leavesPerPiece(size, pieceSize);
+    this.pieceLeaves = Buffer.allocUnsafe(this.leaves * HASH_BYTES);
+    this.layer = Buffer.alloc(Math.max(1, Math.ceil(size / pieceSize)) * HASH_BYTES);
+  }
+
+  update(chunk: Uint8Array): void {
+    let offset = 0;
+    this.fed += chunk.length;
+    if (this.fed > this.size) throw new RangeError('more bytes than the file has');
+    if (this.carried > 0) {
+      const take = Math.min(BLOCK_SIZE - this.carried, chunk.length);
+      this.carry.set(chunk.subarray(0, take), this.carried);
+      this.carried += take;
+      offset = take;
+      if (this.carried < BLOCK_SIZE) return;
+      this.addLeaf(this.carry);
+      this.carried = 0;
+    }
+    while (chunk.length - offset >= BLOCK_SIZE) {
+      this.addLeaf(chunk.subarray(offset, offset + BLOCK_SIZE));
+      offset += BLOCK_SIZE;
+    }
+    if (offset < chunk.length) {
+      this.carry.set(chunk.subarray(offset), 0);
+      this.carried = chunk.length - offset;
+    }
+  }
+
+  /** The id and the piece layer (one node for a one-piece file: the id). */
+  finish(): { root: Buffer; layer: Buffer } {
+    if (this.fed !== this.size) throw new RangeError(`fed ${this.fed} of ${this.size} bytes`);
+    if (this.carried > 0 || this.size === 0) this.addLeaf(this.carry.subarray(0, this.carried));
+    if (this.leafCount > 0) this.closePiece();
+    const pieceCount = this.layer.length / HASH_BYTES;
+    const root = rootFromPieceLayer(this.layer, pieceCount, this.pieceSize);
+    return { root, layer: this.size === 0 ? Buffer.alloc(0) : this.layer };
+  }
+
+  private addLeaf(block: Uint8Array): void {
+    leafHash(block).copy(this.pieceLeaves, this.leafCount * HASH_BYTES);
+    if (++this.leafCount === this.pieceSize / BLOCK_SIZE) this.closePiece();
+  }
+
+  private closePiece(): void {
+    rootOfLayer(this.pieceLeaves, this.leafCount, this.leaves).copy(this.layer, this.pieceIndex * HASH_BYTES);
+    this.pieceIndex++;
+    this.leafCount = 0;
+  }
+}
