@@ -4,6 +4,7 @@
 export const errorCatalogue = {
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  MALFORMED_URL: { status: 400, message: 'The address has a malformed percent-escape.' },
   VALIDATION_FAILED: { status: 400, message: 'The request does not match the expected shape.' },
   INVALID_FILE_ID: { status: 400, message: 'A file id is 64 lowercase hex characters (the SHA-256 of the content).' },
   INVALID_PATH: { status: 400, message: 'The path is not an absolute, normalised path.' },
@@ -24,6 +25,8 @@ export const errorCatalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   DOWNLOAD_NOT_FOUND: { status: 404, message: 'No download has this id.' },
   DOWNLOAD_FINISHED: { status: 409, message: 'This download has already finished.' },
+  DOWNLOAD_NOT_FINISHED: { status: 409, message: 'This download has not finished yet: there is no whole file to save.' },
+  DOWNLOADED_FILE_MISSING: { status: 404, message: 'The finished file is no longer where it was saved (moved or deleted).' },
   UPLOAD_QUOTA_EXCEEDED: { status: 429, message: 'You have fetched this peer\u2019s hourly quota; try again later (see Retry-After).' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The node cannot serve this right now.' },

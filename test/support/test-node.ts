@@ -1,7 +1,7 @@
 // Starts a real node (real ports, SQLite file, worker pool, watcher) in temporary folders.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
 import type { DownloadTiming } from '../../src-main/core/downloads/download.js';
 import { startNode, type RunningNode } from '../../src-main/core/node/shoal-node.js';
@@ -26,13 +26,17 @@ export interface TestNodeOptions {
   transfers?: Record<string, unknown>;
   /** Default: short stall and retry times, so tests do not wait for the real ones. */
   downloadTiming?: Partial<DownloadTiming>;
+  /** Default: `<root>/data`. */
+  dataDir?: string;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const temp = options.root ? undefined : await makeTempDir();
   const root = options.root ?? (temp as { path: string }).path;
   const sharedDir = join(root, 'shared');
-  const dataDir = join(root, 'data');
+  const dataDir = options.dataDir ?? join(root, 'data');
   const downloadDir = join(root, 'downloads');
   await mkdir(sharedDir, { recursive: true });
   const config = createConfigSchema({ dataDirectory: dataDir, sharedDirectory: sharedDir, downloadDirectory: downloadDir, name: 'test-node' }).parse({
@@ -42,7 +46,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     transfers: { ...options.transfers },
   });
   const downloadTiming = { stallMs: 2_000, findRetryMs: 300, sourceRefreshMs: 1_000, checkpointMs: 200, ...options.downloadTiming };
-  const node = await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150, downloadTiming });
+  const node = await startNode({ config, logger: options.logger ?? pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150, downloadTiming });
   const api = (path: string, init: RequestInit & { auth?: boolean } = {}) => {
     const { auth = true, ...rest } = init;
     const headers = new Headers(rest.headers);

@@ -27,13 +27,12 @@ export function createApiApp<T extends Record<string, RouteSpec>>(o: ApiAppOptio
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // downloads set their own (the file id); JSON answers are live data
-  app.use(express.json({ limit: o.jsonLimit, strict: true }));
   const openApi = buildOpenApi(o.openApi, [o.routes]);
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   const router = express.Router();
-  registerRoutes(router, o.routes, o.handlers, o.access);
+  registerRoutes(router, o.routes, o.handlers, o.access, o.jsonLimit);
   app.use(router);
   o.extend?.(app);
   app.use(notFoundHandler);

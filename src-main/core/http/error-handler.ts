@@ -3,10 +3,13 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { ShoalError } from '../../../src-shared/errors.js';
+import { redactUrl } from './redact-url.js';
 
 /** Maps body-parser's errors (bad JSON, too large, wrong type) and zod's to catalogue errors. */
 export function toShoalError(err: unknown): ShoalError | undefined {
   if (err instanceof ShoalError) return err;
+  // The router and serve-static decode the path with decodeURIComponent: `%c0` is the client's fault.
+  if (err instanceof URIError) return new ShoalError('MALFORMED_URL');
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
@@ -22,7 +25,7 @@ export function toShoalError(err: unknown): ShoalError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = toShoalError(err);
-    if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error while answering');
+    if (!known) logger.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'unexpected error while answering');
     const error = known ?? new ShoalError('INTERNAL');
     if (res.headersSent) {
       res.destroy();

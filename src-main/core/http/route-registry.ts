@@ -1,7 +1,7 @@
 // Registers one express handler per route of a declared table (src-shared/api/*-routes.ts):
 // checks access, validates params, query and body with the route's schemas, then calls the
 // handler. A handler returns the JSON answer, or answers itself and returns nothing.
-import type { NextFunction, Request, Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -32,13 +32,25 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
   routes: T,
   handlers: RouteHandlers<T>,
   access: ControlAccess,
+  jsonLimit: string,
 ): void {
+  const readJson = express.json({ limit: jsonLimit, strict: true });
   for (const name of Object.keys(routes) as (keyof T & string)[]) {
     const spec = routes[name] as RouteSpec;
     const handler = handlers[name] as (input: RouteInput<RouteSpec>) => unknown;
-    router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+    // Access first, then the body: a stranger gets 401/403, never a parse error or 413 that
+    // tells them the route exists and reads what they send (and costs the node the read).
+    const checkAccess = (req: Request, _res: Response, next: NextFunction) => {
       try {
         if (spec.access === 'control') access.assertLocalUser(req);
+        next();
+      } catch (err) {
+        next(err);
+      }
+    };
+    const body = spec.body && !spec.multipart ? [readJson] : [];
+    router[spec.method](spec.path, checkAccess, ...body, async (req: Request, res: Response, next: NextFunction) => {
+      try {
         if (spec.body && !req.is('application/json')) {
           throw new ShoalError('UNSUPPORTED_MEDIA_TYPE');
         }

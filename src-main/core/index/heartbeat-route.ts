@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { toShoalError } from '../http/error-handler.js';
+import { redactUrl } from '../http/redact-url.js';
 import type { IndexService } from './index-service.js';
 import { bearerToken } from './session-tokens.js';
 
@@ -36,7 +37,7 @@ export function heartbeatRoute(service: Pick<IndexService, 'heartbeat'>, logger:
         answer = service.heartbeat(bearerToken(req.headers.authorization), body);
       } catch (err) {
         const known = toShoalError(err);
-        if (!known) logger.error({ err, method: req.method, url: req.url }, 'unexpected error while answering');
+        if (!known) logger.error({ err, method: req.method, url: redactUrl(req.url) }, 'unexpected error while answering');
         const error = known ?? new ShoalError('INTERNAL');
         status = error.status;
         answer = error.toBody();
