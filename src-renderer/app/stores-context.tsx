@@ -19,7 +19,7 @@ export function useStores(): Stores {
 type StateOf<S> = S extends StoreApi<infer T> ? T : never;
 
 /** `useDomain('library', (s) => s.total)` */
-export function useDomain<K extends Exclude<keyof Stores, 'dispose' | 'downloadRate' | 'desktop'>, U>(domain: K, selector: (state: StateOf<Stores[K]>) => U): U {
+export function useDomain<K extends Exclude<keyof Stores, 'dispose' | 'downloadRate' | 'desktop' | 'downloadedFileUrl'>, U>(domain: K, selector: (state: StateOf<Stores[K]>) => U): U {
   const store = useStores()[domain] as unknown as StoreApi<unknown>;
   return useStore(store, selector as (state: unknown) => U);
 }

@@ -14,6 +14,8 @@ export interface Bridge {
   on<T extends NodeEventType>(type: T, listener: (event: NodeEvent<T>) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
   upload(item: UploadItem, onProgress: (sentBytes: number) => void): Promise<UploadResponse>;
+  /** Where "Save a copy" fetches a finished download (shared or not); null in the desktop app. */
+  downloadedFileUrl(downloadId: string): string | null;
   close(): void;
 }
 
@@ -29,6 +31,7 @@ export function createBridge(transport: NodeTransport, desktop: DesktopApi | nul
       }),
     onConnection: (listener) => transport.onConnection(listener),
     upload: (item, onProgress) => transport.upload(item, onProgress),
+    downloadedFileUrl: (downloadId) => transport.downloadedFileUrl?.(downloadId) ?? null,
     close: () => transport.close(),
   };
 }

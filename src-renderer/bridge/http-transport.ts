@@ -87,6 +87,11 @@ export class HttpTransport implements NodeTransport {
     });
   }
 
+  /** A link cannot send a header: the token goes in the address, as in `/ws` and the UI link. */
+  downloadedFileUrl(downloadId: string): string {
+    return routeUrl(this.o.baseUrl, 'downloadedFile', { params: { downloadId }, query: { token: this.o.token } });
+  }
+
   close(): void {
     this.socket.close();
   }

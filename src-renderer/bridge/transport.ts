@@ -30,5 +30,7 @@ export interface NodeTransport {
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** Puts a file into the shared folder, reporting bytes sent. */
   upload(item: UploadItem, onProgress: (sentBytes: number) => void): Promise<UploadResponse>;
+  /** An address a plain link can fetch a finished download from; absent where files open in place (desktop). */
+  downloadedFileUrl?(downloadId: string): string;
   close(): void;
 }

@@ -55,6 +55,7 @@ export function createStores(bridge: Bridge) {
   return {
     ...stores,
     desktop: bridge.desktop,
+    downloadedFileUrl: (downloadId: string) => bridge.downloadedFileUrl(downloadId),
     downloadRate,
     dispose: () => {
       clearTimeout(refreshTimer);

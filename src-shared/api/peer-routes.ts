@@ -186,6 +186,11 @@ export const peerRoutes = {
     summary: 'Cancel a download (its partial file is deleted); a finished one leaves the history (its file stays)',
     params: downloadParams, response: downloadViewSchema,
   },
+  downloadedFile: {
+    method: 'get', path: '/api/v1/downloads/:downloadId/file', access: 'control',
+    summary: 'A finished download\u2019s bytes for the local user ("Save a copy"), shared or not (single HTTP ranges)',
+    params: downloadParams, httpOnly: true,
+  },
   listUploads: {
     method: 'get', path: '/api/v1/uploads', access: 'control',
     summary: 'Who is fetching what from this node, and how fast', response: z.object({ items: z.array(uploadViewSchema) }),

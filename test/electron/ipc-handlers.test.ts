@@ -54,8 +54,8 @@ afterAll(async () => {
 describe('IPC handlers', () => {
   it('registers one channel per node API method (the byte streams stay HTTP) and per desktop method', () => {
     const httpOnly = Object.entries(peerRoutes).filter(([, spec]) => 'httpOnly' in spec).map(([name]) => name);
-    expect(httpOnly.sort()).toEqual(['download', 'uploadFiles']);
-    expect(nodeMethodNames).toHaveLength(Object.keys(peerRoutes).length - 2);
+    expect(httpOnly.sort()).toEqual(['download', 'downloadedFile', 'uploadFiles']);
+    expect(nodeMethodNames).toHaveLength(Object.keys(peerRoutes).length - httpOnly.length);
     for (const name of nodeMethodNames) expect(handlers.has(nodeChannel(name))).toBe(true);
     expect(handlers.has(desktopChannel('showInFolder'))).toBe(true);
   });

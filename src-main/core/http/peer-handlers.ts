@@ -6,6 +6,7 @@ import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../sr
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
+import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
 import { networkTopology, searchNetwork } from './index-proxy.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
@@ -39,6 +40,9 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     ...nodeApiHandlers(deps),
     download: async ({ params, req, res }) => {
       await sendSharedFile(deps, params.fileId, req, res);
+    },
+    downloadedFile: async ({ params, res }) => {
+      await sendDownloadedFile(deps.downloads, params.downloadId, res);
     },
     uploadFiles: async ({ req }) => {
       if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');

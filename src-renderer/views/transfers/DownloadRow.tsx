@@ -14,7 +14,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
   const pause = useDomain('transfers', (s) => s.pause);
   const resume = useDomain('transfers', (s) => s.resume);
   const remove = useDomain('transfers', (s) => s.remove);
-  const desktop = useStores().desktop;
+  const { desktop, downloadedFileUrl } = useStores();
   const [problem, setProblem] = useState<string | null>(null);
   const path = d.state === 'completed' ? d.path : null;
   const run = (action: () => Promise<unknown>) => {
@@ -71,9 +71,9 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
             </button>
           </>
         ) : null}
-        {!desktop && d.state === 'completed' ? (
-          // Shared again after download (the default), the node serves it: save it to this computer.
-          <a className="button-link" href={`/api/v1/download/${d.fileId}`} download={d.name}>
+        {!desktop && path ? (
+          // From where the download put it, shared or not: /download/{fileId} serves only shared files.
+          <a className="button-link" href={downloadedFileUrl(d.id) ?? undefined} download={d.name}>
             Save a copy
           </a>
         ) : null}
