@@ -22,9 +22,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Walks `root`. `onFolder` is called for each folder (the root included) before it is listed, so
- * a watch set up there misses nothing created after the listing.
+ * a watch set up there misses nothing created after the listing. `skip`ped paths are neither
+ * listed nor, for folders, walked or watched.
  */
-export async function walkFolder(root: string, onFolder?: (dir: string) => void): Promise<WalkedFile[]> {
+export async function walkFolder(root: string, onFolder?: (dir: string) => void, skip?: (path: string) => boolean): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   const pendingDirs = [root];
   let calls = 0;
@@ -41,6 +42,7 @@ export async function walkFolder(root: string, onFolder?: (dir: string) => void)
     for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
       const path = join(dir, entry.name);
+      if (skip?.(path)) continue;
       if (entry.isDirectory()) pendingDirs.push(path);
       else if (entry.isFile()) {
         const st = tryLstat(path);

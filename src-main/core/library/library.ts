@@ -19,6 +19,7 @@ import { classifyFile } from './file-classifier.js';
 import { walkFolder, type WalkedFile } from './folder-walker.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { isIgnoredName } from './ignore-rules.js';
+import type { NeverShared } from './never-shared.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { toIndexedFile, toSharedFile } from './shared-file-view.js';
 
@@ -35,8 +36,8 @@ export interface LibraryOptions {
   bus: EventBus;
   logger: Logger;
   sharedDirectory: string;
-  /** The node's data folder: never shareable (it holds the control token). */
-  dataDirectory: string;
+  /** The node's own state and the system's secrets: never shared, whatever the config says. */
+  neverShared: NeverShared;
   /** Bytes; 0 = no limit. */
   maxFileSize: number;
   /** How long a file must go without a write before it is hashed. */
@@ -98,8 +99,17 @@ export class Library {
    */
   async start(): Promise<void> {
     await mkdir(this.o.sharedDirectory, { recursive: true });
-    this.roots.add(await realpath(this.o.sharedDirectory));
-    for (const path of this.o.store.sharedPaths()) this.roots.add(path);
+    const shared = await realpath(this.o.sharedDirectory);
+    for (const root of [shared, ...this.o.store.sharedPaths()]) {
+      if (this.o.neverShared.covers(root)) {
+        this.o.logger.warn({ shared: root }, 'not sharing a folder that holds Shoal\u2019s own data or system files');
+        continue;
+      }
+      for (const excluded of this.o.neverShared.under(root)) {
+        this.o.logger.warn({ shared: root, excluded }, 'the shared folder holds Shoal\u2019s own data or system files: they are left out');
+      }
+      this.roots.add(root);
+    }
     this.watcher = new FolderWatcher({
       settleMs: this.o.writeSettleMs ?? 500,
       onSettled: (path) => {
@@ -195,7 +205,7 @@ export class Library {
       let handle: FileHandle | undefined;
       try {
         const real = await realpath(location.path);
-        if (!isInside(real, await realpath(location.root))) continue;
+        if (!isInside(real, await realpath(location.root)) || this.o.neverShared.covers(real)) continue;
         handle = await open(real, 'r');
         const st = await handle.stat();
         if (st.isFile() && st.size === location.size && st.mtimeMs === location.mtimeMs && st.ino === location.inode) {
@@ -219,7 +229,7 @@ export class Library {
     if (st.isFile()) {
       this.enqueue(real, st);
     } else {
-      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir));
+      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir), this.neverShared);
       this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path)));
     }
     return { path: real, kind: st.isFile() ? 'file' : 'folder' };
@@ -254,8 +264,7 @@ export class Library {
       throw new ShoalError('PATH_NOT_FOUND');
     }
     if (!st.isFile() && !st.isDirectory()) throw new ShoalError('NOT_A_FILE');
-    const dataDir = await realpath(this.o.dataDirectory).catch(() => this.o.dataDirectory);
-    if (isInside(real, dataDir) || isInside(dataDir, real)) throw new ShoalError('PATH_NOT_SHAREABLE');
+    if (this.o.neverShared.covers(real) || this.o.neverShared.under(real).length > 0) throw new ShoalError('PATH_NOT_SHAREABLE');
     if (st.isFile() && this.o.maxFileSize > 0 && st.size > this.o.maxFileSize) throw new ShoalError('FILE_TOO_LARGE');
 
     this.o.store.unexcludeUnder(real, sep);
@@ -298,6 +307,9 @@ export class Library {
 
   // ---- scanning and hashing -----------------------------------------------------------------
 
+  /** What a walk leaves out: the walker prunes these folders instead of listing them. */
+  private readonly neverShared = (path: string): boolean => this.o.neverShared.covers(path);
+
   private rootOf(path: string): string | undefined {
     let best: string | undefined;
     for (const root of this.roots) if (isInside(path, root) && (!best || root.length > best.length)) best = root;
@@ -331,7 +343,7 @@ export class Library {
         this.watcher?.watch(dirname(root));
         walked = [{ path: root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }];
       } else if (st?.isDirectory()) {
-        walked = await walkFolder(root, (dir) => this.watcher?.watch(dir));
+        walked = await walkFolder(root, (dir) => this.watcher?.watch(dir), this.neverShared);
       }
       for (const f of walked) {
         if (this.rootOf(f.path) !== root) continue; // belongs to a deeper root, walked on its own
@@ -355,7 +367,7 @@ export class Library {
   /** The watcher saw `path` change and settle: find out what it is now. */
   private async onSettled(path: string): Promise<void> {
     const root = this.rootOf(path);
-    if (this.closed || !root || (path !== root && isIgnoredName(basename(path)))) return;
+    if (this.closed || !root || (path !== root && isIgnoredName(basename(path))) || this.o.neverShared.covers(path)) return;
     const st = await lstat(path).catch(() => undefined);
     if (this.closed) return;
     if (!st) {
@@ -367,7 +379,7 @@ export class Library {
       if (!this.o.store.isExcluded(path)) this.enqueue(path, st);
     } else if (st.isDirectory()) {
       // A folder that appeared (or was moved in): watch and walk it; unchanged files are skipped.
-      const walked = await walkFolder(path, (dir) => this.watcher?.watch(dir));
+      const walked = await walkFolder(path, (dir) => this.watcher?.watch(dir), this.neverShared);
       this.enqueueLargestFirst(walked.filter((f) => {
         const known = this.o.store.getLocation(f.path);
         return !(known && matches(known, f)) && !this.o.store.isExcluded(f.path);
@@ -383,7 +395,7 @@ export class Library {
    * file changed since, the worker hashes what is there and its own stat is what is stored.
    */
   private enqueue(path: string, seen: Stamp | undefined, size = seen?.size ?? 0): void {
-    if (this.closed) return;
+    if (this.closed || this.o.neverShared.covers(path)) return;
     this.pending.set(path, { size, seen: seen && { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino } });
     this.pump();
   }

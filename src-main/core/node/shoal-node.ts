@@ -22,6 +22,7 @@ import { nodeApiHandlers, type NodeApiHandlers, type PeerHandlerDeps } from '../
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { Library } from '../library/library.js';
+import { neverSharedPaths } from '../library/never-shared.js';
 import { openDatabase } from '../store/database.js';
 import { LibraryStore } from '../store/library-store.js';
 import { RateLimiter } from '../transfers/rate-limiter.js';
@@ -69,6 +70,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const id = store.getMeta('node_id') ?? randomUUID();
   store.setMeta('node_id', id);
 
+  // The log file too: it names private paths. (Electron's logs are in its data folder.)
+  const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
+  const neverShared = await neverSharedPaths([dataDirectory, ...logFile]);
   const bus = new EventBus();
   const pool = new HashPool(hashWorkers === undefined ? {} : { size: hashWorkers });
   const downloadLimiter = new RateLimiter(0);
@@ -85,7 +89,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const uploads = new UploadTracker(() => transferSettings.get(), publishUploads);
   const library = new Library({
     store, hasher: pool, hashConcurrency: pool.size, bus, logger: logger.child({ service: 'library' }),
-    sharedDirectory: config.peer.shared_directory, dataDirectory,
+    sharedDirectory: config.peer.shared_directory, neverShared,
     maxFileSize: config.peer.max_file_size, writeSettleMs,
   });
   const version = readPackageVersion();

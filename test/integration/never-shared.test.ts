@@ -1,0 +1,88 @@
+// Shoal's own state is never shared, whatever the config says: a data folder inside the shared
+// folder is left out (with a warning at start-up), and system secrets cannot be shared by hand.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import { pollUntil } from '../support/poll.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+type Page = { items: SharedFile[]; total: number };
+type ErrorBody = { error: { code: string } };
+
+let n: TestNode;
+let temp: { path: string; remove(): Promise<void> };
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  temp = await makeTempDir();
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  // `--shared X --data X/appdata`
+  const dataDir = join(temp.path, 'shared', 'appdata');
+  n = await startTestNode({ root: temp.path, dataDir, logger: pino({ level: 'info' }, sink) });
+  await writeFile(join(n.sharedDir, 'hello.txt'), 'hello, stranger');
+  await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 1, 'hello.txt shared');
+  await n.library.whenIdle();
+});
+afterAll(async () => {
+  await n.stop();
+  await temp.remove();
+});
+
+describe('a data folder inside the shared folder', () => {
+  it('is left out of the library: not listed, not hashed', async () => {
+    // The database keeps changing under the watched folder: give the watcher time to notice.
+    await n.api('/api/v1/files/share', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: join(n.sharedDir, 'hello.txt') }) });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await n.library.whenIdle();
+    const page = await n.json<Page>('/api/v1/files?pageSize=100');
+    expect(page.items.flatMap((f) => f.paths ?? [])).toEqual([join(n.sharedDir, 'hello.txt')]);
+    expect(n.library.hashingStatus().hashedFiles).toBe(1);
+    const publicPage = await n.json<Page>('/api/v1/files?pageSize=100', { auth: false });
+    expect(publicPage.items.map((f) => f.name)).toEqual(['hello.txt']);
+  });
+
+  it('cannot be downloaded: the token file is not served under its content id', async () => {
+    const token = await readFile(join(n.dataDir, 'control-token'));
+    // A file of one 16 KiB block: its id is the SHA-256 of its bytes (whole-file or tree hash alike).
+    const id = createHash('sha256').update(token).digest('hex');
+    const res = await n.api(`/api/v1/download/${id}`, { auth: false });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('is named in a warning at start-up', () => {
+    const warnings = logLines.map((line) => JSON.parse(line) as { level: number; excluded?: string }).filter((l) => l.level === 40);
+    expect(warnings.some((w) => w.excluded === n.dataDir)).toBe(true);
+  });
+
+  it('cannot be shared by hand, nor can a folder holding it', async () => {
+    for (const path of [n.dataDir, join(n.dataDir, 'shoal.db'), join(n.dataDir, 'control-token')]) {
+      const res = await n.api('/api/v1/files/share', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path }) });
+      expect(res.status, path).toBe(403);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('PATH_NOT_SHAREABLE');
+    }
+  });
+});
+
+describe('system secrets', () => {
+  it('are refused with 403 PATH_NOT_SHAREABLE and nothing is shared', async () => {
+    const before = await n.json<Page>('/api/v1/files');
+    for (const path of ['/etc/shadow', '/proc/self/environ', '/proc', '/sys/kernel', '/dev', '/etc', '/']) {
+      const res = await n.api('/api/v1/files/share', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path }) });
+      expect(res.status, path).toBe(403);
+      expect(((await res.json()) as ErrorBody).error.code, path).toBe('PATH_NOT_SHAREABLE');
+    }
+    await n.library.whenIdle();
+    expect(await n.json<Page>('/api/v1/files')).toEqual(before);
+  });
+});
