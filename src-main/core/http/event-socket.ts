@@ -1,5 +1,6 @@
-// The node's WebSocket (/ws): bus events go to clients as {type, data, timestamp}. Private
-// events (what the user downloads, who fetches from them) reach only the local user's sockets.
+// The node's WebSocket (/ws): bus events go to clients as {type, data, timestamp}. The local
+// user's sockets get every event whole; other sockets get the audience's public view of it
+// (public-view.ts), or nothing.
 // Shares the HTTP port (ws in noServer mode). A client too slow to keep up is dropped rather
 // than buffered without bound.
 import type { IncomingMessage, Server } from 'node:http';
@@ -14,13 +15,14 @@ export interface EventSocket {
   close(): Promise<void>;
 }
 
-export interface PrivateEvents {
-  types: ReadonlySet<string>;
+export interface Audience<M> {
   isLocalUser(req: IncomingMessage): boolean;
+  /** What a socket not opened by the local user gets of an event; undefined: nothing. */
+  publicView(event: BusEvent<M>): BusEvent<M> | undefined;
 }
 
 export function attachEventSocket<M>(
-  server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, privateEvents?: PrivateEvents, path = '/ws',
+  server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, audience?: Audience<M>, path = '/ws',
 ): EventSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
@@ -38,17 +40,28 @@ export function attachEventSocket<M>(
 
   wss.on('connection', (ws, req: IncomingMessage) => {
     alive.add(ws);
-    if (privateEvents?.isLocalUser(req)) local.add(ws);
+    if (audience?.isLocalUser(req)) local.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('message', () => undefined); // clients only listen; nothing they send changes anything
   });
 
   const unsubscribe = bus.subscribe((event) => {
-    const message = JSON.stringify(event);
-    const onlyLocal = privateEvents?.types.has(String(event.type)) ?? false;
+    // Serialised at most twice per event (whole, public), not once per socket.
+    let whole: string | undefined;
+    let open: string | null | undefined;
     for (const ws of wss.clients) {
-      if (ws.readyState !== ws.OPEN || (onlyLocal && !local.has(ws))) continue;
+      if (ws.readyState !== ws.OPEN) continue;
+      let message: string | null;
+      if (!audience || local.has(ws)) message = whole ??= JSON.stringify(event);
+      else {
+        if (open === undefined) {
+          const view = audience.publicView(event);
+          open = view ? JSON.stringify(view) : null;
+        }
+        message = open;
+      }
+      if (message === null) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.terminate();
       else ws.send(message);
     }

@@ -9,6 +9,7 @@ import type { TransferSettingsService } from '../transfers/transfer-settings.js'
 import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
 import { networkTopology, searchNetwork } from './index-proxy.js';
+import { publicStats } from './public-view.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
 import type { CallInput, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
@@ -57,7 +58,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
   return {
     getInfo: () => info(),
-    getStats: () => stats(),
+    getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats())),
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),
     setIndexRole: ({ body }) => indexRole.set(body.enabled),

@@ -7,6 +7,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from './api-server.js';
 import type { ControlAccess } from './control-access.js';
 import { peerHandlers, type PeerHandlerDeps } from './peer-handlers.js';
+import { publicEvent } from './public-view.js';
 import { serveRenderer } from './renderer-assets.js';
 
 export interface PeerServerOptions extends PeerHandlerDeps {
@@ -19,9 +20,6 @@ export interface PeerServerOptions extends PeerHandlerDeps {
 }
 
 export type PeerServer = ListeningServer;
-
-/** What the user downloads and who fetches from them is theirs alone. */
-const PRIVATE_EVENTS: ReadonlySet<string> = new Set(['transfer_progress', 'transfer_completed', 'transfer_failed', 'uploads_update']);
 
 export function createPeerApp(o: PeerServerOptions): express.Express {
   return createApiApp({
@@ -36,6 +34,6 @@ export function createPeerApp(o: PeerServerOptions): express.Express {
 }
 
 export function startPeerServer(o: PeerServerOptions, port: number, host: string): Promise<PeerServer> {
-  const privateEvents = { types: PRIVATE_EVENTS, isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req) };
-  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, privateEvents });
+  const audience = { isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req), publicView: publicEvent };
+  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience });
 }
