@@ -16,6 +16,10 @@ const program = createProgram(readPackageVersion(), {
     const { searchCommand } = await import('./terminal-commands.js');
     process.exitCode = await searchCommand(words, flags, terminal);
   },
+  torrent: async (fileId, flags) => {
+    const { torrentCommand } = await import('./terminal-commands.js');
+    process.exitCode = await torrentCommand(fileId, flags, terminal);
+  },
   get: async (fileId, flags) => {
     const { getCommand } = await import('./terminal-commands.js');
     process.exit(await getCommand(fileId, flags, terminal));

@@ -1,12 +1,13 @@
 // The `shoal` command line: its commands and flags, and nothing else (actions are passed in).
 import { Command } from 'commander';
 import type { ConfigFlags } from '../core/config/load-config.js';
-import type { GetFlags, SearchFlags } from './terminal-commands.js';
+import type { GetFlags, SearchFlags, TorrentFlags } from './terminal-commands.js';
 
 export interface ProgramActions {
   serve: (flags: ConfigFlags) => Promise<void>;
   search: (words: string[], flags: SearchFlags) => Promise<void>;
   get: (fileId: string, flags: GetFlags) => Promise<void>;
+  torrent: (fileId: string, flags: TorrentFlags) => Promise<void>;
 }
 
 export function createProgram(version: string, actions: ProgramActions): Command {
@@ -54,6 +55,17 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .option('--config <file>', 'config file to read instead of <data>/config.yaml')
     .option('-v, --verbose', 'log what happens')
     .action((fileId: string, flags: GetFlags) => actions.get(fileId, flags));
+
+  program
+    .command('torrent')
+    .description('save a file\u2019s BitTorrent v2 .torrent (Shoal peers as web seeds), for qBittorrent or any libtorrent 2.x client')
+    .argument('<fileId>', 'the file id that shoal search prints')
+    .option('--index <host:port>', 'the index server to ask: every online source becomes a web seed (default: peer.super_peer_address, else the LAN)')
+    .option('--peer <host:port>', 'ask this peer instead: it is the only web seed')
+    .option('-o, --output <file>', 'where to save it, - for stdout (default: <name>.torrent in the current folder)')
+    .option('--config <file>', 'config file to read instead of <data>/config.yaml')
+    .option('-v, --verbose', 'log what happens')
+    .action((fileId: string, flags: TorrentFlags) => actions.torrent(fileId, flags));
 
   return program;
 }

@@ -212,6 +212,11 @@ export const indexRoutes = {
     summary: 'A Metalink 4 document (RFC 5854, application/metalink4+xml) for aria2c and other clients: every online source, the SHA-256 and the piece hashes',
     params: fileIdParams,
   },
+  torrent: {
+    method: 'get', path: '/api/v1/files/:fileId/torrent', access: 'public',
+    summary: 'The file as a BitTorrent v2 torrent (BEP 52, `<name>.torrent`) whose web seeds (BEP 19) are every online source',
+    params: fileIdParams, document: 'application/x-bittorrent',
+  },
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
     summary: 'Redirects to the best online source', params: fileIdParams, redirect: true,

@@ -35,6 +35,8 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** The route answers with a redirect (302) instead of content. */
   redirect?: boolean;
+  /** The route answers one whole document of this media type, not JSON (a .torrent, a Metalink). */
+  document?: string;
   /** Bytes streamed over HTTP: not a method of the node API over IPC (ipc-contract.ts). */
   httpOnly?: true;
   /** The body is multipart/form-data, files in the field "file" (streamed, not JSON). */
@@ -117,6 +119,11 @@ export const peerRoutes = {
     method: 'get', path: '/api/v1/files/:fileId/pieces', access: 'public',
     summary: 'Piece size and piece hashes of a file', params: fileIdParams, response: piecesSchema,
   },
+  getTorrent: {
+    method: 'get', path: '/api/v1/files/:fileId/torrent', access: 'public',
+    summary: 'The file as a BitTorrent v2 torrent (BEP 52, `<name>.torrent`) with this peer as its web seed (BEP 19)',
+    params: fileIdParams, document: 'application/x-bittorrent', httpOnly: true,
+  },
   shareFiles: {
     method: 'post', path: '/api/v1/files/share', access: 'control',
     summary: 'Share a file or folder by its path', body: shareRequestSchema, response: shareResponseSchema,
@@ -132,6 +139,11 @@ export const peerRoutes = {
   download: {
     method: 'get', path: '/api/v1/download/:fileId', access: 'public',
     summary: 'The file\u2019s bytes (single HTTP ranges, ETag = file id)', params: fileIdParams, httpOnly: true,
+  },
+  downloadAs: {
+    method: 'get', path: '/api/v1/download/:fileId/:fileName', access: 'public',
+    summary: 'The same bytes under any file name: BitTorrent web seeds (BEP 19) ask for `<seed URL>/<file name>`',
+    params: z.object({ fileId: fileIdSchema, fileName: z.string().min(1).max(1024) }), httpOnly: true,
   },
   searchLocal: {
     method: 'get', path: '/api/v1/search', access: 'public',

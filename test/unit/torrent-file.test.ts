@@ -60,7 +60,7 @@ describe('buildTorrent', () => {
     const layers = Buffer.concat([Buffer.from('12:piece layersd32:'), Buffer.from(file.fileId, 'hex'), Buffer.from(`${layer.length}:`), layer, Buffer.from('e')]);
     expect(torrent.includes(layers)).toBe(true);
     expect(Object.keys(t['piece layers'])).toHaveLength(1);
-    expect(t['url-list']!.map(text)).toEqual([SEED + file.fileId]);
+    expect(t['url-list']!.map(text)).toEqual([`${SEED}${file.fileId}/`]); // a folder-style seed: libtorrent appends the name
   });
 
   it('has no piece layer for a file of one piece, and no pieces root for an empty file', () => {
@@ -85,10 +85,10 @@ describe('buildTorrent', () => {
     expect(() => buildTorrent({ fileId: 'ab'.repeat(32), name: 'e', size: 0, pieceSize: PIECE, pieces: [], webSeeds: [] })).toThrow(PieceLayerMismatchError);
   });
 
-  it('keeps only http(s) web seeds, each once, and a name that is a plain file name', () => {
+  it('keeps only http(s) web seeds without a query, each once and ending in /, and a name that is a plain file name', () => {
     const file = describeFile(randomBytes(100), '../../etc/pass\u0001wd');
-    const t = decode(buildTorrent({ ...file, webSeeds: ['http://a:1/x', 'http://a:1/x', 'file:///etc/passwd', 'not a url', 'https://b/y'] }));
-    expect(t['url-list']!.map(text)).toEqual(['http://a:1/x', 'https://b/y']);
+    const t = decode(buildTorrent({ ...file, webSeeds: ['http://a:1/x', 'http://a:1/x/', 'file:///etc/passwd', 'not a url', 'http://c/?q=1', 'https://b/y'] }));
+    expect(t['url-list']!.map(text)).toEqual(['http://a:1/x/', 'https://b/y/']);
     expect(text(t.info.name)).toBe('pass_wd');
     expect(Object.keys(t.info['file tree'])).toEqual(['pass_wd']);
     expect(torrentFileName('..', file.fileId)).toBe(`${file.fileId}.torrent`);

@@ -45,6 +45,8 @@ function operationOf(name: string, spec: RouteSpec): JsonSchema {
     ? { '302': { description: 'Redirect', headers: { Location: { description: 'where the content is', schema: { type: 'string' } } } } }
     : spec.response
     ? { '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } } }
+    : spec.document
+    ? { '200': { description: 'The document', content: { [spec.document]: { schema: { type: 'string', format: 'binary' } } } } }
     : {
         '200': { description: 'The bytes', headers: { ETag: { schema: { type: 'string' } } }, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
         '206': { description: 'One byte range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },

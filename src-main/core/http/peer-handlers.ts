@@ -6,6 +6,7 @@ import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../sr
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
+import { sendPeerTorrent } from '../torrent/peer-torrent.js';
 import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
 import { networkTopology, searchNetwork } from './index-proxy.js';
@@ -41,6 +42,13 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
     ...nodeApiHandlers(deps),
     download: async ({ params, req, res }) => {
       await sendSharedFile(deps, params.fileId, req, res);
+    },
+    // The name is the torrent's, for the web seed's sake; the id alone says which bytes.
+    downloadAs: async ({ params, req, res }) => {
+      await sendSharedFile(deps, params.fileId, req, res);
+    },
+    getTorrent: ({ params, req, res }) => {
+      sendPeerTorrent(deps.library, params.fileId, req, res);
     },
     downloadedFile: async ({ params, res }) => {
       await sendDownloadedFile(deps.downloads, params.downloadId, res);

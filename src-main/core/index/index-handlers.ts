@@ -6,6 +6,7 @@ import type { RouteHandlers } from '../http/route-registry.js';
 import type { IndexService } from './index-service.js';
 import { sendMetalink } from './metalink-route.js';
 import { PieceLists } from './piece-lists.js';
+import { sendIndexTorrent } from './torrent-route.js';
 
 export function indexHandlers(service: IndexService, indexName: () => string, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
   return {
@@ -24,6 +25,7 @@ export function indexHandlers(service: IndexService, indexName: () => string, pi
     getFile: ({ params }) => service.getFile(params.fileId),
     topology: () => service.topology(indexName()),
     metalink: ({ params, res }) => sendMetalink(res, service.getFile(params.fileId), pieceLists),
+    torrent: ({ params, res }) => sendIndexTorrent(res, service.getFile(params.fileId), pieceLists),
     download: ({ params, res }) => {
       res.redirect(302, service.bestSource(params.fileId));
     },

@@ -4,6 +4,8 @@
 // Deluge 2, …) downloads from Shoal peers over plain HTTP and checks every piece against the tree.
 // The layer usually comes from another node: it must prove the id before it goes into a torrent,
 // or a client would be handed hashes that contradict the file they name.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bencode ships no types, and an untyped module cannot be typed by import; the reference brings them to every tsconfig that reaches this file
+/// <reference path="./bencode.d.ts" />
 import bencode, { type BencodeValue } from 'bencode';
 import { BLOCK_SIZE, HASH_BYTES, nextPowerOfTwo, rootFromPieceLayer } from '../hashing/merkle-tree.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
@@ -22,7 +24,7 @@ export interface TorrentInput {
   pieceSize: number;
   /** The piece layer, lowercase hex, as `GET /files/{id}/pieces` answers (one piece: `[fileId]`). */
   pieces: readonly string[];
-  /** Addresses of the file's bytes (`…/api/v1/download/{id}`), best first. */
+  /** Addresses of the file's bytes (`…/api/v1/download/{id}`), best first; they become folder-style seeds. */
   webSeeds: readonly string[];
 }
 
@@ -86,14 +88,20 @@ function torrentName(name: string, fileId: string): string {
   return safeFileName(name, fileId);
 }
 
-/** http(s) addresses only, each once, at most MAX_WEB_SEEDS. */
+/**
+ * http(s) addresses only, each once, at most MAX_WEB_SEEDS, each ending in `/`. libtorrent 2 gives
+ * every v2 torrent a tail pad file, so it treats each seed as a folder and asks for `<seed>/<file
+ * name>` (a peer serves `/api/v1/download/{id}/{any name}`); with the `/` already there, clients
+ * that follow BEP 19 for single-file torrents ask for the same address.
+ */
 function webSeeds(urls: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const url of urls) {
     if (seen.size >= MAX_WEB_SEEDS) break;
     try {
       const parsed = new URL(url);
-      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') seen.add(parsed.href);
+      if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
+      if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parsed.search) seen.add(parsed.href);
     } catch {
       // not a URL: no client could use it
     }
