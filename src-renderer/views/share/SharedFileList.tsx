@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { rowAt } from '../../stores/library-store.js';
 import { SharedFileRow, type RowActions } from './SharedFileRow.js';
+import { ownOrigin, torrentUrl } from './torrent-url.js';
 
 export const ROW_HEIGHT = 64;
 
@@ -18,6 +19,8 @@ export function SharedFileList() {
   const ensureRows = useDomain('library', (s) => s.ensureRows);
   const unshare = useDomain('library', (s) => s.unshare);
   const setTags = useDomain('library', (s) => s.setTags);
+  const indexServer = useDomain('network', (s) => (s.indexConnection?.state === 'registered' ? s.indexConnection.server : null));
+  const peerPort = useDomain('network', (s) => s.info?.port);
   const [actionError, setActionError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const count = Math.max(0, total);
@@ -31,14 +34,16 @@ export function SharedFileList() {
   }, [first, last, ensureRows, total]);
 
   const desktop = useStores().desktop;
+  const copyText = async (text: string) => {
+    if (!navigator.clipboard) throw new Error('Copying needs the app opened from this computer (a secure page).');
+    await navigator.clipboard.writeText(text);
+  };
   const actions: RowActions = {
     unshare,
     setTags,
     onError: setActionError,
-    copyLink: async (file) => {
-      if (!navigator.clipboard) throw new Error('Copying needs the app opened from this computer (a secure page).');
-      await navigator.clipboard.writeText(shoalLink(file.id, file.name));
-    },
+    copyLink: (file) => copyText(shoalLink(file.id, file.name)),
+    copyTorrent: (file) => copyText(torrentUrl(file.id, indexServer, ownOrigin(location, peerPort))),
     showInFolder: desktop ? async (path) => void (await desktop.showInFolder({ path })) : null,
   };
   return (

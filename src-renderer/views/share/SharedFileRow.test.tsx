@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import { fakeFile } from '../../test-support/fake-transport.js';
 import { SharedFileRow, type RowActions } from './SharedFileRow.js';
@@ -14,6 +14,7 @@ function actions(overrides: Partial<RowActions> = {}) {
     unshare: async (id) => void calls.push(`unshare ${id}`),
     setTags: async () => undefined,
     copyLink: async (f) => void calls.push(`copy ${f.id}`),
+    copyTorrent: async (f) => void calls.push(`torrent ${f.id}`),
     showInFolder: null,
     onError: (message) => void calls.push(`error ${message}`),
     ...overrides,
@@ -22,12 +23,23 @@ function actions(overrides: Partial<RowActions> = {}) {
 }
 
 describe('a shared file row', () => {
+  afterEach(cleanup);
+
   it('copies the file\u2019s link and says so', async () => {
     const { base, calls } = actions();
     render(<SharedFileRow file={file} actions={base} />);
     fireEvent.click(screen.getByRole('button', { name: copyName }));
     await waitFor(() => expect(screen.getByText('Copied')).toBeTruthy());
     expect(calls).toEqual([`copy ${file.id}`]);
+  });
+
+  it('copies the address of the file\u2019s .torrent beside its link, and says which was copied', async () => {
+    const { base, calls } = actions();
+    render(<SharedFileRow file={file} actions={base} />);
+    fireEvent.click(screen.getByRole('button', { name: /^Copy \.torrent: file-000007\.txt$/ }));
+    await waitFor(() => expect(screen.getByRole('button', { name: /^Copied: file-000007\.txt$/ })).toBeTruthy());
+    expect(screen.getByRole('button', { name: copyName })).toBeTruthy(); // the link's button still says what it does
+    expect(calls).toEqual([`torrent ${file.id}`]);
   });
 
   it('shows a failed copy with its message', async () => {

@@ -8,6 +8,8 @@ export interface RowActions {
   setTags(id: string, tags: string[]): Promise<void>;
   /** Puts the file's shoal:// link on the clipboard, for a friend's Shoal to open. */
   copyLink(file: SharedFile): Promise<void>;
+  /** Puts the address of the file's .torrent on the clipboard, for a BitTorrent client (qBittorrent) to open. */
+  copyTorrent(file: SharedFile): Promise<void>;
   /** The desktop app's "show in folder"; null in a browser. */
   showInFolder: ((path: string) => Promise<void>) | null;
   onError(message: string): void;
@@ -17,7 +19,7 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'link' | 'torrent' | null>(null);
   const firstPath = file.paths?.[0];
   const showInFolder = actions.showInFolder;
   const run = async (action: () => Promise<void>) => {
@@ -30,6 +32,13 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
       setBusy(false);
     }
   };
+  const copy = (what: 'link' | 'torrent', action: (file: SharedFile) => Promise<void>) =>
+    run(async () => {
+      await action(file);
+      setCopied(what);
+      setTimeout(() => setCopied(null), 1500);
+    });
+  const copyLabel = (what: 'link' | 'torrent', label: string) => (copied === what ? 'Copied' : label);
   const saveTags = () =>
     run(async () => {
       await actions.setTags(file.id, draft.split(',').map((t) => t.trim()).filter(Boolean));
@@ -74,16 +83,19 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
           type="button"
           className="link"
           // The name heard starts with the words seen (WCAG 2.5.3: voice users say what they see).
-          aria-label={`${copied ? 'Copied' : 'Copy link'}: ${file.name}`}
-          onClick={() =>
-            void run(async () => {
-              await actions.copyLink(file);
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            })
-          }
+          aria-label={`${copyLabel('link', 'Copy link')}: ${file.name}`}
+          onClick={() => void copy('link', actions.copyLink)}
         >
-          {copied ? 'Copied' : 'Copy link'}
+          {copyLabel('link', 'Copy link')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          title="The address of a BitTorrent v2 .torrent of this file: open it in qBittorrent or any libtorrent 2 client"
+          aria-label={`${copyLabel('torrent', 'Copy .torrent')}: ${file.name}`}
+          onClick={() => void copy('torrent', actions.copyTorrent)}
+        >
+          {copyLabel('torrent', 'Copy .torrent')}
         </button>
         {showInFolder && firstPath ? (
           <button type="button" className="link" aria-label={`Show ${file.name} in its folder`} onClick={() => void run(() => showInFolder(firstPath))}>
