@@ -11,6 +11,8 @@ export const errorCatalogue = {
   NOT_A_FILE: { status: 400, message: 'The path is neither a regular file nor a folder.' },
   UNAUTHORIZED: { status: 401, message: 'This endpoint needs the node\u2019s control token.' },
   FORBIDDEN_REMOTE: { status: 403, message: 'This endpoint answers only the local user (loopback).' },
+  HOST_NOT_ALLOWED: { status: 403, message: 'The Host header does not name this node (see peer.allowed_hosts).' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Only pages this node serves may open its WebSocket.' },
   PATH_OUTSIDE_LIBRARY: { status: 403, message: 'The path leads outside the shared folders.' },
   PATH_NOT_SHAREABLE: { status: 403, message: 'This path cannot be shared (it holds the node\u2019s own data).' },
   SESSION_INVALID: { status: 401, message: 'The peer\u2019s session token is missing or wrong; register again.' },

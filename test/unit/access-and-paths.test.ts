@@ -1,12 +1,14 @@
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
+import { AllowedHosts } from '../../src-main/core/http/allowed-hosts.js';
 import { ControlAccess, isLoopback } from '../../src-main/core/http/control-access.js';
 import { isIgnoredName } from '../../src-main/core/library/ignore-rules.js';
 import { isCleanAbsolutePath, isInside } from '../../src-main/core/library/path-rules.js';
 
 const token = 'a'.repeat(64);
 const request = (remoteAddress: string, headers: Record<string, string> = {}) =>
-  ({ socket: { remoteAddress }, query: {}, get: (name: string) => headers[name.toLowerCase()] }) as unknown as Request;
+  ({ socket: { remoteAddress }, query: {}, get: (name: string) => ({ host: '127.0.0.1:9001', ...headers })[name.toLowerCase()] }) as unknown as Request;
+const hosts = new AllowedHosts([]);
 
 describe('control access', () => {
   it('knows loopback addresses', () => {
@@ -15,12 +17,12 @@ describe('control access', () => {
   });
 
   it('refuses remote clients even with the token, unless remote control is allowed', () => {
-    const local = new ControlAccess({ token, allowRemoteControl: false });
+    const local = new ControlAccess({ token, allowRemoteControl: false, hosts });
     expect(() => local.assertLocalUser(request('192.168.1.2', { authorization: `Bearer ${token}` }))).toThrow(expect.objectContaining({ code: 'FORBIDDEN_REMOTE', status: 403 }));
     expect(() => local.assertLocalUser(request('127.0.0.1'))).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED', status: 401 }));
     expect(() => local.assertLocalUser(request('127.0.0.1', { authorization: `Bearer ${'b'.repeat(64)}` }))).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
     expect(() => local.assertLocalUser(request('127.0.0.1', { 'x-shoal-token': token }))).not.toThrow();
-    const remote = new ControlAccess({ token, allowRemoteControl: true });
+    const remote = new ControlAccess({ token, allowRemoteControl: true, hosts });
     expect(() => remote.assertLocalUser(request('192.168.1.2', { authorization: `Bearer ${token}` }))).not.toThrow();
     expect(() => remote.assertLocalUser(request('192.168.1.2'))).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
   });

@@ -60,6 +60,7 @@ describe('defaults', () => {
         heartbeat_interval: 30_000,
         auto_register: true,
         allow_remote_control: false,
+        allowed_hosts: [],
         share: true,
         lan_discovery: true,
       },

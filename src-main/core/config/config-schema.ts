@@ -40,6 +40,13 @@ const pathSetting = nonEmpty('a path');
 
 const boolean = z.boolean({ error: 'expected true or false' });
 
+/** A DNS name (letters, digits, hyphens, dots); one or a list, always a list once parsed. */
+const hostName = z.string().trim().toLowerCase().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/, { error: 'expected a host name like "shoal.lan"' });
+const hostNameList = z
+  .union([z.string(), z.array(z.unknown())], { error: 'expected a host name or a list of them' })
+  .transform((value) => (typeof value === 'string' ? (value.trim() === '' ? [] : [value]) : value))
+  .pipe(z.array(hostName));
+
 // The shared HOST_PORT pattern, with the wording of config errors.
 const address = z
   .string({ error: 'expected "host:port"' })
@@ -89,6 +96,11 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         auto_register: boolean.default(true),
         /** Whether the control API answers beyond loopback (still token-protected). */
         allow_remote_control: boolean.default(false),
+        /**
+         * Names (besides localhost and IP addresses) the UI and control routes answer under, e.g.
+         * the name a reverse proxy or the LAN's DNS gives this machine. Others are refused (DNS rebinding).
+         */
+        allowed_hosts: hostNameList.default([]),
         /** false: share nothing and register with no index (`--no-share`, an index server only). */
         share: boolean.default(true),
         /** Find index servers on the LAN (mDNS) and advertise our own. */

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ShoalError } from '../../../src-shared/errors.js';
 import type { BusEvent } from '../events/event-bus.js';
 
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -16,6 +17,8 @@ export interface EventSocket {
 }
 
 export interface Audience<M> {
+  /** Whether this upgrade may open a socket at all (e.g. not from another origin's page). */
+  admits(req: IncomingMessage): boolean;
   isLocalUser(req: IncomingMessage): boolean;
   /** What a socket not opened by the local user gets of an event; undefined: nothing. */
   publicView(event: BusEvent<M>): BusEvent<M> | undefined;
@@ -32,6 +35,10 @@ export function attachEventSocket<M>(
     const url = new URL(req.url ?? '/', 'http://node');
     if (url.pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (audience && !audience.admits(req)) {
+      refuse(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -90,4 +97,10 @@ export function attachEventSocket<M>(
         wss.close(() => resolve());
       }),
   };
+}
+
+/** Answers an upgrade with a catalogue error instead of a socket. */
+function refuse(socket: Duplex, error: ShoalError): void {
+  const body = JSON.stringify(error.toBody());
+  socket.end(`HTTP/1.1 ${error.status} ${error.status === 503 ? 'Service Unavailable' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

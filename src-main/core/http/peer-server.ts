@@ -3,6 +3,7 @@ import type express from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from './api-server.js';
 import type { ControlAccess } from './control-access.js';
@@ -29,11 +30,19 @@ export function createPeerApp(o: PeerServerOptions): express.Express {
     logger: o.logger,
     openApi: { title: 'Shoal peer API', version: o.version, description: 'What a Shoal node serves on its peer port.' },
     jsonLimit: '64kb',
-    extend: (app) => serveRenderer(app, o.rendererDirectory),
+    extend: (app) => {
+      // The UI holds the token once opened: a page under a rebound name must not get it to run.
+      app.use((req, _res, next) => next(req.path.startsWith('/api/') || o.access.hostAllowed(req) ? undefined : new ShoalError('HOST_NOT_ALLOWED')));
+      serveRenderer(app, o.rendererDirectory);
+    },
   });
 }
 
 export function startPeerServer(o: PeerServerOptions, port: number, host: string): Promise<PeerServer> {
-  const audience = { isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req), publicView: publicEvent };
+  const audience = {
+    admits: (req: IncomingMessage) => o.access.admitsSocket(req),
+    isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req),
+    publicView: publicEvent,
+  };
   return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience });
 }

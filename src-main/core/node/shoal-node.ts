@@ -13,6 +13,7 @@ import { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
 import { ChunkPool } from '../http/chunk-pool.js';
+import { AllowedHosts } from '../http/allowed-hosts.js';
 import { ControlAccess } from '../http/control-access.js';
 import { IndexRole } from '../index/index-role.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
@@ -94,7 +95,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   });
   const version = readPackageVersion();
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
-  const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control });
+  const hosts = new AllowedHosts([...config.peer.allowed_hosts, config.peer.host]);
+  const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control, hosts });
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
