@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('IPC handlers', () => {
   it('registers one channel per node API method (the byte streams stay HTTP) and per desktop method', () => {
     const httpOnly = Object.entries(peerRoutes).filter(([, spec]) => 'httpOnly' in spec).map(([name]) => name);
-    expect(httpOnly.sort()).toEqual(['download', 'downloadedFile', 'uploadFiles']);
+    expect(httpOnly.sort()).toEqual(['download', 'downloadAs', 'downloadedFile', 'getTorrent', 'uploadFiles']);
     expect(nodeMethodNames).toHaveLength(Object.keys(peerRoutes).length - httpOnly.length);
     for (const name of nodeMethodNames) expect(handlers.has(nodeChannel(name))).toBe(true);
     expect(handlers.has(desktopChannel('showInFolder'))).toBe(true);
