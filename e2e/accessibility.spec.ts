@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
+import { chartAxisContrasts, chartContrastViolations } from './support/chart-contrast.js';
 import { expect, test } from './support/fixtures.js';
 import { saveScreen } from './support/screens.js';
 import { indexWithTwoPeers, searchUntilFound, type StartNode } from './search-network.js';
@@ -106,3 +107,35 @@ async function tabTo(page: Page, target: Locator) {
   for (let i = 0; i < 40 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(target).toBeFocused();
 }
+
+test('the Dashboard charts follow the theme: legend and axis labels readable in light and dark', async ({ page, startNode }, testInfo) => {
+  const node = await startNode();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(node.controlUrl);
+  const check = async (theme: string) => {
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await expect(page.locator('.chart canvas')).toHaveCount(2);
+    await page.waitForTimeout(300); // the theme's colour transition (0.25 s) has ended
+    await saveScreen(page, testInfo, `${theme}-charts`);
+    expect(await chartContrastViolations(page), `axe in ${theme}`).toEqual([]);
+    const charts = await chartAxisContrasts(page);
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      expect(c.pixels, `${c.chart} has drawn its axes`).toBeGreaterThan(0);
+      expect(c.axisLabels, `axis labels of ${c.chart} in ${theme}`).toBeGreaterThanOrEqual(4.5);
+    }
+  };
+  await openView(page, 'Dashboard');
+  await check('light');
+  // A choice in Settings, then the system's own switch while the charts are on screen.
+  await openView(page, 'Settings');
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await openView(page, 'Dashboard');
+  await check('dark');
+  await openView(page, 'Settings');
+  await page.getByRole('radio', { name: 'System' }).check();
+  await openView(page, 'Dashboard');
+  await check('light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await check('dark');
+});

@@ -19,12 +19,12 @@ export function DashboardView() {
   const times = useMemo(() => samples.map((s) => s.t), [samples]);
   const rates = useMemo(
     () => [
-      { label: 'Download', values: samples.map((s) => s.downloadRate), colour: '#1f6fd1' },
-      { label: 'Upload', values: samples.map((s) => s.uploadRate), colour: '#2f8a5b' },
+      { label: 'Download', values: samples.map((s) => s.downloadRate), colourVar: '--chart-download' as const },
+      { label: 'Upload', values: samples.map((s) => s.uploadRate), colourVar: '--chart-upload' as const },
     ],
     [samples],
   );
-  const shared = useMemo(() => [{ label: 'Shared', values: samples.map((s) => s.totalBytes), colour: '#a86a12' }], [samples]);
+  const shared = useMemo(() => [{ label: 'Shared', values: samples.map((s) => s.totalBytes), colourVar: '--chart-shared' as const }], [samples]);
   if (!latest) return <EmptyState title="Waiting for the node\u2019s first numbers…" />;
   const running = downloads.filter((d) => d.state === 'downloading').length;
   return (
