@@ -255,7 +255,7 @@ async function main(): Promise<void> {
       const peerId = randomUUID();
       // Peers overlap: about a third of each library is also held by others (the same ids).
       const files = Array.from({ length: FILES }, (_, k) => generatedFile(k % 3 === 0 ? (i * 7 + k) % (PEERS * 10) : i * FILES + k + 10_000_000));
-      const res = await call(port, 'POST', '/api/v1/peers/register', { peerId, name: `load-${i}`, port: 10_000 + (i % 50_000), files });
+      const res = await call(port, 'POST', '/api/v1/peers/register', { peerId, name: `load-${i}`, port: 10_000 + (i % 50_000), protocol: 2, files });
       if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body}`);
       peers[i] = { peerId, token: (JSON.parse(res.body) as { sessionToken: string }).sessionToken };
       beats.add(peers[i]);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { formatBytes, formatDuration } from '../../src-shared/format-bytes.js';
+import { HashThread } from '../core/hashing/hash-thread.js';
 import { DownloadManager } from '../core/downloads/download-manager.js';
 import { networkSourceFinder } from '../core/downloads/source-finder.js';
 import { EventBus } from '../core/events/event-bus.js';
@@ -41,8 +42,9 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
   await mkdir(o.dataDirectory, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(o.dataDirectory, 'shoal.db'));
   const bus = new EventBus();
+  const hashThread = new HashThread();
   const manager = new DownloadManager({
-    db, bus, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
+    db, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
     finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null }),
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,
@@ -75,7 +77,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     } else if (event.type === 'transfer_completed') {
       bar.stop();
       context.stdout.write(`${d.path}\n`);
-      context.stderr.write(`Downloaded ${formatBytes(d.size ?? 0)} from ${d.sources.filter((s) => s.bytes > 0).length} sources; SHA-256 verified: ${d.fileId}\n`);
+      context.stderr.write(`Downloaded ${formatBytes(d.size ?? 0)} from ${d.sources.filter((s) => s.bytes > 0).length} sources; every piece verified against the id ${d.fileId}\n`);
       finish(0);
     } else if (event.type === 'transfer_failed') {
       bar.stop();
@@ -107,6 +109,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     context.signals.off('SIGINT', onSignal);
     context.signals.off('SIGTERM', onSignal);
     await manager.close(); // saves the verified pieces
+    await hashThread.close();
     db.close();
   }
 }

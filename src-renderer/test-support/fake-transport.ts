@@ -50,6 +50,6 @@ export function fakeFile(i: number) {
   const id = i.toString(16).padStart(64, '0');
   return {
     id, name: `file-${String(i).padStart(6, '0')}.txt`, names: [], size: 1000 + i, mime: 'text/plain', category: 'document' as const,
-    tags: ['txt'], userTags: [], pieceSize: 262144, pieceCount: 1, sharedAt: '2026-01-01T00:00:00.000Z',
+    tags: ['txt'], userTags: [], pieceSize: 262144, pieceCount: 1, sharedAt: '2026-01-01T00:00:00.000Z', sha256: null,
   };
 }

@@ -4,7 +4,12 @@ import { z } from 'zod';
 export const fileIdSchema = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'a file id is 64 lowercase hex characters')
-  .describe('SHA-256 of the file content, lowercase hex');
+  .describe('the root of the content\'s BitTorrent v2 hash tree (BEP 52 pieces root: SHA-256 over 16 KiB blocks), lowercase hex');
+
+export const sha256Schema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex characters')
+  .describe('SHA-256 of the whole content, lowercase hex');
 
 export const categories = ['video', 'audio', 'image', 'document', 'archive', 'software', 'code', 'other'] as const;
 export const categorySchema = z.enum(categories);

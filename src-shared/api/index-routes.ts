@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { categorySchema, fileIdSchema, pageOf, pageQuery, tagSchema } from './common.js';
 import type { RouteSpec } from './peer-routes.js';
+import { protocolVersionSchema } from './protocol.js';
 
 export const peerIdSchema = z.string().regex(/^[0-9a-zA-Z-]{8,64}$/, 'a peer id is 8 to 64 letters, digits or dashes');
 
@@ -28,6 +29,7 @@ export const registerRequestSchema = z.object({
   /** A reachable host or IP; omitted, the index uses the address it sees the request from. */
   address: z.string().trim().min(1).max(255).optional(),
   version: z.string().max(40).optional(),
+  protocol: protocolVersionSchema,
   files: z.array(indexedFileSchema).max(MAX_FILES_PER_REQUEST),
   /** True when more files follow in /files/register batches. */
   partial: z.boolean().default(false),
@@ -42,6 +44,7 @@ export const registerResponseSchema = z.object({
   heartbeatIntervalMs: z.number().int().positive(),
   /** The address the index will give downloaders. */
   address: z.string(),
+  protocol: protocolVersionSchema,
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
 

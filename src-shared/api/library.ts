@@ -1,6 +1,6 @@
 // What a peer tells about the files it shares.
 import { z } from 'zod';
-import { categorySchema, fileIdSchema, tagSchema } from './common.js';
+import { categorySchema, fileIdSchema, sha256Schema, tagSchema } from './common.js';
 
 export const sharedFileSchema = z.object({
   id: fileIdSchema,
@@ -14,6 +14,7 @@ export const sharedFileSchema = z.object({
   pieceSize: z.number().int().positive(),
   pieceCount: z.number().int().nonnegative(),
   sharedAt: z.string().describe('ISO 8601 time it was first shared'),
+  sha256: sha256Schema.nullable().describe('SHA-256 of the whole content (as sha256sum prints it), computed in the background while the node is idle; null until then'),
   paths: z.array(z.string()).optional().describe('local paths; only in answers to the local user'),
 });
 export type SharedFile = z.infer<typeof sharedFileSchema>;
@@ -22,7 +23,8 @@ export const piecesSchema = z.object({
   id: fileIdSchema,
   size: z.number().int().nonnegative(),
   pieceSize: z.number().int().positive(),
-  pieces: z.array(z.string().regex(/^[0-9a-f]{64}$/)).describe('SHA-256 of each piece, in order'),
+  pieces: z.array(z.string().regex(/^[0-9a-f]{64}$/)).describe('the piece layer of the file\'s hash tree (BEP 52), in order; for a file of one piece, its id'),
+  sha256: sha256Schema.optional().describe('SHA-256 of the whole content, once this peer has computed it'),
 });
 export type Pieces = z.infer<typeof piecesSchema>;
 

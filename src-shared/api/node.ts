@@ -1,12 +1,14 @@
 // What a node says about itself.
 import { z } from 'zod';
 import { hashingStatusSchema } from './library.js';
+import { protocolVersionSchema } from './protocol.js';
 
 export const nodeInfoSchema = z.object({
   id: z.string().describe('stable id of this install'),
   name: z.string(),
   version: z.string(),
   apiVersion: z.literal('v1'),
+  protocol: protocolVersionSchema,
   roles: z.array(z.enum(['peer', 'index'])),
   port: z.number().int(),
   indexPort: z.number().int().nullable().describe('the index port while the index role is on'),

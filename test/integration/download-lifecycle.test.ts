@@ -161,14 +161,17 @@ describe('download lifecycle', () => {
     expect((await fetch(url, { headers: { range: 'bytes=0-99' } })).status).toBe(206);
   });
 
-  it('lands nothing when a source lies with a piece list that matches its wrong bytes', async () => {
+  it('refuses a forged piece list before asking the liar for a single byte', async () => {
     const f = randomContent(3 * MiB);
+    // Its list matches the bytes it would serve, but their tree's root is not the id.
     const liar = await startCorruptPeer(f.data, 'too-good.bin', null, 'liar');
     try {
       const started = await startDownload(downloader, { fileId: f.id, peer: `127.0.0.1:${liar.port}` });
-      const failed = await waitForDownload(downloader, started.id, 'failed');
-      expect(failed.error?.code).toBe('CONTENT_MISMATCH');
-      expect(failed.path).toBeNull();
+      const waiting = await waitForDownload(downloader, started.id, (d) => d.error?.code === 'NO_PIECE_LIST');
+      expect(waiting.state).toBe('waiting');
+      expect(waiting.error?.message).toContain(`127.0.0.1:${liar.port} sent a piece list that is not this file's`);
+      expect(liar.served).toBe(0);
+      await downloader.api(`/api/v1/downloads/${started.id}`, { method: 'DELETE' });
       const names = await readdir(downloader.downloadDir);
       expect(names.some((n) => n.startsWith('too-good'))).toBe(false);
     } finally {

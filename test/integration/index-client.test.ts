@@ -24,7 +24,7 @@ import { pollUntil } from '../support/poll.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const file = (name: string): IndexedFile => ({ id: sha(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
-const shared = (f: IndexedFile): SharedFile => ({ ...f, names: [f.name], userTags: [], pieceCount: 1, sharedAt: new Date().toISOString() });
+const shared = (f: IndexedFile): SharedFile => ({ ...f, names: [f.name], userTags: [], pieceCount: 1, sharedAt: new Date().toISOString(), sha256: null });
 
 interface Recorded {
   path: string;
@@ -133,7 +133,7 @@ class FakeIndex {
         if (!input) return;
         const token = randomBytes(16).toString('hex');
         this.peers.set(input.peerId, { token, files: new Map(input.files.map((f) => [f.id, f])), online: true });
-        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1' });
+        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1', protocol: 2 });
       }
       case '/api/v1/peers/heartbeat': {
         const input = parse(heartbeatRequestSchema);

@@ -36,7 +36,7 @@ const heartbeat = (body: unknown, token?: string, chunked = false) =>
 const code = (a: Answer) => (JSON.parse(a.body) as { error?: { code: string } }).error?.code;
 
 async function register(peerId: string): Promise<RegisterResponse> {
-  const res = await post('/api/v1/peers/register', JSON.stringify({ peerId, name: 'hb', port: 9400, files: [] }));
+  const res = await post('/api/v1/peers/register', JSON.stringify({ peerId, name: 'hb', port: 9400, protocol: 2, files: [] }));
   expect(res.status).toBe(200);
   return JSON.parse(res.body) as RegisterResponse;
 }

@@ -26,14 +26,16 @@ async function post(path: string, body: unknown, token?: string): Promise<Respon
 }
 
 async function register(peerId: string, files: IndexedFile[], port = 9999): Promise<RegisterResponse> {
-  const res = await post('/api/v1/peers/register', { peerId, name: `peer-${peerId.slice(0, 4)}`, port, files });
+  const res = await post('/api/v1/peers/register', { peerId, name: `peer-${peerId.slice(0, 4)}`, port, protocol: 2, files });
   expect(res.status).toBe(200);
   return (await res.json()) as RegisterResponse;
 }
 
-async function expectError(res: Response, status: number, code: string): Promise<void> {
+async function expectError(res: Response, status: number, code: string): Promise<ErrorBody['error']> {
   expect(res.status).toBe(status);
-  expect(((await res.json()) as ErrorBody).error.code).toBe(code);
+  const { error } = (await res.json()) as ErrorBody;
+  expect(error.code).toBe(code);
+  return error;
 }
 
 const search = async (query: string) => (await (await fetch(`${base}/api/v1/files/search?${query}`)).json()) as SearchResponse;
@@ -153,6 +155,10 @@ describe('index protocol', () => {
     await expectError(await fetch(`${base}/api/v1/files/search?pageSize=500`), 400, 'VALIDATION_FAILED');
     await expectError(await fetch(`${base}/api/v1/files/search?sort=random`), 400, 'VALIDATION_FAILED');
     await expectError(await fetch(`${base}/api/v1/download/..%2F..%2Fetc%2Fpasswd`), 400, 'VALIDATION_FAILED');
+    // A peer of the first protocol (whole-file SHA-256 ids: its body has no `protocol`) is told so.
+    const old = await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'old', port: 1, files: [] });
+    const oldError = await expectError(old, 409, 'PROTOCOL_MISMATCH');
+    expect(oldError.message).toMatch(/older Shoal \(protocol 1\).*protocol 2/);
     const after = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
     expect(after.peersTotal).toBe(before.peersTotal);
     expect(after.uniqueFiles).toBe(before.uniqueFiles);

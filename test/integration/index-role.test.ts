@@ -32,7 +32,7 @@ describe('index role switch', () => {
     const id = createHash('sha256').update('kept').digest('hex');
     const reg = await fetch(`${indexUrl}/api/v1/peers/register`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ peerId, name: 'p', port: 9000, files: [{ id, name: 'kept.txt', size: 4, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144 }] }),
+      body: JSON.stringify({ peerId, name: 'p', port: 9000, protocol: 2, files: [{ id, name: 'kept.txt', size: 4, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144 }] }),
     });
     expect(reg.status).toBe(200);
 

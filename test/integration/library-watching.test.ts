@@ -1,7 +1,6 @@
 // The library's folder watcher, for real: one watch per folder (not per file) must still see
 // everything users do in a shared tree: whole trees dropped in at once, folders renamed, atomic
 // saves, files written slowly, and folders appearing and disappearing.
-import { createHash } from 'node:crypto';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,8 +8,8 @@ import type { SharedFile } from '../../src-shared/api/library.js';
 import type { NodeStats } from '../../src-shared/api/node.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { fileIdOf } from '../support/reference-tree.js';
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 type Page = { items: SharedFile[]; total: number };
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -38,7 +37,7 @@ describe('library watching', () => {
     await pollUntil(async () => (await files(n)).length === 2, 'both files of the new tree');
     // A file added later deep inside the new tree: its folder is watched now.
     await writeFile(join(deep, 'later.txt'), 'later');
-    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('later')), 'a file added later inside the new tree');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === fileIdOf('later')), 'a file added later inside the new tree');
   });
 
   it('follows a renamed folder without hashing its files again', async () => {
@@ -60,7 +59,7 @@ describe('library watching', () => {
 
     // The renamed folder is watched under its new name.
     await writeFile(join(n.sharedDir, 'new', 'inner', 'z.txt'), 'z');
-    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('z')), 'a file added to the renamed folder');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === fileIdOf('z')), 'a file added to the renamed folder');
   });
 
   it('sees an atomic save (write a temporary file, rename it over) and an in-place change in a subfolder', async () => {
@@ -76,7 +75,7 @@ describe('library watching', () => {
     await writeFile(join(dir, 'other.txt'), 'other 2');
     await pollUntil(async () => {
       const ids = (await files(n)).map((f) => f.id).sort();
-      return ids.length === 2 && ids.join() === [sha256('version 2'), sha256('other 2')].sort().join();
+      return ids.length === 2 && ids.join() === [fileIdOf('version 2'), fileIdOf('other 2')].sort().join();
     }, 'both new contents, nothing else');
   });
 
@@ -90,7 +89,7 @@ describe('library watching', () => {
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
     const all = Buffer.concat(Array.from({ length: 5 }, () => chunk));
-    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256(all)), 'the whole file listed');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === fileIdOf(all)), 'the whole file listed');
     await n.library.whenIdle();
     expect(await hashed(n)).toBe(1);
     expect(await files(n)).toHaveLength(1);
@@ -113,6 +112,6 @@ describe('library watching', () => {
 
     await mkdir(dir);
     await writeFile(join(dir, 'c.txt'), 'c');
-    await pollUntil(async () => (await files(n)).some((f) => f.id === sha256('c')), 'a file in the re-created folder');
+    await pollUntil(async () => (await files(n)).some((f) => f.id === fileIdOf('c')), 'a file in the re-created folder');
   });
 });

@@ -1,6 +1,5 @@
 // The library, for real: a node on port 0 watches a temporary folder; files are hashed by the
 // worker pool and listed by the peer API.
-import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,8 +9,8 @@ import type { NodeStats } from '../../src-shared/api/node.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { fileIdOf } from '../support/reference-tree.js';
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 type Page = { items: SharedFile[]; total: number };
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -41,9 +40,9 @@ describe('library', () => {
     }, 'both files listed');
     const notes = page.items.find((f) => f.name === 'notes.txt');
     const track = page.items.find((f) => f.name === 'track.mp3');
-    expect(notes?.id).toBe(sha256('hello shoal'));
+    expect(notes?.id).toBe(fileIdOf('hello shoal'));
     expect(notes).toMatchObject({ size: 11, category: 'document', mime: 'text/plain', pieceCount: 1 });
-    expect(track?.id).toBe(sha256(Buffer.alloc(300_000, 7)));
+    expect(track?.id).toBe(fileIdOf(Buffer.alloc(300_000, 7)));
     expect(track).toMatchObject({ category: 'audio', pieceCount: 2, pieceSize: 262144 });
     expect(track?.tags).toEqual(expect.arrayContaining(['mp3', 'audio']));
     // Local paths only go to the local user.
@@ -73,7 +72,7 @@ describe('library', () => {
     await n.library.whenIdle();
     const page = await files(n);
     expect(page.items.map((f) => f.name)).toEqual(['visible.txt']);
-    const secret = await n.api(`/api/v1/download/${sha256('not for sharing')}`);
+    const secret = await n.api(`/api/v1/download/${fileIdOf('not for sharing')}`);
     expect(secret.status).toBe(404);
   });
 
@@ -83,7 +82,7 @@ describe('library', () => {
     await writeFile(join(n.sharedDir, 'a.txt'), 'same bytes');
     await mkdir(join(n.sharedDir, 'sub'));
     await writeFile(join(n.sharedDir, 'sub', 'b.txt'), 'same bytes');
-    const id = sha256('same bytes');
+    const id = fileIdOf('same bytes');
     const both = await pollUntil(async () => {
       const f = (await files(n)).items.find((x) => x.id === id);
       return f?.names.length === 2 && f;
@@ -130,7 +129,7 @@ describe('library', () => {
     stats = await n.json<NodeStats>('/api/v1/stats');
     expect(stats.hashing.hashedFiles).toBe(1);
     expect(stats.files).toBe(4);
-    expect((await byName(n, 'file-0.bin'))?.id).toBe(sha256('new content'));
+    expect((await byName(n, 'file-0.bin'))?.id).toBe(fileIdOf('new content'));
   });
 
   it('shares by path from outside the folder, unshares, and remembers both across a restart', async () => {
@@ -151,7 +150,7 @@ describe('library', () => {
     expect(await folder.json()).toMatchObject({ kind: 'folder' });
     await pollUntil(async () => (await files(n)).total === 3, 'three files');
 
-    const inside = sha256('inside');
+    const inside = fileIdOf('inside');
     const unshared = await n.api(`/api/v1/files/unshare/${inside}`, { method: 'DELETE' });
     expect(unshared.status).toBe(200);
     expect((await files(n)).total).toBe(2);

@@ -80,7 +80,7 @@ describe('the terminal client', () => {
     const run = shoal(['get', FILE.id, '--index', indexAddress, '-o', out, '--data', join(work.path, 'state-full')]);
     expect(await run.code, run.stderr()).toBe(0);
     expect(run.stdout().trim()).toBe(join(out, 'Ocean-Documentary.2026.mkv'));
-    expect(run.stderr()).toContain('SHA-256 verified');
+    expect(run.stderr()).toContain('every piece verified against the id');
     expect((await readFile(join(out, 'Ocean-Documentary.2026.mkv'))).equals(FILE.data)).toBe(true);
   });
 

@@ -1,9 +1,10 @@
 // A misbehaving peer for download tests: it speaks the real peer protocol over real HTTP (piece
 // list, ranged downloads), registers and heartbeats with a real index server, and flips a byte
 // in every piece it serves. Shoal nodes never do this, so it is written by hand.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { referenceTree } from './reference-tree.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 
 export interface CorruptPeer {
@@ -17,16 +18,15 @@ export interface CorruptPeer {
 /**
  * `corrupt` flips a byte in every piece; `stall` sends the first 1000 bytes of a range and then
  * nothing; `liar` serves other bytes of the same size under the id, with a piece list that matches
- * those bytes (only the whole-file hash can tell).
+ * those bytes (but not the id: its tree root is another).
  */
 export type Misbehaviour = 'corrupt' | 'stall' | 'liar';
 
 export async function startCorruptPeer(realContent: Buffer, name: string, indexAddress: string | null, behaviour: Misbehaviour = 'corrupt'): Promise<CorruptPeer> {
-  const id = createHash('sha256').update(realContent).digest('hex');
+  const id = referenceTree(realContent).root;
   const content = behaviour === 'liar' ? Buffer.from(realContent).fill(0x42, 0, 1000) : realContent;
   const pieceSize = pieceSizeFor(content.length);
-  const pieces: string[] = [];
-  for (let at = 0; at < content.length; at += pieceSize) pieces.push(createHash('sha256').update(content.subarray(at, at + pieceSize)).digest('hex'));
+  const pieces = referenceTree(content, pieceSize).layer;
   const peerId = randomUUID();
   const state = { served: 0 };
   const server = http.createServer((req, res) => {
@@ -34,8 +34,8 @@ export async function startCorruptPeer(realContent: Buffer, name: string, indexA
       res.setHeader('content-type', 'application/json');
       const now = new Date().toISOString();
       res.end(JSON.stringify(req.url === '/api/v1/info'
-        ? { id: peerId, name: `${behaviour}-peer`, version: '0', apiVersion: 'v1', roles: ['peer'], port: 0, indexPort: null, startedAt: now, fileCount: 1, totalBytes: content.length }
-        : { id, name, names: [name], size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], userTags: [], pieceSize, pieceCount: pieces.length, sharedAt: now }));
+        ? { id: peerId, name: `${behaviour}-peer`, version: '0', apiVersion: 'v1', protocol: 2, roles: ['peer'], port: 0, indexPort: null, startedAt: now, fileCount: 1, totalBytes: content.length }
+        : { id, name, names: [name], size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], userTags: [], pieceSize, pieceCount: pieces.length, sharedAt: now, sha256: null }));
       return;
     }
     if (req.url === `/api/v1/files/${id}/pieces`) {
@@ -82,7 +82,7 @@ export async function startCorruptPeer(realContent: Buffer, name: string, indexA
   let heartbeat: NodeJS.Timeout | undefined;
   if (indexAddress) {
     const session = await post('/api/v1/peers/register', {
-      peerId, name: `${behaviour}-peer`, port, address: '127.0.0.1',
+      peerId, name: `${behaviour}-peer`, port, address: '127.0.0.1', protocol: 2,
       files: [{ id, name, size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize }],
     });
     heartbeat = setInterval(() => {

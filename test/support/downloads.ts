@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DownloadState, DownloadView } from '../../src-shared/api/transfers.js';
 import { pollUntil } from './poll.js';
+import { fileIdOf } from './reference-tree.js';
 import type { TestNode } from './test-node.js';
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -9,7 +10,7 @@ export const sha256 = (data: Buffer | string) => createHash('sha256').update(dat
 /** Random bytes that compress to nothing, with their file id. */
 export function randomContent(bytes: number): { data: Buffer; id: string } {
   const data = randomBytes(bytes);
-  return { data, id: sha256(data) };
+  return { data, id: fileIdOf(data) };
 }
 
 export async function startDownload(node: TestNode, body: Record<string, unknown>): Promise<DownloadView> {

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DownloadHasher } from '../../src-main/core/downloads/download-hasher.js';
+import { HashThread } from '../../src-main/core/hashing/hash-thread.js';
 import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
 import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
 import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
@@ -156,9 +156,9 @@ describe('PieceBuffers', () => {
   });
 });
 
-describe('DownloadHasher', () => {
+describe('HashThread', () => {
   it('checks pieces against their tree node without copying them, and refuses a buffer it cannot move', async () => {
-    const hasher = new DownloadHasher();
+    const hasher = new HashThread();
     try {
       // Two 16 KiB leaves and a short third, padded to four: the node is the root of that subtree.
       const big = new PieceBuffers(64 * 1024).take(40_000).fill(7);
@@ -187,7 +187,7 @@ describe('DownloadHasher', () => {
 
   it('hashes whole files step by step, several at once, off the main thread', async () => {
     const dir = await makeTempDir();
-    const hasher = new DownloadHasher();
+    const hasher = new HashThread();
     try {
       const a = randomBytes(5 * 1024 * 1024 + 3);
       const b = randomBytes(1000);
@@ -217,7 +217,7 @@ describe('DownloadHasher', () => {
 
   it('fails a digest still open when the node stops', async () => {
     const dir = await makeTempDir();
-    const hasher = new DownloadHasher();
+    const hasher = new HashThread();
     try {
       await writeFile(join(dir.path, 'a'), 'abc');
       const d = await hasher.startDigest(join(dir.path, 'a'));

@@ -6,37 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
+import { referenceTree } from '../support/reference-tree.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 const sha256Hex = (data: Uint8Array) => sha256(data).toString('hex');
-
-/**
- * BEP 52 written the plain, slow way, independently of merkle-tree.ts: 16 KiB leaves padded with
- * zero hashes to a power of two, reduced pair by pair; the piece layer is the level whose nodes
- * each cover one piece (a one-piece file has none: its root stands for it).
- */
-function referenceTree(content: Buffer, pieceSize: number): { root: string; layer: string[] } {
-  let level: Buffer[] = [];
-  for (let at = 0; at < Math.max(1, content.length); at += 16 * KiB) level.push(sha256(content.subarray(at, at + 16 * KiB)));
-  let width = 1;
-  while (width < level.length) width *= 2;
-  while (level.length < width) level.push(Buffer.alloc(32));
-  const pieces = Math.ceil(content.length / pieceSize);
-  let layer: string[] = [];
-  let covered = 16 * KiB;
-  while (level.length > 1) {
-    if (covered === pieceSize) layer = level.slice(0, pieces).map((h) => h.toString('hex'));
-    const next: Buffer[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(sha256(Buffer.concat([level[i]!, level[i + 1]!])));
-    level = next;
-    covered *= 2;
-  }
-  const root = level[0]!.toString('hex');
-  return { root, layer: pieces > 1 ? layer : pieces === 1 ? [root] : [] };
-}
 
 /** Checks the id and every piece node against the reference tree over the content. */
 function expectTreeOf(content: Buffer, result: { id: string; pieceSize: number; pieceHashes: Buffer }): void {

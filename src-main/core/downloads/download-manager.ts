@@ -2,14 +2,14 @@
 // resume, cancel, and after a restart go on with each unfinished one. Progress reaches the
 // event bus at most four times a second per download.
 import { randomUUID } from 'node:crypto';
-import { mkdir, statfs } from 'node:fs/promises';
+import { mkdir, rm, statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { isRunningDownload, type DownloadView, type StartDownload } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle, type Throttled } from '../events/throttle.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
-import { DownloadHasher } from './download-hasher.js';
+import type { HashThread } from '../hashing/hash-thread.js';
 import { Download, type DownloadTiming } from './download.js';
 import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
@@ -28,6 +28,8 @@ export interface DownloadManagerOptions {
   /** Tells the index server how a source did (its reputation follows). */
   report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
   timing?: Partial<DownloadTiming>;
+  /** Checks the pieces (shared with the library's background SHA-256). */
+  hashThread: HashThread;
 }
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
@@ -38,7 +40,6 @@ export class DownloadManager {
   private readonly downloads = new Map<string, Download>();
   private readonly progress = new Map<string, Throttled>();
   private readonly timing: DownloadTiming;
-  private readonly hasher = new DownloadHasher();
 
   constructor(private readonly o: DownloadManagerOptions) {
     this.store = new DownloadStore(o.db);
@@ -48,6 +49,13 @@ export class DownloadManager {
   /** Loads every download; the node goes on with the unfinished ones (`shoal get` only with its own). */
   restore({ resume }: { resume: boolean }): void {
     for (const record of this.store.all()) {
+      // A download cancelled without its run (by a migration) still has its partial file.
+      const partial = record.partialPath;
+      if (record.state === 'cancelled' && partial) {
+        void rm(partial, { force: true }).catch((err: unknown) => this.o.logger.warn({ err, path: partial }, 'could not delete a partial file'));
+        record.partialPath = null;
+        this.store.save(record);
+      }
       const download = this.create(record);
       if (resume && isRunningDownload(record.state)) download.start();
     }
@@ -84,6 +92,12 @@ export class DownloadManager {
     const download = this.create(record, found);
     download.start();
     return download.view();
+  }
+
+  /** Whether any download is under way (the node is not idle). */
+  anyRunning(): boolean {
+    for (const d of this.downloads.values()) if (isRunningDownload(d.state)) return true;
+    return false;
   }
 
   list(): DownloadView[] {
@@ -124,13 +138,12 @@ export class DownloadManager {
   async close(): Promise<void> {
     await Promise.all([...this.downloads.values()].map((d) => d.stop()));
     for (const t of this.progress.values()) t.cancel();
-    await this.hasher.close();
   }
 
   private create(record: DownloadRecord, found?: FoundFile): Download {
     const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
     const download: Download = new Download(record, {
-      store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.hasher, timing: this.timing,
+      store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.o.hashThread, timing: this.timing,
       maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger,
       changed: (_d, kind) => {
         if (kind === 'progress') return publishProgress();

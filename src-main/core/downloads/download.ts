@@ -13,7 +13,7 @@ import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import { leavesPerPiece } from '../hashing/merkle-tree.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
-import type { DownloadHasher } from './download-hasher.js';
+import type { HashThread } from '../hashing/hash-thread.js';
 import { DownloadSourceState } from './download-source.js';
 import type { DownloadRecord, DownloadStore } from './download-store.js';
 import { PartialFile, partialFileName } from './partial-file.js';
@@ -41,7 +41,7 @@ export interface DownloadContext {
   finder: SourceFinder;
   limiter: RateLimiter;
   /** Checks each piece against its node of the hash tree. */
-  hasher: DownloadHasher;
+  hasher: HashThread;
   timing: DownloadTiming;
   maxFileSize: number;
   report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { searchResultSchema } from '../../../src-shared/api/index-routes.js';
 import { sharedFileSchema } from '../../../src-shared/api/library.js';
 import { nodeInfoSchema } from '../../../src-shared/api/node.js';
+import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { getJson } from '../net/get-json.js';
 
 export interface SourceRef {
@@ -42,7 +43,9 @@ export function networkSourceFinder(o: { indexAddresses(): string[]; selfPeerId:
           getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal),
           getJson(`${base}/api/v1/info`, nodeInfoSchema, TIMEOUT_MS, signal),
         ]);
-        if (file.ok && file.value.id === fileId) {
+        if (info.ok && info.value.protocol !== PROTOCOL_VERSION) {
+          problems.push(`${peer} runs ${info.value.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${info.value.protocol}; this one speaks ${PROTOCOL_VERSION})`);
+        } else if (file.ok && file.value.id === fileId) {
           meta = { name: file.value.name, size: file.value.size };
           add({ url: `${base}/api/v1/download/${fileId}`, peerId: info.ok ? info.value.id : null, name: info.ok ? info.value.name : peer });
         } else problems.push(file.ok ? `${peer} sent another file` : file.status === 404 ? `${peer} does not share this file` : file.reason);

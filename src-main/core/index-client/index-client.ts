@@ -23,6 +23,7 @@ import { IndexCallError, indexApi } from './index-api-client.js';
 import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
 import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
+import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 
 export type { IndexServerRef, IndexServerSource } from './server-choice.js';
 /** The name the node's wiring uses for an entry of the list. */
@@ -330,9 +331,12 @@ export class IndexClient {
     const identity = this.identity();
     const options = this.callOptions();
     const answer = await indexApi.register(address, {
-      peerId: identity.peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address,
+      peerId: identity.peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
       files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST,
     }, options);
+    if (answer.protocol !== PROTOCOL_VERSION) {
+      throw new IndexCallError(409, 'PROTOCOL_MISMATCH', `${address} runs ${answer.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${answer.protocol}); this node speaks protocol ${PROTOCOL_VERSION}`);
+    }
     for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
       await indexApi.updateFiles(address, answer.sessionToken, { peerId: identity.peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
     }

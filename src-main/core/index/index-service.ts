@@ -27,6 +27,7 @@ import type { IndexStore } from './index-store.js';
 import { RateCounter } from './rate-counter.js';
 import { reputationDelta } from './reputation.js';
 import { newSessionToken, sessionMatches } from './session-tokens.js';
+import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 
 export interface IndexSettings {
   heartbeatIntervalMs: number;
@@ -109,6 +110,9 @@ export class IndexService {
   }
 
   register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
+    if (body.protocol !== PROTOCOL_VERSION) {
+      throw new ShoalError('PROTOCOL_MISMATCH', `This peer runs ${body.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${body.protocol}); this index server speaks protocol ${PROTOCOL_VERSION}. Update Shoal to share on this network.`);
+    }
     const existing = this.o.store.getPeer(body.peerId);
     if (!existing && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
     const { token, hash } = newSessionToken();
@@ -122,7 +126,7 @@ export class IndexService {
     if (peer) this.o.bus.publish('peer_registered', peer);
     this.publishFileChanges(body.peerId, added, removed);
     this.publishStats();
-    return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address };
+    return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address, protocol: PROTOCOL_VERSION };
   }
 
   heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {

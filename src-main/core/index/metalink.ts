@@ -1,6 +1,7 @@
-// A Metalink 4 document (RFC 5854) for one file: its size, SHA-256, piece hashes and every online
-// source's download address, so a stock client (aria2c) downloads from several peers at once and
-// verifies each piece. Built with fast-xml-parser's XMLBuilder, which escapes text and attributes:
+// A Metalink 4 document (RFC 5854) for one file: its size, its whole-content SHA-256 and every
+// online source's download address, so a stock client (aria2c) downloads from several peers at
+// once and verifies what it got. No `<pieces>`: Shoal's piece hashes are nodes of a hash tree, not
+// SHA-256s of the pieces' bytes, so a Metalink client could not check them. Built with fast-xml-parser's XMLBuilder, which escapes text and attributes:
 // names come from peers and may hold anything.
 import { XMLBuilder } from 'fast-xml-parser';
 import { safeFileName } from '../downloads/safe-file-name.js';
@@ -14,9 +15,8 @@ export interface MetalinkFile {
   fileId: string;
   name: string;
   size: number;
-  pieceSize: number;
-  /** SHA-256 of each piece, lowercase hex, in order. */
-  pieces: readonly string[];
+  /** The whole content's SHA-256. */
+  sha256: string;
   /** Download addresses, best first. */
   urls: readonly string[];
 }
@@ -39,11 +39,8 @@ export function buildMetalink(f: MetalinkFile): string {
   const file: Record<string, unknown> = {
     '@_name': metalinkFileName(f.name, f.fileId),
     size: f.size,
-    hash: { '@_type': 'sha-256', '#text': f.fileId },
+    hash: { '@_type': 'sha-256', '#text': f.sha256 },
   };
-  if (f.pieces.length > 0) {
-    file.pieces = { '@_length': f.pieceSize, '@_type': 'sha-256', hash: [...f.pieces] };
-  }
   file.url = f.urls.map((url, i) => ({ '@_priority': Math.min(i + 1, MAX_PRIORITY), '#text': url.replace(NOT_XML, '') }));
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },

@@ -1,11 +1,10 @@
-// The piece hashes of a file, for its Metalink. The index does not store them, so it asks an
+// The piece layer of a file (and its SHA-256 once a source knows it), for its Metalink and its
+// torrent. The index does not store them, so it asks an
 // online source (`GET {peer}/api/v1/files/{fileId}/pieces`), best sources first, each with a short
 // timeout. What a peer sends is never trusted: the body is read up to what the file's piece count
-// needs, validated with zod, and must fit the file (piece-list-fit.ts).
+// needs, validated with zod, and must prove to be the file's (piece-layer-proof.ts).
 // Accepted lists are kept in a small LRU (digests as bytes, bounded in entries and bytes), so a
 // peer cannot make the index hold unbounded memory; concurrent asks for one file share one fetch.
-// A peer can still send a well-formed list with wrong hashes for a file of several pieces; the
-// client then rejects those pieces (aria2c verifies each), and the entry expires after CACHE_TTL_MS.
 import { piecesSchema } from '../../../src-shared/api/library.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
 import { pieceListProves } from '../hashing/piece-layer-proof.js';
@@ -13,8 +12,14 @@ import { readCapped } from '../net/read-capped.js';
 
 export interface PieceList {
   pieceSize: number;
-  /** SHA-256 of each piece, lowercase hex, in order. */
+  /** The piece layer of the file's hash tree, lowercase hex, in order (proven against the id). */
   pieces: string[];
+  /**
+   * The whole content's SHA-256 as a source claims it (computed in the background there). The
+   * index cannot check it without the bytes; a wrong one only makes a Metalink client refuse the
+   * download, never accept a wrong file.
+   */
+  sha256?: string;
 }
 
 export interface PieceListOptions {
@@ -28,7 +33,7 @@ export interface PieceListOptions {
   now?: () => number;
 }
 
-interface Entry { pieceSize: number; digests: Buffer; at: number }
+interface Entry { pieceSize: number; digests: Buffer; sha256: string | undefined; at: number }
 
 const HASH_BYTES = 32;
 /** One hex hash in the JSON answer, with quotes and a comma. */
@@ -54,10 +59,13 @@ export class PieceLists {
     this.now = o.now ?? Date.now;
   }
 
-  /** The file's piece list, or undefined when none of the sources (download URLs, best first) gave a valid one. */
-  get(fileId: string, size: number, sourceUrls: readonly string[]): Promise<PieceList | undefined> {
+  /**
+   * The file's piece list, or undefined when none of the sources (download URLs, best first) gave
+   * a valid one. `needSha256`: a cached list without the SHA-256 is asked for again.
+   */
+  get(fileId: string, size: number, sourceUrls: readonly string[], o: { needSha256?: boolean } = {}): Promise<PieceList | undefined> {
     const cached = this.fromCache(fileId, size);
-    if (cached) return Promise.resolve(cached);
+    if (cached && (cached.sha256 || !o.needSha256)) return Promise.resolve(cached);
     const pending = this.inFlight.get(fileId);
     if (pending) return pending;
     const job = this.fetchFirst(fileId, size, sourceUrls).finally(() => this.inFlight.delete(fileId));
@@ -69,15 +77,17 @@ export class PieceLists {
     return { entries: this.cache.size, bytes: this.cachedBytes };
   }
 
+  /** The first proven list; sources go on being asked until one also tells the content's SHA-256. */
   private async fetchFirst(fileId: string, size: number, sourceUrls: readonly string[]): Promise<PieceList | undefined> {
+    let found: PieceList | undefined;
     for (const url of sourceUrls.slice(0, this.maxSources)) {
       const list = await this.ask(url, fileId, size);
-      if (list) {
-        this.remember(fileId, list);
-        return list;
-      }
+      if (!list) continue;
+      found = { ...(found ?? list), ...(list.sha256 ? { sha256: list.sha256 } : {}) };
+      if (found.sha256) break;
     }
-    return undefined;
+    if (found) this.remember(fileId, found);
+    return found;
   }
 
   /** One source's answer if it fits the file; never throws. */
@@ -96,7 +106,7 @@ export class PieceLists {
       const parsed = piecesSchema.safeParse(JSON.parse(text));
       if (!parsed.success) return undefined;
       if (!pieceListProves(parsed.data, fileId, size)) return undefined;
-      return { pieceSize: parsed.data.pieceSize, pieces: parsed.data.pieces };
+      return { pieceSize: parsed.data.pieceSize, pieces: parsed.data.pieces, ...(parsed.data.sha256 ? { sha256: parsed.data.sha256 } : {}) };
     } catch {
       return undefined; // unreachable, timed out, not JSON: the next source
     }
@@ -111,7 +121,7 @@ export class PieceLists {
     this.cachedBytes += entry.digests.length;
     const pieces: string[] = [];
     for (let i = 0; i < entry.digests.length; i += HASH_BYTES) pieces.push(entry.digests.toString('hex', i, i + HASH_BYTES));
-    return { pieceSize: entry.pieceSize, pieces };
+    return { pieceSize: entry.pieceSize, pieces, ...(entry.sha256 ? { sha256: entry.sha256 } : {}) };
   }
 
   private remember(fileId: string, list: PieceList): void {
@@ -124,7 +134,7 @@ export class PieceLists {
       if (!oldest) break;
       this.forget(oldest[0], oldest[1]);
     }
-    this.cache.set(fileId, { pieceSize: list.pieceSize, digests, at: this.now() });
+    this.cache.set(fileId, { pieceSize: list.pieceSize, digests, sha256: list.sha256, at: this.now() });
     this.cachedBytes += digests.length;
   }
 

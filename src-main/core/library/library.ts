@@ -8,7 +8,7 @@ import { lstat, mkdir, open, realpath, stat, type FileHandle } from 'node:fs/pro
 import { basename, dirname, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
-import type { HashingStatus, SharedFile } from '../../../src-shared/api/library.js';
+import type { HashingStatus, Pieces, SharedFile } from '../../../src-shared/api/library.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
@@ -158,12 +158,12 @@ export class Library {
     return toSharedFile(file, this.o.store.locationsOf(fileId), includePaths);
   }
 
-  pieces(fileId: string): { id: string; size: number; pieceSize: number; pieces: string[] } {
+  pieces(fileId: string): Pieces {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');
     const pieces: string[] = [];
     for (let i = 0; i < file.pieceHashes.length; i += 32) pieces.push(file.pieceHashes.subarray(i, i + 32).toString('hex'));
-    return { id: file.id, size: file.size, pieceSize: file.pieceSize, pieces };
+    return { id: file.id, size: file.size, pieceSize: file.pieceSize, pieces, ...(file.sha256 ? { sha256: file.sha256 } : {}) };
   }
 
   /** Every shared content as the index servers want it, one entry per content. */
@@ -246,7 +246,7 @@ export class Library {
     const root = this.rootOf(real) as string;
     const { mime, category } = classifyFile(basename(real), null);
     this.record(
-      { id: hashes.id, size: st.size, pieceSize: hashes.pieceSize, pieceHashes: hashes.pieceHashes, mime, category, userTags: [], sharedAt: Date.now() },
+      { id: hashes.id, size: st.size, pieceSize: hashes.pieceSize, pieceHashes: hashes.pieceHashes, mime, category, userTags: [], sharedAt: Date.now(), sha256: null },
       { path: real, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
     );
     this.flushRecords();
@@ -484,7 +484,7 @@ export class Library {
     const { mime, category } = classifyFile(basename(path), result.detectedMime);
     const file: FileRow = {
       id: result.id, size: result.size, pieceSize: result.pieceSize, pieceHashes: result.pieceHashes,
-      mime, category, userTags: [], sharedAt: Date.now(),
+      mime, category, userTags: [], sharedAt: Date.now(), sha256: null,
     };
     this.record(file, { path, root, size: result.size, mtimeMs: result.mtimeMs, ino: result.ino });
   }

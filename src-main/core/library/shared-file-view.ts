@@ -19,6 +19,7 @@ export function toSharedFile(file: FileRow, locations: LocationRow[], includePat
     pieceSize: file.pieceSize,
     pieceCount: file.pieceHashes.length / 32,
     sharedAt: new Date(file.sharedAt).toISOString(),
+    sha256: file.sha256,
   };
   if (includePaths) view.paths = locations.map((l) => l.path);
   return view;

@@ -12,6 +12,7 @@ import { networkSourceFinder } from '../downloads/source-finder.js';
 import { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
+import { HashThread } from '../hashing/hash-thread.js';
 import { ChunkPool } from '../http/chunk-pool.js';
 import { AllowedHosts } from '../http/allowed-hosts.js';
 import { ControlAccess } from '../http/control-access.js';
@@ -22,6 +23,7 @@ import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-c
 import { nodeApiHandlers, type NodeApiHandlers, type PeerHandlerDeps } from '../http/peer-handlers.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
+import { ContentSha256 } from '../library/content-sha256.js';
 import { Library } from '../library/library.js';
 import { neverSharedPaths } from '../library/never-shared.js';
 import { openDatabase } from '../store/database.js';
@@ -31,6 +33,7 @@ import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
 import { readPackageVersion } from './package-version.js';
 import { startStatsReporter } from './stats-reporter.js';
+import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 
 export interface NodeOptions {
   config: NodeConfig;
@@ -128,18 +131,29 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // The index this peer is registered with first: it is the one known to answer.
   const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
   const finder = networkSourceFinder({ selfPeerId: id, indexAddresses });
+  const hashThread = new HashThread();
   const downloads = new DownloadManager({
-    db, finder, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
+    db, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => void indexClient.reportTransfer(r),
     timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
+  const contentSha256 = new ContentSha256({
+    store, hashThread, logger: logger.child({ service: 'content-sha256' }),
+    busy: () => {
+      const h = library.hashingStatus();
+      return h.scanning || h.queuedFiles > 0 || h.activeFiles > 0 || downloads.anyRunning();
+    },
+  });
+  bus.subscribe((event) => {
+    if (event.type === 'library_file_updated') contentSha256.wake();
+  });
   const info = (): NodeInfo => {
     const counts = library.counts();
     const role = indexRole.status();
     return {
-      id, name: config.peer.name, version, apiVersion: 'v1', roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
+      id, name: config.peer.name, version, apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
       indexPort: role.port, startedAt: new Date(startedAt).toISOString(), fileCount: counts.files, totalBytes: counts.bytes,
     };
   };
@@ -162,6 +176,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     downloads.restore({ resume: true });
     if (config.peer.share) {
       await library.start();
+      contentSha256.start();
       if (config.peer.auto_register) {
         browsing = discovery.browseIndexes(() => indexClient.candidatesChanged());
         indexClient.start();
@@ -175,8 +190,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     await browsing?.stop();
     await indexRole.close();
     await server?.close();
+    await contentSha256.close();
     await library.close();
     await pool.close();
+    await hashThread.close();
     db.close();
     throw err;
   }
@@ -197,8 +214,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
         await browsing?.stop();
         await indexRole.close();
         await server.close();
+        await contentSha256.close();
         await library.close();
         await pool.close();
+        await hashThread.close();
         db.close();
         logger.info('node stopped');
       })();

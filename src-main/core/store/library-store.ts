@@ -12,6 +12,8 @@ export interface FileRow {
   category: Category;
   userTags: string[];
   sharedAt: number;
+  /** The whole content's SHA-256, once computed in the background (content-sha256.ts). */
+  sha256: string | null;
 }
 
 export interface LocationRow {
@@ -39,7 +41,7 @@ export interface FileQuery {
 
 interface RawFile {
   id: string; size: number; piece_size: number; piece_hashes: Buffer; mime: string;
-  category: Category; user_tags: string; shared_at: number;
+  category: Category; user_tags: string; shared_at: number; sha256: string | null;
 }
 interface RawLocation {
   path: string; file_id: string; root: string; name: string; size: number; mtime_ms: number; inode: number; added_at: number;
@@ -47,7 +49,7 @@ interface RawLocation {
 
 const toFile = (r: RawFile): FileRow => ({
   id: r.id, size: r.size, pieceSize: r.piece_size, pieceHashes: r.piece_hashes, mime: r.mime,
-  category: r.category, userTags: JSON.parse(r.user_tags) as string[], sharedAt: r.shared_at,
+  category: r.category, userTags: JSON.parse(r.user_tags) as string[], sharedAt: r.shared_at, sha256: r.sha256,
 });
 const toLocation = (r: RawLocation): LocationRow => ({
   path: r.path, fileId: r.file_id, root: r.root, name: r.name, size: r.size, mtimeMs: r.mtime_ms,
@@ -64,10 +66,17 @@ export class LibraryStore {
         VALUES (@id, @size, @pieceSize, @pieceHashes, @mime, @category, @sharedAt)
         ON CONFLICT(id) DO NOTHING`),
       setTags: db.prepare('UPDATE files SET user_tags = ? WHERE id = ?'),
+      inheritTags: db.prepare(`UPDATE files SET user_tags = (SELECT user_tags FROM files WHERE id = @from)
+        WHERE id = @to AND user_tags = '[]' AND EXISTS (SELECT 1 FROM files WHERE id = @from AND user_tags <> '[]')`),
       deleteOrphanFile: db.prepare('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM locations WHERE file_id = ?)'),
       // Without the piece hashes (up to 64 KiB a file): callers of allFiles only need the rest.
-      allFiles: db.prepare<[], RawFile>(`SELECT id, size, piece_size, X'' AS piece_hashes, mime, category, user_tags, shared_at
+      allFiles: db.prepare<[], RawFile>(`SELECT id, size, piece_size, X'' AS piece_hashes, mime, category, user_tags, shared_at, sha256
         FROM files ORDER BY shared_at, id`),
+      // Locations whose bytes were hashed (mtime -1: waiting to be hashed again, migration 4).
+      nextWithoutSha256: db.prepare<[string], { id: string; path: string; size: number; mtime_ms: number; inode: number }>(`
+        SELECT f.id, l.path, l.size, l.mtime_ms, l.inode FROM files f JOIN locations l ON l.file_id = f.id
+        WHERE f.sha256 IS NULL AND f.id > ? AND l.mtime_ms >= 0 ORDER BY f.id LIMIT 1`),
+      setSha256: db.prepare('UPDATE files SET sha256 = ? WHERE id = ?'),
       getLocation: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE path = ?'),
       locationsOf: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE file_id = ? ORDER BY added_at, path'),
       locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
@@ -99,6 +108,16 @@ export class LibraryStore {
   getFile(id: string): FileRow | undefined {
     const row = this.s.getFile.get(id);
     return row && toFile(row);
+  }
+
+  /** The next content after `afterId` (in id order) whose SHA-256 is not known, with one of its locations. */
+  nextWithoutSha256(afterId: string): { id: string; path: string; size: number; mtimeMs: number; inode: number } | undefined {
+    const row = this.s.nextWithoutSha256.get(afterId);
+    return row && { id: row.id, path: row.path, size: row.size, mtimeMs: row.mtime_ms, inode: row.inode };
+  }
+
+  setSha256(fileId: string, sha256: string): void {
+    this.s.setSha256.run(sha256, fileId);
   }
 
   /** Every content, with empty `pieceHashes`. */
@@ -144,12 +163,14 @@ export class LibraryStore {
    * Records that `location` holds content `file`. Returns the id the path held before, if it
    * was another content (so the caller can drop that content when it has no location left).
    */
-  putLocation(file: Omit<FileRow, 'userTags'>, location: LocationRow): string | undefined {
+  putLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): string | undefined {
     return this.db.transaction(() => {
       const before = this.s.getLocation.get(location.path)?.file_id;
       this.s.upsertFile.run(file);
       this.s.upsertLocation.run(location);
       if (before !== undefined && before !== file.id) {
+        // The path's new content keeps the tags its user gave the old one (an edit, a re-hash).
+        this.s.inheritTags.run({ to: file.id, from: before });
         this.s.deleteOrphanFile.run(before, before);
         return before;
       }

@@ -10,7 +10,7 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'library',
     sql: `
-      -- One row per content (file id = SHA-256 of the bytes).
+      -- One row per content (file id = the root of its hash tree since migration 4).
       CREATE TABLE files (
         id            TEXT PRIMARY KEY,
         size          INTEGER NOT NULL,
@@ -161,6 +161,35 @@ export const migrations: readonly Migration[] = [
         completed_at  INTEGER
       ) STRICT;
       CREATE INDEX downloads_by_file ON downloads (file_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'tree-hash ids',
+    // File ids became BitTorrent v2 pieces roots (merkle-tree.ts) and piece hashes a layer of that
+    // tree. Every id and piece list before this is of the old kind, so:
+    // - the library is re-hashed once: every location looks changed to the next rescan, which
+    //   hashes it anew (progress shown as usual) and moves its tags to the new id (putLocation);
+    // - the index forgets what peers told it (they register again with their new ids);
+    // - unfinished downloads cannot be found under their old ids: they are cancelled with a
+    //   message saying why, and the manager deletes their partial files at start-up;
+    // - files.sha256: the whole-content SHA-256, computed in the background while the node is
+    //   idle (for Metalink clients and people checking with sha256sum), NULL until then.
+    sql: `
+      ALTER TABLE files ADD COLUMN sha256 TEXT;
+      CREATE INDEX files_without_sha256 ON files(id) WHERE sha256 IS NULL;
+      UPDATE locations SET mtime_ms = -1;
+
+      DELETE FROM index_locations;
+      DELETE FROM index_files;
+      INSERT INTO index_fts(index_fts) VALUES ('delete-all');
+      DELETE FROM index_peers;
+      UPDATE index_totals SET files = 0, available = 0, available_bytes = 0;
+
+      UPDATE downloads SET state = 'cancelled', piece_hashes = NULL, bitfield = NULL,
+        error_code = 'FILE_ID_CHANGED',
+        error_message = 'Shoal now identifies files by a hash tree, and this download was started under the old kind of id. Search for the file again and download it anew.'
+        WHERE state NOT IN ('completed', 'cancelled');
     `,
   },
 ];

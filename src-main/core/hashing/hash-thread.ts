@@ -1,4 +1,4 @@
-// The main-thread side of download-hash-worker.ts: one thread checks every running download's
+// The main-thread side of hash-thread-worker.ts: one thread checks every running download's
 // pieces against the hash tree, so the event loop only moves bytes between sockets and the disk. A
 // piece's memory moves to the thread to be checked and back (transferred, not copied: shared memory
 // was tried, and copying socket reads into it went through V8's slow atomic-safe memmove). The
@@ -6,7 +6,7 @@
 // The thread starts with the first request and stops when none is left.
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads/worker-entry.js';
-import type { DownloadHashReply, DownloadHashRequest } from './download-hash-worker.js';
+import type { HashThreadReply, HashThreadRequest } from './hash-thread-worker.js';
 
 /** One file's whole-content SHA-256, read in steps the caller paces. */
 export interface ContentDigest {
@@ -19,11 +19,11 @@ export interface ContentDigest {
 }
 
 interface Waiting {
-  resolve(reply: DownloadHashReply): void;
+  resolve(reply: HashThreadReply): void;
   reject(err: Error): void;
 }
 
-export class DownloadHasher {
+export class HashThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly openDigests = new Set<number>();
@@ -51,7 +51,7 @@ export class DownloadHasher {
       ended = true;
       this.openDigests.delete(digest);
     };
-    const step = async (request: Exclude<DownloadHashRequest, { type: 'close' }>) => {
+    const step = async (request: Exclude<HashThreadRequest, { type: 'close' }>) => {
       if (ended) throw new Error('this digest has ended');
       return this.ask(request).catch((err: unknown) => {
         end();
@@ -88,21 +88,21 @@ export class DownloadHasher {
     await worker?.terminate();
   }
 
-  private ask(request: Exclude<DownloadHashRequest, { type: 'close' }>, transfer?: ArrayBuffer[]): Promise<DownloadHashReply> {
+  private ask(request: Exclude<HashThreadRequest, { type: 'close' }>, transfer?: ArrayBuffer[]): Promise<HashThreadReply> {
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
       this.send(request, transfer);
     });
   }
 
-  private send(request: DownloadHashRequest, transfer?: ArrayBuffer[]): void {
+  private send(request: HashThreadRequest, transfer?: ArrayBuffer[]): void {
     (this.worker ??= this.spawn()).postMessage(request, transfer);
   }
 
   private spawn(): Worker {
-    const { filename, options } = workerEntry(import.meta.url, 'download-hash-worker');
+    const { filename, options } = workerEntry(import.meta.url, 'hash-thread-worker');
     const worker = new Worker(filename, options);
-    worker.on('message', (reply: DownloadHashReply) => this.onReply(reply));
+    worker.on('message', (reply: HashThreadReply) => this.onReply(reply));
     const lost = (err: Error) => {
       if (this.worker !== worker) return;
       this.worker = null;
@@ -115,7 +115,7 @@ export class DownloadHasher {
     return worker;
   }
 
-  private onReply(reply: DownloadHashReply): void {
+  private onReply(reply: HashThreadReply): void {
     const waiting = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
     if (waiting) {

@@ -3,13 +3,13 @@
 // back (no copy). A library file's whole-content SHA-256 (for Metalink clients and `sha256sum`
 // users, computed in the background while the node is idle) is read here step by step, so a
 // piece check never waits behind more than one step. Speaks only the messages below;
-// download-hasher.ts is the other end.
+// hash-thread.ts is the other end.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { pieceRoot } from '../hashing/merkle-tree.js';
+import { pieceRoot } from './merkle-tree.js';
 
-export type DownloadHashRequest =
+export type HashThreadRequest =
   /** Is the tree root of data[0, length), its leaves padded to `leaves`, `expected`? `data` is transferred, and sent back with the answer. */
   | { type: 'check'; id: number; data: ArrayBuffer; length: number; leaves: number; expected: Uint8Array }
   | { type: 'open'; id: number; digest: number; path: string }
@@ -18,7 +18,7 @@ export type DownloadHashRequest =
   | { type: 'digest'; id: number; digest: number }
   | { type: 'close'; digest: number };
 
-export type DownloadHashReply =
+export type HashThreadReply =
   | { type: 'checked'; id: number; matches: boolean; data: ArrayBuffer }
   | { type: 'done'; id: number }
   | { type: 'digest'; id: number; hex: string }
@@ -32,45 +32,45 @@ interface OpenDigest {
 }
 
 const port = parentPort;
-if (!port) throw new Error('download-hash-worker.ts must run in a worker thread');
+if (!port) throw new Error('hash-thread-worker.ts must run in a worker thread');
 
 // Reads are synchronous: this thread has nothing else to do, and async reads would only add hops.
 const READ_BYTES = 2 * 1024 * 1024;
 const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
 const digests = new Map<number, OpenDigest>();
 
-port.on('message', (request: DownloadHashRequest) => {
+port.on('message', (request: HashThreadRequest) => {
   try {
     handle(request);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (request.type === 'close') return;
     forget(request.type === 'check' ? -1 : request.digest);
-    port?.postMessage({ type: 'error', id: request.id, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } satisfies DownloadHashReply);
+    port?.postMessage({ type: 'error', id: request.id, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } satisfies HashThreadReply);
   }
 });
 
-function handle(request: DownloadHashRequest): void {
+function handle(request: HashThreadRequest): void {
   switch (request.type) {
     case 'check': {
       const root = pieceRoot(new Uint8Array(request.data, 0, request.length), request.leaves);
-      const reply: DownloadHashReply = { type: 'checked', id: request.id, matches: root.equals(request.expected), data: request.data };
+      const reply: HashThreadReply = { type: 'checked', id: request.id, matches: root.equals(request.expected), data: request.data };
       port?.postMessage(reply, [request.data]);
       return;
     }
     case 'open':
       digests.set(request.digest, { fd: openSync(request.path, 'r'), hash: createHash('sha256'), cursor: 0 });
-      port?.postMessage({ type: 'done', id: request.id } satisfies DownloadHashReply);
+      port?.postMessage({ type: 'done', id: request.id } satisfies HashThreadReply);
       return;
     case 'advance': {
       readUpTo(open(request.digest), request.bytes);
-      port?.postMessage({ type: 'done', id: request.id } satisfies DownloadHashReply);
+      port?.postMessage({ type: 'done', id: request.id } satisfies HashThreadReply);
       return;
     }
     case 'digest': {
       const hex = open(request.digest).hash.digest('hex');
       forget(request.digest);
-      port?.postMessage({ type: 'digest', id: request.id, hex } satisfies DownloadHashReply);
+      port?.postMessage({ type: 'digest', id: request.id, hex } satisfies HashThreadReply);
       return;
     }
     case 'close':
