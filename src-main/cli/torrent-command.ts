@@ -64,8 +64,8 @@ async function fetchTorrent(address: string, fileId: string): Promise<Answer> {
     return { ok: true, bytes, name: torrent.name, seeds: torrent.webSeeds.length };
   } catch (error) {
     if (error instanceof PieceLayerMismatchError) return { ok: false, reason: error.message };
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, reason: (error as Error).name === 'TimeoutError' ? 'timed out' : cause ?? (error as Error).message };
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { ok: false, reason: (error as Error).name === 'TimeoutError' ? 'timed out' : cause?.code ?? cause?.message ?? (error as Error).message };
   }
 }
 
