@@ -2,15 +2,27 @@
 // user's sockets get every event whole; other sockets get the audience's public view of it
 // (public-view.ts), or nothing.
 // Shares the HTTP port (ws in noServer mode). A client too slow to keep up is dropped rather
-// than buffered without bound.
+// than buffered without bound, and strangers' sockets are capped per address and in all, so
+// clients that never read cannot make the node hold their events (the local user's are not).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { BusEvent } from '../events/event-bus.js';
+import { plainAddress } from './remote-address.js';
 
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
+
+export interface SocketLimits {
+  /** Strangers' sockets at once, from all addresses. */
+  maxSockets: number;
+  /** Strangers' sockets at once from one address. */
+  maxSocketsPerAddress: number;
+  /** Bytes waiting in the node for one socket (beyond what the kernel holds) before it is dropped. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { maxSockets: 256, maxSocketsPerAddress: 16, maxBufferedBytes: 1024 * 1024 };
 
 export interface EventSocket {
   close(): Promise<void>;
@@ -26,10 +38,13 @@ export interface Audience<M> {
 
 export function attachEventSocket<M>(
   server: Server, bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void }, audience?: Audience<M>, path = '/ws',
+  limits: SocketLimits = DEFAULT_SOCKET_LIMITS,
 ): EventSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
   const local = new WeakSet<WebSocket>();
+  const perAddress = new Map<string, number>();
+  let strangers = 0;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://node');
@@ -41,13 +56,33 @@ export function attachEventSocket<M>(
       refuse(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const isLocal = audience?.isLocalUser(req) ?? false;
+    const address = plainAddress(req.socket.remoteAddress ?? '');
+    if (!isLocal) {
+      const fromAddress = perAddress.get(address) ?? 0;
+      if (strangers >= limits.maxSockets || fromAddress >= limits.maxSocketsPerAddress) {
+        refuse(socket, new ShoalError('SERVICE_UNAVAILABLE', 'Too many event sockets are open; close one and try again.'));
+        return;
+      }
+      strangers++;
+      perAddress.set(address, fromAddress + 1);
+      // Counted from the upgrade, not the open: a handshake in progress holds its place.
+      socket.once('close', () => {
+        strangers--;
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (isLocal) local.add(ws);
+      wss.emit('connection', ws, req);
+    });
   };
   server.on('upgrade', onUpgrade);
 
-  wss.on('connection', (ws, req: IncomingMessage) => {
+  wss.on('connection', (ws) => {
     alive.add(ws);
-    if (audience?.isLocalUser(req)) local.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('message', () => undefined); // clients only listen; nothing they send changes anything
@@ -69,7 +104,8 @@ export function attachEventSocket<M>(
         message = open;
       }
       if (message === null) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.terminate();
+      // bufferedAmount counts only what the kernel would not take: a reader that keeps up stays near 0.
+      if (ws.bufferedAmount > limits.maxBufferedBytes) ws.terminate();
       else ws.send(message);
     }
   });
