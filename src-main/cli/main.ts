@@ -20,6 +20,10 @@ const program = createProgram(readPackageVersion(), {
     const { torrentCommand } = await import('./terminal-commands.js');
     process.exitCode = await torrentCommand(fileId, flags, terminal);
   },
+  hash: async (paths, flags) => {
+    const { runHash } = await import('./hash-command.js');
+    process.exitCode = await runHash(paths, flags, terminal);
+  },
   get: async (fileId, flags) => {
     const { getCommand } = await import('./terminal-commands.js');
     process.exit(await getCommand(fileId, flags, terminal));

@@ -1,6 +1,7 @@
 // The `shoal` command line: its commands and flags, and nothing else (actions are passed in).
 import { Command } from 'commander';
 import type { ConfigFlags } from '../core/config/load-config.js';
+import type { HashFlags } from './hash-command.js';
 import type { GetFlags, SearchFlags, TorrentFlags } from './terminal-commands.js';
 
 export interface ProgramActions {
@@ -8,6 +9,7 @@ export interface ProgramActions {
   search: (words: string[], flags: SearchFlags) => Promise<void>;
   get: (fileId: string, flags: GetFlags) => Promise<void>;
   torrent: (fileId: string, flags: TorrentFlags) => Promise<void>;
+  hash: (paths: string[], flags: HashFlags) => Promise<void>;
 }
 
 export function createProgram(version: string, actions: ProgramActions): Command {
@@ -47,7 +49,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
   program
     .command('get')
     .description('download a file by its id from every source, verified piece by piece')
-    .argument('<fileId>', 'the file id (SHA-256) that shoal search prints')
+    .argument('<fileId>', 'the file id that shoal search prints (shoal hash prints a local file\u2019s)')
     .option('--index <host:port>', 'the index server that finds sources (default: peer.super_peer_address, else the LAN)')
     .option('--peer <host:port>', 'fetch from this peer (besides what an index finds)')
     .option('-o, --output <dir>', 'folder to save into (default: the current folder)')
@@ -66,6 +68,13 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .option('--config <file>', 'config file to read instead of <data>/config.yaml')
     .option('-v, --verbose', 'log what happens')
     .action((fileId: string, flags: TorrentFlags) => actions.torrent(fileId, flags));
+
+  program
+    .command('hash')
+    .description('print the Shoal id of local files (the root of their BitTorrent v2 hash tree), like sha256sum')
+    .argument('<files...>', 'files to hash')
+    .option('--sha256', 'also print the whole file\u2019s SHA-256, as sha256sum does (a second pass)')
+    .action((paths: string[], flags: HashFlags) => actions.hash(paths, flags));
 
   return program;
 }

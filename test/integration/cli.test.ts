@@ -1,10 +1,12 @@
 // The installed `shoal` command, run as users run it: `node bin/shoal.js …` on the built output
 // (npm test builds before vitest runs).
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileIdOf } from '../support/reference-tree.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin', 'shoal.js');
@@ -82,6 +84,21 @@ describe('shoal (the command line)', () => {
     const flag = shoal(['serve', '--no-such-flag']);
     expect((await flag.exited).code).not.toBe(0);
     expect(flag.stderr()).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('hash prints each file\'s id (its tree root) like sha256sum, with --sha256 the plain digest too', async () => {
+    const big = crypto.randomBytes(300_000); // two pieces: the id is not the plain SHA-256
+    fs.writeFileSync(path.join(tmp, 'big.bin'), big);
+    fs.writeFileSync(path.join(tmp, 'abc.txt'), 'abc');
+    const run = shoal(['hash', 'big.bin', 'abc.txt', '--sha256']);
+    expect((await run.exited).code).toBe(0);
+    const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex');
+    expect(run.stdout()).toBe(`${fileIdOf(big)}  ${sha256(big)}  big.bin\n${sha256('abc')}  ${sha256('abc')}  abc.txt\n`);
+
+    const missing = shoal(['hash', 'abc.txt', 'nope.txt']);
+    expect((await missing.exited).code).toBe(1);
+    expect(missing.stdout()).toBe(`${sha256('abc')}  abc.txt\n`);
+    expect(missing.stderr()).toBe('shoal: nope.txt: no such file\n');
   });
 
   it('serve with an invalid config file exits 2, naming the key', async () => {
