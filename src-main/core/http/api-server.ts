@@ -8,7 +8,7 @@ import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import type { BusEvent } from '../events/event-bus.js';
 import type { ControlAccess } from './control-access.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import { attachEventSocket, type Audience } from './event-socket.js';
+import { attachEventSocket, type Audience, type SocketLimits } from './event-socket.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { registerRoutes, type RouteHandlers } from './route-registry.js';
 
@@ -50,11 +50,11 @@ export interface ListeningServer {
 export async function listenWithEvents<M>(
   app: RequestListener,
   bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void },
-  options: { port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number },
+  options: { port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number; socketLimits?: SocketLimits },
 ): Promise<ListeningServer> {
   const server = createServer(app);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
-  const events = attachEventSocket(server, bus, options.audience);
+  const events = attachEventSocket(server, bus, options.audience, '/ws', options.socketLimits);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -6,11 +6,18 @@ import { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from '../http/api-server.js';
 import type { ControlAccess } from '../http/control-access.js';
+import type { SocketLimits } from '../http/event-socket.js';
 import { heartbeatRoute } from './heartbeat-route.js';
 import { indexHandlers } from './index-handlers.js';
 import type { IndexService } from './index-service.js';
 
 export type IndexServer = ListeningServer;
+
+/**
+ * Every registered peer keeps one socket open, and many peers can share one address (NAT, a
+ * test machine): the per-address cap is the total. A slow peer is dropped and reconnects.
+ */
+const INDEX_SOCKET_LIMITS: SocketLimits = { maxSockets: 20_000, maxSocketsPerAddress: 20_000, maxBufferedBytes: 8 * 1024 * 1024 };
 
 export function startIndexServer(o: {
   service: IndexService;
@@ -37,5 +44,5 @@ export function startIndexServer(o: {
   };
   // Peers heartbeat on kept-alive connections. A deep accept queue: peers (re)connect in crowds,
   // after an index restart for one, and SYNs dropped from a full queue are retried only 1, 3, 7 s later.
-  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096 });
+  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS });
 }
