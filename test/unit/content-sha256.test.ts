@@ -23,7 +23,7 @@ async function setup() {
   const db = openDatabase(join(dir.path, 'shoal.db'));
   const store = new LibraryStore(db);
   const hashThread = new HashThread();
-  cleanups.push(() => dir.remove(), () => db.close(), () => hashThread.close());
+  cleanups.push(() => dir.remove(), () => void db.close(), () => hashThread.close());
   const add = async (name: string, content: Buffer, id: string) => {
     const path = join(dir.path, name);
     await writeFile(path, content);
