@@ -49,6 +49,20 @@ describe('a shared file row', () => {
     await waitFor(() => expect(calls).toEqual(['error no clipboard here']));
   });
 
+  it('explains the file\u2019s id and shows its SHA-256 once known, in a dialog Escape closes', async () => {
+    const { base } = actions();
+    const { rerender } = render(<SharedFileRow file={file} actions={base} />);
+    fireEvent.click(screen.getByRole('button', { name: `Details: ${file.name}` }));
+    const dialog = screen.getByRole('dialog', { name: file.name });
+    expect(dialog.textContent).toContain(file.id);
+    expect(dialog.textContent).toContain('BitTorrent v2');
+    expect(dialog.textContent).toContain('Shoal computes it while idle');
+    rerender(<SharedFileRow file={{ ...file, sha256: 'f'.repeat(64) }} actions={base} />);
+    expect(screen.getByRole('dialog').textContent).toContain('f'.repeat(64));
+    fireEvent.keyDown(document, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('offers "show in folder" only in the desktop app', async () => {
     const { base } = actions();
     const { unmount } = render(<SharedFileRow file={file} actions={base} />);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import { formatBytes } from '../../app/format.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
+import { FileDetailsDialog } from './FileDetailsDialog.js';
 
 export interface RowActions {
   unshare(id: string): Promise<void>;
@@ -20,6 +21,7 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState<'link' | 'torrent' | null>(null);
+  const [details, setDetails] = useState(false);
   const firstPath = file.paths?.[0];
   const showInFolder = actions.showInFolder;
   const run = async (action: () => Promise<void>) => {
@@ -112,6 +114,10 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
         >
           Tags
         </button>
+        <button type="button" className="link" aria-label={`Details: ${file.name}`} onClick={() => setDetails(true)}>
+          Details
+        </button>
+        {details ? <FileDetailsDialog file={file} onClose={() => setDetails(false)} /> : null}
         <button type="button" className="link danger" disabled={busy} aria-label={`Unshare ${file.name}`} onClick={() => void run(() => actions.unshare(file.id))}>
           Unshare
         </button>

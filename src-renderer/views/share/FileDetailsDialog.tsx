@@ -1,0 +1,53 @@
+// A shared file's identity, explained: its id, how the id is made, and its plain SHA-256. Shown
+// over the page (a portal: the virtualised list moves its rows with transforms, which would trap a
+// fixed-position child inside the row).
+import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import type { SharedFile } from '../../../src-shared/api/library.js';
+import { formatBytes } from '../../app/format.js';
+
+export function FileDetailsDialog({ file, onClose }: { file: SharedFile; onClose(): void }) {
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    closeButton.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return createPortal(
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="file-details-title" onClick={(e) => e.stopPropagation()}>
+        <h2 id="file-details-title">{file.name}</h2>
+        <dl className="details">
+          <dt>Size</dt>
+          <dd>
+            {formatBytes(file.size)} in {file.pieceCount} {file.pieceCount === 1 ? 'piece' : 'pieces'} of {formatBytes(file.pieceSize)}
+          </dd>
+          <dt>File id</dt>
+          <dd>
+            <code className="hash">{file.id}</code>
+            <p className="hint">
+              The root of a SHA-256 hash tree over the file&rsquo;s 16 KiB blocks: its BitTorrent v2 &ldquo;pieces root&rdquo;
+              (BEP 52). Every peer with the same bytes has the same id, and each piece is checked against this tree as it
+              arrives. <code>shoal hash FILE</code> prints it for any file on your disk.
+            </p>
+          </dd>
+          <dt>SHA-256</dt>
+          <dd>
+            {file.sha256 ? (
+              <code className="hash">{file.sha256}</code>
+            ) : (
+              <span className="hint">Not yet: Shoal computes it while idle, for sha256sum and Metalink clients.</span>
+            )}
+          </dd>
+        </dl>
+        <button type="button" ref={closeButton} onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>,
+    document.body,
+  );
+}
