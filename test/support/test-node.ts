@@ -24,6 +24,7 @@ export interface TestNodeOptions {
   peer?: Record<string, unknown>;
   superPeer?: Record<string, unknown>;
   transfers?: Record<string, unknown>;
+  security?: Record<string, unknown>;
   /** Default: short stall and retry times, so tests do not wait for the real ones. */
   downloadTiming?: Partial<DownloadTiming>;
   /** Default: `<root>/data`. */
@@ -44,6 +45,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     peer: { port: 0, host: '127.0.0.1', shared_directory: sharedDir, lan_discovery: false, ...options.peer },
     super_peer: { port: 0, ...options.superPeer },
     transfers: { ...options.transfers },
+    security: { ...options.security },
   });
   const downloadTiming = { stallMs: 2_000, findRetryMs: 300, sourceRefreshMs: 1_000, checkpointMs: 200, ...options.downloadTiming };
   const node = await startNode({ config, logger: options.logger ?? pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150, downloadTiming });

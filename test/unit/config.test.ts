@@ -73,6 +73,7 @@ describe('defaults', () => {
       },
       transfers: {
         max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000,
+        max_uploads_per_peer: 4, upload_stall_timeout: 30_000,
       },
       security: { enable_encryption: false, hash_algorithm: 'sha256', max_connections: 100 },
       logging: { level: 'info', format: 'json', output: 'stdout' },

@@ -133,6 +133,10 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         share_downloads: boolean.default(true),
         /** A source that sends nothing for this long loses its pieces to the others. */
         stall_timeout: interval.default(10_000),
+        /** Uploads one remote address may hold at once: no one client takes every slot. */
+        max_uploads_per_peer: count.default(4),
+        /** An upload whose client takes no bytes for this long is cut and its slot freed. */
+        upload_stall_timeout: interval.default(30_000),
       })
       .prefault({}),
 

@@ -17,9 +17,13 @@ export interface ServingDeps {
   uploadLimiter: RateLimiter;
   /** The buffers uploads are read into. */
   chunks: ChunkPool;
+  /** An upload whose client takes no bytes for this long is cut and its slot freed. */
+  uploadStallMs: number;
 }
 
-export async function sendSharedFile({ library, uploads, uploadLimiter, chunks }: ServingDeps, fileId: string, req: Request, res: Response): Promise<void> {
+export async function sendSharedFile(
+  { library, uploads, uploadLimiter, chunks, uploadStallMs }: ServingDeps, fileId: string, req: Request, res: Response, isLocalUser: boolean,
+): Promise<void> {
   const { handle, file, name } = await library.openForServing(fileId);
   try {
     const etag = `"${file.id}"`;
@@ -42,7 +46,7 @@ export async function sendSharedFile({ library, uploads, uploadLimiter, chunks }
     const end = range.kind === 'partial' ? range.end : file.size - 1;
     const sendsBytes = req.method !== 'HEAD' && file.size > 0;
     // Admitted before the status and length are set: a full node answers a plain JSON error.
-    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, peer: remoteAddress(req) }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
+    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, peer: remoteAddress(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
     if (range.kind === 'partial') {
       res.status(206);
       res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
@@ -53,10 +57,10 @@ export async function sendSharedFile({ library, uploads, uploadLimiter, chunks }
       return;
     }
     try {
-      await sendRange(handle, start, end, res, uploadLimiter, chunks, (bytes) => upload.sent(bytes));
+      await sendRange(handle, start, end, res, uploadLimiter, chunks, (bytes) => upload.sent(bytes), uploadStallMs);
       upload.end(true);
     } catch {
-      upload.end(false); // the client went away (or the disk failed): nothing more to answer
+      upload.end(false); // the client went away or stopped reading (or the disk failed): nothing more to answer
       res.destroy();
     }
   } finally {

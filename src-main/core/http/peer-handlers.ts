@@ -40,12 +40,12 @@ export type NodeApiHandlers = {
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
   return {
     ...nodeApiHandlers(deps),
-    download: async ({ params, req, res }) => {
-      await sendSharedFile(deps, params.fileId, req, res);
+    download: async ({ params, req, res, isLocalUser }) => {
+      await sendSharedFile(deps, params.fileId, req, res, isLocalUser);
     },
     // The name is the torrent's, for the web seed's sake; the id alone says which bytes.
-    downloadAs: async ({ params, req, res }) => {
-      await sendSharedFile(deps, params.fileId, req, res);
+    downloadAs: async ({ params, req, res, isLocalUser }) => {
+      await sendSharedFile(deps, params.fileId, req, res, isLocalUser);
     },
     getTorrent: ({ params, req, res }) => {
       sendPeerTorrent(deps.library, params.fileId, req, res);

@@ -4,6 +4,10 @@
 // (`npm run bench -- serve` swung between 0.4x and 1.3x of nginx); recycling leaves nothing to
 // collect. A buffer is reused only after the socket took all of it (the write callbacks), so at
 // most 2 MiB is in flight.
+// A client that stops reading would hold its upload slot for ever (every write waits on it): the
+// sender gives up once it has waited `stallMs` on the socket for one buffer. Time spent waiting on
+// the rate limiter does not count; a buffer is 1 MiB, so this also cuts a reader slower than
+// about 1 MiB per `stallMs`.
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
@@ -19,6 +23,13 @@ export class ClientGone extends Error {
   }
 }
 
+export class ClientStalled extends Error {
+  constructor(stallMs: number) {
+    super(`the client took no bytes for ${stallMs} ms`);
+    this.name = 'ClientStalled';
+  }
+}
+
 export async function sendRange(
   handle: FileHandle,
   start: number,
@@ -27,6 +38,7 @@ export async function sendRange(
   limiter: RateLimiter,
   chunks: ChunkPool,
   sent: (bytes: number) => void,
+  stallMs: number,
 ): Promise<void> {
   let gone = false;
   let onGone = () => {};
@@ -50,7 +62,7 @@ export async function sendRange(
   try {
     let position = start;
     for (let k = 0; position <= end; k ^= 1) {
-      await inFlight[k]; // the socket took this buffer's last bytes: it may be filled again
+      await socketTook(inFlight[k] as Promise<unknown>, stallMs); // this buffer's last bytes left: it may be filled again
       if (gone) throw new ClientGone();
       const buffer = buffers[k] as Buffer;
       const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, end - position + 1), position);
@@ -72,13 +84,26 @@ export async function sendRange(
       }
       inFlight[k] = handled(Promise.all(slices));
     }
-    await Promise.all(inFlight);
+    for (const pending of inFlight) await socketTook(pending, stallMs);
     // Every write called back: the buffers are free. (After a failure they are left to the GC:
     // a write may still hold one.)
     for (const buffer of buffers) chunks.give(buffer);
     res.end();
   } finally {
     res.off('close', onGone);
+  }
+}
+
+/** Waits for a write to call back, for at most `stallMs`. */
+async function socketTook(pending: Promise<unknown>, stallMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ClientStalled(stallMs)), stallMs);
+  });
+  try {
+    await Promise.race([pending, stalled]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

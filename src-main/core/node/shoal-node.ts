@@ -90,7 +90,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     downloadDirectory: config.peer.download_directory, meta: store, downloadLimiter, uploadLimiter,
   });
   const publishUploads = throttle(() => bus.publish('uploads_update', uploads.list()), 1000);
-  const uploads = new UploadTracker(() => transferSettings.get(), publishUploads);
+  const uploads = new UploadTracker(() => ({ ...transferSettings.get(), maxUploadsPerPeer: t.max_uploads_per_peer }), publishUploads);
   const library = new Library({
     store, hasher: pool, hashConcurrency: pool.size, bus, logger: logger.child({ service: 'library' }),
     sharedDirectory: config.peer.shared_directory, neverShared,
@@ -159,7 +159,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
 
   const apiDeps: PeerHandlerDeps = {
-    library, uploads, uploadLimiter, chunks: new ChunkPool(), downloads, transferSettings, info, stats: reporter.stats,
+    library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,
