@@ -75,6 +75,7 @@ describe('electron-builder.yml', () => {
 
   it('unpacks better-sqlite3 from the asar and rebuilds it for Electron', () => {
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
+    expect(config.asarUnpack).toContain('node_modules/@chainsafe/hashtree*/**');
     expect(config.npmRebuild).toBe(true);
   });
 

@@ -7,6 +7,7 @@
 // An empty file (BEP 52 gives it no root) has the SHA-256 of no bytes as its id: the hash of the
 // one empty block it is made of.
 import { hash } from 'node:crypto';
+import { hashPairsInto } from './pair-hasher.js';
 
 export const BLOCK_SIZE = 16 * 1024;
 export const HASH_BYTES = 32;
@@ -33,6 +34,7 @@ function hashPair(left: Buffer, right: Buffer): Buffer {
   return hash('sha256', Buffer.concat([left, right], 2 * HASH_BYTES), 'buffer');
 }
 
+
 /** The leaf hash of one block (at most BLOCK_SIZE bytes). */
 export function leafHash(block: Uint8Array): Buffer {
   return hash('sha256', block, 'buffer');
@@ -41,26 +43,27 @@ export function leafHash(block: Uint8Array): Buffer {
 /**
  * The root over `count` nodes (concatenated 32-byte hashes in `nodes`) at tree height `height`,
  * padded to `width` (a power of two, at least count) with roots of zero subtrees of that height.
+ * Each layer is hashed in one batch (pair-hasher.ts).
  */
 export function rootOfLayer(nodes: Uint8Array, count: number, width: number, height = 0): Buffer {
   if (count > width || width !== nextPowerOfTwo(width) || nodes.length < count * HASH_BYTES) throw new RangeError('a layer must fit its width');
-  if (width === 1) return count === 1 ? Buffer.from(nodes.subarray(0, HASH_BYTES)) : padHash(height);
-  // Reduce in place over a working copy: each pass halves the layer.
-  let layer = Buffer.from(nodes.subarray(0, count * HASH_BYTES));
+  if (count === 0) return padHash(height + Math.log2(width));
   let n = count;
   let h = height;
+  let layer = Buffer.from(nodes.subarray(0, n * HASH_BYTES));
   for (let w = width; w > 1; w /= 2) {
-    const next = Buffer.allocUnsafe(Math.ceil(n / 2) * HASH_BYTES);
-    for (let i = 0; i < n; i += 2) {
-      const left = layer.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
-      const right = i + 1 < n ? layer.subarray((i + 1) * HASH_BYTES, (i + 2) * HASH_BYTES) : padHash(h);
-      hashPair(left, right).copy(next, (i / 2) * HASH_BYTES);
+    if (n % 2 === 1) {
+      layer = Buffer.concat([layer.subarray(0, n * HASH_BYTES), padHash(h)]);
+      n++;
     }
+    // A fresh output: a batched native hasher may read several pairs before it writes.
+    const next = Buffer.allocUnsafe((n / 2) * HASH_BYTES);
+    hashPairsInto(layer.subarray(0, n * HASH_BYTES), next);
     layer = next;
-    n = Math.ceil(n / 2);
+    n /= 2;
     h++;
   }
-  return layer.subarray(0, HASH_BYTES);
+  return Buffer.from(layer.subarray(0, HASH_BYTES));
 }
 
 /** How many leaves one piece's subtree has: a whole piece's, or for a one-piece file, its own blocks rounded up to a power of two. */
