@@ -3,11 +3,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HashThread } from '../../src-main/core/hashing/hash-thread.js';
 import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
 import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
-import { PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
+import { MAX_ENDGAME_COPIES, PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
+import { RateWatchdog } from '../../src-main/core/downloads/rate-watchdog.js';
 import { pieceRoot } from '../../src-main/core/hashing/merkle-tree.js';
 import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
@@ -41,6 +42,34 @@ describe('PiecePicker', () => {
     expect(picker.pick('e', 600, 500)).toEqual([]); // three copies of each
   });
 
+  it('never hands out a verified piece again, even while a slow copy of it is still in flight', () => {
+    const bits = new PieceBitfield(2);
+    const picker = new PiecePicker(bits);
+    expect(picker.pick('slow', 0, 0, 2)).toEqual([0, 1]);
+    expect(picker.pick('fast', 600, 500)).toEqual([0]);
+    bits.set(0);
+    picker.verified(0);
+    picker.release(0, 'fast');
+    // The slow source still holds its run: only the piece still missing is worth a copy.
+    expect(picker.pick('fast', 700, 500)).toEqual([1]);
+    bits.set(1);
+    picker.verified(1);
+    picker.release(1, 'fast');
+    expect(picker.pick('fast', 800, 500)).toEqual([]);
+  });
+
+  it('copies a piece at most MAX_ENDGAME_COPIES times in all, however often the copies fail', () => {
+    const picker = new PiecePicker(new PieceBitfield(1));
+    expect(picker.pick('slow', 0)).toEqual([0]);
+    for (let i = 0; i < MAX_ENDGAME_COPIES; i++) {
+      expect(picker.pick('fast', 600, 500)).toEqual([0]);
+      picker.release(0, 'fast'); // the copy failed
+    }
+    expect(picker.pick('fast', 600, 500)).toEqual([]);
+    picker.release(0, 'slow'); // the slow source was cut off: the piece is open again
+    expect(picker.pick('fast', 700, 500)).toEqual([0]);
+  });
+
   it('expects pieces further into a run later before copying them', () => {
     const picker = new PiecePicker(new PieceBitfield(3));
     expect(picker.pick('a', 0, 0, 3, 100)).toEqual([0, 1, 2]);
@@ -63,6 +92,37 @@ describe('PiecePicker', () => {
     bits.set(1);
     picker.release(1, 'a');
     expect(picker.pick('a')).toEqual([2]); // nothing else left: it may try again
+  });
+});
+
+describe('RateWatchdog', () => {
+  it('calls a steady trickle slow, counts only the time it watched, and judges each window afresh', () => {
+    vi.useFakeTimers();
+    try {
+      const slow: string[] = [];
+      const trickle = new RateWatchdog(2000, (why) => slow.push(why), 1024);
+      trickle.watch();
+      for (let s = 0; s < 2; s++) {
+        trickle.received(1);
+        vi.advanceTimersByTime(1000);
+      }
+      expect(slow).toEqual(['sent 2 bytes in 2 s, less than the 1 KiB/s a source must keep up']);
+
+      const paused: string[] = [];
+      const ours = new RateWatchdog(2000, (why) => paused.push(why), 1024);
+      ours.watch();
+      ours.received(2048);
+      vi.advanceTimersByTime(1500);
+      ours.pause(); // our own rate limit: not the source's time
+      vi.advanceTimersByTime(10_000);
+      ours.watch();
+      vi.advanceTimersByTime(600); // the first window ends, with enough bytes
+      expect(paused).toEqual([]);
+      vi.advanceTimersByTime(2000); // the second has none
+      expect(paused).toEqual(['no data for 2 s']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,5 +1,8 @@
 // One source of one download: its connection pool, its free slots, and how it behaved
 // (errors back it off, bad data twice drops it, a 503 makes it busy until Retry-After).
+// How it behaved counts for one run of the download only: a pause, a resume or a restart starts
+// every source afresh (a source dropped by mistake, or fixed since, is asked again). What lasts
+// for the whole download is whether it was reported to the index: once, never twice.
 import type { DownloadSource } from '../../../src-shared/api/transfers.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { StoredSource } from './download-store.js';
@@ -14,11 +17,13 @@ export class DownloadSourceState {
   readonly meter = new SpeedMeter();
   inFlight = 0;
   bytes: number;
-  dropped: string | null;
+  dropped: string | null = null;
+  private reported: boolean;
   private corrupt = 0;
   private errors = 0;
   private notBefore = 0;
-  private waitReason: { kind: 'busy' | 'backoff'; text: string } | null = null;
+  /** Why it waits; `cause` says whether seeing it online again ends the wait. */
+  private waitReason: { kind: 'busy' | 'backoff'; cause: FetchFailure; text: string } | null = null;
 
   /** Requests this source may have in flight: the download's share for it, capped by what it accepted. */
   private share: number;
@@ -28,7 +33,24 @@ export class DownloadSourceState {
     this.connections = new SourceConnectionPool(new URL(url), maxSlots);
     this.share = maxSlots;
     this.bytes = stored?.bytes ?? 0;
-    this.dropped = stored?.dropped ?? null;
+    this.reported = stored?.reported ?? false;
+  }
+
+  /** A new run of the download: nothing from the last one counts against this source. */
+  newRun(): void {
+    this.dropped = null;
+    this.corrupt = 0;
+    this.errors = 0;
+    this.notBefore = 0;
+    this.waitReason = null;
+    this.accepts = Infinity;
+  }
+
+  /** True the first time only: a source is reported to the index once per download. */
+  claimReport(): boolean {
+    if (this.reported) return false;
+    this.reported = true;
+    return true;
   }
 
   /** Whether this source may be given a piece now. */
@@ -61,11 +83,12 @@ export class DownloadSourceState {
     this.waitReason = null;
   }
 
-  /** A piece failed its hash; true when this was one time too many. */
+  /** A piece failed its hash; true when this one dropped the source (pieces still arriving do not). */
   sentBadData(): boolean {
     this.corrupt++;
-    if (this.corrupt >= CORRUPT_STRIKES) this.drop(`sent data that failed verification ${this.corrupt} times`);
-    return this.dropped !== null;
+    if (this.corrupt !== CORRUPT_STRIKES || this.dropped !== null) return false;
+    this.drop(`sent data that failed verification ${this.corrupt} times`);
+    return true;
   }
 
   failed(kind: FetchFailure, message: string, now: number, retryAfterMs?: number): void {
@@ -80,17 +103,20 @@ export class DownloadSourceState {
         return;
       }
       this.notBefore = now + (retryAfterMs ?? 5_000);
-      this.waitReason = { kind: 'busy', text: message };
+      this.waitReason = { kind: 'busy', cause: kind, text: message };
       return;
     }
     this.errors++;
     this.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.errors - 1));
-    this.waitReason = { kind: 'backoff', text: message };
+    this.waitReason = { kind: 'backoff', cause: kind, text: message };
   }
 
-  /** The index lists it as online again: try it now rather than at the end of its backoff. */
+  /**
+   * The index lists it as online again: if it was unreachable, try it now rather than at the end
+   * of its backoff. A source that was too slow is online too: it waits its backoff out.
+   */
   seenOnline(): void {
-    if (this.waitReason?.kind === 'backoff') this.notBefore = 0;
+    if (this.waitReason?.cause === 'unreachable') this.notBefore = 0;
   }
 
   drop(reason: string): void {
@@ -111,6 +137,6 @@ export class DownloadSourceState {
   }
 
   stored(): StoredSource {
-    return { url: this.url, peerId: this.peerId, name: this.name, bytes: this.bytes, dropped: this.dropped };
+    return { url: this.url, peerId: this.peerId, name: this.name, bytes: this.bytes, reported: this.reported };
   }
 }

@@ -7,8 +7,8 @@ export interface StoredSource {
   peerId: string | null;
   name: string | null;
   bytes: number;
-  /** Set when the source was dropped for good (bad data, file gone): not asked again. */
-  dropped: string | null;
+  /** Reported to the index (verified or corrupt): never again for this download. */
+  reported?: boolean;
 }
 
 export interface DownloadRecord {

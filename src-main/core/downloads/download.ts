@@ -26,7 +26,7 @@ import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
 import { reserveUniquePath } from './unique-destination.js';
 
 export interface DownloadTiming {
-  /** A source that sends nothing for this long loses its pieces to the others. */
+  /** A source that sends less than the minimum rate over this long loses its pieces to the others. */
   stallMs: number;
   /** With no source, ask the index servers again this often. */
   findRetryMs: number;
@@ -110,6 +110,7 @@ export class Download {
   /** Starts (or goes on with) the download unless it is paused, finished or already running. */
   start(): void {
     if (this.run || this.finished || this.record.state === 'paused') return;
+    for (const source of this.sources.values()) source.newRun();
     const controller = new AbortController();
     const done = this.execute(controller.signal).finally(() => {
       this.run = null;
@@ -301,8 +302,8 @@ export class Download {
             this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
             picker.failedBy(piece, source.url);
             if (source.sentBadData()) {
-              fetch.controller.abort();
-              if (source.peerId) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'corrupt', bytes: 0 });
+              for (const holders of fetches.values()) for (const f of holders) if (f.source === source) f.controller.abort();
+              this.reportOnce(source, 'corrupt');
             }
             return;
           }
@@ -310,6 +311,7 @@ export class Download {
           await partial.write(piece * pieceSize, data);
           if (bitfield.has(piece)) return;
           bitfield.set(piece);
+          picker.verified(piece);
           dirty = true;
           source.verified(pieceLength(piece));
           pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
@@ -425,12 +427,19 @@ export class Download {
     r.partialPath = null;
     r.completedAt = Date.now();
     for (const source of this.sources.values()) {
-      if (source.peerId && source.bytes > 0) this.ctx.report({ sourcePeerId: source.peerId, fileId: r.fileId, outcome: 'verified', bytes: source.bytes });
+      if (source.bytes > 0) this.reportOnce(source, 'verified');
       source.close();
     }
     // Shared before it is announced: whoever sees `completed` can fetch the file from this node.
     await this.ctx.completed(finalPath).catch((err: unknown) => this.ctx.logger.warn({ err, path: finalPath }, 'could not share a finished download'));
     this.setState('completed', null, 'completed');
+  }
+
+  /** Tells the index how a source did, once per download (a restart remembers it). */
+  private reportOnce(source: DownloadSourceState, outcome: 'verified' | 'corrupt'): void {
+    if (!source.peerId || !source.claimReport()) return;
+    this.ctx.report({ sourcePeerId: source.peerId, fileId: this.record.fileId, outcome, bytes: outcome === 'verified' ? source.bytes : 0 });
+    this.record.sources = [...this.sources.values()].map((s) => s.stored()); // saved with the next checkpoint
   }
 
   private async refreshSources(signal: AbortSignal): Promise<void> {

@@ -2,15 +2,17 @@
 // connection (one request per piece would spend more time on round trips and TCP ramp-up than on
 // bytes), reading each piece straight into its buffer and handing it over the moment its last byte
 // is in. It never holds more than a piece per request (a peer cannot make us buffer more), gives
-// up on a source that sends nothing for `stallMs`, and honours the node's download rate limit.
+// up on a source that sends less than a minimum rate over `stallMs` (rate-watchdog.ts), and
+// honours the node's download rate limit.
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import type { PieceBuffers } from './piece-buffers.js';
+import { RateWatchdog } from './rate-watchdog.js';
 import { ConnectionError, type SourceConnection } from './source-connection.js';
 import type { SourceConnectionPool } from './source-connection-pool.js';
 
 export type FetchFailure =
   | 'unreachable' // refused, reset, a 5xx: may work later
-  | 'stalled' // no bytes for a while
+  | 'stalled' // fewer bytes than the minimum rate over a stall window (maybe none)
   | 'busy' // 503/429: the peer is full or our quota is spent; come back after retryAfterMs
   | 'gone' // 404: the peer no longer shares it
   | 'changed' // 409: the file changed on the peer since it was hashed
@@ -34,6 +36,7 @@ export interface PiecesRequest {
   /** The source's connections, and the address they ask for. */
   connections: SourceConnectionPool;
   limiter: RateLimiter;
+  /** The window over which a source must keep the minimum rate. */
   stallMs: number;
   signal: AbortSignal;
   /** Where pieces are gathered. */
@@ -69,16 +72,12 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
   const start = r.first * r.pieceSize;
   const end = Math.min(r.size, (r.first + r.count) * r.pieceSize) - 1;
   const length = end - start + 1;
-  let stallTimer: NodeJS.Timeout | undefined;
   let resumeTimer: NodeJS.Timeout | undefined;
   let filling: Buffer | null = null;
-  const armStall = () => {
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => connection.destroy(new FetchError('stalled', `no data for ${Math.round(r.stallMs / 1000)} s`)), r.stallMs);
-  };
+  const watchdog = new RateWatchdog(r.stallMs, (reason) => connection.destroy(new FetchError('stalled', reason)));
   const onAbort = () => connection.destroy(new FetchError('cancelled', 'cancelled'));
   r.signal.addEventListener('abort', onAbort);
-  armStall();
+  watchdog.watch();
   try {
     const { pathname, search } = r.connections.url;
     const head = await connection.request(pathname + search, { Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity' });
@@ -100,6 +99,7 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
         return filled === 0 ? filling : filling.subarray(filled);
       },
       received: (bytes) => {
+        watchdog.received(bytes);
         r.onBytes(bytes);
         filled += bytes;
         if (filling && filled === filling.length) {
@@ -111,18 +111,18 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
         }
         const wait = r.limiter.consume(bytes);
         if (wait > 0) {
-          // Our own pause is not the source stalling.
-          clearTimeout(stallTimer);
+          // Our own pause is not the source being slow.
+          watchdog.pause();
           connection.pause();
           resumeTimer = setTimeout(() => {
-            armStall();
+            watchdog.watch();
             connection.resume();
           }, wait);
-        } else armStall();
+        }
       },
     });
   } finally {
-    clearTimeout(stallTimer);
+    watchdog.stop();
     clearTimeout(resumeTimer);
     r.signal.removeEventListener('abort', onAbort);
     if (filling) r.buffers.give(filling);

@@ -4,13 +4,17 @@
 // endgame begins: a free slot takes a piece another source has been fetching for longer than a
 // piece usually takes (the one asked longest ago, fewest copies first); the first verified copy
 // wins and the others are cancelled. Waiting that long first keeps fast transfers from
-// fetching their last pieces twice.
+// fetching their last pieces twice. A verified piece is never handed out again, and a piece is
+// copied a bounded number of times in all: a source that trickles its pieces (slowloris) must
+// not turn the endgame into a storm of requests to the honest ones.
 import type { PieceBitfield } from './piece-bitfield.js';
 
-const ENDGAME_COPIES = 3;
+/** Endgame copies of one piece, over the whole run (not only at once). */
+export const MAX_ENDGAME_COPIES = 2;
 
 export class PiecePicker {
   private readonly fetching = new Map<number, { sources: Set<string>; since: number }>();
+  private readonly endgameCopies = new Map<number, number>();
   private scanFrom = 0;
   /** Sources that sent a bad copy of a piece are asked for it again only as a last resort. */
   private readonly badCopies = new Map<number, Set<string>>();
@@ -40,7 +44,8 @@ export class PiecePicker {
     let best: number | null = null;
     let bestEntry: { sources: Set<string>; since: number } | undefined;
     for (const [piece, entry] of this.fetching) {
-      if (entry.sources.has(source) || entry.sources.size >= ENDGAME_COPIES || now - entry.since < endgameAfterMs) continue;
+      if (this.bitfield.has(piece) || entry.sources.has(source) || now - entry.since < endgameAfterMs) continue;
+      if ((this.endgameCopies.get(piece) ?? 0) >= MAX_ENDGAME_COPIES) continue;
       if (!bestEntry || entry.sources.size < bestEntry.sources.size || (entry.sources.size === bestEntry.sources.size && entry.since < bestEntry.since)) {
         best = piece;
         bestEntry = entry;
@@ -48,6 +53,7 @@ export class PiecePicker {
     }
     if (best !== null) {
       bestEntry?.sources.add(source);
+      this.endgameCopies.set(best, (this.endgameCopies.get(best) ?? 0) + 1);
       return [best];
     }
     return lastResort >= 0 ? this.take([lastResort], source, now, pieceMs, firstOpen) : [];
@@ -68,6 +74,15 @@ export class PiecePicker {
     this.scanFrom = firstOpen;
     run.forEach((piece, k) => this.fetching.set(piece, { sources: new Set([source]), since: now + k * pieceMs }));
     return run;
+  }
+
+  /**
+   * `piece` is verified: nobody fetches it any more, even while a slow copy is still in flight
+   * (left in `fetching`, the endgame would hand it out again and again).
+   */
+  verified(piece: number): void {
+    this.fetching.delete(piece);
+    this.endgameCopies.delete(piece);
   }
 
   /** A fetch of `piece` by `source` ended, verified or not. */
