@@ -2,18 +2,19 @@
 // shares): every byte lands right across buffer boundaries and across requests served at once,
 // with and without an upload rate limit, and a client that leaves mid-file costs
 // the node nothing (no crash from an unhandled rejection, the upload ends, the next client is served).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { fileIdOf } from '../support/reference-tree.js';
 
 const MiB = 1024 * 1024;
 let n: TestNode;
 const content = randomBytes(5 * MiB + 12_345);
-const id = createHash('sha256').update(content).digest('hex');
+const id = fileIdOf(content);
 
 beforeAll(async () => {
   n = await startTestNode();
