@@ -192,4 +192,15 @@ export const migrations: readonly Migration[] = [
         WHERE state NOT IN ('completed', 'cancelled');
     `,
   },
+  {
+    version: 5,
+    name: 'index folders',
+    // The folder a peer keeps a file in, inside its shared folder (issue 16): searchable context
+    // ("daft punk" finds Music/Daft Punk/…/01.mp3) and what tells same-named files apart. Rows
+    // from before have none until their peer registers again (every index start makes it).
+    sql: `
+      ALTER TABLE index_locations ADD COLUMN folder TEXT NOT NULL DEFAULT '';
+      ALTER TABLE index_files ADD COLUMN folders TEXT NOT NULL DEFAULT '[]'; -- JSON: distinct folders (capped)
+    `,
+  },
 ];
