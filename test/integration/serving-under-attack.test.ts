@@ -33,6 +33,29 @@ async function neverReading(port: number, target: string): Promise<Socket> {
   return socket;
 }
 
+/** One keep-alive request on an open socket; resolves with the status line's code and the headers. */
+function ask(socket: Socket, target: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+      const h: Record<string, string> = {};
+      for (const line of lines) h[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      const length = Number(h['content-length'] ?? 0);
+      if (text.length < end + 4 + length) return;
+      socket.off('data', onData);
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: h, body: text.slice(end + 4, end + 4 + length) });
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
+  });
+}
+
 async function shareOneFile(n: TestNode, size: number): Promise<SharedFile> {
   await writeFile(join(n.sharedDir, 'big.bin'), randomBytes(size));
   return pollUntil(async () => (await n.json<{ items: SharedFile[] }>('/api/v1/files')).items[0], 'the file shared', 20_000);
@@ -82,4 +105,102 @@ describe('download connections that never read', () => {
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBe(file.size);
   });
+});
+
+/** Opens `count` connections one after another, so the node accepts them in this order. */
+async function openMany(port: number, count: number): Promise<Socket[]> {
+  const opened: Socket[] = [];
+  for (let i = 0; i < count; i++) opened.push(await open(port));
+  return opened;
+}
+
+describe('more connections than the node allows', () => {
+  let n: TestNode;
+  beforeAll(async () => {
+    n = await startTestNode({ security: { max_connections: 10, max_connections_per_address: 1000 } });
+  });
+  afterAll(() => n.destroy());
+
+  it('answers max_connections of them; the rest get 503 with Retry-After; the local user is still answered', async () => {
+    const opened = await openMany(n.port, 30);
+    const answers = await Promise.all(opened.map((socket) => ask(socket, '/api/v1/info')));
+    const served = answers.filter((a) => a.status === 200).length;
+    const refused = answers.filter((a) => a.status === 503);
+    expect(served).toBe(10);
+    expect(refused.length).toBe(20);
+    for (const a of refused) {
+      expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+      expect((JSON.parse(a.body) as { error: { code: string } }).error.code).toBe('CONNECTIONS_FULL');
+    }
+    // The local user's request on yet another connection: over the limit, and answered.
+    const [mine] = await openMany(n.port, 1);
+    expect((await ask(mine as Socket, '/api/v1/settings/transfers', { authorization: `Bearer ${n.token}` })).status).toBe(200);
+
+    for (const socket of opened) socket.destroy();
+    await pollUntil(async () => (await ask((await openMany(n.port, 1))[0] as Socket, '/api/v1/info')).status === 200, 'a free connection once the others closed');
+  }, 20_000);
+});
+
+describe('more connections from one address than it may hold', () => {
+  let n: TestNode;
+  beforeAll(async () => {
+    n = await startTestNode({ security: { max_connections: 1000, max_connections_per_address: 5 } });
+  });
+  afterAll(() => n.destroy());
+
+  it('answers five; the others get 429 TOO_MANY_CONNECTIONS with Retry-After', async () => {
+    const opened = await openMany(n.port, 12);
+    const answers = await Promise.all(opened.map((socket) => ask(socket, '/api/v1/info')));
+    expect(answers.filter((a) => a.status === 200).length).toBe(5);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBe(7);
+    for (const a of refused) {
+      expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+      expect((JSON.parse(a.body) as { error: { code: string } }).error.code).toBe('TOO_MANY_CONNECTIONS');
+    }
+  });
+});
+
+describe('a flood of requests', () => {
+  let n: TestNode;
+  const WINDOW_MS = 2_000;
+  beforeAll(async () => {
+    n = await startTestNode({ security: { max_connections: 1000, max_connections_per_address: 1000, max_requests_per_address: 200, request_window: `${WINDOW_MS}ms` } });
+  });
+  afterAll(() => n.destroy());
+
+  it('gets 429 with Retry-After past the per-address rate, while the local user is answered every time', async () => {
+    const statuses = new Map<number, number>();
+    let rateLimited: Response | undefined;
+    const until = Date.now() + 1_500;
+    // 100 clients in a loop, at most 40 requests each (bounded in time and count).
+    const flood = Array.from({ length: 100 }, async () => {
+      for (let i = 0; i < 40 && Date.now() < until; i++) {
+        const res = await n.api('/api/v1/info', { auth: false });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 429) rateLimited ??= res.clone();
+        await res.arrayBuffer();
+      }
+    });
+    const mine: number[] = [];
+    const local = (async () => {
+      for (let i = 0; i < 10; i++) {
+        mine.push((await n.api('/api/v1/settings/transfers')).status);
+        mine.push((await n.api('/api/v1/info')).status);
+      }
+    })();
+    await Promise.all([...flood, local]);
+
+    expect(mine.every((status) => status === 200)).toBe(true);
+    expect(statuses.get(200) ?? 0).toBeLessThanOrEqual(200);
+    expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
+    expect([...statuses.keys()].every((status) => status === 200 || status === 429)).toBe(true);
+    const limited = rateLimited as Response;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(WINDOW_MS / 1000);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+
+    // The window passes: the address is served again.
+    await pollUntil(async () => (await n.api('/api/v1/info', { auth: false })).status === 200, 'the address served again', WINDOW_MS + 5_000, 200);
+  }, 20_000);
 });

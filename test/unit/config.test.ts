@@ -70,12 +70,16 @@ describe('defaults', () => {
         max_peers: 10_000,
         heartbeat_interval: 30_000,
         cleanup_interval: 300_000,
+        max_requests_per_address: 20_000,
       },
       transfers: {
         max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000,
         max_uploads_per_peer: 4, upload_stall_timeout: 30_000,
       },
-      security: { enable_encryption: false, hash_algorithm: 'sha256', max_connections: 100 },
+      security: {
+        enable_encryption: false, hash_algorithm: 'sha256', max_connections: 100,
+        max_connections_per_address: 32, max_requests_per_address: 5_000, request_window: 10_000,
+      },
       logging: { level: 'info', format: 'json', output: 'stdout' },
     });
   });

@@ -29,6 +29,12 @@ const count = z
   .int({ error: 'expected a whole number of at least 1' })
   .min(1, { error: 'expected a whole number of at least 1' });
 
+/** A limit where 0 turns it off. */
+const limit = z
+  .number({ error: 'expected a whole number (0 = no limit)' })
+  .int({ error: 'expected a whole number (0 = no limit)' })
+  .min(0, { error: 'expected a whole number (0 = no limit)' });
+
 const interval = durationSchema
   .refine((ms) => ms > 0, { error: 'must be longer than 0' })
   .refine((ms) => ms <= MAX_TIMER_MS, { error: 'must be at most 24 days' });
@@ -116,6 +122,11 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         max_peers: count.default(10_000),
         heartbeat_interval: interval.default(30_000),
         cleanup_interval: interval.default(300_000),
+        /**
+         * Requests one address may make per security.request_window on the index port; 0 = no
+         * limit. Higher than the peer port's: many peers can share one address (NAT).
+         */
+        max_requests_per_address: limit.default(20_000),
       })
       .prefault({}),
 
@@ -145,7 +156,13 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         /** Accepted for the seed's config files, but transport encryption is not implemented yet. */
         enable_encryption: boolean.default(false),
         hash_algorithm: z.literal('sha256', { error: 'only "sha256" is supported (file ids are SHA-256)' }).default('sha256'),
+        /** Strangers' connections open at once on the peer port (the local user's requests are still answered). */
         max_connections: count.default(100),
+        /** Connections open at once from one address, on the peer port. */
+        max_connections_per_address: count.default(32),
+        /** Requests one address may make per request_window on the peer port; 0 = no limit. */
+        max_requests_per_address: limit.default(5_000),
+        request_window: interval.default(10_000),
       })
       .prefault({}),
 

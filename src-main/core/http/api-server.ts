@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import type { BusEvent } from '../events/event-bus.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import type { ControlAccess } from './control-access.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { attachEventSocket, type Audience, type SocketLimits } from './event-socket.js';
@@ -50,9 +51,10 @@ export interface ListeningServer {
 export async function listenWithEvents<M>(
   app: RequestListener,
   bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void },
-  options: { port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number; socketLimits?: SocketLimits },
+  options: { port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number; socketLimits?: SocketLimits; guard?: ConnectionGuard },
 ): Promise<ListeningServer> {
-  const server = createServer(app);
+  const server = createServer(options.guard ? options.guard.wrap(app) : app);
+  options.guard?.watch(server);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const events = attachEventSocket(server, bus, options.audience, '/ws', options.socketLimits);
   try {

@@ -6,6 +6,7 @@ import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from './api-server.js';
+import { ConnectionGuard, type ServingLimits } from './connection-guard.js';
 import type { ControlAccess } from './control-access.js';
 import { peerHandlers, type PeerHandlerDeps } from './peer-handlers.js';
 import { publicEvent } from './public-view.js';
@@ -18,6 +19,8 @@ export interface PeerServerOptions extends PeerHandlerDeps {
   version: string;
   /** The built web UI; default out/renderer. */
   rendererDirectory?: string;
+  /** What strangers may open and send on this port. */
+  limits: ServingLimits;
 }
 
 export type PeerServer = ListeningServer;
@@ -44,5 +47,6 @@ export function startPeerServer(o: PeerServerOptions, port: number, host: string
     isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req),
     publicView: publicEvent,
   };
-  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience });
+  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
+  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard });
 }

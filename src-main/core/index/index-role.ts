@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { EventBus } from '../events/event-bus.js';
+import type { ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
 import type { Db } from '../store/database.js';
 import type { LibraryStore } from '../store/library-store.js';
@@ -33,6 +34,8 @@ export interface IndexRoleOptions {
   port: number;
   host: string;
   access: ControlAccess;
+  /** What strangers may open and send on the index port. */
+  limits: ServingLimits;
   logger: Logger;
   version: string;
   name: () => string;
@@ -90,7 +93,7 @@ export class IndexRole {
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, logger: this.o.logger, version: this.o.version, name: this.o.name, port: this.o.port, host: this.o.host });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, port: this.o.port, host: this.o.host });
       } catch (err) {
         service.stop();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);

@@ -5,6 +5,7 @@ import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createApiApp, listenWithEvents, type ListeningServer } from '../http/api-server.js';
+import { ConnectionGuard, type ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
 import type { SocketLimits } from '../http/event-socket.js';
 import { heartbeatRoute } from './heartbeat-route.js';
@@ -28,6 +29,7 @@ export function startIndexServer(o: {
   name: () => string;
   port: number;
   host: string;
+  limits: ServingLimits;
 }): Promise<IndexServer> {
   const app = createApiApp({
     routes: indexRoutes,
@@ -44,5 +46,6 @@ export function startIndexServer(o: {
   };
   // Peers heartbeat on kept-alive connections. A deep accept queue: peers (re)connect in crowds,
   // after an index restart for one, and SYNs dropped from a full queue are retried only 1, 3, 7 s later.
-  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS });
+  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
+  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS, guard });
 }

@@ -16,6 +16,7 @@ import { HashThread } from '../hashing/hash-thread.js';
 import { ChunkPool } from '../http/chunk-pool.js';
 import { AllowedHosts } from '../http/allowed-hosts.js';
 import { ControlAccess } from '../http/control-access.js';
+import { indexServingLimits, peerServingLimits } from './serving-limits.js';
 import { IndexRole } from '../index/index-role.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
@@ -105,7 +106,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   let browsing: IndexBrowsing | undefined;
   const indexRole = new IndexRole({
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
-    db, meta: store, port: config.super_peer.port, host: config.peer.host, access, version,
+    db, meta: store, port: config.super_peer.port, host: config.peer.host, access, limits: indexServingLimits(config), version,
     logger: logger.child({ service: 'index' }), name: () => config.peer.name,
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
@@ -169,7 +170,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
 
   let server;
   try {
-    server = await startPeerServer({ ...apiDeps, bus, logger, version, access }, config.peer.port, config.peer.host);
+    server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: peerServingLimits(config) }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);

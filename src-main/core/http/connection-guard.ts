@@ -1,0 +1,113 @@
+// What strangers may open and send on one port: connections at once (in all and per address) and
+// requests per address per window. A refusal is a small catalogue error written before the app
+// sees the request, so a flood costs the node a parse and a few bytes per request, not a route.
+// The local user is told apart by the control token, not by address (strangers can be on
+// loopback too): an over-limit connection still gets its requests answered if they carry it, so
+// the UI and the control calls work during a flood.
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ShoalError } from '../../../src-shared/errors.js';
+import { plainAddress } from './remote-address.js';
+
+export interface ServingLimits {
+  /** Connections open at once; beyond, strangers' requests get 503 CONNECTIONS_FULL. */
+  maxConnections: number;
+  /** Connections open at once from one address; beyond, 429 TOO_MANY_CONNECTIONS. */
+  maxConnectionsPerAddress: number;
+  /** Requests one address may make per window (429 RATE_LIMITED beyond); 0 = no limit. */
+  maxRequestsPerAddress: number;
+  requestWindowMs: number;
+}
+
+/** How long an over-limit connection may stay open without a request. */
+const OVER_LIMIT_IDLE_MS = 5_000;
+const CONNECTION_RETRY_AFTER_S = 1;
+
+export class ConnectionGuard {
+  private open = 0;
+  private readonly perAddress = new Map<string, number>();
+  /** Connections accepted past a limit, with the error their strangers' requests get. */
+  private readonly overLimit = new WeakMap<Socket, ShoalError>();
+  private readonly counted = new WeakSet<Socket>();
+  private readonly requests: RateLimiterMemory | undefined;
+
+  constructor(private readonly limits: ServingLimits, private readonly isLocalUser: (req: IncomingMessage) => boolean) {
+    this.requests = limits.maxRequestsPerAddress > 0
+      ? new RateLimiterMemory({ points: limits.maxRequestsPerAddress, duration: limits.requestWindowMs / 1000 })
+      : undefined;
+  }
+
+  /** Counts the server's connections; an upgraded one (/ws) leaves the count: event-socket.ts caps those. */
+  watch(server: Server): void {
+    server.on('connection', (socket: Socket) => this.admit(socket));
+    server.on('upgrade', (req: IncomingMessage) => this.release(req.socket as Socket));
+  }
+
+  /** `next`, behind the limits. */
+  wrap(next: RequestListener): RequestListener {
+    return (req, res) => {
+      if (this.isLocalUser(req)) {
+        next(req, res);
+        return;
+      }
+      const refused = this.overLimit.get(req.socket as Socket);
+      if (refused) {
+        refuse(res, refused, CONNECTION_RETRY_AFTER_S, true);
+        return;
+      }
+      if (!this.requests) {
+        next(req, res);
+        return;
+      }
+      this.requests.consume(addressOf(req.socket)).then(
+        () => next(req, res),
+        (limited: unknown) => {
+          // Only a RateLimiterRes means "over the limit"; anything else is the limiter's fault, not the client's.
+          if (!(limited instanceof RateLimiterRes)) {
+            next(req, res);
+            return;
+          }
+          refuse(res, new ShoalError('RATE_LIMITED'), Math.max(1, Math.ceil(limited.msBeforeNext / 1000)), false);
+        },
+      );
+    };
+  }
+
+  private admit(socket: Socket): void {
+    const address = addressOf(socket);
+    const fromAddress = (this.perAddress.get(address) ?? 0) + 1;
+    this.open++;
+    this.perAddress.set(address, fromAddress);
+    this.counted.add(socket);
+    socket.once('close', () => this.release(socket));
+    if (fromAddress > this.limits.maxConnectionsPerAddress) this.overLimit.set(socket, new ShoalError('TOO_MANY_CONNECTIONS'));
+    else if (this.open > this.limits.maxConnections) this.overLimit.set(socket, new ShoalError('CONNECTIONS_FULL'));
+    // Held only long enough to show a token; a stranger's is answered and closed at once.
+    if (this.overLimit.has(socket)) socket.setTimeout(OVER_LIMIT_IDLE_MS, () => socket.destroy());
+  }
+
+  private release(socket: Socket): void {
+    if (!this.counted.delete(socket)) return;
+    this.open--;
+    const address = addressOf(socket);
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
+  }
+}
+
+function addressOf(socket: { remoteAddress?: string | undefined }): string {
+  return plainAddress(socket.remoteAddress ?? 'unknown');
+}
+
+function refuse(res: ServerResponse, error: ShoalError, retryAfterS: number, close: boolean): void {
+  const body = JSON.stringify(error.toBody());
+  res.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'retry-after': String(retryAfterS),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(body);
+}
