@@ -2,6 +2,7 @@
 // validates with these schemas, peers' index clients send them, and OpenAPI is generated from them.
 import { z } from 'zod';
 import { categorySchema, fileIdSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { folderSchema } from './folder.js';
 import type { RouteSpec } from './peer-routes.js';
 import { protocolVersionSchema } from './protocol.js';
 
@@ -16,6 +17,7 @@ export const indexedFileSchema = z.object({
   category: categorySchema,
   tags: z.array(z.string().max(40)).max(64),
   pieceSize: z.number().int().positive(),
+  folder: folderSchema.optional(),
 });
 export type IndexedFile = z.infer<typeof indexedFileSchema>;
 
@@ -103,6 +105,7 @@ export const searchResultSchema = z.object({
   id: fileIdSchema,
   name: z.string(),
   names: z.array(z.string()),
+  folders: z.array(z.string()).optional().describe('the folders peers keep it in, inside their shared folders (tell same-named files apart)'),
   size: z.number().int(),
   mime: z.string(),
   category: categorySchema,

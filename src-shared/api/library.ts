@@ -6,6 +6,7 @@ export const sharedFileSchema = z.object({
   id: fileIdSchema,
   name: z.string().describe('the name of its first location'),
   names: z.array(z.string()).describe('every distinct name the content is shared under'),
+  folder: z.string().optional().describe('the folder of its first location inside the shared folder (or the folder shared by hand), "/" between names; absent at the top'),
   size: z.number().int().nonnegative(),
   mime: z.string(),
   category: categorySchema,

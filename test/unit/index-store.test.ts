@@ -103,9 +103,13 @@ describe('IndexStore: registration and search', () => {
     expect(names({ q: '-mkv -mp4 -jpg -flac -pdf -exe -java' })).toEqual(['Café del Mar - Señorita.mp3']);
   });
 
-  it('matches tags as words, but not the automatic category and extension tags', () => {
+  it('matches tags as words, and the automatic category and extension chips too (issue 16)', () => {
     expect(names({ q: 'jazz' })).toEqual(['Artist - Album - 03 - Title.flac']);
-    expect(names({ q: 'audio' })).toEqual([]);
+    expect(names({ q: 'audio' }).sort()).toEqual(['Artist - Album - 03 - Title.flac', 'Café del Mar - Señorita.mp3']);
+    expect(names({ q: 'flac ' })).toEqual(['Artist - Album - 03 - Title.flac']);
+    expect(names({ q: 'jazz -audio' })).toEqual([]);
+    // A chip is matched whole: a prefix of one is not a category.
+    expect(names({ q: 'audi ' })).toEqual([]);
   });
 
   it('filters by category, extension, size and tag', () => {

@@ -71,6 +71,8 @@ export interface IndexSearchResponse extends SearchResponse {
 
 /** Distinct names kept (and searchable) per file. */
 export const MAX_NAMES_PER_FILE = 32;
+/** Distinct folders kept (searchable, shown) per file. */
+export const MAX_FOLDERS_PER_FILE = 8;
 /** Distinct tags kept (and searchable) per file. */
 export const MAX_TAGS_PER_FILE = 64;
 /** Online sources listed per search result (the redirect considers them all). */
@@ -105,9 +107,11 @@ interface RawPeer {
 interface PeerRef { id: number; status: PeerStatus }
 interface RawFile {
   fid: number; file_id: string; size: number; mime: string; category: Category; piece_size: number;
-  first_seen: number; online_sources: number; names: string; tags: string;
+  first_seen: number; online_sources: number; names: string; tags: string; folders: string;
 }
-interface Summary { fid: number; category: Category; size: number; names: string; tags: string }
+interface Summary { fid: number; category: Category; size: number; names: string; tags: string; folders: string }
+/** A file's text as the index keeps it: names, tags and folders, each distinct and capped. */
+interface FileText { names: string[]; tags: string[]; folders: string[] }
 interface RawSource {
   peer_id: string; name: string; address: string; port: number; reputation: number; active_uploads: number; free_upload_slots: number;
 }
@@ -175,7 +179,7 @@ function sizeCondition(minSize: number | undefined, maxSize: number | undefined)
  * out of the searchable `tags` text (they are `meta` tokens for the filters): as words they would
  * give `video`, `image` or `jpg` hundreds of thousands of hits that rank nothing.
  */
-function ftsRow(category: string, size: number, names: readonly string[], tags: readonly string[]): { name: string; tags: string; meta: string } {
+function ftsRow(category: string, size: number, { names, tags, folders }: FileText): { name: string; tags: string; meta: string } {
   const meta = new Set<string>([`c${category}`, sizeToken(size)]);
   const plain = new Set<string>([category]);
   for (const name of names) {
@@ -191,9 +195,26 @@ function ftsRow(category: string, size: number, names: readonly string[], tags: 
   }
   return {
     name: names.map(nameSearchText).join(' ; '),
-    tags: tags.filter((t) => !plain.has(t)).join(' ; '),
+    // Folders go with the tags: context words, which quickRelevance does not rank like the name.
+    tags: [...tags.filter((t) => !plain.has(t)), ...folders.map(nameSearchText)].join(' ; '),
     meta: [...meta].join(' '),
   };
+}
+
+const categoryWords = new Set<string>(categories);
+
+/**
+ * The chips a file shows (its category, its extension) match as words too: `audio` finds every
+ * audio file through its `meta` token, as the category filter does, without putting `audio` into
+ * the text of hundreds of thousands of rows. The word must be the whole chip (`aud` is not
+ * `audio`); a word still being typed counts, or `audio` would find nothing until a space.
+ */
+export function chipAlternative(term: { text: string; phrase: boolean }): string | undefined {
+  if (term.phrase) return undefined;
+  const word = term.text.toLowerCase();
+  if (categoryWords.has(word)) return `meta : ${ftsString(`c${word}`)}`;
+  if (/^[a-z0-9]{1,16}$/.test(word) && /[a-z]/.test(word)) return `meta : ${ftsString(`e${word}`)}`;
+  return undefined;
 }
 
 function isAscii(text: string): boolean {
@@ -321,14 +342,14 @@ export class IndexStore {
         coalesce(sum(online_sources > 0), 0) AS available, coalesce(sum(iif(online_sources > 0, size, 0)), 0) AS available_bytes FROM index_files`),
       fidRange: db.prepare<[], { hi: number | null; lo: number | null }>('SELECT (SELECT max(fid) FROM index_files) AS hi, (SELECT min(fid) FROM index_files) AS lo'),
 
-      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, size, names, tags FROM index_files WHERE file_key = ? AND file_id = ?'),
+      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, size, names, tags, folders FROM index_files WHERE file_key = ? AND file_id = ?'),
       fidOf: db.prepare<[number, string], { fid: number }>('SELECT fid FROM index_files WHERE file_key = ? AND file_id = ?'),
-      summary: db.prepare<[number], Summary>('SELECT fid, category, size, names, tags FROM index_files WHERE fid = ?'),
-      filesIn: db.prepare<[string], RawFile>(`SELECT fid, file_id, size, mime, category, piece_size, first_seen, online_sources, names, tags
+      summary: db.prepare<[number], Summary>('SELECT fid, category, size, names, tags, folders FROM index_files WHERE fid = ?'),
+      filesIn: db.prepare<[string], RawFile>(`SELECT fid, file_id, size, mime, category, piece_size, first_seen, online_sources, names, tags, folders
         FROM index_files WHERE fid IN (SELECT value FROM json_each(?))`),
-      insertFile: db.prepare(`INSERT INTO index_files (file_id, file_key, size, mime, category, piece_size, ext, first_seen, online_sources, names, tags)
-        VALUES (@id, @key, @size, @mime, @category, @pieceSize, @ext, @now, @online, @names, @tags)`),
-      setSummary: db.prepare('UPDATE index_files SET names = ?, tags = ?, ext = ? WHERE fid = ?'),
+      insertFile: db.prepare(`INSERT INTO index_files (file_id, file_key, size, mime, category, piece_size, ext, first_seen, online_sources, names, tags, folders)
+        VALUES (@id, @key, @size, @mime, @category, @pieceSize, @ext, @now, @online, @names, @tags, @folders)`),
+      setSummary: db.prepare('UPDATE index_files SET names = ?, tags = ?, folders = ?, ext = ? WHERE fid = ?'),
       deleteFile: db.prepare<[number], { online_sources: number; size: number }>('DELETE FROM index_files WHERE fid = ? RETURNING online_sources, size'),
       bump: db.prepare<[number, number], { online_sources: number; size: number }>(
         'UPDATE index_files SET online_sources = online_sources + ? WHERE fid = ? RETURNING online_sources, size'),
@@ -338,13 +359,14 @@ export class IndexStore {
       ftsReplace: db.prepare('INSERT OR REPLACE INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
       ftsDelete: db.prepare('DELETE FROM index_fts WHERE rowid = ?'),
 
-      location: db.prepare<[number, number], { name: string; tags: string }>('SELECT name, tags FROM index_locations WHERE fid = ? AND peer = ?'),
-      insertLocation: db.prepare('INSERT INTO index_locations (fid, peer, name, tags) VALUES (?, ?, ?, ?)'),
-      updateLocation: db.prepare('UPDATE index_locations SET name = ?, tags = ? WHERE fid = ? AND peer = ?'),
+      location: db.prepare<[number, number], { name: string; tags: string; folder: string }>('SELECT name, tags, folder FROM index_locations WHERE fid = ? AND peer = ?'),
+      insertLocation: db.prepare('INSERT INTO index_locations (fid, peer, name, tags, folder) VALUES (?, ?, ?, ?, ?)'),
+      updateLocation: db.prepare('UPDATE index_locations SET name = ?, tags = ?, folder = ? WHERE fid = ? AND peer = ?'),
       deleteLocation: db.prepare('DELETE FROM index_locations WHERE fid = ? AND peer = ?'),
       anyLocation: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM index_locations WHERE fid = ? LIMIT 1'),
-      sameLocation: db.prepare<[number, string, string], { one: number }>('SELECT 1 AS one FROM index_locations WHERE fid = ? AND name = ? AND tags = ? LIMIT 1'),
-      locationsOf: db.prepare<[number], { name: string; tags: string }>('SELECT name, tags FROM index_locations WHERE fid = ?'),
+      sameLocation: db.prepare<[number, string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM index_locations WHERE fid = ? AND name = ? AND tags = ? AND folder = ? LIMIT 1'),
+      locationsOf: db.prepare<[number], { name: string; tags: string; folder: string }>('SELECT name, tags, folder FROM index_locations WHERE fid = ?'),
       peerLocations: db.prepare<[number], { fid: number; file_id: string }>(`SELECT l.fid, f.file_id FROM index_locations l
         JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
 
@@ -699,41 +721,47 @@ export class IndexStore {
   private putLocation(peer: PeerRef, file: IndexedFile, now: number): boolean {
     const tags = cleanTags(file.tags);
     const tagsJson = JSON.stringify(tags);
+    const folder = file.folder ?? '';
     const known = this.s.fileByFileId.get(fileKey(file.id), file.id);
     if (!known) {
       const names = [file.name];
+      const folders = folder ? [folder] : [];
       const online = peer.status === 'online';
       const fid = Number(this.s.insertFile.run({
         id: file.id, key: fileKey(file.id), size: file.size, mime: file.mime, category: file.category, pieceSize: file.pieceSize,
         ext: extensionOf(file.name), now, online: online ? 1 : 0,
-        names: JSON.stringify(names), tags: JSON.stringify(tags.slice(0, MAX_TAGS_PER_FILE)),
+        names: JSON.stringify(names), tags: JSON.stringify(tags.slice(0, MAX_TAGS_PER_FILE)), folders: JSON.stringify(folders),
       }).lastInsertRowid);
       this.delta.files++;
       if (online) {
         this.delta.available++;
         this.delta.bytes += file.size;
       }
-      this.s.insertLocation.run(fid, peer.id, file.name, tagsJson);
-      const row = ftsRow(file.category, file.size, names, tags.slice(0, MAX_TAGS_PER_FILE));
+      this.s.insertLocation.run(fid, peer.id, file.name, tagsJson, folder);
+      const row = ftsRow(file.category, file.size, { names, tags: tags.slice(0, MAX_TAGS_PER_FILE), folders });
       this.s.ftsInsert.run(fid, row.name, row.tags, row.meta);
       return true;
     }
     const existing = this.s.location.get(known.fid, peer.id);
     if (existing) {
-      if (existing.name === file.name && existing.tags === tagsJson) return false;
-      this.s.updateLocation.run(file.name, tagsJson, known.fid, peer.id);
+      if (existing.name === file.name && existing.tags === tagsJson && existing.folder === folder) return false;
+      this.s.updateLocation.run(file.name, tagsJson, folder, known.fid, peer.id);
       this.refreshSummary(known.fid);
       return false;
     }
-    this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson);
+    this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson, folder);
     if (peer.status === 'online') this.bumpSources(known.fid, 1);
-    // The summary grows when this source brings a new name or tag.
+    // The summary grows when this source brings a new name, tag or folder.
     const names = JSON.parse(known.names) as string[];
     const allTags = JSON.parse(known.tags) as string[];
+    const folders = JSON.parse(known.folders) as string[];
     const newName = !names.includes(file.name) && names.length < MAX_NAMES_PER_FILE;
     const newTags = tags.filter((t) => !allTags.includes(t)).slice(0, Math.max(0, MAX_TAGS_PER_FILE - allTags.length));
-    if (newName || newTags.length > 0) {
-      this.writeSummary(known, newName ? [...names, file.name] : names, [...allTags, ...newTags]);
+    const newFolder = folder !== '' && !folders.includes(folder) && folders.length < MAX_FOLDERS_PER_FILE;
+    if (newName || newTags.length > 0 || newFolder) {
+      this.writeSummary(known, {
+        names: newName ? [...names, file.name] : names, tags: [...allTags, ...newTags], folders: newFolder ? [...folders, folder] : folders,
+      });
     }
     return false;
   }
@@ -757,27 +785,27 @@ export class IndexStore {
       return true;
     }
     // Another source with the same name and tags: the summary is unchanged (the common case).
-    if (!this.s.sameLocation.get(fid, existing.name, existing.tags)) this.refreshSummary(fid);
+    if (!this.s.sameLocation.get(fid, existing.name, existing.tags, existing.folder)) this.refreshSummary(fid);
     return false;
   }
 
-  /** Recomputes a file's names and tags from its locations, keeping their order; rewrites the text if they changed. */
+  /** Recomputes a file's names, tags and folders from its locations, keeping their order; rewrites the text if they changed. */
   private refreshSummary(fid: number): void {
     const known = this.s.summary.get(fid);
     if (!known) return;
     const locations = this.s.locationsOf.all(fid);
-    const present = new Set(locations.map((l) => l.name));
-    const presentTags = new Set(locations.flatMap((l) => JSON.parse(l.tags) as string[]));
-    const names = (JSON.parse(known.names) as string[]).filter((n) => present.has(n));
-    for (const name of present) if (!names.includes(name) && names.length < MAX_NAMES_PER_FILE) names.push(name);
-    const tags = (JSON.parse(known.tags) as string[]).filter((t) => presentTags.has(t));
-    for (const tag of presentTags) if (!tags.includes(tag) && tags.length < MAX_TAGS_PER_FILE) tags.push(tag);
-    if (JSON.stringify(names) !== known.names || JSON.stringify(tags) !== known.tags) this.writeSummary(known, names, tags);
+    const names = keepPresent(known.names, locations.map((l) => l.name), MAX_NAMES_PER_FILE);
+    const tags = keepPresent(known.tags, locations.flatMap((l) => JSON.parse(l.tags) as string[]), MAX_TAGS_PER_FILE);
+    const folders = keepPresent(known.folders, locations.map((l) => l.folder).filter((f) => f !== ''), MAX_FOLDERS_PER_FILE);
+    if (JSON.stringify(names) !== known.names || JSON.stringify(tags) !== known.tags || JSON.stringify(folders) !== known.folders) {
+      this.writeSummary(known, { names, tags, folders });
+    }
   }
 
-  private writeSummary(known: Summary, names: string[], tags: string[]): void {
-    this.s.setSummary.run(JSON.stringify(names), JSON.stringify(tags), extensionOf(names[0] ?? ''), known.fid);
-    const row = ftsRow(known.category, known.size, names, tags);
+  private writeSummary(known: Summary, text: FileText): void {
+    const { names, tags, folders } = text;
+    this.s.setSummary.run(JSON.stringify(names), JSON.stringify(tags), JSON.stringify(folders), extensionOf(names[0] ?? ''), known.fid);
+    const row = ftsRow(known.category, known.size, text);
     this.s.ftsReplace.run(known.fid, row.name, row.tags, row.meta);
   }
 
@@ -820,7 +848,7 @@ export class IndexStore {
   /** The FTS5 expression of a query and its token filters; undefined: none; null: matches nothing. */
   private matchExpression(parsed: ParsedQuery, q: SearchQuery): string | undefined | null {
     if (q.minSize !== undefined && q.maxSize !== undefined && q.minSize > q.maxSize) return null;
-    const { positive, negative } = toFtsParts(parsed, '{name tags}');
+    const { positive, negative } = toFtsParts(parsed, '{name tags}', chipAlternative);
     const all: string[] = positive ? [positive] : [];
     if (q.category) all.push(`meta : ${ftsString(`c${q.category}`)}`);
     if (q.ext) all.push(`meta : ${ftsString(`e${q.ext}`)}`);
@@ -992,13 +1020,21 @@ export class IndexStore {
       const names = JSON.parse(f.names) as string[];
       const best = crowded.includes(fid) ? this.s.resultSources.all(fid) : rankSources(sources.get(fid) ?? []).slice(0, SOURCES_PER_RESULT);
       results.push({
-        id: f.file_id, name: names[0] ?? f.file_id, names, size: f.size, mime: f.mime, category: f.category,
+        id: f.file_id, name: names[0] ?? f.file_id, names, folders: JSON.parse(f.folders) as string[], size: f.size, mime: f.mime, category: f.category,
         tags: JSON.parse(f.tags) as string[], pieceSize: f.piece_size, sourceCount: f.online_sources,
         sources: best.map(toSource(f.file_id)), firstSeen: new Date(f.first_seen).toISOString(),
       });
     }
     return results;
   }
+}
+
+/** The values of a JSON array still `present`, in their order, then new ones up to `max`. */
+function keepPresent(json: string, present: readonly string[], max: number): string[] {
+  const there = new Set(present);
+  const kept = (JSON.parse(json) as string[]).filter((v) => there.has(v));
+  for (const v of there) if (!kept.includes(v) && kept.length < max) kept.push(v);
+  return kept;
 }
 
 /** The first name in a names JSON array. */

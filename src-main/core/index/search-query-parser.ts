@@ -134,6 +134,9 @@ export function ftsString(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** Another way a term may match, as a whole FTS5 expression with its own column filter (undefined: none). */
+export type TermAlternative = (term: QueryTerm) => string | undefined;
+
 /** One term as FTS5: each way of cutting it (as typed, camelCase split) as a quoted phrase, ORed. */
 function termExpression(term: QueryTerm): string | undefined {
   const variants = queryVariants(term.text).map((v) => `${ftsString(v)}${term.prefix ? ' *' : ''}`);
@@ -141,8 +144,19 @@ function termExpression(term: QueryTerm): string | undefined {
   return variants.length === 1 ? (variants[0] as string) : `(${variants.join(' OR ')})`;
 }
 
-function anyOf(terms: QueryTerm[]): string | undefined {
-  const parts = [...new Set(terms.map(termExpression).filter((e): e is string => e !== undefined))];
+/**
+ * A term within `columns`, or its alternative. FTS5 intersects nested column filters, so a term
+ * with an alternative carries its own filter instead of sharing the query's.
+ */
+function scopedTerm(term: QueryTerm, columns: string | undefined, alternative: TermAlternative | undefined): string | undefined {
+  const text = termExpression(term);
+  const other = alternative?.(term);
+  if (text === undefined || other === undefined) return text;
+  return `(${columns ? `${columns} : ${text}` : text} OR ${other})`;
+}
+
+function anyOf(terms: QueryTerm[], columns?: string, alternative?: TermAlternative): string | undefined {
+  const parts = [...new Set(terms.map((t) => scopedTerm(t, columns, alternative)).filter((e): e is string => e !== undefined))];
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`;
 }
@@ -158,10 +172,11 @@ export interface FtsOptions {
  * The two halves of a parsed query as FTS5: `positive` (every group, within `columns`) and
  * `negative` (any excluded term, within `columns`); either may be missing.
  */
-export function toFtsParts(query: ParsedQuery, columns?: string): { positive?: string; negative?: string } {
-  const scope = (e: string) => (columns ? `${columns} : (${e})` : `(${e})`);
-  const groups = query.required.map(anyOf).filter((e): e is string => e !== undefined);
-  const negative = anyOf(query.excluded);
+export function toFtsParts(query: ParsedQuery, columns?: string, alternative?: TermAlternative): { positive?: string; negative?: string } {
+  // With alternatives each term is scoped by itself (scopedTerm); otherwise once, around the whole.
+  const scope = (e: string) => (columns && !alternative ? `${columns} : (${e})` : `(${e})`);
+  const groups = query.required.map((g) => anyOf(g, columns, alternative)).filter((e): e is string => e !== undefined);
+  const negative = anyOf(query.excluded, columns, alternative);
   return {
     ...(groups.length > 0 ? { positive: scope(groups.join(' AND ')) } : {}),
     ...(negative !== undefined ? { negative: scope(negative) } : {}),
