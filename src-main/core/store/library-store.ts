@@ -212,8 +212,9 @@ export class LibraryStore {
       args.tagExt = `%.${escapeLike(q.tag)}`;
     }
     (q.words ?? []).forEach((word, i) => {
-      // The path below the root (its folders and name), never above it: folders are context too.
-      where.push(`(EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id AND substr(l.path, length(l.root) + 2) LIKE @w${i} ESCAPE '\\')
+      // The name, or the path below the root (its folders), never above it: folders are context too.
+      where.push(`(EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id
+          AND (l.name LIKE @w${i} ESCAPE '\\' OR substr(l.path, length(l.root) + 2) LIKE @w${i} ESCAPE '\\'))
         OR f.user_tags LIKE @w${i} ESCAPE '\\' OR f.category LIKE @w${i} ESCAPE '\\')`);
       args[`w${i}`] = `%${escapeLike(word)}%`;
     });
