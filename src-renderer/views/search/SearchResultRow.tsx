@@ -19,6 +19,13 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
       <CategoryIcon category={result.category} />
       <div className="file-main">
         <span className="name">{result.name}</span>
+        {/* Where peers keep it (inside their shared folders): what tells same-named files apart. */}
+        {result.folders?.[0] ? (
+          <span className="folder" title={result.folders.join('\n')}>
+            in {result.folders[0]}
+            {result.folders.length > 1 ? ` and ${result.folders.length - 1} more` : ''}
+          </span>
+        ) : null}
         <span className="muted">
           {formatBytes(result.size)} · <span className={`health ${h}`}>{result.sourceCount} source{result.sourceCount === 1 ? '' : 's'}</span>
           {result.sources.length > 0 ? ` · ${result.sources.slice(0, 3).map((s) => s.name).join(', ')}` : ''}

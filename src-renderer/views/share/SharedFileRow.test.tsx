@@ -25,6 +25,12 @@ function actions(overrides: Partial<RowActions> = {}) {
 describe('a shared file row', () => {
   afterEach(cleanup);
 
+  it('shows the folder the file is in inside the shared folder (issue 16)', () => {
+    const { base } = actions();
+    render(<SharedFileRow file={{ ...file, folder: 'Music/Daft Punk/Homework (1997)' }} actions={base} />);
+    expect(screen.getByText('in Music/Daft Punk/Homework (1997)')).toBeTruthy();
+  });
+
   it('copies the file\u2019s link and says so', async () => {
     const { base, calls } = actions();
     render(<SharedFileRow file={file} actions={base} />);

@@ -71,6 +71,12 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
           </form>
         ) : (
           <span className="tags">
+            {/* The folder inside the shared folder: tells same-named files apart, and is searchable. */}
+            {file.folder ? (
+              <span className="folder" title={file.folder}>
+                in {file.folder}
+              </span>
+            ) : null}
             {file.tags.map((t) => (
               <span key={t} className={file.userTags.includes(t) ? 'tag user' : 'tag'}>
                 {t}
