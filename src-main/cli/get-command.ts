@@ -1,19 +1,20 @@
 // `shoal get FILE_ID`: downloads one file with the node's own download manager (every source,
 // every piece verified), showing a progress bar. Exit 0 only once the whole-file hash matched;
 // Ctrl-C keeps the verified pieces, and the same command later goes on from there.
-import cliProgress from 'cli-progress';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
-import { ShoalError } from '../../src-shared/errors.js';
-import { formatBytes, formatDuration } from '../../src-shared/format-bytes.js';
+import { errorCatalogue, ShoalError } from '../../src-shared/errors.js';
+import { formatBytes } from '../../src-shared/format-bytes.js';
 import { HashThread } from '../core/hashing/hash-thread.js';
 import { DownloadManager } from '../core/downloads/download-manager.js';
 import { networkSourceFinder } from '../core/downloads/source-finder.js';
 import { EventBus } from '../core/events/event-bus.js';
 import { openDatabase } from '../core/store/database.js';
 import { RateLimiter } from '../core/transfers/rate-limiter.js';
+import { finishedHere } from './finished-here.js';
+import { progressDisplay } from './progress-display.js';
 
 export interface GetOptions {
   fileId: string;
@@ -23,11 +24,13 @@ export interface GetOptions {
   maxFileSize: number;
   maxDownloadRate: number;
   stallMs: number;
+  /** Download again even when this folder already holds the finished file. */
+  force: boolean;
 }
 
 export interface GetContext {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   signals: { once(signal: NodeJS.Signals, listener: () => void): unknown; off(signal: NodeJS.Signals, listener: () => void): unknown };
   logger: Logger;
 }
@@ -52,28 +55,16 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     timing: { stallMs: o.stallMs },
   });
   manager.restore({ resume: false });
-  const bar = new cliProgress.SingleBar({
-    format: '{bar} {percentage}% | {done} of {size} | {speed}/s | ETA {eta} | {sources} sources | {state}',
-    hideCursor: true, clearOnComplete: true, stream: context.stderr as NodeJS.WritableStream,
-  }, cliProgress.Presets.shades_classic);
-  const show = (d: DownloadView) => ({
-    done: formatBytes(d.bytesVerified), size: d.size === null ? '?' : formatBytes(d.size), speed: formatBytes(d.speed),
-    eta: d.etaSeconds === null ? '--' : formatDuration(d.etaSeconds), sources: d.sources.filter((s) => s.state !== 'dropped').length,
-    state: d.error?.message ?? d.state,
-  });
+  const bar = progressDisplay(context.stderr);
 
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
   let started: DownloadView | undefined;
-  let barShown = false;
   const unsubscribe = bus.subscribe((event) => {
     if (!started || !('id' in (event.data as object)) || (event.data as DownloadView).id !== started.id) return;
     const d = event.data as DownloadView;
     if (event.type === 'transfer_progress') {
-      if (!barShown) bar.start(d.size ?? 1, 0, show(d));
-      barShown = true;
-      bar.setTotal(Math.max(1, d.size ?? 1));
-      bar.update(d.bytesVerified, show(d));
+      bar.update(d);
     } else if (event.type === 'transfer_completed') {
       bar.stop();
       context.stdout.write(`${d.path}\n`);
@@ -90,6 +81,12 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
   context.signals.once('SIGTERM', onSignal);
 
   try {
+    const done = o.force ? undefined : await finishedHere(manager.list(), o.fileId, o.outputDirectory);
+    if (done) {
+      context.stdout.write(`${done}\n`);
+      context.stderr.write(`${done}: ${errorCatalogue.ALREADY_DOWNLOADED.message}\n`);
+      return 0;
+    }
     try {
       started = await manager.start({ fileId: o.fileId, ...(o.peer ? { peer: o.peer } : {}) });
     } catch (err) {

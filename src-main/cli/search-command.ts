@@ -1,15 +1,19 @@
 // `shoal search WORDS`: asks an index server and prints the results as a table.
-import Table from 'cli-table3';
-import { searchResponseSchema, type SearchResponse } from '../../src-shared/api/index-routes.js';
+import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
 import type { Category } from '../../src-shared/api/common.js';
-import { formatBytes } from '../../src-shared/format-bytes.js';
 import { firstAnswer } from '../core/net/get-json.js';
+import { renderSearchTable } from './search-table.js';
 
 export interface SearchOptions {
   words: string[];
-  category?: Category;
+  category?: Category | undefined;
+  ext?: string | undefined;
+  minSize?: number | undefined;
+  maxSize?: number | undefined;
   limit: number;
   json: boolean;
+  /** The terminal's width: the table is cut to fit it. */
+  columns: number;
 }
 
 export interface SearchOutput {
@@ -25,19 +29,14 @@ export async function runSearch(indexes: readonly string[], o: SearchOptions, ou
   }
   const query = new URLSearchParams({ q: o.words.join(' '), pageSize: String(o.limit) });
   if (o.category) query.set('category', o.category);
+  if (o.ext) query.set('ext', o.ext);
+  if (o.minSize !== undefined) query.set('minSize', String(o.minSize));
+  if (o.maxSize !== undefined) query.set('maxSize', String(o.maxSize));
   const answer = await firstAnswer(indexes, `/api/v1/files/search?${query}`, searchResponseSchema, 10_000);
   if (!answer.ok) {
     out.stderr.write(`shoal: no index server answered: ${answer.reasons.join('; ')}\n`);
     return 1;
   }
-  out.stdout.write(o.json ? `${JSON.stringify(answer.value.items)}\n` : renderTable(answer.value));
+  out.stdout.write(o.json ? `${JSON.stringify(answer.value.items)}\n` : renderSearchTable(answer.value, o.columns));
   return 0;
-}
-
-function renderTable(result: SearchResponse): string {
-  if (result.items.length === 0) return 'No files found.\n';
-  const table = new Table({ head: ['Name', 'Size', 'Type', 'Sources', 'File id'], style: { head: [], border: [] } });
-  for (const item of result.items) table.push([item.name, formatBytes(item.size), item.category, String(item.sourceCount), item.id]);
-  const more = result.total > result.items.length ? `\n${result.total} matches; showing ${result.items.length}.` : '';
-  return `${table.toString()}${more}\nDownload one with: shoal get <file id>\n`;
 }

@@ -4,46 +4,72 @@ import { resolve, join } from 'node:path';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { categorySchema, fileIdSchema, hostPortSchema as address } from '../../src-shared/api/common.js';
+import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, loadConfig, type NodeConfig } from '../core/config/load-config.js';
+import { byteSizeSchema } from '../core/config/units.js';
 import { runGet, type GetContext } from './get-command.js';
 import { indexAddresses } from './index-addresses.js';
+import { notAnIndexServer } from './index-probe.js';
+import { fileIdOrPrefixSchema, resolveFileId } from './resolve-file-id.js';
 import { runSearch } from './search-command.js';
 import { runTorrent } from './torrent-command.js';
 import { EXIT_INVALID_CONFIG, type ServeContext } from './serve-command.js';
 
-export interface SearchFlags { index?: string; category?: string; limit?: string; json?: boolean; config?: string; verbose?: boolean }
-export interface GetFlags { index?: string; peer?: string; output?: string; data?: string; config?: string; verbose?: boolean }
+export interface SearchFlags {
+  index?: string; category?: string; ext?: string; minSize?: string; maxSize?: string; limit?: string; json?: boolean; config?: string; verbose?: boolean;
+}
+export interface GetFlags { index?: string; peer?: string; output?: string; data?: string; force?: boolean; config?: string; verbose?: boolean }
 export interface TorrentFlags { index?: string; peer?: string; output?: string; config?: string; verbose?: boolean }
 
-export type TerminalContext = Omit<ServeContext, 'signals' | 'exit'> & { signals: GetContext['signals'] };
+export type TerminalContext = Omit<ServeContext, 'signals' | 'exit' | 'stdout' | 'stderr'> & {
+  signals: GetContext['signals'];
+  stdout: { write(text: string): unknown; columns?: number; isTTY?: boolean };
+  stderr: GetContext['stderr'];
+};
 
 
 export async function searchCommand(words: string[], flags: SearchFlags, context: TerminalContext): Promise<number> {
   const args = z.object({
     index: address.optional(),
     category: categorySchema.optional(),
+    ext: z.string().trim().toLowerCase().transform((e) => e.replace(/^\./, '')).pipe(z.string().regex(/^[a-z0-9]{1,16}$/, 'expected an extension like mkv or .mkv')).optional(),
+    minSize: byteSizeSchema.optional(),
+    maxSize: byteSizeSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(20),
   }).safeParse(flags);
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
+  if (args.data.index && !(await isIndex(args.data.index, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = await indexAddresses(args.data.index, config, logger);
-  return runSearch(indexes, { words, category: args.data.category, limit: args.data.limit, json: flags.json ?? false }, context);
+  const { index: _index, ...filters } = args.data;
+  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context);
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
-  const args = z.object({ fileId: fileIdSchema, index: address.optional(), peer: address.optional() }).safeParse({ fileId, index: flags.index, peer: flags.peer });
+  const args = z.object({ fileId: fileIdOrPrefixSchema, index: address.optional(), peer: address.optional(), force: z.boolean().default(false) })
+    .safeParse({ fileId, index: flags.index, peer: flags.peer, force: flags.force });
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
+  if (args.data.index && !(await isIndex(args.data.index, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
+  let id: string;
+  try {
+    id = await resolveFileId(args.data.fileId, indexes);
+  } catch (error) {
+    if (!(error instanceof ShoalError)) throw error;
+    context.stderr.write(`shoal: ${error.message}\n`);
+    return 1;
+  }
+  // Its own database by default, so it never races a running app over the same downloads.
+  const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
+  if (!flags.data) context.stderr.write(`Download state (for resuming after Ctrl-C) is kept in ${dataDirectory}; --data DIR to choose.\n`);
   return runGet(indexes, {
-    fileId: args.data.fileId, peer: args.data.peer,
+    fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory,
     outputDirectory: resolve(context.cwd, flags.output ?? '.'),
-    // Its own database by default, so it never races a running app over the same downloads.
-    dataDirectory: flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal'),
     maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
   }, { ...context, logger });
 }
@@ -60,6 +86,13 @@ export async function torrentCommand(fileId: string, flags: TorrentFlags, contex
     addresses = [...await indexAddresses(args.data.index, config, logger), ...addresses];
   }
   return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd }, context);
+}
+
+/** False (after saying so) when the address the user named as an index server is a peer's port. */
+async function isIndex(address: string, context: TerminalContext): Promise<boolean> {
+  const problem = await notAnIndexServer(address);
+  if (problem) context.stderr.write(`shoal: ${problem}\n`);
+  return problem === undefined;
 }
 
 function readConfig(flags: { config?: string }, context: TerminalContext): NodeConfig | undefined {

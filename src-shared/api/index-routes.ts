@@ -114,6 +114,7 @@ export const searchResultSchema = z.object({
   sourceCount: z.number().int().describe('online sources'),
   sources: z.array(sourceSchema).describe('online sources, best first'),
   firstSeen: z.string(),
+  inLibrary: z.boolean().optional().describe('this node shares it already (only in a node\u2019s answers to its local user, which then list it as no source)'),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
@@ -206,7 +207,12 @@ export const indexRoutes = {
   },
   listFiles: {
     method: 'get', path: '/api/v1/files', access: 'public',
-    summary: 'Every indexed file, newest first', query: z.object({ ...pageQuery }), response: searchResponseSchema,
+    summary: 'Every indexed file, newest first; with `idPrefix`, those whose id starts so (how `shoal get` takes a short id)',
+    query: z.object({
+      ...pageQuery,
+      idPrefix: z.string().regex(/^[0-9a-f]{4,64}$/, 'expected 4 to 64 lowercase hex digits').optional(),
+    }),
+    response: searchResponseSchema,
   },
   getFile: {
     method: 'get', path: '/api/v1/files/:fileId', access: 'public',

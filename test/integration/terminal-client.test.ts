@@ -68,11 +68,86 @@ describe('the terminal client', () => {
     const run = shoal(['search', 'ocean', 'documentary', '--index', indexAddress]);
     expect(await run.code).toBe(0);
     expect(run.stdout()).toContain('Ocean-Documentary.2026.mkv');
-    expect(run.stdout()).toContain(FILE.id);
+    expect(run.stdout()).toContain(FILE.id.slice(0, 16)); // a prefix `shoal get` takes; --json has whole ids
     expect(run.stdout()).toMatch(/6\.0 MiB/);
+    // 80 columns, one line a result: no rule under every row.
+    for (const line of run.stdout().split('\n')) expect([...line].length, line).toBeLessThan(80);
+    expect(run.stdout()).not.toMatch(/[─┼├]/);
     const none = shoal(['search', 'nothing-like-this', '--index', indexAddress]);
     expect(await none.code).toBe(0);
     expect(none.stdout()).toContain('No files found');
+  });
+
+  it('filters a search by extension, size and category', async () => {
+    const hits = async (...filters: string[]) => {
+      const run = shoal(['search', 'ocean', '--index', indexAddress, '--json', ...filters]);
+      expect(await run.code, run.stderr()).toBe(0);
+      return (JSON.parse(run.stdout()) as SearchResult[]).map((r) => r.id);
+    };
+    expect(await hits('--ext', '.mkv', '--min-size', '5MiB', '--max-size', '7MB', '--category', 'video')).toEqual([FILE.id]);
+    expect(await hits('--ext', 'mp3')).toEqual([]);
+    expect(await hits('--min-size', '7MiB')).toEqual([]);
+    expect(await hits('--max-size', '1MB')).toEqual([]);
+    const bad = shoal(['search', 'ocean', '--index', indexAddress, '--min-size', 'huge']);
+    expect(await bad.code).toBe(2);
+    expect(bad.stderr()).toMatch(/minSize/);
+  });
+
+  it('says an --index that is a peer\u2019s port is a peer, not an index server', async () => {
+    const peerAddress = `127.0.0.1:${peers[0]!.port}`;
+    for (const args of [['search', 'ocean'], ['get', FILE.id, '--data', join(work.path, 'state-peer')]]) {
+      const run = shoal([...args, '--index', peerAddress]);
+      expect(await run.code).toBe(1);
+      expect(run.stderr()).toContain(`${peerAddress}: that is a peer, not an index server`);
+    }
+  });
+
+  it('takes a unique prefix of a file id, and lists the candidates of an ambiguous one', async () => {
+    const out = join(work.path, 'out-prefix');
+    const run = shoal(['get', FILE.id.slice(0, 10).toUpperCase(), '--index', indexAddress, '-o', out, '--data', join(work.path, 'state-prefix')]);
+    expect(await run.code, run.stderr()).toBe(0);
+    expect((await readFile(join(out, 'Ocean-Documentary.2026.mkv'))).equals(FILE.data)).toBe(true);
+
+    // Two small files whose ids share their first 4 hex digits (a birthday search, a few hundred tries).
+    const seen = new Map<string, { data: Buffer; id: string }>();
+    let pair: [{ data: Buffer; id: string }, { data: Buffer; id: string }] | undefined;
+    while (!pair) {
+      const c = randomContent(8);
+      const other = seen.get(c.id.slice(0, 4));
+      if (other) pair = [other, c];
+      else seen.set(c.id.slice(0, 4), c);
+    }
+    await writeFile(join(peers[1]!.sharedDir, 'twin-a.bin'), pair[0].data);
+    await writeFile(join(peers[1]!.sharedDir, 'twin-b.bin'), pair[1].data);
+    await pollUntil(async () => (await Promise.all(pair.map((f) => fetch(`http://${indexAddress}/api/v1/files/${f.id}`)))).every((r) => r.ok), 'both twins at the index', 20_000);
+    const ambiguous = shoal(['get', pair[0].id.slice(0, 4), '--index', indexAddress, '--data', join(work.path, 'state-prefix')]);
+    expect(await ambiguous.code).toBe(1);
+    expect(ambiguous.stderr()).toMatch(/file ids start with/);
+    expect(ambiguous.stderr()).toContain(pair[0].id);
+    expect(ambiguous.stderr()).toContain(pair[1].id);
+    const none = shoal(['get', 'abcdef0123', '--index', indexAddress, '--data', join(work.path, 'state-prefix')]);
+    expect(await none.code).toBe(1);
+    expect(none.stderr()).toMatch(/No file id known to the index starts with abcdef0123/);
+  }, 30_000);
+
+  it('a second get of a finished file says so and exits 0; --force downloads a second copy', async () => {
+    const out = join(work.path, 'out-twice');
+    const args = ['get', FILE.id, '--index', indexAddress, '-o', out, '--data', join(work.path, 'state-twice')];
+    expect(await shoal(args).code).toBe(0);
+    const again = shoal(args);
+    expect(await again.code).toBe(0);
+    expect(again.stdout().trim()).toBe(join(out, 'Ocean-Documentary.2026.mkv'));
+    expect(again.stderr()).toMatch(/already downloaded here/);
+    expect(await readdir(out)).toEqual(['Ocean-Documentary.2026.mkv']);
+    const forced = shoal([...args, '--force']);
+    expect(await forced.code, forced.stderr()).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['Ocean-Documentary.2026 (1).mkv', 'Ocean-Documentary.2026.mkv']);
+  }, 30_000);
+
+  it('without --data, says where it keeps its download state', async () => {
+    const run = shoal(['get', randomContent(5).id, '--index', indexAddress, '-o', join(work.path, 'none')]);
+    expect(await run.code).toBe(1);
+    expect(run.stderr()).toContain(`Download state (for resuming after Ctrl-C) is kept in ${join(work.path, 'xdg', 'Shoal', 'terminal')}`);
   });
 
   it('gets a file, verified, and says where it is', async () => {
@@ -90,8 +165,10 @@ describe('the terminal client', () => {
     }
     const out = join(work.path, 'out-resume');
     const args = ['get', FILE.id, '--index', indexAddress, '-o', out, '--data', join(work.path, 'state-resume')];
+    // Counted from here: the tests before this one fetched the file too.
+    const servedEarlier = (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0);
     const first = shoal(args);
-    await pollUntil(async () => (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0) > 6 * MiB + 3 * MiB, 'half of the file to be served', 15_000);
+    await pollUntil(async () => (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0) > servedEarlier + 3 * MiB, 'half of the file to be served', 15_000);
     first.kill('SIGINT');
     expect(await first.code).toBe(130);
     expect(first.stderr()).toMatch(/Run the same command again/);

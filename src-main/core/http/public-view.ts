@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { NodeEventData, NodeEventType } from '../../../src-shared/api/events.js';
 import type { HashingStatus } from '../../../src-shared/api/library.js';
 import type { NodeStats } from '../../../src-shared/api/node.js';
+import type { NodeBusEvent } from '../events/event-bus.js';
 
 type PublicViews = { [T in NodeEventType]?: (data: NodeEventData<T>) => NodeEventData<T> };
 
@@ -18,9 +19,9 @@ const publicViews: PublicViews = {
 };
 
 /** The event as a stranger may see it, or undefined when it is for the local user only. */
-export function publicEvent<T extends NodeEventType>(event: { type: T; data: NodeEventData<T>; timestamp: string }): { type: T; data: NodeEventData<T>; timestamp: string } | undefined {
-  const view = publicViews[event.type] as ((data: NodeEventData<T>) => NodeEventData<T>) | undefined;
-  return view && { ...event, data: view(event.data) };
+export function publicEvent(event: NodeBusEvent): NodeBusEvent | undefined {
+  const view = publicViews[event.type] as ((data: NodeBusEvent['data']) => NodeBusEvent['data']) | undefined;
+  return view && ({ ...event, data: view(event.data) } as NodeBusEvent);
 }
 
 export function publicStats(stats: NodeStats): NodeStats {

@@ -8,7 +8,6 @@
 // never overtake each other; bus events and the index's /ws only note things and wake the loop.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { SharedFile } from '../../../src-shared/api/library.js';
 import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
 import {
   indexedFileSchema,
@@ -16,7 +15,7 @@ import {
   type IndexedFile,
   type transferReportSchema,
 } from '../../../src-shared/api/index-routes.js';
-import type { EventBus } from '../events/event-bus.js';
+import type { EventBus, NodeBusEvent } from '../events/event-bus.js';
 import { toIndexedFile } from '../library/shared-file-view.js';
 import { backoffDelay } from './backoff.js';
 import { IndexCallError, indexApi } from './index-api-client.js';
@@ -451,9 +450,9 @@ export class IndexClient {
 
   // --- bookkeeping ----------------------------------------------------------------------------
 
-  private onLibraryEvent(event: { type: unknown; data: unknown }): void {
-    if (event.type === 'library_file_updated') this.pending.added(toIndexedFile(event.data as SharedFile));
-    else if (event.type === 'library_file_removed') this.pending.removed((event.data as { id: string }).id);
+  private onLibraryEvent(event: NodeBusEvent): void {
+    if (event.type === 'library_file_updated') this.pending.added(toIndexedFile(event.data));
+    else if (event.type === 'library_file_removed') this.pending.removed(event.data.id);
     else return;
     if (this.flushAt === undefined) {
       this.flushAt = this.timers.now() + this.t.batchDelayMs;

@@ -21,7 +21,7 @@ export function indexHandlers(service: IndexService, indexName: () => string, pi
     },
     stats: () => service.stats(),
     search: ({ query }) => service.search(query),
-    listFiles: ({ query }) => service.listFiles((query.page - 1) * query.pageSize, query.pageSize),
+    listFiles: ({ query }) => service.listFiles((query.page - 1) * query.pageSize, query.pageSize, query.idPrefix),
     getFile: ({ params }) => service.getFile(params.fileId),
     topology: () => service.topology(indexName()),
     metalink: ({ params, res }) => sendMetalink(res, service.getFile(params.fileId), pieceLists),

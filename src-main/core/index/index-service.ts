@@ -177,8 +177,8 @@ export class IndexService {
     return this.o.store.search(query);
   }
 
-  listFiles(offset: number, limit: number): SearchResponse {
-    return this.o.store.listFiles({ offset, limit });
+  listFiles(offset: number, limit: number, idPrefix?: string): SearchResponse {
+    return this.o.store.listFiles({ offset, limit, idPrefix });
   }
 
   listPeers(offset: number, limit: number, status?: 'online' | 'offline'): { items: IndexPeer[]; total: number } {

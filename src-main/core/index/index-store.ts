@@ -811,12 +811,29 @@ export class IndexStore {
 
   // ---- search -------------------------------------------------------------------------------
 
-  /** Every indexed file, newest first (sources or not). */
-  listFiles(q: { offset: number; limit: number }): IndexSearchResponse {
+  /** Every indexed file, newest first (sources or not); or only those whose id starts with `idPrefix`. */
+  listFiles(q: { offset: number; limit: number; idPrefix?: string | undefined }): IndexSearchResponse {
     const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, q.limit));
+    if (q.idPrefix !== undefined) return this.filesWithIdPrefix(q.idPrefix, Math.max(0, q.offset), pageSize);
     return this.search({
       q: '', minSources: 0, sort: 'newest', page: Math.floor(Math.max(0, q.offset) / pageSize) + 1, pageSize,
     });
+  }
+
+  /** A range over the indexed 52-bit key, then the exact prefix: one index seek however big the index. */
+  private filesWithIdPrefix(prefix: string, offset: number, pageSize: number): IndexSearchResponse {
+    const started = performance.now();
+    const head = prefix.slice(0, 13);
+    const shift = 2 ** (4 * (13 - head.length));
+    const low = parseInt(head, 16) * shift;
+    const rows = this.db.prepare<[number, number, number, string], { fid: number }>(
+      'SELECT fid FROM index_files WHERE file_key >= ? AND file_key < ? AND substr(file_id, 1, ?) = ? ORDER BY fid DESC LIMIT 1000',
+    ).all(low, low + shift, prefix.length, prefix);
+    const fids = rows.slice(offset, offset + pageSize).map((r) => r.fid);
+    return {
+      items: this.resultsOf(fids), total: rows.length, page: Math.floor(offset / pageSize) + 1, pageSize,
+      totalIsEstimate: false, tookMs: round2(performance.now() - started),
+    };
   }
 
   /**

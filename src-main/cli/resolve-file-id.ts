@@ -1,0 +1,27 @@
+// `shoal get` takes a whole file id or a unique prefix of one (the search table shows 16 digits).
+// A prefix is looked up on the index servers (`GET /api/v1/files?idPrefix=`): one match is the
+// id, none or several is a clear error naming the candidates.
+import { z } from 'zod';
+import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
+import { ShoalError } from '../../src-shared/errors.js';
+import { formatBytes } from '../../src-shared/format-bytes.js';
+import { firstAnswer } from '../core/net/get-json.js';
+
+/** What `shoal get` accepts: 4 to 64 lowercase hex digits (upper case is folded). */
+export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
+  .regex(/^[0-9a-f]{4,64}$/, 'expected a file id: 64 lowercase hex digits, or a unique prefix of at least 4');
+
+const CANDIDATES_SHOWN = 10;
+
+export async function resolveFileId(idOrPrefix: string, indexes: readonly string[]): Promise<string> {
+  if (idOrPrefix.length === 64) return idOrPrefix;
+  if (indexes.length === 0) throw new ShoalError('INVALID_FILE_ID', 'A short file id needs an index server to look it up (--index HOST:PORT); give the whole id to fetch from --peer alone.');
+  const query = new URLSearchParams({ idPrefix: idOrPrefix, pageSize: String(CANDIDATES_SHOWN) });
+  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000);
+  if (!answer.ok) throw new ShoalError('FILE_NOT_FOUND', `Could not look up the id ${idOrPrefix}: ${answer.reasons.join('; ')}`);
+  const { items, total } = answer.value;
+  if (items.length === 0) throw new ShoalError('FILE_NOT_FOUND', `No file id known to the index starts with ${idOrPrefix}.`);
+  if (total === 1 && items[0]) return items[0].id;
+  const list = items.map((f) => `  ${f.id}  ${formatBytes(f.size)}  ${f.name}`).join('\n');
+  throw new ShoalError('AMBIGUOUS_FILE_ID', `${total} file ids start with ${idOrPrefix}; give more of the id:\n${list}${total > items.length ? '\n  \u2026' : ''}`);
+}
