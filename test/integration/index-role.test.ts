@@ -66,4 +66,17 @@ describe('index role switch', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PORT_IN_USE');
     expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: false, state: 'off' });
   });
+
+  it('starts the node anyway when the saved role cannot start, and says why', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => blocker.close(() => resolve())));
+    const busyPort = (blocker.address() as { port: number }).port;
+    const n = await startTestNode({ superPeer: { enabled: true, port: busyPort } });
+    cleanups.push(() => n.destroy());
+    expect((await n.api('/api/v1/info')).status).toBe(200);
+    const role = await n.json<Role & { lastError: string | null }>('/api/v1/settings/index-role');
+    expect(role).toMatchObject({ enabled: false, state: 'off' });
+    expect(role.lastError).toContain(`The index port ${busyPort} is already in use`);
+  });
 });

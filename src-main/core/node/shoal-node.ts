@@ -78,7 +78,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // The log file too: it names private paths. (Electron's logs are in its data folder.)
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
   const neverShared = await neverSharedPaths([dataDirectory, ...logFile]);
-  const bus = new EventBus();
+  const bus = new EventBus((err) => logger.error({ err }, 'an event listener failed'));
   const pool = new HashPool(hashWorkers === undefined ? {} : { size: hashWorkers });
   const downloadLimiter = new RateLimiter(0);
   const uploadLimiter = new RateLimiter(0);
@@ -173,7 +173,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: peerServingLimits(config) }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
-    if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true);
+    // A role that cannot start (its port taken) is the role's lastError, shown in Settings: the
+    // peer, the UI and the desktop app still start.
+    if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true).catch(() => undefined);
     downloads.restore({ resume: true });
     if (config.peer.share) {
       await library.start();
