@@ -10,7 +10,7 @@ import {
   sharedFileSchema,
   unshareResponseSchema,
 } from './library.js';
-import { searchQuerySchema, searchResponseSchema, topologySchema } from './index-routes.js';
+import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import {
   downloadIdSchema,
@@ -224,6 +224,11 @@ export const peerRoutes = {
     method: 'get', path: '/api/v1/network/search', access: 'control',
     summary: 'Search the network through the index servers this peer knows (the first that answers)',
     query: searchQuerySchema, response: searchResponseSchema,
+  },
+  getNetworkFile: {
+    method: 'get', path: '/api/v1/network/files/:fileId', access: 'control',
+    summary: 'One file by id as the index servers this peer knows see it (a pasted shoal:// link or id), or this node\u2019s own',
+    params: fileIdParams, response: searchResultSchema,
   },
   getNetworkTopology: {
     method: 'get', path: '/api/v1/network/topology', access: 'control',

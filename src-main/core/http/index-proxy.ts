@@ -2,9 +2,11 @@
 // discovered on the LAN, itself): the first that answers wins, as `shoal search` does. A browser
 // never has to reach an index server itself.
 import type { z } from 'zod';
-import { searchResponseSchema, topologySchema, type SearchQuery, type SearchResponse, type Topology } from '../../../src-shared/api/index-routes.js';
+import {
+  searchResponseSchema, searchResultSchema, topologySchema, type SearchQuery, type SearchResponse, type SearchResult, type Topology,
+} from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { firstAnswer } from '../net/get-json.js';
+import { firstAnswer, getJson } from '../net/get-json.js';
 
 const TIMEOUT_MS = 5_000;
 
@@ -25,4 +27,20 @@ export function searchNetwork(addresses: readonly string[], query: SearchQuery):
 
 export function networkTopology(addresses: readonly string[]): Promise<Topology> {
   return askIndexes(addresses, '/api/v1/topology', topologySchema);
+}
+
+/**
+ * One file by id from the first index server that knows it; undefined when every one that
+ * answered said 404 (or none is known). An index that fails otherwise is skipped; if all fail so,
+ * the error says why.
+ */
+export async function networkFile(addresses: readonly string[], fileId: string): Promise<SearchResult | undefined> {
+  const reasons: string[] = [];
+  for (const address of addresses) {
+    const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS);
+    if (answer.ok) return answer.value;
+    if (answer.status !== 404) reasons.push(answer.reason);
+  }
+  if (reasons.length > 0 && reasons.length === addresses.length) throw new ShoalError('SERVICE_UNAVAILABLE', `No index server answered: ${reasons.join('; ')}`);
+  return undefined;
 }

@@ -9,7 +9,8 @@ import type { TransferSettingsService } from '../transfers/transfer-settings.js'
 import { sendPeerTorrent } from '../torrent/peer-torrent.js';
 import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
-import { networkTopology, searchNetwork } from './index-proxy.js';
+import { networkFile, networkTopology, searchNetwork } from './index-proxy.js';
+import { markOwn, markOwnResults, ownFileResult, type OwnLibrary } from './own-files.js';
 import { publicStats } from './public-view.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
 import type { CallInput, RouteHandlers } from './route-registry.js';
@@ -64,6 +65,7 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
 
 export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
+  const own: OwnLibrary = { selfId: info().id, has: (fileId) => library.has(fileId) };
   return {
     getInfo: () => info(),
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats())),
@@ -104,7 +106,19 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     listUploads: () => ({ items: uploads.list() }),
     getTransferSettings: () => transferSettings.get(),
     setTransferSettings: ({ body }) => transferSettings.set(body),
-    searchNetwork: ({ query }) => searchNetwork(deps.indexAddresses?.() ?? [], query),
+    searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query), own),
+    getNetworkFile: async ({ params }) => {
+      // A file of this library opens even when no index server answers.
+      const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false)) : undefined);
+      const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId).catch((err: unknown) => {
+        if (mine()) return undefined;
+        throw err;
+      });
+      if (found) return markOwn(found, own);
+      const local = mine();
+      if (local) return local;
+      throw new ShoalError('FILE_NOT_FOUND', 'No index server knows a file with this id.');
+    },
     getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? []),
   };
 }

@@ -152,6 +152,10 @@ export class Library {
     return { items: rows.map((f) => toSharedFile(f, this.o.store.locationsOf(f.id), includePaths)), total };
   }
 
+  has(fileId: string): boolean {
+    return this.o.store.getFile(fileId) !== undefined;
+  }
+
   get(fileId: string, includePaths: boolean): SharedFile {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');

@@ -1,0 +1,66 @@
+// A peer's view of the network marks what it already has (issue 16): "In your library", and never
+// itself as a source; a pasted file id opens that file. Real nodes: one index, two peers.
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResponse, SearchResult } from '../../src-shared/api/index-routes.js';
+import type { NodeInfo } from '../../src-shared/api/node.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+let index: TestNode;
+let a: TestNode;
+let b: TestNode;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  const indexPort = await freePort();
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: indexPort, heartbeat_interval: '300ms' } });
+  const peer = { super_peer_address: [`127.0.0.1:${indexPort}`] };
+  a = await startTestNode({ peer });
+  b = await startTestNode({ peer });
+  await writeFile(join(a.sharedDir, 'shared-by-both.txt'), 'both of us have this');
+  await writeFile(join(b.sharedDir, 'shared-by-both.txt'), 'both of us have this');
+  await writeFile(join(b.sharedDir, 'only-b.txt'), 'only b has this');
+});
+afterAll(async () => {
+  await Promise.all([a, b, index].filter(Boolean).map((n) => n.destroy()));
+});
+
+describe('own files in network answers', () => {
+  it('a file you share is "in your library", and you are not its source', async () => {
+    const aId = (await a.json<NodeInfo>('/api/v1/info')).id;
+    const bId = (await b.json<NodeInfo>('/api/v1/info')).id;
+    const both = await pollUntil(async () => {
+      const r = await a.json<SearchResponse>('/api/v1/network/search?q=shared-by-both');
+      return r.items[0]?.sourceCount === 1 && r.items[0].sources.length === 1 && r.items[0];
+    }, 'both peers registered', 15_000);
+    expect(both.inLibrary).toBe(true);
+    expect(both.sources.map((s) => s.peerId)).toEqual([bId]);
+    const onlyB = (await a.json<SearchResponse>('/api/v1/network/search?q=only-b')).items[0];
+    expect(onlyB?.inLibrary).toBe(false);
+    expect(onlyB?.sources.map((s) => s.peerId)).toEqual([bId]);
+    // b sees a as the source of the shared file, not itself.
+    const fromB = (await b.json<SearchResponse>('/api/v1/network/search?q=shared-by-both')).items[0];
+    expect(fromB?.sources.map((s) => s.peerId)).toEqual([aId]);
+  });
+
+  it('a file id opens that file: details and sources; an unknown one is 404', async () => {
+    const onlyB = await pollUntil(async () => (await a.json<SearchResponse>('/api/v1/network/search?q=only-b')).items[0], 'indexed');
+    const file = await a.json<SearchResult>(`/api/v1/network/files/${onlyB.id}`);
+    expect(file).toMatchObject({ id: onlyB.id, name: 'only-b.txt', inLibrary: false, sourceCount: 1 });
+    const missing = await a.api(`/api/v1/network/files/${'0'.repeat(64)}`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
+    expect((await a.api('/api/v1/network/files/not-an-id')).status).toBe(400);
+    expect((await a.api(`/api/v1/network/files/${onlyB.id}`, { auth: false })).status).toBe(401);
+  });
+});
