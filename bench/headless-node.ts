@@ -10,17 +10,20 @@ export interface HeadlessNode {
   pid: number;
   /** http://127.0.0.1:PORT */
   url: string;
+  /** The control token, from the address it prints. */
+  token: string;
   stats(): Promise<NodeStats>;
   /** Resolves once the rescan is done, nothing is queued or hashing, and `files` distinct contents are known. */
   whenIdle(files: number, timeoutMs: number): Promise<NodeStats>;
   stop(): Promise<void>;
 }
 
-export async function startHeadlessNode(options: { sharedDir: string; dataDir: string }): Promise<HeadlessNode> {
+/** `env`: extra SHOAL_* settings for this node. */
+export async function startHeadlessNode(options: { sharedDir: string; dataDir: string; env?: Record<string, string> }): Promise<HeadlessNode> {
   const child = startProcess(process.execPath, [
     join(repoRoot, 'bin', 'shoal.js'), 'serve',
     '--port', '0', '--host', '127.0.0.1', '--data', options.dataDir, '--shared', options.sharedDir,
-  ], { env: cleanEnv({ SHOAL_LOGGING_LEVEL: 'warn', ...quietPeerEnv() }), cwd: repoRoot });
+  ], { env: cleanEnv({ SHOAL_LOGGING_LEVEL: 'warn', ...quietPeerEnv(), ...options.env }), cwd: repoRoot });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -29,13 +32,15 @@ export async function startHeadlessNode(options: { sharedDir: string; dataDir: s
     child.once('exit', (code) => reject(new Error(`shoal serve exited (${code}) before it was ready: ${stderr.trim().slice(0, 800)}`))),
   );
   exited.catch(() => undefined);
-  const url = await Promise.race([
+  const printed = await Promise.race([
     exited,
     pollUntil(async () => {
       const match = /Open the app: (\S+)/.exec(stdout);
-      return match?.[1] ? new URL(match[1]).origin : undefined;
+      return match?.[1] ? new URL(match[1]) : undefined;
     }, 'shoal serve to print its address', 30_000, 20),
   ]);
+  const url = printed.origin;
+  const token = printed.searchParams.get('token') ?? '';
   const pid = child.pid;
   if (pid === undefined) throw new Error('shoal serve has no pid');
 
@@ -45,7 +50,7 @@ export async function startHeadlessNode(options: { sharedDir: string; dataDir: s
     return (await res.json()) as NodeStats;
   };
   return {
-    child, pid, url, stats,
+    child, pid, url, token, stats,
     whenIdle: (files, timeoutMs) =>
       pollUntil(async () => {
         const s = await stats();

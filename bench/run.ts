@@ -2,6 +2,7 @@
 // progress on stderr. `npm run bench -- hashing rescan` runs only the named ones.
 // Loopback only; every file lives in one folder under os.tmpdir(), removed at the end.
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { abuse } from './abuse.js';
 import { downloadThroughput } from './download-throughput.js';
 import { hashingThroughput } from './hashing-throughput.js';
 import { idleMemory } from './idle-memory.js';
@@ -17,6 +18,7 @@ const BENCHMARKS: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'memory', run: idleMemory },
   { name: 'search', run: benchSearch },
   { name: 'download', run: downloadThroughput },
+  { name: 'abuse', run: abuse },
 ];
 
 function table(rows: Figure[]): string {

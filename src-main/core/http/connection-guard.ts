@@ -1,6 +1,9 @@
 // What strangers may open and send on one port: connections at once (in all and per address) and
 // requests per address per window. A refusal is a small catalogue error written before the app
 // sees the request, so a flood costs the node a parse and a few bytes per request, not a route.
+// It is sent after a pause (at most its Retry-After): a client that honours Retry-After loses
+// nothing, and one that loops as fast as it is answered is slowed to a request a second per
+// connection, instead of taking every turn of the event loop (`npm run bench -- abuse`).
 // The local user is told apart by the control token, not by address (strangers can be on
 // loopback too): an over-limit connection still gets its requests answered if they carry it, so
 // the UI and the control calls work during a flood.
@@ -23,6 +26,8 @@ export interface ServingLimits {
 /** How long an over-limit connection may stay open without a request. */
 const OVER_LIMIT_IDLE_MS = 5_000;
 const CONNECTION_RETRY_AFTER_S = 1;
+/** The longest a refusal waits before it is sent. */
+const MAX_REFUSAL_DELAY_MS = 1_000;
 
 export class ConnectionGuard {
   private open = 0;
@@ -53,7 +58,7 @@ export class ConnectionGuard {
       }
       const refused = this.overLimit.get(req.socket as Socket);
       if (refused) {
-        refuse(res, refused, CONNECTION_RETRY_AFTER_S, true);
+        refuse(res, refused, CONNECTION_RETRY_AFTER_S * 1000, true);
         return;
       }
       if (!this.requests) {
@@ -68,7 +73,7 @@ export class ConnectionGuard {
             next(req, res);
             return;
           }
-          refuse(res, new ShoalError('RATE_LIMITED'), Math.max(1, Math.ceil(limited.msBeforeNext / 1000)), false);
+          refuse(res, new ShoalError('RATE_LIMITED'), limited.msBeforeNext, false);
         },
       );
     };
@@ -101,13 +106,17 @@ function addressOf(socket: { remoteAddress?: string | undefined }): string {
   return plainAddress(socket.remoteAddress ?? 'unknown');
 }
 
-function refuse(res: ServerResponse, error: ShoalError, retryAfterS: number, close: boolean): void {
+function refuse(res: ServerResponse, error: ShoalError, retryAfterMs: number, close: boolean): void {
   const body = JSON.stringify(error.toBody());
-  res.writeHead(error.status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'retry-after': String(retryAfterS),
-    ...(close ? { connection: 'close' } : {}),
-  });
-  res.end(body);
+  const send = () => {
+    if (res.socket?.destroyed ?? true) return;
+    res.writeHead(error.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(body);
+  };
+  setTimeout(send, Math.min(MAX_REFUSAL_DELAY_MS, Math.max(0, retryAfterMs))).unref();
 }

@@ -1,0 +1,192 @@
+// `npm run bench -- abuse` (issue 13): a real `shoal serve` with its default limits (the upload
+// stall timeout shortened to 5 s so the run is short) under attack from 127.0.0.1: 16 download
+// connections that never read, floods of 500 and 2,000 looping clients, and 100 WebSocket clients
+// that never read while the library changes. A normal client, the local user's UI (its token:
+// every client here shares 127.0.0.1, so the token is what tells it apart), is timed meanwhile:
+// GET /api/v1/info and a 1 MiB range of a shared file, one after the other. Each figure is its
+// p99 during an attack against its p99 with no attack, in the same run. The attackers run in
+// their own process (abuse-attacker.ts), bounded in time and connections.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHeadlessNode, type HeadlessNode } from './headless-node.js';
+import { type Figure, MiB, log, mb, removeDir, repoRoot, run, sleep, tempDir, writeRandomFile } from './support.js';
+
+const STALL_TIMEOUT_S = 5;
+const MEASURE_MS = 8_000;
+const RAMP_MS = 1_000;
+const AIM_RATIO = 5;
+
+interface Timings {
+  info: number[];
+  range: number[];
+  failures: number;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const ms = (value: number) => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
+
+/** The local user's UI, for `durationMs`: an info call, then a 1 MiB range, then 20 ms of rest. */
+async function normalClient(node: HeadlessNode, fileId: string, durationMs: number): Promise<Timings> {
+  const timings: Timings = { info: [], range: [], failures: 0 };
+  const headers = { authorization: `Bearer ${node.token}` };
+  const timed = async (path: string, extra: Record<string, string>, into: number[]) => {
+    const started = performance.now();
+    try {
+      const res = await fetch(node.url + path, { headers: { ...headers, ...extra }, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer();
+      if (res.ok) into.push(performance.now() - started);
+      else timings.failures++;
+    } catch {
+      timings.failures++;
+    }
+  };
+  const deadline = Date.now() + durationMs;
+  while (Date.now() < deadline) {
+    await timed('/api/v1/info', {}, timings.info);
+    await timed(`/api/v1/download/${fileId}`, { range: `bytes=0-${MiB - 1}` }, timings.range);
+    await sleep(20);
+  }
+  return timings;
+}
+
+function vmRss(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** Reads the node's resident memory every 200 ms until stopped; returns the peak. */
+function rssPeak(pid: number): () => number {
+  let peak = vmRss(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, vmRss(pid))), 200);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, vmRss(pid));
+  };
+}
+
+/** Lists the node's uploads every 250 ms: how long each stayed, and the most at once. */
+function watchUploads(node: HeadlessNode): () => Promise<{ longestMs: number; mostAtOnce: number }> {
+  const seen = new Map<number, { first: number; last: number }>();
+  let mostAtOnce = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const res = await fetch(`${node.url}/api/v1/uploads`, { headers: { authorization: `Bearer ${node.token}` }, signal: AbortSignal.timeout(5_000) });
+        const { items } = (await res.json()) as { items: { id: number }[] };
+        const now = Date.now();
+        mostAtOnce = Math.max(mostAtOnce, items.length);
+        for (const { id } of items) {
+          const entry = seen.get(id) ?? { first: now, last: now };
+          entry.last = now;
+          seen.set(id, entry);
+        }
+      } catch {
+        // a slow answer during an attack: the next poll tells
+      }
+      await sleep(250);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return { longestMs: Math.max(0, ...[...seen.values()].map((e) => e.last - e.first)), mostAtOnce };
+  };
+}
+
+/** Runs the attacker for the ramp plus the measurement (plus a margin), and the normal client meanwhile. */
+async function underAttack(node: HeadlessNode, fileId: string, mode: string, arg: string, during?: () => Promise<void>): Promise<{ timings: Timings; attacker: string; rss: number }> {
+  const port = new URL(node.url).port;
+  const seconds = String((RAMP_MS + MEASURE_MS + 1_000) / 1000);
+  const attacker = run(process.execPath, [join(repoRoot, 'out', 'bench', 'abuse-attacker.js'), mode, port, seconds, arg], { timeoutMs: 60_000 });
+  const peak = rssPeak(node.pid);
+  await sleep(RAMP_MS);
+  const [timings] = await Promise.all([normalClient(node, fileId, MEASURE_MS), during?.()]);
+  const { stdout } = await attacker;
+  return { timings, attacker: stdout.trim(), rss: peak() };
+}
+
+/** Adds `count` small files to the shared folder, one every 50 ms: public events for every /ws. */
+async function libraryChanges(dir: string, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    writeFileSync(join(dir, `${prefix}-${i}.txt`), `${prefix} ${i} ${Math.random()}\n`);
+    await sleep(50);
+  }
+}
+
+export async function abuse(): Promise<Figure[]> {
+  const root = tempDir('abuse');
+  const sharedDir = join(root, 'shared');
+  mkdirSync(sharedDir);
+  writeRandomFile(join(sharedDir, 'big.bin'), 64 * MiB);
+  const node = await startHeadlessNode({ sharedDir, dataDir: join(root, 'data'), env: { SHOAL_TRANSFERS_UPLOAD_STALL_TIMEOUT: `${STALL_TIMEOUT_S}s` } });
+  try {
+    await node.whenIdle(1, 60_000);
+    const files = (await (await fetch(`${node.url}/api/v1/files`)).json()) as { items: { id: string }[] };
+    const fileId = files.items[0]?.id ?? '';
+    await normalClient(node, fileId, 1_000); // warm-up
+
+    log('abuse: the normal client with no attack');
+    const baseRss = rssPeak(node.pid);
+    const base = await normalClient(node, fileId, MEASURE_MS);
+    const baseline = { info: percentile(base.info, 99), range: percentile(base.range, 99), rss: baseRss() };
+    log(`abuse: baseline p99 info ${ms(baseline.info)}, range ${ms(baseline.range)} (${base.info.length} calls)`);
+
+    const rows: Figure[] = [];
+    const row = (what: string, r: { timings: Timings; attacker: string; rss: number }, reference: { info: number; range: number; label: string }, note: string) => {
+      const info = percentile(r.timings.info, 99);
+      const range = percentile(r.timings.range, 99);
+      const worst = Math.max(info / reference.info, range / reference.range);
+      rows.push({
+        figure: `Local user's p99 during ${what} (info / 1 MiB range)`,
+        shoal: `${ms(info)} / ${ms(range)}`,
+        reference: `${ms(reference.info)} / ${ms(reference.range)} (${reference.label})`,
+        ratio: `${(info / reference.info).toFixed(2)}× / ${(range / reference.range).toFixed(2)}×`,
+        aim: `≤ ${AIM_RATIO}×, all answered`,
+        met: worst <= AIM_RATIO && r.timings.failures === 0,
+        note: `${r.timings.info.length} calls, ${r.timings.failures} failed; node peak RSS ${mb(r.rss)} (${mb(baseline.rss)} unattacked); attacker: ${r.attacker}${note ? `; ${note}` : ''}`,
+      });
+      log(`abuse: ${what}: p99 ${ms(info)} / ${ms(range)}, ${r.timings.failures} failed, RSS ${mb(r.rss)}`);
+    };
+    const unattacked = { ...baseline, label: 'no attack' };
+
+    log('abuse: 16 download connections that never read');
+    const uploadsSeen = watchUploads(node);
+    const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, () => sleep(STALL_TIMEOUT_S * 1000));
+    const slots = await uploadsSeen();
+    row('16 download connections that never read', stalled, unattacked, `longest an upload stayed listed: ${(slots.longestMs / 1000).toFixed(1)} s (stall timeout ${STALL_TIMEOUT_S} s); most uploads at once: ${slots.mostAtOnce}`);
+    rows.push({
+      figure: 'Longest an upload stayed listed during that attack',
+      shoal: `${(slots.longestMs / 1000).toFixed(1)} s`,
+      reference: `stall timeout ${STALL_TIMEOUT_S} s`,
+      ratio: '-',
+      aim: `≤ ${STALL_TIMEOUT_S + 2} s`,
+      met: slots.longestMs <= (STALL_TIMEOUT_S + 2) * 1000,
+    });
+
+    for (const clients of [500, 2000]) {
+      await sleep(2_000);
+      log(`abuse: ${clients} looping clients`);
+      row(`a flood of ${clients.toLocaleString('en')} looping clients`, await underAttack(node, fileId, 'request-flood', String(clients)), unattacked, '');
+    }
+
+    await sleep(2_000);
+    log('abuse: library changes with no attack (the reference for the WebSocket attack)');
+    const eventsRss = rssPeak(node.pid);
+    const [eventsOnly] = await Promise.all([normalClient(node, fileId, MEASURE_MS), libraryChanges(sharedDir, 'quiet', 150)]);
+    const quietRss = eventsRss();
+    const withEvents = { info: percentile(eventsOnly.info, 99), range: percentile(eventsOnly.range, 99), label: 'library changes, no attack' };
+    log('abuse: 100 WebSocket clients that never read, while the library changes');
+    const ws = await underAttack(node, fileId, 'ws-never-read', '100', () => libraryChanges(sharedDir, 'loud', 150));
+    row('100 WebSocket clients that never read (library changing)', ws, withEvents, `peak RSS with the same library changes and no attack: ${mb(quietRss)}; against no attack at all: ${(percentile(ws.timings.info, 99) / baseline.info).toFixed(2)}× / ${(percentile(ws.timings.range, 99) / baseline.range).toFixed(2)}×`);
+    return rows;
+  } finally {
+    await node.stop();
+    removeDir(root);
+  }
+}
