@@ -11,7 +11,8 @@ import { HashThread } from '../core/hashing/hash-thread.js';
 import { DownloadManager } from '../core/downloads/download-manager.js';
 import { networkSourceFinder } from '../core/downloads/source-finder.js';
 import { EventBus } from '../core/events/event-bus.js';
-import { openDatabase } from '../core/store/database.js';
+import { openDatabase, type Db } from '../core/store/database.js';
+import { diskIsFull, isDiskFull } from '../core/store/disk-full.js';
 import { RateLimiter } from '../core/transfers/rate-limiter.js';
 import { finishedHere } from './finished-here.js';
 import { progressDisplay } from './progress-display.js';
@@ -42,12 +43,20 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     context.stderr.write('shoal: no index server known. Give one with --index HOST:PORT (or a peer with --peer HOST:PORT).\n');
     return 1;
   }
-  await mkdir(o.dataDirectory, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(o.dataDirectory, 'shoal.db'));
+  let db: Db;
+  try {
+    await mkdir(o.dataDirectory, { recursive: true, mode: 0o700 });
+    db = openDatabase(join(o.dataDirectory, 'shoal.db'));
+  } catch (err) {
+    // A new database cannot even be created on a full disk: say so, not a stack trace.
+    if (!isDiskFull(err) && !(await diskIsFull(o.dataDirectory).catch(() => false))) throw err;
+    context.stderr.write(`shoal: the disk holding ${o.dataDirectory} is full. Free some space, then run the same command again.\n`);
+    return 1;
+  }
   const bus = new EventBus();
   const hashThread = new HashThread();
   const manager = new DownloadManager({
-    db, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
+    db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
     finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null }),
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,

@@ -73,19 +73,22 @@ describe('a slowloris source', () => {
     const slow = await hostilePeer(f.data, 'slowloris', true);
     await sourcesAtIndex(f.id, 2);
     const sentBefore = await bytesSent(honest);
-    const startedAt = performance.now();
     const started = await startDownload(downloader, { fileId: f.id });
-    const done = await waitForDownload(downloader, started.id, 'completed', 15_000);
-    const seconds = (performance.now() - startedAt) / 1000;
+    // Timed from the first verified piece: before it, the test's hash thread starts (under tsx).
+    let firstPieceAt = 0;
+    const done = await waitForDownload(downloader, started.id, (d) => {
+      if (d.piecesVerified > 0) firstPieceAt ||= performance.now();
+      return d.state === 'completed';
+    }, 15_000);
+    const seconds = (performance.now() - firstPieceAt) / 1000;
     expect((await readFile(done.path!)).equals(f.data)).toBe(true);
     expect(slow.requests).toBeGreaterThan(0); // it was asked, and held pieces
     // Each piece came from the honest source about once: a few endgame copies at most, never a storm.
     const sent = (await bytesSent(honest)) - sentBefore;
     expect(sent).toBeLessThanOrEqual(1.5 * f.data.length);
-    // The endgame copies the slow source's pieces instead of waiting for it (most of this time
-    // is the test's hash thread starting under tsx).
-    expect(seconds).toBeLessThan(6);
-    console.info(`slowloris: done in ${seconds.toFixed(2)} s, the honest source sent ${(sent / f.data.length).toFixed(2)}x the file, the slowloris got ${slow.requests} requests`);
+    // The endgame copies the slow source's pieces instead of waiting for it to be cut off.
+    expect(seconds).toBeLessThan(3);
+    console.info(`slowloris: done ${seconds.toFixed(2)} s after the first verified piece, the honest source sent ${(sent / f.data.length).toFixed(2)}x the file, the slowloris got ${slow.requests} requests`);
   }, 20_000);
 });
 

@@ -1,7 +1,10 @@
 // Every download of the node: start from a file id (or a peer and a file id), list, pause,
 // resume, cancel, and after a restart go on with each unfinished one. Progress reaches the
-// event bus at most four times a second per download.
+// event bus at most four times a second per download. When the data folder's disk is full
+// (downloads cannot save their progress), nothing new starts and the downloads it stopped go on
+// by themselves once there is room; a start-up on a full disk waits the same way.
 import { randomUUID } from 'node:crypto';
+import { statfsSync } from 'node:fs';
 import { mkdir, rm, statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { isRunningDownload, type DownloadView, type StartDownload } from '../../../src-shared/api/transfers.js';
@@ -13,11 +16,15 @@ import type { HashThread } from '../hashing/hash-thread.js';
 import { Download, type DownloadTiming } from './download.js';
 import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
+import { DATA_DISK_RESERVE_BYTES, isDiskFull } from '../store/disk-full.js';
+import { DataDiskWatch } from './data-disk-watch.js';
 import { safeFileName } from './safe-file-name.js';
 import type { FoundFile, SourceFinder } from './source-finder.js';
 
 export interface DownloadManagerOptions {
   db: Db;
+  /** The folder holding the database, whose disk may fill up. */
+  dataDirectory: string;
   finder: SourceFinder;
   limiter: RateLimiter;
   bus: EventBus;
@@ -34,35 +41,52 @@ export interface DownloadManagerOptions {
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
 const PROGRESS_INTERVAL_MS = 250;
+const DATA_DISK_FULL = 'The disk holding Shoal\'s data folder is full: no download can start until some space is freed.';
 
 export class DownloadManager {
   private readonly store: DownloadStore;
   private readonly downloads = new Map<string, Download>();
   private readonly progress = new Map<string, Throttled>();
   private readonly timing: DownloadTiming;
+  private readonly dataDisk: DataDiskWatch;
+  /** Downloads that could not save for want of space on the data disk: saved (and resumed) once there is room. */
+  private readonly awaitingSpace = new Set<Download>();
 
   constructor(private readonly o: DownloadManagerOptions) {
     this.store = new DownloadStore(o.db);
     this.timing = { ...DEFAULT_TIMING, ...o.timing };
+    this.dataDisk = new DataDiskWatch(o.dataDirectory, () => this.spaceReturned());
   }
 
   /** Loads every download; the node goes on with the unfinished ones (`shoal get` only with its own). */
   restore({ resume }: { resume: boolean }): void {
+    const fs = statfsSync(this.o.dataDirectory);
+    if (fs.bavail * fs.bsize < DATA_DISK_RESERVE_BYTES) {
+      this.o.logger.warn({ data: this.o.dataDirectory }, 'the disk holding the data folder is full: no download starts or goes on until there is room');
+      this.dataDisk.markFull();
+    }
     for (const record of this.store.all()) {
       // A download cancelled without its run (by a migration) still has its partial file.
       const partial = record.partialPath;
+      const download = this.create(record);
       if (record.state === 'cancelled' && partial) {
         void rm(partial, { force: true }).catch((err: unknown) => this.o.logger.warn({ err, path: partial }, 'could not delete a partial file'));
         record.partialPath = null;
-        this.store.save(record);
+        download.persist();
       }
-      const download = this.create(record);
-      if (resume && isRunningDownload(record.state)) download.start();
+      if (!resume || !isRunningDownload(record.state)) continue;
+      if (!this.dataDisk.full) {
+        download.start();
+        continue;
+      }
+      download.holdForSpace();
+      this.awaitingSpace.add(download);
     }
   }
 
   /** Starts a download, or goes on with the unfinished one of the same file into the same folder. */
   async start(input: StartDownload): Promise<DownloadView> {
+    if (this.dataDisk.full) throw new ShoalError('DISK_FULL', DATA_DISK_FULL);
     const settings = this.o.settings();
     const unfinished = [...this.downloads.values()].find((d) => d.record.fileId === input.fileId && !d.finished && d.record.directory === settings.downloadDirectory);
     if (unfinished) {
@@ -88,7 +112,13 @@ export class DownloadManager {
       partialPath: null, finalPath: null, peer: input.peer ?? null,
       sources: [], error: null, createdAt: now, updatedAt: now, completedAt: null,
     };
-    this.store.save(record);
+    try {
+      this.store.save(record);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      this.dataDisk.markFull();
+      throw new ShoalError('DISK_FULL', DATA_DISK_FULL);
+    }
     const download = this.create(record, found);
     download.start();
     return download.view();
@@ -136,6 +166,7 @@ export class DownloadManager {
   }
 
   async close(): Promise<void> {
+    this.dataDisk.close();
     await Promise.all([...this.downloads.values()].map((d) => d.stop()));
     for (const t of this.progress.values()) t.cancel();
   }
@@ -150,6 +181,10 @@ export class DownloadManager {
         publishProgress.cancel();
         this.o.bus.publish(kind === 'completed' ? 'transfer_completed' : 'transfer_failed', download.view());
       },
+      dataDiskFull: () => {
+        this.awaitingSpace.add(download);
+        this.dataDisk.markFull();
+      },
       completed: async (path) => {
         const { fileId: id, pieceSize, pieceHashes } = record;
         if (this.o.settings().shareDownloads && pieceSize !== null && pieceHashes) await this.o.share(path, { id, pieceSize, pieceHashes });
@@ -158,6 +193,19 @@ export class DownloadManager {
     this.downloads.set(record.id, download);
     this.progress.set(record.id, publishProgress);
     return download;
+  }
+
+  /** The data disk has room again: save what could not be saved, and go on with what stopped for it. */
+  private spaceReturned(): void {
+    this.o.logger.info({ data: this.o.dataDirectory }, 'the data folder\'s disk has room again: downloads go on');
+    const waiting = [...this.awaitingSpace];
+    this.awaitingSpace.clear();
+    for (const d of waiting) {
+      if (!this.downloads.has(d.id)) continue;
+      d.persist();
+      if (d.state === 'failed' && d.record.error?.code === 'DISK_FULL') d.resume();
+      else if (isRunningDownload(d.state)) d.start();
+    }
   }
 
   private find(id: string): Download {

@@ -11,6 +11,7 @@ import type { DownloadState, DownloadView } from '../../../src-shared/api/transf
 import { formatBytes } from '../../../src-shared/format-bytes.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import { leavesPerPiece } from '../hashing/merkle-tree.js';
+import { isDiskFull } from '../store/disk-full.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { HashThread } from '../hashing/hash-thread.js';
@@ -48,6 +49,8 @@ export interface DownloadContext {
   changed(d: Download, kind: 'progress' | 'completed' | 'failed'): void;
   /** The file is in place, verified against the record's hashes; the manager may add it to the library. */
   completed(path: string): Promise<void>;
+  /** A save failed because the data folder's disk is full (the manager waits for room). */
+  dataDiskFull(): void;
   logger: Logger;
 }
 
@@ -57,6 +60,8 @@ class DownloadStop extends Error {
     super(message);
   }
 }
+
+const DATA_DISK_FULL = 'The disk holding Shoal\'s data folder is full, so this download\'s progress cannot be saved. It goes on by itself once there is room.';
 
 // One request asks for a run of pieces of about this many bytes: fewer round trips, and TCP
 // windows stay open. A source carries two requests at once, one when there are many sources:
@@ -85,6 +90,8 @@ export class Download {
   private run: { controller: AbortController; done: Promise<void> } | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
+  /** The last save failed for want of disk space: the run stops, the record in memory stays right. */
+  private unsaved = false;
 
   /**
    * `found`: what the index servers said when the download was started, so its first run does
@@ -111,6 +118,7 @@ export class Download {
   start(): void {
     if (this.run || this.finished || this.record.state === 'paused') return;
     for (const source of this.sources.values()) source.newRun();
+    this.unsaved = false;
     const controller = new AbortController();
     const done = this.execute(controller.signal).finally(() => {
       this.run = null;
@@ -178,6 +186,7 @@ export class Download {
   private async execute(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
+        this.stopIfUnsaved();
         await this.ensurePieceList(signal);
         if (signal.aborted) return;
         await this.checkFreeSpace();
@@ -362,7 +371,7 @@ export class Download {
 
     try {
       this.setState('downloading', null);
-      while (!bitfield.complete && !signal.aborted && !fatal) {
+      while (!bitfield.complete && !signal.aborted && !fatal && !this.unsaved) {
         const now = performance.now();
         const live = this.liveSources().length;
         const perSource = Math.max(1, Math.min(CONNECTIONS_PER_SOURCE, Math.floor(CONNECTIONS_IN_ALL / Math.max(1, live))));
@@ -400,6 +409,7 @@ export class Download {
         await this.sleep(picker.inEndgame ? Math.min(100, this.nextWakeMs(now)) : this.nextWakeMs(now));
       }
       if (fatal) throw fatal;
+      this.stopIfUnsaved();
       if (signal.aborted) return false;
       await partial.sync();
       r.bitfield = bitfield.toBuffer();
@@ -507,7 +517,30 @@ export class Download {
     this.ctx.changed(this, event);
   }
 
+  /** The data folder's disk is full at start-up: not run, and says why (the manager resumes it once there is room). */
+  holdForSpace(): void {
+    this.setState('failed', { code: 'DISK_FULL', message: DATA_DISK_FULL }, 'failed');
+  }
+
+  /** Saves the record now; after a failed save (a full disk) this is how it catches up. */
+  persist(): void {
+    this.save();
+  }
+
   private save(): void {
-    this.ctx.store.save(this.record);
+    try {
+      this.ctx.store.save(this.record);
+      this.unsaved = false;
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      if (!this.unsaved) this.ctx.logger.warn({ err, download: this.id }, 'could not save a download: the data folder\'s disk is full');
+      this.unsaved = true;
+      this.ctx.dataDiskFull();
+      this.notify();
+    }
+  }
+
+  private stopIfUnsaved(): void {
+    if (this.unsaved) throw new DownloadStop('failed', 'DISK_FULL', DATA_DISK_FULL);
   }
 }

@@ -28,6 +28,7 @@ import { ContentSha256 } from '../library/content-sha256.js';
 import { Library } from '../library/library.js';
 import { neverSharedPaths } from '../library/never-shared.js';
 import { openDatabase } from '../store/database.js';
+import { diskIsFull } from '../store/disk-full.js';
 import { LibraryStore } from '../store/library-store.js';
 import { RateLimiter } from '../transfers/rate-limiter.js';
 import { TransferSettingsService } from '../transfers/transfer-settings.js';
@@ -70,10 +71,15 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const dataDirectory = config.data_directory;
   await mkdir(dataDirectory, { recursive: true, mode: 0o700 });
   const token = await loadOrCreateControlToken(dataDirectory);
+  // A full disk is not a reason to stay down: the node serves its library; saves wait for room.
+  if (await diskIsFull(dataDirectory)) {
+    logger.warn({ data: dataDirectory }, 'the disk holding the data folder is full: Shoal starts read-only (it serves its library; downloads and changes wait until there is room)');
+  }
   const db = openDatabase(join(dataDirectory, 'shoal.db'));
   const store = new LibraryStore(db);
-  const id = store.getMeta('node_id') ?? randomUUID();
-  store.setMeta('node_id', id);
+  const known = store.getMeta('node_id');
+  const id = known ?? randomUUID();
+  if (!known) store.setMeta('node_id', id);
 
   // The log file too: it names private paths. (Electron's logs are in its data folder.)
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
@@ -134,7 +140,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const finder = networkSourceFinder({ selfPeerId: id, indexAddresses });
   const hashThread = new HashThread();
   const downloads = new DownloadManager({
-    db, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
+    db, dataDirectory, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => void indexClient.reportTransfer(r),

@@ -8,8 +8,7 @@ export type Db = Database.Database;
 const PAGE_CACHE_KIB = 2000;
 
 export function openDatabase(file: string, migrations: readonly Migration[] = defaultMigrations): Db {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  const db = openWal(file);
   // NORMAL is durable under WAL except for the last transactions on power loss; the library
   // can always be rebuilt by a rescan, so the speed is worth it.
   db.pragma('synchronous = NORMAL');
@@ -22,6 +21,27 @@ export function openDatabase(file: string, migrations: readonly Migration[] = de
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   migrate(db, migrations);
   return db;
+}
+
+/**
+ * Opens `file` in WAL mode. WAL needs a shared-memory index (`-shm`) that cannot be created on a
+ * full disk; in exclusive locking mode it lives in the process's own memory instead, so a node
+ * can still start (and read) there, and writes work again once there is room. Only one process
+ * uses a node's database, so the exclusive lock costs nothing.
+ */
+function openWal(file: string): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    return db;
+  } catch (err) {
+    db.close();
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_IOERR')) throw err;
+  }
+  const exclusive = new Database(file);
+  exclusive.pragma('locking_mode = EXCLUSIVE');
+  exclusive.pragma('journal_mode = WAL');
+  return exclusive;
 }
 
 /** Applies every migration newer than the database's user_version, each in its own transaction. */
