@@ -50,4 +50,21 @@ describe('search as you type', () => {
     await store.getState().run();
     expect(store.getState().error).toBe('No index server is known yet.');
   });
+
+  it('a pasted shoal:// link or file id opens that file instead of searching words', async () => {
+    const id = 'b'.repeat(64);
+    const file = { ...answer('song.mp3').items[0], id, inLibrary: false };
+    const transport = new FakeTransport({ getNetworkFile: () => file, searchNetwork: (p) => answer(String(p.query?.q)) });
+    const store = createSearchStore(createNodeClient(transport));
+    for (const query of [`shoal://file/${id}?name=song.mp3`, ` ${id.toUpperCase()} `]) {
+      store.setState({ query });
+      await store.getState().run();
+      expect(store.getState().opened?.id).toBe(id);
+      expect(store.getState().results).toEqual([]);
+    }
+    expect(transport.calls.map((c) => [c.route, c.parts.params?.fileId])).toEqual([['getNetworkFile', id], ['getNetworkFile', id]]);
+    store.setState({ query: 'song' });
+    await store.getState().run();
+    expect(store.getState().opened).toBeNull();
+  });
 });

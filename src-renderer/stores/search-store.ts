@@ -3,6 +3,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { Category } from '../../src-shared/api/common.js';
 import type { SearchQuery, SearchResult } from '../../src-shared/api/index-routes.js';
+import { fileIdSchema } from '../../src-shared/api/common.js';
+import { parseShoalLink } from '../../src-shared/shoal-link.js';
 import { errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
 
@@ -11,8 +13,18 @@ export const TYPING_PAUSE_MS = 150;
 /** The filters besides words and category, as the index's search query names them. */
 export type SearchFilters = Partial<Pick<SearchQuery, 'ext' | 'minSize' | 'maxSize' | 'minSources' | 'sort'>>;
 
+/** The file a pasted `shoal://` link or a bare file id names; null for any other text. */
+export function linkedFileId(query: string): string | null {
+  const text = query.trim();
+  const id = fileIdSchema.safeParse(text.toLowerCase());
+  if (id.success) return id.data;
+  return parseShoalLink(text)?.fileId ?? null;
+}
+
 export interface SearchState {
   query: string;
+  /** The file a pasted link or id opened (shown with its details instead of results). */
+  opened: SearchResult | null;
   category: Category | null;
   filters: SearchFilters;
   results: SearchResult[];
@@ -25,10 +37,14 @@ export interface SearchState {
   setQuery(query: string): void;
   setCategory(category: Category | null): void;
   setFilters(change: SearchFilters): void;
+  /** Query, category and filters at once (from the address: reload, back, forward), then search. */
+  restore(state: Pick<SearchState, 'query' | 'category' | 'filters'>): void;
   run(): Promise<void>;
+  /** Where this node keeps a file of its library (for "Show in folder"). */
+  localPath(fileId: string): Promise<string | undefined>;
 }
 
-export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
+export function createSearchStore(api: Pick<NodeApi, 'searchNetwork' | 'getNetworkFile' | 'getFile'>) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
   return createStore<SearchState>()((set, get) => {
@@ -38,6 +54,7 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
     };
     return {
       query: '',
+      opened: null,
       category: null,
       filters: {},
       results: [],
@@ -58,18 +75,37 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork'>) {
         set((s) => ({ filters: { ...s.filters, ...change } }));
         schedule();
       },
+      localPath: async (fileId) => (await api.getFile({ params: { fileId } })).paths?.[0],
+      restore: ({ query, category, filters }) => {
+        set({ query, category, filters });
+        clearTimeout(timer);
+        void get().run();
+      },
       run: async () => {
         const { query, category, filters } = get();
         const ticket = ++latest;
         if (query.trim() === '' && !category) {
-          set({ results: [], total: 0, loading: false, searched: false, error: null });
+          set({ results: [], opened: null, total: 0, loading: false, searched: false, error: null });
           return;
         }
         set({ loading: true });
+        // A pasted link or id opens that file: no index matches ids as words.
+        const fileId = linkedFileId(query);
+        if (fileId) {
+          try {
+            const file = await api.getNetworkFile({ params: { fileId } });
+            if (ticket !== latest) return;
+            set({ opened: file, results: [], total: 0, loading: false, searched: true, error: null });
+          } catch (err) {
+            if (ticket !== latest) return;
+            set({ opened: null, results: [], total: 0, loading: false, searched: true, error: errorMessage(err) });
+          }
+          return;
+        }
         try {
           const answer = await api.searchNetwork({ query: { ...filters, q: query, category: category ?? undefined, pageSize: 100 } });
           if (ticket !== latest) return;
-          set({ results: answer.items, total: answer.total, totalIsEstimate: answer.totalIsEstimate ?? false, loading: false, searched: true, error: null });
+          set({ opened: null, results: answer.items, total: answer.total, totalIsEstimate: answer.totalIsEstimate ?? false, loading: false, searched: true, error: null });
         } catch (err) {
           if (ticket !== latest) return;
           set({ loading: false, searched: true, error: errorMessage(err) });

@@ -1,7 +1,7 @@
 import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import { formatBytes } from '../../app/format.js';
-import { useDomain } from '../../app/stores-context.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
+import { FileActions } from './FileActions.js';
 
 /** Sources are healthy when they have reputation and a free upload slot. */
 function health(result: SearchResult): 'good' | 'busy' | 'none' {
@@ -10,10 +10,7 @@ function health(result: SearchResult): 'good' | 'busy' | 'none' {
 }
 
 export function SearchResultRow({ result, active, onDownload }: { result: SearchResult; active: boolean; onDownload: () => void }) {
-  const starting = useDomain('transfers', (s) => s.starting[result.id] ?? false);
-  const download = useDomain('transfers', (s) => s.downloads.find((d) => d.fileId === result.id && d.state !== 'cancelled'));
   const h = health(result);
-  const busy = starting || !!download;
   return (
     <li className={active ? 'result active' : 'result'} aria-current={active || undefined} data-testid="search-result">
       <CategoryIcon category={result.category} />
@@ -31,12 +28,7 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
           {result.sources.length > 0 ? ` · ${result.sources.slice(0, 3).map((s) => s.name).join(', ')}` : ''}
         </span>
       </div>
-      {/* aria-disabled, not disabled: a disabled button drops the keyboard focus right after Enter.
-          The name heard is the text seen plus the file's name (WCAG 2.5.3). */}
-      <button type="button" onClick={() => (busy ? undefined : onDownload())} aria-disabled={busy || undefined}>
-        {download ? (download.state === 'completed' ? 'Downloaded' : 'Downloading') : starting ? 'Starting…' : 'Download'}
-        <span className="visually-hidden"> {result.name}</span>
-      </button>
+      <FileActions file={result} onDownload={onDownload} />
     </li>
   );
 }

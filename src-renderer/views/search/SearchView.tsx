@@ -7,13 +7,16 @@ import { navigate } from '../../app/router.js';
 import { useDomain } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { OpenedFile } from './OpenedFile.js';
 import { SearchFilters } from './SearchFilters.js';
 import { SearchResultRow } from './SearchResultRow.js';
+import { useSearchUrl } from './use-search-url.js';
 
 export function SearchView() {
   const query = useDomain('search', (s) => s.query);
   const category = useDomain('search', (s) => s.category);
   const results = useDomain('search', (s) => s.results);
+  const opened = useDomain('search', (s) => s.opened);
   const total = useDomain('search', (s) => s.total);
   const estimate = useDomain('search', (s) => s.totalIsEstimate);
   const loading = useDomain('search', (s) => s.loading);
@@ -26,13 +29,14 @@ export function SearchView() {
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
+  useSearchUrl();
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setActive(0), [results]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
-    else if (e.key === 'Enter' && results[active]) void start(results[active].id, results[active].name);
+    else if (e.key === 'Enter' && results[active] && !results[active].inLibrary) void start(results[active].id, results[active].name);
     else return;
     e.preventDefault();
   };
@@ -45,7 +49,7 @@ export function SearchView() {
           ref={input}
           type="search"
           value={query}
-          placeholder="Search the network: words, &quot;a phrase&quot;, -without"
+          placeholder="Search the network: words, &quot;a phrase&quot;, -without, or paste a shoal:// link"
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKeyDown}
           aria-controls="search-results"
@@ -68,9 +72,11 @@ export function SearchView() {
       <SearchFilters />
       <ErrorNote message={error ?? downloadError} />
       <p className="muted" aria-live="polite">
-        {loading ? 'Searching…' : searched && !error ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}` : ''}
+        {loading ? 'Searching…' : searched && !error && !opened ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}` : ''}
       </p>
-      {!searched && !loading ? (
+      {opened ? (
+        <OpenedFile file={opened} />
+      ) : !searched && !loading ? (
         <EmptyState title="Find files on the network">Type a few letters of a name or a tag; results come from the index servers your node knows.</EmptyState>
       ) : searched && !error && results.length === 0 ? (
         <EmptyState title="Nothing found">Try fewer words, another category, or a shorter prefix.</EmptyState>
