@@ -172,10 +172,13 @@ describe('a flood of requests', () => {
   it('gets 429 with Retry-After past the per-address rate, while the local user is answered every time', async () => {
     const statuses = new Map<number, number>();
     let rateLimited: Response | undefined;
-    const until = Date.now() + 1_500;
-    // 100 clients in a loop, at most 40 requests each (bounded in time and count).
+    const started = Date.now();
+    const until = started + 8_000;
+    let localDone = false;
+    // 100 clients in a loop, at most 40 requests each, until they have been refused and the local
+    // user is done (bounded in time and count, and no slower machine makes it pass by luck).
     const flood = Array.from({ length: 100 }, async () => {
-      for (let i = 0; i < 40 && Date.now() < until; i++) {
+      for (let i = 0; i < 40 && Date.now() < until && !(rateLimited && localDone); i++) {
         const res = await n.api('/api/v1/info', { auth: false });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 429) rateLimited ??= res.clone();
@@ -188,11 +191,13 @@ describe('a flood of requests', () => {
         mine.push((await n.api('/api/v1/settings/transfers')).status);
         mine.push((await n.api('/api/v1/info')).status);
       }
+      localDone = true;
     })();
     await Promise.all([...flood, local]);
 
     expect(mine.every((status) => status === 200)).toBe(true);
-    expect(statuses.get(200) ?? 0).toBeLessThanOrEqual(200);
+    // At most 200 a window (the local user's calls are not counted), however many windows the flood took.
+    expect(statuses.get(200) ?? 0).toBeLessThanOrEqual(200 * Math.ceil((Date.now() - started) / WINDOW_MS));
     expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
     expect([...statuses.keys()].every((status) => status === 200 || status === 429)).toBe(true);
     const limited = rateLimited as Response;
