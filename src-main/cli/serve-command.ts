@@ -1,7 +1,9 @@
 // `shoal serve`: load the configuration, start the node, tell the user where to find it, and
 // stop cleanly on Ctrl-C / SIGTERM.
 import { ConfigError, loadConfig, type ConfigFlags, type NodeConfig } from '../core/config/load-config.js';
+import { holdLines, type HeldDestination } from '../core/held-destination.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { startSummary } from './start-summary.js';
 import { stopOnSignals, type SignalSource } from './stop-on-signals.js';
 
 /** Everything serve takes from the process, passed in so it is plain to see (and to fake). */
@@ -30,7 +32,8 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
     context.exit(EXIT_INVALID_CONFIG);
     return;
   }
-  const logger = createLogger(config.logging);
+  let held: HeldDestination | undefined;
+  const logger = createLogger(config.logging, { wrap: (destination) => (held = holdLines(destination)) });
   if (config.security.enable_encryption) {
     logger.warn('security.enable_encryption is set, but encryption is not implemented yet: traffic is plain HTTP');
   }
@@ -43,21 +46,27 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
   } catch (error) {
     logger.fatal({ err: error }, 'could not start the node');
     context.stderr.write(`shoal: could not start: ${describe(error)}\n`);
+    held?.release();
     context.exit(1);
     return;
   }
 
   stopOnSignals({
     signals: context.signals,
-    stop: () => node.stop(),
+    stop: async () => {
+      context.stdout.write('\nStopping Shoal\u2026 (Ctrl-C again to quit at once)\n');
+      await node.stop();
+      context.stdout.write('Shoal stopped.\n');
+    },
     exit: (code) => {
       logger.flush();
       context.exit(code);
     },
     report: (message, error) => reportStopProblem(logger, context, message, error),
   });
-  // Printed, not logged: the one thing a person starting `shoal serve` needs, in any log format.
-  context.stdout.write(`Shoal is sharing ${config.peer.shared_directory}\nOpen the app: ${node.controlUrl}\n`);
+  // Printed, not logged: what a person starting `shoal serve` needs, in any log format, before the log.
+  context.stdout.write(startSummary({ controlUrl: node.controlUrl, port: node.port, indexRole: node.indexRole.status(), config }));
+  held?.release();
 }
 
 function reportStopProblem(logger: Logger, context: ServeContext, message: string, error: unknown): void {

@@ -10,10 +10,13 @@ export type Logger = PinoLogger;
 export interface LoggerOptions {
   /** Colours in pretty output; by default only when writing to a terminal. */
   colorize?: boolean;
+  /** Wraps where lines go (`shoal serve` holds them until its summary is printed). */
+  wrap?: (destination: DestinationStream) => DestinationStream;
 }
 
 export function createLogger(logging: NodeConfig['logging'], options: LoggerOptions = {}): Logger {
-  return pino({ level: logging.level }, destinationFor(logging, options));
+  const destination = destinationFor(logging, options);
+  return pino({ level: logging.level }, options.wrap ? options.wrap(destination) : destination);
 }
 
 function destinationFor(logging: NodeConfig['logging'], options: LoggerOptions): DestinationStream {

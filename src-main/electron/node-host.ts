@@ -53,7 +53,7 @@ export class NodeHost {
       node = await startNode({ config, logger: this.o.logger });
     } catch (err) {
       // Another program (or a `shoal serve`) holds the usual port: any free one works for a desktop peer.
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      if (!(err instanceof ShoalError && err.code === 'PORT_IN_USE')) throw err;
       this.o.logger.warn({ port: config.peer.port }, 'the peer port is taken; using a free one');
       node = await startNode({ config: { ...config, peer: { ...config.peer, port: 0 } }, logger: this.o.logger });
     }

@@ -1,6 +1,7 @@
 // NodeHost, the desktop app's node: one event stream that survives a restart with new folders,
 // and the paths it may open (shared or downloaded files, nothing else).
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -43,4 +44,17 @@ it('keeps one event stream across a restart, and knows only its own files', asyn
   await pollUntil(() => host.knows(file), 'the shared file is known', 15_000);
   expect(host.knows(join(dir.path, 'a', 'notes.txt'))).toBe(false);
   expect(host.knows('/etc/passwd')).toBe(false);
+});
+
+it('a taken peer port makes the desktop node take any free one', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, resolve));
+  const port = (busy.address() as AddressInfo).port;
+  try {
+    await host.restart({ ...choices('a'), peerPort: port });
+    expect(host.current.port).not.toBe(port);
+    expect(host.current.port).toBeGreaterThan(0);
+  } finally {
+    busy.close();
+  }
 });

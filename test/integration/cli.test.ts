@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -139,5 +140,41 @@ describe('shoal (the command line)', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - stoppingAt).toBeLessThan(2000);
+  });
+
+  it('serve prints a summary (link, ports, folders) before its JSON log, and a line on Ctrl-C', async () => {
+    const data = path.join(tmp, 'data');
+    const shared = path.join(tmp, 'shared');
+    fs.mkdirSync(shared);
+    const run = shoal(['serve', '--port', '0', '--host', '127.0.0.1', '--data', data, '--shared', shared, '--index', '--index-port', '0']);
+    await waitFor(() => (/Press Ctrl-C to stop\.\n[\s\S]*"msg"/.test(run.stdout()) ? true : undefined), run, 'summary then log lines');
+    const [summary, log] = run.stdout().split('Press Ctrl-C to stop.\n');
+    expect(summary).toMatch(/^Shoal is sharing /);
+    expect(summary).toMatch(/^Open the app: http:\/\/127\.0\.0\.1:(\d+)\/\?token=/m);
+    const port = /:(\d+)\/\?token/.exec(summary ?? '')?.[1];
+    expect(summary).toContain(`  peer port    ${port} (listening on 127.0.0.1)`);
+    expect(summary).toMatch(/ {2}index port {3}\d+ \(this node is an index server too\)/);
+    expect(summary).toContain(`  data         ${data}`);
+    expect(summary).not.toContain('{"level"');
+    expect(log).toMatch(/^\{"level"/);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stdout()).toContain('Stopping Shoal\u2026');
+    expect(run.stdout()).toMatch(/Shoal stopped\.\n/);
+  });
+
+  it('serve on a busy peer port says so in a sentence, like a busy index port', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const run = shoal(['serve', '--port', String(port), '--host', '127.0.0.1', '--data', path.join(tmp, 'data'), '--shared', tmp], { SHOAL_LOGGING_OUTPUT: 'stderr' });
+      expect((await run.exited).code).toBe(1);
+      expect(run.stderr()).toContain(`shoal: could not start: The peer port ${port} is already in use by another program`);
+      expect(run.stderr()).not.toContain('EADDRINUSE');
+    } finally {
+      busy.close();
+    }
   });
 });

@@ -48,5 +48,11 @@ export function startPeerServer(o: PeerServerOptions, port: number, host: string
     publicView: publicEvent,
   };
   const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
-  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard });
+  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard }).catch((err: unknown) => {
+    // The same plain sentence as a busy index port (index-role.ts), not `listen EADDRINUSE`.
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ShoalError('PORT_IN_USE', `The peer port ${port} is already in use by another program (another Shoal?). Choose another with --port (0 picks any free port).`);
+    }
+    throw err;
+  });
 }
