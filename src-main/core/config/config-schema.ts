@@ -82,96 +82,103 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function createConfigSchema(defaults: ConfigDefaults) {
   return z.strictObject({
-    /** Database, secret token and the default config.yaml live here. */
-    data_directory: pathSetting.default(defaults.dataDirectory),
+    data_directory: pathSetting.default(defaults.dataDirectory)
+      .describe('The node\'s data folder: its database, control token and the default config.yaml.'),
 
     peer: z
       .strictObject({
-        /** 0 = any free port (tests, several nodes on one machine). */
-        port: port.default(9001),
-        /** All interfaces by default: other peers must be able to reach us. */
-        host: nonEmpty('a host name or IP address').default('0.0.0.0'),
-        name: nonEmpty('a peer name').default(defaults.name),
-        /** Index servers to register with. */
-        super_peer_address: addressList.default([]),
-        shared_directory: pathSetting.default(defaults.sharedDirectory),
-        download_directory: pathSetting.default(defaults.downloadDirectory),
-        /** Largest file this node shares or downloads, in bytes; 0 = unlimited (the default). */
-        max_file_size: byteSizeSchema.default(0),
-        heartbeat_interval: interval.default(30_000),
-        auto_register: boolean.default(true),
-        /** Whether the control API answers beyond loopback (still token-protected). */
-        allow_remote_control: boolean.default(false),
-        /**
-         * Names (besides localhost and IP addresses) the UI and control routes answer under, e.g.
-         * the name a reverse proxy or the LAN's DNS gives this machine. Others are refused (DNS rebinding).
-         */
-        allowed_hosts: hostNameList.default([]),
-        /** false: share nothing and register with no index (`--no-share`, an index server only). */
-        share: boolean.default(true),
-        /** Find index servers on the LAN (mDNS) and advertise our own. */
-        lan_discovery: boolean.default(true),
+        port: port.default(9001)
+          .describe('The peer port: the peer API, the web UI and downloads from this node. 0 = any free port (several nodes on one machine).'),
+        host: nonEmpty('a host name or IP address').default('0.0.0.0')
+          .describe('All interfaces by default: other peers must be able to reach us.'),
+        name: nonEmpty('a peer name').default(defaults.name)
+          .describe('The name other nodes show for this one.'),
+        super_peer_address: addressList.default([])
+          .describe('Index servers to register with.'),
+        shared_directory: pathSetting.default(defaults.sharedDirectory)
+          .describe('The folder this node shares, watched for added, changed, renamed and deleted files.'),
+        download_directory: pathSetting.default(defaults.downloadDirectory)
+          .describe('Where finished downloads land.'),
+        max_file_size: byteSizeSchema.default(0)
+          .describe('Largest file this node shares or downloads, in bytes; 0 = unlimited (the default).'),
+        heartbeat_interval: interval.default(30_000)
+          .describe('How often this peer tells its index server it is online, unless the index asks for another interval.'),
+        auto_register: boolean.default(true)
+          .describe('Register with an index server (configured, added in Settings, or found on the LAN) and announce the library.'),
+        allow_remote_control: boolean.default(false)
+          .describe('Whether the control API answers beyond loopback (still token-protected).'),
+        allowed_hosts: hostNameList.default([])
+          .describe('Names (besides localhost and IP addresses) the UI and control routes answer under, e.g. the name a reverse proxy or the LAN\'s DNS gives this machine. Others are refused (DNS rebinding).'),
+        share: boolean.default(true)
+          .describe('false: share nothing and register with no index (an index server only).'),
+        lan_discovery: boolean.default(true)
+          .describe('Find index servers on the LAN (mDNS) and advertise this node\'s own; false turns LAN discovery off.'),
       })
       .prefault({}),
 
     super_peer: z
       .strictObject({
-        /** The "Run as index server" switch. */
-        enabled: boolean.default(false),
-        port: port.default(8080),
-        max_peers: count.default(10_000),
-        heartbeat_interval: interval.default(30_000),
-        cleanup_interval: interval.default(300_000),
-        /**
-         * Requests one address may make per security.request_window on the index port; 0 = no
-         * limit. Higher than the peer port's: many peers can share one address (NAT).
-         */
-        max_requests_per_address: limit.default(20_000),
+        enabled: boolean.default(false)
+          .describe('The "Run as index server" switch.'),
+        port: port.default(8080)
+          .describe('The index port, open while the index role is on. 0 = any free port.'),
+        max_peers: count.default(10_000)
+          .describe('Peers the index keeps registered at once; more get 503 INDEX_FULL.'),
+        heartbeat_interval: interval.default(30_000)
+          .describe('The heartbeat interval the index asks of its peers; 3 missed and a peer is offline.'),
+        cleanup_interval: interval.default(300_000)
+          .describe('How long a peer stays offline before the index forgets it and its files.'),
+        max_requests_per_address: limit.default(20_000)
+          .describe('Requests one address may make per security.request_window on the index port; 0 = no limit. Higher than the peer port\'s: many peers can share one address (NAT).'),
       })
       .prefault({}),
 
     transfers: z
       .strictObject({
-        /** Bytes per second over all downloads; 0 = unlimited. Changeable live in Settings. */
-        max_download_rate: byteSizeSchema.default(0),
-        /** Bytes per second over all uploads; 0 = unlimited. */
-        max_upload_rate: byteSizeSchema.default(0),
-        /** Uploads served at once; more get 503 with Retry-After. */
-        max_uploads: count.default(16),
-        /** Bytes one remote peer may fetch per hour; 0 = unlimited (the seed's "bandwidth quotas per peer"). */
-        upload_quota_per_peer: byteSizeSchema.default(0),
-        /** A finished download joins the library, so the file gains a source. */
-        share_downloads: boolean.default(true),
-        /** A source that sends nothing for this long loses its pieces to the others. */
-        stall_timeout: interval.default(10_000),
-        /** Uploads one remote address may hold at once: no one client takes every slot. */
-        max_uploads_per_peer: count.default(4),
-        /** An upload whose client takes no bytes for this long is cut and its slot freed. */
-        upload_stall_timeout: interval.default(30_000),
+        max_download_rate: byteSizeSchema.default(0)
+          .describe('Bytes per second over all downloads; 0 = unlimited. Changeable live in Settings.'),
+        max_upload_rate: byteSizeSchema.default(0)
+          .describe('Bytes per second over all uploads; 0 = unlimited.'),
+        max_uploads: count.default(16)
+          .describe('Uploads served at once; more get 503 with Retry-After.'),
+        upload_quota_per_peer: byteSizeSchema.default(0)
+          .describe('Bytes one remote peer may fetch per hour; 0 = unlimited (the seed\'s "bandwidth quotas per peer").'),
+        share_downloads: boolean.default(true)
+          .describe('A finished download joins the library, so the file gains a source.'),
+        stall_timeout: interval.default(10_000)
+          .describe('A source that sends nothing for this long loses its pieces to the others.'),
+        max_uploads_per_peer: count.default(4)
+          .describe('Uploads one remote address may hold at once: no one client takes every slot.'),
+        upload_stall_timeout: interval.default(30_000)
+          .describe('An upload whose client takes no bytes for this long is cut and its slot freed.'),
       })
       .prefault({}),
 
     security: z
       .strictObject({
-        /** Accepted for the seed's config files, but transport encryption is not implemented yet. */
-        enable_encryption: boolean.default(false),
-        hash_algorithm: z.literal('sha256', { error: 'only "sha256" is supported (file ids are SHA-256)' }).default('sha256'),
-        /** Strangers' connections open at once on the peer port (the local user's requests are still answered). */
-        max_connections: count.default(100),
-        /** Connections open at once from one address, on the peer port. */
-        max_connections_per_address: count.default(32),
-        /** Requests one address may make per request_window on the peer port; 0 = no limit. */
-        max_requests_per_address: limit.default(5_000),
-        request_window: interval.default(10_000),
+        enable_encryption: boolean.default(false)
+          .describe('Accepted for the seed\'s config files, but transport encryption is not implemented yet.'),
+        hash_algorithm: z.literal('sha256', { error: 'only "sha256" is supported (file ids are SHA-256)' }).default('sha256')
+          .describe('Accepted for the seed\'s config files; only sha256 (file ids are SHA-256 hash-tree roots).'),
+        max_connections: count.default(100)
+          .describe('Strangers\' connections open at once on the peer port (the local user\'s requests are still answered).'),
+        max_connections_per_address: count.default(32)
+          .describe('Connections open at once from one address, on the peer port.'),
+        max_requests_per_address: limit.default(5_000)
+          .describe('Requests one address may make per request_window on the peer port; 0 = no limit.'),
+        request_window: interval.default(10_000)
+          .describe('The window the per-address request limits count in.'),
       })
       .prefault({}),
 
     logging: z
       .strictObject({
-        level: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-        format: z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).default('json'),
-        /** "stdout", "stderr", or a file path (made absolute by loadConfig). */
-        output: nonEmpty('stdout, stderr or a file path').default('stdout'),
+        level: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')
+          .describe('How much to log (`-v` or DEBUG=true: debug).'),
+        format: z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).default('json')
+          .describe('JSON lines (for log shippers) or pretty, human-readable lines.'),
+        output: nonEmpty('stdout, stderr or a file path').default('stdout')
+          .describe('"stdout", "stderr", or a file path.'),
       })
       .prefault({}),
   });
