@@ -33,6 +33,16 @@ const FLAG_KEYS = {
   indexServer: ['peer', 'super_peer_address'],
 } as const satisfies Partial<Record<keyof ConfigFlags, readonly string[]>>;
 
+/** `--index-port` for indexPort, `--no-share` for share: how a flag is written on the command line. */
+export function flagName(flag: keyof typeof FLAG_KEYS): string {
+  return `--${flag === 'share' ? 'no-share' : flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Each flag of `shoal serve` that sets a key, with that key's path (docs/configuration.md lists them). */
+export function flagKeys(): { flag: string; path: readonly string[] }[] {
+  return Object.entries(FLAG_KEYS).map(([flag, path]) => ({ flag: flagName(flag as keyof typeof FLAG_KEYS), path }));
+}
+
 export function flagOverrides(flags: ConfigFlags): ConfigLayer {
   const layer = emptyLayer();
   for (const [flag, path] of Object.entries(FLAG_KEYS)) {
@@ -41,8 +51,7 @@ export function flagOverrides(flags: ConfigFlags): ConfigLayer {
     if (value === undefined || (flag === 'share' && value === true) || (flag === 'index' && value !== true)) continue;
     // "--port 9002" arrives as text; a number is what the schema checks.
     const numeric = (flag === 'port' || flag === 'indexPort') && typeof value === 'string' && /^\s*\d+\s*$/.test(value);
-    const name = flag === 'share' ? 'no-share' : flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    setValue(layer, path, numeric ? Number(value) : value, `--${name}`);
+    setValue(layer, path, numeric ? Number(value) : value, flagName(flag as keyof typeof FLAG_KEYS));
   }
   return layer;
 }
