@@ -23,10 +23,19 @@ function renderApp(transport: FakeTransport, hasToken: boolean) {
 describe('the app at start-up', () => {
   afterEach(cleanup);
 
-  it('without a token, says to open the printed link', async () => {
-    renderApp(new FakeTransport({ getInfo: () => info }), false);
+  it('without a token (nor the node\u2019s cookie), says to open the printed link', async () => {
+    const refuse = () => {
+      throw new ApiError('UNAUTHORIZED', 'This endpoint needs the node\u2019s control token.', 401);
+    };
+    renderApp(new FakeTransport({ getInfo: () => info, getIndexConnection: refuse }), false);
     expect(await screen.findByText('shoal serve', { exact: false })).toBeTruthy();
     expect(screen.queryByRole('navigation')).toBeNull();
+  });
+
+  it('without a token in the address, opens when the node accepts the browser\u2019s token cookie (a second tab, a bookmark)', async () => {
+    const connection = { state: 'idle', server: null, lastError: null, servers: [] };
+    renderApp(new FakeTransport({ getInfo: () => info, getIndexConnection: () => connection }), false);
+    expect(await screen.findByRole('navigation')).toBeTruthy();
   });
 
   it('with a token the node refuses, says it is not this node\u2019s', async () => {

@@ -86,15 +86,14 @@ export function createNetworkStore(api: NodeApi) {
         set({ access: 'unreachable' });
         return;
       }
-      if (!hasToken) {
-        set({ access: 'no-token' });
-        return;
-      }
+      // Without a token in the address or this tab, the browser may still hold the node's token
+      // cookie (set by the link, HttpOnly so unreadable here): the control call tells.
       try {
         set({ indexConnection: await api.getIndexConnection(), access: 'ok' });
       } catch (err) {
         const code = err instanceof ApiError ? err.code : '';
-        set({ access: code === 'FORBIDDEN_REMOTE' ? 'forbidden' : code === 'UNAUTHORIZED' ? 'unauthorized' : 'unreachable' });
+        const refused = hasToken ? 'unauthorized' : 'no-token';
+        set({ access: code === 'FORBIDDEN_REMOTE' ? 'forbidden' : code === 'UNAUTHORIZED' ? refused : 'unreachable' });
       }
     },
     refresh: async () => {

@@ -70,6 +70,16 @@ describe('shoal (the command line)', () => {
     expect(run.stdout().trim()).toBe(version);
   });
 
+  it('npx shoal runs this checkout\u2019s command (README: "npx shoal" from a checkout)', async () => {
+    const child = spawn('npx', ['--no-install', 'shoal', '--version'], {
+      cwd: root, env: { PATH: process.env['PATH'], HOME: tmp, npm_config_cache: path.join(tmp, 'npm-cache') }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
   it('--help lists the serve command', async () => {
     const run = shoal(['--help']);
     expect((await run.exited).code).toBe(0);

@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { AllowedHosts } from './allowed-hosts.js';
 import { plainAddress } from './remote-address.js';
+import { cookieToken, tokenCookie } from './token-cookie.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 
 export interface ControlAccessOptions {
@@ -20,14 +21,17 @@ export function isLoopback(address: string | undefined): boolean {
   return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
 }
 
-/** The token a request presents: `Authorization: Bearer …`, `X-Shoal-Token`, or `?token=` (the UI link). */
+/**
+ * The token a request presents: `Authorization: Bearer …`, `X-Shoal-Token`, `?token=` (the UI
+ * link), or the cookie that link set (token-cookie.ts).
+ */
 export function presentedToken(req: Request): string | undefined {
   const auth = req.get('authorization');
   if (auth?.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
   const header = req.get('x-shoal-token');
   if (header) return header.trim();
   const query = (req.query as Record<string, unknown>).token;
-  return typeof query === 'string' ? query : undefined;
+  return typeof query === 'string' ? query : cookieToken(req);
 }
 
 export class ControlAccess {
@@ -52,12 +56,18 @@ export class ControlAccess {
     return this.o.hosts.admitsSocket(req);
   }
 
-  /** The same check for a WebSocket upgrade (a browser can only pass the token in the URL). */
+  /** The same check for a WebSocket upgrade (a browser passes the token in the URL or the cookie). */
   isLocalUpgrade(req: IncomingMessage): boolean {
     const auth = req.headers.authorization;
-    const token = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : new URL(req.url ?? '/', 'http://node').searchParams.get('token') ?? undefined;
+    const token = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : new URL(req.url ?? '/', 'http://node').searchParams.get('token') ?? cookieToken(req);
     const place = this.o.allowRemoteControl || isLoopback(req.socket.remoteAddress);
     return place && this.o.hosts.allows(req.headers.host) && this.tokenMatches(token);
+  }
+
+  /** The Set-Cookie that keeps the token for the browser profile, when this request proved it in the address. */
+  rememberCookie(req: Request): string | undefined {
+    const query = (req.query as Record<string, unknown>).token;
+    return typeof query === 'string' && this.isLocalUser(req) ? tokenCookie(this.o.token, req.socket.localPort) : undefined;
   }
 
   /** Throws the catalogue error that explains why this request may not change the node. */

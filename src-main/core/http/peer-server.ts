@@ -36,7 +36,7 @@ export function createPeerApp(o: PeerServerOptions): express.Express {
     extend: (app) => {
       // The UI holds the token once opened: a page under a rebound name must not get it to run.
       app.use((req, _res, next) => next(req.path.startsWith('/api/') || o.access.hostAllowed(req) ? undefined : new ShoalError('HOST_NOT_ALLOWED')));
-      serveRenderer(app, o.rendererDirectory);
+      serveRenderer(app, o.rendererDirectory, (req) => o.access.rememberCookie(req));
     },
   });
 }

@@ -19,7 +19,10 @@ export function defaultRendererDirectory(): string {
 
 const NOT_BUILT = 'This is a Shoal node, but its web UI is not built here (run `npm run build`).\nIts API is described at /api/v1/openapi.json.\n';
 
-export function serveRenderer(app: express.Express, directory = defaultRendererDirectory()): void {
+/** Given the request for the page, the Set-Cookie to send with it, if any (the token cookie). */
+export type PageCookie = (req: express.Request) => string | undefined;
+
+export function serveRenderer(app: express.Express, directory = defaultRendererDirectory(), pageCookie: PageCookie = () => undefined): void {
   const indexHtml = join(directory, 'index.html');
   // Hashed file names never change content: cache them for good. index.html is always asked again.
   app.use('/assets', express.static(join(directory, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: true }));
@@ -33,6 +36,8 @@ export function serveRenderer(app: express.Express, directory = defaultRendererD
       res.status(200).type('text/plain').send(NOT_BUILT);
       return;
     }
+    const cookie = pageCookie(req);
+    if (cookie) res.append('Set-Cookie', cookie);
     res.set('Cache-Control', 'no-cache').set('Referrer-Policy', 'no-referrer').set('Content-Security-Policy', CONTENT_SECURITY_POLICY).sendFile(indexHtml);
   });
 }
