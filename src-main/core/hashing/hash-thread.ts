@@ -18,6 +18,9 @@ export interface ContentDigest {
   close(): void;
 }
 
+/** How long an idle hash thread is kept, waiting for the next piece. */
+const IDLE_THREAD_MS = 2_000;
+
 interface Waiting {
   resolve(reply: HashThreadReply): void;
   reject(err: Error): void;
@@ -28,6 +31,7 @@ export class HashThread {
   private nextId = 1;
   private readonly openDigests = new Set<number>();
   private readonly waiting = new Map<number, Waiting>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   /**
    * Whether the tree root of `data` (its 16 KiB leaves padded to `leaves`, merkle-tree.ts) is
@@ -81,6 +85,7 @@ export class HashThread {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
     this.openDigests.clear();
@@ -96,6 +101,7 @@ export class HashThread {
   }
 
   private send(request: HashThreadRequest, transfer?: ArrayBuffer[]): void {
+    clearTimeout(this.idleTimer);
     (this.worker ??= this.spawn()).postMessage(request, transfer);
   }
 
@@ -130,11 +136,19 @@ export class HashThread {
     this.waiting.clear();
   }
 
-  /** Nothing open or asked: the thread goes (an idle one holds ~10 MB). */
+  /**
+   * Nothing open or asked for a while: the thread goes (an idle one holds ~10 MB). Not at once: a
+   * download asks piece after piece with gaps between, and starting a thread costs ~50 ms of CPU.
+   */
   private stopWhenIdle(): void {
     if (this.openDigests.size > 0 || this.waiting.size > 0 || !this.worker) return;
-    const worker = this.worker;
-    this.worker = null;
-    void worker.terminate();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const worker = this.worker;
+      if (!worker || this.openDigests.size > 0 || this.waiting.size > 0) return;
+      this.worker = null;
+      void worker.terminate();
+    }, IDLE_THREAD_MS);
+    this.idleTimer.unref();
   }
 }
