@@ -6,8 +6,10 @@ import { isIgnoredName } from '../../src-main/core/library/ignore-rules.js';
 import { isCleanAbsolutePath, isInside } from '../../src-main/core/library/path-rules.js';
 
 const token = 'a'.repeat(64);
-const request = (remoteAddress: string, headers: Record<string, string> = {}) =>
-  ({ socket: { remoteAddress }, query: {}, get: (name: string) => ({ host: '127.0.0.1:9001', ...headers })[name.toLowerCase()] }) as unknown as Request;
+const request = (remoteAddress: string, headers: Record<string, string> = {}) => {
+  const all: Record<string, string> = { host: '127.0.0.1:9001', ...headers };
+  return { socket: { remoteAddress }, query: {}, headers: all, get: (name: string) => all[name.toLowerCase()] } as unknown as Request;
+};
 const hosts = new AllowedHosts([]);
 
 describe('control access', () => {
