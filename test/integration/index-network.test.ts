@@ -3,7 +3,6 @@
 // to another index server when theirs turns its role off.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../src-shared/api/index-routes.js';
@@ -11,16 +10,9 @@ import type { IndexConnectionView } from '../../src-shared/api/peer-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { freePort } from '../support/free-port.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let indexDir: { path: string; remove(): Promise<void> };
 let index: TestNode;

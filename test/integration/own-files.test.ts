@@ -1,25 +1,17 @@
 // A peer's view of the network marks what it already has (issue 16): "In your library", and never
 // itself as a source; a pasted file id opens that file. Real nodes: one index, two peers.
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../src-shared/api/index-routes.js';
 import type { NodeInfo } from '../../src-shared/api/node.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { freePort } from '../support/free-port.js';
 
 let index: TestNode;
 let a: TestNode;
 let b: TestNode;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   const indexPort = await freePort();

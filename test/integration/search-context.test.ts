@@ -1,26 +1,18 @@
 // What a search finds besides the name (issue 16): the folders a file is in inside the shared
 // folder, and the category and extension its chips show. Real nodes: one index, two peers.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../src-shared/api/index-routes.js';
 import type { SharedFile } from '../../src-shared/api/library.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { freePort } from '../support/free-port.js';
 
 let index: TestNode;
 let indexPort: number;
 const peers: TestNode[] = [];
 const search = async (q: string) => (await (await fetch(`http://127.0.0.1:${indexPort}/api/v1/files/search?${q}`)).json()) as SearchResponse;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   indexPort = await freePort();

@@ -2,13 +2,13 @@
 // library, the index and a search on another peer. Browsers write a part's file name as raw UTF-8
 // in `filename="…"` (no RFC 5987 `filename*`), so the bodies here are built byte by byte that way.
 import { readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../src-shared/api/index-routes.js';
 import type { SharedFile } from '../../src-shared/api/library.js';
 import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { freePort } from '../support/free-port.js';
 
 /** What was dropped (as the browser names it) and the name it must have everywhere after. */
 const dropped = [
@@ -45,14 +45,6 @@ async function namesOnDisk(root: string, prefix = Buffer.alloc(0)): Promise<Buff
     if (entry.isDirectory()) found.push(...(await namesOnDisk(root, path)));
   }
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let index: TestNode;
