@@ -14,6 +14,9 @@ export interface TransfersState {
   start(fileId: string, name?: string): Promise<DownloadView | null>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** One call for every download; the answer is the whole list. */
+  pauseAll(): Promise<void>;
+  resumeAll(): Promise<void>;
   remove(id: string): Promise<void>;
   /** A transfer event: always the newest state of that download. */
   applyDownload(view: DownloadView): void;
@@ -41,6 +44,20 @@ export function createTransfersStore(api: NodeApi) {
       try {
         answerIfNewest(await call(), before);
         set({ error: null });
+      } catch (err) {
+        set({ error: errorMessage(err) });
+      }
+    };
+    // The same rule for a whole list: a download with an event since the call keeps the event's state.
+    const actOnAll = async (call: () => Promise<{ items: DownloadView[] }>) => {
+      const before = new Map(events);
+      try {
+        const { items } = await call();
+        set((s) => {
+          const current = new Map(s.downloads.map((d) => [d.id, d]));
+          const downloads = items.map((view) => ((events.get(view.id) ?? 0) === (before.get(view.id) ?? 0) ? view : (current.get(view.id) ?? view)));
+          return { downloads, error: null };
+        });
       } catch (err) {
         set({ error: errorMessage(err) });
       }
@@ -74,6 +91,8 @@ export function createTransfersStore(api: NodeApi) {
       },
       pause: (id) => act(id, () => api.pauseDownload({ params: { downloadId: id } })),
       resume: (id) => act(id, () => api.resumeDownload({ params: { downloadId: id } })),
+      pauseAll: () => actOnAll(() => api.pauseAllDownloads()),
+      resumeAll: () => actOnAll(() => api.resumeAllDownloads()),
       remove: async (id) => {
         try {
           const view = await api.removeDownload({ params: { downloadId: id } });

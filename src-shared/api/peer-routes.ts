@@ -193,6 +193,16 @@ export const peerRoutes = {
     method: 'post', path: '/api/v1/downloads/:downloadId/resume', access: 'control',
     summary: 'Resume a paused or failed download', params: downloadParams, response: downloadViewSchema,
   },
+  pauseAllDownloads: {
+    method: 'post', path: '/api/v1/downloads/pause-all', access: 'control',
+    summary: 'Pause every download still going (verified pieces are kept); answers every download',
+    response: z.object({ items: z.array(downloadViewSchema) }),
+  },
+  resumeAllDownloads: {
+    method: 'post', path: '/api/v1/downloads/resume-all', access: 'control',
+    summary: 'Resume every paused download; answers every download',
+    response: z.object({ items: z.array(downloadViewSchema) }),
+  },
   removeDownload: {
     method: 'delete', path: '/api/v1/downloads/:downloadId', access: 'control',
     summary: 'Cancel a download (its partial file is deleted); a finished one leaves the history (its file stays)',

@@ -61,13 +61,23 @@ export const startDownloadSchema = z.strictObject({
 });
 export type StartDownload = z.infer<typeof startDownloadSchema>;
 
+/** What a downloader may say it is (`X-Shoal-Peer`): its node id, bounded so a stranger cannot fill rows with junk. */
+export const PEER_ID_HEADER = 'x-shoal-peer';
+export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a node id is 1-64 letters, digits, _ or -');
+
+/** One downloader fetching one file, for the whole transfer (all its range requests). */
 export const uploadViewSchema = z.object({
   id: z.number().int(),
   fileId: fileIdSchema,
   name: z.string(),
-  peer: z.string().describe('the address fetching it'),
-  bytes: z.number().int(),
+  peer: z.string().describe('who fetches it: its node id when it said one, else its address'),
+  address: z.string().describe('the address fetching it'),
+  peerId: z.string().nullable().describe('the node id the downloader sent (X-Shoal-Peer), if any'),
+  bytes: z.number().int().describe('bytes sent, repeats included'),
+  progress: z.number().int().describe('distinct bytes of the file sent so far'),
+  size: z.number().int().describe('the file\u2019s size'),
   speed: z.number(),
+  active: z.boolean().describe('a range request is being answered now (false: between ranges, or finished)'),
   startedAt: z.string(),
 });
 export type UploadView = z.infer<typeof uploadViewSchema>;

@@ -37,6 +37,8 @@ export interface DownloadManagerOptions {
   timing?: Partial<DownloadTiming>;
   /** Checks the pieces (shared with the library's background SHA-256). */
   hashThread: HashThread;
+  /** This node's id, sent to sources with each range request. */
+  selfId?: string;
 }
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
@@ -150,6 +152,19 @@ export class DownloadManager {
     return d.view();
   }
 
+  /** Pauses every download still going (queued, finding, downloading, waiting); answers the list. */
+  async pauseAll(): Promise<DownloadView[]> {
+    const going = [...this.downloads.values()].filter((d) => !d.finished && d.state !== 'paused' && d.state !== 'failed');
+    await Promise.all(going.map((d) => d.pause()));
+    return this.list();
+  }
+
+  /** Resumes every paused download (a failed one keeps its error until resumed by itself); answers the list. */
+  resumeAll(): DownloadView[] {
+    for (const d of this.downloads.values()) if (d.state === 'paused') d.resume();
+    return this.list();
+  }
+
   /** Cancels an unfinished download (its partial file is deleted); a finished one leaves the history. */
   async remove(id: string): Promise<DownloadView> {
     const d = this.find(id);
@@ -175,7 +190,7 @@ export class DownloadManager {
     const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
     const download: Download = new Download(record, {
       store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.o.hashThread, timing: this.timing,
-      maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger,
+      maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger, selfId: this.o.selfId,
       changed: (_d, kind) => {
         if (kind === 'progress') return publishProgress();
         publishProgress.cancel();

@@ -52,6 +52,8 @@ export interface DownloadContext {
   /** A save failed because the data folder's disk is full (the manager waits for room). */
   dataDiskFull(): void;
   logger: Logger;
+  /** This node's id, told to sources (their upload lists name the downloader by it). */
+  selfId?: string | undefined;
 }
 
 /** Ends a run with a state and a reason a person understands. */
@@ -350,7 +352,7 @@ export class Download {
         try {
           await fetchPieces({
             first: pieces[0]!, count: pieces.length, pieceSize, size, connections: source.connections, limiter: this.ctx.limiter,
-            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]), buffers,
+            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]), buffers, selfId: this.ctx.selfId,
             onBytes: (n) => {
               source.meter.add(n);
               this.meter.add(n);

@@ -4,6 +4,7 @@
 // is in. It never holds more than a piece per request (a peer cannot make us buffer more), gives
 // up on a source that sends less than a minimum rate over `stallMs` (rate-watchdog.ts), and
 // honours the node's download rate limit.
+import { PEER_ID_HEADER } from '../../../src-shared/api/transfers.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import type { PieceBuffers } from './piece-buffers.js';
 import { RateWatchdog } from './rate-watchdog.js';
@@ -39,6 +40,8 @@ export interface PiecesRequest {
   /** The window over which a source must keep the minimum rate. */
   stallMs: number;
   signal: AbortSignal;
+  /** This node's id, sent so the source can show one upload row per downloader (X-Shoal-Peer). */
+  selfId?: string | undefined;
   /** Where pieces are gathered. */
   buffers: PieceBuffers;
   onBytes(bytes: number): void;
@@ -80,7 +83,9 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
   watchdog.watch();
   try {
     const { pathname, search } = r.connections.url;
-    const head = await connection.request(pathname + search, { Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity' });
+    const head = await connection.request(pathname + search, {
+      Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity', ...(r.selfId ? { [PEER_ID_HEADER]: r.selfId } : {}),
+    });
     const problem = statusProblem(head.status, head.headers);
     if (problem) throw problem;
     const whole = head.status === 200 && start === 0 && length === r.size;

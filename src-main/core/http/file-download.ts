@@ -2,6 +2,7 @@
 // an id, so the answer is immutable), the original name in Content-Disposition, streamed with
 // backpressure (range-sender.ts) from a handle whose bytes were checked to be the hashed ones.
 import type { Request, Response } from 'express';
+import { PEER_ID_HEADER, peerIdSchema } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
@@ -46,7 +47,7 @@ export async function sendSharedFile(
     const end = range.kind === 'partial' ? range.end : file.size - 1;
     const sendsBytes = req.method !== 'HEAD' && file.size > 0;
     // Admitted before the status and length are set: a full node answers a plain JSON error.
-    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, peer: remoteAddress(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
+    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: remoteAddress(req), peerId: peerIdOf(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
     if (range.kind === 'partial') {
       res.status(206);
       res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
@@ -66,6 +67,12 @@ export async function sendSharedFile(
   } finally {
     await handle.close();
   }
+}
+
+/** The downloader's node id, when it sent one that passes the schema; anything else is ignored, not refused. */
+function peerIdOf(req: Request): string | null {
+  const parsed = peerIdSchema.safeParse(req.get(PEER_ID_HEADER));
+  return parsed.success ? parsed.data : null;
 }
 
 function remoteAddress(req: Request): string {

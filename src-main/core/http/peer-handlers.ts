@@ -102,6 +102,8 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     getDownload: ({ params }) => downloads.get(params.downloadId),
     pauseDownload: ({ params }) => downloads.pause(params.downloadId),
     resumeDownload: ({ params }) => downloads.resume(params.downloadId),
+    pauseAllDownloads: async () => ({ items: await downloads.pauseAll() }),
+    resumeAllDownloads: () => ({ items: downloads.resumeAll() }),
     removeDownload: ({ params }) => downloads.remove(params.downloadId),
     listUploads: () => ({ items: uploads.list() }),
     getTransferSettings: () => transferSettings.get(),

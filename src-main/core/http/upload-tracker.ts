@@ -3,9 +3,13 @@
 // Retry-After), a share of them per remote address (so one address cannot take every slot), and a
 // quota of bytes per remote peer per hour (429 with Retry-After). The local user's own fetches
 // count against the total only.
+// A downloader asks for a file in many range requests; the list shows one row per (downloader,
+// file) for the whole transfer: a row outlives its last range by LINGER_MS, so the next range of
+// the same downloader joins it instead of starting a new row.
 import type { UploadView } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
+import { CoveredBytes } from './covered-bytes.js';
 
 export interface UploadLimits {
   maxUploads: number;
@@ -16,29 +20,61 @@ export interface UploadLimits {
 }
 
 export interface Upload {
+  /** `bytes` more of the range starting at `start` left (a range's bytes leave in order). */
   sent(bytes: number): void;
   end(completed: boolean): void;
 }
 
 const QUOTA_WINDOW_MS = 3_600_000;
 const FULL_RETRY_AFTER_S = 2;
+/** How long a row waits for the downloader's next range before it ends. */
+export const LINGER_MS = 5_000;
+/** Rows kept at most: made-up node ids in many short ranges must not grow the list without end. */
+const MAX_ROWS = 256;
 
+/** One range request being answered: what the slot limits count. */
 interface ActiveUpload {
   id: number;
-  fileId: string;
-  name: string;
   peer: string;
   /** The local user's own fetch: not counted against its address's share. */
   local: boolean;
+}
+
+/** One downloader fetching one file: a row of the list. */
+interface UploadSession {
+  id: number;
+  key: string;
+  fileId: string;
+  name: string;
+  address: string;
+  peerId: string | null;
+  size: number;
   bytes: number;
+  covered: CoveredBytes;
   meter: SpeedMeter;
   startedAt: number;
+  /** Range requests of this session being answered now. */
+  open: number;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+export interface UploadRequest {
+  fileId: string;
+  name: string;
+  /** The file's size, and the first byte this request sends. */
+  size: number;
+  start: number;
+  peer: string;
+  /** The node id the downloader sent, already validated. */
+  peerId?: string | null;
+  local?: boolean;
 }
 
 export class UploadTracker {
   served = 0;
   bytesSent = 0;
   private readonly current = new Map<number, ActiveUpload>();
+  private readonly sessions = new Map<string, UploadSession>();
   private readonly quota = new Map<string, { since: number; bytes: number }>();
   private nextId = 1;
 
@@ -56,7 +92,7 @@ export class UploadTracker {
    * Admits an upload or throws the error to answer; `retryAfter` receives the seconds to put
    * in the Retry-After header.
    */
-  begin(what: { fileId: string; name: string; peer: string; local?: boolean }, retryAfter: (seconds: number) => void): Upload {
+  begin(what: UploadRequest, retryAfter: (seconds: number) => void): Upload {
     const limits = this.limits();
     if (this.current.size >= limits.maxUploads) {
       retryAfter(FULL_RETRY_AFTER_S);
@@ -73,16 +109,21 @@ export class UploadTracker {
       retryAfter(Math.ceil((used.since + QUOTA_WINDOW_MS - now) / 1000));
       throw new ShoalError('UPLOAD_QUOTA_EXCEEDED');
     }
-    const upload: ActiveUpload = { id: this.nextId++, fileId: what.fileId, name: what.name, peer: what.peer, local, bytes: 0, meter: new SpeedMeter(), startedAt: now };
+    const upload: ActiveUpload = { id: this.nextId++, peer: what.peer, local };
     this.current.set(upload.id, upload);
+    const session = this.sessionFor(what, now);
+    session.open++;
     this.onChange();
     let ended = false;
+    let position = what.start;
     return {
       sent: (bytes) => {
         this.bytesSent += bytes;
-        upload.bytes += bytes;
+        session.bytes += bytes;
+        session.covered.add(position, position + bytes);
+        position += bytes;
         used.bytes += bytes;
-        upload.meter.add(bytes);
+        session.meter.add(bytes);
         this.onChange();
       },
       end: (completed) => {
@@ -90,16 +131,60 @@ export class UploadTracker {
         ended = true;
         this.current.delete(upload.id);
         if (completed) this.served++;
+        if (--session.open === 0) this.linger(session);
         this.onChange();
       },
     };
   }
 
+  /** Stops the rows' timers (the node is closing). */
+  close(): void {
+    for (const s of this.sessions.values()) clearTimeout(s.expiry);
+    this.sessions.clear();
+  }
+
   list(): UploadView[] {
-    return [...this.current.values()].map((u) => ({
-      id: u.id, fileId: u.fileId, name: u.name, peer: u.peer, bytes: u.bytes, speed: Math.round(u.meter.speed),
+    return [...this.sessions.values()].map((u) => ({
+      id: u.id, fileId: u.fileId, name: u.name, peer: u.peerId ?? u.address, address: u.address, peerId: u.peerId,
+      bytes: u.bytes, progress: u.covered.bytes, size: u.size, speed: Math.round(u.meter.speed), active: u.open > 0,
       startedAt: new Date(u.startedAt).toISOString(),
     }));
+  }
+
+  /** The row this request joins: the same downloader (address and node id) fetching the same file. */
+  private sessionFor(what: UploadRequest, now: number): UploadSession {
+    const peerId = what.peerId ?? null;
+    const key = `${what.peer}\n${peerId ?? ''}\n${what.fileId}`;
+    let session = this.sessions.get(key);
+    if (session) {
+      clearTimeout(session.expiry);
+      session.expiry = undefined;
+      return session;
+    }
+    if (this.sessions.size >= MAX_ROWS) this.dropOldestIdle();
+    session = {
+      id: this.nextId++, key, fileId: what.fileId, name: what.name, address: what.peer, peerId, size: what.size,
+      bytes: 0, covered: new CoveredBytes(), meter: new SpeedMeter(), startedAt: now, open: 0, expiry: undefined,
+    };
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  private dropOldestIdle(): void {
+    for (const s of this.sessions.values()) {
+      if (s.open > 0) continue;
+      clearTimeout(s.expiry);
+      this.sessions.delete(s.key);
+      return;
+    }
+  }
+
+  private linger(session: UploadSession): void {
+    session.expiry = setTimeout(() => {
+      this.sessions.delete(session.key);
+      this.onChange();
+    }, LINGER_MS);
+    session.expiry.unref();
   }
 
   private heldBy(peer: string): number {

@@ -140,7 +140,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const finder = networkSourceFinder({ selfPeerId: id, indexAddresses });
   const hashThread = new HashThread();
   const downloads = new DownloadManager({
-    db, dataDirectory, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }),
+    db, dataDirectory, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id,
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => void indexClient.reportTransfer(r),
@@ -193,6 +193,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     }
   } catch (err) {
     publishUploads.cancel();
+    uploads.close();
     await downloads.close();
     reporter.stop();
     await indexClient.stop();
@@ -217,6 +218,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     stop: () => {
       stopping ??= (async () => {
         publishUploads.cancel();
+        uploads.close();
         await downloads.close();
         reporter.stop();
         await indexClient.stop();

@@ -9,6 +9,9 @@ export function DashboardView() {
   const samples = useDomain('dashboard', (s) => s.samples);
   const latest = useDomain('dashboard', (s) => s.latest);
   const downloads = useDomain('transfers', (s) => s.downloads);
+  // The Transfers rows (one per downloader and file, kept between its ranges), live from uploads_update;
+  // the stats' count of open requests dropped to 0 between two ranges.
+  const uploading = useDomain('transfers', (s) => s.uploads.length);
   const peers = useDomain('network', (s) => s.topology?.nodes.filter((n) => n.role === 'peer' && n.status === 'online').length ?? null);
   const loadTopology = useDomain('network', (s) => s.loadTopology);
   useEffect(() => {
@@ -33,7 +36,7 @@ export function DashboardView() {
         <Tile label="Files shared" value={latest.files.toLocaleString()} />
         <Tile label="Bytes shared" value={formatBytes(latest.totalBytes)} />
         <Tile label="Downloads running" value={String(running)} />
-        <Tile label="Uploads now" value={String(latest.uploads.active)} />
+        <Tile label="Uploads now" value={String(uploading)} />
         <Tile label="Sent since start" value={formatBytes(latest.uploads.bytesSent)} />
         <Tile label="Peers online" value={peers === null ? '--' : String(peers)} />
       </section>

@@ -1,8 +1,9 @@
 import { useDomain } from '../../app/stores-context.js';
-import { formatBytes, formatSpeed } from '../../app/format.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { DownloadRow } from './DownloadRow.js';
+import { PauseAllButtons } from './PauseAllButtons.js';
+import { UploadRow } from './UploadRow.js';
 
 export function TransfersView() {
   const downloads = useDomain('transfers', (s) => s.downloads);
@@ -15,7 +16,10 @@ export function TransfersView() {
     <div className="view transfers-view">
       <ErrorNote message={error} />
       <section className="card" aria-label="Downloads">
-        <h2>Downloads</h2>
+        <div className="card-head">
+          <h2>Downloads</h2>
+          <PauseAllButtons />
+        </div>
         {active.length === 0 ? (
           <EmptyState title={finished.length === 0 ? 'No downloads yet' : 'Nothing downloading now'}>
             Find a file in Search and press Download: it comes from every peer holding it, verified piece by piece.
@@ -45,12 +49,7 @@ export function TransfersView() {
         ) : (
           <ul className="transfer-list">
             {uploads.map((u) => (
-              <li key={u.id} className="transfer">
-                <span className="name">{u.name}</span>
-                <span className="muted">
-                  to {u.peer} · {formatBytes(u.bytes)} · {formatSpeed(u.speed)}
-                </span>
-              </li>
+              <UploadRow key={u.id} upload={u} />
             ))}
           </ul>
         )}
