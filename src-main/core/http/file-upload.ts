@@ -95,6 +95,9 @@ function parseParts(req: Request, o: UploadOptions, received: Received[], madeFo
       stream.on('limit', () => (tooLarge = true));
       const write = (async () => {
         const { folder, name } = await destination(o.sharedDirectory, info.filename ?? '', madeFolders);
+        // The body may have broken while the folders were made: a destroyed part never ends a
+        // pipeline (the answer would hang for ever), so write nothing for it.
+        if (failed || stream.destroyed) throw failed ?? new ShoalError('BAD_REQUEST', 'The upload was cut short.');
         const part: Received = { temp: join(folder, `.shoal-upload-${randomUUID()}.part`), folder, name, size: 0 };
         received.push(part);
         stream.on('data', (chunk: Buffer) => (part.size += chunk.length));
