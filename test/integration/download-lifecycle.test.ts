@@ -16,6 +16,7 @@ const files = {
   pause: randomContent(4 * MiB),
   rate: randomContent(8 * MiB),
   busy: randomContent(2 * MiB),
+  twice: randomContent(1 * MiB),
 };
 let source: TestNode;
 let sourceAddress: string;
@@ -67,6 +68,16 @@ describe('download lifecycle', () => {
     expect((await bytesSent(source)) - sentBeforeRestart).toBeLessThanOrEqual(f.data.length - before.bytesVerified);
     await setTransfers(source, { maxUploadRate: 0 });
   }, 30_000);
+
+  it('makes one download of two starts of the same file at once', async () => {
+    const f = files.twice;
+    const [one, two] = await Promise.all([0, 1].map(() => startDownload(downloader, { fileId: f.id, peer: sourceAddress })));
+    expect(two?.id).toBe(one?.id);
+    const done = await waitForDownload(downloader, one!.id, 'completed');
+    expect((await readFile(done.path!)).equals(f.data)).toBe(true);
+    const { items } = await downloader.json<{ items: { fileId: string }[] }>('/api/v1/downloads');
+    expect(items.filter((d) => d.fileId === f.id)).toHaveLength(1);
+  });
 
   it('pauses, resumes and cancels; a taken name gets a number, never overwriting', async () => {
     await setTransfers(source, { maxUploadRate: 2 * MiB });

@@ -49,6 +49,8 @@ export class DownloadManager {
   private readonly store: DownloadStore;
   private readonly downloads = new Map<string, Download>();
   private readonly progress = new Map<string, Throttled>();
+  /** Starts still asking the network, by file id and folder. */
+  private readonly starting = new Map<string, Promise<DownloadView>>();
   private readonly timing: DownloadTiming;
   private readonly dataDisk: DataDiskWatch;
   /** Downloads that could not save for want of space on the data disk: saved (and resumed) once there is room. */
@@ -96,6 +98,17 @@ export class DownloadManager {
       else unfinished.start();
       return unfinished.view();
     }
+    // Starting is atomic per file and folder: a second start while the first still asks the
+    // network joins it, instead of making a second download of the same partial file.
+    const key = `${input.fileId}\n${settings.downloadDirectory}`;
+    const starting = this.starting.get(key);
+    if (starting) return starting;
+    const started = this.startNew(input, settings).finally(() => this.starting.delete(key));
+    this.starting.set(key, started);
+    return started;
+  }
+
+  private async startNew(input: StartDownload, settings: ReturnType<DownloadManagerOptions['settings']>): Promise<DownloadView> {
     // Asked once here so a wrong id or an unknown file is a clear error, not a download that waits for ever.
     const found = await this.o.finder.find(input.fileId, input.peer ?? null);
     if (!found.meta) throw new ShoalError('FILE_NOT_FOUND', `No index server or peer knows this file: ${found.problem ?? 'not found'}.`);
