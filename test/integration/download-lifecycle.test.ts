@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadView, TransferSettings, UploadView } from '../../src-shared/api/transfers.js';
 import { startCorruptPeer } from '../support/corrupt-peer.js';
-import { action, bytesSent, downloadView, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { action, bytesSent, downloadView, randomContent, startDownload, startSharingNode, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -35,10 +35,8 @@ async function setTransfers(node: TestNode, body: Partial<TransferSettings>): Pr
 const uploadsActive = async (node: TestNode) => (await node.json<{ uploads: { active: number } }>('/api/v1/stats', { auth: false })).uploads.active;
 
 beforeAll(async () => {
-  source = await startTestNode();
+  source = await startSharingNode(Object.fromEntries(Object.entries(files).map(([name, f]) => [`${name}.bin`, f.data])));
   sourceAddress = `127.0.0.1:${source.port}`;
-  for (const [name, f] of Object.entries(files)) await writeFile(join(source.sharedDir, `${name}.bin`), f.data);
-  await pollUntil(async () => (await source.json<{ total: number }>('/api/v1/files')).total === Object.keys(files).length, 'the source to hash its files');
   downloaderDir = await makeTempDir();
   downloader = await startTestNode({ root: downloaderDir.path });
 }, 30_000);

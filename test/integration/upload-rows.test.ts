@@ -2,11 +2,9 @@
 // source's upload limit so it spans many range requests, is one row on the source for the whole
 // transfer (named by the downloader's node id), whose bytes grow and whose progress reaches the
 // file's size; Pause all / Resume all answer the whole list in one call each.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadView, UploadView } from '../../src-shared/api/transfers.js';
-import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { randomContent, startDownload, startSharingNode, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -24,10 +22,7 @@ const setUploadRate = async (maxUploadRate: number) =>
 const uploadsOf = async (fileId: string) => (await source.json<{ items: UploadView[] }>('/api/v1/uploads')).items.filter((u) => u.fileId === fileId);
 
 beforeAll(async () => {
-  source = await startTestNode();
-  await writeFile(join(source.sharedDir, 'big.bin'), big.data);
-  await writeFile(join(source.sharedDir, 'paused.bin'), paused.data);
-  await pollUntil(async () => (await source.json<{ total: number }>('/api/v1/files')).total === 2, 'the source to hash its files');
+  source = await startSharingNode({ 'big.bin': big.data, 'paused.bin': paused.data });
   downloaderDir = await makeTempDir();
   downloader = await startTestNode({ root: downloaderDir.path });
 }, 30_000);

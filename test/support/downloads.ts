@@ -1,9 +1,11 @@
 // Helpers for download tests: start a download through the control API and wait for a state.
 import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DownloadState, DownloadView } from '../../src-shared/api/transfers.js';
 import { pollUntil } from './poll.js';
 import { fileIdOf } from './reference-tree.js';
-import type { TestNode } from './test-node.js';
+import { startTestNode, type TestNode } from './test-node.js';
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -11,6 +13,15 @@ export const sha256 = (data: Buffer | string) => createHash('sha256').update(dat
 export function randomContent(bytes: number): { data: Buffer; id: string } {
   const data = randomBytes(bytes);
   return { data, id: fileIdOf(data) };
+}
+
+/** A node sharing `files` (name → bytes), once it has hashed them all: the source of a download test. */
+export async function startSharingNode(files: Record<string, Buffer>): Promise<TestNode> {
+  const node = await startTestNode();
+  for (const [name, data] of Object.entries(files)) await writeFile(join(node.sharedDir, name), data);
+  const count = Object.keys(files).length;
+  await pollUntil(async () => (await node.json<{ total: number }>('/api/v1/files')).total === count, 'the source to hash its files');
+  return node;
 }
 
 export async function startDownload(node: TestNode, body: Record<string, unknown>): Promise<DownloadView> {

@@ -1,5 +1,5 @@
-// Decides which piece a free source slot fetches next. Pieces go in file order (the whole-file
-// hash then follows the download, and a video can be previewed); each source pulls work when
+// Decides which piece a free source slot fetches next. Pieces go in file order (so a video can be
+// previewed, and a partial file is dense from its start); each source pulls work when
 // it has a free slot, so a faster source simply gets more. When no piece is left unasked, the
 // endgame begins: a free slot takes a piece another source has been fetching for longer than a
 // piece usually takes (the one asked longest ago, fewest copies first); the first verified copy

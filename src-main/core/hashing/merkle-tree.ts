@@ -24,7 +24,7 @@ export function nextPowerOfTwo(n: number): number {
 }
 
 /** The root of a subtree of 2^height all-zero leaves. */
-export function padHash(height: number): Buffer {
+function padHash(height: number): Buffer {
   const pad = padHashes[height];
   if (!pad) throw new RangeError(`no tree is ${height} layers high`);
   return pad;
@@ -36,7 +36,7 @@ function hashPair(left: Buffer, right: Buffer): Buffer {
 
 
 /** The leaf hash of one block (at most BLOCK_SIZE bytes). */
-export function leafHash(block: Uint8Array): Buffer {
+function leafHash(block: Uint8Array): Buffer {
   return hash('sha256', block, 'buffer');
 }
 
@@ -45,7 +45,7 @@ export function leafHash(block: Uint8Array): Buffer {
  * padded to `width` (a power of two, at least count) with roots of zero subtrees of that height.
  * Each layer is hashed in one batch (pair-hasher.ts).
  */
-export function rootOfLayer(nodes: Uint8Array, count: number, width: number, height = 0): Buffer {
+function rootOfLayer(nodes: Uint8Array, count: number, width: number, height = 0): Buffer {
   if (count > width || width !== nextPowerOfTwo(width) || nodes.length < count * HASH_BYTES) throw new RangeError('a layer must fit its width');
   if (count === 0) return padHash(height + Math.log2(width));
   let n = count;
