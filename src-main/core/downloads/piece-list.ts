@@ -5,6 +5,7 @@
 // its id is its piece's hash.
 import { piecesSchema } from '../../../src-shared/api/library.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
+import { EMPTY_FILE_ID } from '../hashing/merkle-tree.js';
 import { pieceListProves } from '../hashing/piece-layer-proof.js';
 import { getJson } from '../net/get-json.js';
 import type { SourceRef } from './source-finder.js';
@@ -27,7 +28,10 @@ export function piecesUrl(downloadUrl: string, fileId: string): string {
 export async function fetchPieceList(fileId: string, size: number, sources: readonly SourceRef[], signal?: AbortSignal): Promise<PieceList | { problem: string }> {
   const pieceSize = pieceSizeFor(size);
   const count = pieceCountFor(size, pieceSize);
-  if (count <= 1) return { pieceSize, hashes: Buffer.from(count === 1 ? fileId : '', 'hex') };
+  // A file of one piece is checked against its id; an empty one has nothing to check, so the size
+  // someone claimed is believed only for the empty file's own id.
+  if (count === 0) return fileId === EMPTY_FILE_ID ? { pieceSize, hashes: Buffer.alloc(0) } : { problem: 'the file is said to be empty, but that is not the empty file\'s id' };
+  if (count === 1) return { pieceSize, hashes: Buffer.from(fileId, 'hex') };
   const problems: string[] = [];
   // Every source is tried, a few at once: refusers answer fast, so they cost little.
   for (let at = 0; at < sources.length && !signal?.aborted; at += ASK_AT_ONCE) {

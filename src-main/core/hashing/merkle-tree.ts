@@ -11,6 +11,8 @@ import { hashPairsInto } from './pair-hasher.js';
 
 export const BLOCK_SIZE = 16 * 1024;
 export const HASH_BYTES = 32;
+/** The id of the empty file: the leaf hash of its one empty block. */
+export const EMPTY_FILE_ID = hash('sha256', new Uint8Array(0), 'hex');
 
 const ZERO_LEAF = Buffer.alloc(HASH_BYTES);
 /** padHashes[h] is the root of 2^h zero leaves. 2^40 leaves is 16 PiB: far past any file. */

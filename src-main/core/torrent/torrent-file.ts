@@ -7,13 +7,11 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bencode ships no types, and an untyped module cannot be typed by import; the reference brings them to every tsconfig that reaches this file
 /// <reference path="./bencode.d.ts" />
 import bencode, { type BencodeValue } from 'bencode';
-import { BLOCK_SIZE, HASH_BYTES, nextPowerOfTwo, rootFromPieceLayer } from '../hashing/merkle-tree.js';
+import { BLOCK_SIZE, EMPTY_FILE_ID, HASH_BYTES, nextPowerOfTwo, rootFromPieceLayer } from '../hashing/merkle-tree.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
 import { safeFileName } from '../downloads/safe-file-name.js';
 
 export const TORRENT_CONTENT_TYPE = 'application/x-bittorrent';
-/** Shoal's id of an empty file (BEP 52 has no root for it): the SHA-256 of no bytes. */
-export const EMPTY_FILE_ID = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** More web seeds than this only make the torrent bigger: a client uses a handful at once. */
 export const MAX_WEB_SEEDS = 64;
 
