@@ -1,12 +1,14 @@
 // The index server's API (the seed's super-peer endpoints), declared once: the index HTTP server
 // validates with these schemas, peers' index clients send them, and OpenAPI is generated from them.
 import { z } from 'zod';
-import { categorySchema, fileIdSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { categorySchema, fileIdSchema, hostSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { nodeIdSchema } from '../node-id.js';
 import { folderSchema } from './folder.js';
 import type { RouteSpec } from './peer-routes.js';
 import { protocolVersionSchema } from './protocol.js';
 
-export const peerIdSchema = z.string().regex(/^[0-9a-zA-Z-]{8,64}$/, 'a peer id is 8 to 64 letters, digits or dashes');
+/** A peer is named by its node id: its public key (src-shared/node-id.ts). */
+export const peerIdSchema = nodeIdSchema;
 
 /** What a peer tells the index about one of its files. */
 export const indexedFileSchema = z.object({
@@ -29,12 +31,16 @@ export const registerRequestSchema = z.object({
   name: z.string().trim().min(1).max(100),
   port: z.number().int().min(1).max(65535),
   /** A reachable host or IP; omitted, the index uses the address it sees the request from. */
-  address: z.string().trim().min(1).max(255).optional(),
+  address: hostSchema.optional(),
   version: z.string().max(40).optional(),
   protocol: protocolVersionSchema,
   files: z.array(indexedFileSchema).max(MAX_FILES_PER_REQUEST),
   /** True when more files follow in /files/register batches. */
   partial: z.boolean().default(false),
+  /** A challenge from GET /api/v1/peers/challenge, at most a minute old, used once. */
+  challenge: z.string().max(100),
+  /** The node key's signature (base64url) over the registration statement (signed-statement.ts). */
+  signature: z.string().max(200),
 });
 export type RegisterRequest = z.input<typeof registerRequestSchema>;
 
@@ -44,11 +50,16 @@ export const registerResponseSchema = z.object({
   /** Presented as `Authorization: Bearer …` on every later call of this peer. */
   sessionToken: z.string(),
   heartbeatIntervalMs: z.number().int().positive(),
-  /** The address the index will give downloaders. */
+  /** The address the index will give downloaders; it called this node back there. */
   address: z.string(),
   protocol: protocolVersionSchema,
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+export const challengeResponseSchema = z.object({
+  indexId: z.string().describe('signed with the challenge: a registration for this index is no good at another'),
+  challenge: z.string(),
+});
 
 export const heartbeatRequestSchema = z.object({
   peerId: peerIdSchema,
@@ -177,6 +188,10 @@ const fileIdParams = z.object({ fileId: fileIdSchema });
 const okResponse = z.object({ ok: z.literal(true) });
 
 export const indexRoutes = {
+  challenge: {
+    method: 'get', path: '/api/v1/peers/challenge', access: 'public',
+    summary: 'A fresh challenge a peer signs to register', response: challengeResponseSchema,
+  },
   register: {
     method: 'post', path: '/api/v1/peers/register', access: 'public',
     summary: 'A peer announces itself and its files', body: registerRequestSchema, response: registerResponseSchema,

@@ -4,7 +4,7 @@ import { hashingStatusSchema } from './library.js';
 import { protocolVersionSchema } from './protocol.js';
 
 export const nodeInfoSchema = z.object({
-  id: z.string().describe('stable id of this install'),
+  id: z.string().describe('node id: this install\'s Ed25519 public key (src-shared/node-id.ts)'),
   name: z.string(),
   version: z.string(),
   apiVersion: z.literal('v1'),
@@ -15,6 +15,7 @@ export const nodeInfoSchema = z.object({
   startedAt: z.string(),
   fileCount: z.number().int(),
   totalBytes: z.number().int(),
+  proof: z.string().optional().describe('with ?challenge=…: the node key\'s signature proving this node answers at this address'),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 

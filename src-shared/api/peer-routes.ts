@@ -101,7 +101,9 @@ export type UploadResponse = z.infer<typeof uploadResponseSchema>;
 export const peerRoutes = {
   getInfo: {
     method: 'get', path: '/api/v1/info', access: 'public',
-    summary: 'Who this node is', response: nodeInfoSchema,
+    summary: 'Who this node is; with a challenge, signed (how an index server checks a peer\'s address)',
+    query: z.object({ challenge: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'a challenge is 16 to 64 base64url characters').optional() }),
+    response: nodeInfoSchema,
   },
   getStats: {
     method: 'get', path: '/api/v1/stats', access: 'public',

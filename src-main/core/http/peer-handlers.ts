@@ -22,6 +22,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   downloads: DownloadManager;
   transferSettings: TransferSettingsService;
   info(): NodeInfo;
+  /** The node key's signature over an address challenge (an index server checking this node's address). */
+  proveAddress(challenge: string): string;
   stats(): NodeStats;
   indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
   indexConnection(): IndexConnectionView;
@@ -67,7 +69,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
   const own: OwnLibrary = { selfId: info().id, has: (fileId) => library.has(fileId) };
   return {
-    getInfo: () => info(),
+    getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats())),
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),

@@ -4,6 +4,7 @@ import { MAX_JSON_BYTES } from '../net/get-json.js';
 import { readCapped } from '../net/read-capped.js';
 import type { z } from 'zod';
 import {
+  challengeResponseSchema,
   fileUpdateResponseSchema,
   heartbeatResponseSchema,
   registerResponseSchema,
@@ -97,6 +98,7 @@ function reason(err: unknown): string {
 type Input<S extends z.ZodType> = z.input<S>;
 
 export const indexApi = {
+  challenge: (address: string, o: CallOptions = {}) => call('GET', address, '/api/v1/peers/challenge', undefined, undefined, challengeResponseSchema, o),
   register: (address: string, body: RegisterRequest, o: CallOptions = {}): Promise<RegisterResponse> =>
     call('POST', address, '/api/v1/peers/register', body, undefined, registerResponseSchema, o),
   heartbeat: (address: string, token: string, body: Input<typeof heartbeatRequestSchema>, o: CallOptions = {}) =>

@@ -23,13 +23,16 @@ import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
 import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
+import type { NodeKey } from '../identity/node-key.js';
+import { registrationStatement } from '../identity/signed-statement.js';
 
 export type { IndexServerRef, IndexServerSource } from './server-choice.js';
 /** The name the node's wiring uses for an entry of the list. */
 export type IndexCandidate = IndexServerRef;
 
 export interface IndexClientIdentity {
-  peerId: string;
+  /** The node key: its id is the peer id, and it signs the registrations. */
+  key: Pick<NodeKey, 'id' | 'sign'>;
   name: string;
   /** The peer API's port, which downloaders dial. */
   port: number;
@@ -224,7 +227,7 @@ export class IndexClient {
     const session = this.session;
     if (!session) return false;
     try {
-      await indexApi.reportTransfer(session.address, session.token, { ...report, peerId: this.identity().peerId }, this.callOptions());
+      await indexApi.reportTransfer(session.address, session.token, { ...report, peerId: this.identity().key.id }, this.callOptions());
       return true;
     } catch (err) {
       this.o.logger.debug({ err, server: session.address }, 'could not report a transfer to the index server');
@@ -329,15 +332,18 @@ export class IndexClient {
     const files = this.validFiles(this.o.entries());
     const identity = this.identity();
     const options = this.callOptions();
+    const peerId = identity.key.id;
+    const { indexId, challenge } = await indexApi.challenge(address, options);
+    const signature = identity.key.sign(registrationStatement({ indexId, challenge, peerId, address: identity.address, port: identity.port }));
     const answer = await indexApi.register(address, {
-      peerId: identity.peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
-      files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST,
+      peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
+      files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST, challenge, signature,
     }, options);
     if (answer.protocol !== PROTOCOL_VERSION) {
       throw new IndexCallError(409, 'PROTOCOL_MISMATCH', `${address} runs ${answer.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${answer.protocol}); this node speaks protocol ${PROTOCOL_VERSION}`);
     }
     for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
-      await indexApi.updateFiles(address, answer.sessionToken, { peerId: identity.peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
+      await indexApi.updateFiles(address, answer.sessionToken, { peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
     }
     return { address, token: answer.sessionToken, indexId: answer.indexId, heartbeatIntervalMs: answer.heartbeatIntervalMs };
   }
@@ -346,7 +352,7 @@ export class IndexClient {
     this.ensureSocket(session);
     const load = this.o.load?.() ?? { activeUploads: 0, freeUploadSlots: 0 };
     const outcome = await this.sessionCall(session, false, async () => {
-      const answer = await indexApi.heartbeat(session.address, session.token, { peerId: this.identity().peerId, ...load }, this.callOptions());
+      const answer = await indexApi.heartbeat(session.address, session.token, { peerId: this.identity().key.id, ...load }, this.callOptions());
       session.heartbeatIntervalMs = answer.heartbeatIntervalMs;
     });
     if (outcome === 'ok') this.nextHeartbeatAt = this.timers.now() + session.heartbeatIntervalMs;
@@ -358,7 +364,7 @@ export class IndexClient {
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] as FileChangeBatch;
       const outcome = await this.sessionCall(session, true, () =>
-        indexApi.updateFiles(session.address, session.token, { peerId: this.identity().peerId, added: this.validFiles(batch.added), removed: batch.removed }, this.callOptions()),
+        indexApi.updateFiles(session.address, session.token, { peerId: this.identity().key.id, added: this.validFiles(batch.added), removed: batch.removed }, this.callOptions()),
       );
       if (outcome === 'rejected') continue; // the index refused that batch: sending it again will not help
       if (outcome === 'failed') {
@@ -428,7 +434,7 @@ export class IndexClient {
 
   private async unregister(session: Session): Promise<void> {
     try {
-      await indexApi.unregister(session.address, session.token, this.identity().peerId, { timeoutMs: this.t.unregisterTimeoutMs });
+      await indexApi.unregister(session.address, session.token, this.identity().key.id, { timeoutMs: this.t.unregisterTimeoutMs });
     } catch (err) {
       this.o.logger.debug({ err, server: session.address }, 'could not unregister from the index server');
     }

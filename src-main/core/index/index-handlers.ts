@@ -10,6 +10,7 @@ import { sendIndexTorrent } from './torrent-route.js';
 
 export function indexHandlers(service: IndexService, indexName: () => string, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
   return {
+    challenge: () => service.challenge(),
     register: ({ body, req }) => service.register(body, observedAddress(req.socket.remoteAddress)),
     heartbeat: ({ body, req }) => service.heartbeat(bearerToken(req.get('authorization')), body),
     unregister: ({ body, req }) => service.unregister(bearerToken(req.get('authorization')), body.peerId),

@@ -29,6 +29,8 @@ export interface IndexAdvertiser {
 
 export interface IndexRoleOptions {
   db: Db;
+  /** This node's id, which is also its index's id. */
+  nodeId: string;
   meta: Pick<LibraryStore, 'getMeta' | 'setMeta'>;
   settings: IndexSettings;
   port: number;
@@ -57,12 +59,8 @@ export class IndexRole {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: IndexRoleOptions) {
-    let id = o.meta.getMeta('index_id');
-    if (!id) {
-      id = IndexService.newIndexId();
-      o.meta.setMeta('index_id', id);
-    }
-    this.indexId = id;
+    // The index is the node: one key, one id (peers pin it; federated index servers know it).
+    this.indexId = o.nodeId;
   }
 
   /** Whether the role was on when the node last ran. */

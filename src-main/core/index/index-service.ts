@@ -1,7 +1,6 @@
 // The index role's logic: registrations with session tokens, heartbeats, incremental file
 // updates, peer health (online → offline → removed), reputation, search and the best source.
 // Storage is the IndexStore's; HTTP is index-server.ts's; this file decides.
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import type {
@@ -28,6 +27,9 @@ import { RateCounter } from './rate-counter.js';
 import { reputationDelta } from './reputation.js';
 import { newSessionToken, sessionMatches } from './session-tokens.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
+import { registrationStatement, signedBy } from '../identity/signed-statement.js';
+import { callBackAddress, type AddressChecker } from './address-check.js';
+import { RegistrationChallenges } from './registration-challenges.js';
 
 export interface IndexSettings {
   heartbeatIntervalMs: number;
@@ -37,6 +39,8 @@ export interface IndexSettings {
 
 export interface IndexServiceOptions {
   store: IndexStore;
+  /** Calls a registering peer back at the address it claims (address-check.ts; tests pass their own). */
+  checkAddress?: AddressChecker;
   bus: EventBus<IndexEventMap>;
   logger: Logger;
   settings: IndexSettings;
@@ -67,6 +71,8 @@ export class IndexService {
   private lastSweepAt = 0;
   private skippedLastSweep = false;
   private readonly beats = new HeartbeatBuffer();
+  private readonly challenges: RegistrationChallenges;
+  private readonly checkAddress: AddressChecker;
   private readonly publishStats;
 
   constructor(private readonly o: IndexServiceOptions) {
@@ -74,6 +80,8 @@ export class IndexService {
     this.startedAt = this.now();
     this.searches = new RateCounter(this.now);
     this.heartbeats = new RateCounter(this.now);
+    this.challenges = new RegistrationChallenges(this.now);
+    this.checkAddress = o.checkAddress ?? callBackAddress;
     this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
   }
 
@@ -109,14 +117,30 @@ export class IndexService {
     if (this.beats.size > 0) this.o.store.touchOnlinePeers(this.beats.drain());
   }
 
-  register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
+  challenge() {
+    return { indexId: this.o.indexId, challenge: this.challenges.issue() };
+  }
+
+  /**
+   * A peer joins, or comes back: it proves it holds the key its id names (a signature over a
+   * fresh challenge of ours), and the index calls it back at the address it claims before listing
+   * it, so nobody can take over another's entry or point downloaders at someone else's machine.
+   */
+  async register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
     if (body.protocol !== PROTOCOL_VERSION) {
       throw new ShoalError('PROTOCOL_MISMATCH', `This peer runs ${body.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${body.protocol}); this index server speaks protocol ${PROTOCOL_VERSION}. Update Shoal to share on this network.`);
     }
-    const existing = this.o.store.getPeer(body.peerId);
-    if (!existing && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
-    const { token, hash } = newSessionToken();
+    const spent = this.challenges.redeem(body.challenge);
+    if (spent === 'busy') throw new ShoalError('SERVICE_UNAVAILABLE', 'Too many registrations at once; try again in a minute.');
+    if (spent !== 'ok') throw new ShoalError('CHALLENGE_INVALID', `The challenge is ${spent === 'malformed' ? 'not one of this index server\u2019s' : spent}; ask for a new one.`);
+    const signed = registrationStatement({ indexId: this.o.indexId, challenge: body.challenge, peerId: body.peerId, address: body.address, port: body.port });
+    if (!signedBy(body.peerId, signed, body.signature)) throw new ShoalError('SIGNATURE_INVALID');
+    this.checkRoom(body.peerId);
     const address = body.address ?? observedAddress;
+    const reached = await this.checkAddress(body.peerId, address, body.port);
+    if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
+    this.checkRoom(body.peerId); // the call-back took a while: others may have joined meanwhile
+    const { token, hash } = newSessionToken();
     const now = this.now();
     const { added, removed } = this.o.store.registerPeer({
       peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now, files: body.files,
@@ -127,6 +151,10 @@ export class IndexService {
     this.publishFileChanges(body.peerId, added, removed);
     this.publishStats();
     return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address, protocol: PROTOCOL_VERSION };
+  }
+
+  private checkRoom(peerId: string): void {
+    if (!this.o.store.getPeer(peerId) && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
   }
 
   heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {
@@ -271,9 +299,5 @@ export class IndexService {
   private publishFileChanges(peerId: string, added: string[], removed: string[]): void {
     if (added.length > 0) this.o.bus.publish('file_registered', { peerId, fileIds: added });
     if (removed.length > 0) this.o.bus.publish('file_removed', { fileIds: removed });
-  }
-
-  static newIndexId(): string {
-    return randomUUID();
   }
 }

@@ -11,6 +11,7 @@
 // idle peer with an average one, while a peer that keeps failing sinks below both until its
 // failures fade. Ties go to the peer registered first (lowest rowid), so the order is stable.
 // The SQL below is the same formula, for ORDER BY; a unit test holds the two together.
+import { hostForUrl } from '../net/host-for-url.js';
 
 export interface SourceLoad {
   reputation: number;
@@ -51,8 +52,7 @@ export function rankSources<T extends SourceLoad & { order: number }>(sources: r
 
 /** A peer's base address; IPv6 addresses in brackets. */
 export function peerBaseUrl(address: string, port: number): string {
-  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
-  return `http://${host}:${port}`;
+  return `http://${hostForUrl(address)}:${port}`;
 }
 
 /** Where a source serves a file. */

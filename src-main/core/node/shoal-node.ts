@@ -1,6 +1,5 @@
 // The composition root: the one place that builds a node's services and wires them together.
 // Everything else receives its dependencies, so tests build real ones in a temporary folder.
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -33,6 +32,8 @@ import { LibraryStore } from '../store/library-store.js';
 import { RateLimiter } from '../transfers/rate-limiter.js';
 import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
+import { loadOrCreateNodeKey } from '../identity/node-key.js';
+import { statement } from '../identity/signed-statement.js';
 import { readPackageVersion } from './package-version.js';
 import { startStatsReporter } from './stats-reporter.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
@@ -77,9 +78,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   }
   const db = openDatabase(join(dataDirectory, 'shoal.db'));
   const store = new LibraryStore(db);
-  const known = store.getMeta('node_id');
-  const id = known ?? randomUUID();
-  if (!known) store.setMeta('node_id', id);
+  const key = await loadOrCreateNodeKey(dataDirectory);
+  const id = key.id;
 
   // The log file too: it names private paths. (Electron's logs are in its data folder.)
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
@@ -112,7 +112,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   let browsing: IndexBrowsing | undefined;
   const indexRole = new IndexRole({
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
-    db, meta: store, port: config.super_peer.port, host: config.peer.host, access, limits: indexServingLimits(config), version,
+    db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: indexServingLimits(config), version,
     logger: logger.child({ service: 'index' }), name: () => config.peer.name,
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
@@ -131,7 +131,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     return list;
   };
   const indexClient = new IndexClient({
-    identity: { peerId: id, name: config.peer.name, port: 0, version },
+    identity: { key, name: config.peer.name, port: 0, version },
     candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
   });
@@ -167,6 +167,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
 
   const apiDeps: PeerHandlerDeps = {
     library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
+    proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,

@@ -1,0 +1,29 @@
+// Before an index lists a peer as a source it calls the claimed address back: the node there must
+// answer /api/v1/info with the registering node's id and a signature over a fresh challenge.
+// So nobody can point downloaders at someone else's machine, and a peer learns at once when the
+// index server can't reach it (a closed port, a wrong address) instead of being listed in vain.
+import { randomBytes } from 'node:crypto';
+import { nodeInfoSchema } from '../../../src-shared/api/node.js';
+import { getJson } from '../net/get-json.js';
+import { hostForUrl } from '../net/host-for-url.js';
+import { signedBy, statement } from '../identity/signed-statement.js';
+
+/** An answer to the call-back this late is no answer: the registration waits on it. */
+export const ADDRESS_CHECK_TIMEOUT_MS = 4_000;
+
+export type AddressCheck = { ok: true } | { ok: false; reason: string };
+
+export type AddressChecker = (peerId: string, host: string, port: number) => Promise<AddressCheck>;
+
+export const callBackAddress: AddressChecker = async (peerId, host, port) => {
+  const challenge = randomBytes(18).toString('base64url');
+  const where = `${hostForUrl(host)}:${port}`;
+  const answer = await getJson(`http://${where}/api/v1/info?challenge=${challenge}`, nodeInfoSchema, ADDRESS_CHECK_TIMEOUT_MS, undefined, 64 * 1024);
+  if (!answer.ok) return { ok: false, reason: `the index server could not reach this node at ${where} (${answer.reason})` };
+  const { id, proof } = answer.value;
+  if (id !== peerId) return { ok: false, reason: `${where} is another node (${id.slice(0, 7)}), not this one` };
+  if (!proof || !signedBy(peerId, statement('address', [challenge]), proof)) {
+    return { ok: false, reason: `the node at ${where} did not prove it holds this node's key` };
+  }
+  return { ok: true };
+};

@@ -1,0 +1,62 @@
+// Registering by hand, as the protocol wants it: a node key, a challenge from the index, a
+// signature, and a real server at the claimed address that answers the index's call-back with
+// the key's proof. Tests that pose as peers (fake, hostile, crowds of them) use these; a real
+// Shoal node does the same in index-client.ts and peer-handlers.ts.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RegisterRequest } from '../../src-shared/api/index-routes.js';
+import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { registrationStatement, statement } from '../../src-main/core/identity/signed-statement.js';
+
+/** What a node answers to /api/v1/info (with the proof when the index sent a challenge). */
+export function infoAnswer(key: NodeKey, url: string | undefined, extra: { name?: string; fileCount?: number; totalBytes?: number } = {}) {
+  const challenge = new URL(url ?? '/', 'http://x').searchParams.get('challenge');
+  return {
+    id: key.id, name: extra.name ?? 'test peer', version: '0', apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: ['peer'], port: 0,
+    indexPort: null, startedAt: new Date().toISOString(), fileCount: extra.fileCount ?? 0, totalBytes: extra.totalBytes ?? 0,
+    ...(challenge ? { proof: key.sign(statement('address', [challenge])) } : {}),
+  };
+}
+
+/** True when `url` asks for a node's info (with or without a challenge). */
+export const isInfoRequest = (url: string | undefined): boolean => url === '/api/v1/info' || !!url?.startsWith('/api/v1/info?');
+
+export interface AddressResponder {
+  key: NodeKey;
+  id: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A real server that answers the index's call-back for `key` and nothing else. */
+export async function startAddressResponder(key = NodeKey.generate()): Promise<AddressResponder> {
+  const server = http.createServer((req, res) => {
+    if (!isInfoRequest(req.url)) return void res.writeHead(404).end();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(infoAnswer(key, req.url)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    key, id: key.id, port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export type HandRegistration = Omit<RegisterRequest, 'peerId' | 'challenge' | 'signature' | 'protocol'> & { protocol?: number };
+
+/**
+ * Posts a registration for `key` to the index at `indexBase` (http://host:port): asks a
+ * challenge, signs, sends. Returns the raw answer, so tests can look at refusals too.
+ */
+export async function postRegistration(indexBase: string, key: NodeKey, body: HandRegistration): Promise<Response> {
+  const { indexId, challenge } = (await (await fetch(`${indexBase}/api/v1/peers/challenge`)).json()) as { indexId: string; challenge: string };
+  const signature = key.sign(registrationStatement({ indexId, challenge, peerId: key.id, address: body.address, port: body.port }));
+  return fetch(`${indexBase}/api/v1/peers/register`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ protocol: PROTOCOL_VERSION, ...body, peerId: key.id, challenge, signature }),
+  });
+}
