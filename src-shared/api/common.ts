@@ -52,9 +52,10 @@ export const okSchema = z.object({ ok: z.literal(true) });
 
 /**
  * Where a node can be reached: a host name or an IP address, nothing else (no scheme, port, path,
- * user or query): what peers claim as their address becomes URLs others fetch.
+ * user or query): what peers claim as their address becomes URLs others fetch. Not lower-cased
+ * here: it is signed as sent (the index lower-cases it after checking the signature).
  */
-export const hostSchema = z.string().trim().toLowerCase().max(253)
+export const hostSchema = z.string().max(253)
   .refine((host) => z.ipv4().safeParse(host).success || z.ipv6().safeParse(host).success
-    || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(host),
+    || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host),
   'an address is a host name or an IP address, without scheme, port or path');

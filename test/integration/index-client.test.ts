@@ -21,6 +21,9 @@ import type { SharedFile } from '../../src-shared/api/library.js';
 import { EventBus } from '../../src-main/core/events/event-bus.js';
 import { IndexClient, indexServerList, realTimers, type IndexClientOptions, type Timers } from '../../src-main/core/index-client/index-client.js';
 import { pollUntil } from '../support/poll.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { registrationStatement, signedBy } from '../../src-main/core/identity/signed-statement.js';
+import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const file = (name: string): IndexedFile => ({ id: sha(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
@@ -38,6 +41,7 @@ class FakeIndex {
   heartbeatIntervalMs = 200;
   readonly indexId = randomUUID();
   readonly requests: Recorded[] = [];
+  private readonly challenges = new Set<string>();
   readonly peers = new Map<string, { token: string; files: Map<string, IndexedFile>; online: boolean }>();
   port = 0;
   private server: Server | undefined;
@@ -105,6 +109,11 @@ class FakeIndex {
     const fail = (status: number, code: string) => reply(status, { error: { code, message: code } });
     const path = new URL(req.url ?? '/', 'http://index').pathname;
     if (req.method === 'GET' && path === '/api/v1/stats') return reply(200, { peersOnline: this.peers.size });
+    if (req.method === 'GET' && path === '/api/v1/peers/challenge') {
+      const challenge = randomBytes(12).toString('base64url');
+      this.challenges.add(challenge);
+      return reply(200, { indexId: this.indexId, challenge });
+    }
     if (req.method !== 'POST') return fail(404, 'NOT_FOUND');
     if (!req.headers['content-type']?.startsWith('application/json')) return fail(415, 'UNSUPPORTED_MEDIA_TYPE');
     const chunks: Buffer[] = [];
@@ -131,9 +140,12 @@ class FakeIndex {
       case '/api/v1/peers/register': {
         const input = parse(registerRequestSchema);
         if (!input) return;
+        // As the real index: a challenge of ours, once, signed by the key the peer id names.
+        const signed = registrationStatement({ indexId: this.indexId, challenge: input.challenge, peerId: input.peerId, address: input.address, port: input.port });
+        if (!this.challenges.delete(input.challenge) || !signedBy(input.peerId, signed, input.signature)) return fail(401, 'SIGNATURE_INVALID');
         const token = randomBytes(16).toString('hex');
         this.peers.set(input.peerId, { token, files: new Map(input.files.map((f) => [f.id, f])), online: true });
-        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1', protocol: 2 });
+        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1', protocol: PROTOCOL_VERSION });
       }
       case '/api/v1/peers/heartbeat': {
         const input = parse(heartbeatRequestSchema);
@@ -189,7 +201,9 @@ function countingTimers(): Timers & { pending: Set<unknown> } {
 
 const indexes: FakeIndex[] = [];
 const clients: IndexClient[] = [];
-const peerId = 'peer-0123456789';
+const key = NodeKey.generate();
+const peerId = key.id;
+const otherPeer = NodeKey.generate().id;
 
 async function startIndex(): Promise<FakeIndex> {
   const index = await new FakeIndex().start();
@@ -201,7 +215,7 @@ function startClient(servers: string[] | IndexClientOptions['servers'], extra: P
   const bus = new EventBus();
   let entries = [file('alpha.txt'), file('beta.txt'), file('gamma.txt')];
   const client = new IndexClient({
-    identity: { peerId, name: 'test peer', port: 9001, version: '0.1.0' },
+    identity: { key, name: 'test peer', port: 9001, version: '0.1.0' },
     servers: Array.isArray(servers) ? () => servers : servers,
     entries: () => entries,
     bus,
@@ -360,11 +374,11 @@ describe('IndexClient against a real HTTP index', () => {
   it('reports transfers with its session', async () => {
     const index = await startIndex();
     const { client } = startClient([index.address]);
-    expect(await client.reportTransfer({ sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(false);
+    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(false);
     await registered(client);
-    expect(await client.reportTransfer({ sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(true);
+    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(true);
     const [report] = index.of('/api/v1/transfers/report');
-    expect(report?.body).toEqual({ peerId, sourcePeerId: 'other-peer-1', fileId: sha('x'), outcome: 'verified', bytes: 10 });
+    expect(report?.body).toEqual({ peerId, sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 });
     expect(report?.auth).toBe(`Bearer ${index.peers.get(peerId)?.token}`);
   });
 

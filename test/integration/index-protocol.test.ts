@@ -1,11 +1,13 @@
 // The index API over real HTTP, spoken by hand: registration, sessions, heartbeats, incremental
 // updates, search, redirect, health, bad input. (index-network.test.ts runs real peers against it.)
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { IndexedFile, RegisterResponse, SearchResponse } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 type ErrorBody = { error: { code: string; message: string } };
@@ -25,8 +27,17 @@ async function post(path: string, body: unknown, token?: string): Promise<Respon
   return fetch(base + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-async function register(peerId: string, files: IndexedFile[], port = 9999): Promise<RegisterResponse> {
-  const res = await post('/api/v1/peers/register', { peerId, name: `peer-${peerId.slice(0, 4)}`, port, protocol: 2, files });
+const responders: AddressResponder[] = [];
+
+/** A peer that can register: a key, and a real server at its address answering the index's call-back. */
+async function fakePeer(): Promise<AddressResponder> {
+  const peer = await startAddressResponder();
+  responders.push(peer);
+  return peer;
+}
+
+async function register(peer: AddressResponder, files: IndexedFile[]): Promise<RegisterResponse> {
+  const res = await postRegistration(base, peer.key, { name: `peer-${peer.id.slice(0, 4)}`, port: peer.port, files });
   expect(res.status).toBe(200);
   return (await res.json()) as RegisterResponse;
 }
@@ -52,24 +63,26 @@ beforeAll(async () => {
 afterAll(async () => {
   ws.close();
   await index.destroy();
+  await Promise.all(responders.map((r) => r.close()));
 });
 
 describe('index protocol', () => {
   it('registers a peer with its files and finds them, grouped by id with sources', async () => {
-    const a = randomUUID();
-    const b = randomUUID();
+    const a = await fakePeer();
+    const b = await fakePeer();
     const shared = file('Big.Buck.Bunny.1080p.mkv', { category: 'video', size: 5_000_000 });
-    await register(a, [shared, file('holidayPhotosAlbum.zip', { category: 'archive' })], 9101);
-    await register(b, [{ ...shared, name: 'bunny.mkv' }], 9102);
+    await register(a, [shared, file('holidayPhotosAlbum.zip', { category: 'archive' })]);
+    await register(b, [{ ...shared, name: 'bunny.mkv' }]);
     const result = await search('q=bunny');
     expect(result.total).toBe(1);
     const [hit] = result.items;
     expect(hit).toMatchObject({ id: shared.id, sourceCount: 2, size: 5_000_000, category: 'video' });
     expect(hit?.names.sort()).toEqual(['Big.Buck.Bunny.1080p.mkv', 'bunny.mkv']);
     expect(hit?.sources.map((s) => s.url).sort()).toEqual([
-      `http://127.0.0.1:9101/api/v1/download/${shared.id}`,
-      `http://127.0.0.1:9102/api/v1/download/${shared.id}`,
-    ]);
+      `http://127.0.0.1:${a.port}/api/v1/download/${shared.id}`,
+      `http://127.0.0.1:${b.port}/api/v1/download/${shared.id}`,
+    ].sort());
+    expect(hit?.sources.map((s) => s.peerId).sort()).toEqual([a.id, b.id].sort());
     expect((await search('q=holiday')).items.map((i) => i.name)).toEqual(['holidayPhotosAlbum.zip']); // camelCase split
     expect((await search('q=photo')).total).toBe(1); // prefix on the last word
     expect((await search('q=photo%20')).total).toBe(0); // a trailing space: the whole word only
@@ -79,32 +92,32 @@ describe('index protocol', () => {
   });
 
   it('keeps sessions: no peer can heartbeat, update or remove another', async () => {
-    const a = randomUUID();
-    const b = randomUUID();
+    const a = await fakePeer();
+    const b = await fakePeer();
     const sa = await register(a, [file('alpha-only.txt')]);
     const sb = await register(b, [file('beta-only.txt')]);
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a }), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/files/register', { peerId: a, removed: [sha('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/unregister', { peerId: a }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: randomUUID() }, sa.sessionToken), 404, 'PEER_UNKNOWN');
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/files/register', { peerId: a.id, removed: [sha('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/unregister', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/peers/heartbeat', { peerId: NodeKey.generate().id }, sa.sessionToken), 404, 'PEER_UNKNOWN');
     expect((await search('q=alpha')).total).toBe(1);
-    const ok = await post('/api/v1/peers/heartbeat', { peerId: a, activeUploads: 1, freeUploadSlots: 3 }, sa.sessionToken);
+    const ok = await post('/api/v1/peers/heartbeat', { peerId: a.id, activeUploads: 1, freeUploadSlots: 3 }, sa.sessionToken);
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { heartbeatIntervalMs: number }).heartbeatIntervalMs).toBe(300);
   });
 
   it('applies incremental updates idempotently', async () => {
-    const a = randomUUID();
+    const a = await fakePeer();
     const s = await register(a, [file('first.doc')]);
     const added = file('second.doc');
     for (let i = 0; i < 2; i++) {
-      const res = await post('/api/v1/files/register', { peerId: a, added: [added] }, s.sessionToken);
+      const res = await post('/api/v1/files/register', { peerId: a.id, added: [added] }, s.sessionToken);
       expect(await res.json()).toEqual({ ok: true, files: 2 });
     }
     expect((await search('q=second')).total).toBe(1);
     for (let i = 0; i < 2; i++) {
-      const res = await post('/api/v1/files/register', { peerId: a, removed: [sha('first.doc')] }, s.sessionToken);
+      const res = await post('/api/v1/files/register', { peerId: a.id, removed: [sha('first.doc')] }, s.sessionToken);
       expect(await res.json()).toEqual({ ok: true, files: 1 });
     }
     expect((await search('q=first')).total).toBe(0);
@@ -112,8 +125,8 @@ describe('index protocol', () => {
 
   it('answers one file with all its online sources, for a downloader', async () => {
     const shared = file('one-file-many-sources.bin', { size: 3_000_000 });
-    const peers = Array.from({ length: 25 }, () => randomUUID());
-    for (const [i, peer] of peers.entries()) await register(peer, [shared], 9200 + i);
+    const peers = await Promise.all(Array.from({ length: 25 }, () => fakePeer()));
+    for (const peer of peers) await register(peer, [shared]);
     const res = await fetch(`${base}/api/v1/files/${shared.id}`);
     expect(res.status).toBe(200);
     const one = (await res.json()) as SearchResponse['items'][number];
@@ -124,25 +137,25 @@ describe('index protocol', () => {
   });
 
   it('redirects a download to an online source, and tells unknown from unavailable', async () => {
-    const a = randomUUID();
+    const a = await fakePeer();
     const f = file('redirect-me.iso');
-    await register(a, [f], 9201);
+    await register(a, [f]);
     const res = await fetch(`${base}/api/v1/download/${f.id}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe(`http://127.0.0.1:9201/api/v1/download/${f.id}`);
+    expect(res.headers.get('location')).toBe(`http://127.0.0.1:${a.port}/api/v1/download/${f.id}`);
     await expectError(await fetch(`${base}/api/v1/download/${sha('nobody has this')}`), 404, 'FILE_NOT_FOUND');
   });
 
   it('takes a silent peer offline after three intervals, out of results, then removes it', async () => {
-    const a = randomUUID();
+    const a = await fakePeer();
     const f = file('soon-gone.flac', { category: 'audio' });
-    await register(a, [f], 9301);
+    await register(a, [f]);
     expect((await search('q=soon')).total).toBe(1);
     await pollUntil(async () => (await search('q=soon')).total === 0, 'peer offline', 5000);
-    await pollUntil(() => events.some((e) => e.type === 'peer_offline' && (e.data as { peerId: string }).peerId === a), 'peer_offline event');
+    await pollUntil(() => events.some((e) => e.type === 'peer_offline' && (e.data as { peerId: string }).peerId === a.id), 'peer_offline event');
     await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 503, 'NO_SOURCE_ONLINE');
     expect((await search('q=soon&minSources=0')).total).toBe(1); // still indexed, no online source
-    await pollUntil(() => events.some((e) => e.type === 'peer_removed' && (e.data as { peerId: string }).peerId === a), 'peer_removed event', 8000);
+    await pollUntil(() => events.some((e) => e.type === 'peer_removed' && (e.data as { peerId: string }).peerId === a.id), 'peer_removed event', 8000);
     await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 404, 'FILE_NOT_FOUND');
   });
 
@@ -150,22 +163,23 @@ describe('index protocol', () => {
     const before = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
     await expectError(await post('/api/v1/peers/register', '{"peerId":'), 400, 'MALFORMED_JSON');
     await expectError(await post('/api/v1/peers/register', { peerId: 'x', name: 'n', port: 1, files: [] }), 400, 'VALIDATION_FAILED');
-    await expectError(await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'n', port: 70000, files: [] }), 400, 'VALIDATION_FAILED');
-    await expectError(await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'n', port: 1, files: [{ id: 'nope' }] }), 400, 'VALIDATION_FAILED');
+    const stranger = NodeKey.generate();
+    expect((await postRegistration(base, stranger, { name: 'n', port: 70000, files: [] })).status).toBe(400);
+    await expectError(await postRegistration(base, stranger, { name: 'n', port: 1, files: [{ id: 'nope' } as IndexedFile] }), 400, 'VALIDATION_FAILED');
     await expectError(await fetch(`${base}/api/v1/files/search?pageSize=500`), 400, 'VALIDATION_FAILED');
     await expectError(await fetch(`${base}/api/v1/files/search?sort=random`), 400, 'VALIDATION_FAILED');
     await expectError(await fetch(`${base}/api/v1/download/..%2F..%2Fetc%2Fpasswd`), 400, 'VALIDATION_FAILED');
-    // A peer of the first protocol (whole-file SHA-256 ids: its body has no `protocol`) is told so.
-    const old = await post('/api/v1/peers/register', { peerId: randomUUID(), name: 'old', port: 1, files: [] });
+    // A peer of an older protocol is told so.
+    const old = await postRegistration(base, stranger, { name: 'old', port: 1, files: [], protocol: 2 });
     const oldError = await expectError(old, 409, 'PROTOCOL_MISMATCH');
-    expect(oldError.message).toMatch(/older Shoal \(protocol 1\).*protocol 2/);
+    expect(oldError.message).toMatch(/older Shoal \(protocol 2\).*protocol 3/);
     const after = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
     expect(after.peersTotal).toBe(before.peersTotal);
     expect(after.uniqueFiles).toBe(before.uniqueFiles);
   });
 
   it('describes itself in OpenAPI and as a topology', async () => {
-    await register(randomUUID(), [file('topology.txt')]);
+    await register(await fakePeer(), [file('topology.txt')]);
     const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/peers/register', '/api/v1/peers/heartbeat', '/api/v1/files/search', '/api/v1/topology']));
     const topology = (await (await fetch(`${base}/api/v1/topology`)).json()) as { nodes: { role: string }[]; edges: unknown[] };

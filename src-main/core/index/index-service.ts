@@ -136,7 +136,7 @@ export class IndexService {
     const signed = registrationStatement({ indexId: this.o.indexId, challenge: body.challenge, peerId: body.peerId, address: body.address, port: body.port });
     if (!signedBy(body.peerId, signed, body.signature)) throw new ShoalError('SIGNATURE_INVALID');
     this.checkRoom(body.peerId);
-    const address = body.address ?? observedAddress;
+    const address = (body.address ?? observedAddress).toLowerCase();
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
     this.checkRoom(body.peerId); // the call-back took a while: others may have joined meanwhile
