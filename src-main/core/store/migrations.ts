@@ -203,4 +203,29 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE index_files ADD COLUMN folders TEXT NOT NULL DEFAULT '[]'; -- JSON: distinct folders (capped)
     `,
   },
+  {
+    version: 6,
+    name: 'access control',
+    // Issue 14. devices: the nodes this one has seen by their keys (downloads from it, its
+    // registrations at this index, this node's downloads from it), and the user's block or trust.
+    // root_access: shared folders (or files shared by hand) seen only by the listed devices; a
+    // root with no row is shared with everyone.
+    sql: `
+      CREATE TABLE devices (
+        node_id        TEXT PRIMARY KEY,
+        name           TEXT,
+        state          TEXT NOT NULL DEFAULT 'none' CHECK (state IN ('none', 'trusted', 'blocked')),
+        first_seen     INTEGER NOT NULL,
+        last_seen      INTEGER NOT NULL,
+        last_address   TEXT,
+        bytes_sent     INTEGER NOT NULL DEFAULT 0,
+        bytes_received INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX devices_last_seen ON devices(last_seen);
+      CREATE TABLE root_access (
+        root     TEXT PRIMARY KEY,
+        devices  TEXT NOT NULL DEFAULT '[]'   -- JSON array of node ids
+      ) STRICT;
+    `,
+  },
 ];
