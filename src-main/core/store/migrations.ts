@@ -228,4 +228,45 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'index claims and reports',
+    // Issue 14 (docs/security.md, "What the index believes"): per-address limits need where a peer
+    // registered from; a reporter's weight needs its age; a file's size, type and name are each
+    // source's claim (the file shows the majority's), and a report counts once. The index tables
+    // are emptied: every peer registers again at the index's next start anyway.
+    sql: `
+      DELETE FROM index_locations;
+      DELETE FROM index_files;
+      INSERT INTO index_fts(index_fts) VALUES ('delete-all');
+      DELETE FROM index_peers;
+      UPDATE index_totals SET files = 0, available = 0, available_bytes = 0;
+
+      ALTER TABLE index_peers ADD COLUMN source_address TEXT NOT NULL DEFAULT ''; -- the address its registration came from
+      ALTER TABLE index_peers ADD COLUMN address_key TEXT NOT NULL DEFAULT '';    -- its claimed host, an IPv6 one by /64 (address-keys.ts)
+      ALTER TABLE index_peers ADD COLUMN source_key TEXT NOT NULL DEFAULT '';     -- ... and the observed one
+      ALTER TABLE index_peers ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;   -- epoch ms this identity was first registered (kept while known)
+      CREATE INDEX index_peers_address_key ON index_peers(address_key);
+      CREATE INDEX index_peers_source_key ON index_peers(source_key);
+
+      -- What each source claims about a file besides the id (the id commits to the size, but the
+      -- index cannot check it): the file row shows the claim most sources make.
+      ALTER TABLE index_locations ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE index_locations ADD COLUMN mime TEXT NOT NULL DEFAULT '';
+      ALTER TABLE index_locations ADD COLUMN category TEXT NOT NULL DEFAULT '';
+
+      -- Transfer reports that counted (reputation.ts): one per (reporter, subject, file, download),
+      -- and what each moved, so one reporter's effect on one subject stays bounded. Kept a day.
+      CREATE TABLE index_reports (
+        reporter    TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        file_id     TEXT NOT NULL,
+        download_id TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        effect      REAL NOT NULL,                  -- the reputation change it made (signed)
+        PRIMARY KEY (reporter, subject, file_id, download_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX index_reports_at ON index_reports(at);
+    `,
+  },
 ];
