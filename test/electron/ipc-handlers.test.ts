@@ -71,7 +71,7 @@ describe('IPC handlers', () => {
     const bad: [string, unknown[]][] = [
       [nodeChannel('startDownload'), [{ body: { fileId: 'xyz' } }]],
       [nodeChannel('startDownload'), [{ body: { fileId: 'a'.repeat(64) }, extra: 1 }]],
-      [nodeChannel('getInfo'), [{ query: { page: 1 } }]],
+      [nodeChannel('getInfo'), [{ query: { challenge: 'short' } }]],
       [nodeChannel('getDownload'), [{ params: { downloadId: '../../etc' } }]],
       [nodeChannel('getInfo'), [{}, 'second argument']],
       [nodeChannel('getInfo'), []],

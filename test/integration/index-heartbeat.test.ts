@@ -1,12 +1,13 @@
 // Heartbeats over real HTTP. Their plain form skips express (heartbeat-route.ts), every other form
 // goes through it: both must answer alike. And sessions are checked from memory
 // (peer-session-cache.ts), so every change of a peer's status or session must show at once.
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
 
 let index: TestNode;
 let port: number;
@@ -35,10 +36,17 @@ const heartbeat = (body: unknown, token?: string, chunked = false) =>
   post('/api/v1/peers/heartbeat', typeof body === 'string' ? body : JSON.stringify(body), { token, chunked });
 const code = (a: Answer) => (JSON.parse(a.body) as { error?: { code: string } }).error?.code;
 
-async function register(peerId: string): Promise<RegisterResponse> {
-  const res = await post('/api/v1/peers/register', JSON.stringify({ peerId, name: 'hb', port: 9400, protocol: 2, files: [] }));
+const responders: AddressResponder[] = [];
+
+/** Registers `peer` (made on first use: a key, and a real server answering the index's call-back). */
+async function register(peer?: AddressResponder): Promise<RegisterResponse & { peer: AddressResponder }> {
+  if (!peer) {
+    peer = await startAddressResponder();
+    responders.push(peer);
+  }
+  const res = await postRegistration(`http://127.0.0.1:${port}`, peer.key, { name: 'hb', port: peer.port, files: [] });
   expect(res.status).toBe(200);
-  return JSON.parse(res.body) as RegisterResponse;
+  return { ...((await res.json()) as RegisterResponse), peer };
 }
 
 async function statusOf(peerId: string): Promise<string | undefined> {
@@ -53,19 +61,20 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await index.destroy();
+  await Promise.all(responders.map((r) => r.close()));
 });
 
 describe('heartbeats', () => {
   it('answers the same with or without express, for good and bad input alike', async () => {
-    const peerId = randomUUID();
-    const { sessionToken } = await register(peerId);
-    const other = await register(randomUUID());
+    const { sessionToken, peer } = await register();
+    const peerId = peer.id;
+    const other = await register();
     const cases: [string, unknown, string | undefined][] = [
       ['ok', { peerId, activeUploads: 1, freeUploadSlots: 2 }, sessionToken],
       ['defaults', { peerId }, sessionToken],
       ['no token', { peerId }, undefined],
       ['another peer’s token', { peerId }, other.sessionToken],
-      ['unknown peer', { peerId: randomUUID() }, sessionToken],
+      ['unknown peer', { peerId: NodeKey.generate().id }, sessionToken],
       ['bad shape', { peerId, activeUploads: -1 }, sessionToken],
       ['not an id', { peerId: 'x' }, sessionToken],
       ['an array', [], sessionToken],
@@ -79,7 +88,7 @@ describe('heartbeats', () => {
       expect({ what, ...plain }).toEqual({ what, ...viaExpress });
     }
     expect(code(await heartbeat({ peerId }))).toBe('SESSION_INVALID');
-    expect(code(await heartbeat({ peerId: randomUUID() }, sessionToken))).toBe('PEER_UNKNOWN');
+    expect(code(await heartbeat({ peerId: NodeKey.generate().id }, sessionToken))).toBe('PEER_UNKNOWN');
     expect(code(await heartbeat('{"peerId":', sessionToken))).toBe('MALFORMED_JSON');
     expect(code(await heartbeat({ peerId: 'x' }, sessionToken))).toBe('VALIDATION_FAILED');
     const wrongType = await post('/api/v1/peers/heartbeat', JSON.stringify({ peerId }), { token: sessionToken, type: 'text/plain' });
@@ -87,14 +96,14 @@ describe('heartbeats', () => {
   });
 
   it('follows the peer: offline and back, a new session, unregistered, removed', async () => {
-    const peerId = randomUUID();
-    const first = await register(peerId);
+    const first = await register();
+    const peerId = first.peer.id;
     expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200);
     await pollUntil(async () => (await statusOf(peerId)) === 'offline', 'silent peer offline', 5000);
     expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200); // back online
     expect(await statusOf(peerId)).toBe('online');
 
-    const second = await register(peerId);
+    const second = await register(first.peer);
     expect(code(await heartbeat({ peerId }, first.sessionToken))).toBe('SESSION_INVALID');
     expect((await heartbeat({ peerId }, second.sessionToken)).status).toBe(200);
 

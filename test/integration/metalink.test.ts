@@ -20,6 +20,8 @@ import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { PieceLists } from '../../src-main/core/index/piece-lists.js';
+import { infoAnswer, isInfoRequest, postRegistration } from '../support/signed-registration.js';
+import { NodeKey, loadOrCreateNodeKey } from '../../src-main/core/identity/node-key.js';
 
 const run = promisify(execFile);
 const ARIA2C = '/usr/bin/aria2c';
@@ -67,10 +69,8 @@ async function registerWithAddress(peer: TestNode, address: string): Promise<voi
   const info = await peerJson<NodeInfo>(peer, '/api/v1/info');
   const { items } = await peerJson<{ items: SharedFile[] }>(peer, '/api/v1/files?pageSize=200');
   const files = items.map((f) => ({ id: f.id, name: f.name, size: f.size, mime: f.mime, category: f.category, tags: f.tags, pieceSize: f.pieceSize }));
-  const res = await fetch(`${indexUrl}/api/v1/peers/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ peerId: info.id, name: info.name, port: info.port, address, protocol: 2, files }),
-  });
+  const key = await loadOrCreateNodeKey(peer.dataDir); // the peer's own key: it answers the call-back with it
+  const res = await postRegistration(indexUrl, key, { name: info.name, port: info.port, address, files });
   if (!res.ok) throw new Error(`register: ${res.status} ${await res.text()}`);
 }
 
@@ -248,18 +248,16 @@ interface LyingPeer {
 /** A real HTTP server posing as a peer: its piece-list answers are whatever the test sets. */
 async function startLyingPeer(): Promise<LyingPeer> {
   const sockets = new Set<Socket>();
+  const liarKey = NodeKey.generate();
   const peer: LyingPeer = {
-    peerId: 'lying-peer-0001',
+    peerId: liarKey.id,
     port: 0,
     answer: (res) => res.end(),
     requests: 0,
     register: async (fileId, size) => {
-      const res = await fetch(`${indexUrl}/api/v1/peers/register`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          peerId: peer.peerId, name: 'liar', port: peer.port, address: '127.0.0.1', protocol: 2,
-          files: [{ id: fileId, name: 'fake.bin', size, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 256 * 1024 }],
-        }),
+      const res = await postRegistration(indexUrl, liarKey, {
+        name: 'liar', port: peer.port, address: '127.0.0.1',
+        files: [{ id: fileId, name: 'fake.bin', size, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 256 * 1024 }],
       });
       return ((await res.json()) as { sessionToken: string }).sessionToken;
     },
@@ -269,6 +267,8 @@ async function startLyingPeer(): Promise<LyingPeer> {
     },
   };
   const server = createServer((req, res) => {
+    // It answers the index's call-back honestly: the lie is in what it serves.
+    if (isInfoRequest(req.url)) return void res.setHeader('content-type', 'application/json').end(JSON.stringify(infoAnswer(liarKey, req.url)));
     peer.requests++;
     peer.answer(res, req);
   });

@@ -1,11 +1,12 @@
 // A misbehaving peer for download tests: it speaks the real peer protocol over real HTTP (piece
 // list, ranged downloads), registers and heartbeats with a real index server, and flips a byte
 // in every piece it serves. Shoal nodes never do this, so it is written by hand.
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { referenceTree } from './reference-tree.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { infoAnswer, isInfoRequest, postRegistration } from './signed-registration.js';
 
 export interface CorruptPeer {
   peerId: string;
@@ -27,14 +28,15 @@ export async function startCorruptPeer(realContent: Buffer, name: string, indexA
   const content = behaviour === 'liar' ? Buffer.from(realContent).fill(0x42, 0, 1000) : realContent;
   const pieceSize = pieceSizeFor(content.length);
   const pieces = referenceTree(content, pieceSize).layer;
-  const peerId = randomUUID();
+  const key = NodeKey.generate();
+  const peerId = key.id;
   const state = { served: 0 };
   const server = http.createServer((req, res) => {
-    if (req.url === '/api/v1/info' || req.url === `/api/v1/files/${id}`) {
+    if (isInfoRequest(req.url) || req.url === `/api/v1/files/${id}`) {
       res.setHeader('content-type', 'application/json');
       const now = new Date().toISOString();
-      res.end(JSON.stringify(req.url === '/api/v1/info'
-        ? { id: peerId, name: `${behaviour}-peer`, version: '0', apiVersion: 'v1', protocol: 2, roles: ['peer'], port: 0, indexPort: null, startedAt: now, fileCount: 1, totalBytes: content.length }
+      res.end(JSON.stringify(isInfoRequest(req.url)
+        ? infoAnswer(key, req.url, { name: `${behaviour}-peer`, fileCount: 1, totalBytes: content.length })
         : { id, name, names: [name], size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], userTags: [], pieceSize, pieceCount: pieces.length, sharedAt: now, sha256: null }));
       return;
     }
@@ -81,10 +83,12 @@ export async function startCorruptPeer(realContent: Buffer, name: string, indexA
   };
   let heartbeat: NodeJS.Timeout | undefined;
   if (indexAddress) {
-    const session = await post('/api/v1/peers/register', {
-      peerId, name: `${behaviour}-peer`, port, address: '127.0.0.1', protocol: 2,
+    const registered = await postRegistration(`http://${indexAddress}`, key, {
+      name: `${behaviour}-peer`, port, address: '127.0.0.1',
       files: [{ id, name, size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize }],
     });
+    if (!registered.ok) throw new Error(`index answered ${registered.status}: ${await registered.text()}`);
+    const session = (await registered.json()) as { sessionToken: string; heartbeatIntervalMs: number };
     heartbeat = setInterval(() => {
       post('/api/v1/peers/heartbeat', { peerId }, session.sessionToken).catch(() => undefined);
     }, session.heartbeatIntervalMs);

@@ -3,11 +3,12 @@
 // real index server if given one, and misbehaves in one way per mode. The mode can change while
 // it runs, so a test can make a source bad and then good again. Shoal nodes never do any of this,
 // so it is written by hand.
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 import { referenceTree } from './reference-tree.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { infoAnswer, isInfoRequest, postRegistration } from './signed-registration.js';
 
 /**
  * - `honest`: serves the real bytes.
@@ -35,7 +36,8 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
   const id = referenceTree(content).root;
   const pieceSize = pieceSizeFor(content.length);
   const pieces = referenceTree(content, pieceSize).layer;
-  const peerId = randomUUID();
+  const key = NodeKey.generate();
+  const peerId = key.id;
   const drips = new Set<NodeJS.Timeout>();
   const peer = { mode: o.mode, requests: 0 };
   const json = (res: http.ServerResponse, body: unknown) => {
@@ -44,8 +46,8 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
   };
   const server = http.createServer((req, res) => {
     const now = new Date().toISOString();
-    if (req.url === '/api/v1/info') {
-      return json(res, { id: peerId, name: `${o.mode}-peer`, version: '0', apiVersion: 'v1', protocol: 2, roles: ['peer'], port: 0, indexPort: null, startedAt: now, fileCount: 1, totalBytes: content.length });
+    if (isInfoRequest(req.url)) {
+      return json(res, infoAnswer(key, req.url, { name: `${o.mode}-peer`, fileCount: 1, totalBytes: content.length }));
     }
     if (req.url === `/api/v1/files/${id}`) {
       return json(res, { id, name: o.name, names: [o.name], size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], userTags: [], pieceSize, pieceCount: pieces.length, sharedAt: now, sha256: null });
@@ -97,10 +99,12 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
       if (!res.ok) throw new Error(`index answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as { sessionToken: string; heartbeatIntervalMs: number };
     };
-    const session = await post('/api/v1/peers/register', {
-      peerId, name: `${o.mode}-peer`, port, address: '127.0.0.1', protocol: 2,
+    const registered = await postRegistration(`http://${o.index}`, key, {
+      name: `${o.mode}-peer`, port, address: '127.0.0.1',
       files: [{ id, name: o.name, size: content.length, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize }],
     });
+    if (!registered.ok) throw new Error(`index answered ${registered.status}: ${await registered.text()}`);
+    const session = (await registered.json()) as { sessionToken: string; heartbeatIntervalMs: number };
     heartbeat = setInterval(() => {
       post('/api/v1/peers/heartbeat', { peerId }, session.sessionToken).catch(() => undefined);
     }, session.heartbeatIntervalMs);
