@@ -11,6 +11,7 @@ import {
   unshareResponseSchema,
 } from './library.js';
 import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
+import { identityUpdateSchema, identityViewSchema } from './identity.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import {
   downloadIdSchema,
@@ -226,6 +227,15 @@ export const peerRoutes = {
   setTransferSettings: {
     method: 'put', path: '/api/v1/settings/transfers', access: 'control',
     summary: 'Change transfer settings, live', body: transferSettingsUpdateSchema, response: transferSettingsSchema,
+  },
+  getIdentity: {
+    method: 'get', path: '/api/v1/settings/identity', access: 'control',
+    summary: 'This device: its node id, short id and display name', response: identityViewSchema,
+  },
+  setIdentity: {
+    method: 'put', path: '/api/v1/settings/identity', access: 'control',
+    summary: 'Set the display name (null: back to the default); /api/v1/info and the index show it at once',
+    body: identityUpdateSchema, response: identityViewSchema,
   },
   uploadFiles: {
     method: 'post', path: '/api/v1/files/upload', access: 'control',

@@ -6,6 +6,7 @@ import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../sr
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
+import type { DisplayName } from '../identity/display-name.js';
 import { sendPeerTorrent } from '../torrent/peer-torrent.js';
 import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
@@ -21,6 +22,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   uploads: UploadTracker;
   downloads: DownloadManager;
   transferSettings: TransferSettingsService;
+  /** This device's id and display name (Settings → "This device"). */
+  identity: Pick<DisplayName, 'view' | 'set'>;
   info(): NodeInfo;
   /** The node key's signature over an address challenge (an index server checking this node's address). */
   proveAddress(challenge: string): string;
@@ -110,6 +113,8 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     listUploads: () => ({ items: uploads.list() }),
     getTransferSettings: () => transferSettings.get(),
     setTransferSettings: ({ body }) => transferSettings.set(body),
+    getIdentity: () => deps.identity.view(),
+    setIdentity: ({ body }) => deps.identity.set(body.name),
     searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query), own),
     getNetworkFile: async ({ params }) => {
       // A file of this library opens even when no index server answers.

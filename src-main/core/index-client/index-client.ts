@@ -161,6 +161,8 @@ export class IndexClient {
   private retryAt: number | undefined;
   private consecutiveFailures = 0;
   private port: number | undefined;
+  /** The name this peer registers with changed since its registration: register again. */
+  private identityStale = false;
   private listSignature = '';
   private readonly servers: ServerList;
 
@@ -201,6 +203,12 @@ export class IndexClient {
     this.listSignature = signature;
     if (changed) this.nextPreferredCheckAt = 0;
     this.wake(changed);
+  }
+
+  /** The display name changed: registers again (same index), so the index shows the new one. */
+  identityChanged(): void {
+    this.identityStale = true;
+    this.wake();
   }
 
   /** The same as refresh(). */
@@ -292,6 +300,10 @@ export class IndexClient {
       this.dropSession();
       return;
     }
+    if (this.identityStale) {
+      this.dropSession(); // connect() registers again, with the new name
+      return;
+    }
     if (!list.some((ref) => ref.address === session.address)) {
       this.o.logger.info({ server: session.address }, 'the index server left the list; leaving it');
       await this.leave(session);
@@ -330,6 +342,7 @@ export class IndexClient {
     this.pending.clear();
     this.flushAt = undefined;
     const files = this.validFiles(this.o.entries());
+    this.identityStale = false;
     const identity = this.identity();
     const options = this.callOptions();
     const peerId = identity.key.id;

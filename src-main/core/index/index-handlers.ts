@@ -4,11 +4,17 @@ import { plainAddress } from '../http/remote-address.js';
 import { bearerToken } from './session-tokens.js';
 import type { RouteHandlers } from '../http/route-registry.js';
 import type { IndexService } from './index-service.js';
+import type { DisplayNames } from './display-names.js';
 import { sendMetalink } from './metalink-route.js';
 import { PieceLists } from './piece-lists.js';
 import { sendIndexTorrent } from './torrent-route.js';
 
-export function indexHandlers(service: IndexService, indexName: () => string, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
+export function indexHandlers(service: IndexService, indexName: () => string, names?: DisplayNames, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
+  // Two peers of one name are told apart in answers ("vm", "vm (ABCDEFG)"; display-names.ts).
+  const shown = {
+    search: (a: ReturnType<IndexService['search']>) => names?.search(a) ?? a,
+    result: (r: ReturnType<IndexService['getFile']>) => names?.result(r) ?? r,
+  };
   return {
     challenge: () => service.challenge(),
     register: ({ body, req }) => service.register(body, observedAddress(req.socket.remoteAddress)),
@@ -18,13 +24,17 @@ export function indexHandlers(service: IndexService, indexName: () => string, pi
     reportTransfer: ({ body, req }) => service.reportTransfer(bearerToken(req.get('authorization')), body),
     listPeers: ({ query }) => {
       const { items, total } = service.listPeers((query.page - 1) * query.pageSize, query.pageSize, query.status);
-      return { items, total, page: query.page, pageSize: query.pageSize };
+      const answer = { items, total, page: query.page, pageSize: query.pageSize };
+      return names?.peers(answer) ?? answer;
     },
     stats: () => service.stats(),
-    search: ({ query }) => service.search(query),
-    listFiles: ({ query }) => service.listFiles((query.page - 1) * query.pageSize, query.pageSize, query.idPrefix),
-    getFile: ({ params }) => service.getFile(params.fileId),
-    topology: () => service.topology(indexName()),
+    search: ({ query }) => shown.search(service.search(query)),
+    listFiles: ({ query }) => shown.search(service.listFiles((query.page - 1) * query.pageSize, query.pageSize, query.idPrefix)),
+    getFile: ({ params }) => shown.result(service.getFile(params.fileId)),
+    topology: () => {
+      const topology = service.topology(indexName());
+      return names?.topology(topology) ?? topology;
+    },
     metalink: ({ params, res }) => sendMetalink(res, service.getFile(params.fileId), pieceLists),
     torrent: ({ params, res }) => sendIndexTorrent(res, service.getFile(params.fileId), pieceLists),
     download: ({ params, res }) => {

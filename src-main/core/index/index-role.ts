@@ -9,6 +9,7 @@ import type { ControlAccess } from '../http/control-access.js';
 import type { Db } from '../store/database.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { IndexService, type IndexSettings } from './index-service.js';
+import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
 
@@ -52,6 +53,8 @@ const STOPPING_GRACE_MS = 200;
 
 export class IndexRole {
   readonly bus = new EventBus<IndexEventMap>();
+  /** Same-named peers told apart in the index's answers (display-names.ts). */
+  private readonly names: DisplayNames;
   readonly indexId: string;
   private state: IndexRoleState = 'off';
   private running: { service: IndexService; server: IndexServer; advert?: { stop(): Promise<void> | void } } | undefined;
@@ -61,6 +64,7 @@ export class IndexRole {
   constructor(private readonly o: IndexRoleOptions) {
     // The index is the node: one key, one id (peers pin it; federated index servers know it).
     this.indexId = o.nodeId;
+    this.names = new DisplayNames({ db: o.db, bus: this.bus });
   }
 
   /** Whether the role was on when the node last ran. */
@@ -91,7 +95,7 @@ export class IndexRole {
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, port: this.o.port, host: this.o.host });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host });
       } catch (err) {
         service.stop();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);

@@ -11,6 +11,7 @@ import type { SocketLimits } from '../http/event-socket.js';
 import { heartbeatRoute } from './heartbeat-route.js';
 import { indexHandlers } from './index-handlers.js';
 import type { IndexService } from './index-service.js';
+import type { DisplayNames } from './display-names.js';
 
 export type IndexServer = ListeningServer;
 
@@ -27,13 +28,15 @@ export function startIndexServer(o: {
   logger: Logger;
   version: string;
   name: () => string;
+  /** Tells same-named peers apart in answers. */
+  names?: DisplayNames;
   port: number;
   host: string;
   limits: ServingLimits;
 }): Promise<IndexServer> {
   const app = createApiApp({
     routes: indexRoutes,
-    handlers: indexHandlers(o.service, o.name),
+    handlers: indexHandlers(o.service, o.name, o.names),
     access: o.access,
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },

@@ -33,6 +33,7 @@ import { RateLimiter } from '../transfers/rate-limiter.js';
 import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
 import { loadOrCreateNodeKey } from '../identity/node-key.js';
+import { DisplayName } from '../identity/display-name.js';
 import { statement } from '../identity/signed-statement.js';
 import { readPackageVersion } from './package-version.js';
 import { startStatsReporter } from './stats-reporter.js';
@@ -80,6 +81,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const store = new LibraryStore(db);
   const key = await loadOrCreateNodeKey(dataDirectory);
   const id = key.id;
+  // The name others see: the config's until the user sets one (Settings → "This device").
+  const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => indexClient.identityChanged() });
 
   // The log file too: it names private paths. (Electron's logs are in its data folder.)
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
@@ -113,7 +116,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const indexRole = new IndexRole({
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: indexServingLimits(config), version,
-    logger: logger.child({ service: 'index' }), name: () => config.peer.name,
+    logger: logger.child({ service: 'index' }), name: () => displayName.get(),
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
   let port = 0;
@@ -131,7 +134,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     return list;
   };
   const indexClient = new IndexClient({
-    identity: { key, name: config.peer.name, port: 0, version },
+    identity: () => ({ key, name: displayName.get(), port: 0, version }),
     candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
   });
@@ -160,13 +163,14 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     const counts = library.counts();
     const role = indexRole.status();
     return {
-      id, name: config.peer.name, version, apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
+      id, name: displayName.get(), version, apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
       indexPort: role.port, startedAt: new Date(startedAt).toISOString(), fileCount: counts.files, totalBytes: counts.bytes,
     };
   };
 
   const apiDeps: PeerHandlerDeps = {
     library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
+    identity: displayName,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
