@@ -13,6 +13,7 @@ import {
 import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
 import { identityUpdateSchema, identityViewSchema } from './identity.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
+import { accessRoutes } from './access-routes.js';
 import {
   downloadIdSchema,
   downloadViewSchema,
@@ -82,6 +83,9 @@ export const indexConnectionSchema = z.object({
     source: z.enum(['configured', 'added', 'self', 'discovered'])
       .describe('configured: config file or --index-server; added: by hand at runtime; self: this node\u2019s own index; discovered: found on the LAN'),
     state: z.string(),
+    reachable: z.boolean().nullable().describe('whether it answered when last asked (null: not asked yet); every known server is asked now and then'),
+    lastError: z.string().nullable(),
+    lastTriedAt: z.string().nullable(),
   })),
 });
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
@@ -261,6 +265,7 @@ export const peerRoutes = {
     method: 'get', path: '/api/v1/health', access: 'public',
     summary: 'Liveness', response: okSchema,
   },
+  ...accessRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type PeerRouteName = keyof typeof peerRoutes;

@@ -21,6 +21,7 @@ import type { SharedFile } from '../../src-shared/api/library.js';
 import { EventBus } from '../../src-main/core/events/event-bus.js';
 import { IndexClient, indexServerList, realTimers, type IndexClientOptions, type Timers } from '../../src-main/core/index-client/index-client.js';
 import { pollUntil } from '../support/poll.js';
+import { freePort } from '../support/free-port.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { registrationStatement, signedBy } from '../../src-main/core/identity/signed-statement.js';
 import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
@@ -108,7 +109,9 @@ class FakeIndex {
     };
     const fail = (status: number, code: string) => reply(status, { error: { code, message: code } });
     const path = new URL(req.url ?? '/', 'http://index').pathname;
-    if (req.method === 'GET' && path === '/api/v1/stats') return reply(200, { peersOnline: this.peers.size });
+    if (req.method === 'GET' && path === '/api/v1/stats') {
+      return reply(200, { peersOnline: this.peers.size, peersTotal: this.peers.size, uniqueFiles: 0, availableFiles: 0, totalBytes: 0, searchesPerMinute: 0, registrations: 0, heartbeatsPerMinute: 0, uptimeSeconds: 1 });
+    }
     if (req.method === 'GET' && path === '/api/v1/peers/challenge') {
       const challenge = randomBytes(12).toString('base64url');
       this.challenges.add(challenge);
@@ -211,6 +214,8 @@ async function startIndex(): Promise<FakeIndex> {
   return index;
 }
 
+const quickTuning = { batchDelayMs: 150, backoffMinMs: 50, backoffMaxMs: 300, failoverAfter: 3, awayMs: 1_000, preferredCheckMs: 300, idleRecheckMs: 100, requestTimeoutMs: 2_000, unregisterTimeoutMs: 1_000 };
+
 function startClient(servers: string[] | IndexClientOptions['servers'], extra: Partial<IndexClientOptions> = {}) {
   const bus = new EventBus();
   let entries = [file('alpha.txt'), file('beta.txt'), file('gamma.txt')];
@@ -220,7 +225,7 @@ function startClient(servers: string[] | IndexClientOptions['servers'], extra: P
     entries: () => entries,
     bus,
     logger: pino({ level: 'silent' }),
-    tuning: { batchDelayMs: 150, backoffMinMs: 50, backoffMaxMs: 300, failoverAfter: 3, awayMs: 1_000, preferredCheckMs: 300, idleRecheckMs: 100, requestTimeoutMs: 2_000, unregisterTimeoutMs: 1_000 },
+    tuning: quickTuning,
     ...extra,
   });
   clients.push(client);
@@ -325,6 +330,35 @@ describe('IndexClient against a real HTTP index', () => {
     await pollUntil(() => index.of('/api/v1/peers/heartbeat').length > beats, 'heartbeats again');
   });
 
+  it('says for every other index server whether it answers, with the error and when it was asked', async () => {
+    const used = await startIndex();
+    const standby = await startIndex();
+    const dead = `127.0.0.1:${await freePort()}`;
+    const notAnIndex = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"uptimeSeconds":1}'));
+    await new Promise<void>((resolve) => notAnIndex.listen(0, '127.0.0.1', resolve));
+    const peerPort = `127.0.0.1:${(notAnIndex.address() as AddressInfo).port}`;
+    try {
+      const { client } = startClient([used.address, standby.address, dead, peerPort], { tuning: { ...quickTuning, probeOthersMs: 100 } });
+      await registered(client, used.address);
+      const servers = await pollUntil(() => {
+        const list = client.status().servers;
+        return list.every((s) => s.reachable !== null) && list;
+      }, 'every server asked');
+      expect(servers).toEqual([
+        { address: used.address, source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
+        { address: standby.address, source: 'configured', state: 'standby', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
+        { address: dead, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String) },
+        { address: peerPort, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('not a Shoal index server'), lastTriedAt: expect.any(String) },
+      ]);
+      expect(standby.of('/api/v1/peers/register')).toHaveLength(0); // asked, not registered with
+      // A server that stops answering says so at the next round.
+      await standby.stop();
+      await pollUntil(() => client.status().servers[1]?.reachable === false, 'the stopped standby seen');
+    } finally {
+      await new Promise((resolve) => notAnIndex.close(resolve));
+    }
+  });
+
   it('moves to the next index server when one stays away, and back to the preferred one later', async () => {
     const first = await startIndex();
     const second = await startIndex();
@@ -333,8 +367,8 @@ describe('IndexClient against a real HTTP index', () => {
     await first.stop();
     await registered(client, second.address);
     expect(client.status().servers).toEqual([
-      { address: first.address, source: 'configured', state: 'away' },
-      { address: second.address, source: 'configured', state: 'registered' },
+      { address: first.address, source: 'configured', state: 'away', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String) },
+      { address: second.address, source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
     ]);
     await first.restart();
     await registered(client, first.address);
@@ -368,7 +402,7 @@ describe('IndexClient against a real HTTP index', () => {
     discovered = [{ address: index.address }];
     client.refresh();
     await registered(client, index.address);
-    expect(client.status().servers).toEqual([{ address: index.address, source: 'discovered', state: 'registered' }]);
+    expect(client.status().servers).toMatchObject([{ address: index.address, source: 'discovered', state: 'registered', reachable: true }]);
   });
 
   it('reports transfers with its session', async () => {

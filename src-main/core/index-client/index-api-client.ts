@@ -7,6 +7,7 @@ import {
   challengeResponseSchema,
   fileUpdateResponseSchema,
   heartbeatResponseSchema,
+  indexStatsSchema,
   registerResponseSchema,
   type fileUpdateRequestSchema,
   type heartbeatRequestSchema,
@@ -110,5 +111,5 @@ export const indexApi = {
   reportTransfer: (address: string, token: string, body: Input<typeof transferReportSchema>, o: CallOptions = {}) =>
     call<unknown>('POST', address, '/api/v1/transfers/report', body, token, undefined, o),
   /** Whether an index answers at all (used to come back to a preferred index server). */
-  probe: (address: string, o: CallOptions = {}) => call<unknown>('GET', address, '/api/v1/stats', undefined, undefined, undefined, o),
+  probe: (address: string, o: CallOptions = {}) => call('GET', address, '/api/v1/stats', undefined, undefined, indexStatsSchema, o),
 };

@@ -21,6 +21,7 @@ import { backoffDelay } from './backoff.js';
 import { IndexCallError, indexApi } from './index-api-client.js';
 import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
+import { ServerReachability, type ReachabilityView } from './server-reachability.js';
 import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import type { NodeKey } from '../identity/node-key.js';
@@ -67,6 +68,8 @@ export interface IndexClientTuning {
   /** With no index server known: how often to look at the list again (see also refresh()). */
   idleRecheckMs: number;
   requestTimeoutMs: number;
+  /** How often index servers other than the current one are asked whether they answer (for the user). */
+  probeOthersMs: number;
   /** stop() waits at most this long for the index to hear the peer leave. */
   unregisterTimeoutMs: number;
 }
@@ -80,6 +83,7 @@ export const defaultTuning: IndexClientTuning = {
   preferredCheckMs: 30_000,
   idleRecheckMs: 2_000,
   requestTimeoutMs: 15_000,
+  probeOthersMs: 30_000,
   unregisterTimeoutMs: 2_000,
 };
 
@@ -92,7 +96,7 @@ export interface IndexClientStatus extends IndexConnectionView {
   /** The index server this peer is registered with. */
   server: string | null;
   lastError: string | null;
-  servers: { address: string; source: IndexServerSource; state: IndexServerState }[];
+  servers: ({ address: string; source: IndexServerSource; state: IndexServerState } & ReachabilityView)[];
 }
 
 type ServerList = () => readonly (string | IndexServerRef)[];
@@ -165,12 +169,19 @@ export class IndexClient {
   private identityStale = false;
   private listSignature = '';
   private readonly servers: ServerList;
+  private readonly reachability: ServerReachability;
 
   constructor(private readonly o: IndexClientOptions) {
     this.servers = o.servers ?? o.candidates ?? (() => []);
     this.t = { ...defaultTuning, ...o.tuning };
     this.timers = o.timers ?? realTimers;
     this.choice = new ServerChoice({ failoverAfter: this.t.failoverAfter, awayMs: this.t.awayMs, now: () => this.timers.now() });
+    this.reachability = new ServerReachability({
+      toProbe: () => this.list().map((ref) => ref.address).filter((address) => address !== this.session?.address),
+      probe: (address) => indexApi.probe(address, { timeoutMs: Math.min(this.t.requestTimeoutMs, 5_000), signal: this.abort.signal }),
+      everyMs: this.t.probeOthersMs,
+      now: () => this.timers.now(),
+    });
   }
 
   start(): void {
@@ -179,12 +190,14 @@ export class IndexClient {
     this.abort = new AbortController();
     this.unsubscribe = this.o.bus.subscribe((event) => this.onLibraryEvent(event));
     this.loop = this.run();
+    this.reachability.start();
   }
 
   /** Leaves the index (best effort, short timeout) and clears every timer. */
   stop(): Promise<void> {
     if (!this.running) return this.stopping ?? Promise.resolve();
     this.running = false;
+    this.reachability.stop();
     this.stopping = this.shutdown();
     return this.stopping;
   }
@@ -200,6 +213,7 @@ export class IndexClient {
     // A new list cuts a backoff short and looks for a preferred server at once; the same list
     // only wakes an idle or registered client.
     const changed = signature !== this.listSignature;
+    if (changed && this.running) void this.reachability.probeAll(); // a server just added says at once whether it answers
     this.listSignature = signature;
     if (changed) this.nextPreferredCheckAt = 0;
     this.wake(changed);
@@ -221,7 +235,7 @@ export class IndexClient {
       state: this.state,
       server: this.session?.address ?? null,
       lastError: this.lastError,
-      servers: this.list().map((ref) => ({ address: ref.address, source: ref.source, state: this.serverState(ref.address) })),
+      servers: this.list().map((ref) => ({ address: ref.address, source: ref.source, state: this.serverState(ref.address), ...this.reachability.view(ref.address) })),
     };
   }
 
@@ -273,6 +287,7 @@ export class IndexClient {
       if (!this.running) return;
       const now = this.timers.now();
       this.choice.succeeded(ref.address);
+      this.reachability.note(ref.address, true);
       this.consecutiveFailures = 0;
       this.lastError = null;
       this.retryAt = undefined;
@@ -397,6 +412,7 @@ export class IndexClient {
       await request();
       if (this.state !== 'registered') this.o.logger.info({ server: session.address }, 'the index server answers again');
       this.choice.succeeded(session.address);
+      this.reachability.note(session.address, true);
       this.consecutiveFailures = 0;
       this.lastError = null;
       if (this.session === session) this.setState('registered', session.address);
@@ -502,6 +518,7 @@ export class IndexClient {
     const message = describe(err);
     this.consecutiveFailures++;
     this.lastError = `${address}: ${message}`;
+    this.reachability.note(address, false, message);
     const away = this.choice.failed(address, message);
     const log = { server: address, err: message, attempt: this.consecutiveFailures };
     if (away) this.o.logger.warn(log, 'the index server stays away; trying the next one');

@@ -11,6 +11,7 @@ import { IndexServersSetting } from './IndexServersSetting.js';
 
 const info = { id: 'n', name: 'desk', version: '0.1.0', apiVersion: 'v1', roles: ['peer'], port: 9001, indexPort: null, startedAt: '', fileCount: 0, totalBytes: 0 };
 type Server = IndexConnectionView['servers'][number];
+const untried = { reachable: null, lastError: null, lastTriedAt: null };
 
 /** A node that keeps a list of index servers the way the real one answers. */
 async function renderWith(servers: Server[]) {
@@ -21,7 +22,7 @@ async function renderWith(servers: Server[]) {
     addIndexServer: ({ body }) => {
       const { address } = body as { address: string };
       if (servers.some((s) => s.address === address)) throw new ApiError('INDEX_SERVER_EXISTS', `${address} is already added.`, 409);
-      servers.push({ address, source: 'added', state: 'standby' });
+      servers.push({ address, source: 'added', state: 'standby', ...untried });
       return view();
     },
     removeIndexServer: ({ params }) => {
@@ -48,10 +49,10 @@ describe('the index servers setting', () => {
 
   it('lists each server with where it came from, and offers Remove only for those added by hand', async () => {
     const { stores } = await renderWith([
-      { address: '10.0.0.1:8080', source: 'configured', state: 'registered' },
-      { address: '10.0.0.2:8080', source: 'added', state: 'standby' },
-      { address: '127.0.0.1:8080', source: 'self', state: 'standby' },
-      { address: '192.168.1.9:8080', source: 'discovered', state: 'failing' },
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered', ...untried },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby', ...untried },
+      { address: '127.0.0.1:8080', source: 'self', state: 'standby', ...untried },
+      { address: '192.168.1.9:8080', source: 'discovered', state: 'failing', ...untried },
     ]);
     const rows = screen.getAllByTestId('index-server');
     expect(rows.map((r) => within(r).getByText(/:8080$/).textContent)).toEqual(['10.0.0.1:8080', '10.0.0.2:8080', '127.0.0.1:8080', '192.168.1.9:8080']);
@@ -62,6 +63,20 @@ describe('the index servers setting', () => {
     expect(within(rows[3] as HTMLElement).getByText('not answering')).toBeTruthy();
     expect(screen.getAllByRole('button', { name: /^Remove/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Remove 10.0.0.2:8080']);
     expect(screen.getByTestId('index-connection').textContent).toBe('Registered with 10.0.0.1:8080');
+    stores.dispose();
+  });
+
+  it('says whether each server answered when last asked, with the error, instead of a bare "standby"', async () => {
+    const justNow = new Date(Date.now() - 5_000).toISOString();
+    const { stores } = await renderWith([
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: justNow },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby', reachable: true, lastError: null, lastTriedAt: justNow },
+      { address: '10.0.0.3:8080', source: 'added', state: 'standby', reachable: false, lastError: 'cannot reach 10.0.0.3:8080: ECONNREFUSED', lastTriedAt: justNow },
+    ]);
+    const states = screen.getAllByTestId('index-server-state').map((e) => e.textContent);
+    expect(states[0]).toBe('registered');
+    expect(states[1]).toMatch(/^standby · answers \(5 sec\S* ago\)$/);
+    expect(states[2]).toMatch(/^not answering: cannot reach 10\.0\.0\.3:8080: ECONNREFUSED · tried 5 sec\S* ago$/);
     stores.dispose();
   });
 
@@ -91,7 +106,7 @@ describe('the index servers setting', () => {
   });
 
   it('shows the node\u2019s own message when it refuses', async () => {
-    const { stores } = await renderWith([{ address: '10.0.0.2:8080', source: 'added', state: 'standby' }]);
+    const { stores } = await renderWith([{ address: '10.0.0.2:8080', source: 'added', state: 'standby', ...untried }]);
     fireEvent.change(input(), { target: { value: '10.0.0.2:8080' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     expect((await screen.findByRole('alert')).textContent).toBe('10.0.0.2:8080 is already added.');
@@ -102,8 +117,8 @@ describe('the index servers setting', () => {
 
   it('removes a server added by hand', async () => {
     const { transport, stores } = await renderWith([
-      { address: '10.0.0.1:8080', source: 'configured', state: 'registered' },
-      { address: '10.0.0.2:8080', source: 'added', state: 'standby' },
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered', ...untried },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby', ...untried },
     ]);
     fireEvent.click(screen.getByRole('button', { name: 'Remove 10.0.0.2:8080' }));
     await waitFor(() => expect(screen.getAllByTestId('index-server')).toHaveLength(1));

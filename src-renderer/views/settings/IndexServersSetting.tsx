@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { hostPortSchema } from '../../../src-shared/api/common.js';
-import type { IndexServerSource } from '../../../src-shared/api/peer-routes.js';
+import type { IndexConnectionView, IndexServerSource } from '../../../src-shared/api/peer-routes.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 
@@ -22,6 +22,25 @@ const stateText: Record<string, string> = {
   failing: 'not answering',
   away: 'away, retrying later',
 };
+
+type Server = IndexConnectionView['servers'][number];
+
+const ago = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+
+function triedAgo(iso: string | null, now: number): string {
+  if (!iso) return '';
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  return Math.abs(seconds) < 90 ? ago.format(seconds, 'second') : ago.format(Math.round(seconds / 60), 'minute');
+}
+
+/** What a row says: the registration's state, or for the others whether they answered when last asked. */
+function serverText(s: Server, now: number): string {
+  if (s.reachable === false && s.state !== 'registered') {
+    return `not answering${s.lastError ? `: ${s.lastError}` : ''} \u00b7 tried ${triedAgo(s.lastTriedAt, now)}`;
+  }
+  const state = stateText[s.state] ?? s.state;
+  return s.reachable === true && s.state === 'standby' ? `${state} \u00b7 answers (${triedAgo(s.lastTriedAt, now)})` : state;
+}
 
 /** The index servers this node knows and its registration; the user adds and removes their own. */
 export function IndexServersSetting() {
@@ -67,7 +86,9 @@ export function IndexServersSetting() {
             <li key={s.address} className="row" data-testid="index-server">
               <code>{s.address}</code>
               <span className="badge">{sourceText[s.source]}</span>
-              <span className="muted">{stateText[s.state] ?? s.state}</span>
+              <span className={s.reachable === false && s.state !== 'registered' ? 'error-inline' : 'muted'} data-testid="index-server-state">
+                {serverText(s, Date.now())}
+              </span>
               {s.source === 'added' ? (
                 <button type="button" aria-label={`Remove ${s.address}`} onClick={() => void removeIndexServer(s.address)}>
                   Remove
