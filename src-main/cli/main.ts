@@ -1,9 +1,12 @@
 // Entry point of the `shoal` command (bin/shoal.js): wires the real process into the program.
 import os from 'node:os';
+import { installFailurePolicy, stderrReport } from '../core/node/failure-policy.js';
 import { readPackageVersion } from '../core/node/package-version.js';
 import { trimHeapWhenIdle } from './idle-heap-trim.js';
 import { createProgram } from './program.js';
 import { serve } from './serve-command.js';
+
+const failures = installFailurePolicy(process, stderrReport(process.stderr));
 
 const terminal = {
   env: process.env, cwd: process.cwd(), homedir: os.homedir(), platform: process.platform, hostname: os.hostname(),
@@ -41,6 +44,7 @@ const program = createProgram(readPackageVersion(), {
       stderr: process.stderr,
       signals: process,
       exit: (code) => process.exit(code),
+      failures,
     });
   },
 });

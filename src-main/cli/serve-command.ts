@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig, type ConfigFlags, type NodeConfig } from '../core/config/load-config.js';
 import { holdLines, type HeldDestination } from '../core/held-destination.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import type { FailurePolicy } from '../core/node/failure-policy.js';
 import { startSummary } from './start-summary.js';
 import { stopOnSignals, type SignalSource } from './stop-on-signals.js';
 
@@ -17,6 +18,8 @@ export interface ServeContext {
   stderr: { write(text: string): unknown };
   signals: SignalSource;
   exit: (code: number) => void;
+  /** The process's policy for uncaught errors (failure-policy.ts): serve points it at its logger. */
+  failures?: FailurePolicy;
 }
 
 /** Exit code for a configuration the node cannot start with (a usage error, as in sysexits' spirit). */
@@ -34,6 +37,10 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
   }
   let held: HeldDestination | undefined;
   const logger = createLogger(config.logging, { wrap: (destination) => (held = holdLines(destination)) });
+  context.failures?.reportTo((kind, err) => {
+    if (kind === 'uncaughtException') logger.fatal({ err }, 'an uncaught exception: stopping (state can no longer be trusted)');
+    else logger.error({ err }, 'a promise failed and nothing handled it (a bug): the node keeps running');
+  });
   if (config.security.enable_encryption) {
     logger.warn('security.enable_encryption is set, but encryption is not implemented yet: traffic is plain HTTP');
   }

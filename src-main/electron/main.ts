@@ -11,6 +11,7 @@ import { parseShoalLink, SHOAL_SCHEME } from '../../src-shared/shoal-link.js';
 import { defaultSharedDirectory } from '../core/config/default-paths.js';
 import { throttle } from '../core/events/throttle.js';
 import { createLogger } from '../core/logger.js';
+import { installFailurePolicy, stderrReport } from '../core/node/failure-policy.js';
 import { APP_ORIGIN, appScheme, isAppUrl, serveApp } from './app-protocol.js';
 import { desktopHandlers } from './desktop-handlers.js';
 import { DEFAULT_PORTS, loadChoices, saveChoices, type NodeChoices } from './desktop-settings.js';
@@ -25,6 +26,9 @@ const outDirectory = fileURLToPath(new URL('../../', import.meta.url));
 const rendererDirectory = join(outDirectory, 'renderer');
 const preloadPath = join(outDirectory, 'preload', 'preload.cjs');
 const iconPath = join(rendererDirectory, 'icons', 'icon-192.png');
+
+// Until the logger exists, uncaught errors go to stderr; then to the log (failure-policy.ts).
+const failures = installFailurePolicy(process, stderrReport(process.stderr));
 
 // Before `ready`: app:// must be a standard, secure scheme for the renderer's origin to work.
 protocol.registerSchemesAsPrivileged([appScheme]);
@@ -54,6 +58,10 @@ async function runApp(): Promise<void> {
   const userData = app.getPath('userData');
   await mkdir(userData, { recursive: true });
   const logger = createLogger({ level: 'info', format: 'json', output: join(userData, 'logs', 'shoal.log') });
+  failures.reportTo((kind, err) => {
+    if (kind === 'uncaughtException') logger.fatal({ err }, 'an uncaught exception: quitting (state can no longer be trusted)');
+    else logger.error({ err }, 'a promise failed and nothing handled it (a bug): the app keeps running');
+  });
   const choicesFile = join(userData, 'node-choices.json');
   const windowFile = join(userData, 'window.json');
 
@@ -76,7 +84,7 @@ async function runApp(): Promise<void> {
     tray.setToolTip(trayTooltip(downloads));
     tray.setContextMenu(Menu.buildFromTemplate(trayMenu(downloads, pausedByTray.length > 0, {
       open: showWindow,
-      pauseAll: () => void pauseAll(),
+      pauseAll: () => void pauseAll().catch((err: unknown) => logger.warn({ err }, 'could not pause every download')),
       resumeAll,
       quit: () => app.quit(),
     })));
@@ -149,7 +157,7 @@ async function runApp(): Promise<void> {
     win.on('closed', () => {
       window = null;
     });
-    void win.loadURL(`${APP_ORIGIN}/share`);
+    win.loadURL(`${APP_ORIGIN}/share`).catch((err: unknown) => logger.error({ err }, 'the window could not load the app'));
     return win;
   }
   function showWindow(): void {
@@ -167,7 +175,7 @@ async function runApp(): Promise<void> {
       return;
     }
     void host.current.downloads.start(parsed).catch((err: unknown) => logger.warn({ err, link }, 'could not start a linked download'));
-    void window?.loadURL(`${APP_ORIGIN}/transfers`);
+    window?.loadURL(`${APP_ORIGIN}/transfers`).catch((err: unknown) => logger.warn({ err }, 'the window could not show Transfers'));
   };
   app.on('second-instance', (_event, argv) => {
     const links = shoalLinksIn(argv);
