@@ -23,7 +23,11 @@ export function IndexRoleSetting() {
         />
         <span>Run as index server</span>
       </label>
-      <p className="muted">Keeps the network&rsquo;s file index and answers searches for other peers.</p>
+      <p className="muted" data-testid="index-role-explained">
+        This node then also keeps a file index: other peers register their files with it and search it, and peers on
+        your network find it by themselves. Your own sharing and downloads work the same either way. Turned off, its
+        index is kept on disk for next time.
+      </p>
       <p data-testid="index-state">
         State: <strong>{stateText[role.state]}</strong>
         {address && role.state === 'on' ? (

@@ -63,6 +63,7 @@ describe('the index servers setting', () => {
     expect(within(rows[3] as HTMLElement).getByText('not answering')).toBeTruthy();
     expect(screen.getAllByRole('button', { name: /^Remove/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Remove 10.0.0.2:8080']);
     expect(screen.getByTestId('index-connection').textContent).toBe('Registered with 10.0.0.1:8080');
+    expect(screen.getByTestId('index-servers-explained').textContent).toContain('the first in this list that answers');
     stores.dispose();
   });
 

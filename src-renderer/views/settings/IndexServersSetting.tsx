@@ -80,6 +80,12 @@ export function IndexServersSetting() {
         {connection.server ? `Registered with ${connection.server}` : connection.state === 'idle' ? 'No index server known yet.' : `State: ${connection.state}`}
         {connection.lastError ? ` · ${connection.lastError}` : ''}
       </p>
+      {connection.servers.length > 1 ? (
+        <p className="muted" data-testid="index-servers-explained">
+          This node registers with one index server at a time: the first in this list that answers. The others are on
+          standby, asked now and then whether they answer, and used if it stops.
+        </p>
+      ) : null}
       {connection.servers.length > 0 ? (
         <ul className="plain" aria-label="Known index servers">
           {connection.servers.map((s) => (
