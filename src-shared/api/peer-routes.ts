@@ -86,6 +86,7 @@ export const indexConnectionSchema = z.object({
     reachable: z.boolean().nullable().describe('whether it answered when last asked (null: not asked yet); every known server is asked now and then'),
     lastError: z.string().nullable(),
     lastTriedAt: z.string().nullable(),
+    rttMs: z.number().nullable().describe('round trip of its last answer (the nearest is preferred among servers of one kind)'),
   })),
 });
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;

@@ -40,6 +40,10 @@ interface Recorded {
 /** The index's side of the contract, faithfully enough for a client to be tested against it. */
 class FakeIndex {
   heartbeatIntervalMs = 200;
+  /** Answers this much later: an index server far away. */
+  delayMs = 0;
+  /** Refuses registrations as a full index server does (503 INDEX_FULL). */
+  full = false;
   readonly indexId = randomUUID();
   readonly requests: Recorded[] = [];
   private readonly challenges = new Set<string>();
@@ -109,6 +113,7 @@ class FakeIndex {
     };
     const fail = (status: number, code: string) => reply(status, { error: { code, message: code } });
     const path = new URL(req.url ?? '/', 'http://index').pathname;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (req.method === 'GET' && path === '/api/v1/stats') {
       return reply(200, { peersOnline: this.peers.size, peersTotal: this.peers.size, uniqueFiles: 0, availableFiles: 0, totalBytes: 0, searchesPerMinute: 0, registrations: 0, heartbeatsPerMinute: 0, uptimeSeconds: 1 });
     }
@@ -143,6 +148,7 @@ class FakeIndex {
       case '/api/v1/peers/register': {
         const input = parse(registerRequestSchema);
         if (!input) return;
+        if (this.full) return fail(503, 'INDEX_FULL');
         // As the real index: a challenge of ours, once, signed by the key the peer id names.
         const signed = registrationStatement({ indexId: this.indexId, challenge: input.challenge, peerId: input.peerId, address: input.address, port: input.port });
         if (!this.challenges.delete(input.challenge) || !signedBy(input.peerId, signed, input.signature)) return fail(401, 'SIGNATURE_INVALID');
@@ -342,13 +348,13 @@ describe('IndexClient against a real HTTP index', () => {
       await registered(client, used.address);
       const servers = await pollUntil(() => {
         const list = client.status().servers;
-        return list.every((s) => s.reachable !== null) && list;
+        return list.every((s) => s.reachable !== null) && typeof list[1]?.rttMs === 'number' && list;
       }, 'every server asked');
-      expect(servers).toEqual([
+      expect(servers).toMatchObject([
         { address: used.address, source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
-        { address: standby.address, source: 'configured', state: 'standby', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
-        { address: dead, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String) },
-        { address: peerPort, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('not a Shoal index server'), lastTriedAt: expect.any(String) },
+        { address: standby.address, source: 'configured', state: 'standby', reachable: true, lastError: null, lastTriedAt: expect.any(String), rttMs: expect.any(Number) },
+        { address: dead, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String), rttMs: null },
+        { address: peerPort, source: 'configured', state: 'standby', reachable: false, lastError: expect.stringContaining('not a Shoal index server'), lastTriedAt: expect.any(String), rttMs: null },
       ]);
       expect(standby.of('/api/v1/peers/register')).toHaveLength(0); // asked, not registered with
       // A server that stops answering says so at the next round.
@@ -359,6 +365,33 @@ describe('IndexClient against a real HTTP index', () => {
     }
   });
 
+  it('moves to the nearest index server once it has measured them, and no further on jitter', async () => {
+    const far = await startIndex();
+    far.delayMs = 150;
+    const near = await startIndex();
+    const { client } = startClient([far.address, near.address], { tuning: { ...quickTuning, probeOthersMs: 100, preferredCheckMs: 200 } });
+    await registered(client, near.address); // first far (nothing measured yet), then near
+    expect(far.of('/api/v1/peers/register')).toHaveLength(1);
+    expect(client.status().servers.map((s) => s.address)).toEqual([near.address, far.address]);
+    expect(client.status().servers[1]?.rttMs).toBeGreaterThanOrEqual(100);
+    await pollUntil(() => far.of('/api/v1/peers/unregister').length === 1, 'left the far one');
+    // Near and far now equal within the margin: it stays where it is.
+    far.delayMs = 0;
+    await pollUntil(() => (client.status().servers.find((s) => s.address === far.address)?.rttMs ?? 99) < 20, 'the far one measured near');
+    expect(client.status().server).toBe(near.address);
+    expect(far.of('/api/v1/peers/register')).toHaveLength(1);
+  });
+
+  it('moves on at once from a full index server', async () => {
+    const full = await startIndex();
+    full.full = true;
+    const other = await startIndex();
+    const { client } = startClient([full.address, other.address]);
+    await registered(client, other.address);
+    expect(full.of('/api/v1/peers/register')).toHaveLength(1); // asked once, not failoverAfter times
+    expect(client.status().servers[0]).toMatchObject({ address: full.address, state: 'away' });
+  });
+
   it('moves to the next index server when one stays away, and back to the preferred one later', async () => {
     const first = await startIndex();
     const second = await startIndex();
@@ -366,8 +399,8 @@ describe('IndexClient against a real HTTP index', () => {
     await registered(client, first.address);
     await first.stop();
     await registered(client, second.address);
-    expect(client.status().servers).toEqual([
-      { address: first.address, source: 'configured', state: 'away', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String) },
+    expect(client.status().servers).toMatchObject([
+      { address: first.address, source: 'configured', state: 'away', reachable: false, lastError: expect.stringContaining('ECONNREFUSED'), lastTriedAt: expect.any(String), rttMs: null },
       { address: second.address, source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: expect.any(String) },
     ]);
     await first.restart();

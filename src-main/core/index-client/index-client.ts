@@ -21,6 +21,7 @@ import { backoffDelay } from './backoff.js';
 import { IndexCallError, indexApi } from './index-api-client.js';
 import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
+import { nearestFirst } from './nearest-first.js';
 import { ServerReachability, type ReachabilityView } from './server-reachability.js';
 import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
@@ -177,7 +178,7 @@ export class IndexClient {
     this.timers = o.timers ?? realTimers;
     this.choice = new ServerChoice({ failoverAfter: this.t.failoverAfter, awayMs: this.t.awayMs, now: () => this.timers.now() });
     this.reachability = new ServerReachability({
-      toProbe: () => this.list().map((ref) => ref.address).filter((address) => address !== this.session?.address),
+      toProbe: () => this.list().map((ref) => ref.address),
       probe: (address) => indexApi.probe(address, { timeoutMs: Math.min(this.t.requestTimeoutMs, 5_000), signal: this.abort.signal }),
       everyMs: this.t.probeOthersMs,
       now: () => this.timers.now(),
@@ -519,7 +520,10 @@ export class IndexClient {
     this.consecutiveFailures++;
     this.lastError = `${address}: ${message}`;
     this.reachability.note(address, false, message);
-    const away = this.choice.failed(address, message);
+    // A full or overloaded index server said so: no point asking it twice more, the next one may take us.
+    const full = err instanceof IndexCallError && (err.code === 'INDEX_FULL' || err.status === 429 || err.status === 503);
+    if (full) this.choice.away(address, message);
+    const away = full || this.choice.failed(address, message);
     const log = { server: address, err: message, attempt: this.consecutiveFailures };
     if (away) this.o.logger.warn(log, 'the index server stays away; trying the next one');
     else if (this.consecutiveFailures === 1) this.o.logger.warn(log, 'cannot reach the index server; retrying');
@@ -540,7 +544,7 @@ export class IndexClient {
       list = [];
     }
     this.choice.prune(list);
-    return list;
+    return nearestFirst(list, (address) => this.reachability.distanceMs(address), this.session?.address);
   }
 
   private serverState(address: string): IndexServerState {

@@ -11,7 +11,7 @@ import { IndexServersSetting } from './IndexServersSetting.js';
 
 const info = { id: 'n', name: 'desk', version: '0.1.0', apiVersion: 'v1', roles: ['peer'], port: 9001, indexPort: null, startedAt: '', fileCount: 0, totalBytes: 0 };
 type Server = IndexConnectionView['servers'][number];
-const untried = { reachable: null, lastError: null, lastTriedAt: null };
+const untried = { reachable: null, lastError: null, lastTriedAt: null, rttMs: null };
 
 /** A node that keeps a list of index servers the way the real one answers. */
 async function renderWith(servers: Server[]) {
@@ -70,13 +70,13 @@ describe('the index servers setting', () => {
   it('says whether each server answered when last asked, with the error, instead of a bare "standby"', async () => {
     const justNow = new Date(Date.now() - 5_000).toISOString();
     const { stores } = await renderWith([
-      { address: '10.0.0.1:8080', source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: justNow },
-      { address: '10.0.0.2:8080', source: 'added', state: 'standby', reachable: true, lastError: null, lastTriedAt: justNow },
-      { address: '10.0.0.3:8080', source: 'added', state: 'standby', reachable: false, lastError: 'cannot reach 10.0.0.3:8080: ECONNREFUSED', lastTriedAt: justNow },
+      { address: '10.0.0.1:8080', source: 'configured', state: 'registered', reachable: true, lastError: null, lastTriedAt: justNow, rttMs: 2 },
+      { address: '10.0.0.2:8080', source: 'added', state: 'standby', reachable: true, lastError: null, lastTriedAt: justNow, rttMs: 14.6 },
+      { address: '10.0.0.3:8080', source: 'added', state: 'standby', reachable: false, lastError: 'cannot reach 10.0.0.3:8080: ECONNREFUSED', lastTriedAt: justNow, rttMs: null },
     ]);
     const states = screen.getAllByTestId('index-server-state').map((e) => e.textContent);
     expect(states[0]).toBe('registered');
-    expect(states[1]).toMatch(/^standby · answers \(5 sec\S* ago\)$/);
+    expect(states[1]).toMatch(/^standby · answers in 15 ms \(5 sec\S* ago\)$/);
     expect(states[2]).toMatch(/^not answering: cannot reach 10\.0\.0\.3:8080: ECONNREFUSED · tried 5 sec\S* ago$/);
     stores.dispose();
   });

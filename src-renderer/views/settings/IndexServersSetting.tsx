@@ -39,7 +39,8 @@ function serverText(s: Server, now: number): string {
     return `not answering${s.lastError ? `: ${s.lastError}` : ''} \u00b7 tried ${triedAgo(s.lastTriedAt, now)}`;
   }
   const state = stateText[s.state] ?? s.state;
-  return s.reachable === true && s.state === 'standby' ? `${state} \u00b7 answers (${triedAgo(s.lastTriedAt, now)})` : state;
+  if (s.reachable !== true || s.state !== 'standby') return state;
+  return `${state} \u00b7 answers${s.rttMs !== null ? ` in ${Math.round(s.rttMs)} ms` : ''} (${triedAgo(s.lastTriedAt, now)})`;
 }
 
 /** The index servers this node knows and its registration; the user adds and removes their own. */
