@@ -3,6 +3,7 @@
 // because a misspelt setting that is silently ignored is worse than one that stops the node.
 import { z } from 'zod';
 import { HOST_PORT } from '../../../src-shared/api/common.js';
+import { MAX_NETWORKS, networkSchema } from '../../../src-shared/api/access.js';
 import { byteSizeSchema, durationSchema } from './units.js';
 
 /** The defaults that depend on the machine; loadConfig fills them in. */
@@ -52,6 +53,12 @@ const hostNameList = z
   .union([z.string(), z.array(z.unknown())], { error: 'expected a host name or a list of them' })
   .transform((value) => (typeof value === 'string' ? (value.trim() === '' ? [] : [value]) : value))
   .pipe(z.array(hostName));
+
+/** CIDR networks ("192.168.1.0/24", "fd00::/8") or single addresses; one or a list, always a list once parsed. */
+const networkList = z
+  .union([z.string(), z.array(z.unknown())], { error: 'expected a network like "192.168.1.0/24" or a list of them' })
+  .transform((value) => (typeof value === 'string' ? (value.trim() === '' ? [] : [value]) : value))
+  .pipe(z.array(networkSchema).max(MAX_NETWORKS, { error: `at most ${MAX_NETWORKS} networks` }));
 
 // The shared HOST_PORT pattern, with the wording of config errors.
 const address = z
@@ -168,6 +175,10 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('Requests one address may make per request_window on the peer port; 0 = no limit.'),
         request_window: interval.default(10_000)
           .describe('The window the per-address request limits count in.'),
+        allowed_networks: networkList.default([])
+          .describe('Only these networks (CIDR, IPv4 or IPv6, e.g. [192.168.1.0/24, fd00::/8]) may use the peer and index ports; empty = every network. The local user on loopback always may. Changeable live in Settings.'),
+        blocked_networks: networkList.default([])
+          .describe('These networks (CIDR) get 403 NETWORK_BLOCKED on the peer and index ports and are never listed or used as sources. Changeable live in Settings.'),
       })
       .prefault({}),
 

@@ -27,7 +27,12 @@ export interface SourceFinder {
 
 const TIMEOUT_MS = 5_000;
 
-export function networkSourceFinder(o: { indexAddresses(): string[]; selfPeerId: string | null }): SourceFinder {
+export function networkSourceFinder(o: {
+  indexAddresses(): string[];
+  selfPeerId: string | null;
+  /** Access control: a source in a blocked network, or a blocked device, is never used. */
+  allows?(source: SourceRef): boolean;
+}): SourceFinder {
   return {
     async find(fileId, peer, signal) {
       const sources: SourceRef[] = [];
@@ -35,9 +40,12 @@ export function networkSourceFinder(o: { indexAddresses(): string[]; selfPeerId:
       const problems: string[] = [];
       const add = (s: SourceRef) => {
         if (s.peerId !== null && s.peerId === o.selfPeerId) return;
+        if (o.allows && !o.allows(s)) return;
         if (!sources.some((known) => known.url === s.url)) sources.push(s);
       };
-      if (peer) {
+      if (peer && o.allows && !o.allows({ url: `http://${peer}/`, peerId: null, name: null })) {
+        problems.push(`${peer} is in a network this node blocks (Settings \u2192 Networks)`);
+      } else if (peer) {
         const base = `http://${peer}`;
         const [file, info] = await Promise.all([
           getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal),

@@ -21,6 +21,8 @@ export interface ServingLimits {
   /** Requests one address may make per window (429 RATE_LIMITED beyond); 0 = no limit. */
   maxRequestsPerAddress: number;
   requestWindowMs: number;
+  /** Who may not come in at all (network filter, blocked devices: access/access-gate.ts); checked first. */
+  gate?: { refusal(req: IncomingMessage): ShoalError | undefined };
 }
 
 /** How long an over-limit connection may stay open without a request. */
@@ -46,7 +48,15 @@ export class ConnectionGuard {
   /** Counts the server's connections; an upgraded one (/ws) leaves the count: event-socket.ts caps those. */
   watch(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
-    server.on('upgrade', (req: IncomingMessage) => this.release(req.socket as Socket));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+      this.release(req.socket as Socket);
+      // Before the event socket sees it (it skips an upgrade already answered).
+      const denied = this.isLocalUser(req) ? undefined : this.limits.gate?.refusal(req);
+      if (denied) {
+        const body = JSON.stringify(denied.toBody());
+        socket.end(`HTTP/1.1 ${denied.status} Forbidden\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+    });
   }
 
   /** `next`, behind the limits. */
@@ -54,6 +64,11 @@ export class ConnectionGuard {
     return (req, res) => {
       if (this.isLocalUser(req)) {
         next(req, res);
+        return;
+      }
+      const denied = this.limits.gate?.refusal(req);
+      if (denied) {
+        refuse(res, denied, -1, true);
         return;
       }
       const refused = this.overLimit.get(req.socket as Socket);
@@ -106,6 +121,7 @@ function addressOf(socket: { remoteAddress?: string | undefined }): string {
   return plainAddress(socket.remoteAddress ?? 'unknown');
 }
 
+/** `retryAfterMs` < 0: no Retry-After, sent at once (a refusal that waiting does not change). */
 function refuse(res: ServerResponse, error: ShoalError, retryAfterMs: number, close: boolean): void {
   const body = JSON.stringify(error.toBody());
   const send = () => {
@@ -113,7 +129,7 @@ function refuse(res: ServerResponse, error: ShoalError, retryAfterMs: number, cl
     res.writeHead(error.status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
-      'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+      ...(retryAfterMs >= 0 ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } : {}),
       ...(close ? { connection: 'close' } : {}),
     });
     res.end(body);

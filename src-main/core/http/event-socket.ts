@@ -47,6 +47,7 @@ export function attachEventSocket<M>(
   let strangers = 0;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (socket.destroyed || socket.writableEnded) return; // already refused (connection-guard.ts: blocked network or device)
     const url = new URL(req.url ?? '/', 'http://node');
     if (url.pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

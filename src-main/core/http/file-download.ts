@@ -4,6 +4,8 @@
 import type { Request, Response } from 'express';
 import { PEER_ID_HEADER, peerIdSchema } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
+import type { Devices } from '../access/devices.js';
+import type { Viewer } from '../access/viewer.js';
 import type { Library } from '../library/library.js';
 import { parseByteRange } from './byte-range.js';
 import type { ChunkPool } from './chunk-pool.js';
@@ -20,12 +22,16 @@ export interface ServingDeps {
   chunks: ChunkPool;
   /** An upload whose client takes no bytes for this long is cut and its slot freed. */
   uploadStallMs: number;
+  /** The devices this node has seen: a download by a proven device is counted on its row. */
+  devices?: Devices;
 }
 
 export async function sendSharedFile(
-  { library, uploads, uploadLimiter, chunks, uploadStallMs }: ServingDeps, fileId: string, req: Request, res: Response, isLocalUser: boolean,
+  { library, uploads, uploadLimiter, chunks, uploadStallMs, devices }: ServingDeps, fileId: string, req: Request, res: Response, isLocalUser: boolean, viewer: Viewer,
 ): Promise<void> {
-  const { handle, file, name } = await library.openForServing(fileId);
+  // A file shared only with some devices does not exist for anyone else (404, as for an id never shared).
+  const { handle, file, name } = await library.openForServing(fileId, viewer);
+  const device = viewer === 'local' ? null : viewer.device;
   try {
     const etag = `"${file.id}"`;
     const ifRange = req.get('if-range');
@@ -47,7 +53,12 @@ export async function sendSharedFile(
     const end = range.kind === 'partial' ? range.end : file.size - 1;
     const sendsBytes = req.method !== 'HEAD' && file.size > 0;
     // Admitted before the status and length are set: a full node answers a plain JSON error.
-    const upload = sendsBytes ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: remoteAddress(req), peerId: peerIdOf(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds))) : undefined;
+    // A proven device is counted (slots, quota) as itself wherever it connects from; others by address.
+    const address = remoteAddress(req);
+    const upload = sendsBytes
+      ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: address, account: device ? `device:${device}` : address, peerId: device ?? peerIdOf(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds)))
+      : undefined;
+    if (device) devices?.seen(device, { address });
     if (range.kind === 'partial') {
       res.status(206);
       res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
@@ -58,7 +69,10 @@ export async function sendSharedFile(
       return;
     }
     try {
-      await sendRange(handle, start, end, res, uploadLimiter, chunks, (bytes) => upload.sent(bytes), uploadStallMs);
+      await sendRange(handle, start, end, res, uploadLimiter, chunks, (bytes) => {
+        upload.sent(bytes);
+        if (device) devices?.seen(device, { bytesSent: bytes });
+      }, uploadStallMs);
       upload.end(true);
     } catch {
       upload.end(false); // the client went away or stopped reading (or the disk failed): nothing more to answer

@@ -16,6 +16,7 @@ import { publicStats } from './public-view.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
 import type { CallInput, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
+import { accessHandlers, type AccessDeps } from '../access/access-handlers.js';
 
 export interface PeerHandlerDeps extends ServingDeps {
   library: Library;
@@ -36,6 +37,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
   /** Index servers to search through, best first. */
   indexAddresses?(): string[];
+  /** Network filter, devices, sharing permissions (issue 14). */
+  accessControl: Omit<AccessDeps, 'library'>;
 }
 
 /** The node API: every method either transport (HTTP, Electron's IPC) can call. */
@@ -46,15 +49,15 @@ export type NodeApiHandlers = {
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
   return {
     ...nodeApiHandlers(deps),
-    download: async ({ params, req, res, isLocalUser }) => {
-      await sendSharedFile(deps, params.fileId, req, res, isLocalUser);
+    download: async ({ params, req, res, isLocalUser, viewer }) => {
+      await sendSharedFile(deps, params.fileId, req, res, isLocalUser, viewer);
     },
     // The name is the torrent's, for the web seed's sake; the id alone says which bytes.
-    downloadAs: async ({ params, req, res, isLocalUser }) => {
-      await sendSharedFile(deps, params.fileId, req, res, isLocalUser);
+    downloadAs: async ({ params, req, res, isLocalUser, viewer }) => {
+      await sendSharedFile(deps, params.fileId, req, res, isLocalUser, viewer);
     },
-    getTorrent: ({ params, req, res }) => {
-      sendPeerTorrent(deps.library, params.fileId, req, res);
+    getTorrent: ({ params, req, res, viewer }) => {
+      sendPeerTorrent(deps.library, params.fileId, req, res, viewer);
     },
     downloadedFile: async ({ params, res }) => {
       await sendDownloadedFile(deps.downloads, params.downloadId, res);
@@ -72,8 +75,9 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
   const own: OwnLibrary = { selfId: info().id, has: (fileId) => library.has(fileId) };
   return {
+    ...accessHandlers({ ...deps.accessControl, library }),
     getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
-    getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats())),
+    getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),
     setIndexRole: ({ body }) => indexRole.set(body.enabled),
@@ -86,19 +90,19 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
       indexServers.remove(params.address);
       return indexConnection();
     },
-    listFiles: ({ query, isLocalUser }) => {
+    listFiles: ({ query, isLocalUser, viewer }) => {
       const { page, pageSize, sort, order, category, ext, tag } = query;
-      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser);
+      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser, viewer);
       return { items, total, page, pageSize };
     },
-    searchLocal: ({ query, isLocalUser }) => {
+    searchLocal: ({ query, isLocalUser, viewer }) => {
       const { q, page, pageSize, category } = query;
       const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 16);
-      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort: 'name', order: 'asc', category, words }, isLocalUser);
+      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort: 'name', order: 'asc', category, words }, isLocalUser, viewer);
       return { items, total, page, pageSize };
     },
-    getFile: ({ params, isLocalUser }) => library.get(params.fileId, isLocalUser),
-    getPieces: ({ params }) => library.pieces(params.fileId),
+    getFile: ({ params, isLocalUser, viewer }) => library.get(params.fileId, isLocalUser, viewer),
+    getPieces: ({ params, viewer }) => library.pieces(params.fileId, viewer),
     shareFiles: async ({ body }) => ({ ...(await library.share(body.path)), status: 'queued' as const }),
     unshareFile: ({ params }) => library.unshare(params.fileId),
     setFileTags: ({ params, body }) => library.setUserTags(params.fileId, body.tags),
@@ -118,7 +122,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query), own),
     getNetworkFile: async ({ params }) => {
       // A file of this library opens even when no index server answers.
-      const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false)) : undefined);
+      const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false, 'local')) : undefined);
       const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId).catch((err: unknown) => {
         if (mine()) return undefined;
         throw err;

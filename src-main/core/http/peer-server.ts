@@ -45,7 +45,7 @@ export function startPeerServer(o: PeerServerOptions, port: number, host: string
   const audience = {
     admits: (req: IncomingMessage) => o.access.admitsSocket(req),
     isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req),
-    publicView: publicEvent,
+    publicView: (event: Parameters<typeof publicEvent>[0]) => publicEvent(event, o.library),
   };
   const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
   return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard }).catch((err: unknown) => {

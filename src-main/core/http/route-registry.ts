@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { ControlAccess } from './control-access.js';
+import { ANONYMOUS, viewerOf, type Viewer } from '../access/viewer.js';
 
 type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
 
@@ -16,6 +17,8 @@ export interface CallInput<R extends RouteSpec> {
   body: Parsed<R, 'body'>;
   /** True when the local user (loopback + token, or the desktop window) asks: answers may include local paths. */
   isLocalUser: boolean;
+  /** Who asks, for sharing permissions: the local user, or a peer and the device it proved (access/viewer.ts). */
+  viewer: Viewer;
 }
 
 export interface RouteInput<R extends RouteSpec> extends CallInput<R> {
@@ -56,7 +59,7 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
         }
         const isLocalUser = spec.access === 'control' || access.isLocalUser(req);
         const parts = { params: req.params, query: withoutToken(req.query), body: req.body };
-        const result = await handler({ ...parseCallInput(spec, parts, isLocalUser), req, res });
+        const result = await handler({ ...parseCallInput(spec, parts, isLocalUser), viewer: viewerOf(req, isLocalUser), req, res });
         if (result !== undefined && !res.headersSent) res.json(result);
       } catch (err) {
         next(err);
@@ -79,6 +82,7 @@ export function parseCallInput(
     query: spec.query?.parse(parts.query ?? {}) as never,
     body: spec.body?.parse(parts.body) as never,
     isLocalUser,
+    viewer: isLocalUser ? 'local' : ANONYMOUS,
   };
 }
 

@@ -13,9 +13,9 @@ import { CoveredBytes } from './covered-bytes.js';
 
 export interface UploadLimits {
   maxUploads: number;
-  /** Uploads one remote address may hold at once. */
+  /** Uploads one remote peer (a proven device, else an address) may hold at once. */
   maxUploadsPerPeer: number;
-  /** Bytes one remote address may fetch per hour; 0 = unlimited. */
+  /** Bytes one remote peer (a proven device, else an address) may fetch per hour; 0 = unlimited. */
   uploadQuotaPerPeer: number;
 }
 
@@ -35,6 +35,7 @@ const MAX_ROWS = 256;
 /** One range request being answered: what the slot limits count. */
 interface ActiveUpload {
   id: number;
+  /** Whose slots and quota it counts against (UploadRequest.account). */
   peer: string;
   /** The local user's own fetch: not counted against its address's share. */
   local: boolean;
@@ -64,7 +65,13 @@ export interface UploadRequest {
   /** The file's size, and the first byte this request sends. */
   size: number;
   start: number;
+  /** The downloader's address. */
   peer: string;
+  /**
+   * Whose slots and quota this counts against: `device:<node id>` when the downloader proved its
+   * device (TLS client key), so one device is one peer from any address; its address otherwise.
+   */
+  account?: string;
   /** The node id the downloader sent, already validated. */
   peerId?: string | null;
   local?: boolean;
@@ -99,17 +106,18 @@ export class UploadTracker {
       throw new ShoalError('UPLOADS_FULL');
     }
     const local = what.local ?? false;
-    if (!local && this.heldBy(what.peer) >= limits.maxUploadsPerPeer) {
+    const account = what.account ?? what.peer;
+    if (!local && this.heldBy(account) >= limits.maxUploadsPerPeer) {
       retryAfter(FULL_RETRY_AFTER_S);
       throw new ShoalError('UPLOADS_FULL', 'You hold as many of this peer\u2019s upload slots as one address may; try again when one ends (see Retry-After).');
     }
     const now = Date.now();
-    const used = this.usedQuota(what.peer, now);
+    const used = this.usedQuota(account, now);
     if (limits.uploadQuotaPerPeer > 0 && used.bytes >= limits.uploadQuotaPerPeer) {
       retryAfter(Math.ceil((used.since + QUOTA_WINDOW_MS - now) / 1000));
       throw new ShoalError('UPLOAD_QUOTA_EXCEEDED');
     }
-    const upload: ActiveUpload = { id: this.nextId++, peer: what.peer, local };
+    const upload: ActiveUpload = { id: this.nextId++, peer: account, local };
     this.current.set(upload.id, upload);
     const session = this.sessionFor(what, now);
     session.open++;

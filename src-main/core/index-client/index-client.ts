@@ -17,6 +17,7 @@ import {
 } from '../../../src-shared/api/index-routes.js';
 import type { EventBus, NodeBusEvent } from '../events/event-bus.js';
 import { toIndexedFile } from '../library/shared-file-view.js';
+import type { SharedFile } from '../../../src-shared/api/library.js';
 import { backoffDelay } from './backoff.js';
 import { IndexCallError, indexApi } from './index-api-client.js';
 import { watchIndexEvents, type IndexSocket } from './index-socket.js';
@@ -110,6 +111,11 @@ export interface IndexClientOptions {
   candidates?: ServerList;
   /** The whole library as the index wants it. */
   entries: () => IndexedFile[];
+  /**
+   * What strangers may see of a changed file (sharing permissions, library.ts publicView): a file
+   * shared only with some devices is never announced, and leaves the index when it becomes so.
+   */
+  publicView?: (file: SharedFile) => SharedFile | undefined;
   bus: Pick<EventBus, 'subscribe'>;
   logger: Logger;
   /** The load reported with each heartbeat. */
@@ -487,8 +493,11 @@ export class IndexClient {
   // --- bookkeeping ----------------------------------------------------------------------------
 
   private onLibraryEvent(event: NodeBusEvent): void {
-    if (event.type === 'library_file_updated') this.pending.added(toIndexedFile(event.data));
-    else if (event.type === 'library_file_removed') this.pending.removed(event.data.id);
+    if (event.type === 'library_file_updated') {
+      const file = this.o.publicView ? this.o.publicView(event.data) : event.data;
+      if (file) this.pending.added(toIndexedFile(file));
+      else this.pending.removed(event.data.id);
+    } else if (event.type === 'library_file_removed') this.pending.removed(event.data.id);
     else return;
     if (this.flushAt === undefined) {
       this.flushAt = this.timers.now() + this.t.batchDelayMs;

@@ -8,7 +8,7 @@ import type { ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
 import type { Db } from '../store/database.js';
 import type { LibraryStore } from '../store/library-store.js';
-import { IndexService, type IndexSettings } from './index-service.js';
+import { IndexService, type IndexAccess, type IndexSettings } from './index-service.js';
 import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
@@ -43,6 +43,8 @@ export interface IndexRoleOptions {
   version: string;
   name: () => string;
   advertiser?: IndexAdvertiser;
+  /** The node's access control: blocked devices and networks (issue 14). */
+  indexAccess?: IndexAccess;
   /** Told when the role goes on or off (the node's own index client follows it). */
   onChange?: (status: IndexRoleStatus) => void;
 }
@@ -91,7 +93,7 @@ export class IndexRole {
     if (this.running) return this.status();
     this.state = 'starting';
     try {
-      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId });
+      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}) });
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {

@@ -46,6 +46,8 @@ export interface IndexServiceOptions {
   settings: IndexSettings;
   indexId: string;
   now?: () => number;
+  /** This node's access control (issue 14): blocked devices and networks, and the devices it has seen. */
+  access?: IndexAccess;
 }
 
 /** A peer silent for this many heartbeat intervals is offline. */
@@ -57,6 +59,16 @@ const RECENT_TRANSFERS = 200;
  * second's worth), so a search never waits long behind one.
  */
 const HEARTBEAT_FLUSH_MS = 250;
+
+/** What the index asks the node's access control (access/access-control.ts). */
+export interface IndexAccess {
+  /** Why this peer may not register here (a blocked device, or a claimed address in a blocked network), or undefined. */
+  registrationRefusal(peerId: string, address: string): ShoalError | undefined;
+  /** Whether a source may be listed (its address is in no blocked network, its device is not blocked). */
+  sourceAllowed(source: { url: string; peerId: string }): boolean;
+  /** A peer proved its key by registering. */
+  seen(peerId: string, name: string, address: string): void;
+}
 
 export class IndexService {
   private readonly now: () => number;
@@ -137,6 +149,8 @@ export class IndexService {
     if (!signedBy(body.peerId, signed, body.signature)) throw new ShoalError('SIGNATURE_INVALID');
     this.checkRoom(body.peerId);
     const address = (body.address ?? observedAddress).toLowerCase();
+    const refused = this.o.access?.registrationRefusal(body.peerId, address);
+    if (refused) throw refused;
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
     this.checkRoom(body.peerId); // the call-back took a while: others may have joined meanwhile
@@ -146,6 +160,7 @@ export class IndexService {
       peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now, files: body.files,
     });
     this.registrations++;
+    this.o.access?.seen(body.peerId, body.name, address);
     const peer = this.o.store.getPeer(body.peerId);
     if (peer) this.o.bus.publish('peer_registered', peer);
     this.publishFileChanges(body.peerId, added, removed);
@@ -202,7 +217,8 @@ export class IndexService {
 
   search(query: SearchQuery): SearchResponse {
     this.searches.add();
-    return this.o.store.search(query);
+    const answer = this.o.store.search(query);
+    return this.o.access ? { ...answer, items: answer.items.map((r) => this.withAllowedSources(r)) } : answer;
   }
 
   listFiles(offset: number, limit: number, idPrefix?: string): SearchResponse {
@@ -218,13 +234,23 @@ export class IndexService {
   getFile(fileId: string): SearchResult {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');
-    return file;
+    return this.withAllowedSources(file);
+  }
+
+  /** A result without the sources this node's access control leaves out (blocked networks and devices). */
+  private withAllowedSources(result: SearchResult): SearchResult {
+    const access = this.o.access;
+    if (!access) return result;
+    const sources = result.sources.filter((s) => access.sourceAllowed(s));
+    if (sources.length === result.sources.length) return result;
+    return { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
   }
 
   /** The download address of the best online source, for the redirect. */
   bestSource(fileId: string): string {
     if (!this.o.store.hasFile(fileId)) throw new ShoalError('FILE_NOT_FOUND');
-    const [best] = this.o.store.sourcesOf(fileId, 1);
+    const access = this.o.access;
+    const [best] = access ? this.o.store.sourcesOf(fileId).filter((s) => access.sourceAllowed(s)) : this.o.store.sourcesOf(fileId, 1);
     if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
     return best.url;
   }

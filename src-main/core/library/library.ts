@@ -22,6 +22,8 @@ import { isIgnoredName } from './ignore-rules.js';
 import type { NeverShared } from './never-shared.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { toIndexedFile, toSharedFile } from './shared-file-view.js';
+import type { RootAccessMode, SharedRoot } from '../../../src-shared/api/access.js';
+import { ANONYMOUS, type Viewer } from '../access/viewer.js';
 
 export interface Hasher {
   /** `size`: the size the walk or watcher saw, so the hasher can send small files in batches. */
@@ -73,7 +75,7 @@ interface Placement {
 
 export class Library {
   private watcher: FolderWatcher | undefined;
-  private readonly roots = new Set<string>();
+  private readonly rootPaths = new Set<string>();
   /** Waiting for a hasher, with the stat that queued it when there was one (see hashOne). */
   private readonly pending = new Map<string, { size: number; seen: Stamp | undefined }>();
   private readonly inFlight = new Map<string, { size: number; hashedBytes: number }>();
@@ -88,9 +90,13 @@ export class Library {
   private closed = false;
   private readyPromise: Promise<void> = Promise.resolve();
   private readonly publishProgress;
+  /** Roots shared only with some devices (root_access), by root: the node ids that may see them. */
+  private restricted: Map<string, Set<string>>;
+  private sharedFolder: string | undefined;
 
   constructor(private readonly o: LibraryOptions) {
     this.publishProgress = throttle(() => this.o.bus.publish('hashing_progress', this.hashingStatus()), 250);
+    this.restricted = new Map([...o.store.restrictedRoots()].map(([root, devices]) => [root, new Set(devices)]));
   }
 
   /**
@@ -100,6 +106,7 @@ export class Library {
   async start(): Promise<void> {
     await mkdir(this.o.sharedDirectory, { recursive: true });
     const shared = await realpath(this.o.sharedDirectory);
+    this.sharedFolder = shared;
     for (const root of [shared, ...this.o.store.sharedPaths()]) {
       if (this.o.neverShared.covers(root)) {
         this.o.logger.warn({ shared: root }, 'not sharing a folder that holds Shoal\u2019s own data or system files');
@@ -108,7 +115,7 @@ export class Library {
       for (const excluded of this.o.neverShared.under(root)) {
         this.o.logger.warn({ shared: root, excluded }, 'the shared folder holds Shoal\u2019s own data or system files: they are left out');
       }
-      this.roots.add(root);
+      this.rootPaths.add(root);
     }
     this.watcher = new FolderWatcher({
       settleMs: this.o.writeSettleMs ?? 500,
@@ -147,32 +154,120 @@ export class Library {
 
   // ---- queries ------------------------------------------------------------------------------
 
-  query(q: FileQuery, includePaths: boolean): { items: SharedFile[]; total: number } {
-    const { rows, total } = this.o.store.queryFiles(q);
-    return { items: rows.map((f) => toSharedFile(f, this.o.store.locationsOf(f.id), includePaths)), total };
+  /** A page of the contents `viewer` may see; a peer sees only the names of locations it may see. */
+  query(q: FileQuery, includePaths: boolean, viewer: Viewer): { items: SharedFile[]; total: number } {
+    const { rows, total } = this.o.store.queryFiles({ ...q, visibleTo: viewer === 'local' ? undefined : viewer.device });
+    return { items: rows.map((f) => toSharedFile(f, this.locationsFor(f.id, viewer), includePaths)), total };
   }
 
+  /** Whether this node shares the content at all (for the local user). */
   has(fileId: string): boolean {
     return this.o.store.getFile(fileId) !== undefined;
   }
 
-  get(fileId: string, includePaths: boolean): SharedFile {
+  /** One content as `viewer` may see it; FILE_NOT_FOUND when it may not (a restricted file does not exist for others). */
+  get(fileId: string, includePaths: boolean, viewer: Viewer): SharedFile {
     const file = this.o.store.getFile(fileId);
-    if (!file) throw new ShoalError('FILE_NOT_FOUND');
-    return toSharedFile(file, this.o.store.locationsOf(fileId), includePaths);
+    const locations = file ? this.locationsFor(fileId, viewer) : [];
+    if (!file || locations.length === 0) throw new ShoalError('FILE_NOT_FOUND');
+    return toSharedFile(file, locations, includePaths);
   }
 
-  pieces(fileId: string): Pieces {
+  /** Whether `viewer` may see (and fetch) this content: one of its locations is in a root shared with it. */
+  isVisible(fileId: string, viewer: Viewer): boolean {
+    return this.locationsFor(fileId, viewer).length > 0;
+  }
+
+  /** The public view of a library event's file: what a peer that proved no device may see of it, or undefined. */
+  publicView(file: SharedFile): SharedFile | undefined {
+    if (this.restricted.size === 0) {
+      const { paths: _paths, ...rest } = file;
+      return rest;
+    }
+    try {
+      return this.get(file.id, false, ANONYMOUS);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether a path (a file being hashed, say) is in a root shared with everyone. */
+  isPublicPath(path: string): boolean {
+    const root = this.rootOf(path);
+    return root === undefined || !this.restricted.has(root);
+  }
+
+  /** The counts a peer that proved no device may see (/info, the public /stats). */
+  publicCounts(): { files: number; locations: number; bytes: number } {
+    return this.restricted.size === 0 ? this.o.store.counts() : this.o.store.visibleCounts(null);
+  }
+
+  pieces(fileId: string, viewer: Viewer): Pieces {
     const file = this.o.store.getFile(fileId);
-    if (!file) throw new ShoalError('FILE_NOT_FOUND');
+    if (!file || !this.isVisible(fileId, viewer)) throw new ShoalError('FILE_NOT_FOUND');
     const pieces: string[] = [];
     for (let i = 0; i < file.pieceHashes.length; i += 32) pieces.push(file.pieceHashes.subarray(i, i + 32).toString('hex'));
     return { id: file.id, size: file.size, pieceSize: file.pieceSize, pieces, ...(file.sha256 ? { sha256: file.sha256 } : {}) };
   }
 
-  /** Every shared content as the index servers want it, one entry per content. */
+  /**
+   * Every content shared with everyone as the index servers want it, one entry per content, named
+   * only by its public locations: a file shared only with some devices is never announced.
+   */
   indexEntries(): IndexedFile[] {
-    return this.o.store.allFiles().map((file) => toIndexedFile(toSharedFile(file, this.o.store.locationsOf(file.id), false)));
+    const entries: IndexedFile[] = [];
+    for (const file of this.o.store.allFiles()) {
+      const locations = this.locationsFor(file.id, ANONYMOUS);
+      if (locations.length > 0) entries.push(toIndexedFile(toSharedFile(file, locations, false)));
+    }
+    return entries;
+  }
+
+  // ---- sharing permissions ------------------------------------------------------------------
+
+  /** The shared folder and every path shared by hand, with who may see each. */
+  async roots(): Promise<SharedRoot[]> {
+    const list: SharedRoot[] = [];
+    for (const root of [...this.rootPaths].sort()) {
+      const st = await stat(root).catch(() => undefined);
+      const devices = this.restricted.get(root);
+      list.push({
+        path: root, kind: st?.isFile() ? 'file' : 'folder', sharedFolder: root === this.sharedFolder,
+        access: devices ? 'devices' : 'everyone', devices: devices ? [...devices] : [], fileCount: this.o.store.locationsUnder(root).length,
+      });
+    }
+    return list;
+  }
+
+  /**
+   * Shares a root with everyone, or only with these devices, live: its files leave (or rejoin)
+   * every public channel at once, and the index client is told through library_file_updated.
+   */
+  async setRootAccess(path: string, access: RootAccessMode, devices: readonly string[]): Promise<SharedRoot> {
+    let root = this.rootPaths.has(path) ? path : undefined;
+    if (!root && isCleanAbsolutePath(path)) {
+      const real = await realpath(path).catch(() => undefined);
+      if (real && this.rootPaths.has(real)) root = real;
+    }
+    if (!root) throw new ShoalError('ROOT_NOT_FOUND');
+    const restrictTo = access === 'devices' ? [...new Set(devices)] : null;
+    this.o.store.setRootAccess(root, restrictTo);
+    if (restrictTo) this.restricted.set(root, new Set(restrictTo));
+    else this.restricted.delete(root);
+    for (const fileId of new Set(this.o.store.locationsUnder(root).map((l) => l.fileId))) this.publishGoneOrUpdated(fileId);
+    const view = (await this.roots()).find((r) => r.path === root);
+    if (!view) throw new ShoalError('ROOT_NOT_FOUND');
+    return view;
+  }
+
+  /** A content's locations `viewer` may see, oldest first. */
+  private locationsFor(fileId: string, viewer: Viewer): LocationRow[] {
+    const all = this.o.store.locationsOf(fileId);
+    if (viewer === 'local' || this.restricted.size === 0) return all;
+    return all.filter((l) => {
+      const devices = this.restricted.get(l.root);
+      return !devices || (viewer.device !== null && devices.has(viewer.device));
+    });
   }
 
   counts(): { files: number; locations: number; bytes: number } {
@@ -201,11 +296,11 @@ export class Library {
    * Opens a content for serving: a location whose bytes are still the ones hashed (size, mtime and
    * inode of the open handle match) and whose real path is still inside its root.
    */
-  async openForServing(fileId: string): Promise<ServableFile> {
+  async openForServing(fileId: string, viewer: Viewer): Promise<ServableFile> {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');
     let changed = false;
-    for (const location of this.o.store.locationsOf(fileId)) {
+    for (const location of this.locationsFor(fileId, viewer)) {
       let handle: FileHandle | undefined;
       try {
         const real = await realpath(location.path);
@@ -274,7 +369,7 @@ export class Library {
     this.o.store.unexcludeUnder(real, sep);
     if (!this.rootOf(real)) {
       this.o.store.addSharedPath(real);
-      this.roots.add(real);
+      this.rootPaths.add(real);
     }
     // A file's own watch would end when it is replaced by a rename: its folder is watched.
     if (st.isFile()) this.watcher?.watch(dirname(real));
@@ -289,7 +384,7 @@ export class Library {
       for (const location of locations) {
         if (location.path === location.root) {
           this.o.store.removeSharedPath(location.root);
-          this.roots.delete(location.root);
+          this.rootPaths.delete(location.root);
           this.unwatchUnneeded(dirname(location.root));
         } else {
           this.o.store.exclude(location.path);
@@ -304,7 +399,7 @@ export class Library {
   setUserTags(fileId: string, tags: string[]): SharedFile {
     if (!this.o.store.getFile(fileId)) throw new ShoalError('FILE_NOT_FOUND');
     this.o.store.setUserTags(fileId, [...new Set(tags)]);
-    const view = this.get(fileId, true);
+    const view = this.get(fileId, true, 'local');
     this.o.bus.publish('library_file_updated', view);
     return view;
   }
@@ -316,14 +411,14 @@ export class Library {
 
   private rootOf(path: string): string | undefined {
     let best: string | undefined;
-    for (const root of this.roots) if (isInside(path, root) && (!best || root.length > best.length)) best = root;
+    for (const root of this.rootPaths) if (isInside(path, root) && (!best || root.length > best.length)) best = root;
     return best;
   }
 
   /** Whether a folder still needs its watch: it is in a root, or holds a file shared by path. */
   private needsWatch(dir: string): boolean {
     if (this.rootOf(dir)) return true;
-    for (const root of this.roots) if (dirname(root) === dir) return true;
+    for (const root of this.rootPaths) if (dirname(root) === dir) return true;
     return false;
   }
 
@@ -340,7 +435,7 @@ export class Library {
     const known = this.o.store.locationStamps();
     const excluded = this.o.store.excludedPaths();
     const changed: WalkedFile[] = [];
-    for (const root of [...this.roots]) {
+    for (const root of [...this.rootPaths]) {
       const st = await lstat(root).catch(() => undefined);
       let walked: WalkedFile[] = [];
       if (st?.isFile()) {
@@ -521,7 +616,7 @@ export class Library {
       }
     });
     for (const id of previous) if (!updated.has(id)) this.publishGoneOrUpdated(id);
-    for (const id of updated) this.o.bus.publish('library_file_updated', this.get(id, true));
+    for (const id of updated) this.o.bus.publish('library_file_updated', this.get(id, true, 'local'));
   }
 
   private forget(path: string, remember = true): void {
@@ -549,7 +644,7 @@ export class Library {
   }
 
   private publishGoneOrUpdated(fileId: string): void {
-    if (this.o.store.getFile(fileId)) this.o.bus.publish('library_file_updated', this.get(fileId, true));
+    if (this.o.store.getFile(fileId)) this.o.bus.publish('library_file_updated', this.get(fileId, true, 'local'));
     else this.o.bus.publish('library_file_removed', { id: fileId });
   }
 }

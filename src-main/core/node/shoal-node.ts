@@ -32,6 +32,7 @@ import { LibraryStore } from '../store/library-store.js';
 import { RateLimiter } from '../transfers/rate-limiter.js';
 import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
+import { createAccessControl } from '../access/access-control.js';
 import { loadOrCreateNodeKey } from '../identity/node-key.js';
 import { DisplayName } from '../identity/display-name.js';
 import { statement } from '../identity/signed-statement.js';
@@ -79,6 +80,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   }
   const db = openDatabase(join(dataDirectory, 'shoal.db'));
   const store = new LibraryStore(db);
+  const accessControl = createAccessControl({ config, db, meta: store });
   const key = await loadOrCreateNodeKey(dataDirectory);
   const id = key.id;
   // The name others see: the config's until the user sets one (Settings → "This device").
@@ -115,7 +117,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   let browsing: IndexBrowsing | undefined;
   const indexRole = new IndexRole({
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
-    db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: indexServingLimits(config), version,
+    db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),
     settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
   });
@@ -135,18 +137,21 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
   const indexClient = new IndexClient({
     identity: () => ({ key, name: displayName.get(), port: 0, version }),
-    candidates, entries: () => library.indexEntries(), bus, logger: logger.child({ service: 'index-client' }),
+    candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), bus, logger: logger.child({ service: 'index-client' }),
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
   });
   // The index this peer is registered with first: it is the one known to answer.
   const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
-  const finder = networkSourceFinder({ selfPeerId: id, indexAddresses });
+  const finder = networkSourceFinder({ selfPeerId: id, indexAddresses, allows: accessControl.sourceAllowed });
   const hashThread = new HashThread();
   const downloads = new DownloadManager({
     db, dataDirectory, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id,
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
-    report: (r) => void indexClient.reportTransfer(r),
+    report: (r) => {
+      if (r.outcome === 'verified' && r.bytes > 0) accessControl.devices.seen(r.sourcePeerId, { bytesReceived: r.bytes });
+      void indexClient.reportTransfer(r);
+    },
     timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
   const contentSha256 = new ContentSha256({
@@ -160,7 +165,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     if (event.type === 'library_file_updated') contentSha256.wake();
   });
   const info = (): NodeInfo => {
-    const counts = library.counts();
+    const counts = library.publicCounts(); // /info is public: files shared only with some devices are not counted
     const role = indexRole.status();
     return {
       id, name: displayName.get(), version, apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: role.state === 'on' ? ['peer', 'index'] : ['peer'], port,
@@ -176,12 +181,14 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,
     indexAddresses,
+    devices: accessControl.devices,
+    accessControl: { networks: accessControl.networks, devices: accessControl.devices },
     uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
   };
 
   let server;
   try {
-    server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: peerServingLimits(config) }, config.peer.port, config.peer.host);
+    server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: { ...peerServingLimits(config), gate: accessControl.gate } }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
     // A role that cannot start (its port taken) is the role's lastError, shown in Settings: the
@@ -209,6 +216,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     await library.close();
     await pool.close();
     await hashThread.close();
+    accessControl.devices.close();
     db.close();
     throw err;
   }
@@ -234,6 +242,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
         await library.close();
         await pool.close();
         await hashThread.close();
+        accessControl.devices.close();
         db.close();
         logger.info('node stopped');
       })();

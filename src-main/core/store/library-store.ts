@@ -37,7 +37,20 @@ export interface FileQuery {
   words?: string[] | undefined;
   sort: 'name' | 'size' | 'shared';
   order: 'asc' | 'desc';
+  /**
+   * Only contents this peer may see (access.ts): null = a peer that proved no device, a node id
+   * = that device; undefined = everything (the local user).
+   */
+  visibleTo?: string | null | undefined;
 }
+
+/**
+ * A content is visible to @viewer when one of its locations is in a root shared with everyone (no
+ * root_access row) or in a root whose devices list @viewer (never true for a NULL viewer).
+ */
+const VISIBLE = `EXISTS (SELECT 1 FROM locations vl WHERE vl.file_id = f.id AND (
+  NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = vl.root)
+  OR EXISTS (SELECT 1 FROM root_access ra, json_each(ra.devices) d WHERE ra.root = vl.root AND d.value = @viewer)))`;
 
 interface RawFile {
   id: string; size: number; piece_size: number; piece_hashes: Buffer; mime: string;
@@ -100,6 +113,15 @@ export class LibraryStore {
       isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
       addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
       removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
+      visible: db.prepare<{ id: string; viewer: string | null }, { n: number }>(`SELECT count(*) AS n FROM files f WHERE f.id = @id AND ${VISIBLE}`),
+      visibleCounts: db.prepare<{ viewer: string | null }, { files: number; locations: number; bytes: number }>(`SELECT count(*) AS files,
+        coalesce(sum(size), 0) AS bytes,
+        (SELECT count(*) FROM locations l WHERE NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = l.root)
+          OR EXISTS (SELECT 1 FROM root_access ra, json_each(ra.devices) d WHERE ra.root = l.root AND d.value = @viewer)) AS locations
+        FROM files f WHERE ${VISIBLE}`),
+      rootAccess: db.prepare<[], { root: string; devices: string }>('SELECT root, devices FROM root_access'),
+      setRootAccess: db.prepare('INSERT INTO root_access (root, devices) VALUES (?, ?) ON CONFLICT(root) DO UPDATE SET devices = excluded.devices'),
+      clearRootAccess: db.prepare('DELETE FROM root_access WHERE root = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM node_meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
@@ -200,6 +222,7 @@ export class LibraryStore {
   queryFiles(q: FileQuery): { rows: FileRow[]; total: number } {
     const where: string[] = [];
     const args: Record<string, unknown> = {};
+    if (q.visibleTo !== undefined) { where.push(VISIBLE); args.viewer = q.visibleTo; }
     if (q.category) { where.push('f.category = @category'); args.category = q.category; }
     if (q.ext) {
       where.push(`EXISTS (SELECT 1 FROM locations l WHERE l.file_id = f.id AND lower(l.name) LIKE @ext ESCAPE '\\')`);
@@ -230,6 +253,27 @@ export class LibraryStore {
       .prepare(`SELECT f.* FROM files f ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`)
       .all({ ...args, limit: q.limit, offset: q.offset }) as RawFile[];
     return { rows: rows.map(toFile), total };
+  }
+
+  /** Whether a peer (null: one that proved no device) may see this content. */
+  isVisible(fileId: string, viewer: string | null): boolean {
+    return (this.s.visible.get({ id: fileId, viewer })?.n ?? 0) > 0;
+  }
+
+  /** The counts a peer may see. */
+  visibleCounts(viewer: string | null): { files: number; locations: number; bytes: number } {
+    return this.s.visibleCounts.get({ viewer }) ?? { files: 0, locations: 0, bytes: 0 };
+  }
+
+  /** Roots shared only with some devices, and those devices' node ids. */
+  restrictedRoots(): Map<string, string[]> {
+    return new Map(this.s.rootAccess.all().map((r) => [r.root, JSON.parse(r.devices) as string[]]));
+  }
+
+  /** Restricts a root to these devices, or (null) shares it with everyone again. */
+  setRootAccess(root: string, devices: readonly string[] | null): void {
+    if (devices) this.s.setRootAccess.run(root, JSON.stringify([...new Set(devices)]));
+    else this.s.clearRootAccess.run(root);
   }
 
   sharedPaths(): string[] {

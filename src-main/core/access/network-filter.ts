@@ -1,0 +1,104 @@
+// Network-level filtering: security.allowed_networks / security.blocked_networks (CIDR, IPv4 and
+// IPv6), matched with Node's built-in net.BlockList. A blocked address gets 403 NETWORK_BLOCKED
+// on the peer and index ports before anything else (connection-guard.ts), is never listed as a
+// source by this node's index and is never used as a source by its downloads. The config gives
+// the starting lists; a change in Settings is kept in the database and wins from then on.
+import { BlockList, isIP } from 'node:net';
+import type { NetworkSettings } from '../../../src-shared/api/access.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import { plainAddress } from '../http/remote-address.js';
+
+const META_KEY = 'network_settings';
+
+export interface NetworkFilterOptions {
+  defaults: NetworkSettings;
+  meta?: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void };
+}
+
+export class NetworkFilter {
+  private current: NetworkSettings;
+  private allowed: BlockList | undefined;
+  private blocked = new BlockList();
+
+  constructor(private readonly o: NetworkFilterOptions) {
+    this.current = { ...o.defaults, ...this.saved() };
+    this.apply(this.current);
+  }
+
+  get(): NetworkSettings {
+    return { allowedNetworks: [...this.current.allowedNetworks], blockedNetworks: [...this.current.blockedNetworks] };
+  }
+
+  /** Changes the lists, live; a list that does not parse changes nothing (400 INVALID_NETWORK). */
+  set(update: Partial<NetworkSettings>): NetworkSettings {
+    const next = { ...this.current, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
+    this.apply(next);
+    this.current = next;
+    this.o.meta?.setMeta(META_KEY, JSON.stringify(next));
+    return this.get();
+  }
+
+  /** Whether an address (as a socket gives it, "::ffff:1.2.3.4" included) may reach this node. */
+  allows(address: string | undefined): boolean {
+    if (!address) return true;
+    const plain = plainAddress(address);
+    const family = isIP(plain);
+    if (family === 0) return true; // a name, not an address: nothing to match (sources are checked by their resolved URL host)
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (this.blocked.check(plain, type)) return false;
+    return !this.allowed || this.allowed.check(plain, type);
+  }
+
+  /** Whether a source's download URL points at an allowed address. */
+  allowsUrl(url: string): boolean {
+    try {
+      return this.allows(new URL(url).hostname.replace(/^\[(.*)\]$/, '$1'));
+    } catch {
+      return false;
+    }
+  }
+
+  private apply(settings: NetworkSettings): void {
+    const blocked = toBlockList(settings.blockedNetworks);
+    const allowed = settings.allowedNetworks.length > 0 ? toBlockList(settings.allowedNetworks) : undefined;
+    this.blocked = blocked;
+    this.allowed = allowed;
+  }
+
+  private saved(): Partial<NetworkSettings> {
+    const text = this.o.meta?.getMeta(META_KEY);
+    if (!text) return {};
+    try {
+      const value = JSON.parse(text) as Partial<NetworkSettings>;
+      const lists = (v: unknown) => Array.isArray(v) && v.every((n) => typeof n === 'string' && parseNetwork(n) !== undefined);
+      return {
+        ...(lists(value.allowedNetworks) ? { allowedNetworks: value.allowedNetworks } : {}),
+        ...(lists(value.blockedNetworks) ? { blockedNetworks: value.blockedNetworks } : {}),
+      };
+    } catch {
+      return {};
+    }
+  }
+}
+
+/** "10.0.0.0/8", "fd00::/8" or one address ("192.168.1.7", a /32 or /128); undefined when it is neither. */
+export function parseNetwork(text: string): { address: string; prefix: number; type: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefixText, ...rest] = text.trim().split('/');
+  if (rest.length > 0) return undefined;
+  const family = isIP(address);
+  if (family === 0) return undefined;
+  const max = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return undefined;
+  return { address, prefix, type: family === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function toBlockList(networks: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const text of networks) {
+    const network = parseNetwork(text);
+    if (!network) throw new ShoalError('INVALID_NETWORK', `"${text}" is not a network: write it like 192.168.1.0/24 or fd00::/8.`);
+    list.addSubnet(network.address, network.prefix, network.type);
+  }
+  return list;
+}
