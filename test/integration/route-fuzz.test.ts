@@ -250,6 +250,10 @@ function defuse(name: string, spec: RouteSpec, api: 'peer' | 'index', r: FuzzReq
       return safe({ fileId: knownFileId });
     case 'setTransferSettings':
       return safe({ shareDownloads: true });
+    case 'setNetworkSettings': // a documentation network: blocking loopback would refuse the fuzzer itself
+      return safe({ allowedNetworks: [], blockedNetworks: ['192.0.2.0/24'] });
+    case 'setRootAccess': // restricting the shared folder would take its files off the index mid-run
+      return safe({ path: n.sharedDir, access: 'everyone' });
     default:
       return r;
   }
