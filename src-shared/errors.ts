@@ -45,6 +45,8 @@ export const errorCatalogue = {
   UPLOADS_FULL: { status: 503, message: 'This peer is serving as many uploads as it allows; try again shortly (see Retry-After).' },
   DISK_FULL: { status: 507, message: 'There is not enough free disk space for this download.' },
   INDEX_FULL: { status: 503, message: 'This index server has reached its max_peers.' },
+  TOO_MANY_PEERS: { status: 429, message: 'This index server keeps as many peers from your address as it allows (super_peer.max_peers_per_address).' },
+  TOO_MANY_FILES: { status: 413, message: 'This index server lists at most super_peer.max_files_per_peer files of one peer.' },
   NO_SOURCE_ONLINE: { status: 503, message: 'No peer holding this file is online right now.' },
   NO_PIECE_LIST: { status: 502, message: 'No online source answered with a valid piece list for this file.' },
   PROTOCOL_MISMATCH: { status: 409, message: 'The other node runs a Shoal of another protocol version; update both to the same release.' },

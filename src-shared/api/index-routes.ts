@@ -83,6 +83,16 @@ export const transferReportSchema = z.object({
   fileId: fileIdSchema,
   outcome: z.enum(['verified', 'corrupt', 'failed']),
   bytes: z.number().int().nonnegative().default(0),
+  downloadId: z.string().min(1).max(64).optional()
+    .describe('the reporter\u2019s id of the download: one report per (reporter, source, file, download) counts (absent: one per file)'),
+});
+
+export const transferReportResponseSchema = z.object({
+  ok: z.literal(true),
+  counted: z.boolean().describe('whether it moved the source\u2019s reputation (see docs/security.md, "What the index believes")'),
+  weight: z.number().describe('what the reporter\u2019s reports weigh, 0 to 1 (its standing and age)'),
+  effect: z.number().describe('the change it made to the source\u2019s reputation'),
+  reason: z.string().optional().describe('why it did not count'),
 });
 
 export const peerStatusSchema = z.enum(['online', 'offline']);
@@ -250,7 +260,7 @@ export const indexRoutes = {
   },
   reportTransfer: {
     method: 'post', path: '/api/v1/transfers/report', access: 'public',
-    summary: 'A downloader reports how a source did (session token)', body: transferReportSchema, response: okResponse,
+    summary: 'A downloader reports how a source did (session token)', body: transferReportSchema, response: transferReportResponseSchema,
   },
   topology: {
     method: 'get', path: '/api/v1/topology', access: 'public',

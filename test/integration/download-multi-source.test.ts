@@ -31,7 +31,7 @@ async function listen(url: string, into: { type: string }[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms', reporter_maturity: '1ms' } }); // reports count fully at once (what a report does is tested here, not whom the index believes)
   indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
   // Slow honest uploads, so the download lasts long enough to lose a source in the middle.
   const sources = await Promise.all(Array.from({ length: 4 }, () => startTestNode({

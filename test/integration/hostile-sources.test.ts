@@ -42,7 +42,7 @@ async function sourcesAtIndex(fileId: string, count: number): Promise<void> {
 const sourceOf = (d: DownloadView, peer: HostilePeer) => d.sources.find((s) => s.url.includes(`:${peer.port}/`));
 
 beforeAll(async () => {
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms', reporter_maturity: '1ms' } }); // reports count fully at once (what a report does is tested here, not whom the index believes)
   indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
   honest = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
   await writeFile(join(honest.sharedDir, 'slowloris.bin'), files.slowloris.data);

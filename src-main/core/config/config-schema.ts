@@ -137,6 +137,16 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('How long a peer stays offline before the index forgets it and its files.'),
         max_requests_per_address: limit.default(20_000)
           .describe('Requests one address may make per security.request_window on the index port; 0 = no limit. Higher than the peer port\'s: many peers can share one address (NAT).'),
+        max_peers_per_address: limit.default(32)
+          .describe('Peers the index keeps registered from one address (the address a registration comes from, and the address it claims, each counted; IPv6 by /64); more get 429 TOO_MANY_PEERS. 0 = no limit.'),
+        max_registrations_per_address: limit.default(60)
+          .describe('Registrations one address may make per minute (IPv6 by /64); more get 429 RATE_LIMITED with Retry-After. 0 = no limit.'),
+        max_files_per_peer: count.default(50_000)
+          .describe('Files one peer may list at the index; a registration or file update beyond it gets 413 TOO_MANY_FILES.'),
+        max_request_body: byteSizeSchema.default(8 * 1024 * 1024)
+          .describe('The largest request body the index port reads (a registration carries up to 5,000 files); larger get 413 BODY_TOO_LARGE.'),
+        reporter_maturity: interval.default(24 * 3_600_000)
+          .describe('How long a peer must have been known to the index before its transfer reports count fully: a report weighs its reporter\'s age over this (a new identity weighs almost nothing).'),
       })
       .prefault({}),
 

@@ -33,7 +33,7 @@ export interface DownloadManagerOptions {
   /** Adds a finished file to the library, with the hashes it was just verified against. */
   share(path: string, hashes: { id: string; pieceSize: number; pieceHashes: Buffer }): Promise<unknown>;
   /** Tells the index server how a source did (its reputation follows). */
-  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number }): void;
+  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number; downloadId: string }): void;
   timing?: Partial<DownloadTiming>;
   /** Checks the pieces (shared with the library's background SHA-256). */
   hashThread: HashThread;

@@ -7,8 +7,13 @@ export interface BufferedHeartbeat {
   now: number;
   activeUploads: number;
   freeUploadSlots: number;
-  /** The sum of the reputation changes since the last flush. */
+  /**
+   * The reputation a heartbeat earns (one interval's worth). Earned by time, not by count: the
+   * store scales it by the time since the peer was last seen (earnedOverMs), so a peer that
+   * heartbeats ten times a flush earns what one heartbeat would.
+   */
   reputationDelta: number;
+  earnedOverMs?: number;
 }
 
 export class HeartbeatBuffer {
@@ -16,7 +21,7 @@ export class HeartbeatBuffer {
 
   add(peerId: string, beat: BufferedHeartbeat): void {
     const before = this.pending.get(peerId);
-    this.pending.set(peerId, before ? { ...beat, reputationDelta: before.reputationDelta + beat.reputationDelta } : beat);
+    this.pending.set(peerId, before ? { ...beat, reputationDelta: Math.max(before.reputationDelta, beat.reputationDelta) } : beat);
   }
 
   /** Everything held so far, oldest peer first; the buffer is empty afterwards. */

@@ -21,7 +21,7 @@ export function indexHandlers(service: IndexService, indexName: () => string, na
     heartbeat: ({ body, req }) => service.heartbeat(bearerToken(req.get('authorization')), body),
     unregister: ({ body, req }) => service.unregister(bearerToken(req.get('authorization')), body.peerId),
     registerFiles: ({ body, req }) => service.updateFiles(bearerToken(req.get('authorization')), body),
-    reportTransfer: ({ body, req }) => service.reportTransfer(bearerToken(req.get('authorization')), body),
+    reportTransfer: ({ body, req, res }) => service.reportTransfer(bearerToken(req.get('authorization')), body, (s) => res.setHeader('Retry-After', String(s))),
     listPeers: ({ query }) => {
       const { items, total } = service.listPeers((query.page - 1) * query.pageSize, query.pageSize, query.status);
       const answer = { items, total, page: query.page, pageSize: query.pageSize };
@@ -30,7 +30,8 @@ export function indexHandlers(service: IndexService, indexName: () => string, na
     stats: () => service.stats(),
     search: ({ query }) => shown.search(service.search(query)),
     listFiles: ({ query }) => shown.search(service.listFiles((query.page - 1) * query.pageSize, query.pageSize, query.idPrefix)),
-    getFile: ({ params }) => shown.result(service.getFile(params.fileId)),
+    // A downloader's lookup: the index notes which sources it handed to that address (referrals.ts).
+    getFile: ({ params, req }) => shown.result(service.lookupFile(params.fileId, observedAddress(req.socket.remoteAddress))),
     topology: () => {
       const topology = service.topology(indexName());
       return names?.topology(topology) ?? topology;

@@ -97,7 +97,7 @@ export class IndexRole {
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}) });
       } catch (err) {
         service.stop();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);

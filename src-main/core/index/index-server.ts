@@ -11,6 +11,7 @@ import type { SocketLimits } from '../http/event-socket.js';
 import { heartbeatRoute } from './heartbeat-route.js';
 import { indexHandlers } from './index-handlers.js';
 import type { IndexService } from './index-service.js';
+import { refuseRegistrationFlood } from './registration-gate.js';
 import type { DisplayNames } from './display-names.js';
 
 export type IndexServer = ListeningServer;
@@ -33,6 +34,8 @@ export function startIndexServer(o: {
   port: number;
   host: string;
   limits: ServingLimits;
+  /** The largest request body read (super_peer.max_request_body); default 8 MB. */
+  maxBodyBytes?: number;
 }): Promise<IndexServer> {
   const app = createApiApp({
     routes: indexRoutes,
@@ -40,12 +43,13 @@ export function startIndexServer(o: {
     access: o.access,
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },
-    jsonLimit: '8mb', // registrations carry up to 5,000 files of metadata
+    jsonLimit: o.maxBodyBytes ? `${o.maxBodyBytes}b` : '8mb', // registrations carry up to 5,000 files of metadata (super_peer.max_request_body)
   });
   // Heartbeats, 1,000 a second at 10,000 peers, skip express (heartbeat-route.ts).
   const heartbeat = heartbeatRoute(o.service, o.logger);
+  const admit = (address: string) => o.service.admitRegistration(address);
   const listener: RequestListener = (req, res) => {
-    if (!heartbeat(req, res)) app(req, res);
+    if (!heartbeat(req, res) && !refuseRegistrationFlood(admit, req, res)) app(req, res);
   };
   // Peers heartbeat on kept-alive connections. A deep accept queue: peers (re)connect in crowds,
   // after an index restart for one, and SYNs dropped from a full queue are retried only 1, 3, 7 s later.

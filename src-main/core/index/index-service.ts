@@ -24,7 +24,10 @@ import { throttle } from '../events/throttle.js';
 import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import type { IndexStore } from './index-store.js';
 import { RateCounter } from './rate-counter.js';
-import { reputationDelta } from './reputation.js';
+import { PAIR_WINDOW_MS, REPORTS_PER_HOUR, reportEffect, reportWeight, reputationDelta } from './reputation.js';
+import { addressKey } from './address-keys.js';
+import { Referrals } from './referrals.js';
+import { RegistrationGate } from './registration-gate.js';
 import { newSessionToken, sessionMatches } from './session-tokens.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { registrationStatement, signedBy } from '../identity/signed-statement.js';
@@ -35,7 +38,22 @@ export interface IndexSettings {
   heartbeatIntervalMs: number;
   cleanupIntervalMs: number;
   maxPeers: number;
+  /** Peers kept registered from one address (claimed or observed, IPv6 by /64); 0 or absent: no limit. */
+  maxPeersPerAddress?: number;
+  /** Registrations one address may make a minute; 0 or absent: no limit. */
+  maxRegistrationsPerAddress?: number;
+  /** Files one peer may list; absent: no limit. */
+  maxFilesPerPeer?: number;
+  /** How long an identity must be known before its reports count fully; absent: a day. */
+  reporterMaturityMs?: number;
+  /** The largest request body the index port reads; absent: 8 MB (index-server.ts). */
+  maxRequestBodyBytes?: number;
 }
+
+/** super_peer.reporter_maturity's default. */
+export const DEFAULT_REPORTER_MATURITY_MS = 24 * 3_600_000;
+/** Reports older than this are forgotten at most this often. */
+const REPORT_PRUNE_EVERY_MS = 60_000;
 
 export interface IndexServiceOptions {
   store: IndexStore;
@@ -60,7 +78,7 @@ const RECENT_TRANSFERS = 200;
  */
 const HEARTBEAT_FLUSH_MS = 250;
 
-/** What the index asks the node's access control (access/access-control.ts). */
+/** What the index asks the node's access control (access/index-access.ts). */
 export interface IndexAccess {
   /** Why this peer may not register here (a blocked device, or a claimed address in a blocked network), or undefined. */
   registrationRefusal(peerId: string, address: string): ShoalError | undefined;
@@ -85,6 +103,10 @@ export class IndexService {
   private readonly beats = new HeartbeatBuffer();
   private readonly challenges: RegistrationChallenges;
   private readonly checkAddress: AddressChecker;
+  private readonly registrationGate: RegistrationGate;
+  private readonly reportGate: RegistrationGate;
+  private readonly referrals: Referrals;
+  private lastReportPrune = 0;
   private readonly publishStats;
 
   constructor(private readonly o: IndexServiceOptions) {
@@ -94,6 +116,9 @@ export class IndexService {
     this.heartbeats = new RateCounter(this.now);
     this.challenges = new RegistrationChallenges(this.now);
     this.checkAddress = o.checkAddress ?? callBackAddress;
+    this.registrationGate = new RegistrationGate(o.settings.maxRegistrationsPerAddress ?? 0, this.now);
+    this.reportGate = new RegistrationGate(REPORTS_PER_HOUR / 60, this.now, REPORTS_PER_HOUR);
+    this.referrals = new Referrals(this.now);
     this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
   }
 
@@ -138,6 +163,14 @@ export class IndexService {
    * fresh challenge of ours), and the index calls it back at the address it claims before listing
    * it, so nobody can take over another's entry or point downloaders at someone else's machine.
    */
+  /**
+   * Counts a registration from `observedAddress` as it arrives, before its body is read (the
+   * index server calls this): 0 when admitted, else the seconds to put in Retry-After with a 429.
+   */
+  admitRegistration(observedAddress: string): number {
+    return this.registrationGate.take(addressKey(observedAddress));
+  }
+
   async register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
     if (body.protocol !== PROTOCOL_VERSION) {
       throw new ShoalError('PROTOCOL_MISMATCH', `This peer runs ${body.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${body.protocol}); this index server speaks protocol ${PROTOCOL_VERSION}. Update Shoal to share on this network.`);
@@ -147,17 +180,20 @@ export class IndexService {
     if (spent !== 'ok') throw new ShoalError('CHALLENGE_INVALID', `The challenge is ${spent === 'malformed' ? 'not one of this index server\u2019s' : spent}; ask for a new one.`);
     const signed = registrationStatement({ indexId: this.o.indexId, challenge: body.challenge, peerId: body.peerId, address: body.address, port: body.port });
     if (!signedBy(body.peerId, signed, body.signature)) throw new ShoalError('SIGNATURE_INVALID');
-    this.checkRoom(body.peerId);
+    this.checkFileCount(body.files.length);
     const address = (body.address ?? observedAddress).toLowerCase();
     const refused = this.o.access?.registrationRefusal(body.peerId, address);
     if (refused) throw refused;
+    const keys = { addressKey: addressKey(address), sourceKey: addressKey(observedAddress) };
+    this.checkRoom(body.peerId, keys);
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
-    this.checkRoom(body.peerId); // the call-back took a while: others may have joined meanwhile
+    this.checkRoom(body.peerId, keys); // the call-back took a while: others may have joined meanwhile
     const { token, hash } = newSessionToken();
     const now = this.now();
     const { added, removed } = this.o.store.registerPeer({
       peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now, files: body.files,
+      sourceAddress: observedAddress, ...keys,
     });
     this.registrations++;
     this.o.access?.seen(body.peerId, body.name, address);
@@ -168,13 +204,34 @@ export class IndexService {
     return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address, protocol: PROTOCOL_VERSION };
   }
 
-  private checkRoom(peerId: string): void {
-    if (!this.o.store.getPeer(peerId) && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
+  /**
+   * Room for this peer: in all (max_peers), and at its addresses (max_peers_per_address, the
+   * claimed and the observed one each), so that one address cannot fill the index.
+   */
+  private checkRoom(peerId: string, keys: { addressKey: string; sourceKey: string }): void {
+    const known = this.o.store.peerStanding(peerId);
+    if (!known && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
+    const max = this.o.settings.maxPeersPerAddress ?? 0;
+    if (max <= 0) return;
+    for (const key of new Set([keys.addressKey, keys.sourceKey])) {
+      if (known && (known.addressKey === key || known.sourceKey === key)) continue; // it is counted there already
+      if (this.o.store.peersAtAddress(key) >= max) {
+        throw new ShoalError('TOO_MANY_PEERS', `This index server keeps at most ${max} peers from one address (super_peer.max_peers_per_address), and ${key} has that many.`);
+      }
+    }
+  }
+
+  private checkFileCount(count: number): void {
+    const max = this.o.settings.maxFilesPerPeer;
+    if (max !== undefined && count > max) {
+      throw new ShoalError('TOO_MANY_FILES', `This index server lists at most ${max} files of one peer (super_peer.max_files_per_peer); this peer would have ${count}. Share fewer files, or use an index server that allows more.`);
+    }
   }
 
   heartbeat(sessionToken: string | undefined, body: z.output<typeof heartbeatRequestSchema>) {
     const wasOnline = this.authenticate(sessionToken, body.peerId).status === 'online';
-    const beat = { now: this.now(), activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat };
+    // Earned by time (one interval's worth at most), not by count: a peer heartbeating faster than asked earns no more.
+    const beat = { now: this.now(), activeUploads: body.activeUploads, freeUploadSlots: body.freeUploadSlots, reputationDelta: reputationDelta.heartbeat, earnedOverMs: this.heartbeatIntervalMs };
     this.heartbeats.add();
     if (wasOnline) {
       this.beats.add(body.peerId, beat); // the common case: written with the others within a second
@@ -185,16 +242,25 @@ export class IndexService {
     return { ok: true as const, heartbeatIntervalMs: this.heartbeatIntervalMs };
   }
 
+  /**
+   * A peer leaves for good: offline, and its files are no longer its (a file only it held leaves
+   * the index, and its names and sizes stop counting). Its identity (reputation, age) stays until
+   * the cleanup removes it; if it comes back, it registers its files again.
+   */
   unregister(sessionToken: string | undefined, peerId: string) {
     this.authenticate(sessionToken, peerId);
     this.o.store.markOffline([peerId], { forgetSession: true });
+    const { removed } = this.o.store.replacePeerFiles(peerId, [], this.now());
     this.o.bus.publish('peer_offline', { peerId });
+    if (removed.length > 0) this.o.bus.publish('file_removed', { fileIds: removed });
     this.publishStats();
     return { ok: true as const };
   }
 
   updateFiles(sessionToken: string | undefined, body: z.output<typeof fileUpdateRequestSchema>) {
     this.authenticate(sessionToken, body.peerId);
+    const max = this.o.settings.maxFilesPerPeer;
+    if (max !== undefined) this.checkFileCount(this.o.store.fileCountAfter(body.peerId, body.added.map((f) => f.id), body.removed, max));
     const added = this.o.store.addPeerFiles(body.peerId, body.added);
     const removed = this.o.store.removePeerFiles(body.peerId, body.removed);
     this.o.store.touchPeer(body.peerId, this.now(), {});
@@ -203,16 +269,41 @@ export class IndexService {
     return { ok: true as const, files: this.o.store.getPeer(body.peerId)?.fileCount ?? 0 };
   }
 
-  reportTransfer(sessionToken: string | undefined, body: z.output<typeof transferReportSchema>) {
+  /**
+   * A downloader's report on a source. It moves the source's reputation only as far as the index
+   * can believe it (reputation.ts): once per (reporter, source, file, download), only where the
+   * index itself sent the reporter to that source for that file (referrals.ts), at most
+   * REPORTS_PER_HOUR an hour per reporter (429 beyond; `retryAfter` gets the seconds), weighted by
+   * the reporter's standing and age, and at most PAIR_CAP points per reporter and source a day.
+   */
+  reportTransfer(sessionToken: string | undefined, body: z.output<typeof transferReportSchema>, retryAfter?: (seconds: number) => void) {
     this.authenticate(sessionToken, body.peerId);
     if (!this.o.store.getPeer(body.sourcePeerId)) throw new ShoalError('PEER_UNKNOWN', 'The reported source is not registered here.');
     if (body.sourcePeerId === body.peerId) throw new ShoalError('BAD_REQUEST', 'A peer cannot report on itself.');
-    this.o.store.adjustReputation(body.sourcePeerId, reputationDelta[body.outcome], { failure: body.outcome !== 'verified' });
-    if (body.outcome === 'verified') {
+    const reporter = this.o.store.peerStanding(body.peerId);
+    if (!reporter) throw new ShoalError('PEER_UNKNOWN');
+    const wait = this.reportGate.take(body.peerId);
+    if (wait > 0) {
+      retryAfter?.(wait);
+      throw new ShoalError('RATE_LIMITED', `A peer may report ${REPORTS_PER_HOUR} transfers an hour; try again in ${wait} s.`);
+    }
+    const key = { reporter: body.peerId, subject: body.sourcePeerId, fileId: body.fileId, downloadId: body.downloadId ?? '' };
+    const ignored = (reason: string) => ({ ok: true as const, counted: false, weight: 0, effect: 0, reason });
+    if (this.o.store.reportCounted(key)) return ignored('this download\u2019s report on this source has counted already');
+    if (!this.referrals.use([reporter.addressKey, reporter.sourceKey], body.fileId, body.sourcePeerId)) {
+      return ignored('this index server did not send this peer to that source for that file lately');
+    }
+    const now = this.now();
+    const weight = reportWeight({ reputation: reporter.reputation, ageMs: now - reporter.firstSeen }, this.o.settings.reporterMaturityMs ?? DEFAULT_REPORTER_MATURITY_MS);
+    const effect = reportEffect(body.outcome, weight, this.o.store.reporterEffectOn(body.peerId, body.sourcePeerId, now - PAIR_WINDOW_MS));
+    const failure = body.outcome !== 'verified';
+    this.o.store.adjustReputation(body.sourcePeerId, effect, { failure, failureWeight: weight, bytes: failure ? 0 : body.bytes });
+    this.o.store.recordReport({ ...key, at: now, effect });
+    if (!failure && weight > 0) {
       this.recentTransfers.push({ from: body.sourcePeerId, to: body.peerId, bytes: body.bytes });
       if (this.recentTransfers.length > RECENT_TRANSFERS) this.recentTransfers.shift();
     }
-    return { ok: true as const };
+    return { ok: true as const, counted: true, weight: round3(weight), effect: round3(effect) };
   }
 
   search(query: SearchQuery): SearchResponse {
@@ -244,6 +335,16 @@ export class IndexService {
     const sources = result.sources.filter((s) => access.sourceAllowed(s));
     if (sources.length === result.sources.length) return result;
     return { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
+  }
+
+  /**
+   * getFile for a downloader at `requesterAddress`: the index remembers which sources it handed
+   * out, so that reports on them can count (referrals.ts).
+   */
+  lookupFile(fileId: string, requesterAddress: string): SearchResult {
+    const file = this.getFile(fileId);
+    this.referrals.record(addressKey(requesterAddress), fileId, file.sources.map((s) => s.peerId));
+    return file;
   }
 
   /** The download address of the best online source, for the redirect. */
@@ -312,6 +413,10 @@ export class IndexService {
       if (removedFileIds.length > 0) this.o.bus.publish('file_removed', { fileIds: removedFileIds });
     }
     this.o.store.decayReputations(now);
+    if (now - this.lastReportPrune >= REPORT_PRUNE_EVERY_MS) {
+      this.lastReportPrune = now;
+      this.o.store.forgetReportsBefore(now - PAIR_WINDOW_MS);
+    }
     if (silent.length > 0 || gone.length > 0) this.publishStats();
   }
 
@@ -327,3 +432,5 @@ export class IndexService {
     if (removed.length > 0) this.o.bus.publish('file_removed', { fileIds: removed });
   }
 }
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;

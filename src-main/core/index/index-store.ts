@@ -45,6 +45,11 @@ export interface PeerRegistration {
   /** SHA-256 of the session token (session-tokens.ts). */
   sessionHash: string;
   now: number;
+  /** The address the registration came from (default: `address`). */
+  sourceAddress?: string | undefined;
+  /** What the per-address limits count the claimed and the observed address under (address-keys.ts). */
+  addressKey?: string | undefined;
+  sourceKey?: string | undefined;
 }
 
 export interface PeerLoad {
@@ -52,6 +57,12 @@ export interface PeerLoad {
   freeUploadSlots?: number | undefined;
   /** Added to the reputation (bounded 0..100). */
   reputationDelta?: number | undefined;
+  /**
+   * The reputationDelta is earned over this many ms (a heartbeat's: one interval): it is scaled by
+   * the time since the peer was last seen, at most 1×, so heartbeats sent faster than asked earn
+   * no more than heartbeats on time. Absent or 0: added whole.
+   */
+  earnedOverMs?: number | undefined;
 }
 
 export interface IndexCounts {
@@ -73,6 +84,11 @@ export interface IndexSearchResponse extends SearchResponse {
 export const MAX_NAMES_PER_FILE = 32;
 /** Distinct folders kept (searchable, shown) per file. */
 export const MAX_FOLDERS_PER_FILE = 8;
+/**
+ * A file's claims (size, type, names) are decided among at most this many of its sources (the
+ * first registered): deciding reads them, and a popular file has thousands.
+ */
+export const CLAIM_SAMPLE = 1024;
 /** Distinct tags kept (and searchable) per file. */
 export const MAX_TAGS_PER_FILE = 64;
 /** Online sources listed per search result (the redirect considers them all). */
@@ -102,14 +118,16 @@ const ALL_ROWS = `meta : (${categories.map((c) => ftsString(`c${c}`)).join(' OR 
 interface RawPeer {
   id: number; peer_id: string; name: string; address: string; port: number; session_hash: string | null;
   status: PeerStatus; registered_at: number; last_seen: number; reputation: number; active_uploads: number;
-  free_upload_slots: number; failures_recent: number; file_count: number;
+  free_upload_slots: number; failures_recent: number; file_count: number; first_seen: number;
 }
 interface PeerRef { id: number; status: PeerStatus }
 interface RawFile {
   fid: number; file_id: string; size: number; mime: string; category: Category; piece_size: number;
   first_seen: number; online_sources: number; names: string; tags: string; folders: string;
 }
-interface Summary { fid: number; category: Category; size: number; names: string; tags: string; folders: string }
+interface Summary { fid: number; category: Category; size: number; mime: string; names: string; tags: string; folders: string; online_sources: number }
+/** One source's claims about a file (index_locations), with what the majority is weighed by. */
+interface Claim { name: string; tags: string; folder: string; size: number; mime: string; category: Category; reputation: number; status: PeerStatus }
 /** A file's text as the index keeps it: names, tags and folders, each distinct and capped. */
 interface FileText { names: string[]; tags: string[]; folders: string[] }
 interface RawSource {
@@ -301,18 +319,23 @@ export class IndexStore {
       peer: db.prepare<[string], RawPeer>('SELECT * FROM index_peers WHERE peer_id = ?'),
       peerRef: db.prepare<[string], PeerRef>('SELECT id, status FROM index_peers WHERE peer_id = ?'),
       session: db.prepare<[string], { id: number; session_hash: string | null; status: PeerStatus }>('SELECT id, session_hash, status FROM index_peers WHERE peer_id = ?'),
-      upsertPeer: db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen)
-        VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now)
+      upsertPeer: db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen,
+          source_address, address_key, source_key, first_seen)
+        VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now, @sourceAddress, @addressKey, @sourceKey, @now)
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
-          session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen`),
+          session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen,
+          source_address = excluded.source_address, address_key = excluded.address_key, source_key = excluded.source_key`),
+      peersAtKey: db.prepare<{ key: string }, { n: number }>('SELECT count(*) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
+      peerKeys: db.prepare<[string], { address_key: string; source_key: string; first_seen: number; reputation: number; status: PeerStatus }>(
+        'SELECT address_key, source_key, first_seen, reputation, status FROM index_peers WHERE peer_id = ?'),
       setStatus: db.prepare('UPDATE index_peers SET status = ? WHERE id = ?'),
-      touchOnline: db.prepare(`UPDATE index_peers SET last_seen = @now,
-          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots),
-          reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta))
+      // The reputation first: it reads the last_seen this statement replaces (SQLite evaluates
+      // every expression of an UPDATE against the old row).
+      touchOnline: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta * iif(@over > 0, min(1.0, max(0.0, (@now - last_seen) * 1.0 / @over)), 1.0))), last_seen = @now,
+          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots)
         WHERE peer_id = @peerId AND status = 'online'`),
-      touch: db.prepare(`UPDATE index_peers SET last_seen = @now,
-          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots),
-          reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta))
+      touch: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta * iif(@over > 0, min(1.0, max(0.0, (@now - last_seen) * 1.0 / @over)), 1.0))), last_seen = @now,
+          active_uploads = coalesce(@activeUploads, active_uploads), free_upload_slots = coalesce(@freeUploadSlots, free_upload_slots)
         WHERE id = @id`),
       forgetSession: db.prepare('UPDATE index_peers SET session_hash = NULL WHERE id = ?'),
       forgetSessions: db.prepare('UPDATE index_peers SET session_hash = NULL'),
@@ -325,9 +348,15 @@ export class IndexStore {
       silent: db.prepare<[number], { peer_id: string }>("SELECT peer_id FROM index_peers WHERE status = 'online' AND last_seen < ? ORDER BY last_seen"),
       offlineSince: db.prepare<[number], { peer_id: string }>("SELECT peer_id FROM index_peers WHERE status = 'offline' AND last_seen < ? ORDER BY last_seen"),
       adjust: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta)),
-          failures_recent = failures_recent + @failure, transfers_ok = transfers_ok + @ok, transfers_failed = transfers_failed + @failure,
+          failures_recent = failures_recent + @failure, transfers_ok = transfers_ok + @ok, transfers_failed = transfers_failed + @failed,
           bytes_served = bytes_served + @bytes
         WHERE peer_id = @peerId`),
+      reportSeen: db.prepare<{ reporter: string; subject: string; fileId: string; downloadId: string }, { one: number }>(
+        'SELECT 1 AS one FROM index_reports WHERE reporter = @reporter AND subject = @subject AND file_id = @fileId AND download_id = @downloadId'),
+      pairEffect: db.prepare<{ reporter: string; subject: string; since: number }, { moved: number | null }>(
+        'SELECT sum(abs(effect)) AS moved FROM index_reports WHERE reporter = @reporter AND subject = @subject AND at >= @since'),
+      addReport: db.prepare('INSERT OR IGNORE INTO index_reports (reporter, subject, file_id, download_id, at, effect) VALUES (@reporter, @subject, @fileId, @downloadId, @at, @effect)'),
+      forgetReports: db.prepare('DELETE FROM index_reports WHERE at < ?'),
       setReputation: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, ?)) WHERE peer_id = ?`),
       decay: db.prepare(`UPDATE index_peers SET reputation = @neutral + (reputation - @neutral) * @keep, failures_recent = failures_recent * @keepFailures
         WHERE reputation <> @neutral OR failures_recent > 0`),
@@ -342,9 +371,10 @@ export class IndexStore {
         coalesce(sum(online_sources > 0), 0) AS available, coalesce(sum(iif(online_sources > 0, size, 0)), 0) AS available_bytes FROM index_files`),
       fidRange: db.prepare<[], { hi: number | null; lo: number | null }>('SELECT (SELECT max(fid) FROM index_files) AS hi, (SELECT min(fid) FROM index_files) AS lo'),
 
-      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, size, names, tags, folders FROM index_files WHERE file_key = ? AND file_id = ?'),
+      fileByFileId: db.prepare<[number, string], Summary>('SELECT fid, category, size, mime, names, tags, folders, online_sources FROM index_files WHERE file_key = ? AND file_id = ?'),
       fidOf: db.prepare<[number, string], { fid: number }>('SELECT fid FROM index_files WHERE file_key = ? AND file_id = ?'),
-      summary: db.prepare<[number], Summary>('SELECT fid, category, size, names, tags, folders FROM index_files WHERE fid = ?'),
+      summary: db.prepare<[number], Summary>('SELECT fid, category, size, mime, names, tags, folders, online_sources FROM index_files WHERE fid = ?'),
+      setClaim: db.prepare('UPDATE index_files SET size = ?, mime = ?, category = ?, online_sources = ? WHERE fid = ?'),
       filesIn: db.prepare<[string], RawFile>(`SELECT fid, file_id, size, mime, category, piece_size, first_seen, online_sources, names, tags, folders
         FROM index_files WHERE fid IN (SELECT value FROM json_each(?))`),
       insertFile: db.prepare(`INSERT INTO index_files (file_id, file_key, size, mime, category, piece_size, ext, first_seen, online_sources, names, tags, folders)
@@ -353,35 +383,44 @@ export class IndexStore {
       deleteFile: db.prepare<[number], { online_sources: number; size: number }>('DELETE FROM index_files WHERE fid = ? RETURNING online_sources, size'),
       bump: db.prepare<[number, number], { online_sources: number; size: number }>(
         'UPDATE index_files SET online_sources = online_sources + ? WHERE fid = ? RETURNING online_sources, size'),
-      bumpPeer: db.prepare<[number, number], { online_sources: number; size: number }>(`UPDATE index_files SET online_sources = online_sources + ?
-        WHERE fid IN (SELECT fid FROM index_locations WHERE peer = ?) RETURNING online_sources, size`),
+      // A peer's files it claims the file's size of (the others' it is no source of; see refreshSummary).
+      bumpPeer: db.prepare<{ by: number; peer: number }, { online_sources: number; size: number }>(`UPDATE index_files SET online_sources = online_sources + @by
+        WHERE fid IN (SELECT fid FROM index_locations WHERE peer = @peer)
+          AND size = (SELECT l.size FROM index_locations l WHERE l.fid = index_files.fid AND l.peer = @peer) RETURNING online_sources, size`),
       ftsInsert: db.prepare('INSERT INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
       ftsReplace: db.prepare('INSERT OR REPLACE INTO index_fts (rowid, name, tags, meta) VALUES (?, ?, ?, ?)'),
       ftsDelete: db.prepare('DELETE FROM index_fts WHERE rowid = ?'),
 
-      location: db.prepare<[number, number], { name: string; tags: string; folder: string }>('SELECT name, tags, folder FROM index_locations WHERE fid = ? AND peer = ?'),
-      insertLocation: db.prepare('INSERT INTO index_locations (fid, peer, name, tags, folder) VALUES (?, ?, ?, ?, ?)'),
-      updateLocation: db.prepare('UPDATE index_locations SET name = ?, tags = ?, folder = ? WHERE fid = ? AND peer = ?'),
+      location: db.prepare<[number, number], { name: string; tags: string; folder: string; size: number; mime: string; category: string }>(
+        'SELECT name, tags, folder, size, mime, category FROM index_locations WHERE fid = ? AND peer = ?'),
+      insertLocation: db.prepare('INSERT INTO index_locations (fid, peer, name, tags, folder, size, mime, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      updateLocation: db.prepare('UPDATE index_locations SET name = ?, tags = ?, folder = ?, size = ?, mime = ?, category = ? WHERE fid = ? AND peer = ?'),
+      otherClaim: db.prepare<[number, string, number, string, string], { one: number }>(
+        'SELECT 1 AS one FROM index_locations WHERE fid = ? AND (name <> ? OR size <> ? OR mime <> ? OR category <> ?) LIMIT 1'),
+      claimsOf: db.prepare<[number], Claim>(`SELECT l.name, l.tags, l.folder, l.size, l.mime, l.category, p.reputation, p.status
+        FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? LIMIT ${CLAIM_SAMPLE}`),
+      onlineClaiming: db.prepare<[number, number], { n: number }>(`SELECT count(*) AS n
+        FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND l.size = ? AND p.status = 'online'`),
       deleteLocation: db.prepare('DELETE FROM index_locations WHERE fid = ? AND peer = ?'),
       anyLocation: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM index_locations WHERE fid = ? LIMIT 1'),
       sameLocation: db.prepare<[number, string, string, string], { one: number }>(
         'SELECT 1 AS one FROM index_locations WHERE fid = ? AND name = ? AND tags = ? AND folder = ? LIMIT 1'),
-      locationsOf: db.prepare<[number], { name: string; tags: string; folder: string }>('SELECT name, tags, folder FROM index_locations WHERE fid = ?'),
       peerLocations: db.prepare<[number], { fid: number; file_id: string }>(`SELECT l.fid, f.file_id FROM index_locations l
         JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
 
-      resultSources: db.prepare<[number], RawSource>(`SELECT * FROM (
+      resultSources: db.prepare<{ fid: number; size: number }, RawSource>(`SELECT * FROM (
           SELECT p.id, p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots, ${score} AS score
-          FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND p.status = 'online' LIMIT ${SOURCE_SAMPLE}
+          FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = @fid AND l.size = @size AND p.status = 'online' LIMIT ${SOURCE_SAMPLE}
         ) ORDER BY score DESC, id LIMIT ${SOURCES_PER_RESULT}`),
       sourcesIn: db.prepare<[string], RankedSource>(`SELECT l.fid, p.id AS "order", p.peer_id, p.name, p.address, p.port, p.reputation,
           p.active_uploads, p.free_upload_slots, p.active_uploads AS activeUploads, p.free_upload_slots AS freeUploadSlots,
           p.failures_recent AS failuresRecent
         FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer
-        WHERE l.fid IN (SELECT value FROM json_each(?)) AND p.status = 'online'`),
-      allSources: db.prepare<[number, number], RawSource>(`SELECT p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots
-        FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND p.status = 'online'
-        ORDER BY ${score} DESC, p.id LIMIT ?`),
+        WHERE l.fid IN (SELECT value FROM json_each(?)) AND p.status = 'online'
+          AND l.size = (SELECT f.size FROM index_files f WHERE f.fid = l.fid)`),
+      allSources: db.prepare<{ fid: number; size: number; limit: number }, RawSource>(`SELECT p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots
+        FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = @fid AND l.size = @size AND p.status = 'online'
+        ORDER BY ${score} DESC, p.id LIMIT @limit`),
     };
   }
 
@@ -401,6 +440,17 @@ export class IndexStore {
     // What a transaction reads may yet be rolled back: kept only when read outside one.
     const session = this.sessions.get(peerId, load, !this.db.inTransaction);
     return session && { sessionHash: session.sessionHash, status: session.status };
+  }
+
+  /** Peers registered (online or offline) whose claimed or observed address counts under `key` (address-keys.ts). */
+  peersAtAddress(key: string): number {
+    return this.s.peersAtKey.get({ key })?.n ?? 0;
+  }
+
+  /** What the index weighs a peer's reports and limits by: its address keys, when it was first registered, its standing. */
+  peerStanding(peerId: string): { addressKey: string; sourceKey: string; firstSeen: number; reputation: number; status: PeerStatus } | undefined {
+    const row = this.s.peerKeys.get(peerId);
+    return row && { addressKey: row.address_key, sourceKey: row.source_key, firstSeen: row.first_seen, reputation: row.reputation, status: row.status };
   }
 
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. Returns its rowid. */
@@ -426,6 +476,7 @@ export class IndexStore {
   touchPeer(peerId: string, now: number, load: PeerLoad = {}): boolean {
     const values = {
       now, activeUploads: load.activeUploads ?? null, freeUploadSlots: load.freeUploadSlots ?? null, delta: load.reputationDelta ?? 0,
+      over: load.earnedOverMs ?? 0,
     };
     // The heartbeat of an online peer, the common case: one statement, no transaction.
     if (this.s.touchOnline.run({ ...values, peerId }).changes > 0) return true;
@@ -442,10 +493,10 @@ export class IndexStore {
    * Many heartbeats of online peers in one transaction (heartbeat-buffer.ts). A peer that went
    * offline or was removed meanwhile is left alone: a late heartbeat never brings it back.
    */
-  touchOnlinePeers(beats: Iterable<[string, { now: number; activeUploads: number; freeUploadSlots: number; reputationDelta: number }]>): void {
+  touchOnlinePeers(beats: Iterable<[string, { now: number; activeUploads: number; freeUploadSlots: number; reputationDelta: number; earnedOverMs?: number }]>): void {
     this.db.transaction(() => {
       for (const [peerId, b] of beats) {
-        this.s.touchOnline.run({ peerId, now: b.now, activeUploads: b.activeUploads, freeUploadSlots: b.freeUploadSlots, delta: b.reputationDelta });
+        this.s.touchOnline.run({ peerId, now: b.now, activeUploads: b.activeUploads, freeUploadSlots: b.freeUploadSlots, delta: b.reputationDelta, over: b.earnedOverMs ?? 0 });
       }
     })();
   }
@@ -525,8 +576,30 @@ export class IndexStore {
    * A downloader's report on a source: `delta` to its reputation (bounded), a failure (counts
    * against it in source ranking, fading), bytes it served.
    */
-  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; bytes?: number } = {}): void {
-    this.s.adjust.run({ peerId, delta, failure: report.failure ? 1 : 0, ok: report.failure ? 0 : 1, bytes: report.bytes ?? 0 });
+  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; bytes?: number; failureWeight?: number } = {}): void {
+    this.s.adjust.run({
+      peerId, delta, failure: report.failure ? (report.failureWeight ?? 1) : 0, failed: report.failure ? 1 : 0, ok: report.failure ? 0 : 1, bytes: report.bytes ?? 0,
+    });
+  }
+
+  /** Whether a report on (reporter, subject, file, download) has counted already (kept a day, see forgetReportsBefore). */
+  reportCounted(r: { reporter: string; subject: string; fileId: string; downloadId: string }): boolean {
+    return this.s.reportSeen.get(r) !== undefined;
+  }
+
+  /** How far one reporter's counted reports moved one subject since `since` (points, either way). */
+  reporterEffectOn(reporter: string, subject: string, since: number): number {
+    return this.s.pairEffect.get({ reporter, subject, since })?.moved ?? 0;
+  }
+
+  /** Remembers a report that counted, and what it moved. */
+  recordReport(r: { reporter: string; subject: string; fileId: string; downloadId: string; at: number; effect: number }): void {
+    this.s.addReport.run(r);
+  }
+
+  /** Forgets reports older than `cutoff` (the sweep, at most once a minute). */
+  forgetReportsBefore(cutoff: number): void {
+    this.s.forgetReports.run(cutoff);
   }
 
   setReputation(peerId: string, value: number): void {
@@ -594,6 +667,25 @@ export class IndexStore {
     });
   }
 
+  /**
+   * The number of files `peerId` would list after adding `added` and removing `removed` (ids).
+   * Counted exactly only when the simple bound (its count plus every added id) passes `max`.
+   */
+  fileCountAfter(peerId: string, added: readonly string[], removed: readonly string[], max: number): number {
+    const peer = this.s.peerRef.get(peerId);
+    if (!peer) return 0;
+    const current = this.s.peer.get(peerId)?.file_count ?? 0;
+    if (current + added.length <= max) return current + added.length;
+    const has = (fileId: string) => {
+      const fid = this.fidOf(fileId)?.fid;
+      return fid !== undefined && this.s.location.get(fid, peer.id) !== undefined;
+    };
+    const gone = new Set(removed.filter(has));
+    let count = current - gone.size;
+    for (const fileId of new Set(added)) if (gone.has(fileId) || !has(fileId)) count++;
+    return count;
+  }
+
   private fidOf(fileId: string): { fid: number } | undefined {
     return this.s.fidOf.get(fileKey(fileId), fileId);
   }
@@ -604,9 +696,9 @@ export class IndexStore {
 
   /** A file's online sources, best first (source-ranking.ts); all of them are considered. */
   sourcesOf(fileId: string, limit = SOURCES_PER_RESULT): IndexSource[] {
-    const fid = this.fidOf(fileId)?.fid;
-    if (fid === undefined) return [];
-    return this.s.allSources.all(fid, limit).map(toSource(fileId));
+    const file = this.s.fileByFileId.get(fileKey(fileId), fileId);
+    if (!file) return [];
+    return this.s.allSources.all({ fid: file.fid, size: file.size, limit }).map(toSource(fileId));
   }
 
   /** One file as a search result, with up to `sourceLimit` online sources instead of a result's few. */
@@ -678,19 +770,23 @@ export class IndexStore {
     this.s.setStatus.run(status, peer.id);
     this.sessions.forgetRow(peer.id);
     const by = status === 'online' ? 1 : -1;
-    for (const row of this.s.bumpPeer.all(by, peer.id)) this.noteAvailability(row, by);
+    for (const row of this.s.bumpPeer.all({ by, peer: peer.id })) this.noteAvailability(row, by);
     peer.status = status;
   }
 
   private upsertPeerRow(r: PeerRegistration): PeerRef {
     this.sessions.forgetPeer(r.peerId); // a new session, and online
     const before = this.s.peerRef.get(r.peerId);
+    const row = {
+      peerId: r.peerId, name: r.name, address: r.address, port: r.port, sessionHash: r.sessionHash, now: r.now,
+      sourceAddress: r.sourceAddress ?? r.address, addressKey: r.addressKey ?? r.address, sourceKey: r.sourceKey ?? r.sourceAddress ?? r.address,
+    };
     if (before) {
       this.setStatus(before, 'online');
-      this.s.upsertPeer.run(r);
+      this.s.upsertPeer.run(row);
       return before;
     }
-    this.s.upsertPeer.run(r);
+    this.s.upsertPeer.run(row);
     return this.s.peerRef.get(r.peerId) as PeerRef;
   }
 
@@ -717,7 +813,15 @@ export class IndexStore {
     return { added, removed };
   }
 
-  /** Records that `peer` holds `file`. True when the file is new to the index. */
+  /**
+   * Records that `peer` holds `file`. True when the file is new to the index.
+   *
+   * What a source says besides the id is its claim: the id commits to the size, but the index
+   * cannot check it without the bytes; the name and type are whatever the source calls it. The
+   * file row shows the claim most of its sources make (refreshSummary), and only sources that
+   * claim the file's size are listed as its sources: a download proves piece lists against the id
+   * and that size, so a source claiming another is of no use to it.
+   */
   private putLocation(peer: PeerRef, file: IndexedFile, now: number): boolean {
     const tags = cleanTags(file.tags);
     const tagsJson = JSON.stringify(tags);
@@ -737,22 +841,30 @@ export class IndexStore {
         this.delta.available++;
         this.delta.bytes += file.size;
       }
-      this.s.insertLocation.run(fid, peer.id, file.name, tagsJson, folder);
+      this.s.insertLocation.run(fid, peer.id, file.name, tagsJson, folder, file.size, file.mime, file.category);
       const row = ftsRow(file.category, file.size, { names, tags: tags.slice(0, MAX_TAGS_PER_FILE), folders });
       this.s.ftsInsert.run(fid, row.name, row.tags, row.meta);
       return true;
     }
     const existing = this.s.location.get(known.fid, peer.id);
     if (existing) {
-      if (existing.name === file.name && existing.tags === tagsJson && existing.folder === folder) return false;
-      this.s.updateLocation.run(file.name, tagsJson, folder, known.fid, peer.id);
+      if (existing.name === file.name && existing.tags === tagsJson && existing.folder === folder
+        && existing.size === file.size && existing.mime === file.mime && existing.category === file.category) return false;
+      this.s.updateLocation.run(file.name, tagsJson, folder, file.size, file.mime, file.category, known.fid, peer.id);
       this.refreshSummary(known.fid);
       return false;
     }
-    this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson, folder);
-    if (peer.status === 'online') this.bumpSources(known.fid, 1);
-    // The summary grows when this source brings a new name, tag or folder.
+    this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson, folder, file.size, file.mime, file.category);
     const names = JSON.parse(known.names) as string[];
+    const sameClaim = file.size === known.size && file.mime === known.mime && file.category === known.category;
+    if (!sameClaim || (names.includes(file.name) && names[0] !== file.name)) {
+      // Another size or type, or one more source for a name that is not shown first: the majority may change.
+      this.refreshSummary(known.fid);
+      return false;
+    }
+    if (peer.status === 'online') this.bumpSources(known.fid, 1);
+    // The summary grows when this source brings a new name, tag or folder (a new name has one
+    // source: it goes last, after names as many sources give).
     const allTags = JSON.parse(known.tags) as string[];
     const folders = JSON.parse(known.folders) as string[];
     const newName = !names.includes(file.name) && names.length < MAX_NAMES_PER_FILE;
@@ -771,7 +883,7 @@ export class IndexStore {
     const existing = this.s.location.get(fid, peer.id);
     if (!existing) return false;
     this.s.deleteLocation.run(fid, peer.id);
-    if (peer.status === 'online') this.bumpSources(fid, -1);
+    const known = this.s.summary.get(fid);
     if (!this.s.anyLocation.get(fid)) {
       const gone = this.s.deleteFile.get(fid);
       if (gone) {
@@ -784,21 +896,53 @@ export class IndexStore {
       this.s.ftsDelete.run(fid);
       return true;
     }
-    // Another source with the same name and tags: the summary is unchanged (the common case).
-    if (!this.s.sameLocation.get(fid, existing.name, existing.tags, existing.folder)) this.refreshSummary(fid);
+    const sameClaim = known !== undefined && existing.size === known.size && existing.mime === known.mime && existing.category === known.category;
+    if (sameClaim && peer.status === 'online') this.bumpSources(fid, -1);
+    // Every other source agrees with this one (the common case), and one has the same tags and
+    // folder: the summary is unchanged. Otherwise the majority may have changed.
+    if (!sameClaim || this.s.otherClaim.get(fid, existing.name, existing.size, existing.mime, existing.category)
+      || !this.s.sameLocation.get(fid, existing.name, existing.tags, existing.folder)) this.refreshSummary(fid);
     return false;
   }
 
-  /** Recomputes a file's names, tags and folders from its locations, keeping their order; rewrites the text if they changed. */
+  /**
+   * Recomputes a file's claims from its sources (at most CLAIM_SAMPLE of them) and rewrites what
+   * changed. The size is the one most sources claim (a tie: the one whose sources have the most
+   * reputation, then the one shown so far); the type is the one most of those sources claim; the
+   * names, tags and folders are theirs, names by how many sources give each (then as before).
+   * Sources claiming another size are no sources of this file (online_sources counts the others).
+   */
   private refreshSummary(fid: number): void {
     const known = this.s.summary.get(fid);
     if (!known) return;
-    const locations = this.s.locationsOf.all(fid);
-    const names = keepPresent(known.names, locations.map((l) => l.name), MAX_NAMES_PER_FILE);
-    const tags = keepPresent(known.tags, locations.flatMap((l) => JSON.parse(l.tags) as string[]), MAX_TAGS_PER_FILE);
-    const folders = keepPresent(known.folders, locations.map((l) => l.folder).filter((f) => f !== ''), MAX_FOLDERS_PER_FILE);
-    if (JSON.stringify(names) !== known.names || JSON.stringify(tags) !== known.tags || JSON.stringify(folders) !== known.folders) {
-      this.writeSummary(known, { names, tags, folders });
+    const claims = this.s.claimsOf.all(fid);
+    if (claims.length === 0) return;
+    const size = majority(claims, (c) => c.size, known.size);
+    const agreeing = claims.filter((c) => c.size === size);
+    const type = majority(agreeing, (c) => `${c.category}\u0000${c.mime}`, `${known.category}\u0000${known.mime}`);
+    const [category, mime] = type.split('\u0000') as [Category, string];
+    const online = claims.length < CLAIM_SAMPLE ? agreeing.filter((c) => c.status === 'online').length : this.s.onlineClaiming.get(fid, size)?.n ?? 0;
+    const counts = new Map<string, number>();
+    for (const c of agreeing) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+    const before = JSON.parse(known.names) as string[];
+    const rank = (n: string) => { const i = before.indexOf(n); return i < 0 ? before.length : i; };
+    const names = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || rank(a) - rank(b)).slice(0, MAX_NAMES_PER_FILE);
+    const tags = keepPresent(known.tags, agreeing.flatMap((l) => JSON.parse(l.tags) as string[]), MAX_TAGS_PER_FILE);
+    const folders = keepPresent(known.folders, agreeing.map((l) => l.folder).filter((f) => f !== ''), MAX_FOLDERS_PER_FILE);
+    const claimChanged = size !== known.size || mime !== known.mime || category !== known.category || online !== known.online_sources;
+    if (claimChanged) {
+      if (known.online_sources > 0) {
+        this.delta.available--;
+        this.delta.bytes -= known.size;
+      }
+      if (online > 0) {
+        this.delta.available++;
+        this.delta.bytes += size;
+      }
+      this.s.setClaim.run(size, mime, category, online, fid);
+    }
+    if (claimChanged || JSON.stringify(names) !== known.names || JSON.stringify(tags) !== known.tags || JSON.stringify(folders) !== known.folders) {
+      this.writeSummary({ ...known, size, mime, category }, { names, tags, folders });
     }
   }
 
@@ -1035,7 +1179,7 @@ export class IndexStore {
       const f = files.get(fid);
       if (!f) continue;
       const names = JSON.parse(f.names) as string[];
-      const best = crowded.includes(fid) ? this.s.resultSources.all(fid) : rankSources(sources.get(fid) ?? []).slice(0, SOURCES_PER_RESULT);
+      const best = crowded.includes(fid) ? this.s.resultSources.all({ fid, size: f.size }) : rankSources(sources.get(fid) ?? []).slice(0, SOURCES_PER_RESULT);
       results.push({
         id: f.file_id, name: names[0] ?? f.file_id, names, folders: JSON.parse(f.folders) as string[], size: f.size, mime: f.mime, category: f.category,
         tags: JSON.parse(f.tags) as string[], pieceSize: f.piece_size, sourceCount: f.online_sources,
@@ -1052,6 +1196,29 @@ function keepPresent(json: string, present: readonly string[], max: number): str
   const kept = (JSON.parse(json) as string[]).filter((v) => there.has(v));
   for (const v of there) if (!kept.includes(v) && kept.length < max) kept.push(v);
   return kept;
+}
+
+/**
+ * The value most claims give (by `key`); a tie goes to the value whose claimants have the most
+ * reputation, then to `current`.
+ */
+function majority<T>(claims: readonly Claim[], key: (c: Claim) => T, current: T): T {
+  const tally = new Map<T, { n: number; reputation: number }>();
+  for (const c of claims) {
+    const t = tally.get(key(c)) ?? { n: 0, reputation: 0 };
+    t.n++;
+    t.reputation += c.reputation;
+    tally.set(key(c), t);
+  }
+  let best = current;
+  let top = tally.get(current) ?? { n: 0, reputation: 0 };
+  for (const [value, t] of tally) {
+    if (t.n > top.n || (t.n === top.n && t.reputation > top.reputation)) {
+      best = value;
+      top = t;
+    }
+  }
+  return best;
 }
 
 /** The first name in a names JSON array. */

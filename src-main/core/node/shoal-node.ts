@@ -119,7 +119,11 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),
-    settings: { heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers },
+    settings: {
+      heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers,
+      maxPeersPerAddress: config.super_peer.max_peers_per_address, maxRegistrationsPerAddress: config.super_peer.max_registrations_per_address,
+      maxFilesPerPeer: config.super_peer.max_files_per_peer, reporterMaturityMs: config.super_peer.reporter_maturity, maxRequestBodyBytes: config.super_peer.max_request_body,
+    },
   });
   let port = 0;
   const addedIndexServers = new AddedIndexServers({ meta: store, known: () => candidates(), onChange: () => indexClient.candidatesChanged() });
