@@ -6,6 +6,7 @@ import { nodeIdSchema } from '../node-id.js';
 import { folderSchema } from './folder.js';
 import type { RouteSpec } from './peer-routes.js';
 import { protocolVersionSchema } from './protocol.js';
+import { federationQueryIdSchema, federationSummarySchema, forwardedQuery } from './federation.js';
 
 /** A peer is named by its node id: its public key (src-shared/node-id.ts). */
 export const peerIdSchema = nodeIdSchema;
@@ -153,6 +154,9 @@ export const searchQuerySchema = z.object({
   sort: z.enum(searchSorts).default('relevance'),
   order: z.enum(['asc', 'desc']).optional(),
   ...pageQuery,
+  // Federation (federation.ts): set by index servers forwarding a query, or `more` by a client.
+  ...forwardedQuery,
+  more: federationQueryIdSchema.optional().describe('the `federation.queryId` of an earlier answer to the same query: wait for the rest of the federation and answer it all'),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
@@ -160,6 +164,7 @@ export const searchResponseSchema = pageOf(searchResultSchema).extend({
   tookMs: z.number(),
   totalIsEstimate: z.boolean().optional()
     .describe('true when `total` is estimated (a broad query: the index stops counting after the first hits); show it as "about N"'),
+  federation: federationSummarySchema.optional().describe('an index server that federates: how many index servers answered'),
 });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
@@ -188,7 +193,7 @@ export const topologySchema = z.object({
   edges: z.array(z.object({
     source: z.string(),
     target: z.string(),
-    kind: z.enum(['registration', 'transfer']),
+    kind: z.enum(['registration', 'transfer', 'federation']),
     bytes: z.number().int().optional(),
   })),
 });
@@ -241,8 +246,8 @@ export const indexRoutes = {
   },
   getFile: {
     method: 'get', path: '/api/v1/files/:fileId', access: 'public',
-    summary: 'One indexed file with every online source, best first (what a downloader asks)',
-    params: fileIdParams, response: searchResultSchema,
+    summary: 'One indexed file with every online source, best first (what a downloader asks); a federating index server adds the sources the federation knows',
+    params: fileIdParams, query: z.object(forwardedQuery), response: searchResultSchema,
   },
   metalink: {
     method: 'get', path: '/api/v1/files/:fileId/metalink', access: 'public',
@@ -264,7 +269,8 @@ export const indexRoutes = {
   },
   topology: {
     method: 'get', path: '/api/v1/topology', access: 'public',
-    summary: 'Index servers and peers as a graph', response: topologySchema,
+    summary: 'Index servers and peers as a graph (with the federation\u2019s index servers, their links and peers)',
+    query: z.object({ hops: forwardedQuery.hops }), response: topologySchema,
   },
 } as const satisfies Record<string, RouteSpec>;
 

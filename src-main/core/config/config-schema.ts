@@ -135,6 +135,14 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('The heartbeat interval the index asks of its peers; 3 missed and a peer is offline.'),
         cleanup_interval: interval.default(300_000)
           .describe('How long a peer stays offline before the index forgets it and its files.'),
+        federation: addressList.default([])
+          .describe('Other index servers to federate with ("host:port"): a search or a source lookup on this one answers for them too, and for the index servers they know (docs/architecture.md, "Federation").'),
+        federation_deadline: interval.default(500)
+          .describe('How long a federated search or source lookup waits for the other index servers before it answers; later answers come with `more=<queryId>`.'),
+        federation_max_hops: count.max(8, { error: 'expected at most 8' }).default(3)
+          .describe('Hops a forwarded query makes at most (1: only the index servers this one knows).'),
+        federation_learn: boolean.default(true)
+          .describe('Learn index servers from the federation (the lists they answer, and those that ask this one); false: only the configured ones and the LAN\'s.'),
         max_requests_per_address: limit.default(20_000)
           .describe('Requests one address may make per security.request_window on the index port; 0 = no limit. Higher than the peer port\'s: many peers can share one address (NAT).'),
         max_peers_per_address: limit.default(32)

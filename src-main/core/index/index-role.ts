@@ -12,6 +12,8 @@ import { IndexService, type IndexAccess, type IndexSettings } from './index-serv
 import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
+import type { Federation } from './federation/federation.js';
+import { GOSSIP_INTERVAL_MS } from './federation/setup.js';
 
 export type IndexRoleState = 'off' | 'starting' | 'on' | 'stopping';
 
@@ -45,6 +47,8 @@ export interface IndexRoleOptions {
   advertiser?: IndexAdvertiser;
   /** The node's access control: blocked devices and networks (issue 14). */
   indexAccess?: IndexAccess;
+  /** The index servers this one federates with (federation/); its gossip runs while the role is on. */
+  federation?: Federation;
   /** Told when the role goes on or off (the node's own index client follows it). */
   onChange?: (status: IndexRoleStatus) => void;
 }
@@ -97,7 +101,7 @@ export class IndexRole {
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}) });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}), ...(this.o.federation ? { federation: { federation: this.o.federation, selfId: this.indexId } } : {}) });
       } catch (err) {
         service.stop();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);
@@ -106,6 +110,7 @@ export class IndexRole {
       const advert = this.o.advertiser?.advertise({ port: server.port, indexId: this.indexId, name: this.o.name() });
       this.running = advert ? { service, server, advert } : { service, server };
       this.state = 'on';
+      this.o.federation?.members.start(GOSSIP_INTERVAL_MS);
       this.lastError = null;
       this.o.meta.setMeta(META_KEY, 'on');
       this.o.logger.info({ port: server.port }, 'index role on');
@@ -124,6 +129,7 @@ export class IndexRole {
     const running = this.running;
     if (!running) return this.status();
     this.state = 'stopping';
+    this.o.federation?.members.stop();
     this.bus.publish('index_stopping', { indexId: this.indexId });
     await new Promise((resolve) => setTimeout(resolve, STOPPING_GRACE_MS));
     await running.advert?.stop();

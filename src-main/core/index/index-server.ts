@@ -13,6 +13,10 @@ import { indexHandlers } from './index-handlers.js';
 import type { IndexService } from './index-service.js';
 import { refuseRegistrationFlood } from './registration-gate.js';
 import type { DisplayNames } from './display-names.js';
+import { federationRoutes } from '../../../src-shared/api/federation.js';
+import type { Federation } from './federation/federation.js';
+import { federatedHandlers } from './federation/federated-handlers.js';
+import { PieceLists } from './piece-lists.js';
 
 export type IndexServer = ListeningServer;
 
@@ -34,12 +38,18 @@ export function startIndexServer(o: {
   port: number;
   host: string;
   limits: ServingLimits;
+  /** Index servers federated with this one (federation/): searches and source lookups answer for them too. */
+  federation?: { federation: Federation; selfId: string };
   /** The largest request body read (super_peer.max_request_body); default 8 MB. */
   maxBodyBytes?: number;
 }): Promise<IndexServer> {
+  const pieceLists = new PieceLists();
+  const handlers = indexHandlers(o.service, o.name, o.names, pieceLists);
   const app = createApiApp({
-    routes: indexRoutes,
-    handlers: indexHandlers(o.service, o.name, o.names),
+    routes: { ...indexRoutes, ...federationRoutes },
+    handlers: o.federation
+      ? federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists)
+      : { ...handlers, federationServers: () => ({ indexId: '', servers: [] }) },
     access: o.access,
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },

@@ -17,6 +17,7 @@ import { AllowedHosts } from '../http/allowed-hosts.js';
 import { ControlAccess } from '../http/control-access.js';
 import { indexServingLimits, peerServingLimits } from './serving-limits.js';
 import { IndexRole } from '../index/index-role.js';
+import { createFederation } from '../index/federation/setup.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
@@ -115,7 +116,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
+  const federation = createFederation({ selfId: id, config: config.super_peer, lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port });
   const indexRole = new IndexRole({
+    federation,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),

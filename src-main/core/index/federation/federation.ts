@@ -1,0 +1,320 @@
+// A search or a source lookup on any index server answers for the whole federation: the server
+// asks its own store and forwards the query to the index servers it knows (members.ts), which do
+// the same, one hop further, until the hop limit; answers are merged by file id (merge.ts).
+//
+// - A query's id (`fq`) is made where it starts; each server answers an id once (a cycle, or a
+//   server sending our query back, gets an empty answer at once), for a minute.
+// - Deadlines: the first answer leaves after `searchDeadlineMs` with our results and whatever
+//   arrived. A forwarded query carries a budget: its receiver waits for its own forwards at most
+//   half of it and gives them 40 % of it, so deeper answers arrive in time for the shallower
+//   ones, and a dead or slow server costs only the wait of the server that asked it.
+// - A search's forwards stay in flight up to `moreDeadlineMs`: asked again with
+//   `more=<queryId>`, the server answers the same query with everything that has arrived
+//   ("more results from the network"), waiting for the rest until then.
+// - Bounded: at most `fanOut` servers asked per hop, MAX_IN_FLIGHT forwards at once (more are
+//   shed: answered from our own store), every answer read to a byte cap and schema-checked.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { FederationSummary } from '../../../../src-shared/api/federation.js';
+import {
+  searchResponseSchema, searchResultSchema, topologySchema, type SearchQuery, type SearchResponse, type SearchResult, type Topology,
+} from '../../../../src-shared/api/index-routes.js';
+import { ShoalError } from '../../../../src-shared/errors.js';
+import { getJson } from '../../net/get-json.js';
+import { checkedRemote, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE } from './merge.js';
+import type { FederationMembers, Member } from './members.js';
+
+export interface FederationSettings {
+  /** The first answer leaves after this long at most. */
+  searchDeadlineMs: number;
+  /** `more=<queryId>` waits at most this long after the query started. */
+  moreDeadlineMs: number;
+  /** Hops a query makes at most (1: only the servers we know). */
+  maxHops: number;
+  /** Servers asked per hop at most. */
+  fanOut: number;
+}
+
+export interface Forwarded {
+  fq?: string | undefined;
+  hops?: number | undefined;
+  budget?: number | undefined;
+}
+
+/** Forwards in flight at once, over all queries; past it, queries are answered from our store alone. */
+export const MAX_IN_FLIGHT = 64;
+/** Below this budget a forwarded query is not forwarded further. */
+const MIN_BUDGET_MS = 20;
+const SEEN_TTL_MS = 60_000;
+const MAX_SEEN = 10_000;
+const MAX_PENDING = 128;
+const MAX_SEARCH_ANSWER_BYTES = 2 * 1024 * 1024;
+const MAX_FILE_ANSWER_BYTES = 1024 * 1024;
+const MAX_TOPOLOGY_ANSWER_BYTES = 2 * 1024 * 1024;
+/** Topology: nodes and edges kept at most in the federation's graph. */
+export const MAX_TOPOLOGY_NODES = 2_000;
+const MAX_TOPOLOGY_EDGES = 5_000;
+
+const remoteSearchSchema = searchResponseSchema.extend({ items: z.array(searchResultSchema).max(200) });
+const remoteFileSchema = searchResultSchema.extend({ sources: z.array(searchResultSchema.shape.sources.element).max(1000) });
+const remoteTopologySchema = topologySchema.extend({
+  nodes: z.array(topologySchema.shape.nodes.element).max(MAX_TOPOLOGY_NODES * 2),
+  edges: z.array(topologySchema.shape.edges.element).max(MAX_TOPOLOGY_EDGES * 2),
+});
+
+/** The answers to one query forwarded to several servers, arriving as they come. */
+class Round<T> {
+  readonly answers: T[] = [];
+  answered = 0;
+  private remaining: number;
+  private readonly done: Promise<void>;
+  private finish!: () => void;
+
+  constructor(readonly asked: number) {
+    this.remaining = asked;
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+    if (asked === 0) this.finish();
+  }
+
+  settle(answer: T | undefined): void {
+    if (answer !== undefined) {
+      this.answers.push(answer);
+      this.answered++;
+    }
+    if (--this.remaining === 0) this.finish();
+  }
+
+  get pending(): number {
+    return this.remaining;
+  }
+
+  /** Resolves when every server answered (or failed), or after `ms`. */
+  async wait(ms: number): Promise<void> {
+    if (this.remaining === 0 || ms <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.done, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+    clearTimeout(timer);
+  }
+}
+
+interface PendingSearch {
+  key: string;
+  startedAt: number;
+  round: Round<SearchResult[]>;
+}
+
+export class Federation {
+  readonly stats = { forwardedReceived: 0, duplicatesRefused: 0, forwardedSent: 0, shed: 0 };
+  private readonly seen = new Map<string, number>();
+  private readonly pending = new Map<string, PendingSearch>();
+  private inFlight = 0;
+
+  constructor(readonly members: FederationMembers, private readonly settings: () => FederationSettings, private readonly now: () => number = Date.now) {}
+
+  /** A search answered for the federation; `local` searches our own store. */
+  async search(query: SearchQuery, local: (q: SearchQuery) => SearchResponse): Promise<SearchResponse> {
+    const s = this.settings();
+    // Every server is asked for the first page*pageSize results; the merge is cut to the page.
+    const window: SearchQuery = { ...query, page: 1, pageSize: Math.min(200, query.page * query.pageSize), fq: undefined, hops: undefined, budget: undefined, more: undefined };
+    const key = queryKey(window);
+
+    if (query.fq !== undefined) {
+      this.stats.forwardedReceived++;
+      if (!this.firstTime(query.fq)) return this.duplicate(query, query.fq);
+      const own = local(window);
+      const hops = query.hops ?? 1;
+      const budget = query.budget ?? 0;
+      if (hops >= s.maxHops || budget < MIN_BUDGET_MS) return this.page(query, own, [], summary(query.fq, new Round(0)));
+      const round = this.forwardSearch(window, query.fq, hops + 1, Math.floor(budget * 0.4), Math.floor(budget / 2));
+      await round.wait(Math.floor(budget / 2));
+      return this.page(query, own, round.answers, summary(query.fq, round));
+    }
+
+    if (query.more !== undefined) {
+      const earlier = this.pending.get(query.more);
+      if (earlier && earlier.key === key) {
+        await earlier.round.wait(earlier.startedAt + s.moreDeadlineMs - this.now());
+        return this.page(query, local(window), earlier.round.answers, summary(query.more, earlier.round));
+      }
+    }
+
+    const id = newQueryId();
+    this.firstTime(id);
+    const own = local(window);
+    const round = this.forwardSearch(window, id, 1, Math.floor(s.searchDeadlineMs * 0.8), s.moreDeadlineMs);
+    this.remember({ key, startedAt: this.now(), round }, id);
+    await round.wait(query.more !== undefined ? s.moreDeadlineMs : s.searchDeadlineMs);
+    return this.page(query, own, round.answers, summary(id, round));
+  }
+
+  /** One file with the sources the federation knows; `local` is our own answer (undefined: we do not know it). */
+  async getFile(fileId: string, fwd: Forwarded, local: () => SearchResult | undefined): Promise<SearchResult> {
+    const s = this.settings();
+    let id: string;
+    let hops: number;
+    let budget: number;
+    let wait: number;
+    if (fwd.fq !== undefined) {
+      this.stats.forwardedReceived++;
+      if (!this.firstTime(fwd.fq)) {
+        this.stats.duplicatesRefused++;
+        throw new ShoalError('FILE_NOT_FOUND', 'This index server answered this query already.');
+      }
+      id = fwd.fq;
+      hops = (fwd.hops ?? 1) + 1;
+      budget = Math.floor((fwd.budget ?? 0) * 0.4);
+      wait = Math.floor((fwd.budget ?? 0) / 2);
+      if (hops > s.maxHops || (fwd.budget ?? 0) < MIN_BUDGET_MS) wait = -1;
+    } else {
+      id = newQueryId();
+      this.firstTime(id);
+      hops = 1;
+      budget = Math.floor(s.searchDeadlineMs * 0.8);
+      wait = s.searchDeadlineMs;
+    }
+    const own = local();
+    let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
+    if (wait >= 0) {
+      const path = `/api/v1/files/${fileId}?${forwardParams(id, hops, budget)}`;
+      const round = this.forward(path, remoteFileSchema, wait, MAX_FILE_ANSWER_BYTES, (r) => (r.id === fileId ? checkedRemote(r) : undefined));
+      await round.wait(wait);
+      for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
+    }
+    if (!merged) throw new ShoalError('FILE_NOT_FOUND');
+    return merged;
+  }
+
+  /**
+   * Our topology with the federation's: every member as an index node linked to us, and (asked
+   * here, not forwarded) each active member's own graph: its peers and its links. Bounded.
+   */
+  async topology(own: Topology, selfId: string, forwarded: boolean): Promise<Topology> {
+    const nodes = new Map(own.nodes.map((n) => [n.id, n]));
+    const edges = new Map(own.edges.map((e) => [`${e.source}>${e.target}>${e.kind}`, e]));
+    const addEdge = (e: Topology['edges'][number]) => {
+      if (edges.size < MAX_TOPOLOGY_EDGES && nodes.has(e.source) && nodes.has(e.target)) edges.set(`${e.source}>${e.target}>${e.kind}`, e);
+    };
+    const active = new Set(this.members.active().map((m) => m.address));
+    for (const m of this.members.all()) {
+      if (!m.indexId || nodes.has(m.indexId)) continue;
+      nodes.set(m.indexId, { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0 });
+      addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
+    }
+    if (!forwarded) {
+      const round = this.forward('/api/v1/topology?hops=1', remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
+      await round.wait(this.settings().searchDeadlineMs);
+      for (const t of round.answers) {
+        for (const n of t.nodes) {
+          const had = nodes.get(n.id);
+          // A member's word about itself (its name, its file count) replaces our placeholder.
+          if (had && !(had.role === 'index' && n.role === 'index' && had.fileCount === 0 && had.name.includes(':'))) continue;
+          if (!had && nodes.size >= MAX_TOPOLOGY_NODES) continue;
+          nodes.set(n.id, { ...n, name: n.name.slice(0, 200) });
+        }
+        for (const e of t.edges) addEdge(e);
+      }
+    }
+    return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  }
+
+  /** The best source of a file anywhere in the federation (the download redirect, when we know none). */
+  async bestSource(fileId: string): Promise<string> {
+    const file = await this.getFile(fileId, {}, () => undefined);
+    const [best] = file.sources;
+    if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
+    return best.url;
+  }
+
+  private forwardSearch(window: SearchQuery, id: string, hops: number, budget: number, timeoutMs: number): Round<SearchResult[]> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
+    const path = `/api/v1/files/search?${params}&${forwardParams(id, hops, budget)}`;
+    return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer) => {
+      const items = answer.items.flatMap((r) => checkedRemote(r, window) ?? []);
+      return items;
+    });
+  }
+
+  /** Sends `path` to up to fanOut active members; each valid answer, checked by `accept`, joins the round. */
+  private forward<S extends z.ZodType, T>(path: string, schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>) => T | undefined): Round<T> {
+    const s = this.settings();
+    let targets: Member[] = this.members.active().slice(0, s.fanOut);
+    if (this.inFlight + targets.length > MAX_IN_FLIGHT) {
+      this.stats.shed++;
+      targets = [];
+    }
+    const round = new Round<T>(targets.length);
+    for (const m of targets) {
+      this.inFlight++;
+      this.stats.forwardedSent++;
+      void getJson(`http://${m.address}${path}`, schema, Math.max(1, timeoutMs), undefined, maxBytes)
+        .then((answer) => round.settle(answer.ok ? accept(answer.value) : undefined), () => round.settle(undefined))
+        .finally(() => { this.inFlight--; });
+    }
+    return round;
+  }
+
+  private page(query: SearchQuery, own: SearchResponse, remote: readonly SearchResult[][], federation: FederationSummary): SearchResponse {
+    const merged = remote.length === 0 ? own.items : mergeLists([own.items, ...remote], query);
+    const start = (query.page - 1) * query.pageSize;
+    const answer: SearchResponse = {
+      items: merged.slice(start, start + query.pageSize),
+      // The other servers' totals do not travel along the hops: ours, plus the files they listed that we lack.
+      total: Math.max(merged.length, own.total + merged.length - own.items.length),
+      page: query.page,
+      pageSize: query.pageSize,
+      tookMs: own.tookMs,
+      federation,
+    };
+    if (own.totalIsEstimate || remote.length > 0) answer.totalIsEstimate = true;
+    return answer;
+  }
+
+  private duplicate(query: SearchQuery, id: string): SearchResponse {
+    this.stats.duplicatesRefused++;
+    return { items: [], total: 0, page: query.page, pageSize: query.pageSize, tookMs: 0, federation: { queryId: id, asked: 0, answered: 0, pending: 0, duplicate: true } };
+  }
+
+  /** Records a query id; false when it was seen within the last minute. */
+  private firstTime(id: string): boolean {
+    const now = this.now();
+    const at = this.seen.get(id);
+    if (at !== undefined && now - at < SEEN_TTL_MS) return false;
+    this.seen.delete(id);
+    this.seen.set(id, now);
+    // Oldest first (insertion order): drop the expired, and the oldest past the cap.
+    for (const [old, t] of this.seen) {
+      if (this.seen.size <= MAX_SEEN && now - t < SEEN_TTL_MS) break;
+      this.seen.delete(old);
+    }
+    return true;
+  }
+
+  private remember(p: PendingSearch, id: string): void {
+    this.pending.set(id, p);
+    const now = this.now();
+    for (const [old, q] of this.pending) {
+      if (this.pending.size <= MAX_PENDING && now - q.startedAt < SEEN_TTL_MS) break;
+      this.pending.delete(old);
+    }
+  }
+}
+
+function summary(queryId: string, round: { asked: number; answered: number; pending: number }): FederationSummary {
+  return { queryId, asked: round.asked, answered: round.answered, pending: round.pending };
+}
+
+function forwardParams(id: string, hops: number, budget: number): string {
+  return new URLSearchParams({ fq: id, hops: String(hops), budget: String(Math.max(0, Math.min(budget, 10_000))) }).toString();
+}
+
+function newQueryId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** What makes two searches the same query (the page aside). */
+function queryKey(q: SearchQuery): string {
+  return JSON.stringify([q.q, q.category, q.ext, q.minSize, q.maxSize, q.tag, q.minSources, q.sort, q.order]);
+}

@@ -1,0 +1,220 @@
+// The index servers this one federates with: configured (`super_peer.federation`), found on the
+// LAN (DNS-SD), and learned from each other (each answers GET /api/v1/federation, the index
+// servers it knows, as eMule servers exchange server lists). A learned address is only a thing
+// to try: it becomes a member once it answered that route itself, with an index id other than
+// ours; a learned one that fails 3 times in a row is forgotten. Bounded: at most MAX_LEARNED learned.
+import { federationListSchema, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
+import { HOST_PORT } from '../../../../src-shared/api/common.js';
+import { getJson } from '../../net/get-json.js';
+import { hostForUrl } from '../../net/host-for-url.js';
+
+export type MemberOrigin = 'configured' | 'lan' | 'learned';
+
+export interface Member {
+  address: string;
+  origin: MemberOrigin;
+  /** Its node id, from its last answer. */
+  indexId: string | null;
+  /** When it last answered (ms since the epoch). */
+  lastSeen: number | null;
+  /** Failed probes in a row. */
+  failures: number;
+  lastTried: number | null;
+}
+
+export interface MembersOptions {
+  selfId: string;
+  /** super_peer.federation plus those added in Settings. */
+  configured: () => readonly string[];
+  /** Index servers found on the LAN. */
+  lan: () => readonly { address: string; indexId: string }[];
+  /** This index server's port (for the `port` it gives when asking: others try it back). */
+  ownPort: () => number | null;
+  /** Learn addresses from other servers' lists and from servers that ask (super_peer.federation_learn). */
+  learn?: boolean;
+  probeTimeoutMs?: number;
+  /** The longest wait before a failed server is tried again (the gossip interval). */
+  retryMaxMs?: number;
+  now?: () => number;
+  onChange?: () => void;
+}
+
+/** Learned addresses kept at most (each is probed every round). */
+export const MAX_LEARNED = 64;
+/** A list answer is read up to this many bytes. */
+const MAX_LIST_BYTES = 64 * 1024;
+const MAX_FAILURES = 3;
+/** An address is probed at most once this often, however often it is named. */
+const MIN_PROBE_GAP_MS = 5_000;
+const PROBE_CONCURRENCY = 8;
+
+export class FederationMembers {
+  private readonly state = new Map<string, Member>();
+  private readonly now: () => number;
+  private probing = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Probes waiting for their time: a retry after a failure, or a caller tried back within the gap. */
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  private running = false;
+
+  constructor(private readonly o: MembersOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Every known index server (not this one), configured first, then the LAN's, then learned. */
+  all(): Member[] {
+    const out = new Map<string, Member>();
+    const take = (address: string, origin: MemberOrigin) => {
+      const key = canonical(address);
+      if (!key || out.has(key)) return;
+      let m = this.state.get(key);
+      if (!m) {
+        m = { address: key, origin, indexId: null, lastSeen: null, failures: 0, lastTried: null };
+        this.state.set(key, m);
+      } else if (rank(origin) < rank(m.origin)) m.origin = origin;
+      out.set(key, m);
+    };
+    for (const a of this.o.configured()) take(a, 'configured');
+    for (const found of this.o.lan()) if (found.indexId !== this.o.selfId) take(found.address, 'lan');
+    for (const m of this.state.values()) if (m.origin === 'learned') take(m.address, 'learned');
+    // Forget entries that are neither configured, on the LAN nor learned any more.
+    for (const key of [...this.state.keys()]) if (!out.has(key)) this.state.delete(key);
+    return [...out.values()].filter((m) => m.indexId !== this.o.selfId);
+  }
+
+  /** Those that answered their last probe, one address per index id: where queries are forwarded. */
+  active(): Member[] {
+    const ids = new Set<string>();
+    return this.all().filter((m) => {
+      if (m.lastSeen === null || m.failures > 0 || m.indexId === null || ids.has(m.indexId)) return false;
+      ids.add(m.indexId);
+      return true;
+    });
+  }
+
+  /** What GET /api/v1/federation answers: those that answered us, then the configured ones. */
+  list(): FederatedIndexServer[] {
+    return this.all()
+      .filter((m) => m.lastSeen !== null || m.origin === 'configured')
+      .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
+      .slice(0, MAX_LISTED_INDEX_SERVERS)
+      .map((m) => ({ address: m.address, indexId: m.indexId, lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString() }));
+  }
+
+  /** Probes every known server now, then every `intervalMs` (a gossip round). */
+  start(intervalMs: number): void {
+    this.stop();
+    this.running = true;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const r of this.retries.values()) clearTimeout(r.timer);
+    this.retries.clear();
+  }
+
+  /** Probes `m` in `delayMs` (once: a probe already due sooner stays). */
+  private later(m: Member, delayMs: number): void {
+    const due = this.now() + delayMs;
+    const waiting = this.retries.get(m.address);
+    if (!this.running || (waiting && waiting.due <= due)) return;
+    if (waiting) clearTimeout(waiting.timer);
+    const t = setTimeout(() => {
+      this.retries.delete(m.address);
+      if (this.state.get(m.address) === m) void this.probe(m, true);
+    }, Math.max(0, delayMs));
+    t.unref();
+    this.retries.set(m.address, { timer: t, due });
+  }
+
+  /** Addresses to try (from another server's list, or a server that asked us); true when new. */
+  learn(address: string): boolean {
+    if (this.o.learn === false) return false;
+    const key = canonical(address);
+    if (!key || this.state.has(key)) return false;
+    const learned = [...this.state.values()].filter((m) => m.origin === 'learned');
+    if (learned.length >= MAX_LEARNED) {
+      // Room is made only by a learned entry that never answered; members that work are kept.
+      const idle = learned.filter((m) => m.lastSeen === null).sort((a, b) => (a.lastTried ?? 0) - (b.lastTried ?? 0))[0];
+      if (!idle) return false;
+      this.state.delete(idle.address);
+    }
+    this.state.set(key, { address: key, origin: 'learned', indexId: null, lastSeen: null, failures: 0, lastTried: null });
+    return true;
+  }
+
+  /** An index server asked us from `remote` and gave its index port: try it back. */
+  learnCaller(remote: string, port: number): void {
+    const address = canonical(`${hostForUrl(remote.startsWith('::ffff:') ? remote.slice(7) : remote)}:${port}`);
+    if (!address) return;
+    this.learn(address);
+    // A server that asks is a server that works: try it back at once (at most every few seconds).
+    const m = this.state.get(address);
+    if (m && (m.lastSeen === null || m.failures > 0)) {
+      const gap = m.lastTried === null ? 0 : m.lastTried + MIN_PROBE_GAP_MS - this.now();
+      if (gap <= 0) void this.probe(m);
+      else this.later(m, gap);
+    }
+  }
+
+  /** Asks every known server for its list (a gossip round). */
+  async refresh(): Promise<void> {
+    const queue = this.all();
+    const worker = async () => {
+      for (let m = queue.shift(); m; m = queue.shift()) await this.probe(m);
+    };
+    await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, worker));
+  }
+
+  /** Asks `m` for its list; `timed`: a scheduled retry, not held to the gap between probes. */
+  private async probe(m: Member, timed = false): Promise<void> {
+    const now = this.now();
+    if (this.probing.has(m.address) || (!timed && m.lastTried !== null && now - m.lastTried < MIN_PROBE_GAP_MS)) return;
+    this.probing.add(m.address);
+    m.lastTried = now;
+    const port = this.o.ownPort();
+    try {
+      const answer = await getJson(`http://${m.address}/api/v1/federation${port ? `?port=${port}` : ''}`, federationListSchema, this.o.probeTimeoutMs ?? 2_000, undefined, MAX_LIST_BYTES);
+      const wasActive = m.failures === 0 && m.lastSeen !== null;
+      if (!answer.ok) {
+        m.failures++;
+        if (m.origin === 'learned' && m.failures >= MAX_FAILURES) this.state.delete(m.address);
+        // A configured or LAN server that is not up yet is tried again soon: 1 s, 2 s, 4 s, … up to a round.
+        else this.later(m, Math.min(this.o.retryMaxMs ?? 60_000, 1000 * 2 ** Math.min(m.failures - 1, 10)));
+        if (wasActive) this.o.onChange?.();
+        return;
+      }
+      m.failures = 0;
+      m.lastSeen = this.now();
+      m.indexId = answer.value.indexId;
+      if (!wasActive) this.o.onChange?.();
+      if (m.indexId === this.o.selfId) return; // ourselves, under another address: nothing to learn
+      const fresh: Member[] = [];
+      for (const s of answer.value.servers) {
+        if (s.indexId === this.o.selfId) continue;
+        if (this.learn(s.address)) fresh.push(this.state.get(canonical(s.address)!)!);
+      }
+      await Promise.all(fresh.slice(0, PROBE_CONCURRENCY).map((f) => this.probe(f)));
+    } finally {
+      this.probing.delete(m.address);
+    }
+  }
+}
+
+function rank(origin: MemberOrigin): number {
+  return origin === 'configured' ? 0 : origin === 'lan' ? 1 : 2;
+}
+
+/** `host:port` lower-cased, or undefined for anything else. */
+export function canonical(address: string): string | undefined {
+  const a = address.trim().toLowerCase();
+  const m = HOST_PORT.exec(a);
+  if (!m || a.length > 300) return undefined;
+  const port = Number(m[2]);
+  return port >= 1 && port <= 65535 ? a : undefined;
+}

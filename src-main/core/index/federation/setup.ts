@@ -1,0 +1,37 @@
+// Builds a node's federation from its config (super_peer.federation*): the members table and the
+// query forwarding. The index role starts its gossip when the index port opens and stops it after.
+import { Federation } from './federation.js';
+import { FederationMembers } from './members.js';
+
+export interface FederationConfig {
+  federation: readonly string[];
+  federation_deadline: number;
+  federation_max_hops: number;
+  federation_learn: boolean;
+}
+
+/** Servers asked per hop at most. */
+export const FAN_OUT = 8;
+/** A gossip round (every known server asked for its list) this often. */
+export const GOSSIP_INTERVAL_MS = 60_000;
+/** `more=<queryId>` waits at most this long after the query started (at least the first deadline). */
+const MORE_DEADLINE_MS = 3_000;
+
+export function createFederation(o: {
+  selfId: string;
+  config: FederationConfig;
+  /** Index servers found on the LAN. */
+  lan: () => readonly { address: string; indexId: string }[];
+  /** This node's index port while the role is on. */
+  ownPort: () => number | null;
+}): Federation {
+  const members = new FederationMembers({
+    selfId: o.selfId, configured: () => o.config.federation, lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
+  });
+  return new Federation(members, () => ({
+    searchDeadlineMs: o.config.federation_deadline,
+    moreDeadlineMs: Math.max(MORE_DEADLINE_MS, o.config.federation_deadline),
+    maxHops: o.config.federation_max_hops,
+    fanOut: FAN_OUT,
+  }));
+}
