@@ -12,6 +12,7 @@ import {
 } from './library.js';
 import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
 import { identityUpdateSchema, identityViewSchema } from './identity.js';
+import { dhtSettingsSchema, dhtSettingsUpdateSchema } from './dht.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import { accessRoutes } from './access-routes.js';
 import {
@@ -164,6 +165,15 @@ export const peerRoutes = {
   setIndexRole: {
     method: 'put', path: '/api/v1/settings/index-role', access: 'control',
     summary: 'Turn the index server role on or off, live', body: z.object({ enabled: z.boolean() }), response: indexRoleSchema,
+  },
+  getDhtSettings: {
+    method: 'get', path: '/api/v1/settings/dht', access: 'control',
+    summary: 'Whether this node finds and offers sources without an index server (the BitTorrent DHT), and how it is doing',
+    response: dhtSettingsSchema,
+  },
+  setDhtSettings: {
+    method: 'put', path: '/api/v1/settings/dht', access: 'control',
+    summary: 'Turn the DHT on or off, live (on: this node\u2019s shared files are announced on it)', body: dhtSettingsUpdateSchema, response: dhtSettingsSchema,
   },
   getIndexConnection: {
     method: 'get', path: '/api/v1/index-servers', access: 'control',

@@ -25,6 +25,7 @@ export interface TestNodeOptions {
   superPeer?: Record<string, unknown>;
   transfers?: Record<string, unknown>;
   security?: Record<string, unknown>;
+  dht?: Record<string, unknown>;
   /** Default: short stall and retry times, so tests do not wait for the real ones. */
   downloadTiming?: Partial<DownloadTiming>;
   /** Default: `<root>/data`. */
@@ -46,6 +47,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     super_peer: { port: 0, ...options.superPeer },
     transfers: { ...options.transfers },
     security: { ...options.security },
+    dht: { ...options.dht },
   });
   const downloadTiming = { stallMs: 2_000, findRetryMs: 300, sourceRefreshMs: 1_000, checkpointMs: 200, ...options.downloadTiming };
   const node = await startNode({ config, logger: options.logger ?? pino({ level: 'silent' }), hashWorkers: 2, writeSettleMs: 150, downloadTiming });

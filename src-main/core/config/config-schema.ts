@@ -200,6 +200,21 @@ export function createConfigSchema(defaults: ConfigDefaults) {
       })
       .prefault({}),
 
+    dht: z
+      .strictObject({
+        enabled: boolean.default(false)
+          .describe('Find and offer sources without an index server: announce the shared files on the BitTorrent DHT (which tells anyone on it which files this node shares) and look sources up there. Off by default; the Settings switch, once used, decides instead (docs/downloads.md).'),
+        port: port.default(0)
+          .describe('The DHT\'s UDP port; 0 = any free port.'),
+        bootstrap: addressList.default([])
+          .describe('A private DHT: the nodes ("host:port") to join through; then no public bootstrap node is ever contacted. Empty = the public BitTorrent DHT.'),
+        max_announced: limit.default(1000)
+          .describe('Files announced at most (each is announced again every 15 minutes, one at a time); 0 = announce none, only look sources up.'),
+        peers_per_lookup: count.max(200, { error: 'expected at most 200' }).default(20)
+          .describe('Sources one DHT lookup keeps at most (each is checked before it is used).'),
+      })
+      .prefault({}),
+
     logging: z
       .strictObject({
         level: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')

@@ -3,6 +3,8 @@
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import type { DhtSettingsView } from '../../../src-shared/api/dht.js';
+import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
@@ -37,6 +39,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
   /** Index servers to search through, best first. */
   indexAddresses?(): string[];
+  /** Sources without an index server: the DHT switch, and a file found through the DHT. */
+  dht?: { view(): DhtSettingsView; set(enabled: boolean): Promise<DhtSettingsView>; networkFile(fileId: string): Promise<SearchResult | undefined> };
   /** Network filter, devices, sharing permissions (issue 14). */
   accessControl: Omit<AccessDeps, 'library'>;
 }
@@ -74,6 +78,10 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
 export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
   const own: OwnLibrary = { selfId: info().id, has: (fileId) => library.has(fileId) };
+  const dhtSwitch = () => {
+    if (!deps.dht) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node runs no DHT.');
+    return deps.dht;
+  };
   return {
     ...accessHandlers({ ...deps.accessControl, library }),
     getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
@@ -81,6 +89,8 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),
     setIndexRole: ({ body }) => indexRole.set(body.enabled),
+    getDhtSettings: () => dhtSwitch().view(),
+    setDhtSettings: ({ body }) => dhtSwitch().set(body.enabled),
     getIndexConnection: () => indexConnection(),
     addIndexServer: ({ body }) => {
       indexServers.add(body.address);
@@ -123,13 +133,19 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     getNetworkFile: async ({ params }) => {
       // A file of this library opens even when no index server answers.
       const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false, 'local')) : undefined);
+      let unanswered: unknown;
       const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId).catch((err: unknown) => {
         if (mine()) return undefined;
-        throw err;
+        unanswered = err; // the DHT may still know it
+        return undefined;
       });
       if (found) return markOwn(found, own);
       const local = mine();
       if (local) return local;
+      // No index server knows it: the DHT's sources, when it is on (a shoal:// link with no index).
+      const viaDht = await deps.dht?.networkFile(params.fileId);
+      if (viaDht) return markOwn(viaDht, own);
+      if (unanswered) throw unanswered;
       throw new ShoalError('FILE_NOT_FOUND', 'No index server knows a file with this id.');
     },
     getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? []),

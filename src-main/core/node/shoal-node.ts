@@ -8,6 +8,8 @@ import type { NodeConfig } from '../config/config-schema.js';
 import { DownloadManager } from '../downloads/download-manager.js';
 import type { DownloadTiming } from '../downloads/download.js';
 import { networkSourceFinder } from '../downloads/source-finder.js';
+import { DhtService } from '../dht/dht-service.js';
+import { dhtNetworkFile, dhtSourceFinder, withDhtFallback, type DhtFinderOptions } from '../dht/dht-source-finder.js';
 import { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
@@ -65,6 +67,8 @@ export interface RunningNode {
   indexRole: IndexRole;
   indexClient: IndexClient;
   downloads: DownloadManager;
+  /** Sources without an index server (the BitTorrent DHT), off unless switched on. */
+  dht: DhtService;
   /** The node API without HTTP, for the desktop shell's IPC (the same handlers the peer port runs). */
   nodeApi: NodeApiHandlers;
   stop(): Promise<void>;
@@ -149,10 +153,17 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   });
   // The index this peer is registered with first: it is the one known to answer.
   const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
+  // Sources without an index server: the DHT is asked when the index servers gave none (docs/downloads.md).
+  const dht = new DhtService({
+    config: config.dht, host: config.peer.host, meta: store, peerPort: () => port, logger: logger.child({ service: 'dht' }),
+    sharedFileIds: () => (config.peer.share ? library.indexEntries().map((e) => e.id) : []),
+  });
+  const dhtFinder: DhtFinderOptions = { dht: () => dht.dht(), selfPeerId: id, peersPerLookup: dht.peersPerLookup, allows: accessControl.sourceAllowed };
   const finder = networkSourceFinder({ selfPeerId: id, indexAddresses, allows: accessControl.sourceAllowed });
+  const sourceFinder = withDhtFallback(finder, dhtSourceFinder(dhtFinder));
   const hashThread = new HashThread();
   const downloads = new DownloadManager({
-    db, dataDirectory, finder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id,
+    db, dataDirectory, finder: sourceFinder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id,
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => {
@@ -170,6 +181,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   });
   bus.subscribe((event) => {
     if (event.type === 'library_file_updated') contentSha256.wake();
+    if (event.type === 'library_file_updated') dht.libraryChanged();
   });
   const info = (): NodeInfo => {
     const counts = library.publicCounts(); // /info is public: files shared only with some devices are not counted
@@ -188,6 +200,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,
     indexAddresses,
+    dht: { view: () => dht.view(), set: (enabled) => dht.set(enabled), networkFile: (fileId) => dhtNetworkFile(dhtFinder, fileId) },
     devices: accessControl.devices,
     accessControl: { networks: accessControl.networks, devices: accessControl.devices },
     uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
@@ -202,6 +215,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     // peer, the UI and the desktop app still start.
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true).catch(() => undefined);
     downloads.restore({ resume: true });
+    await dht.start();
     if (config.peer.share) {
       await library.start();
       contentSha256.start();
@@ -214,6 +228,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     publishUploads.cancel();
     uploads.close();
     await downloads.close();
+    await dht.close();
     reporter.stop();
     await indexClient.stop();
     await browsing?.stop();
@@ -232,7 +247,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {
-    id, port, url, token, library, bus, indexRole, indexClient, downloads,
+    id, port, url, token, library, bus, indexRole, indexClient, downloads, dht,
     nodeApi: nodeApiHandlers(apiDeps),
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
@@ -240,6 +255,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
         publishUploads.cancel();
         uploads.close();
         await downloads.close();
+        await dht.close();
         reporter.stop();
         await indexClient.stop();
         await browsing?.stop();

@@ -1,0 +1,155 @@
+// Sources without an index server (issue 15): a private BitTorrent DHT on loopback. A router node
+// (bittorrent-dht, as an organisation would run one) and real Shoal nodes joining through it; no
+// index server anywhere. Every UDP datagram any DHT sends in this file goes through a spy on
+// dgram's send: none may leave 127.0.0.1, and no public router's name is ever resolved.
+import { Socket } from 'node:dgram';
+import dns from 'node:dns';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DhtSettingsView } from '../../src-shared/api/dht.js';
+import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import { DhtNode, PUBLIC_BOOTSTRAP } from '../../src-main/core/dht/dht-node.js';
+import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const sentTo: string[] = [];
+const resolved: string[] = [];
+const originalSend = Socket.prototype.send;
+const originalLookup = dns.lookup;
+
+/** UDP sockets this process holds open (real handles, as Node counts them). */
+const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+
+const dhtView = (node: TestNode) => node.json<DhtSettingsView>('/api/v1/settings/dht');
+
+async function putDht(node: TestNode, enabled: boolean): Promise<DhtSettingsView> {
+  const res = await node.api('/api/v1/settings/dht', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as DhtSettingsView;
+}
+
+beforeAll(() => {
+  // A spy, not a mock: it records where each datagram goes and sends it.
+  Socket.prototype.send = function send(this: Socket, ...args: unknown[]) {
+    const port = args.find((a, i) => i > 0 && typeof a === 'number' && a > 0 && a < 65536 && typeof args[i + 1] === 'string');
+    const host = args[args.indexOf(port) + 1];
+    sentTo.push(`${String(host)}:${String(port)}`);
+    return (originalSend as (...a: unknown[]) => void).apply(this, args);
+  } as typeof Socket.prototype.send;
+  dns.lookup = function lookup(this: unknown, hostname: string, ...rest: unknown[]) {
+    resolved.push(hostname);
+    return (originalLookup as (...a: unknown[]) => void).call(this, hostname, ...rest);
+  } as typeof dns.lookup;
+});
+
+afterAll(() => {
+  Socket.prototype.send = originalSend;
+  dns.lookup = originalLookup;
+  // The assertion of the whole file: no datagram left loopback, no public router was looked up.
+  expect(sentTo.length).toBeGreaterThan(0);
+  expect(sentTo.filter((to) => !to.startsWith('127.0.0.1:'))).toEqual([]);
+  const publicNames = PUBLIC_BOOTSTRAP.map((a) => a.split(':')[0]);
+  expect(resolved.filter((name) => publicNames.includes(name))).toEqual([]);
+});
+
+describe('the DHT is off by default', () => {
+  it('opens no UDP socket and says so; the switch turns it on and off live', async () => {
+    const before = udpSockets();
+    // A bootstrap list, so that switching it on below joins a private DHT (of nobody) and not the public one.
+    const node = await startTestNode({ dht: { bootstrap: ['127.0.0.1:9'] } });
+    try {
+      expect(node.dht.dht()).toBeNull();
+      expect(udpSockets()).toBe(before);
+      const view = await dhtView(node);
+      expect(view).toMatchObject({ enabled: false, state: 'off', port: null, nodes: 0, mode: 'private' });
+      // The switch: a private DHT of one (its bootstrap node is not there), then off again.
+      const on = await putDht(node, true);
+      expect(on.enabled).toBe(true);
+      expect(on.state).toBe('on');
+      expect(udpSockets()).toBe(before + 1);
+      const off = await putDht(node, false);
+      expect(off).toMatchObject({ enabled: false, state: 'off', port: null });
+      expect(udpSockets()).toBe(before);
+      // The control route is the local user's alone.
+      expect((await node.api('/api/v1/settings/dht', { auth: false })).status).toBe(401);
+    } finally {
+      await node.destroy();
+    }
+  });
+});
+
+describe('a private DHT on loopback, no index server anywhere', () => {
+  const logger = pino({ level: 'silent' });
+  let router: DhtNode;
+  let a: TestNode;
+  let b: TestNode;
+  let liar: TestNode;
+  const content = randomContent(3 * 1024 * 1024 + 12_345);
+
+  beforeAll(async () => {
+    // The organisation's bootstrap node: a bare DHT node that knows nobody to begin with.
+    router = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [], logger });
+    const dht = { enabled: true, bootstrap: [`127.0.0.1:${router.port}`] };
+    a = await startTestNode({ dht });
+    b = await startTestNode({ dht });
+    liar = await startTestNode(); // shares nothing, and runs no DHT
+    await writeFile(join(a.sharedDir, 'film.bin'), content.data);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.destroy(), b?.destroy(), liar?.destroy()]);
+    await router?.close();
+  });
+
+  it('contacts only its bootstrap list: the DHT node is built with it, and every contact is on loopback', async () => {
+    for (const node of [a, b]) {
+      const running = node.dht.dht();
+      expect(running?.bootstrap).toEqual([`127.0.0.1:${router.port}`]);
+      const view = await dhtView(node);
+      expect(view).toMatchObject({ enabled: true, state: 'on', mode: 'private', bootstrap: [`127.0.0.1:${router.port}`] });
+      expect(view.port).toBe(running?.port);
+    }
+    await pollUntil(async () => (await dhtView(a)).nodes >= 1 && (await dhtView(b)).nodes >= 1, 'both nodes to know the DHT');
+    const contacts = [a, b].flatMap((n) => n.dht.dht()?.contacts() ?? []).concat(router.contacts());
+    expect(contacts.length).toBeGreaterThan(0);
+    expect(contacts.filter((c) => !c.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
+  it('B downloads A\'s file by id through the DHT; a peer the DHT names falsely is only a failed source', async () => {
+    await pollUntil(async () => (await a.json<{ total: number }>('/api/v1/files')).total === 1, 'A to hash its file');
+    await pollUntil(async () => (await dhtView(a)).announced === 1, 'A to announce its file', 15_000);
+    // A false claim: the router announces, for the same file, a peer that does not have it.
+    await router.announce(content.id, liar.port);
+
+    // No index server is known to B: neither configured, added, nor on the LAN.
+    expect((await b.json<{ servers: unknown[] }>('/api/v1/index-servers')).servers).toEqual([]);
+
+    // A shoal:// link (GET /network/files/{id}) opens with the sources the DHT gave, checked.
+    const opened = await b.json<SearchResult>(`/api/v1/network/files/${content.id}`);
+    expect(opened).toMatchObject({ id: content.id, name: 'film.bin', size: content.data.length, sourceCount: 1 });
+    expect(opened.sources.map((s) => s.url)).toEqual([`http://127.0.0.1:${a.port}/api/v1/download/${content.id}`]);
+    expect(opened.sources[0]?.peerId).toBe(a.id);
+
+    const started = await startDownload(b, { fileId: content.id });
+    const done = await waitForDownload(b, started.id, 'completed', 30_000);
+    expect(done.name).toBe('film.bin');
+    expect(sha256(await readFile(done.path!))).toBe(sha256(content.data));
+    // The liar was never a source: it was asked and said it does not have the file.
+    expect(done.sources.map((s) => s.url)).toEqual([`http://127.0.0.1:${a.port}/api/v1/download/${content.id}`]);
+    // A DHT source's node id is only a claim: it is not recorded.
+    expect(done.sources[0]?.peerId ?? null).toBeNull();
+    expect(done.sources[0]?.bytes).toBe(content.data.length);
+  }, 60_000);
+
+  it('a file nobody announced is a clear "not found", after asking the DHT', async () => {
+    const unknown = randomContent(1000).id;
+    const res = await b.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: unknown }) });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('FILE_NOT_FOUND');
+    expect(body.error.message).toMatch(/DHT/);
+  });
+});
