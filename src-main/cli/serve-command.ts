@@ -41,8 +41,8 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
     if (kind === 'uncaughtException') logger.fatal({ err }, 'an uncaught exception: stopping (state can no longer be trusted)');
     else logger.error({ err }, 'a promise failed and nothing handled it (a bug): the node keeps running');
   });
-  if (config.security.enable_encryption) {
-    logger.warn('security.enable_encryption is set, but encryption is not implemented yet: traffic is plain HTTP');
+  if (!config.security.enable_encryption) {
+    logger.warn('security.enable_encryption is off: this node calls other nodes in plain HTTP (anyone on the path can read and change what it fetches)');
   }
 
   // Loaded only here: --help and --version should not pay for SQLite, HTTP and workers.

@@ -31,6 +31,7 @@ export const downloadSourceSchema = z.object({
   bytes: z.number().int().describe('verified bytes this source gave'),
   speed: z.number().describe('bytes/s over the last seconds'),
   reason: z.string().nullable().describe('why it is dropped or backing off'),
+  encrypted: z.boolean().describe('fetched over TLS, the source proven by its node key (a lock in the UI)'),
 });
 export type DownloadSource = z.infer<typeof downloadSourceSchema>;
 
@@ -78,6 +79,7 @@ export const uploadViewSchema = z.object({
   size: z.number().int().describe('the file\u2019s size'),
   speed: z.number(),
   active: z.boolean().describe('a range request is being answered now (false: between ranges, or finished)'),
+  encrypted: z.boolean().describe('sent over TLS (its last range request); the downloader is then proven by its node key (a lock in the UI)'),
   startedAt: z.string(),
 });
 export type UploadView = z.infer<typeof uploadViewSchema>;

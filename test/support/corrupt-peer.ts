@@ -5,6 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { referenceTree } from './reference-tree.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { NodeTls } from '../../src-main/core/net/node-tls.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { infoAnswer, isInfoRequest, postRegistration } from './signed-registration.js';
 
@@ -72,6 +74,8 @@ export async function startCorruptPeer(realContent: Buffer, name: string, indexA
     }
     res.writeHead(404).end();
   });
+  // Speaks TLS with its key too, as a real node's port does (an encrypting downloader asks only so).
+  acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const post = async (path: string, body: unknown, token?: string) => {

@@ -3,6 +3,7 @@
 // event bus at most four times a second per download. When the data folder's disk is full
 // (downloads cannot save their progress), nothing new starts and the downloads it stopped go on
 // by themselves once there is room; a start-up on a full disk waits the same way.
+import type { NodeDialer } from '../net/node-dialer.js';
 import { randomUUID } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { mkdir, rm, statfs } from 'node:fs/promises';
@@ -39,6 +40,8 @@ export interface DownloadManagerOptions {
   hashThread: HashThread;
   /** This node's id, sent to sources with each range request. */
   selfId?: string;
+  /** How sources are reached (TLS pinned to their node ids when encryption is on). */
+  dialer?: NodeDialer;
 }
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
@@ -203,7 +206,7 @@ export class DownloadManager {
     const publishProgress = throttle(() => this.o.bus.publish('transfer_progress', download.view()), PROGRESS_INTERVAL_MS);
     const download: Download = new Download(record, {
       store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.o.hashThread, timing: this.timing,
-      maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger, selfId: this.o.selfId,
+      maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger, selfId: this.o.selfId, dialer: this.o.dialer,
       changed: (_d, kind) => {
         if (kind === 'progress') return publishProgress();
         publishProgress.cancel();

@@ -4,6 +4,7 @@
 // every source afresh (a source dropped by mistake, or fixed since, is asked again). What lasts
 // for the whole download is whether it was reported to the index: once, never twice.
 import type { DownloadSource } from '../../../src-shared/api/transfers.js';
+import type { NodeTls } from '../net/node-tls.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { StoredSource } from './download-store.js';
 import { SourceConnectionPool } from './source-connection-pool.js';
@@ -29,8 +30,9 @@ export class DownloadSourceState {
   private share: number;
   private accepts = Infinity;
 
-  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, maxSlots: number, stored?: StoredSource) {
-    this.connections = new SourceConnectionPool(new URL(url), maxSlots);
+  /** `tls`: this node encrypts, so the source is reached over TLS, pinned to its node id. */
+  constructor(readonly url: string, readonly peerId: string | null, readonly name: string | null, maxSlots: number, stored?: StoredSource, tls?: NodeTls | null) {
+    this.connections = new SourceConnectionPool(new URL(url), maxSlots, tls ? { tls, expect: peerId } : undefined);
     this.share = maxSlots;
     this.bytes = stored?.bytes ?? 0;
     this.reported = stored?.reported ?? false;
@@ -132,7 +134,7 @@ export class DownloadSourceState {
     const state = this.dropped !== null ? 'dropped' : waiting ? waiting.kind : this.inFlight > 0 ? 'active' : 'idle';
     return {
       url: this.url, peerId: this.peerId, name: this.name, state, bytes: this.bytes,
-      speed: Math.round(this.meter.speed), reason: this.dropped ?? waiting?.text ?? null,
+      speed: Math.round(this.meter.speed), reason: this.dropped ?? waiting?.text ?? null, encrypted: this.connections.encrypted,
     };
   }
 

@@ -21,6 +21,7 @@ import { PartialFile, partialFileName } from './partial-file.js';
 import { PieceBitfield } from './piece-bitfield.js';
 import { PieceBuffers } from './piece-buffers.js';
 import { FetchError, fetchPieces } from './piece-fetcher.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
@@ -54,6 +55,8 @@ export interface DownloadContext {
   logger: Logger;
   /** This node's id, told to sources (their upload lists name the downloader by it). */
   selfId?: string | undefined;
+  /** How sources are reached: TLS pinned to their node ids when encryption is on; plain HTTP without one. */
+  dialer?: NodeDialer | undefined;
 }
 
 /** Ends a run with a state and a reason a person understands. */
@@ -101,7 +104,7 @@ export class Download {
    */
   constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext, private found: FoundFile | null = null) {
     if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
-    for (const s of record.sources) this.sources.set(s.url, new DownloadSourceState(s.url, s.peerId, s.name, CONNECTIONS_PER_SOURCE, s));
+    for (const s of record.sources) this.sources.set(s.url, new DownloadSourceState(s.url, s.peerId, s.name, CONNECTIONS_PER_SOURCE, s, ctx.dialer?.tls));
   }
 
   get id(): string {
@@ -234,7 +237,7 @@ export class Download {
     }
     const live = this.liveSources();
     if (live.length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'No source of this file is online right now. Waiting for one.');
-    const list = await fetchPieceList(r.fileId, found.meta.size, live, signal);
+    const list = await fetchPieceList(r.fileId, found.meta.size, live, signal, this.ctx.dialer);
     if (signal.aborted) return;
     if ('problem' in list) throw new DownloadStop('waiting', 'NO_PIECE_LIST', `No source sent a usable piece list (${list.problem}). Trying again.`);
     r.size = found.meta.size;
@@ -463,7 +466,7 @@ export class Download {
     for (const ref of refs) {
       const known = this.sources.get(ref.url);
       if (known) known.seenOnline();
-      else this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, CONNECTIONS_PER_SOURCE));
+      else this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, CONNECTIONS_PER_SOURCE, undefined, this.ctx.dialer?.tls));
     }
     this.record.sources = [...this.sources.values()].map((s) => s.stored());
   }

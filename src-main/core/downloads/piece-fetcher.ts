@@ -65,7 +65,7 @@ export async function fetchPieces(r: PiecesRequest): Promise<void> {
       connection.destroy();
       // A kept-alive connection the source had closed meanwhile: once more on a new one.
       if (err instanceof ConnectionError && err.beforeResponse && connection.reused && attempt === 1) continue;
-      if (err instanceof ConnectionError) throw new FetchError(err.code === 'PROTOCOL' ? 'protocol' : 'unreachable', err.message);
+      if (err instanceof ConnectionError) throw new FetchError(err.code === 'PROTOCOL' || err.code === 'PEER_IDENTITY_MISMATCH' ? 'protocol' : 'unreachable', err.message);
       throw err;
     }
   }

@@ -8,6 +8,7 @@ import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
 import { EMPTY_FILE_ID } from '../hashing/merkle-tree.js';
 import { pieceListProves } from '../hashing/piece-layer-proof.js';
 import { getJson } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { SourceRef } from './source-finder.js';
 
 export interface PieceList {
@@ -25,7 +26,8 @@ export function piecesUrl(downloadUrl: string, fileId: string): string {
   return `${new URL(downloadUrl).origin}/api/v1/files/${fileId}/pieces`;
 }
 
-export async function fetchPieceList(fileId: string, size: number, sources: readonly SourceRef[], signal?: AbortSignal): Promise<PieceList | { problem: string }> {
+/** `dialer`: over TLS to each source's node id when encryption is on; plain HTTP without one. */
+export async function fetchPieceList(fileId: string, size: number, sources: readonly SourceRef[], signal?: AbortSignal, dialer?: NodeDialer): Promise<PieceList | { problem: string }> {
   const pieceSize = pieceSizeFor(size);
   const count = pieceCountFor(size, pieceSize);
   // A file of one piece is checked against its id; an empty one has nothing to check, so the size
@@ -37,7 +39,7 @@ export async function fetchPieceList(fileId: string, size: number, sources: read
   for (let at = 0; at < sources.length && !signal?.aborted; at += ASK_AT_ONCE) {
     const answers = await Promise.all(sources.slice(at, at + ASK_AT_ONCE).map(async (source) => {
       const host = new URL(source.url).host;
-      const answer = await getJson(piecesUrl(source.url, fileId), piecesSchema, TIMEOUT_MS, signal, count * JSON_BYTES_PER_PIECE + JSON_OVERHEAD);
+      const answer = await getJson(piecesUrl(source.url, fileId), piecesSchema, TIMEOUT_MS, signal, count * JSON_BYTES_PER_PIECE + JSON_OVERHEAD, dialer && { dialer, expected: source.peerId ? { node: source.peerId } : 'any' });
       if (!answer.ok) return { problem: answer.reason };
       if (!pieceListProves(answer.value, fileId, size)) return { problem: `${host} sent a piece list that is not this file's` };
       return { hashes: Buffer.from(answer.value.pieces.join(''), 'hex') };

@@ -6,7 +6,18 @@
 // nothing else does. It speaks only what a peer answers to a range request: a status line,
 // headers and a Content-Length body; anything else (chunked bodies, a head over 16 KiB, bytes
 // nobody asked for) is an error and the connection is dropped.
+// With encryption on it runs over TLS to the source's node id (net/node-tls.ts): the request is
+// written only once the source proved that id, and a source that cannot do TLS is never asked in
+// plain HTTP instead.
 import net from 'node:net';
+import type { NodeTls } from '../net/node-tls.js';
+import { PeerIdentityError } from '../net/node-tls.js';
+
+/** TLS to this node id (null: any node, when the source's id is unknown). */
+export interface SecureTo {
+  tls: NodeTls;
+  expect: string | null;
+}
 
 export interface ResponseHead {
   status: number;
@@ -51,15 +62,34 @@ export class SourceConnection {
   private pending: { resolve(value: unknown): void; reject(err: Error): void } | null = null;
   /** Answered at least one request: a server may have closed it since. */
   reused = false;
+  /** Over TLS; until the source proved its id, a request waits in `unsent`. */
+  readonly encrypted: boolean;
+  private verified: boolean;
+  private unsent: string | null = null;
 
-  constructor(private readonly url: URL) {
-    this.socket = net.connect({
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: Number(url.port || 80),
-      noDelay: true,
-      onread: { buffer: () => this.readInto(), callback: (bytes: number, into: Buffer) => this.onRead(into.subarray(0, bytes)) },
+  constructor(private readonly url: URL, secure?: SecureTo) {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port || 80);
+    const onread = { buffer: () => this.readInto(), callback: (bytes: number, into: Buffer) => this.onRead(into.subarray(0, bytes)) };
+    this.encrypted = secure !== undefined;
+    this.verified = !secure;
+    if (secure) {
+      const { socket, verified } = secure.tls.connect({ host, port, expect: secure.expect, onread });
+      this.socket = socket;
+      verified.then(() => {
+        this.verified = true;
+        if (this.unsent !== null && this.state === 'head') this.socket.write(this.unsent, 'latin1');
+        this.unsent = null;
+      }, () => undefined); // the socket's 'error' says why
+    } else {
+      this.socket = net.connect({ host, port, noDelay: true, onread });
+    }
+    this.socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err instanceof PeerIdentityError) this.destroy(new ConnectionError(err.message, 'PEER_IDENTITY_MISMATCH', true));
+      // Never retried in plain HTTP: that is what a downgrade attack would want.
+      else if (this.encrypted && !this.verified) this.destroy(new ConnectionError(`${url.host}: no TLS connection (${err.code ?? err.message}); not asked in plain HTTP`, err.code ?? 'TLS', true));
+      else this.destroy(this.lost(err.code ?? 'ERROR', err.code ?? err.message));
     });
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.destroy(this.lost(err.code ?? 'ERROR', err.code ?? err.message)));
     this.socket.on('end', () => this.destroy(this.lost('EOF', 'the source closed the connection')));
     this.socket.on('close', () => this.destroy(this.lost('CLOSED', 'the connection closed')));
   }
@@ -79,7 +109,9 @@ export class SourceConnection {
     this.paused = false;
     this.socket.resume();
     const lines = [`GET ${path} HTTP/1.1`, `Host: ${this.url.host}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-    this.socket.write(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    const text = `${lines.join('\r\n')}\r\n\r\n`;
+    if (this.verified) this.socket.write(text, 'latin1');
+    else this.unsent = text;
     return this.wait<ResponseHead>();
   }
 

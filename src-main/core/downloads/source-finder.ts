@@ -6,6 +6,7 @@ import { sharedFileSchema } from '../../../src-shared/api/library.js';
 import { nodeInfoSchema } from '../../../src-shared/api/node.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { getJson } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 
 export interface SourceRef {
   url: string;
@@ -32,7 +33,10 @@ export function networkSourceFinder(o: {
   selfPeerId: string | null;
   /** Access control: a source in a blocked network, or a blocked device, is never used. */
   allows?(source: SourceRef): boolean;
+  /** With encryption on, index servers are asked over TLS (pinned on first use), a peer given by address over TLS to the node it proves. */
+  dialer?: NodeDialer;
 }): SourceFinder {
+  const dialer = o.dialer;
   return {
     async find(fileId, peer, signal) {
       const sources: SourceRef[] = [];
@@ -47,11 +51,17 @@ export function networkSourceFinder(o: {
         problems.push(`${peer} is in a network this node blocks (Settings \u2192 Networks)`);
       } else if (peer) {
         const base = `http://${peer}`;
+        const anyNode = dialer && { dialer, expected: 'any' as const };
         const [file, info] = await Promise.all([
           getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal),
           getJson(`${base}/api/v1/info`, nodeInfoSchema, TIMEOUT_MS, signal),
         ]);
-        if (info.ok && info.value.protocol !== PROTOCOL_VERSION) {
+        // Over TLS the peer's id is the key it proved: what it says in /info must be that, and the
+        // download is then pinned to it. Without a proven id an encrypting node does not use it.
+        const proven = info.ok && file.ok && info.nodeId !== undefined && info.nodeId === info.value.id && file.nodeId === info.nodeId;
+        if (dialer?.encrypts && info.ok && file.ok && !proven) {
+          problems.push(`${peer} did not prove over TLS that it is the node ${info.value.id.slice(0, 7)} it says it is`);
+        } else if (info.ok && info.value.protocol !== PROTOCOL_VERSION) {
           problems.push(`${peer} runs ${info.value.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${info.value.protocol}; this one speaks ${PROTOCOL_VERSION})`);
         } else if (file.ok && file.value.id === fileId) {
           meta = { name: file.value.name, size: file.value.size };
@@ -60,7 +70,7 @@ export function networkSourceFinder(o: {
       }
       const indexes = o.indexAddresses();
       for (const address of indexes) {
-        const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS, signal);
+        const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS, signal, undefined, dialer && { dialer, expected: 'pinned' });
         if (!answer.ok) {
           problems.push(answer.status === 404 ? `index ${address} does not know this file` : answer.reason);
           continue;

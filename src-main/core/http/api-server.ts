@@ -1,8 +1,10 @@
 // What the peer port and the index port share: an express app built from a declared route table
 // (validation, OpenAPI document, catalogue errors) and an HTTP server with the event WebSocket.
 import express from 'express';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TlsOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import type { BusEvent } from '../events/event-bus.js';
@@ -12,6 +14,8 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { attachEventSocket, type Audience, type SocketLimits } from './event-socket.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { registerRoutes, type RouteHandlers } from './route-registry.js';
+import { acceptTlsToo } from './tls-sniff.js';
+import { refusePlain, refusePlainUpgrade, type PlainHttpPolicy } from './plain-http.js';
 
 export interface ApiAppOptions<T extends Record<string, RouteSpec>> {
   routes: T;
@@ -51,12 +55,21 @@ export interface ListeningServer {
 export async function listenWithEvents<M>(
   app: RequestListener,
   bus: { subscribe(listener: (event: BusEvent<M>) => void): () => void },
-  options: { port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number; socketLimits?: SocketLimits; guard?: ConnectionGuard },
+  options: {
+    port: number; host: string; keepAliveTimeoutMs: number; audience?: Audience<M>; backlog?: number; socketLimits?: SocketLimits; guard?: ConnectionGuard;
+    /** TLS on the same port (the node certificate), and who may still use plain HTTP. */
+    tls?: { options: TlsOptions; plain: PlainHttpPolicy };
+  },
 ): Promise<ListeningServer> {
-  const server = createServer(options.guard ? options.guard.wrap(app) : app);
+  const served = options.tls ? refusePlain(options.tls.plain, app) : app;
+  const server = createServer(options.guard ? options.guard.wrap(served) : served);
   options.guard?.watch(server);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  const plain = options.tls?.plain;
+  if (plain) server.on('upgrade', (req: IncomingMessage, socket: Duplex) => refusePlainUpgrade(plain, req, socket));
   const events = attachEventSocket(server, bus, options.audience, '/ws', options.socketLimits);
+  // Last: it takes over the 'connection' listeners put on so far.
+  const sniffer = options.tls ? acceptTlsToo(server, options.tls.options) : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -75,6 +88,7 @@ export async function listenWithEvents<M>(
     close: async () => {
       await events.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      sniffer?.close();
       server.closeAllConnections();
       await closed;
     },

@@ -1,6 +1,7 @@
 // Serves a shared file's bytes: single ranges, ETag = file id (the content never changes under
 // an id, so the answer is immutable), the original name in Content-Disposition, streamed with
 // backpressure (range-sender.ts) from a handle whose bytes were checked to be the hashed ones.
+import { isEncrypted } from './plain-http.js';
 import type { Request, Response } from 'express';
 import { PEER_ID_HEADER, peerIdSchema } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -56,7 +57,7 @@ export async function sendSharedFile(
     // A proven device is counted (slots, quota) as itself wherever it connects from; others by address.
     const address = remoteAddress(req);
     const upload = sendsBytes
-      ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: address, account: device ? `device:${device}` : address, peerId: device ?? peerIdOf(req), local: isLocalUser }, (seconds) => res.setHeader('Retry-After', String(seconds)))
+      ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: address, account: device ? `device:${device}` : address, peerId: device ?? peerIdOf(req), local: isLocalUser, encrypted: isEncrypted(req) }, (seconds) => res.setHeader('Retry-After', String(seconds)))
       : undefined;
     if (device) devices?.seen(device, { address });
     if (range.kind === 'partial') {

@@ -7,26 +7,28 @@ import {
 } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { firstAnswer, getJson } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 
 const TIMEOUT_MS = 5_000;
 
-async function askIndexes<S extends z.ZodType>(addresses: readonly string[], pathAndQuery: string, schema: S): Promise<z.output<S>> {
+// `dialer`: with encryption on, index servers are asked over TLS, pinned on first use.
+async function askIndexes<S extends z.ZodType>(addresses: readonly string[], pathAndQuery: string, schema: S, dialer?: NodeDialer): Promise<z.output<S>> {
   if (addresses.length === 0) {
     throw new ShoalError('SERVICE_UNAVAILABLE', 'No index server is known yet. Give one with --index-server, or turn on "Run as index server" in Settings.');
   }
-  const answer = await firstAnswer(addresses, pathAndQuery, schema, TIMEOUT_MS);
+  const answer = await firstAnswer(addresses, pathAndQuery, schema, TIMEOUT_MS, dialer && { dialer, expected: 'pinned' });
   if (answer.ok) return answer.value;
   throw new ShoalError('SERVICE_UNAVAILABLE', `No index server answered: ${answer.reasons.join('; ')}`);
 }
 
-export function searchNetwork(addresses: readonly string[], query: SearchQuery): Promise<SearchResponse> {
+export function searchNetwork(addresses: readonly string[], query: SearchQuery, dialer?: NodeDialer): Promise<SearchResponse> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  return askIndexes(addresses, `/api/v1/files/search?${params}`, searchResponseSchema);
+  return askIndexes(addresses, `/api/v1/files/search?${params}`, searchResponseSchema, dialer);
 }
 
-export function networkTopology(addresses: readonly string[]): Promise<Topology> {
-  return askIndexes(addresses, '/api/v1/topology', topologySchema);
+export function networkTopology(addresses: readonly string[], dialer?: NodeDialer): Promise<Topology> {
+  return askIndexes(addresses, '/api/v1/topology', topologySchema, dialer);
 }
 
 /**
@@ -34,10 +36,10 @@ export function networkTopology(addresses: readonly string[]): Promise<Topology>
  * answered said 404 (or none is known). An index that fails otherwise is skipped; if all fail so,
  * the error says why.
  */
-export async function networkFile(addresses: readonly string[], fileId: string): Promise<SearchResult | undefined> {
+export async function networkFile(addresses: readonly string[], fileId: string, dialer?: NodeDialer): Promise<SearchResult | undefined> {
   const reasons: string[] = [];
   for (const address of addresses) {
-    const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS);
+    const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS, undefined, undefined, dialer && { dialer, expected: 'pinned' });
     if (answer.ok) return answer.value;
     if (answer.status !== 404) reasons.push(answer.reason);
   }

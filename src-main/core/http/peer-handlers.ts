@@ -1,5 +1,6 @@
 // The peer API's handlers: thin glue from validated input to the library, downloads and settings.
 // Most are the transport-neutral node API; only the byte streams need HTTP's request and response.
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
@@ -39,6 +40,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
   /** Index servers to search through, best first. */
   indexAddresses?(): string[];
+  /** How index servers are asked (TLS, pinned on first use, when encryption is on). */
+  dialer?: NodeDialer;
   /** Sources without an index server: the DHT switch, and a file found through the DHT. */
   dht?: { view(): DhtSettingsView; set(enabled: boolean): Promise<DhtSettingsView>; networkFile(fileId: string): Promise<SearchResult | undefined> };
   /** Network filter, devices, sharing permissions (issue 14). */
@@ -129,12 +132,12 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     setTransferSettings: ({ body }) => transferSettings.set(body),
     getIdentity: () => deps.identity.view(),
     setIdentity: ({ body }) => deps.identity.set(body.name),
-    searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query), own),
+    searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query, deps.dialer), own),
     getNetworkFile: async ({ params }) => {
       // A file of this library opens even when no index server answers.
       const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false, 'local')) : undefined);
       let unanswered: unknown;
-      const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId).catch((err: unknown) => {
+      const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId, deps.dialer).catch((err: unknown) => {
         if (mine()) return undefined;
         unanswered = err; // the DHT may still know it
         return undefined;
@@ -148,6 +151,6 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
       if (unanswered) throw unanswered;
       throw new ShoalError('FILE_NOT_FOUND', 'No index server knows a file with this id.');
     },
-    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? []),
+    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer),
   };
 }

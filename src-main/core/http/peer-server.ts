@@ -1,6 +1,7 @@
 // The peer port: the peer API (public + control), its OpenAPI document and the event WebSocket.
 import type express from 'express';
 import type { IncomingMessage } from 'node:http';
+import type { TlsOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -9,6 +10,7 @@ import { createApiApp, listenWithEvents, type ListeningServer } from './api-serv
 import { ConnectionGuard, type ServingLimits } from './connection-guard.js';
 import type { ControlAccess } from './control-access.js';
 import { peerHandlers, type PeerHandlerDeps } from './peer-handlers.js';
+import type { PlainHttpPolicy } from './plain-http.js';
 import { publicEvent } from './public-view.js';
 import { serveRenderer } from './renderer-assets.js';
 
@@ -21,6 +23,8 @@ export interface PeerServerOptions extends PeerHandlerDeps {
   rendererDirectory?: string;
   /** What strangers may open and send on this port. */
   limits: ServingLimits;
+  /** TLS on the peer port too (one port, sniffed: tls-sniff.ts), and who may still use plain HTTP. */
+  tls?: { options: TlsOptions; plain: PlainHttpPolicy };
 }
 
 export type PeerServer = ListeningServer;
@@ -48,7 +52,7 @@ export function startPeerServer(o: PeerServerOptions, port: number, host: string
     publicView: (event: Parameters<typeof publicEvent>[0]) => publicEvent(event, o.library),
   };
   const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
-  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard }).catch((err: unknown) => {
+  return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard, ...(o.tls ? { tls: o.tls } : {}) }).catch((err: unknown) => {
     // The same plain sentence as a busy index port (index-role.ts), not `listen EADDRINUSE`.
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ShoalError('PORT_IN_USE', `The peer port ${port} is already in use by another program (another Shoal?). Choose another with --port (0 picks any free port).`);

@@ -57,6 +57,8 @@ interface UploadSession {
   /** Range requests of this session being answered now. */
   open: number;
   expiry: NodeJS.Timeout | undefined;
+  /** Its last range request came over TLS. */
+  encrypted: boolean;
 }
 
 export interface UploadRequest {
@@ -75,6 +77,8 @@ export interface UploadRequest {
   /** The node id the downloader sent, already validated. */
   peerId?: string | null;
   local?: boolean;
+  /** Asked over TLS (the peer id is then the one its certificate proved). */
+  encrypted?: boolean;
 }
 
 export class UploadTracker {
@@ -121,6 +125,7 @@ export class UploadTracker {
     this.current.set(upload.id, upload);
     const session = this.sessionFor(what, now);
     session.open++;
+    session.encrypted = what.encrypted ?? false;
     this.onChange();
     let ended = false;
     let position = what.start;
@@ -155,7 +160,7 @@ export class UploadTracker {
     return [...this.sessions.values()].map((u) => ({
       id: u.id, fileId: u.fileId, name: u.name, peer: u.peerId ?? u.address, address: u.address, peerId: u.peerId,
       bytes: u.bytes, progress: u.covered.bytes, size: u.size, speed: Math.round(u.meter.speed), active: u.open > 0,
-      startedAt: new Date(u.startedAt).toISOString(),
+      encrypted: u.encrypted, startedAt: new Date(u.startedAt).toISOString(),
     }));
   }
 
@@ -172,7 +177,7 @@ export class UploadTracker {
     if (this.sessions.size >= MAX_ROWS) this.dropOldestIdle();
     session = {
       id: this.nextId++, key, fileId: what.fileId, name: what.name, address: what.peer, peerId, size: what.size,
-      bytes: 0, covered: new CoveredBytes(), meter: new SpeedMeter(), startedAt: now, open: 0, expiry: undefined,
+      bytes: 0, covered: new CoveredBytes(), meter: new SpeedMeter(), startedAt: now, open: 0, expiry: undefined, encrypted: false,
     };
     this.sessions.set(key, session);
     return session;

@@ -1,6 +1,8 @@
 // The index API as a peer calls it: one function per request, JSON in and out, typed and checked
 // by the contract. Failures come back as IndexCallError with the HTTP status and catalogue code.
 import { MAX_JSON_BYTES } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
+import { PeerIdentityError } from '../net/node-tls.js';
 import { readCapped } from '../net/read-capped.js';
 import type { z } from 'zod';
 import {
@@ -38,6 +40,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Cancels the call (the client is stopping). */
   signal?: AbortSignal;
+  /** This node's dialer: with encryption on, TLS to the id the index proved on first use (never plain). */
+  dialer?: NodeDialer | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -50,6 +54,14 @@ async function call<T>(
   method: 'GET' | 'POST', address: string, path: string, body: unknown, token: string | undefined,
   answer: Checker<T> | undefined, options: CallOptions,
 ): Promise<T> {
+  return (await callProven(method, address, path, body, token, answer, options)).value;
+}
+
+/** The answer, and the node id the index proved over TLS (undefined in plain HTTP). */
+async function callProven<T>(
+  method: 'GET' | 'POST', address: string, path: string, body: unknown, token: string | undefined,
+  answer: Checker<T> | undefined, options: CallOptions,
+): Promise<{ value: T; nodeId: string | undefined }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
@@ -57,11 +69,16 @@ async function call<T>(
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   let text: string | undefined;
   let res: Response;
+  let nodeId: string | undefined;
   try {
     // No redirects: an index server must not send us to another URL with our session token.
-    res = await fetch(`http://${address}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, redirect: 'error' });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal };
+    const url = `http://${address}${path}`;
+    if (options.dialer) ({ response: res, nodeId } = await options.dialer.call(url, init, 'pinned'));
+    else res = await fetch(url, { ...init, redirect: 'error' });
     text = res.body ? await readCapped(res.body, MAX_JSON_BYTES) : '';
   } catch (err) {
+    if (err instanceof PeerIdentityError) throw new IndexCallError(0, err.code, err.message);
     const why = options.signal?.aborted ? 'cancelled' : timeout.aborted ? 'timed out' : reason(err);
     throw new IndexCallError(0, undefined, `cannot reach ${address}: ${why}`);
   }
@@ -84,10 +101,19 @@ async function call<T>(
   } catch {
     throw new IndexCallError(0, undefined, `${address} is not a Shoal index server (its answer is not JSON)`);
   }
-  if (!answer) return json as T;
+  if (!answer) return { value: json as T, nodeId };
   const parsed = answer.safeParse(json);
   if (!parsed.success) throw new IndexCallError(0, undefined, `${address} is not a Shoal index server (unexpected answer to ${path})`);
-  return parsed.data;
+  return { value: parsed.data, nodeId };
+}
+
+/** The challenge, from an index whose TLS key is the index id it gives (a relay cannot pass another index's id off as its own). */
+async function challenge(address: string, o: CallOptions) {
+  const { value, nodeId } = await callProven('GET', address, '/api/v1/peers/challenge', undefined, undefined, challengeResponseSchema, o);
+  if (nodeId !== undefined && value.indexId !== nodeId) {
+    throw new IndexCallError(0, 'PEER_IDENTITY_MISMATCH', `${address} says it is index ${value.indexId.slice(0, 7)} but its TLS key is ${nodeId.slice(0, 7)}: refusing it`);
+  }
+  return value;
 }
 
 function reason(err: unknown): string {

@@ -6,6 +6,7 @@
 //
 // One loop does all the talking, one request at a time, so registration, heartbeats and batches
 // never overtake each other; bus events and the index's /ws only note things and wake the loop.
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
@@ -125,6 +126,8 @@ export interface IndexClientOptions {
   tuning?: Partial<IndexClientTuning>;
   /** Told when the state or the server changes (for the UI). */
   onStatus?: (status: IndexClientStatus) => void;
+  /** With encryption on: every call, and /ws, over TLS to the id the index proved on first use. */
+  dialer?: NodeDialer;
 }
 
 export type TransferReport = Omit<z.input<typeof transferReportSchema>, 'peerId'>;
@@ -185,7 +188,7 @@ export class IndexClient {
     this.choice = new ServerChoice({ failoverAfter: this.t.failoverAfter, awayMs: this.t.awayMs, now: () => this.timers.now() });
     this.reachability = new ServerReachability({
       toProbe: () => this.list().map((ref) => ref.address),
-      probe: (address) => indexApi.probe(address, { timeoutMs: Math.min(this.t.requestTimeoutMs, 5_000), signal: this.abort.signal }),
+      probe: (address) => indexApi.probe(address, { timeoutMs: Math.min(this.t.requestTimeoutMs, 5_000), signal: this.abort.signal, dialer: this.o.dialer }),
       everyMs: this.t.probeOthersMs,
       now: () => this.timers.now(),
     });
@@ -450,7 +453,7 @@ export class IndexClient {
   private async moveToPreferred(session: Session, list: IndexServerRef[]): Promise<boolean> {
     for (const ref of this.choice.preferredOver(list, session.address)) {
       try {
-        await indexApi.probe(ref.address, { timeoutMs: this.t.unregisterTimeoutMs, signal: this.abort.signal });
+        await indexApi.probe(ref.address, { timeoutMs: this.t.unregisterTimeoutMs, signal: this.abort.signal, dialer: this.o.dialer });
       } catch (err) {
         if (!this.running) return false;
         this.choice.away(ref.address, describe(err));
@@ -470,7 +473,7 @@ export class IndexClient {
 
   private async unregister(session: Session): Promise<void> {
     try {
-      await indexApi.unregister(session.address, session.token, this.identity().key.id, { timeoutMs: this.t.unregisterTimeoutMs });
+      await indexApi.unregister(session.address, session.token, this.identity().key.id, { timeoutMs: this.t.unregisterTimeoutMs, dialer: this.o.dialer });
     } catch (err) {
       this.o.logger.debug({ err, server: session.address }, 'could not unregister from the index server');
     }
@@ -508,7 +511,7 @@ export class IndexClient {
   private ensureSocket(session: Session): void {
     if (this.socket?.open) return;
     this.socket?.close();
-    this.socket = watchIndexEvents(session.address, (type) => {
+    this.socket = watchIndexEvents(session.address, this.o.dialer, (type) => {
       if (type !== 'index_stopping' || this.session?.address !== session.address) return;
       this.stoppingServer = session.address;
       this.wake();
@@ -579,7 +582,7 @@ export class IndexClient {
   }
 
   private callOptions() {
-    return { timeoutMs: this.t.requestTimeoutMs, signal: this.abort.signal };
+    return { timeoutMs: this.t.requestTimeoutMs, signal: this.abort.signal, dialer: this.o.dialer };
   }
 
   /** Files the index would refuse (and with them the whole request) are left out, with a warning. */

@@ -2,6 +2,8 @@
 // role is being turned off), so the peer moves to another index server at once. Never throws:
 // a socket that fails or closes is simply reported closed and opened again later.
 import WebSocket from 'ws';
+import type { Duplex } from 'node:stream';
+import type { NodeDialer } from '../net/node-dialer.js';
 
 export interface IndexSocket {
   readonly open: boolean;
@@ -12,9 +14,21 @@ const HANDSHAKE_TIMEOUT_MS = 5_000;
 /** The index sends every network event; a peer reads only small envelopes. */
 const MAX_PAYLOAD = 1024 * 1024;
 
-export function watchIndexEvents(address: string, onEvent: (type: string, data: unknown) => void): IndexSocket {
+/** With encryption on (`dialer.tls`), the socket runs over TLS to the id the index proved when this node registered. */
+export function watchIndexEvents(address: string, dialer: NodeDialer | undefined, onEvent: (type: string, data: unknown) => void): IndexSocket {
   let closed = false;
-  const ws = new WebSocket(`ws://${address}/ws`, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxPayload: MAX_PAYLOAD });
+  const tls = dialer?.tls;
+  let createConnection: (() => Duplex) | undefined;
+  if (tls) {
+    const url = new URL(`http://${address}`);
+    // Never unpinned: the socket is opened after a registration, which pinned the index.
+    const { socket, verified } = tls.connect({ host: url.hostname, port: Number(url.port || 80), expect: dialer.pinned(address) ?? '(not pinned)' });
+    // ws writes the upgrade request at once: hold the socket back until the index proved its key.
+    socket.cork();
+    verified.then(() => socket.uncork(), () => undefined);
+    createConnection = () => socket;
+  }
+  const ws = new WebSocket(`ws://${address}/ws`, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxPayload: MAX_PAYLOAD, ...(createConnection ? { createConnection } : {}) });
   ws.on('error', () => {
     closed = true; // 'close' follows; the client opens a new socket at its next heartbeat
   });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { nodeInfoSchema } from '../../../src-shared/api/node.js';
 import { getJson } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import { hostForUrl } from '../net/host-for-url.js';
 import { signedBy, statement } from '../identity/signed-statement.js';
 
@@ -15,10 +16,14 @@ export type AddressCheck = { ok: true } | { ok: false; reason: string };
 
 export type AddressChecker = (peerId: string, host: string, port: number) => Promise<AddressCheck>;
 
-export const callBackAddress: AddressChecker = async (peerId, host, port) => {
+/**
+ * With encryption on (`dialer`), the call-back runs over TLS to the registering node's id: a node
+ * that cannot prove its key in the handshake is not listed, whatever it answers.
+ */
+export const addressCallBack = (dialer?: NodeDialer): AddressChecker => async (peerId, host, port) => {
   const challenge = randomBytes(18).toString('base64url');
   const where = `${hostForUrl(host)}:${port}`;
-  const answer = await getJson(`http://${where}/api/v1/info?challenge=${challenge}`, nodeInfoSchema, ADDRESS_CHECK_TIMEOUT_MS, undefined, 64 * 1024);
+  const answer = await getJson(`http://${where}/api/v1/info?challenge=${challenge}`, nodeInfoSchema, ADDRESS_CHECK_TIMEOUT_MS, undefined, 64 * 1024, dialer && { dialer, expected: { node: peerId } });
   if (!answer.ok) return { ok: false, reason: `the index server could not reach this node at ${where} (${answer.reason})` };
   const { id, proof } = answer.value;
   if (id !== peerId) return { ok: false, reason: `${where} is another node (${id.slice(0, 7)}), not this one` };
@@ -27,3 +32,6 @@ export const callBackAddress: AddressChecker = async (peerId, host, port) => {
   }
   return { ok: true };
 };
+
+/** The call-back in plain HTTP (encryption off). */
+export const callBackAddress: AddressChecker = addressCallBack();

@@ -1,5 +1,9 @@
 // "Run as index server": turns the index role on and off in a running node, without a restart.
 // The choice persists; the index data stays in SQLite, so turning it on again serves the same index.
+import type { TlsOptions } from 'node:tls';
+import type { PlainHttpPolicy } from '../http/plain-http.js';
+import type { NodeDialer } from '../net/node-dialer.js';
+import { addressCallBack } from './address-check.js';
 import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -51,6 +55,10 @@ export interface IndexRoleOptions {
   federation?: Federation;
   /** Told when the role goes on or off (the node's own index client follows it). */
   onChange?: (status: IndexRoleStatus) => void;
+  /** TLS on the index port (the node certificate) and who may still use plain HTTP there. */
+  tls?: { options: TlsOptions; plain: PlainHttpPolicy };
+  /** How the index calls peers back (TLS to their ids when encryption is on). */
+  dialer?: NodeDialer;
 }
 
 const META_KEY = 'index_role';
@@ -97,11 +105,11 @@ export class IndexRole {
     if (this.running) return this.status();
     this.state = 'starting';
     try {
-      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}) });
+      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}), checkAddress: addressCallBack(this.o.dialer) });
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}), ...(this.o.federation ? { federation: { federation: this.o.federation, selfId: this.indexId } } : {}) });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}), ...(this.o.federation ? { federation: { federation: this.o.federation, selfId: this.indexId } } : {}), ...(this.o.tls ? { tls: this.o.tls } : {}), ...(this.o.dialer ? { dialer: this.o.dialer } : {}) });
       } catch (err) {
         service.stop();
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);

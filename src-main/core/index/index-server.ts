@@ -1,4 +1,7 @@
 // The index port: the seed's super-peer endpoints, their OpenAPI document and /ws.
+import type { TlsOptions } from 'node:tls';
+import type { PlainHttpPolicy } from '../http/plain-http.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
@@ -40,10 +43,16 @@ export function startIndexServer(o: {
   limits: ServingLimits;
   /** Index servers federated with this one (federation/): searches and source lookups answer for them too. */
   federation?: { federation: Federation; selfId: string };
+  /** Index servers federated with this one (federation/): searches and source lookups answer for them too. */
+  federation?: { federation: Federation; selfId: string };
+  /** TLS on the index port too (one port, sniffed), and who may still use plain HTTP. */
+  tls?: { options: TlsOptions; plain: PlainHttpPolicy };
+  /** How the index calls peers (piece lists for Metalinks and torrents). */
+  dialer?: NodeDialer;
   /** The largest request body read (super_peer.max_request_body); default 8 MB. */
   maxBodyBytes?: number;
 }): Promise<IndexServer> {
-  const pieceLists = new PieceLists();
+  const pieceLists = new PieceLists({ dialer: o.dialer });
   const handlers = indexHandlers(o.service, o.name, o.names, pieceLists);
   const app = createApiApp({
     routes: { ...indexRoutes, ...federationRoutes },
@@ -64,5 +73,5 @@ export function startIndexServer(o: {
   // Peers heartbeat on kept-alive connections. A deep accept queue: peers (re)connect in crowds,
   // after an index restart for one, and SYNs dropped from a full queue are retried only 1, 3, 7 s later.
   const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
-  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS, guard });
+  return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS, guard, ...(o.tls ? { tls: o.tls } : {}) });
 }

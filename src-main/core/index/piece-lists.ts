@@ -5,6 +5,7 @@
 // needs, validated with zod, and must prove to be the file's (piece-layer-proof.ts).
 // Accepted lists are kept in a small LRU (digests as bytes, bounded in entries and bytes), so a
 // peer cannot make the index hold unbounded memory; concurrent asks for one file share one fetch.
+import type { NodeDialer } from '../net/node-dialer.js';
 import { piecesSchema } from '../../../src-shared/api/library.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
 import { pieceListProves } from '../hashing/piece-layer-proof.js';
@@ -31,6 +32,8 @@ export interface PieceListOptions {
   maxCachedBytes?: number;
   ttlMs?: number;
   now?: () => number;
+  /** This node's dialer: sources are asked over TLS when encryption is on. */
+  dialer?: NodeDialer | undefined;
 }
 
 interface Entry { pieceSize: number; digests: Buffer; sha256: string | undefined; at: number }
@@ -50,7 +53,10 @@ export class PieceLists {
   private readonly ttlMs: number;
   private readonly now: () => number;
 
+  private readonly dialer: NodeDialer | undefined;
+
   constructor(o: PieceListOptions = {}) {
+    this.dialer = o.dialer;
     this.maxSources = o.maxSources ?? 4;
     this.timeoutMs = o.timeoutMs ?? 2_000;
     this.maxEntries = o.maxEntries ?? 256;
@@ -96,7 +102,9 @@ export class PieceLists {
     try {
       const url = new URL(`/api/v1/files/${fileId}/pieces`, downloadUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-      const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
+      const init = { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } };
+      // Over TLS when encryption is on, to whichever node answers: the list proves itself against the id.
+      const res = this.dialer ? (await this.dialer.call(url.href, init, 'any')).response : await fetch(url, { ...init, redirect: 'error' });
       if (!res.ok || !res.body) {
         await res.body?.cancel();
         return undefined;

@@ -1,5 +1,8 @@
 // The composition root: the one place that builds a node's services and wires them together.
 // Everything else receives its dependencies, so tests build real ones in a temporary folder.
+import type { IncomingMessage } from 'node:http';
+import { NodeDialer } from '../net/node-dialer.js';
+import { NodeTls } from '../net/node-tls.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -87,6 +90,11 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const store = new LibraryStore(db);
   const accessControl = createAccessControl({ config, db, meta: store });
   const key = await loadOrCreateNodeKey(dataDirectory);
+  const accessControl = createAccessControl({ config, db, meta: store, selfId: id });
+  // TLS between nodes, authenticated by the node keys (net/node-tls.ts): both ports always accept
+  // it; with security.enable_encryption this node calls others over it too, and never in plain.
+  const nodeTls = await NodeTls.create(key);
+  const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null);
   const id = key.id;
   // The name others see: the config's until the user sets one (Settings → "This device").
   const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => indexClient.identityChanged() });
@@ -116,13 +124,14 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const version = readPackageVersion();
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
   const hosts = new AllowedHosts([...config.peer.allowed_hosts, config.peer.host]);
+  const tlsServing = { options: nodeTls.serverOptions, plain: { allowed: () => config.security.allow_plain_http, isLocalUser: (req: IncomingMessage) => access.isLocalUpgrade(req) } };
   const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control, hosts });
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
   const federation = createFederation({ selfId: id, config: config.super_peer, lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port });
   const indexRole = new IndexRole({
-    federation,
+    federation, tls: tlsServing, dialer,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),
@@ -149,6 +158,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const indexClient = new IndexClient({
     identity: () => ({ key, name: displayName.get(), port: 0, version }),
     candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), bus, logger: logger.child({ service: 'index-client' }),
+    dialer,
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
   });
   // The index this peer is registered with first: it is the one known to answer.
@@ -159,11 +169,11 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     sharedFileIds: () => (config.peer.share ? library.indexEntries().map((e) => e.id) : []),
   });
   const dhtFinder: DhtFinderOptions = { dht: () => dht.dht(), selfPeerId: id, peersPerLookup: dht.peersPerLookup, allows: accessControl.sourceAllowed };
-  const finder = networkSourceFinder({ selfPeerId: id, indexAddresses, allows: accessControl.sourceAllowed });
+  const finder = networkSourceFinder({ selfPeerId: id, indexAddresses, allows: accessControl.sourceAllowed, dialer });
   const sourceFinder = withDhtFallback(finder, dhtSourceFinder(dhtFinder));
   const hashThread = new HashThread();
   const downloads = new DownloadManager({
-    db, dataDirectory, finder: sourceFinder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id,
+    db, dataDirectory, finder: sourceFinder, hashThread, limiter: downloadLimiter, bus, logger: logger.child({ service: 'downloads' }), selfId: id, dialer,
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => {
@@ -194,6 +204,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
 
   const apiDeps: PeerHandlerDeps = {
     library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
+    dialer,
     identity: displayName,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
@@ -208,7 +219,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
 
   let server;
   try {
-    server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: { ...peerServingLimits(config), gate: accessControl.gate } }, config.peer.port, config.peer.host);
+    server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: { ...peerServingLimits(config), gate: accessControl.gate }, tls: tlsServing }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
     // A role that cannot start (its port taken) is the role's lastError, shown in Settings: the
