@@ -1,6 +1,8 @@
-// Settings: transfer limits and auto-share, the index server role (switched live), and the theme
-// (kept in this browser only: it is about this screen, not the node).
+// Settings: this device (its id and display name), transfer limits and auto-share, the index
+// server role (switched live), and the theme (kept in this browser only: it is about this
+// screen, not the node).
 import { createStore } from 'zustand/vanilla';
+import type { IdentityView } from '../../src-shared/api/identity.js';
 import type { IndexRoleView } from '../../src-shared/api/peer-routes.js';
 import type { TransferSettings } from '../../src-shared/api/transfers.js';
 import { errorMessage } from '../bridge/api-error.js';
@@ -12,6 +14,7 @@ type TransferUpdate = Partial<Omit<TransferSettings, 'downloadDirectory'>>;
 const ROLE_POLL_MS = 250;
 
 export interface SettingsState {
+  identity: IdentityView | null;
   transfers: TransferSettings | null;
   indexRole: IndexRoleView | null;
   theme: Theme;
@@ -19,12 +22,15 @@ export interface SettingsState {
   saving: boolean;
   load(): Promise<void>;
   saveTransfers(update: TransferUpdate): Promise<boolean>;
+  /** Sets the display name (null: back to the default); the node's refusal in its words, or null. */
+  saveName(name: string | null): Promise<string | null>;
   setIndexRole(enabled: boolean): Promise<void>;
   setTheme(theme: Theme): void;
 }
 
 export function createSettingsStore(api: NodeApi) {
   return createStore<SettingsState>()((set, get) => ({
+    identity: null,
     transfers: null,
     indexRole: null,
     theme: readTheme(),
@@ -32,8 +38,8 @@ export function createSettingsStore(api: NodeApi) {
     saving: false,
     load: async () => {
       try {
-        const [transfers, indexRole] = await Promise.all([api.getTransferSettings(), api.getIndexRole()]);
-        set({ transfers, indexRole, error: null });
+        const [identity, transfers, indexRole] = await Promise.all([api.getIdentity(), api.getTransferSettings(), api.getIndexRole()]);
+        set({ identity, transfers, indexRole, error: null });
       } catch (err) {
         set({ error: errorMessage(err) });
       }
@@ -46,6 +52,14 @@ export function createSettingsStore(api: NodeApi) {
       } catch (err) {
         set({ error: errorMessage(err), saving: false });
         return false;
+      }
+    },
+    saveName: async (name) => {
+      try {
+        set({ identity: await api.setIdentity({ body: { name } }) });
+        return null;
+      } catch (err) {
+        return errorMessage(err);
       }
     },
     setIndexRole: async (enabled) => {

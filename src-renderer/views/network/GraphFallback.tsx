@@ -4,12 +4,12 @@
 import { memo } from 'react';
 import type { PlacedNode } from './force-layout.js';
 
-export const GraphFallback = memo(function GraphFallback({ nodes }: { nodes: readonly PlacedNode[] }) {
+export const GraphFallback = memo(function GraphFallback({ nodes, selfId = null }: { nodes: readonly PlacedNode[]; selfId?: string | null }) {
   return (
     <ul>
       {nodes.map((n) => (
-        <li key={n.id} data-testid="graph-node" data-role={n.role}>
-          {n.name} ({n.role}, {n.status})
+        <li key={`${n.role}:${n.id}`} data-testid="graph-node" data-role={n.role} data-you={n.id === selfId || undefined}>
+          {n.name} ({n.id === selfId ? 'you, ' : ''}{n.role}, {n.status})
         </li>
       ))}
     </ul>

@@ -4,6 +4,8 @@ import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { PeerName } from '../../components/PeerName.js';
+import { Reputation, ReputationHelp } from '../../components/Reputation.js';
 import { TopologyGraph } from './TopologyGraph.js';
 
 const REFRESH_MS = 3_000;
@@ -12,6 +14,7 @@ export function NetworkView() {
   const topology = useDomain('network', (s) => s.topology);
   const error = useDomain('network', (s) => s.topologyError);
   const load = useDomain('network', (s) => s.loadTopology);
+  const selfId = useDomain('network', (s) => s.info?.id ?? null);
 
   useVisiblePolling(load, REFRESH_MS);
 
@@ -30,7 +33,7 @@ export function NetworkView() {
                 {peers.filter((n) => n.role === 'peer' && n.status === 'online').length} peers online · {peers.filter((n) => n.role === 'index').length} index server(s)
               </span>
             </div>
-            <TopologyGraph topology={topology} />
+            <TopologyGraph topology={topology} selfId={selfId} />
           </section>
           <section className="card" aria-label="Nodes">
             <h2>Nodes</h2>
@@ -42,22 +45,28 @@ export function NetworkView() {
                     <th scope="col">Role</th>
                     <th scope="col">Status</th>
                     <th scope="col">Files</th>
-                    <th scope="col">Reputation</th>
+                    <th scope="col">
+                      <abbr title="0 to 100, new peers start at 50: see below">Reputation</abbr>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {peers.map((n) => (
-                    <tr key={n.id} data-testid="peer-row">
-                      <td>{n.name}</td>
+                    // An index server registered with itself is listed twice (index, peer) under one id.
+                    <tr key={`${n.role}:${n.id}`} data-testid="peer-row" data-you={n.id === selfId || undefined}>
+                      <td className="peer-cell">
+                        <PeerName name={n.name} id={n.id} />
+                      </td>
                       <td>{n.role === 'index' ? 'index server' : 'peer'}</td>
                       <td className={`status ${n.status}`}>{n.status}</td>
                       <td>{n.fileCount.toLocaleString()}</td>
-                      <td>{Math.round(n.reputation)}</td>
+                      <td>{n.role === 'index' ? <span className="muted" title="Index servers keep the scores; they have none themselves.">—</span> : <Reputation value={n.reputation} />}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
+            <ReputationHelp />
           </section>
         </>
       )}

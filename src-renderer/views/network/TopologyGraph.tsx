@@ -11,7 +11,16 @@ import { placeTopology, type Placed, type PlacedNode } from './force-layout.js';
 import { GraphFallback } from './GraphFallback.js';
 import { useLayoutWorker } from './use-layout-worker.js';
 
-export function TopologyGraph({ topology }: { topology: Topology }) {
+/** The hover line: who, what, and the full id (this node is marked "you"). */
+export function nodeDetails(n: PlacedNode, selfId: string | null): string {
+  const who = n.id === selfId ? `${n.name} (you)` : n.name;
+  const standing = n.role === 'index' ? '' : ` · reputation ${Math.round(n.reputation)} of 100`;
+  return `${who} · ${n.role === 'index' ? 'index server' : 'peer'} · ${n.status} · ${n.fileCount} files${standing} · id ${n.id}`;
+}
+
+export function TopologyGraph({ topology, selfId = null }: { topology: Topology; selfId?: string | null }) {
+  const self = useRef(selfId);
+  self.current = selfId;
   const canvas = useRef<HTMLCanvasElement>(null);
   const shown = useRef<Placed>({ nodes: [], edges: [], reshaped: false });
   const view = useRef<View>({ fit: { k: 1, x: 0, y: 0 }, zoom: zoomIdentity });
@@ -33,7 +42,7 @@ export function TopologyGraph({ topology }: { topology: Topology }) {
       frame.current = 0;
       if (refitNext.current) view.current.fit = fitTo(shown.current.nodes, el.clientWidth, el.clientHeight);
       refitNext.current = false;
-      drawGraph(el, view.current, shown.current.nodes, shown.current.edges);
+      drawGraph(el, view.current, shown.current.nodes, shown.current.edges, self.current);
     });
   }, []);
 
@@ -78,12 +87,12 @@ export function TopologyGraph({ topology }: { topology: Topology }) {
   return (
     <div className="graph-wrap">
       <canvas ref={canvas} className="graph" role="img" aria-label={`Network graph: ${placed.nodes.length} nodes`} onMouseMove={onMouseMove} onMouseLeave={() => setHover(null)}>
-        <GraphFallback nodes={placed.nodes} />
+        <GraphFallback nodes={placed.nodes} selfId={selfId} />
       </canvas>
       <p className="muted small graph-details" aria-live="polite" data-testid="graph-details">
         {hover
-          ? `${hover.name} · ${hover.role === 'index' ? 'index server' : 'peer'} · ${hover.status} · ${hover.fileCount} files · reputation ${Math.round(hover.reputation)}`
-          : 'Hover a node for details; scroll to zoom, drag to pan.'}
+          ? nodeDetails(hover, selfId)
+          : `Hover a node for details; scroll to zoom, drag to pan.${selfId && placed.nodes.some((n) => n.id === selfId) ? ' The ringed node is you.' : ''}`}
       </p>
     </div>
   );

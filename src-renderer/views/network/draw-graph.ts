@@ -44,7 +44,7 @@ export function nearestNode(view: View, nodes: readonly PlacedNode[], px: number
   return best;
 }
 
-export function drawGraph(canvas: HTMLCanvasElement, view: View, nodes: readonly PlacedNode[], edges: readonly PlacedEdge[]): void {
+export function drawGraph(canvas: HTMLCanvasElement, view: View, nodes: readonly PlacedNode[], edges: readonly PlacedEdge[], selfId: string | null = null): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const css = getComputedStyle(canvas); // the theme's colours, so dark mode needs no second palette
@@ -81,6 +81,22 @@ export function drawGraph(canvas: HTMLCanvasElement, view: View, nodes: readonly
     const stamp = stamps[n.status][n.role];
     const half = stamp.width / 2 / scale;
     ctx.drawImage(stamp, n.x - half, n.y - half, 2 * half, 2 * half);
+  }
+
+  // This node: a ring around its mark and the word "you" beside it (the text keeps its size on screen).
+  if (selfId === null) return;
+  ctx.strokeStyle = colour('--accent');
+  ctx.fillStyle = colour('--text');
+  ctx.lineWidth = 2 * px;
+  ctx.font = `600 ${12 * px}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  const ring = INDEX_HALF + 4;
+  for (const n of nodes) {
+    if (n.id !== selfId) continue;
+    ctx.beginPath();
+    ctx.arc(n.x, n.y, ring, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.fillText('you', n.x + ring + 4 * px, n.y);
   }
 }
 

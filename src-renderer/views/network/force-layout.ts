@@ -24,7 +24,11 @@ export type Layout = Simulation<PlacedNode, PlacedEdge>;
 
 /** Reuses the node objects in `known` (positions included); newcomers start on a spiral. */
 export function placeTopology(topology: Topology, known: ReadonlyMap<string, PlacedNode>, knownEdges: readonly PlacedEdge[]): Placed {
-  const nodes: PlacedNode[] = topology.nodes.map((n, i) => {
+  // One mark per node id: an index server registered with itself is also listed as a peer (the
+  // index comes first and stands for both; the table below lists both roles).
+  const seen = new Set<string>();
+  const unique = topology.nodes.filter((n) => !seen.has(n.id) && !!seen.add(n.id));
+  const nodes: PlacedNode[] = unique.map((n, i) => {
     const before = known.get(n.id);
     if (before) return Object.assign(before, n);
     // A spiral, not a pile at the origin: the first frames already look like a network.
@@ -36,7 +40,8 @@ export function placeTopology(topology: Topology, known: ReadonlyMap<string, Pla
   const edges = topology.edges.flatMap((e) => {
     const source = byId.get(e.source);
     const target = byId.get(e.target);
-    return source && target ? [{ source, target, kind: e.kind }] : []; // links to nodes we do not know are dropped
+    // Links to nodes we do not know are dropped, and so is an index's link to itself (see above).
+    return source && target && source !== target ? [{ source, target, kind: e.kind }] : [];
   });
   const reshaped = nodes.length !== known.size || nodes.some((n) => !known.has(n.id)) || edgeKey(edges) !== edgeKey(knownEdges);
   return { nodes, edges, reshaped };

@@ -3,9 +3,14 @@
 import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import { formatBytes } from '../../app/format.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
+import { PeerName } from '../../components/PeerName.js';
+import { Reputation, ReputationHelp } from '../../components/Reputation.js';
+import { useDomain } from '../../app/stores-context.js';
+import { hostOf } from './SearchResultRow.js';
 import { FileActions } from './FileActions.js';
 
 export function OpenedFile({ file }: { file: SearchResult }) {
+  const self = useDomain('network', (s) => s.info);
   return (
     <section className="card" aria-label={`File ${file.name}`} data-testid="opened-file">
       <div className="result">
@@ -30,16 +35,28 @@ export function OpenedFile({ file }: { file: SearchResult }) {
         ) : null}
         <dt>Sources</dt>
         <dd>
+          {file.inLibrary && self ? (
+            <p className="muted">
+              <PeerName name={self.name} id={self.id} /> {file.sources.length === 0 ? '(nobody else shares it right now)' : null}
+            </p>
+          ) : null}
           {file.sources.length === 0 ? (
-            <span className="muted">{file.inLibrary ? 'Nobody else shares it right now.' : 'No source is online right now.'}</span>
+            file.inLibrary ? null : <span className="muted">No source is online right now.</span>
           ) : (
-            <ul className="plain" aria-label="Sources">
-              {file.sources.map((s) => (
-                <li key={s.peerId} title={`${s.url}\n${s.peerId}`}>
-                  {s.name} <span className="muted">· reputation {Math.round(s.reputation)}</span>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul className="source-list" aria-label="Sources">
+                {file.sources.map((s) => (
+                  <li key={s.peerId}>
+                    <PeerName name={s.name} id={s.peerId} address={hostOf(s.url)} />
+                    <span className="muted">
+                      reputation <Reputation value={s.reputation} />
+                      {s.freeUploadSlots > 0 ? ` · ${s.freeUploadSlots} free slot${s.freeUploadSlots === 1 ? '' : 's'}` : ' · busy'}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              <ReputationHelp />
+            </>
           )}
         </dd>
       </dl>

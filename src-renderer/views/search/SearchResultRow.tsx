@@ -1,12 +1,42 @@
 import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import { formatBytes } from '../../app/format.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
+import { PeerName } from '../../components/PeerName.js';
+import { useDomain } from '../../app/stores-context.js';
 import { FileActions } from './FileActions.js';
 
 /** Sources are healthy when they have reputation and a free upload slot. */
 function health(result: SearchResult): 'good' | 'busy' | 'none' {
   if (result.sourceCount === 0) return 'none';
   return result.sources.some((s) => s.freeUploadSlots > 0 && s.reputation >= 30) ? 'good' : 'busy';
+}
+
+/** Who has it: "you" first when this node shares it (the node lists itself as no source), then up to three others. */
+function Holders({ result }: { result: SearchResult }) {
+  const self = useDomain('network', (s) => s.info);
+  const shown = result.sources.slice(0, 3);
+  if (!result.inLibrary && shown.length === 0) return null;
+  return (
+    <span className="holders" data-testid="result-sources">
+      {' · '}
+      {result.inLibrary && self ? <PeerName name={self.name} id={self.id} /> : null}
+      {shown.map((s, i) => (
+        <span key={s.peerId}>
+          {i > 0 || (result.inLibrary && self) ? ', ' : ''}
+          <PeerName name={s.name} id={s.peerId} address={hostOf(s.url)} />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** host:port of a download address. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 export function SearchResultRow({ result, active, onDownload }: { result: SearchResult; active: boolean; onDownload: () => void }) {
@@ -24,8 +54,8 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
           </span>
         ) : null}
         <span className="muted">
-          {formatBytes(result.size)} · <span className={`health ${h}`}>{result.sourceCount} source{result.sourceCount === 1 ? '' : 's'}</span>
-          {result.sources.length > 0 ? ` · ${result.sources.slice(0, 3).map((s) => s.name).join(', ')}` : ''}
+          {formatBytes(result.size)} · <span className={`health ${h}`}>{result.sourceCount} {result.inLibrary ? 'other ' : ''}source{result.sourceCount === 1 ? '' : 's'}</span>
+          <Holders result={result} />
         </span>
       </div>
       <FileActions file={result} onDownload={onDownload} />

@@ -1,29 +1,30 @@
 import { useDomain, useStores } from '../../app/stores-context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { AccessControl } from './AccessControl.js';
 import { DesktopSettings } from './DesktopSettings.js';
 import { IndexRoleSetting } from './IndexRoleSetting.js';
 import { IndexServersSetting } from './IndexServersSetting.js';
 import { ThemeSetting } from './ThemeSetting.js';
+import { ThisDevice } from './ThisDevice.js';
 import { TransferSettingsForm } from './TransferSettingsForm.js';
 
 export function SettingsView() {
   const error = useDomain('settings', (s) => s.error);
-  const info = useDomain('network', (s) => s.info);
   const desktop = useStores().desktop;
   return (
     <div className="view settings-view">
       <ErrorNote message={error} />
-      <section className="card" aria-label="This node">
-        <h2>This node</h2>
-        {info ? (
-          <p className="muted">
-            {info.name} · version {info.version} · peer port {info.port}
-          </p>
-        ) : null}
+      <section className="card" aria-label="This device">
+        <h2>This device</h2>
+        <ThisDevice />
+      </section>
+      <section className="card" aria-label="Node">
+        <h2>Node</h2>
         {desktop ? <DesktopSettings desktop={desktop} /> : null}
         <IndexRoleSetting />
         <IndexServersSetting />
       </section>
+      <AccessControl />
       <section className="card" aria-label="Transfer settings">
         <TransferSettingsForm />
       </section>

@@ -3,12 +3,43 @@ import { isRunningDownload, type DownloadView } from '../../../src-shared/api/tr
 import { errorMessage } from '../../bridge/api-error.js';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
+import { PeerName } from '../../components/PeerName.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+import { hostOf } from '../search/SearchResultRow.js';
 
 const stateLabels: Record<DownloadView['state'], string> = {
   queued: 'Queued', finding: 'Finding sources', downloading: 'Downloading', waiting: 'Waiting for a source',
   paused: 'Paused', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
 };
+
+const sourceStateText: Record<DownloadView['sources'][number]['state'], string> = {
+  active: 'sending', idle: 'idle', busy: 'full, will retry', backoff: 'retrying soon', dropped: 'dropped',
+};
+
+/** Who the file comes from: each source by name (hover: address and id), what it is doing, what it gave. */
+function Sources({ download: d }: { download: DownloadView }) {
+  const active = d.sources.filter((s) => s.state === 'active');
+  const summary = `${d.sources.length} source${d.sources.length === 1 ? '' : 's'}${active.length > 0 ? ` (${active.length} active)` : ''}`;
+  if (d.sources.length === 0) return <span>{summary}</span>;
+  return (
+    <details className="download-sources" data-testid="download-sources">
+      <summary>{summary}</summary>
+      <ul className="source-list" aria-label={`Sources of ${d.name}`}>
+        {d.sources.map((s) => (
+          <li key={s.url} data-state={s.state}>
+            <PeerName name={s.name} id={s.peerId} address={hostOf(s.url)} />
+            <span className="muted">
+              {sourceStateText[s.state]}
+              {s.state === 'active' && s.speed > 0 ? ` · ${formatSpeed(s.speed)}` : ''}
+              {s.bytes > 0 ? ` · ${formatBytes(s.bytes)} verified` : ''}
+              {s.reason ? ` · ${s.reason}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
 
 export function DownloadRow({ download: d }: { download: DownloadView }) {
   const pause = useDomain('transfers', (s) => s.pause);
@@ -22,7 +53,6 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
     action().catch((err: unknown) => setProblem(errorMessage(err)));
   };
   const value = d.state === 'completed' ? 100 : percent(d.bytesVerified, d.size);
-  const active = d.sources.filter((s) => s.state === 'active').length;
   return (
     <li className="transfer" data-testid="download" data-state={d.state}>
       <div className="card-head">
@@ -42,10 +72,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
             {formatSpeed(d.speed)} · {d.etaSeconds !== null ? `${formatDuration(d.etaSeconds)} left` : 'estimating'}
           </span>
         ) : null}
-        <span>
-          {d.sources.length} source{d.sources.length === 1 ? '' : 's'}
-          {active > 0 ? ` (${active} active)` : ''}
-        </span>
+        <Sources download={d} />
       </div>
       {d.error ? <p className="error-inline">{d.error.message}</p> : null}
       {problem ? <p className="error-inline">{problem}</p> : null}

@@ -1,20 +1,30 @@
 import { useDomain } from '../../app/stores-context.js';
+import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { DownloadRow } from './DownloadRow.js';
 import { PauseAllButtons } from './PauseAllButtons.js';
 import { UploadRow } from './UploadRow.js';
 
+/** Downloaders are known by node id; the index's topology gives their names (asked while some are unknown). */
+function UploaderNames() {
+  useVisiblePolling(useDomain('network', (s) => s.loadTopology), 10_000);
+  return null;
+}
+
 export function TransfersView() {
   const downloads = useDomain('transfers', (s) => s.downloads);
   const uploads = useDomain('transfers', (s) => s.uploads);
   const error = useDomain('transfers', (s) => s.error);
+  const named = useDomain('network', (s) => s.topology?.nodes);
+  const unnamed = uploads.some((u) => u.peerId && !named?.some((n) => n.id === u.peerId));
   // Completed and cancelled downloads are the history; everything else is still going (or paused).
   const finished = downloads.filter((d) => d.state === 'completed' || d.state === 'cancelled');
   const active = downloads.filter((d) => d.state !== 'completed' && d.state !== 'cancelled');
   return (
     <div className="view transfers-view">
       <ErrorNote message={error} />
+      {unnamed ? <UploaderNames /> : null}
       <section className="card" aria-label="Downloads">
         <div className="card-head">
           <h2>Downloads</h2>

@@ -1,20 +1,30 @@
 // One downloader fetching one file from this node: who, how far through the file, how fast.
 import type { UploadView } from '../../../src-shared/api/transfers.js';
+import { shortNodeId } from '../../../src-shared/node-id.js';
 import { formatBytes, formatSpeed, percent } from '../../app/format.js';
+import { useDomain } from '../../app/stores-context.js';
+import { PeerName } from '../../components/PeerName.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
+
+/** The name the index gives a node id, when the last topology answer lists it. */
+export function useIndexName(peerId: string | null): string | null {
+  return useDomain('network', (s) => (peerId ? (s.topology?.nodes.find((n) => n.id === peerId && n.role === 'peer')?.name ?? null) : null));
+}
 
 export function UploadRow({ upload: u }: { upload: UploadView }) {
   const value = percent(u.progress, u.size);
-  // Named by the node id it sent; the address is on hover (and the name when it sent none).
-  const who = u.peerId ? `${u.peerId.slice(0, 8)}` : u.address;
+  // Named by its node id (and the index's name for it, when known); the address on hover, and
+  // in its place when the downloader said no id.
+  const name = useIndexName(u.peerId);
+  const who = name ?? (u.peerId ? shortNodeId(u.peerId) : u.address);
   return (
     <li className="transfer" data-testid="upload" data-active={u.active}>
       <div className="card-head">
         <span className="name" title={u.name}>
           {u.name}
         </span>
-        <span className="muted" title={u.peerId ? `${u.peerId} at ${u.address}` : u.address}>
-          to {who}
+        <span className="muted upload-peer">
+          to <PeerName name={name} id={u.peerId} address={u.address} withShortId />
         </span>
       </div>
       <ProgressBar value={value} label={`Upload of ${u.name} to ${who}`} />
