@@ -53,8 +53,8 @@ export function networkSourceFinder(o: {
         const base = `http://${peer}`;
         const anyNode = dialer && { dialer, expected: 'any' as const };
         const [file, info] = await Promise.all([
-          getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal),
-          getJson(`${base}/api/v1/info`, nodeInfoSchema, TIMEOUT_MS, signal),
+          getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal, undefined, anyNode),
+          getJson(`${base}/api/v1/info`, nodeInfoSchema, TIMEOUT_MS, signal, undefined, anyNode),
         ]);
         // Over TLS the peer's id is the key it proved: what it says in /info must be that, and the
         // download is then pinned to it. Without a proven id an encrypting node does not use it.

@@ -125,7 +125,7 @@ function reason(err: unknown): string {
 type Input<S extends z.ZodType> = z.input<S>;
 
 export const indexApi = {
-  challenge: (address: string, o: CallOptions = {}) => call('GET', address, '/api/v1/peers/challenge', undefined, undefined, challengeResponseSchema, o),
+  challenge: (address: string, o: CallOptions = {}) => challenge(address, o),
   register: (address: string, body: RegisterRequest, o: CallOptions = {}): Promise<RegisterResponse> =>
     call('POST', address, '/api/v1/peers/register', body, undefined, registerResponseSchema, o),
   heartbeat: (address: string, token: string, body: Input<typeof heartbeatRequestSchema>, o: CallOptions = {}) =>

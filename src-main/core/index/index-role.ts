@@ -49,10 +49,10 @@ export interface IndexRoleOptions {
   version: string;
   name: () => string;
   advertiser?: IndexAdvertiser;
-  /** The node's access control: blocked devices and networks (issue 14). */
-  indexAccess?: IndexAccess;
   /** The index servers this one federates with (federation/); its gossip runs while the role is on. */
   federation?: Federation;
+  /** The node's access control: blocked devices and networks (issue 14). */
+  indexAccess?: IndexAccess;
   /** Told when the role goes on or off (the node's own index client follows it). */
   onChange?: (status: IndexRoleStatus) => void;
   /** TLS on the index port (the node certificate) and who may still use plain HTTP there. */

@@ -41,16 +41,14 @@ export function startIndexServer(o: {
   port: number;
   host: string;
   limits: ServingLimits;
-  /** Index servers federated with this one (federation/): searches and source lookups answer for them too. */
-  federation?: { federation: Federation; selfId: string };
+  /** The largest request body read (super_peer.max_request_body); default 8 MB. */
+  maxBodyBytes?: number;
   /** Index servers federated with this one (federation/): searches and source lookups answer for them too. */
   federation?: { federation: Federation; selfId: string };
   /** TLS on the index port too (one port, sniffed), and who may still use plain HTTP. */
   tls?: { options: TlsOptions; plain: PlainHttpPolicy };
   /** How the index calls peers (piece lists for Metalinks and torrents). */
   dialer?: NodeDialer;
-  /** The largest request body read (super_peer.max_request_body); default 8 MB. */
-  maxBodyBytes?: number;
 }): Promise<IndexServer> {
   const pieceLists = new PieceLists({ dialer: o.dialer });
   const handlers = indexHandlers(o.service, o.name, o.names, pieceLists);

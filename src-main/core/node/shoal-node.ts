@@ -88,14 +88,13 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   }
   const db = openDatabase(join(dataDirectory, 'shoal.db'));
   const store = new LibraryStore(db);
-  const accessControl = createAccessControl({ config, db, meta: store });
   const key = await loadOrCreateNodeKey(dataDirectory);
+  const id = key.id;
   const accessControl = createAccessControl({ config, db, meta: store, selfId: id });
   // TLS between nodes, authenticated by the node keys (net/node-tls.ts): both ports always accept
   // it; with security.enable_encryption this node calls others over it too, and never in plain.
   const nodeTls = await NodeTls.create(key);
   const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null);
-  const id = key.id;
   // The name others see: the config's until the user sets one (Settings → "This device").
   const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => indexClient.identityChanged() });
 
@@ -124,8 +123,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const version = readPackageVersion();
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
   const hosts = new AllowedHosts([...config.peer.allowed_hosts, config.peer.host]);
-  const tlsServing = { options: nodeTls.serverOptions, plain: { allowed: () => config.security.allow_plain_http, isLocalUser: (req: IncomingMessage) => access.isLocalUpgrade(req) } };
   const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control, hosts });
+  const tlsServing = { options: nodeTls.serverOptions, plain: { allowed: () => config.security.allow_plain_http, isLocalUser: (req: IncomingMessage) => access.isLocalUpgrade(req) } };
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
@@ -158,8 +157,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const indexClient = new IndexClient({
     identity: () => ({ key, name: displayName.get(), port: 0, version }),
     candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), bus, logger: logger.child({ service: 'index-client' }),
-    dialer,
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
+    dialer,
   });
   // The index this peer is registered with first: it is the one known to answer.
   const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
@@ -204,8 +203,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
 
   const apiDeps: PeerHandlerDeps = {
     library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
-    dialer,
     identity: displayName,
+    dialer,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     indexConnection: () => indexClient.status(),
@@ -277,7 +276,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
         await pool.close();
         await hashThread.close();
         accessControl.devices.close();
-        db.close();
+    db.close();
         logger.info('node stopped');
       })();
       return stopping;
