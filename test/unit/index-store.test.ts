@@ -460,6 +460,83 @@ describe('IndexStore: peer sessions, answered from memory (peer-session-cache.ts
   });
 });
 
+describe('IndexStore: what sources claim (issue 14)', () => {
+  const real = file('Holiday.mkv', { size: 5 * MiB, category: 'video', key: 'holiday' });
+  const bait = { ...real, name: 'FREE-MOVIE-totally-legit.exe', size: 123_456_789, category: 'software' as const, mime: 'application/x-msdownload', tags: ['free'] };
+  const shown = () => store.getFile(real.id);
+
+  it('shows the size, type and names most sources claim; sources of another size are not listed or counted', () => {
+    register('fake-1', [bait]);
+    expect(shown()).toMatchObject({ name: bait.name, size: bait.size, category: 'software', sourceCount: 1 });
+    register('honest-1', [real]);
+    // One against one: the claim shown so far stays (equal reputations).
+    expect(shown()).toMatchObject({ size: bait.size, sourceCount: 1, sources: [{ peerId: 'fake-1' }] });
+    register('honest-2', [real]);
+    expect(shown()).toMatchObject({ name: real.name, names: [real.name], size: real.size, category: 'video', mime: real.mime, sourceCount: 2 });
+    expect(shown()?.sources.map((s) => s.peerId).sort()).toEqual(['honest-1', 'honest-2']);
+    expect(names({ q: 'free' })).toEqual([]);
+    expect(names({ q: 'holiday' })).toEqual([real.name]);
+    expect(store.counts().availableBytes).toBe(real.size);
+    expectTotalsConsistent();
+    // The fake's comings and goings do not count: it is no source of this file.
+    store.markOffline(['fake-1']);
+    expect(shown()?.sourceCount).toBe(2);
+    store.touchPeer('fake-1', T0 + 1);
+    expect(shown()?.sourceCount).toBe(2);
+    store.markOffline(['honest-1']);
+    expect(shown()?.sourceCount).toBe(1);
+    expectTotalsConsistent();
+    store.replacePeerFiles('fake-1', []);
+    expect(shown()).toMatchObject({ size: real.size, sourceCount: 1 });
+    expectTotalsConsistent();
+  });
+
+  it('lists names by how many sources give them, and forgets a name with its last source', () => {
+    register('a', [{ ...real, name: 'zzz-first.mkv' }]);
+    register('b', [real]);
+    expect(shown()?.names).toEqual(['zzz-first.mkv', real.name]); // one each: as first seen
+    register('c', [real]);
+    expect(shown()?.names).toEqual([real.name, 'zzz-first.mkv']);
+    expect(names({ q: 'holiday' })).toEqual([real.name]);
+    store.removePeerFiles('a', [real.id]);
+    expect(shown()?.names).toEqual([real.name]);
+    expect(names({ q: 'zzz' })).toEqual([]);
+    // A source renaming its copy moves its vote.
+    store.addPeerFiles('b', [{ ...real, name: 'Holiday (2019).mkv' }]);
+    store.addPeerFiles('c', [{ ...real, name: 'Holiday (2019).mkv' }]);
+    expect(shown()?.name).toBe('Holiday (2019).mkv');
+    expectTotalsConsistent();
+  });
+
+  it('a source that changes its claimed size moves with it', () => {
+    register('a', [real]);
+    register('b', [real]);
+    store.addPeerFiles('b', [{ ...real, size: 7 }]);
+    expect(shown()).toMatchObject({ size: real.size, sourceCount: 1 });
+    store.addPeerFiles('a', [{ ...real, size: 7 }]);
+    expect(shown()).toMatchObject({ size: 7, sourceCount: 2 });
+    expectTotalsConsistent();
+  });
+
+  it('counts the files a peer would have after an update, renames and removals included', () => {
+    register('a', [file('1.txt'), file('2.txt'), file('3.txt')]);
+    expect(store.fileCountAfter('a', [file('4.txt').id], [], 10)).toBe(4); // under the bound: not counted exactly
+    expect(store.fileCountAfter('a', [file('1.txt').id, file('4.txt').id], [file('2.txt').id], 3)).toBe(3);
+    expect(store.fileCountAfter('a', [file('4.txt').id, file('5.txt').id], [], 3)).toBe(5);
+  });
+
+  it('counts peers by address key, claimed or observed', () => {
+    store.registerPeer({ peerId: 'p1', name: 'p1', address: '10.0.0.1', port: 1, sessionHash: 'h', now: T0, files: [], sourceAddress: '10.0.0.9', addressKey: '10.0.0.1', sourceKey: '10.0.0.9' });
+    store.registerPeer({ peerId: 'p2', name: 'p2', address: '10.0.0.9', port: 1, sessionHash: 'h', now: T0, files: [], sourceAddress: '10.0.0.9', addressKey: '10.0.0.9', sourceKey: '10.0.0.9' });
+    expect(store.peersAtAddress('10.0.0.9')).toBe(2);
+    expect(store.peersAtAddress('10.0.0.1')).toBe(1);
+    expect(store.peerStanding('p1')).toMatchObject({ addressKey: '10.0.0.1', sourceKey: '10.0.0.9', firstSeen: T0, reputation: 50 });
+    // A later registration keeps the identity's age.
+    store.registerPeer({ peerId: 'p1', name: 'p1', address: '10.0.0.1', port: 1, sessionHash: 'h2', now: T0 + 5000, files: [] });
+    expect(store.peerStanding('p1')?.firstSeen).toBe(T0);
+  });
+});
+
 describe('helpers', () => {
   it('tagToken keeps letters and digits, and tells c++ from c#', () => {
     expect(tagToken('Sci-Fi')).toBe('tscifi');
