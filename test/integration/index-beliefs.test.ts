@@ -150,7 +150,6 @@ describe('reputation', () => {
 describe('metadata', () => {
   it('a fake registrant\u2019s wrong size and name give way to the honest sources\u2019, go with it, and never stall a download', async () => {
     const movieName = 'Holiday in Lisbon (2019).mkv';
-    const honestClaim = (f: SearchResult): IndexedFile => ({ id: MOVIE.id, name: f.name, size: f.size, mime: f.mime, category: f.category, tags: [], pieceSize: f.pieceSize });
     // The fake comes first, with the real id, a wrong size and a bait name.
     const fake = await fakePeer('free movies', [{
       id: MOVIE.id, name: 'FREE-MOVIE-totally-legit.exe', size: 123_456_789, mime: 'application/x-msdownload', category: 'software', tags: ['free'], pieceSize: 262_144,

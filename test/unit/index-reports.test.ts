@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IndexEventMap } from '../../src-shared/api/index-events.js';
 import type { IndexedFile } from '../../src-shared/api/index-routes.js';
-import { ShoalError } from '../../src-shared/errors.js';
+import type { ShoalError } from '../../src-shared/errors.js';
 import { EventBus } from '../../src-main/core/events/event-bus.js';
 import { IndexService } from '../../src-main/core/index/index-service.js';
 import { IndexStore } from '../../src-main/core/index/index-store.js';
