@@ -22,7 +22,13 @@ export function isDownloadUrlOf(url: string, fileId: string): boolean {
   return u.username === '' && u.password === '' && u.search === '' && u.hash === '' && u.pathname === `/api/v1/download/${fileId}`;
 }
 
-/** A remote result with its sources checked; undefined when it does not fit the query's filters. */
+/** A peer count no index server can claim for one file (more than `super_peer.max_peers` allows by default). */
+const MAX_CLAIMED_SOURCES = 10_000;
+
+/**
+ * A remote result with its sources checked; undefined when it does not fit the query's filters,
+ * or no source it lists is a download address of that file (it adds nothing but a name).
+ */
 export function checkedRemote(r: SearchResult, query?: SearchQuery): SearchResult | undefined {
   if (query) {
     if (query.category && r.category !== query.category) return undefined;
@@ -32,6 +38,7 @@ export function checkedRemote(r: SearchResult, query?: SearchQuery): SearchResul
     if (query.ext && !r.names.concat(r.name).some((n) => n.toLowerCase().endsWith(`.${query.ext}`))) return undefined;
   }
   const sources = r.sources.filter((s) => isDownloadUrlOf(s.url, r.id)).slice(0, SOURCES_PER_FEDERATED_FILE);
+  if (sources.length === 0) return undefined;
   return {
     ...r,
     names: r.names.slice(0, MAX_NAMES),
@@ -39,7 +46,7 @@ export function checkedRemote(r: SearchResult, query?: SearchQuery): SearchResul
     ...(r.folders ? { folders: r.folders.slice(0, MAX_FOLDERS) } : {}),
     sources,
     // A count beyond what it could have listed is a claim; never less than what it listed.
-    sourceCount: Math.max(sources.length, Math.min(r.sourceCount, 1_000_000)),
+    sourceCount: Math.max(sources.length, Math.min(r.sourceCount, MAX_CLAIMED_SOURCES)),
     inLibrary: undefined,
   };
 }
