@@ -1,5 +1,6 @@
 // One store per domain, all fed by the bridge: its events keep them current without polling.
 import type { Bridge } from '../bridge/create-bridge.js';
+import { createAccessStore } from './access-store.js';
 import { createDashboardStore } from './dashboard-store.js';
 import { createLibraryStore } from './library-store.js';
 import { createNetworkStore } from './network-store.js';
@@ -19,6 +20,7 @@ export function createStores(bridge: Bridge) {
     network: createNetworkStore(bridge.api),
     settings: createSettingsStore(bridge.api),
     dashboard: createDashboardStore(bridge.api),
+    access: createAccessStore(bridge.api),
   };
   const downloadRate = () => stores.transfers.getState().downloads.reduce((sum, d) => sum + (d.state === 'downloading' ? d.speed : 0), 0);
   // Library changes come in bursts (a folder of files hashed): one refresh per burst.

@@ -18,12 +18,12 @@ export interface AccessControl {
   sourceAllowed(source: { url: string; peerId: string | null }): boolean;
 }
 
-export function createAccessControl(o: { config: NodeConfig; db: Db; meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void } }): AccessControl {
+export function createAccessControl(o: { config: NodeConfig; db: Db; selfId: string; meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void } }): AccessControl {
   const networks = new NetworkFilter({
     defaults: { allowedNetworks: o.config.security.allowed_networks, blockedNetworks: o.config.security.blocked_networks },
     meta: o.meta,
   });
-  const devices = new Devices(o.db);
+  const devices = new Devices(o.db, o.selfId);
   const sourceAllowed = (source: { url: string; peerId: string | null }) => networks.allowsUrl(source.url) && !devices.isBlocked(source.peerId);
   return {
     networks, devices, sourceAllowed,

@@ -32,7 +32,8 @@ export class Devices {
   private readonly blocked = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+  /** `selfId`: this node's own id, never listed (its index client registers with its own index). */
+  constructor(private readonly db: Db, private readonly selfId: string, private readonly now: () => number = Date.now) {
     this.s = {
       all: db.prepare<[], RawDevice>(`SELECT * FROM devices ORDER BY state = 'trusted' DESC, last_seen DESC`),
       get: db.prepare<[string], RawDevice>('SELECT * FROM devices WHERE node_id = ?'),
@@ -52,6 +53,7 @@ export class Devices {
 
   /** Notes that `id` proved who it is now; bytes add up. */
   seen(id: string, what: Sighting = {}): void {
+    if (id === this.selfId) return;
     const entry = this.pending.get(id) ?? { name: null, address: null, bytesSent: 0, bytesReceived: 0, at: 0 };
     if (what.name) entry.name = what.name.slice(0, MAX_NAME);
     if (what.address) entry.address = what.address;
