@@ -1,0 +1,158 @@
+// File sharing permissions (issue 14): a shared folder (or a path shared by hand) is shared with
+// everyone or only with some devices. A restricted file does not exist for anyone else on any
+// channel: the peer's listings, search, file, pieces, torrent, bytes, /info and /stats counts, the
+// public /ws, and the index (search, file, Metalink, torrent, redirect, topology counts), because it
+// is never announced. It is served only to a request authenticated as one of those devices (its
+// TLS client key).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { SharedRoot } from '../../src-shared/api/access.js';
+import type { SearchResponse, Topology } from '../../src-shared/api/index-routes.js';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import type { NodeInfo, NodeStats } from '../../src-shared/api/node.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { randomContent } from '../support/downloads.js';
+import { requestAs } from '../support/node-tls-client.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+type Page = { items: SharedFile[]; total: number };
+const json = { 'content-type': 'application/json' };
+
+let n: TestNode;
+let indexBase: string;
+let openDir: string;
+const secret = randomContent(200_000);
+const later = randomContent(50_000);
+const open = randomContent(100_000);
+const friend = NodeKey.generate();
+const stranger = NodeKey.generate();
+const publicMessages: string[] = [];
+let ws: WebSocket;
+
+const indexSearch = async (q: string) => (await (await fetch(`${indexBase}/api/v1/files/search?q=${q}`)).json()) as SearchResponse;
+const indexIds = async () => ((await (await fetch(`${indexBase}/api/v1/files?pageSize=200`)).json()) as SearchResponse).items.map((r) => r.id);
+
+async function setAccess(path: string, access: 'everyone' | 'devices', devices: string[] = []): Promise<SharedRoot> {
+  const res = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path, access, devices }) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as SharedRoot;
+}
+
+beforeAll(async () => {
+  n = await startTestNode({ superPeer: { enabled: true, heartbeat_interval: '1s' } });
+  indexBase = `http://127.0.0.1:${n.indexRole.status().port}`;
+  await writeFile(join(n.sharedDir, 'secret-plan.pdf'), secret.data);
+  openDir = join(n.root, 'open');
+  await mkdir(openDir);
+  await writeFile(join(openDir, 'open-notes.txt'), open.data);
+  expect((await n.api('/api/v1/files/share', { method: 'POST', headers: json, body: JSON.stringify({ path: openDir }) })).status).toBe(200);
+  await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 2, 'both files hashed');
+  await pollUntil(async () => (await indexIds()).length === 2, 'the index to list both');
+  ws = new WebSocket(`${n.url.replace('http', 'ws')}/ws`);
+  ws.on('message', (data: Buffer) => publicMessages.push(data.toString('utf8')));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+}, 30_000);
+afterAll(async () => {
+  ws?.terminate();
+  await n?.destroy();
+});
+
+describe('shared roots', () => {
+  it('lists the shared folder and the folder shared by hand, shared with everyone by default', async () => {
+    const { items } = await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots');
+    expect(items.map((r) => [r.access, r.sharedFolder, r.fileCount])).toEqual(expect.arrayContaining([['everyone', true, 1], ['everyone', false, 1]]));
+  });
+
+  it('refuses a path that is not a root, and a bad device id', async () => {
+    const notRoot = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: join(n.root, 'data'), access: 'everyone' }) });
+    expect(notRoot.status).toBe(404);
+    const badId = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: openDir, access: 'devices', devices: ['NOT-AN-ID'] }) });
+    expect(badId.status).toBe(400);
+    const stranger = await n.api('/api/v1/library/roots', { auth: false });
+    expect(stranger.status).toBe(401);
+  });
+});
+
+describe('a folder shared only with one device', () => {
+  beforeAll(async () => {
+    const root = (await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items.find((r) => r.sharedFolder)!;
+    const view = await setAccess(root.path, 'devices', [friend.id]);
+    expect(view).toMatchObject({ access: 'devices', devices: [friend.id] });
+    // A file added afterwards is restricted too.
+    await writeFile(join(n.sharedDir, 'later-secret.bin'), later.data);
+    await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 3, 'the later file hashed');
+  }, 20_000);
+
+  it('is gone from the peer\u2019s public listings, search, file, pieces, torrent and bytes', async () => {
+    const page = await n.json<Page>('/api/v1/files', { auth: false });
+    expect(page.items.map((f) => f.id)).toEqual([open.id]);
+    expect(page.total).toBe(1);
+    expect((await n.json<Page>('/api/v1/search?q=secret', { auth: false })).total).toBe(0);
+    for (const id of [secret.id, later.id]) {
+      for (const path of [`/api/v1/files/${id}`, `/api/v1/files/${id}/pieces`, `/api/v1/files/${id}/torrent`, `/api/v1/download/${id}`, `/api/v1/download/${id}/x.pdf`]) {
+        expect((await n.api(path, { auth: false })).status, path).toBe(404);
+      }
+    }
+  });
+
+  it('is not counted in /info and the public /stats', async () => {
+    const info = await n.json<NodeInfo>('/api/v1/info', { auth: false });
+    expect([info.fileCount, info.totalBytes]).toEqual([1, open.data.length]);
+    const stats = await n.json<NodeStats>('/api/v1/stats', { auth: false });
+    expect([stats.files, stats.totalBytes]).toEqual([1, open.data.length]);
+  });
+
+  it('leaves the public /ws as a removal, and is never named on it', async () => {
+    const removed = publicMessages.map((m) => JSON.parse(m) as { type: string; data: { id: string } }).filter((m) => m.type === 'library_file_removed');
+    expect(removed.map((m) => m.data.id)).toContain(secret.id);
+    for (const message of publicMessages) expect(message).not.toMatch(/secret/);
+  });
+
+  it('leaves the index: search, file, Metalink, torrent, redirect and topology counts', async () => {
+    await pollUntil(async () => !(await indexIds()).includes(secret.id), 'the index to drop the restricted file');
+    expect(await indexIds()).toEqual([open.id]);
+    expect((await indexSearch('secret')).items).toEqual([]);
+    for (const id of [secret.id, later.id]) {
+      for (const path of [`/api/v1/files/${id}`, `/api/v1/files/${id}/metalink`, `/api/v1/files/${id}/torrent`, `/api/v1/download/${id}`]) {
+        const res = await fetch(`${indexBase}${path}`, { redirect: 'manual' });
+        expect(res.status, path).toBe(404);
+      }
+    }
+    const topology = (await (await fetch(`${indexBase}/api/v1/topology`)).json()) as Topology;
+    expect(topology.nodes.find((node) => node.id === n.id)?.fileCount).toBe(1);
+  });
+
+  it('still shows the local user everything', async () => {
+    expect((await n.json<Page>('/api/v1/files')).total).toBe(3);
+  });
+
+  it('serves it to the device it is shared with, authenticated by its key, and to no other', async () => {
+    const asFriend = await requestAs(friend, n.port, '/api/v1/files');
+    expect(asFriend.status).toBe(200);
+    expect(asFriend.json<Page>().items.map((f) => f.id).sort()).toEqual([open.id, secret.id, later.id].sort());
+    const bytes = await requestAs(friend, n.port, `/api/v1/download/${secret.id}`);
+    expect(bytes.status).toBe(200);
+    expect(bytes.body.equals(secret.data)).toBe(true);
+    expect((await requestAs(friend, n.port, `/api/v1/files/${secret.id}/pieces`)).status).toBe(200);
+    expect((await requestAs(friend, n.port, `/api/v1/files/${secret.id}/torrent`)).status).toBe(200);
+
+    const asStranger = await requestAs(stranger, n.port, '/api/v1/files');
+    expect(asStranger.json<Page>().items.map((f) => f.id)).toEqual([open.id]);
+    expect((await requestAs(stranger, n.port, `/api/v1/download/${secret.id}`)).status).toBe(404);
+    // Saying you are the friend proves nothing.
+    expect((await n.api(`/api/v1/download/${secret.id}`, { auth: false, headers: { 'x-shoal-peer': friend.id } })).status).toBe(404);
+  });
+
+  it('comes back everywhere when shared with everyone again', async () => {
+    const root = (await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items.find((r) => r.sharedFolder)!;
+    await setAccess(root.path, 'everyone');
+    expect((await n.json<Page>('/api/v1/files', { auth: false })).total).toBe(3);
+    await pollUntil(async () => (await indexIds()).length === 3, 'the index to list all three again');
+  });
+});
