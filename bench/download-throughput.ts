@@ -1,7 +1,9 @@
 // Downloading a 512 MiB file over loopback, verified and stored, in the same run, from the same
 // Shoal peers (each a real `shoal serve` process):
 // - from one peer: `shoal get --peer` against `curl -o` of the same peer's download URL followed by
-//   `openssl dgst -sha256` (the same work: store the file and verify it);
+//   `openssl dgst -sha256` (the same work: store the file and verify it), both in plain HTTP;
+// - from one peer, encrypted: the same `shoal get --peer` over TLS 1.3 (the default between Shoal
+//   nodes) against it in plain HTTP (security.enable_encryption=false);
 // - from four peers: `shoal get` through an index server against `aria2c` on that index's
 //   Metalink (the same four peers, `--check-integrity=true`).
 // Each is timed from launch to exit (Shoal's includes starting Node and fetching the piece list)
@@ -91,11 +93,12 @@ export async function downloadThroughput(): Promise<Figure[]> {
       if (!stdout.startsWith(sha256)) throw new Error(`aria2c: wrong bytes ${stdout}`);
       return t;
     };
-    const shoalGet = async (how: string[]): Promise<Timed> => {
+    const shoalGet = async (how: string[], encrypted = true): Promise<Timed> => {
       fresh();
       const state = join(root, 'get-state');
       rmSync(state, { recursive: true, force: true });
-      const t = await timed(`${process.execPath} ${shoalBin} get ${id} ${how.join(' ')} -o ${out} --data ${state} 2>/dev/null`);
+      const plain = encrypted ? '' : 'SHOAL_SECURITY_ENABLE_ENCRYPTION=false ';
+      const t = await timed(`${plain}${process.execPath} ${shoalBin} get ${id} ${how.join(' ')} -o ${out} --data ${state} 2>/dev/null`);
       const landed = join(out, 'big.bin');
       if (t.stdout.trim() !== landed) throw new Error(`shoal get printed ${t.stdout}`);
       return t;
@@ -107,11 +110,12 @@ export async function downloadThroughput(): Promise<Figure[]> {
     await curlThenOpenssl();
     await aria2c();
     await shoalGet(onePeer);
-    const times = { curl: [] as number[], one: [] as number[], aria2c: [] as number[], four: [] as number[] };
-    const cpu = { curl: [] as number[], one: [] as number[], aria2c: [] as number[], four: [] as number[] };
+    await shoalGet(onePeer, false);
+    const times = { curl: [] as number[], one: [] as number[], enc: [] as number[], aria2c: [] as number[], four: [] as number[] };
+    const cpu = { curl: [] as number[], one: [] as number[], enc: [] as number[], aria2c: [] as number[], four: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       const pairs: [keyof typeof times, () => Promise<Timed>][] = [
-        ['curl', curlThenOpenssl], ['one', () => shoalGet(onePeer)], ['aria2c', aria2c], ['four', () => shoalGet(viaIndex)],
+        ['curl', curlThenOpenssl], ['one', () => shoalGet(onePeer, false)], ['enc', () => shoalGet(onePeer)], ['aria2c', aria2c], ['four', () => shoalGet(viaIndex)],
       ];
       // Alternate which side of each pair goes first.
       if (round % 2 === 0) pairs.reverse();
@@ -122,17 +126,23 @@ export async function downloadThroughput(): Promise<Figure[]> {
       }
       log(`downloads: round ${round}: ${(Object.keys(times) as (keyof typeof times)[]).map((k) => `${k} ${mbps(SIZE, times[k].at(-1)!)} (${cpu[k].at(-1)!.toFixed(2)} s CPU)`).join(', ')}`);
     }
-    const m = { curl: median(times.curl), one: median(times.one), aria2c: median(times.aria2c), four: median(times.four) };
-    const c = { curl: median(cpu.curl), one: median(cpu.one), aria2c: median(cpu.aria2c), four: median(cpu.four) };
+    const m = { curl: median(times.curl), one: median(times.one), enc: median(times.enc), aria2c: median(times.aria2c), four: median(times.four) };
+    const c = { curl: median(cpu.curl), one: median(cpu.one), enc: median(cpu.enc), aria2c: median(cpu.aria2c), four: median(cpu.four) };
     return [
       {
-        figure: 'Download of 512 MiB from 1 peer, stored and verified (shoal get --peer)',
+        figure: 'Download of 512 MiB from 1 peer, stored and verified (shoal get --peer, plain HTTP)',
         shoal: mbps(SIZE, m.one), reference: `${mbps(SIZE, m.curl)} (curl -o from the same peer, then openssl dgst -sha256)`,
         ratio: ratio(m.curl / m.one), aim: '≥ 0.80×', met: m.curl / m.one >= 0.8,
         note: `median of ${ROUNDS}, rounds alternated; wall time from launch to exit, so Shoal's includes starting Node (~0.2 s) and fetching the piece list. CPU: Shoal ${c.one.toFixed(2)} s, curl + openssl ${c.curl.toFixed(2)} s.`,
       },
       {
-        figure: `Download of 512 MiB from ${SOURCES} peers, stored and verified (shoal get via an index)`,
+        figure: 'Encrypted download of 512 MiB from 1 peer (shoal get --peer over TLS 1.3, the default)',
+        shoal: mbps(SIZE, m.enc), reference: `${mbps(SIZE, m.one)} (the same in plain HTTP, security.enable_encryption=false)`,
+        ratio: ratio(m.one / m.enc), aim: '≥ 0.80×', met: m.one / m.enc >= 0.8,
+        note: `median of ${ROUNDS}, rounds alternated; TLS_AES_128_GCM_SHA256, both sides' node keys checked. CPU: encrypted ${c.enc.toFixed(2)} s, plain ${c.one.toFixed(2)} s (downloader only; the source's TLS is not counted).`,
+      },
+      {
+        figure: `Download of 512 MiB from ${SOURCES} peers, stored and verified (shoal get via an index, over TLS)`,
         shoal: mbps(SIZE, m.four), reference: `${mbps(SIZE, m.aria2c)} (aria2c on the index's Metalink, --check-integrity=true)`,
         ratio: ratio(m.aria2c / m.four), aim: '≥ 1.20×', met: m.aria2c / m.four >= 1.2,
         note: `median of ${ROUNDS}, rounds alternated; sources are ${SOURCES} shoal serve processes on the same 2 cores. CPU: Shoal ${c.four.toFixed(2)} s, aria2c ${c.aria2c.toFixed(2)} s.`,

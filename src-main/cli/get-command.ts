@@ -1,6 +1,9 @@
 // `shoal get FILE_ID`: downloads one file with the node's own download manager (every source,
 // every piece verified), showing a progress bar. Exit 0 only once the whole-file hash matched;
 // Ctrl-C keeps the verified pieces, and the same command later goes on from there.
+import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
+import { NodeDialer } from '../core/net/node-dialer.js';
+import { NodeTls } from '../core/net/node-tls.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -27,6 +30,8 @@ export interface GetOptions {
   stallMs: number;
   /** Download again even when this folder already holds the finished file. */
   force: boolean;
+  /** security.enable_encryption: TLS to every source, as the key kept in the data folder. */
+  encryption?: boolean;
 }
 
 export interface GetContext {
@@ -54,10 +59,13 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     return 1;
   }
   const bus = new EventBus();
+  // The terminal's own identity (a key in its data folder): sources see who fetches, over TLS.
+  const dialer = o.encryption === false ? undefined : new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(o.dataDirectory)));
   const hashThread = new HashThread();
   const manager = new DownloadManager({
     db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
-    finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null }),
+    finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }),
+    ...(dialer ? { dialer } : {}),
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,
     report: () => undefined, // only a registered peer may report sources

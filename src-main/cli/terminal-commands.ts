@@ -71,6 +71,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
     fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory,
     outputDirectory: resolve(context.cwd, flags.output ?? '.'),
     maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
+    encryption: config.security.enable_encryption,
   }, { ...context, logger });
 }
 

@@ -78,7 +78,7 @@ describe('defaults', () => {
         max_uploads_per_peer: 4, upload_stall_timeout: 30_000,
       },
       security: {
-        enable_encryption: false, hash_algorithm: 'sha256', max_connections: 100,
+        enable_encryption: true, allow_plain_http: true, hash_algorithm: 'sha256', max_connections: 100,
         max_connections_per_address: 32, max_requests_per_address: 5_000, request_window: 10_000,
       },
       logging: { level: 'info', format: 'json', output: 'stdout' },
