@@ -1,7 +1,8 @@
 // Who is who (issues 14 and 16, item 6): Settings → "This device" shows the node id with a Copy
 // button and sets the display name, which /api/v1/info says at once and another node sees through
 // the index; search results, a download's sources, uploads and the network mark "you" and name
-// everyone, with the address and the full id on hover; a long name never widens a phone screen.
+// everyone, with the address and the full id on hover; encrypted transfers show a lock; a long
+// name never widens a phone screen.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,11 +84,15 @@ test('This device names the node; everyone sees the name, "you" is marked, and h
   await expect(download).toHaveAttribute('data-state', 'completed', { timeout: 30_000 });
   await download.getByTestId('download-sources').locator('summary').click();
   await expect(download.getByTestId('peer-name')).toHaveText('Alice\u2019s laptop');
+  // Between Shoal nodes transfers are encrypted by default: a lock on the source and on the download.
+  await expect(download.getByTestId('lock')).toHaveCount(2);
+  for (const lock of await download.getByTestId('lock').all()) await expect(lock).toHaveAttribute('data-encrypted', 'true');
   await openView(alicePage, 'Transfers');
   const upload = alicePage.getByTestId('upload').filter({ hasText: survey });
   await expect(upload.getByTestId('peer-name')).toContainText(bobInfo.name);
   await expect(upload.getByTestId('peer-name')).toContainText(shortNodeId(bobInfo.id));
   await expect(upload.getByTestId('peer-name')).toHaveAttribute('title', new RegExp(`Node id: ${bobInfo.id}\\nAddress: `));
+  await expect(upload.getByTestId('lock')).toHaveAttribute('data-encrypted', 'true');
 
   // Bob's Network view: his row says "you", Alice's has her name; the graph rings him.
   await openView(bobPage, 'Network');

@@ -3,6 +3,7 @@ import { isRunningDownload, type DownloadView } from '../../../src-shared/api/tr
 import { errorMessage } from '../../bridge/api-error.js';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
+import { Lock } from '../../components/Lock.js';
 import { PeerName } from '../../components/PeerName.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { hostOf } from '../search/SearchResultRow.js';
@@ -21,12 +22,18 @@ function Sources({ download: d }: { download: DownloadView }) {
   const active = d.sources.filter((s) => s.state === 'active');
   const summary = `${d.sources.length} source${d.sources.length === 1 ? '' : 's'}${active.length > 0 ? ` (${active.length} active)` : ''}`;
   if (d.sources.length === 0) return <span>{summary}</span>;
+  // The lock in the summary: every source that sends or sent bytes did so encrypted.
+  const used = d.sources.filter((s) => s.state === 'active' || s.bytes > 0);
+  const locked = used.length > 0 && used.every((s) => s.encrypted);
   return (
     <details className="download-sources" data-testid="download-sources">
-      <summary>{summary}</summary>
+      <summary>
+        {summary} {used.length > 0 ? <Lock encrypted={locked} who="source" /> : null}
+      </summary>
       <ul className="source-list" aria-label={`Sources of ${d.name}`}>
         {d.sources.map((s) => (
           <li key={s.url} data-state={s.state}>
+            <Lock encrypted={s.encrypted} who="source" />
             <PeerName name={s.name} id={s.peerId} address={hostOf(s.url)} />
             <span className="muted">
               {sourceStateText[s.state]}

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Transfers: Pause all / Resume all as one call each, and an upload row per downloader and file.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeIdFromPublicKey, shortNodeId } from '../../../src-shared/node-id.js';
 import { formatSpeed } from '../../app/format.js';
 import { StoresProvider } from '../../app/stores-context.js';
 import { createBridge } from '../../bridge/create-bridge.js';
@@ -13,10 +14,15 @@ const download = (i: number, state: string, speed = 0) => ({
   id: `11111111-2222-3333-4444-${String(i).padStart(12, '0')}`, fileId: String(i).repeat(64).slice(0, 64), name: `sea-${i}.mp4`, size: 1000,
   state, bytesVerified: 10, piecesVerified: 0, pieceCount: 1, speed, etaSeconds: null, sources: [], path: null, error: null, createdAt: '', completedAt: null,
 });
+const downloaderId = nodeIdFromPublicKey(new Uint8Array(32).fill(3));
 const upload = {
-  id: 7, fileId: 'a'.repeat(64), name: 'reef.flac', peer: '0f1e2d3c-aaaa-bbbb-cccc-000000000000', address: '10.0.0.2',
-  peerId: '0f1e2d3c-aaaa-bbbb-cccc-000000000000', bytes: 600, progress: 500, size: 1000, speed: 2048, active: true, startedAt: '',
+  id: 7, fileId: 'a'.repeat(64), name: 'reef.flac', peer: downloaderId, address: '10.0.0.2',
+  peerId: downloaderId, bytes: 600, progress: 500, size: 1000, speed: 2048, active: true, encrypted: true, startedAt: '',
 };
+const source = (name: string | null, seed: number, extra: object) => ({
+  url: `http://10.0.0.${seed}:9001/api/v1/download/x`, peerId: nodeIdFromPublicKey(new Uint8Array(32).fill(seed)), name,
+  state: 'active', bytes: 0, speed: 0, reason: null, encrypted: true, ...extra,
+});
 
 function renderTransfers(handlers: Handlers) {
   const transport = new FakeTransport({ listUploads: () => ({ items: [upload] }), ...handlers });
@@ -56,12 +62,40 @@ describe('TransfersView', () => {
   });
 
   it('shows an upload as one row: the downloader, progress through the file, speed', async () => {
-    renderTransfers({ listDownloads: () => ({ items: [] }) });
+    renderTransfers({ listDownloads: () => ({ items: [] }) }); // no index answers: no name known
     const row = await screen.findByTestId('upload');
     expect(row.textContent).toContain('reef.flac');
-    expect(row.textContent).toContain('to 0f1e2d3c');
+    // Known by its id (short form, full id and address on hover) until the index names it.
+    expect(row.textContent).toContain(`to ${shortNodeId(downloaderId)}`);
+    expect(within(row).getByTestId('peer-name').title).toBe(`Node id: ${downloaderId}\nAddress: 10.0.0.2`);
+    expect(within(row).getByTestId('lock').dataset.encrypted).toBe('true');
+
     expect(screen.getByRole('progressbar', { name: /Upload of reef.flac/ }).getAttribute('aria-valuenow')).toBe('50');
     expect(row.textContent).toContain(formatSpeed(2048));
     await waitFor(() => expect(screen.queryByText('Nobody is fetching from you right now')).toBeNull());
+  });
+
+  it('names a downloader as the index does, with its short id', async () => {
+    renderTransfers({
+      listDownloads: () => ({ items: [] }),
+      getNetworkTopology: () => ({ nodes: [{ id: downloaderId, role: 'peer', name: 'reef-laptop', status: 'online', fileCount: 1, reputation: 50 }], edges: [] }),
+    });
+    const row = await screen.findByTestId('upload');
+    await waitFor(() => expect(row.textContent).toContain(`to reef-laptop${shortNodeId(downloaderId)}`));
+  });
+
+  it('names a download\u2019s sources, with a lock on each encrypted one and on the download when all are', async () => {
+    renderTransfers({
+      listUploads: () => ({ items: [] }),
+      listDownloads: () => ({ items: [{ ...download(1, 'downloading', 100), sources: [source('alice', 5, { bytes: 10 }), source(null, 6, { state: 'dropped', encrypted: false, reason: 'refused' })] }] }),
+    });
+    const sources = await screen.findByTestId('download-sources');
+    expect(sources.querySelector('summary')?.textContent).toContain('2 sources (1 active)');
+    expect(within(sources.querySelector('summary') as HTMLElement).getByTestId('lock').dataset.encrypted).toBe('true');
+    const names = within(sources).getAllByTestId('peer-name');
+    expect(names.map((n) => n.textContent)).toEqual(['alice', shortNodeId(nodeIdFromPublicKey(new Uint8Array(32).fill(6)))]);
+    expect(names[0]?.title).toContain('Address: 10.0.0.5:9001');
+    expect(sources.textContent).toContain('dropped · refused');
+    expect(within(sources).getAllByTestId('lock').map((l) => l.dataset.encrypted)).toEqual(['true', 'true', 'false']);
   });
 });

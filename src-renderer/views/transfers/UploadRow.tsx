@@ -3,6 +3,7 @@ import type { UploadView } from '../../../src-shared/api/transfers.js';
 import { shortNodeId } from '../../../src-shared/node-id.js';
 import { formatBytes, formatSpeed, percent } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
+import { Lock } from '../../components/Lock.js';
 import { PeerName } from '../../components/PeerName.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 
@@ -24,7 +25,7 @@ export function UploadRow({ upload: u }: { upload: UploadView }) {
           {u.name}
         </span>
         <span className="muted upload-peer">
-          to <PeerName name={name} id={u.peerId} address={u.address} withShortId />
+          <Lock encrypted={u.encrypted} who="downloader" /> to <PeerName name={name} id={u.peerId} address={u.address} withShortId />
         </span>
       </div>
       <ProgressBar value={value} label={`Upload of ${u.name} to ${who}`} />
