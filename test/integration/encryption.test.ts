@@ -138,6 +138,32 @@ describe('between two encrypting nodes', () => {
   });
 });
 
+describe('with an index server', () => {
+  it('registration, heartbeats and lookups cross encrypted; the index calls the peer back over TLS; downloads via the index are pinned', async () => {
+    const index = await node({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
+    const indexPort = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+    const observer = await proxy(recordingProxy(indexPort));
+    const other = randomContent(1 * MiB);
+    const otherName = 'board-minutes-draft.bin';
+    // It refuses plain HTTP: the index's call-back can only have reached it over TLS.
+    const peer = await node({ peer: { super_peer_address: [observer.address] }, security: { allow_plain_http: false } });
+    await writeFile(join(peer.sharedDir, otherName), other.data);
+    await pollUntil(async () => {
+      const res = await fetch(`http://127.0.0.1:${indexPort}/api/v1/files/${other.id}`);
+      return res.ok && ((await res.json()) as { sourceCount: number }).sourceCount === 1;
+    }, 'the index to list the peer as a source', 20_000);
+
+    const fetcher = await node({ peer: { super_peer_address: [observer.address] } });
+    const started = await startDownload(fetcher, { fileId: other.id });
+    const done = await waitForDownload(fetcher, started.id, 'completed');
+    expect(done.sources).toEqual([expect.objectContaining({ peerId: peer.id, encrypted: true })]);
+
+    const seen = observer.recorded();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const secret of [otherName, other.id, '/api/v1/peers/register', peer.id]) expect(seen.includes(secret)).toBe(false);
+  });
+});
+
 describe('plain HTTP (curl, aria2c, web seeds)', () => {
   it('downloads when allowed', async () => {
     const res = await fetch(`${source.url}/api/v1/download/${file.id}`);
