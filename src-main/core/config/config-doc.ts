@@ -106,7 +106,10 @@ function kindOf(key: ConfigKey): string {
   if (json.const !== undefined) return `\`${String(json.const)}\``;
   if (json.type === 'boolean') return '`true` or `false`';
   if (json.type === 'integer') return json.maximum === 65535 ? 'port (0\u201365535)' : json.minimum === 1 ? 'whole number \u2265 1' : 'whole number (0 = no limit)';
-  if (json.anyOf) return key.schema.safeParse('localhost:8080').success ? '`host:port`, or a list' : 'host name, or a list';
+  if (json.anyOf) {
+    if (key.schema.safeParse('localhost:8080').success) return '`host:port`, or a list';
+    return key.schema.safeParse('10.0.0.0/8').success ? 'network (CIDR), or a list' : 'host name, or a list';
+  }
   return key.path.at(-1)?.endsWith('_directory') ? 'path' : 'text';
 }
 
