@@ -13,7 +13,7 @@ import type { SearchResponse, Topology } from '../../src-shared/api/index-routes
 import type { SharedFile } from '../../src-shared/api/library.js';
 import type { NodeInfo, NodeStats } from '../../src-shared/api/node.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
-import { randomContent } from '../support/downloads.js';
+import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { requestAs } from '../support/node-tls-client.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -155,4 +155,30 @@ describe('a folder shared only with one device', () => {
     expect((await n.json<Page>('/api/v1/files', { auth: false })).total).toBe(3);
     await pollUntil(async () => (await indexIds()).length === 3, 'the index to list all three again');
   });
+});
+
+describe('between Shoal nodes', () => {
+  it('the chosen device\u2019s node downloads a restricted file from the peer\u2019s address; another node is told it is not shared', async () => {
+    const source = await startTestNode({ peer: { auto_register: false } });
+    const mate = await startTestNode({ peer: { auto_register: false } });
+    const outsider = await startTestNode({ peer: { auto_register: false } });
+    try {
+      const file = randomContent(300_000);
+      await writeFile(join(source.sharedDir, 'holiday.mov'), file.data);
+      await pollUntil(async () => (await source.json<Page>('/api/v1/files')).total === 1, 'the source to hash its file');
+      const root = (await source.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items[0]!;
+      const res = await source.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: root.path, access: 'devices', devices: [mate.id] }) });
+      expect(res.status).toBe(200);
+      const peer = `127.0.0.1:${source.port}`;
+      const started = await startDownload(mate, { fileId: file.id, peer });
+      expect((await waitForDownload(mate, started.id, 'completed')).state).toBe('completed');
+      const refused = await outsider.api('/api/v1/downloads', { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, peer }) });
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toContain('does not share this file');
+    } finally {
+      await outsider.destroy();
+      await mate.destroy();
+      await source.destroy();
+    }
+  }, 60_000);
 });
