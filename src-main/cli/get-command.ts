@@ -13,6 +13,8 @@ import { formatBytes } from '../../src-shared/format-bytes.js';
 import { HashThread } from '../core/hashing/hash-thread.js';
 import { DownloadManager } from '../core/downloads/download-manager.js';
 import { networkSourceFinder } from '../core/downloads/source-finder.js';
+import { DhtNode } from '../core/dht/dht-node.js';
+import { dhtSourceFinder, withDhtFallback } from '../core/dht/dht-source-finder.js';
 import { EventBus } from '../core/events/event-bus.js';
 import { openDatabase, type Db } from '../core/store/database.js';
 import { diskIsFull, isDiskFull } from '../core/store/disk-full.js';
@@ -30,6 +32,8 @@ export interface GetOptions {
   stallMs: number;
   /** Download again even when this folder already holds the finished file. */
   force: boolean;
+  /** Also look sources up in the DHT (lookups only: the terminal announces nothing); bootstrap [] = the public DHT. */
+  dht?: { bootstrap: string[]; host: string; peersPerLookup: number };
   /** security.enable_encryption: TLS to every source, as the key kept in the data folder. */
   encryption?: boolean;
 }
@@ -44,8 +48,8 @@ export interface GetContext {
 export const EXIT_INTERRUPTED = 130;
 
 export async function runGet(indexes: readonly string[], o: GetOptions, context: GetContext): Promise<number> {
-  if (indexes.length === 0 && !o.peer) {
-    context.stderr.write('shoal: no index server known. Give one with --index HOST:PORT (or a peer with --peer HOST:PORT).\n');
+  if (indexes.length === 0 && !o.peer && !o.dht) {
+    context.stderr.write('shoal: no index server known. Give one with --index HOST:PORT (or a peer with --peer HOST:PORT, or --dht to find sources in the DHT).\n');
     return 1;
   }
   let db: Db;
@@ -59,12 +63,17 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     return 1;
   }
   const bus = new EventBus();
+  // Any free UDP port: a running app on this machine may hold dht.port.
+  const dht = o.dht ? await DhtNode.start({ port: 0, host: o.dht.host, bootstrap: o.dht.bootstrap.length > 0 ? o.dht.bootstrap : 'public', logger: context.logger }).catch((err: unknown) => {
+    context.stderr.write(`shoal: the DHT could not start (${err instanceof Error ? err.message : String(err)}); finding sources without it.\n`);
+    return null;
+  }) : null;
   // The terminal's own identity (a key in its data folder): sources see who fetches, over TLS.
   const dialer = o.encryption === false ? undefined : new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(o.dataDirectory)));
   const hashThread = new HashThread();
   const manager = new DownloadManager({
     db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
-    finder: networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }),
+    finder: withDhtFallback(networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }), dhtSourceFinder({ dht: () => dht, selfPeerId: null, peersPerLookup: o.dht?.peersPerLookup ?? 20 })),
     ...(dialer ? { dialer } : {}),
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,
@@ -123,6 +132,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     context.signals.off('SIGINT', onSignal);
     context.signals.off('SIGTERM', onSignal);
     await manager.close(); // saves the verified pieces
+    await dht?.close();
     await hashThread.close();
     db.close();
   }

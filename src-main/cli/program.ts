@@ -55,6 +55,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .argument('<fileId>', 'the file id that shoal search prints, or a unique prefix of it (shoal hash prints a local file\u2019s)')
     .option('--index <host:port>', 'the index server that finds sources (default: peer.super_peer_address, else the LAN)')
     .option('--peer <host:port>', 'fetch from this peer (besides what an index finds)')
+    .option('--dht', 'also find sources in the BitTorrent DHT when no index server has one (dht.enabled does it always; dht.bootstrap for a private DHT; needs the whole id)')
     .option('-o, --output <dir>', 'folder to save into (default: the current folder)')
     .option('--data <dir>', 'folder for the download state that lets Ctrl-C and a rerun go on (default: <data>/terminal)')
     .option('--force', 'download again even if this folder already holds the finished file')

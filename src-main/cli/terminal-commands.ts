@@ -18,7 +18,7 @@ import { EXIT_INVALID_CONFIG, type ServeContext } from './serve-command.js';
 export interface SearchFlags {
   index?: string; category?: string; ext?: string; minSize?: string; maxSize?: string; limit?: string; json?: boolean; config?: string; verbose?: boolean;
 }
-export interface GetFlags { index?: string; peer?: string; output?: string; data?: string; force?: boolean; config?: string; verbose?: boolean }
+export interface GetFlags { dht?: boolean; index?: string; peer?: string; output?: string; data?: string; force?: boolean; config?: string; verbose?: boolean }
 export interface TorrentFlags { index?: string; peer?: string; output?: string; config?: string; verbose?: boolean }
 
 export type TerminalContext = Omit<ServeContext, 'signals' | 'exit' | 'stdout' | 'stderr'> & {
@@ -71,6 +71,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
     fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory,
     outputDirectory: resolve(context.cwd, flags.output ?? '.'),
     maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
+    ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
     encryption: config.security.enable_encryption,
   }, { ...context, logger });
 }

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DhtSettingsView } from '../../src-shared/api/dht.js';
 import type { SearchResult } from '../../src-shared/api/index-routes.js';
 import { DhtNode, PUBLIC_BOOTSTRAP } from '../../src-main/core/dht/dht-node.js';
+import { getCommand } from '../../src-main/cli/terminal-commands.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -142,6 +144,35 @@ describe('a private DHT on loopback, no index server anywhere', () => {
     // A DHT source's node id is only a claim: it is not recorded.
     expect(done.sources[0]?.peerId ?? null).toBeNull();
     expect(done.sources[0]?.bytes).toBe(content.data.length);
+  }, 60_000);
+
+  it('shoal get <id> --dht downloads it with no index server (the config names the private DHT)', async () => {
+    const work = await makeTempDir();
+    try {
+      const config = join(work.path, 'config.yaml');
+      await writeFile(config, `data_directory: ${join(work.path, 'data')}\npeer:\n  host: 127.0.0.1\n  lan_discovery: false\ndht:\n  bootstrap: ["127.0.0.1:${router.port}"]\n`);
+      let stdout = '';
+      let stderr = '';
+      const code = await getCommand(content.id, { dht: true, config, output: work.path }, {
+        env: {}, cwd: work.path, homedir: work.path, platform: process.platform, hostname: 'test',
+        stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) },
+        signals: { once: () => undefined, off: () => undefined },
+      });
+      expect(code, stderr).toBe(0);
+      const path = stdout.trim();
+      expect(path).toBe(join(work.path, 'film.bin'));
+      expect(sha256(await readFile(path))).toBe(sha256(content.data));
+      // Without --dht (and dht.enabled off) there is nowhere to look: it says what to give.
+      const without = await getCommand(content.id, { config, output: work.path, force: true }, {
+        env: {}, cwd: work.path, homedir: work.path, platform: process.platform, hostname: 'test',
+        stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr = t) },
+        signals: { once: () => undefined, off: () => undefined },
+      });
+      expect(without).toBe(1);
+      expect(stderr).toMatch(/--dht/);
+    } finally {
+      await work.remove();
+    }
   }, 60_000);
 
   it('a file nobody announced is a clear "not found", after asking the DHT', async () => {
