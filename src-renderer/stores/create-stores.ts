@@ -2,6 +2,7 @@
 import type { Bridge } from '../bridge/create-bridge.js';
 import { createAccessStore } from './access-store.js';
 import { createDashboardStore } from './dashboard-store.js';
+import { createDhtStore } from './dht-store.js';
 import { createLibraryStore } from './library-store.js';
 import { createNetworkStore } from './network-store.js';
 import { createSearchStore } from './search-store.js';
@@ -20,6 +21,7 @@ export function createStores(bridge: Bridge) {
     network: createNetworkStore(bridge.api),
     settings: createSettingsStore(bridge.api),
     dashboard: createDashboardStore(bridge.api),
+    dht: createDhtStore(bridge.api),
     access: createAccessStore(bridge.api),
   };
   const downloadRate = () => stores.transfers.getState().downloads.reduce((sum, d) => sum + (d.state === 'downloading' ? d.speed : 0), 0);

@@ -2,6 +2,7 @@ import { useDomain, useStores } from '../../app/stores-context.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { AccessControl } from './AccessControl.js';
 import { DesktopSettings } from './DesktopSettings.js';
+import { DhtSetting } from './DhtSetting.js';
 import { IndexRoleSetting } from './IndexRoleSetting.js';
 import { IndexServersSetting } from './IndexServersSetting.js';
 import { ThemeSetting } from './ThemeSetting.js';
@@ -23,6 +24,7 @@ export function SettingsView() {
         {desktop ? <DesktopSettings desktop={desktop} /> : null}
         <IndexRoleSetting />
         <IndexServersSetting />
+        <DhtSetting />
       </section>
       <AccessControl />
       <section className="card" aria-label="Transfer settings">
