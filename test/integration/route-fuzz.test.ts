@@ -254,6 +254,8 @@ function defuse(name: string, spec: RouteSpec, api: 'peer' | 'index', r: FuzzReq
       return safe({ allowedNetworks: [], blockedNetworks: ['192.0.2.0/24'] });
     case 'setRootAccess': // restricting the shared folder would take its files off the index mid-run
       return safe({ path: n.sharedDir, access: 'everyone' });
+    case 'setDhtSettings': // on, it would join the public DHT: no test contacts a public node
+      return safe({ enabled: false });
     default:
       return r;
   }
