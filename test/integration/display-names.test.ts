@@ -126,3 +126,39 @@ describe('names on the index', () => {
     expect((await again.json<NodeInfo>('/api/v1/info', { auth: false })).name).toBe('test-node');
   });
 });
+
+describe('names across a federation', () => {
+  const fed: TestNode[] = [];
+  const fedPorts: number[] = [];
+  const fedSearch = async (i: number) => (await (await fetch(`http://127.0.0.1:${fedPorts[i]}/api/v1/files/search?q=federated+anthem`)).json()) as SearchResponse;
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) fedPorts.push(await freePort());
+    // Two index servers, each knowing the other, each with one peer: every node is "test-node".
+    for (let i = 0; i < 2; i++) {
+      fed.push(await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: fedPorts[i], federation: [`127.0.0.1:${fedPorts[1 - i]}`], heartbeat_interval: '300ms' } }));
+    }
+    for (let i = 0; i < 2; i++) {
+      const peer = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${fedPorts[i]}`] } });
+      await writeFile(join(peer.sharedDir, 'federated-anthem.mp3'), 'one anthem, two holders');
+      fed.push(peer);
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(fed.map((n) => n.destroy()));
+  });
+
+  it('each index server keeps its own peer\u2019s name and tells the other server\u2019s apart', async () => {
+    const [, , ownOfA, ownOfB] = fed as [TestNode, TestNode, TestNode, TestNode];
+    for (const [i, own, other] of [[0, ownOfA, ownOfB], [1, ownOfB, ownOfA]] as const) {
+      const names = await pollUntil(async () => {
+        const answer = await fedSearch(i);
+        if (!answer.items) throw new Error(JSON.stringify(answer));
+        const found = sourceNames(answer.items[0]);
+        return found.size === 2 && found;
+      }, `index ${i} to list both holders`, 20_000);
+      expect(names.get(own.id)).toBe('test-node');
+      expect(names.get(other.id)).toBe(`test-node (${shortNodeId(other.id)})`);
+    }
+  });
+});

@@ -7,6 +7,11 @@
 //
 // The suffixes are computed from index_peers (one read of id, peer_id, name) and kept until a
 // peer registers (it may have a new name) or is removed, and at most MAX_AGE_MS in any case.
+//
+// An answer merged from federated index servers also holds peers registered elsewhere (each
+// server tells its own apart already): this server's peers keep the names it shows for them, and
+// a peer from elsewhere whose name a peer of another id already shows in the answer (or here)
+// gets its short id too.
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import type { IndexPeer, SearchResponse, SearchResult, Topology } from '../../../src-shared/api/index-routes.js';
 import { shortNodeId } from '../../../src-shared/node-id.js';
@@ -23,7 +28,8 @@ export function nameKey(name: string): string {
 
 /** `name` told apart by the node id's first group. */
 export function withShortId(name: string, peerId: string): string {
-  return `${name.trim()} (${shortNodeId(peerId)})`;
+  const suffix = ` (${shortNodeId(peerId)})`;
+  return name.trim().endsWith(suffix) ? name.trim() : `${name.trim()}${suffix}`;
 }
 
 /**
@@ -49,8 +55,36 @@ export interface DisplayNamesOptions {
   now?: () => number;
 }
 
+interface Known {
+  /** Local peers told apart: peer id → the name shown. */
+  suffixed: Map<string, string>;
+  /** Every local peer id. */
+  local: Set<string>;
+  /** The names local peers are shown under (nameKey → peer id). */
+  shown: Map<string, string>;
+  at: number;
+}
+
+/** Names already shown in one answer (nameKey → peer id); later peers of another id get a suffix. */
+class Claims {
+  private readonly byKey: Map<string, string>;
+
+  constructor(private readonly known: Known) {
+    this.byKey = new Map(known.shown);
+  }
+
+  name(peerId: string, name: string): string {
+    if (this.known.local.has(peerId)) return this.known.suffixed.get(peerId) ?? name;
+    const key = nameKey(name);
+    const holder = this.byKey.get(key);
+    if (holder !== undefined && holder !== peerId) return withShortId(name, peerId);
+    this.byKey.set(key, peerId);
+    return name;
+  }
+}
+
 export class DisplayNames {
-  private cache: { suffixed: Map<string, string>; at: number } | undefined;
+  private cache: Known | undefined;
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
   private readonly read;
@@ -64,55 +98,81 @@ export class DisplayNames {
     }) ?? (() => undefined);
   }
 
-  /** The name to show for a peer. */
+  /** The name to show for a peer of this index. */
   of(peerId: string, name: string): string {
-    return this.suffixed().get(peerId) ?? name;
+    return this.known().suffixed.get(peerId) ?? name;
   }
 
-  search(answer: SearchResponse): SearchResponse {
-    return { ...answer, items: answer.items.map((r) => this.result(r)) };
+  search<A extends SearchResponse>(answer: A): A {
+    if (!Array.isArray(answer?.items)) return answer; // not a page of results (a federation's bookkeeping answer)
+    const claims = new Claims(this.known());
+    return { ...answer, items: answer.items.map((r) => this.sources(r, claims)) };
   }
 
-  result(result: SearchResult): SearchResult {
-    const names = this.suffixed();
-    if (names.size === 0) return result;
-    return { ...result, sources: result.sources.map((s) => ({ ...s, name: names.get(s.peerId) ?? s.name })) };
+  result<R extends SearchResult>(result: R): R {
+    if (!Array.isArray(result?.sources)) return result;
+    return this.sources(result, new Claims(this.known()));
   }
 
   peers<P extends { items: IndexPeer[] }>(page: P): P {
-    const names = this.suffixed();
-    if (names.size === 0) return page;
-    return { ...page, items: page.items.map((p) => ({ ...p, name: names.get(p.peerId) ?? p.name })) };
+    const claims = new Claims(this.known());
+    return { ...page, items: page.items.map((p) => ({ ...p, name: claims.name(p.peerId, p.name) })) };
   }
 
   /**
-   * Peers as in every other answer; an index server is told apart too when a peer of another id
-   * shows the same name (the index's own peer entry, registered with itself, has its id).
+   * Peers as in every other answer; an index server (this one, or one federated with it) is told
+   * apart too when a peer of another id shows the same name. The index's own peer entry, when it
+   * registered with itself, has its id: no clash.
    */
-  topology(topology: Topology): Topology {
-    const names = this.suffixed();
-    const nodes = topology.nodes.map((n) => (n.role === 'peer' ? { ...n, name: names.get(n.id) ?? n.name } : n));
-    const peerNames = new Map<string, string>();
-    for (const n of nodes) if (n.role === 'peer') peerNames.set(nameKey(n.name), n.id);
-    return {
-      ...topology,
-      nodes: nodes.map((n) => {
-        if (n.role !== 'index') return n;
-        const holder = peerNames.get(nameKey(n.name));
-        return holder !== undefined && holder !== n.id ? { ...n, name: withShortId(n.name, n.id) } : n;
-      }),
-    };
+  topology<T extends Topology>(topology: T): T {
+    if (!Array.isArray(topology?.nodes)) return topology;
+    const claims = new Claims(this.known());
+    // Peers first, so an index server yields its name to a peer, not the other way round.
+    const named = new Map<Topology['nodes'][number], string>();
+    for (const n of topology.nodes) if (n.role === 'peer') named.set(n, claims.name(n.id, n.name));
+    for (const n of topology.nodes) if (n.role !== 'peer') named.set(n, claims.name(n.id, n.name));
+    return { ...topology, nodes: topology.nodes.map((n) => ({ ...n, name: named.get(n) ?? n.name })) };
   }
 
   close(): void {
     this.unsubscribe();
   }
 
-  private suffixed(): Map<string, string> {
+  private sources<R extends SearchResult>(result: R, claims: Claims): R {
+    if (!Array.isArray(result.sources)) return result;
+    return { ...result, sources: result.sources.map((s) => ({ ...s, name: claims.name(s.peerId, s.name) })) };
+  }
+
+  private known(): Known {
     const now = this.now();
     if (!this.cache || now - this.cache.at > MAX_AGE_MS) {
-      this.cache = { suffixed: suffixedNames(this.read.all().map((r) => ({ peerId: r.peer_id, name: r.name }))), at: now };
+      const rows = this.read.all().map((r) => ({ peerId: r.peer_id, name: r.name }));
+      const suffixed = suffixedNames(rows);
+      const shown = new Map<string, string>();
+      for (const r of rows) {
+        const key = nameKey(suffixed.get(r.peerId) ?? r.name);
+        if (!shown.has(key)) shown.set(key, r.peerId);
+      }
+      this.cache = { suffixed, local: new Set(rows.map((r) => r.peerId)), shown, at: now };
     }
-    return this.cache.suffixed;
+    return this.cache;
   }
+}
+
+type Handler = (input: never) => unknown;
+
+/**
+ * The answers the federation merges (search, one file, the topology) with names told apart across
+ * index servers; every other handler as it is.
+ */
+export function namedAcrossFederation<H extends { search: Handler; getFile: Handler; topology: Handler }>(handlers: H, names: DisplayNames | undefined): H {
+  if (!names) return handlers;
+  type In<K extends keyof H> = H[K] extends (input: infer I) => unknown ? I : never;
+  const call = <K extends 'search' | 'getFile' | 'topology'>(key: K, input: In<K>) => Promise.resolve((handlers[key] as (i: In<K>) => unknown)(input));
+  return {
+    ...handlers,
+    search: async (input: In<'search'>) => names.search((await call('search', input)) as SearchResponse),
+    getFile: async (input: In<'getFile'>) => names.result((await call('getFile', input)) as SearchResult),
+    topology: async (input: In<'topology'>) => names.topology((await call('topology', input)) as Topology),
+  };
 }

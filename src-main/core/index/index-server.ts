@@ -15,7 +15,7 @@ import { heartbeatRoute } from './heartbeat-route.js';
 import { indexHandlers } from './index-handlers.js';
 import type { IndexService } from './index-service.js';
 import { refuseRegistrationFlood } from './registration-gate.js';
-import type { DisplayNames } from './display-names.js';
+import { namedAcrossFederation, type DisplayNames } from './display-names.js';
 import { federationRoutes } from '../../../src-shared/api/federation.js';
 import type { Federation } from './federation/federation.js';
 import { federatedHandlers } from './federation/federated-handlers.js';
@@ -55,7 +55,7 @@ export function startIndexServer(o: {
   const app = createApiApp({
     routes: { ...indexRoutes, ...federationRoutes },
     handlers: o.federation
-      ? federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists)
+      ? namedAcrossFederation(federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists), o.names)
       : { ...handlers, federationServers: () => ({ indexId: '', servers: [] }) },
     access: o.access,
     logger: o.logger,
