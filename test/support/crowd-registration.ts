@@ -1,6 +1,8 @@
 // Posing as many peers, from other loopback addresses (Linux routes all of 127/8 to lo): a
 // registration sent from a chosen source address, and responders for the index's call-back
 // listening on a chosen address. What signed-registration.ts does from 127.0.0.1 only.
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { NodeTls } from '../../src-main/core/net/node-tls.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
@@ -51,6 +53,8 @@ export async function startResponderOn(host: string, key = NodeKey.generate()): 
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(infoAnswer(key, req.url)));
   });
+  // The index calls back over TLS (to this key) when it encrypts, as a real node's port answers.
+  acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     key, id: key.id, port: (server.address() as AddressInfo).port,

@@ -2,6 +2,8 @@
 // signature, and a real server at the claimed address that answers the index's call-back with
 // the key's proof. Tests that pose as peers (fake, hostile, crowds of them) use these; a real
 // Shoal node does the same in index-client.ts and peer-handlers.ts.
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { NodeTls } from '../../src-main/core/net/node-tls.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RegisterRequest } from '../../src-shared/api/index-routes.js';
@@ -36,6 +38,8 @@ export async function startAddressResponder(key = NodeKey.generate()): Promise<A
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(infoAnswer(key, req.url)));
   });
+  // The index calls back over TLS (to this key) when it encrypts, as a real node's port answers.
+  acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     key, id: key.id, port: (server.address() as AddressInfo).port,

@@ -24,6 +24,7 @@ export const addressCallBack = (dialer?: NodeDialer): AddressChecker => async (p
   const challenge = randomBytes(18).toString('base64url');
   const where = `${hostForUrl(host)}:${port}`;
   const answer = await getJson(`http://${where}/api/v1/info?challenge=${challenge}`, nodeInfoSchema, ADDRESS_CHECK_TIMEOUT_MS, undefined, 64 * 1024, dialer && { dialer, expected: { node: peerId } });
+  if (!answer.ok && answer.presented) return { ok: false, reason: `${where} is another node (${answer.presented.slice(0, 7)}), not this one (its TLS key says so)` };
   if (!answer.ok) return { ok: false, reason: `the index server could not reach this node at ${where} (${answer.reason})` };
   const { id, proof } = answer.value;
   if (id !== peerId) return { ok: false, reason: `${where} is another node (${id.slice(0, 7)}), not this one` };

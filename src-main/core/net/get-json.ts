@@ -9,7 +9,8 @@ import { readCapped } from './read-capped.js';
 /** The largest JSON answer read from another node unless the caller says otherwise. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 
-export type JsonAnswer<T> = { ok: true; value: T; nodeId?: string | undefined } | { ok: false; status: number; reason: string };
+/** `presented`: over TLS, the other side proved a node id other than the one expected. */
+export type JsonAnswer<T> = { ok: true; value: T; nodeId?: string | undefined } | { ok: false; status: number; reason: string; presented?: string | undefined };
 
 /** How to reach the other node: through this node's dialer (TLS when encryption is on), expecting whom. Without one: plain fetch (the CLI). */
 export interface NodeLink {
@@ -45,7 +46,7 @@ export async function getJson<S extends z.ZodType>(url: string, schema: S, timeo
     if (!parsed.success) return { ok: false, status: 0, reason: `${new URL(url).host} sent an unexpected answer` };
     return { ok: true, value: parsed.data, nodeId };
   } catch (err) {
-    if (err instanceof PeerIdentityError) return { ok: false, status: 0, reason: err.message };
+    if (err instanceof PeerIdentityError) return { ok: false, status: 0, reason: err.message, presented: err.presented };
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return { ok: false, status: 0, reason: `${new URL(url).host}: ${timeout.aborted ? 'timed out' : cause ?? (err as { code?: string }).code ?? (err as Error).message}` };
   }

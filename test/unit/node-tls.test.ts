@@ -1,0 +1,88 @@
+// TLS between nodes: the node certificate carries the node key, both sides learn the other's id,
+// one port serves TLS and plain HTTP, index servers are pinned on first use, and the download
+// client reads a range over TLS, its body in many records, into the buffers it chose.
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SourceConnection } from '../../src-main/core/downloads/source-connection.js';
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { makeNodeCertificate } from '../../src-main/core/identity/node-certificate.js';
+import { NodeKey, rawPublicKey } from '../../src-main/core/identity/node-key.js';
+import { tlsPeerNodeId } from '../../src-main/core/identity/tls-peer-id.js';
+import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
+import { NodeTls, PeerIdentityError } from '../../src-main/core/net/node-tls.js';
+import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
+
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+function listen<S extends Server | tls.Server>(server: S): Promise<number> {
+  closers.push(() => server.close());
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+describe('node TLS', () => {
+  it('makes a certificate whose key is the node id', async () => {
+    const key = NodeKey.generate();
+    const cert = new X509Certificate(await makeNodeCertificate(key));
+    expect(nodeIdFromPublicKey(rawPublicKey(cert.publicKey))).toBe(key.id);
+    expect(cert.verify(cert.publicKey)).toBe(true); // self-signed by that key
+  });
+
+  it('serves TLS and plain HTTP on one port; over TLS each side learns the other\u2019s node id', async () => {
+    const server = await NodeTls.create(NodeKey.generate());
+    const client = await NodeTls.create(NodeKey.generate());
+    const http = createServer((req, res) => res.end(JSON.stringify({ client: tlsPeerNodeId(req.socket) ?? null })));
+    acceptTlsToo(http, server.serverOptions);
+    const port = await listen(http);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toEqual({ client: null });
+    const answer = await new NodeDialer(client).call(`http://127.0.0.1:${port}/`, {}, { node: server.nodeId });
+    expect(answer.nodeId).toBe(server.nodeId);
+    expect(await answer.response.json()).toEqual({ client: client.nodeId });
+    const wrong = NodeKey.generate().id;
+    await expect(new NodeDialer(client).call(`http://127.0.0.1:${port}/`, {}, { node: wrong })).rejects.toThrow(PeerIdentityError);
+  });
+
+  it('pins an index server on first use', async () => {
+    const first = await NodeTls.create(NodeKey.generate());
+    const http = createServer((_req, res) => res.end('{}'));
+    acceptTlsToo(http, first.serverOptions);
+    const port = await listen(http);
+    const dialer = new NodeDialer(await NodeTls.create(NodeKey.generate()));
+    await dialer.call(`http://127.0.0.1:${port}/`, {}, 'pinned');
+    expect(dialer.pinned(`127.0.0.1:${port}`)).toBe(first.nodeId);
+    // Another node at that address (same port, another key) is refused from then on.
+    http.close();
+    const other = createServer((_req, res) => res.end('{}'));
+    acceptTlsToo(other, (await NodeTls.create(NodeKey.generate())).serverOptions);
+    closers.push(() => other.close());
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    await expect(dialer.call(`http://127.0.0.1:${port}/`, {}, 'pinned')).rejects.toThrow(/pinned on first use/);
+  });
+
+  it('the download client reads a range sent as many TLS records at once', async () => {
+    const server = await NodeTls.create(NodeKey.generate());
+    const body = randomBytes(512 * 1024);
+    const raw = tls.createServer(server.serverOptions, (socket) => {
+      socket.once('data', () => {
+        // In one write: many records (16 KiB each), most arriving in one read after the head's.
+        socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+      });
+      socket.on('error', () => undefined);
+    });
+    const port = await listen(raw);
+    const connection = new SourceConnection(new URL(`http://127.0.0.1:${port}/x`), { tls: await NodeTls.create(NodeKey.generate()), expect: server.nodeId });
+    closers.push(() => connection.destroy());
+    const head = await connection.request('/x', {});
+    expect(head.length).toBe(body.length);
+    const into = Buffer.alloc(body.length);
+    let filled = 0;
+    await connection.readBody({ space: () => into.subarray(filled), received: (n) => (filled += n) });
+    expect(into.equals(body)).toBe(true);
+    expect(connection.encrypted).toBe(true);
+  });
+});
