@@ -51,4 +51,14 @@ describe('the network layout', () => {
     t.edges.push({ source: 'ghost', target: 'index', kind: 'transfer' });
     expect(placeTopology(t, new Map(), []).edges).toHaveLength(2);
   });
+
+  it('draws an index server registered with itself once, with no link to itself', () => {
+    const topology = network(2);
+    topology.nodes.push({ id: 'index', role: 'peer', name: 'seed', status: 'online', fileCount: 3, reputation: 50 });
+    topology.edges.push({ source: 'index', target: 'index', kind: 'registration' });
+    const placed = placeTopology(topology, new Map(), []);
+    expect(placed.nodes.map((n) => `${n.role}:${n.id}`)).toEqual(['index:index', 'peer:peer-0', 'peer:peer-1']);
+    expect(placed.edges.every((e) => e.source !== e.target)).toBe(true);
+    expect(placed.edges).toHaveLength(2);
+  });
 });
