@@ -117,7 +117,7 @@ describe('reputation', () => {
     expect(before - after).toBeLessThan(0.01); // heartbeats may add a little meanwhile
   });
 
-  it('30 sybils reporting each other "verified" move none of them more than 0.01 (it was 50 → 100)', async () => {
+  it('30 sybils reporting each other "verified" move none of them more than 0.05 (it was 50 → 100)', async () => {
     const ring: FakePeer[] = [];
     for (let i = 0; i < 30; i++) ring.push(await fakePeer(`sybil-${i}`, [claim]));
     for (const [i, reporter] of ring.entries()) {
@@ -133,7 +133,8 @@ describe('reputation', () => {
       await reporter.report(ring[0]!.id, SONG.id, 'verified', 'd-all');
     }
     const all = await peers();
-    for (const sybil of ring) expect(all.find((p) => p.peerId === sybil.id)?.reputation).toBeLessThan(50.01);
+    // Each gets at most 32 reports of +2 × age/day: identities under a minute old, < 0.05.
+    for (const sybil of ring) expect(all.find((p) => p.peerId === sybil.id)?.reputation).toBeLessThan(50.05);
     // ... and three of them, fake sources that serve nothing, never block a real download.
     const downloader = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
     nodes.push(downloader);
@@ -187,6 +188,23 @@ describe('metadata', () => {
     await unlink(done.path!); // the finished download had joined the downloader's library
     await pollUntil(async () => (await fileAtIndex(MOVIE.id)) === undefined, 'the movie gone from the index with its last source', 20_000);
   }, 90_000);
+
+  it('one honest source against one fake: its piece list proves the size, and the download finishes', async () => {
+    const content = randomContent(2 * MiB);
+    await fakePeer('liar', [{ id: content.id, name: 'setup.exe', size: 2 * MiB + 7 * 262_144, mime: 'application/x-msdownload', category: 'software', tags: [], pieceSize: 262_144 }]);
+    await sharing({ 'lecture.mp4': content.data });
+    // One claim each: the index asks a source of each size for its piece list; only the honest one proves.
+    const settled = await pollUntil(async () => {
+      const f = await fileAtIndex(content.id);
+      return f?.size === content.data.length && f;
+    }, 'the proven size shown', 20_000);
+    expect(settled).toMatchObject({ name: 'lecture.mp4', category: 'video', sourceCount: 1 });
+    const downloader = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
+    nodes.push(downloader);
+    await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'the downloader registered');
+    const done = await waitForDownload(downloader, (await startDownload(downloader, { fileId: content.id })).id, 'completed', 30_000);
+    expect((await readFile(done.path!)).equals(content.data)).toBe(true);
+  }, 60_000);
 
   it('the name most sources give is shown first, whoever registered first', async () => {
     const content = randomContent(300 * 1024);

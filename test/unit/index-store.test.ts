@@ -518,6 +518,21 @@ describe('IndexStore: what sources claim (issue 14)', () => {
     expectTotalsConsistent();
   });
 
+  it('a size a source\u2019s piece list proved wins over any count of claims', () => {
+    register('fake-1', [bait]);
+    register('fake-2', [bait]);
+    register('honest-1', [real]);
+    expect(shown()?.size).toBe(bait.size);
+    expect(store.drainSizeConflicts()).toEqual([real.id]);
+    expect(store.sizeClaims(real.id).map((c) => c.size).sort()).toEqual([real.size, bait.size].sort());
+    store.proveSize(real.id, real.size);
+    expect(shown()).toMatchObject({ size: real.size, name: real.name, sourceCount: 1, sources: [{ peerId: 'honest-1' }] });
+    register('fake-3', [bait]);
+    expect(shown()?.size).toBe(real.size);
+    expect(store.drainSizeConflicts()).toEqual([]); // proven: nothing left to settle
+    expectTotalsConsistent();
+  });
+
   it('counts the files a peer would have after an update, renames and removals included', () => {
     register('a', [file('1.txt'), file('2.txt'), file('3.txt')]);
     expect(store.fileCountAfter('a', [file('4.txt').id], [], 10)).toBe(4); // under the bound: not counted exactly

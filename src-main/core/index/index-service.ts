@@ -28,6 +28,7 @@ import { PAIR_WINDOW_MS, REPORTS_PER_HOUR, reportEffect, reportWeight, reputatio
 import { addressKey } from './address-keys.js';
 import { Referrals } from './referrals.js';
 import { RegistrationGate } from './registration-gate.js';
+import { proveSizeByPieceList, SizeChecks, type SizeProver } from './size-proof.js';
 import { newSessionToken, sessionMatches } from './session-tokens.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { registrationStatement, signedBy } from '../identity/signed-statement.js';
@@ -57,6 +58,11 @@ const REPORT_PRUNE_EVERY_MS = 60_000;
 
 export interface IndexServiceOptions {
   store: IndexStore;
+  /**
+   * Whether the source at `downloadUrl` sends a piece list that proves `size` for `fileId`
+   * (size-proof.ts; tests pass their own): how the index settles sources' conflicting sizes.
+   */
+  proveSize?: SizeProver;
   /** Calls a registering peer back at the address it claims (address-check.ts; tests pass their own). */
   checkAddress?: AddressChecker;
   bus: EventBus<IndexEventMap>;
@@ -106,6 +112,7 @@ export class IndexService {
   private readonly registrationGate: RegistrationGate;
   private readonly reportGate: RegistrationGate;
   private readonly referrals: Referrals;
+  private readonly sizeChecks: SizeChecks;
   private lastReportPrune = 0;
   private readonly publishStats;
 
@@ -119,6 +126,7 @@ export class IndexService {
     this.registrationGate = new RegistrationGate(o.settings.maxRegistrationsPerAddress ?? 0, this.now);
     this.reportGate = new RegistrationGate(REPORTS_PER_HOUR / 60, this.now, REPORTS_PER_HOUR);
     this.referrals = new Referrals(this.now);
+    this.sizeChecks = new SizeChecks(o.store, o.proveSize ?? proveSizeByPieceList, o.logger);
     this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
   }
 
@@ -143,6 +151,7 @@ export class IndexService {
   }
 
   stop(): void {
+    this.sizeChecks.stop();
     clearInterval(this.sweeper);
     clearInterval(this.flusher);
     this.flushHeartbeats();
@@ -196,6 +205,7 @@ export class IndexService {
       sourceAddress: observedAddress, ...keys,
     });
     this.registrations++;
+    this.sizeChecks.checkConflicts();
     this.o.access?.seen(body.peerId, body.name, address);
     const peer = this.o.store.getPeer(body.peerId);
     if (peer) this.o.bus.publish('peer_registered', peer);
@@ -263,6 +273,7 @@ export class IndexService {
     if (max !== undefined) this.checkFileCount(this.o.store.fileCountAfter(body.peerId, body.added.map((f) => f.id), body.removed, max));
     const added = this.o.store.addPeerFiles(body.peerId, body.added);
     const removed = this.o.store.removePeerFiles(body.peerId, body.removed);
+    this.sizeChecks.checkConflicts();
     this.o.store.touchPeer(body.peerId, this.now(), {});
     this.publishFileChanges(body.peerId, added, removed);
     this.publishStats();

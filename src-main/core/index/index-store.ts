@@ -89,6 +89,8 @@ export const MAX_FOLDERS_PER_FILE = 8;
  * first registered): deciding reads them, and a popular file has thousands.
  */
 export const CLAIM_SAMPLE = 1024;
+/** Files whose proven size the index remembers at most. */
+export const MAX_PROVEN_SIZES = 10_000;
 /** Distinct tags kept (and searchable) per file. */
 export const MAX_TAGS_PER_FILE = 64;
 /** Online sources listed per search result (the redirect considers them all). */
@@ -305,6 +307,10 @@ export class IndexStore {
   private readonly cached = new Map<string, ReturnType<Db['prepare']>>();
   private lastDecay: number | undefined;
   private readonly sessions = new PeerSessionCache();
+  /** Sizes a source's piece list proved (fid → size): they win over any count of claims. */
+  private readonly provenSizes = new Map<number, number>();
+  /** Files whose sources claim more than one size, met by refreshSummary since the last drain. */
+  private conflicts = new Set<number>();
   private delta = { files: 0, available: 0, bytes: 0 };
 
   constructor(private readonly db: Db) {
@@ -399,6 +405,8 @@ export class IndexStore {
         'SELECT 1 AS one FROM index_locations WHERE fid = ? AND (name <> ? OR size <> ? OR mime <> ? OR category <> ?) LIMIT 1'),
       claimsOf: db.prepare<[number], Claim>(`SELECT l.name, l.tags, l.folder, l.size, l.mime, l.category, p.reputation, p.status
         FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? LIMIT ${CLAIM_SAMPLE}`),
+      onlineClaims: db.prepare<[number], { size: number; address: string; port: number }>(`SELECT l.size, p.address, p.port
+        FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND p.status = 'online' LIMIT ${CLAIM_SAMPLE}`),
       onlineClaiming: db.prepare<[number, number], { n: number }>(`SELECT count(*) AS n
         FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = ? AND l.size = ? AND p.status = 'online'`),
       deleteLocation: db.prepare('DELETE FROM index_locations WHERE fid = ? AND peer = ?'),
@@ -686,6 +694,40 @@ export class IndexStore {
     return count;
   }
 
+  /** The ids of files whose sources claim more than one size (none proven yet), met since the last call. */
+  drainSizeConflicts(): string[] {
+    const fids = [...this.conflicts];
+    this.conflicts = new Set();
+    if (fids.length === 0) return [];
+    return this.s.filesIn.all(JSON.stringify(fids)).map((f) => f.file_id);
+  }
+
+  /** Each size claimed for `fileId`, with the download addresses of up to `perSize` online sources claiming it. */
+  sizeClaims(fileId: string, perSize = 2): { size: number; urls: string[] }[] {
+    const fid = this.fidOf(fileId)?.fid;
+    if (fid === undefined) return [];
+    const bySize = new Map<number, string[]>();
+    for (const r of this.s.onlineClaims.all(fid)) {
+      const urls = bySize.get(r.size) ?? [];
+      if (urls.length < perSize) urls.push(sourceDownloadUrl(r.address, r.port, fileId));
+      bySize.set(r.size, urls);
+    }
+    return [...bySize].map(([size, urls]) => ({ size, urls }));
+  }
+
+  /**
+   * A source's piece list proved `size` to be `fileId`'s: it is the file's size from now on,
+   * whatever most sources claim (kept while the file is indexed, for at most MAX_PROVEN_SIZES files).
+   */
+  proveSize(fileId: string, size: number): void {
+    const fid = this.fidOf(fileId)?.fid;
+    if (fid === undefined) return;
+    this.provenSizes.delete(fid);
+    this.provenSizes.set(fid, size);
+    if (this.provenSizes.size > MAX_PROVEN_SIZES) this.provenSizes.delete(this.provenSizes.keys().next().value as number);
+    this.write(() => this.refreshSummary(fid));
+  }
+
   private fidOf(fileId: string): { fid: number } | undefined {
     return this.s.fidOf.get(fileKey(fileId), fileId);
   }
@@ -894,6 +936,7 @@ export class IndexStore {
         }
       }
       this.s.ftsDelete.run(fid);
+      this.provenSizes.delete(fid);
       return true;
     }
     const sameClaim = known !== undefined && existing.size === known.size && existing.mime === known.mime && existing.category === known.category;
@@ -917,7 +960,9 @@ export class IndexStore {
     if (!known) return;
     const claims = this.s.claimsOf.all(fid);
     if (claims.length === 0) return;
-    const size = majority(claims, (c) => c.size, known.size);
+    const proven = this.provenSizes.get(fid);
+    const size = proven !== undefined && claims.some((c) => c.size === proven) ? proven : majority(claims, (c) => c.size, known.size);
+    if (proven === undefined && claims.some((c) => c.size !== claims[0]?.size)) this.conflicts.add(fid);
     const agreeing = claims.filter((c) => c.size === size);
     const type = majority(agreeing, (c) => `${c.category}\u0000${c.mime}`, `${known.category}\u0000${known.mime}`);
     const [category, mime] = type.split('\u0000') as [Category, string];
