@@ -5,6 +5,12 @@ import { PeerName } from '../../components/PeerName.js';
 import { useDomain } from '../../app/stores-context.js';
 import { FileActions } from './FileActions.js';
 
+const healthText = {
+  good: 'Green: a source has a free upload slot and a reputation of 30 or more (of 100).',
+  busy: 'Amber: every source is busy or has a low reputation (under 30 of 100); the download may wait.',
+  none: 'Red: no source is online right now.',
+} as const;
+
 /** Sources are healthy when they have reputation and a free upload slot. */
 function health(result: SearchResult): 'good' | 'busy' | 'none' {
   if (result.sourceCount === 0) return 'none';
@@ -54,7 +60,7 @@ export function SearchResultRow({ result, active, onDownload }: { result: Search
           </span>
         ) : null}
         <span className="muted">
-          {formatBytes(result.size)} · <span className={`health ${h}`}>{result.sourceCount} {result.inLibrary ? 'other ' : ''}source{result.sourceCount === 1 ? '' : 's'}</span>
+          {formatBytes(result.size)} · <span className={`health ${h}`} title={healthText[h]}>{result.sourceCount} {result.inLibrary ? 'other ' : ''}source{result.sourceCount === 1 ? '' : 's'}</span>
           <Holders result={result} />
         </span>
       </div>
