@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DhtSettingsView } from '../../src-shared/api/dht.js';
 import type { SearchResult } from '../../src-shared/api/index-routes.js';
-import { DhtNode, PUBLIC_BOOTSTRAP } from '../../src-main/core/dht/dht-node.js';
+import { DhtNode, MAX_LOOKUPS_AT_ONCE, MAX_LOOKUPS_WAITING, PUBLIC_BOOTSTRAP } from '../../src-main/core/dht/dht-node.js';
 import { getCommand } from '../../src-main/cli/terminal-commands.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
@@ -182,5 +182,55 @@ describe('a private DHT on loopback, no index server anywhere', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('FILE_NOT_FOUND');
     expect(body.error.message).toMatch(/DHT/);
+  });
+});
+
+describe('the DHT is bounded', () => {
+  const logger = pino({ level: 'silent' });
+
+  it('a lookup keeps at most the peers asked for', async () => {
+    const router = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [], logger });
+    const nodes = [router];
+    try {
+      for (let i = 0; i < 3; i++) nodes.push(await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [`127.0.0.1:${router.port}`], logger }));
+      await Promise.all(nodes.map((n) => n.whenReady()));
+      const id = randomContent(100).id;
+      for (const port of [1001, 1002, 1003]) await nodes[1]!.announce(id, port);
+      expect((await nodes[2]!.lookup(id)).map((p) => p.port).sort()).toEqual([1001, 1002, 1003]);
+      expect(await nodes[3]!.lookup(id, { maxPeers: 2 })).toHaveLength(2);
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  });
+
+  it(`runs ${MAX_LOOKUPS_AT_ONCE} lookups at once, lets ${MAX_LOOKUPS_WAITING} wait, refuses more; closing ends them all`, async () => {
+    // Its only contact never answers, so every lookup runs until its deadline (or the close).
+    const lonely = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: ['127.0.0.1:9'], logger });
+    const id = randomContent(100).id;
+    const lookups = Array.from({ length: MAX_LOOKUPS_AT_ONCE + MAX_LOOKUPS_WAITING + 1 }, () => lonely.lookup(id).then(
+      (peers) => ({ peers }),
+      (err: unknown) => ({ err: err as { code?: string } }),
+    ));
+    const last = await lookups[lookups.length - 1];
+    expect(last).toMatchObject({ err: { code: 'SERVICE_UNAVAILABLE' } });
+    await lonely.close();
+    const settled = await Promise.all(lookups.slice(0, -1));
+    // The running ones end with what they had (nothing); the waiting ones are told the DHT stopped.
+    expect(settled.filter((r) => 'peers' in r && r.peers.length === 0)).toHaveLength(MAX_LOOKUPS_AT_ONCE);
+    expect(settled.filter((r) => 'err' in r && r.err.code === 'SERVICE_UNAVAILABLE')).toHaveLength(MAX_LOOKUPS_WAITING);
+  });
+
+  it('a UDP port already in use is the switch\u2019s error, not a failed node', async () => {
+    const router = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [], logger });
+    const node = await startTestNode({ dht: { enabled: true, port: router.port, bootstrap: [`127.0.0.1:${router.port}`] } });
+    try {
+      const view = await dhtView(node);
+      expect(view).toMatchObject({ enabled: true, state: 'failed', port: null });
+      expect(view.lastError).toMatch(new RegExp(`UDP port ${router.port} is already in use`));
+      expect((await node.api('/api/v1/info', { auth: false })).status).toBe(200);
+    } finally {
+      await node.destroy();
+      await router.close();
+    }
   });
 });
