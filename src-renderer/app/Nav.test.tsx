@@ -17,7 +17,7 @@ const download = (state: DownloadState, speed: number): DownloadView => ({
 });
 const upload = (speed: number): UploadView => ({
   id: 1, fileId: 'a'.repeat(64), name: 'reef.flac', peer: '10.0.0.2', address: '10.0.0.2', peerId: null,
-  bytes: 10, progress: 10, size: 100, speed, active: true, startedAt: '',
+  bytes: 10, progress: 10, size: 100, speed, active: true, encrypted: true, startedAt: '',
 });
 
 describe('total speed', () => {
