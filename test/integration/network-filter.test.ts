@@ -151,6 +151,27 @@ describe('sources in blocked networks', () => {
     }
   });
 
+  it('are left out of what a federated index server passes on', async () => {
+    const federated = await startTestNode({
+      superPeer: { enabled: true, federation: [`127.0.0.1:${index.indexRole.status().port}`] }, peer: { auto_register: false },
+      security: { blocked_networks: ['127.0.0.2'] },
+    });
+    try {
+      const base = `http://127.0.0.1:${federated.indexRole.status().port}`;
+      const sourcesThere = async () => {
+        const res = await fetch(`${base}/api/v1/files/${fileId}`);
+        return res.status === 404 ? [] : ((await res.json()) as SearchResult).sources.map((s) => s.url);
+      };
+      expect(await sourcesThere()).toEqual([]);
+      const search = (await (await fetch(`${base}/api/v1/files/search?q=report`)).json()) as { items: SearchResult[] };
+      expect(search.items.flatMap((r) => r.sources)).toEqual([]);
+      await setNetworks(federated, { blockedNetworks: [] });
+      expect(await sourcesThere()).toEqual([`http://127.0.0.2:${source.port}/api/v1/download/${fileId}`]);
+    } finally {
+      await federated.destroy();
+    }
+  });
+
   it('are skipped by a downloader that blocks them, and used once it no longer does', async () => {
     await setNetworks(downloader, { blockedNetworks: ['127.0.0.2'] });
     const started = await startDownload(downloader, { fileId });

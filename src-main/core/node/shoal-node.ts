@@ -128,7 +128,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
-  const federation = createFederation({ selfId: id, config: config.super_peer, lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port });
+  const federation = createFederation({ selfId: id, config: config.super_peer, lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed });
   const indexRole = new IndexRole({
     federation, tls: tlsServing, dialer,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },

@@ -33,6 +33,8 @@ export interface FederationSettings {
   maxHops: number;
   /** Servers asked per hop at most. */
   fanOut: number;
+  /** This node's access control: a remote source in a blocked network, or a blocked device, is left out (issue 14). */
+  sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
 }
 
 export interface Forwarded {
@@ -178,7 +180,7 @@ export class Federation {
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
     if (wait >= 0) {
       const path = `/api/v1/files/${fileId}?${forwardParams(id, hops, budget)}`;
-      const round = this.forward(path, remoteFileSchema, wait, MAX_FILE_ANSWER_BYTES, (r) => (r.id === fileId ? checkedRemote(r) : undefined));
+      const round = this.forward(path, remoteFileSchema, wait, MAX_FILE_ANSWER_BYTES, (r) => (r.id === fileId ? this.allowedSources(checkedRemote(r)) : undefined));
       await round.wait(wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
@@ -232,7 +234,7 @@ export class Federation {
     for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
     const path = `/api/v1/files/search?${params}&${forwardParams(id, hops, budget)}`;
     return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer) => {
-      const items = answer.items.flatMap((r) => checkedRemote(r, window) ?? []);
+      const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window)) ?? []);
       return items;
     });
   }
@@ -254,6 +256,15 @@ export class Federation {
         .finally(() => { this.inFlight--; });
     }
     return round;
+  }
+
+  /** A remote result without the sources this node's access control leaves out (only blocked ones: as if not answered). */
+  private allowedSources(result: SearchResult | undefined): SearchResult | undefined {
+    const allowed = this.settings().sourceAllowed;
+    if (!result || !allowed) return result;
+    const sources = result.sources.filter((s) => allowed(s));
+    if (sources.length === result.sources.length) return result;
+    return sources.length === 0 ? undefined : { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
   }
 
   private page(query: SearchQuery, own: SearchResponse, remote: readonly SearchResult[][], federation: FederationSummary): SearchResponse {

@@ -24,6 +24,8 @@ export function createFederation(o: {
   lan: () => readonly { address: string; indexId: string }[];
   /** This node's index port while the role is on. */
   ownPort: () => number | null;
+  /** Access control: remote sources in blocked networks, or blocked devices, are left out. */
+  sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
 }): Federation {
   const members = new FederationMembers({
     selfId: o.selfId, configured: () => o.config.federation, lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
@@ -33,5 +35,6 @@ export function createFederation(o: {
     moreDeadlineMs: Math.max(MORE_DEADLINE_MS, o.config.federation_deadline),
     maxHops: o.config.federation_max_hops,
     fanOut: FAN_OUT,
+    ...(o.sourceAllowed ? { sourceAllowed: o.sourceAllowed } : {}),
   }));
 }
