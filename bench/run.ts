@@ -3,6 +3,7 @@
 // Loopback only; every file lives in one folder under os.tmpdir(), removed at the end.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { abuse } from './abuse.js';
+import { benchFederation } from './federation.js';
 import { benchDht } from './dht.js';
 import { downloadThroughput } from './download-throughput.js';
 import { hashingThroughput } from './hashing-throughput.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'search', run: benchSearch },
   { name: 'download', run: downloadThroughput },
   { name: 'abuse', run: abuse },
+  { name: 'federation', run: benchFederation },
   { name: 'dht', run: benchDht },
 ];
 

@@ -104,7 +104,13 @@ class Round<T> {
 interface PendingSearch {
   key: string;
   startedAt: number;
-  round: Round<SearchResult[]>;
+  round: Round<RemotePage>;
+}
+
+/** One server's answer to a forwarded search: its results (checked) and its total. */
+interface RemotePage {
+  items: SearchResult[];
+  total: number;
 }
 
 export class Federation {
@@ -118,6 +124,7 @@ export class Federation {
   /** A search answered for the federation; `local` searches our own store. */
   async search(query: SearchQuery, local: (q: SearchQuery) => SearchResponse): Promise<SearchResponse> {
     const s = this.settings();
+    const startedAt = this.now();
     // Every server is asked for the first page*pageSize results; the merge is cut to the page.
     const window: SearchQuery = { ...query, page: 1, pageSize: Math.min(200, query.page * query.pageSize), fq: undefined, hops: undefined, budget: undefined, more: undefined };
     const key = queryKey(window);
@@ -128,17 +135,17 @@ export class Federation {
       const own = local(window);
       const hops = query.hops ?? 1;
       const budget = query.budget ?? 0;
-      if (hops >= s.maxHops || budget < MIN_BUDGET_MS) return this.page(query, own, [], summary(query.fq, new Round(0)));
+      if (hops >= s.maxHops || budget < MIN_BUDGET_MS) return this.page(query, own, [], summary(query.fq, new Round(0)), startedAt);
       const round = this.forwardSearch(window, query.fq, hops + 1, Math.floor(budget * 0.4), Math.floor(budget / 2));
       await round.wait(Math.floor(budget / 2));
-      return this.page(query, own, round.answers, summary(query.fq, round));
+      return this.page(query, own, round.answers, summary(query.fq, round), startedAt);
     }
 
     if (query.more !== undefined) {
       const earlier = this.pending.get(query.more);
       if (earlier && earlier.key === key) {
         await earlier.round.wait(earlier.startedAt + s.moreDeadlineMs - this.now());
-        return this.page(query, local(window), earlier.round.answers, summary(query.more, earlier.round));
+        return this.page(query, local(window), earlier.round.answers, summary(query.more, earlier.round), startedAt);
       }
     }
 
@@ -148,7 +155,7 @@ export class Federation {
     const round = this.forwardSearch(window, id, 1, Math.floor(s.searchDeadlineMs * 0.8), s.moreDeadlineMs);
     this.remember({ key, startedAt: this.now(), round }, id);
     await round.wait(query.more !== undefined ? s.moreDeadlineMs : s.searchDeadlineMs);
-    return this.page(query, own, round.answers, summary(id, round));
+    return this.page(query, own, round.answers, summary(id, round), startedAt);
   }
 
   /** One file with the sources the federation knows; `local` is our own answer (undefined: we do not know it). */
@@ -229,13 +236,14 @@ export class Federation {
     return best.url;
   }
 
-  private forwardSearch(window: SearchQuery, id: string, hops: number, budget: number, timeoutMs: number): Round<SearchResult[]> {
+  private forwardSearch(window: SearchQuery, id: string, hops: number, budget: number, timeoutMs: number): Round<RemotePage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
     const path = `/api/v1/files/search?${params}&${forwardParams(id, hops, budget)}`;
     return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer) => {
       const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window)) ?? []);
-      return items;
+      // A total is a claim: at most 1,000 times what it listed, never less.
+      return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
     });
   }
 
@@ -258,25 +266,27 @@ export class Federation {
     return round;
   }
 
-  /** A remote result without the sources this node's access control leaves out (only blocked ones: as if not answered). */
+  /** A remote result without the sources this node's access control leaves out. */
   private allowedSources(result: SearchResult | undefined): SearchResult | undefined {
     const allowed = this.settings().sourceAllowed;
     if (!result || !allowed) return result;
     const sources = result.sources.filter((s) => allowed(s));
     if (sources.length === result.sources.length) return result;
+    // Only blocked sources: as if that server had not answered with it.
     return sources.length === 0 ? undefined : { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
   }
 
-  private page(query: SearchQuery, own: SearchResponse, remote: readonly SearchResult[][], federation: FederationSummary): SearchResponse {
-    const merged = remote.length === 0 ? own.items : mergeLists([own.items, ...remote], query);
+  private page(query: SearchQuery, own: SearchResponse, remote: readonly RemotePage[], federation: FederationSummary, startedAt: number): SearchResponse {
+    const merged = remote.length === 0 ? own.items : mergeLists([own.items, ...remote.map((r) => r.items)], query);
+    const listed = own.items.length + remote.reduce((sum, r) => sum + r.items.length, 0);
     const start = (query.page - 1) * query.pageSize;
     const answer: SearchResponse = {
       items: merged.slice(start, start + query.pageSize),
-      // The other servers' totals do not travel along the hops: ours, plus the files they listed that we lack.
-      total: Math.max(merged.length, own.total + merged.length - own.items.length),
+      // Everyone's total, less the files listed by more than one (a file on several servers counts once).
+      total: Math.max(merged.length, own.total + remote.reduce((sum, r) => sum + r.total, 0) - (listed - merged.length)),
       page: query.page,
       pageSize: query.pageSize,
-      tookMs: own.tookMs,
+      tookMs: Math.round(this.now() - startedAt),
       federation,
     };
     if (own.totalIsEstimate || remote.length > 0) answer.totalIsEstimate = true;
