@@ -73,7 +73,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
   const hashThread = new HashThread();
   const manager = new DownloadManager({
     db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
-    finder: withDhtFallback(networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }), dhtSourceFinder({ dht: () => dht, selfPeerId: null, peersPerLookup: o.dht?.peersPerLookup ?? 20 })),
+    finder: withDhtFallback(networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }), dhtSourceFinder({ dht: () => dht, selfPeerId: null, peersPerLookup: o.dht?.peersPerLookup ?? 20, ...(dialer ? { dialer } : {}) })),
     ...(dialer ? { dialer } : {}),
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,

@@ -141,9 +141,21 @@ describe('a private DHT on loopback, no index server anywhere', () => {
     expect(sha256(await readFile(done.path!))).toBe(sha256(content.data));
     // The liar was never a source: it was asked and said it does not have the file.
     expect(done.sources.map((s) => s.url)).toEqual([`http://127.0.0.1:${a.port}/api/v1/download/${content.id}`]);
-    // A DHT source's node id is only a claim: it is not recorded.
-    expect(done.sources[0]?.peerId ?? null).toBeNull();
+    // Encryption is on by default: A proved over TLS the id it claims, so the source carries it.
+    expect(done.sources[0]?.peerId).toBe(a.id);
     expect(done.sources[0]?.bytes).toBe(content.data.length);
+  }, 60_000);
+
+  it('with encryption off, a DHT source\u2019s node id is only a claim: none is recorded', async () => {
+    const plain = await startTestNode({ dht: { enabled: true, bootstrap: [`127.0.0.1:${router.port}`] }, security: { enable_encryption: false } });
+    try {
+      const started = await startDownload(plain, { fileId: content.id });
+      const done = await waitForDownload(plain, started.id, 'completed', 30_000);
+      expect(sha256(await readFile(done.path!))).toBe(sha256(content.data));
+      expect(done.sources.map((s) => [s.url, s.peerId])).toEqual([[`http://127.0.0.1:${a.port}/api/v1/download/${content.id}`, null]]);
+    } finally {
+      await plain.destroy();
+    }
   }, 60_000);
 
   it('shoal get <id> --dht downloads it with no index server (the config names the private DHT)', async () => {

@@ -1,10 +1,13 @@
 // Sources from the DHT. What the DHT answers is a claim ("host:port has the file"), so each peer it
 // names is asked, bounded, for the file (`/api/v1/files/{id}`) and who it is (`/api/v1/info`):
 // one that does not share the file, speaks another protocol, is this node, or is in a blocked
-// network is left out. The rest are sources like any other, except that their node id is only
-// what they say: a DHT source's `peerId` is null (so nothing is reported to an index about it,
-// and a TLS dial accepts whichever node answers, trust on first use). Integrity never rests on
-// the source: the piece list is proven against the id and every piece is checked.
+// network is left out. With encryption on (security.enable_encryption) they are asked over TLS
+// through the node's dialer, accepting any node, and one must prove the node id it says it is, as
+// a peer given by address must (source-finder.ts): its `peerId` is then that proven id, and its
+// downloads are pinned to it. With encryption off its id is only what it says, so its `peerId` is
+// null: nothing is reported to an index about it (a claimed id could frame another peer).
+// Integrity never rests on the source: the piece list is proven against the id and every piece
+// is checked.
 //
 // Used as a fallback: the index servers are asked first, and the DHT only when they gave no
 // source (none known, none answering, the file unknown to them, or no source online).
@@ -15,6 +18,7 @@ import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import { nodeIdSchema } from '../../../src-shared/node-id.js';
 import type { FoundFile, SourceFinder, SourceRef } from '../downloads/source-finder.js';
 import { getJson } from '../net/get-json.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { DhtNode } from './dht-node.js';
 
 /** Peers asked at once whether they really have the file. */
@@ -37,6 +41,8 @@ export interface DhtFinderOptions {
   peersPerLookup: number;
   /** Access control: a source in a blocked network is never used. */
   allows?(source: SourceRef): boolean;
+  /** The node's dialer: TLS when encryption is on (then a DHT peer must prove its id), plain otherwise. */
+  dialer?: NodeDialer;
 }
 
 /** Looks the file up in the DHT and checks every peer it names; the ones that have it, in the order found. */
@@ -64,9 +70,10 @@ async function check(o: DhtFinderOptions, fileId: string, address: string, signa
   const base = `http://${address}`;
   const ref: SourceRef = { url: `${base}/api/v1/download/${fileId}`, peerId: null, name: address };
   if (o.allows && !o.allows(ref)) return `${address} is in a blocked network`;
+  const anyNode = o.dialer && { dialer: o.dialer, expected: 'any' as const };
   const [file, info] = await Promise.all([
-    getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, CHECK_TIMEOUT_MS, signal, FILE_ANSWER_BYTES),
-    getJson(`${base}/api/v1/info`, nodeInfoSchema, CHECK_TIMEOUT_MS, signal, INFO_ANSWER_BYTES),
+    getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, CHECK_TIMEOUT_MS, signal, FILE_ANSWER_BYTES, anyNode),
+    getJson(`${base}/api/v1/info`, nodeInfoSchema, CHECK_TIMEOUT_MS, signal, INFO_ANSWER_BYTES, anyNode),
   ]);
   if (!info.ok) return info.reason;
   const id = nodeIdSchema.safeParse(info.value.id);
@@ -75,7 +82,9 @@ async function check(o: DhtFinderOptions, fileId: string, address: string, signa
   if (info.value.protocol !== PROTOCOL_VERSION) return `${address} speaks protocol ${info.value.protocol}`;
   if (!file.ok) return file.status === 404 ? `${address} does not share it` : file.reason;
   if (file.value.id !== fileId) return `${address} sent another file`;
-  return { source: { ...ref, name: info.value.name.slice(0, 200) || address }, file: file.value, info: { ...info.value, id: id.data } };
+  const proven = info.nodeId !== undefined && info.nodeId === info.value.id && file.nodeId === info.nodeId;
+  if (o.dialer?.encrypts && !proven) return `${address} did not prove over TLS that it is the node it says it is`;
+  return { source: { ...ref, peerId: proven ? (info.nodeId ?? null) : null, name: info.value.name.slice(0, 200) || address }, file: file.value, info: { ...info.value, id: id.data } };
 }
 
 /** The DHT as a SourceFinder (the peer argument is the index finder's business). */

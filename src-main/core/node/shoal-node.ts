@@ -167,7 +167,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     config: config.dht, host: config.peer.host, meta: store, peerPort: () => port, logger: logger.child({ service: 'dht' }),
     sharedFileIds: () => (config.peer.share ? library.indexEntries().map((e) => e.id) : []),
   });
-  const dhtFinder: DhtFinderOptions = { dht: () => dht.dht(), selfPeerId: id, peersPerLookup: dht.peersPerLookup, allows: accessControl.sourceAllowed };
+  const dhtFinder: DhtFinderOptions = { dht: () => dht.dht(), selfPeerId: id, peersPerLookup: dht.peersPerLookup, allows: accessControl.sourceAllowed, dialer };
   const finder = networkSourceFinder({ selfPeerId: id, indexAddresses, allows: accessControl.sourceAllowed, dialer });
   const sourceFinder = withDhtFallback(finder, dhtSourceFinder(dhtFinder));
   const hashThread = new HashThread();
