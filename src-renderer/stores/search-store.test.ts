@@ -39,6 +39,29 @@ describe('search as you type', () => {
     expect(store.getState().results[0]?.name).toBe('new');
   });
 
+  it('asks the federation for more when index servers had not answered yet, and shows it meanwhile', async () => {
+    const queryId = 'q'.repeat(22);
+    let release: (() => void) | undefined;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    const transport = new FakeTransport({
+      searchNetwork: async (p) => {
+        if (!p.query?.more) return { ...answer('first'), federation: { queryId, asked: 2, answered: 1, pending: 1 } };
+        await later;
+        return { ...answer('with the late server'), total: 2, federation: { queryId, asked: 2, answered: 2, pending: 0 } };
+      },
+    });
+    const store = createSearchStore(createNodeClient(transport));
+    store.setState({ query: 'x' });
+    const running = store.getState().run();
+    await vi.waitFor(() => expect(store.getState().moreComing).toBe(true));
+    expect(store.getState().results[0]?.name).toBe('first');
+    release?.();
+    await running;
+    expect(transport.calls.map((c) => c.parts.query?.more)).toEqual([undefined, queryId]);
+    expect(store.getState()).toMatchObject({ moreComing: false, total: 2 });
+    expect(store.getState().results[0]?.name).toBe('with the late server');
+  });
+
   it('shows the node\u2019s message when no index server answers', async () => {
     const transport = new FakeTransport({
       searchNetwork: () => {

@@ -33,6 +33,8 @@ export interface SearchState {
   loading: boolean;
   /** Whether any search has been answered yet (to tell "nothing found" from "type something"). */
   searched: boolean;
+  /** Index servers of the federation had not answered yet: their results are being asked for (`more=`). */
+  moreComing: boolean;
   error: string | null;
   setQuery(query: string): void;
   setCategory(category: Category | null): void;
@@ -62,6 +64,7 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork' | 'getNetwo
       totalIsEstimate: false,
       loading: false,
       searched: false,
+      moreComing: false,
       error: null,
       setQuery: (query) => {
         set({ query });
@@ -85,10 +88,10 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork' | 'getNetwo
         const { query, category, filters } = get();
         const ticket = ++latest;
         if (query.trim() === '' && !category) {
-          set({ results: [], opened: null, total: 0, loading: false, searched: false, error: null });
+          set({ results: [], opened: null, total: 0, loading: false, searched: false, moreComing: false, error: null });
           return;
         }
-        set({ loading: true });
+        set({ loading: true, moreComing: false });
         // A pasted link or id opens that file: no index matches ids as words.
         const fileId = linkedFileId(query);
         if (fileId) {
@@ -103,9 +106,18 @@ export function createSearchStore(api: Pick<NodeApi, 'searchNetwork' | 'getNetwo
           return;
         }
         try {
-          const answer = await api.searchNetwork({ query: { ...filters, q: query, category: category ?? undefined, pageSize: 100 } });
+          const asked = { ...filters, q: query, category: category ?? undefined, pageSize: 100 };
+          const answer = await api.searchNetwork({ query: asked });
           if (ticket !== latest) return;
-          set({ opened: null, results: answer.items, total: answer.total, totalIsEstimate: answer.totalIsEstimate ?? false, loading: false, searched: true, error: null });
+          const pending = answer.federation && answer.federation.pending > 0 ? answer.federation.queryId : null;
+          set({ opened: null, results: answer.items, total: answer.total, totalIsEstimate: answer.totalIsEstimate ?? false, loading: false, searched: true, moreComing: pending !== null, error: null });
+          // Some index servers of the federation were slower than the first answer: one more
+          // request gets everything that arrived by the index's second deadline (a few seconds).
+          if (pending) {
+            const more = await api.searchNetwork({ query: { ...asked, more: pending } }).catch(() => null);
+            if (ticket !== latest) return;
+            set(more ? { results: more.items, total: more.total, totalIsEstimate: more.totalIsEstimate ?? false, moreComing: false } : { moreComing: false });
+          }
         } catch (err) {
           if (ticket !== latest) return;
           set({ loading: false, searched: true, error: errorMessage(err) });

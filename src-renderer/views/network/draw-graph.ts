@@ -56,7 +56,8 @@ export function drawGraph(canvas: HTMLCanvasElement, view: View, nodes: readonly
   ctx.setTransform(dpr * zoom.k * fit.k, 0, 0, dpr * zoom.k * fit.k, dpr * (zoom.x + zoom.k * fit.x), dpr * (zoom.y + zoom.k * fit.y));
   const px = 1 / (zoom.k * fit.k); // one CSS pixel in layout units: strokes keep their width when zoomed
 
-  for (const [kind, stroke, width] of [['registration', colour('--border'), 1], ['transfer', colour('--accent'), 2.5]] as const) {
+  // Federation links (index server to index server), thicker than registrations: the federation's backbone.
+  for (const [kind, stroke, width] of [['registration', colour('--border'), 1], ['federation', colour('--muted'), 2], ['transfer', colour('--accent'), 2.5]] as const) {
     ctx.beginPath();
     for (const e of edges) {
       if (e.kind !== kind) continue;

@@ -54,7 +54,7 @@ function edgeKey(edges: readonly PlacedEdge[]): string {
 /** A stopped simulation: the caller ticks it, a few ticks per animation frame. */
 export function createLayout(): Layout {
   return forceSimulation<PlacedNode, PlacedEdge>([])
-    .force('link', forceLink<PlacedNode, PlacedEdge>([]).distance((l) => (l.kind === 'transfer' ? 40 : 70)))
+    .force('link', forceLink<PlacedNode, PlacedEdge>([]).distance((l) => (l.kind === 'transfer' ? 40 : l.kind === 'federation' ? 160 : 70)))
     .force('charge', forceManyBody<PlacedNode>().strength(-120).distanceMax(600))
     .force('x', forceX<PlacedNode>(0).strength(0.05))
     .force('y', forceY<PlacedNode>(0).strength(0.05))

@@ -21,6 +21,7 @@ export function SearchView() {
   const estimate = useDomain('search', (s) => s.totalIsEstimate);
   const loading = useDomain('search', (s) => s.loading);
   const searched = useDomain('search', (s) => s.searched);
+  const moreComing = useDomain('search', (s) => s.moreComing);
   const error = useDomain('search', (s) => s.error);
   const setQuery = useDomain('search', (s) => s.setQuery);
   const setCategory = useDomain('search', (s) => s.setCategory);
@@ -72,7 +73,7 @@ export function SearchView() {
       <SearchFilters />
       <ErrorNote message={error ?? downloadError} />
       <p className="muted" aria-live="polite">
-        {loading ? 'Searching…' : searched && !error && !opened ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}` : ''}
+        {loading ? 'Searching…' : searched && !error && !opened ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}${moreComing ? ' · more coming from the network…' : ''}` : ''}
       </p>
       {opened ? (
         <OpenedFile file={opened} />
