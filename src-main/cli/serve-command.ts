@@ -72,7 +72,7 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
     report: (message, error) => reportStopProblem(logger, context, message, error),
   });
   // Printed, not logged: what a person starting `shoal serve` needs, in any log format, before the log.
-  context.stdout.write(startSummary({ controlUrl: node.controlUrl, port: node.port, indexRole: node.indexRole.status(), config }));
+  context.stdout.write(startSummary({ controlUrl: node.controlUrl, port: node.port, indexRole: node.indexRole.status(), config, dht: node.dht.view() }));
   held?.release();
 }
 

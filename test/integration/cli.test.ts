@@ -164,6 +164,7 @@ describe('shoal (the command line)', () => {
     const port = /:(\d+)\/\?token/.exec(summary ?? '')?.[1];
     expect(summary).toContain(`  peer port    ${port} (listening on 127.0.0.1)`);
     expect(summary).toMatch(/ {2}index port {3}\d+ \(this node is an index server too\)/);
+    expect(summary).toContain('  dht          off (dht.enabled or Settings \u2192 "Find and offer sources without an index server" turns it on)');
     expect(summary).toContain(`  data         ${data}`);
     expect(summary).not.toContain('{"level"');
     expect(log).toMatch(/^\{"level"/);
