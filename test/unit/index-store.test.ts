@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Category } from '../../src-shared/api/common.js';
 import { searchQuerySchema, type IndexedFile } from '../../src-shared/api/index-routes.js';
-import { IndexStore, MAX_RESULT_DEPTH, quickRelevance, RANK_WINDOW, tagToken } from '../../src-main/core/index/index-store.js';
+import { IndexStore, MAX_REPORT_ROWS, MAX_RESULT_DEPTH, quickRelevance, RANK_WINDOW, tagToken } from '../../src-main/core/index/index-store.js';
 import { sourceScore, sourceScoreSql } from '../../src-main/core/index/source-ranking.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -538,6 +538,24 @@ describe('IndexStore: what sources claim (issue 14)', () => {
     expect(store.fileCountAfter('a', [file('4.txt').id], [], 10)).toBe(4); // under the bound: not counted exactly
     expect(store.fileCountAfter('a', [file('1.txt').id, file('4.txt').id], [file('2.txt').id], 3)).toBe(3);
     expect(store.fileCountAfter('a', [file('4.txt').id, file('5.txt').id], [], 3)).toBe(5);
+  });
+
+  it('keeps transfer reports a day, and at most MAX_REPORT_ROWS of them (the newest)', () => {
+    const r = (i: number, at: number) => ({ reporter: `r${i}`, subject: 's', fileId: real.id, downloadId: `d${i}`, at, effect: -1 });
+    store.recordReport(r(1, T0));
+    store.recordReport(r(2, T0 + 10));
+    expect(store.reportCounted(r(1, 0))).toBe(true);
+    expect(store.reporterEffectOn('r1', 's', T0)).toBe(1);
+    store.forgetReportsBefore(T0 + 5);
+    expect(store.reportCounted(r(1, 0))).toBe(false);
+    expect(store.reportCounted(r(2, 0))).toBe(true);
+    for (let i = 0; i < 1000; i++) store.recordReport(r(100 + i, T0 + 100 + i));
+    store.forgetReportsBefore(0, 500); // the newest 500 stay
+    expect(db.prepare('SELECT count(*) AS n FROM index_reports').get()).toEqual({ n: 500 });
+    expect(store.reportCounted(r(100 + 999, 0))).toBe(true);
+    expect(store.reportCounted(r(100 + 500, 0))).toBe(true);
+    expect(store.reportCounted(r(100 + 499, 0))).toBe(false);
+    expect(MAX_REPORT_ROWS).toBe(500_000);
   });
 
   it('counts peers by address key, claimed or observed', () => {

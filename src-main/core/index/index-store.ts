@@ -89,6 +89,8 @@ export const MAX_FOLDERS_PER_FILE = 8;
  * first registered): deciding reads them, and a popular file has thousands.
  */
 export const CLAIM_SAMPLE = 1024;
+/** Transfer reports kept at most (about 300 bytes each), the newest. */
+export const MAX_REPORT_ROWS = 500_000;
 /** Files whose proven size the index remembers at most. */
 export const MAX_PROVEN_SIZES = 10_000;
 /** Distinct tags kept (and searchable) per file. */
@@ -363,6 +365,8 @@ export class IndexStore {
         'SELECT sum(abs(effect)) AS moved FROM index_reports WHERE reporter = @reporter AND subject = @subject AND at >= @since'),
       addReport: db.prepare('INSERT OR IGNORE INTO index_reports (reporter, subject, file_id, download_id, at, effect) VALUES (@reporter, @subject, @fileId, @downloadId, @at, @effect)'),
       forgetReports: db.prepare('DELETE FROM index_reports WHERE at < ?'),
+      reportCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM index_reports'),
+      reportAtRank: db.prepare<[number], { at: number }>('SELECT at FROM index_reports ORDER BY at LIMIT 1 OFFSET ?'),
       setReputation: db.prepare(`UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, ?)) WHERE peer_id = ?`),
       decay: db.prepare(`UPDATE index_peers SET reputation = @neutral + (reputation - @neutral) * @keep, failures_recent = failures_recent * @keepFailures
         WHERE reputation <> @neutral OR failures_recent > 0`),
@@ -605,9 +609,17 @@ export class IndexStore {
     this.s.addReport.run(r);
   }
 
-  /** Forgets reports older than `cutoff` (the sweep, at most once a minute). */
-  forgetReportsBefore(cutoff: number): void {
+  /**
+   * Forgets reports older than `cutoff` (the sweep, at most once a minute), and the oldest beyond
+   * MAX_REPORT_ROWS: the table stays under about 150 MB however many peers report. Forgetting a
+   * report early only loosens the cap on what its reporter may still move, and only in a flood.
+   */
+  forgetReportsBefore(cutoff: number, maxRows = MAX_REPORT_ROWS): void {
     this.s.forgetReports.run(cutoff);
+    const excess = (this.s.reportCount.get()?.n ?? 0) - maxRows;
+    if (excess <= 0) return;
+    const at = this.s.reportAtRank.get(excess)?.at;
+    if (at !== undefined) this.s.forgetReports.run(at);
   }
 
   setReputation(peerId: string, value: number): void {
