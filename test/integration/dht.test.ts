@@ -187,6 +187,14 @@ describe('a private DHT on loopback, no index server anywhere', () => {
     }
   }, 60_000);
 
+  it('searching by words still needs an index server, and the answer says what works without one', async () => {
+    const res = await b.api('/api/v1/network/search?q=film');
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(body.error.message).toMatch(/Searching by words needs an index server; a file id or a shoal:\/\/ link/);
+  });
+
   it('a file nobody announced is a clear "not found", after asking the DHT', async () => {
     const unknown = randomContent(1000).id;
     const res = await b.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: unknown }) });

@@ -24,8 +24,14 @@ async function askIndexes<S extends z.ZodType>(addresses: readonly string[], pat
 export function searchNetwork(addresses: readonly string[], query: SearchQuery, dialer?: NodeDialer): Promise<SearchResponse> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  return askIndexes(addresses, `/api/v1/files/search?${params}`, searchResponseSchema, dialer);
+  return askIndexes(addresses, `/api/v1/files/search?${params}`, searchResponseSchema, dialer).catch((err: unknown) => {
+    // Where a user looks when nothing answers: what still works without an index server.
+    if (err instanceof ShoalError && err.code === 'SERVICE_UNAVAILABLE') throw new ShoalError(err.code, `${err.message} ${WORDS_NEED_AN_INDEX}`);
+    throw err;
+  });
 }
+
+export const WORDS_NEED_AN_INDEX = 'Searching by words needs an index server; a file id or a shoal:// link pasted here still finds its sources without one when Settings \u2192 "Find and offer sources without an index server" is on.';
 
 export function networkTopology(addresses: readonly string[], dialer?: NodeDialer): Promise<Topology> {
   return askIndexes(addresses, '/api/v1/topology', topologySchema, dialer);
