@@ -197,6 +197,9 @@ describe('a private DHT on loopback, no index server anywhere', () => {
 
   it('a file nobody announced is a clear "not found", after asking the DHT', async () => {
     const unknown = randomContent(1000).id;
+    const opened = await b.api(`/api/v1/network/files/${unknown}`);
+    expect(opened.status).toBe(404);
+    expect(((await opened.json()) as { error: { message: string } }).error.message).toBe('Neither the index servers nor the DHT know a source of this file.');
     const res = await b.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: unknown }) });
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; message: string } };

@@ -149,7 +149,9 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
       const viaDht = await deps.dht?.networkFile(params.fileId);
       if (viaDht) return markOwn(viaDht, own);
       if (unanswered) throw unanswered;
-      throw new ShoalError('FILE_NOT_FOUND', 'No index server knows a file with this id.');
+      throw new ShoalError('FILE_NOT_FOUND', deps.dht?.view().enabled
+        ? 'Neither the index servers nor the DHT know a source of this file.'
+        : 'No index server knows a file with this id (Settings \u2192 "Find and offer sources without an index server" asks the DHT too).');
     },
     getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer),
   };
