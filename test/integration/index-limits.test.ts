@@ -172,6 +172,26 @@ describe('files per peer and the body size', () => {
     expect(((await swap.json()) as { files: number }).files).toBe(10);
   });
 
+  it('the peers of one address list at most max_files_per_address files in all', async () => {
+    const { base: capped } = await startIndex({ max_files_per_peer: 10, max_files_per_address: 25 });
+    const listed: string[] = [];
+    let refused: ErrorBody['error'] | undefined;
+    for (let p = 0; p < 4 && !refused; p++) {
+      const r = await responderOn('127.0.0.7');
+      const files = Array.from({ length: 10 }, (_, i) => fileOf(1000 + p * 10 + i));
+      const res = await registerFrom('127.0.0.7', capped, r.key, { name: `p${p}`, port: r.port, address: '127.0.0.7', files });
+      if (res.status === 200) listed.push(r.id);
+      else refused = res.json<ErrorBody>().error;
+    }
+    expect(listed).toHaveLength(2); // 20 files; a third peer's 10 would make 30
+    expect(refused).toMatchObject({ code: 'TOO_MANY_FILES' });
+    expect(refused?.message).toMatch(/max_files_per_address.*127\.0\.0\.7 list 20/);
+    // Another address is not held back.
+    const other = await responderOn('127.0.0.8');
+    const res = await registerFrom('127.0.0.8', capped, other.key, { name: 'o', port: other.port, address: '127.0.0.8', files: [fileOf(2000)] });
+    expect(res.status).toBe(200);
+  });
+
   it('a body over max_request_body is 413 BODY_TOO_LARGE', async () => {
     const r = await responderOn('127.0.0.1');
     const padded = Array.from({ length: 30 }, (_, i) => ({ ...fileOf(i), name: `${'n'.repeat(1000)}-${i}`, tags: Array.from({ length: 60 }, (_, t) => `tag-${t}-${'t'.repeat(30)}`) }));

@@ -151,6 +151,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('Registrations one address may make per minute (IPv6 by /64); more get 429 RATE_LIMITED with Retry-After. 0 = no limit.'),
         max_files_per_peer: count.default(50_000)
           .describe('Files one peer may list at the index; a registration or file update beyond it gets 413 TOO_MANY_FILES.'),
+        max_files_per_address: limit.default(200_000)
+          .describe('Files the peers of one address may list in all (the claimed and the observed address each, IPv6 by /64); beyond it, 413 TOO_MANY_FILES. 0 = no limit.'),
         max_request_body: byteSizeSchema.default(8 * 1024 * 1024)
           .describe('The largest request body the index port reads (a registration carries up to 5,000 files); larger get 413 BODY_TOO_LARGE.'),
         reporter_maturity: interval.default(24 * 3_600_000)

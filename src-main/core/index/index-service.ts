@@ -45,6 +45,8 @@ export interface IndexSettings {
   maxRegistrationsPerAddress?: number;
   /** Files one peer may list; absent: no limit. */
   maxFilesPerPeer?: number;
+  /** Files the peers of one address may list in all (claimed or observed); 0 or absent: no limit. */
+  maxFilesPerAddress?: number;
   /** How long an identity must be known before its reports count fully; absent: a day. */
   reporterMaturityMs?: number;
   /** The largest request body the index port reads; absent: 8 MB (index-server.ts). */
@@ -195,6 +197,7 @@ export class IndexService {
     if (refused) throw refused;
     const keys = { addressKey: addressKey(address), sourceKey: addressKey(observedAddress) };
     this.checkRoom(body.peerId, keys);
+    this.checkAddressFiles(body.peerId, keys, body.files.length, () => body.files.length);
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
     this.checkRoom(body.peerId, keys); // the call-back took a while: others may have joined meanwhile
@@ -227,6 +230,26 @@ export class IndexService {
       if (known && (known.addressKey === key || known.sourceKey === key)) continue; // it is counted there already
       if (this.o.store.peersAtAddress(key) >= max) {
         throw new ShoalError('TOO_MANY_PEERS', `This index server keeps at most ${max} peers from one address (super_peer.max_peers_per_address), and ${key} has that many.`);
+      }
+    }
+  }
+
+  /**
+   * Room for this peer's files at its addresses (max_files_per_address): what the other peers
+   * there list, plus what this one would (at most `upper`; `exact()` is asked only when that fails).
+   */
+  private checkAddressFiles(peerId: string, keys: { addressKey: string; sourceKey: string }, upper: number, exact: () => number): void {
+    const max = this.o.settings.maxFilesPerAddress ?? 0;
+    if (max <= 0) return;
+    const known = this.o.store.peerStanding(peerId);
+    const own = this.o.store.getPeer(peerId)?.fileCount ?? 0;
+    let wanted: number | undefined;
+    for (const key of new Set([keys.addressKey, keys.sourceKey])) {
+      const others = this.o.store.filesAtAddress(key) - (known && (known.addressKey === key || known.sourceKey === key) ? own : 0);
+      if (others + upper <= max) continue;
+      wanted ??= exact();
+      if (others + wanted > max) {
+        throw new ShoalError('TOO_MANY_FILES', `This index server lists at most ${max} files from one address (super_peer.max_files_per_address); the peers at ${key} list ${others}, and this one would add ${wanted}.`);
       }
     }
   }
@@ -270,7 +293,13 @@ export class IndexService {
   updateFiles(sessionToken: string | undefined, body: z.output<typeof fileUpdateRequestSchema>) {
     this.authenticate(sessionToken, body.peerId);
     const max = this.o.settings.maxFilesPerPeer;
-    if (max !== undefined) this.checkFileCount(this.o.store.fileCountAfter(body.peerId, body.added.map((f) => f.id), body.removed, max));
+    const addedIds = body.added.map((f) => f.id);
+    if (max !== undefined) this.checkFileCount(this.o.store.fileCountAfter(body.peerId, addedIds, body.removed, max));
+    const standing = this.o.store.peerStanding(body.peerId);
+    if (standing && addedIds.length > 0) {
+      const upper = (this.o.store.getPeer(body.peerId)?.fileCount ?? 0) + addedIds.length;
+      this.checkAddressFiles(body.peerId, standing, upper, () => this.o.store.fileCountAfter(body.peerId, addedIds, body.removed, -1));
+    }
     const added = this.o.store.addPeerFiles(body.peerId, body.added);
     const removed = this.o.store.removePeerFiles(body.peerId, body.removed);
     this.sizeChecks.checkConflicts();

@@ -333,6 +333,7 @@ export class IndexStore {
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
           session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen,
           source_address = excluded.source_address, address_key = excluded.address_key, source_key = excluded.source_key`),
+      filesAtKey: db.prepare<{ key: string }, { n: number | null }>('SELECT sum(file_count) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peersAtKey: db.prepare<{ key: string }, { n: number }>('SELECT count(*) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peerKeys: db.prepare<[string], { address_key: string; source_key: string; first_seen: number; reputation: number; status: PeerStatus }>(
         'SELECT address_key, source_key, first_seen, reputation, status FROM index_peers WHERE peer_id = ?'),
@@ -457,6 +458,11 @@ export class IndexStore {
   /** Peers registered (online or offline) whose claimed or observed address counts under `key` (address-keys.ts). */
   peersAtAddress(key: string): number {
     return this.s.peersAtKey.get({ key })?.n ?? 0;
+  }
+
+  /** The files listed by peers whose claimed or observed address counts under `key`. */
+  filesAtAddress(key: string): number {
+    return this.s.filesAtKey.get({ key })?.n ?? 0;
   }
 
   /** What the index weighs a peer's reports and limits by: its address keys, when it was first registered, its standing. */

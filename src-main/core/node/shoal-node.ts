@@ -137,7 +137,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     settings: {
       heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers,
       maxPeersPerAddress: config.super_peer.max_peers_per_address, maxRegistrationsPerAddress: config.super_peer.max_registrations_per_address,
-      maxFilesPerPeer: config.super_peer.max_files_per_peer, reporterMaturityMs: config.super_peer.reporter_maturity, maxRequestBodyBytes: config.super_peer.max_request_body,
+      maxFilesPerPeer: config.super_peer.max_files_per_peer, maxFilesPerAddress: config.super_peer.max_files_per_address, reporterMaturityMs: config.super_peer.reporter_maturity, maxRequestBodyBytes: config.super_peer.max_request_body,
     },
   });
   let port = 0;
