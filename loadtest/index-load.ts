@@ -194,7 +194,7 @@ async function startIndex(dir: string): Promise<{ child: ChildProcess; port: num
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   // Every simulated peer comes from 127.0.0.1, so the index's per-address limits are off.
   const child = spawn(process.execPath, [...profile, 'bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
-    env: { ...process.env, SHOAL_SUPER_PEER_HEARTBEAT_INTERVAL: `${HEARTBEAT_MS}ms`, SHOAL_SUPER_PEER_MAX_PEERS: String(PEERS + 10), SHOAL_SUPER_PEER_MAX_REQUESTS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_PEERS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_REGISTRATIONS_PER_ADDRESS: '0', SHOAL_LOGGING_LEVEL: 'warn', SHOAL_PEER_LAN_DISCOVERY: 'false' },
+    env: { ...process.env, SHOAL_SUPER_PEER_HEARTBEAT_INTERVAL: `${HEARTBEAT_MS}ms`, SHOAL_SUPER_PEER_MAX_PEERS: String(PEERS + 10), SHOAL_SUPER_PEER_MAX_REQUESTS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_PEERS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_REGISTRATIONS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_FILES_PER_ADDRESS: '0', SHOAL_LOGGING_LEVEL: 'warn', SHOAL_PEER_LAN_DISCOVERY: 'false' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
