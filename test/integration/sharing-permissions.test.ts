@@ -108,10 +108,12 @@ describe('a folder shared only with one device', () => {
     expect([stats.files, stats.totalBytes]).toEqual([1, open.data.length]);
   });
 
-  it('leaves the public /ws as a removal, and is never named on it', async () => {
+  it('leaves the public /ws as a removal, is never named on it, and a file never public is never mentioned', async () => {
     const removed = publicMessages.map((m) => JSON.parse(m) as { type: string; data: { id: string } }).filter((m) => m.type === 'library_file_removed');
     expect(removed.map((m) => m.data.id)).toContain(secret.id);
     for (const message of publicMessages) expect(message).not.toMatch(/secret/);
+    // A file that was never public: not even its id (an update nor a removal) reaches strangers.
+    for (const message of publicMessages) expect(message).not.toContain(later.id);
   });
 
   it('leaves the index: search, file, Metalink, torrent, redirect and topology counts', async () => {

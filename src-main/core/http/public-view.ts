@@ -14,6 +14,8 @@ export interface PublicLibrary {
   /** The file as a stranger sees it (only its public locations' names), or undefined when it is not public. */
   publicView(file: SharedFile): SharedFile | undefined;
   isPublicPath(path: string): boolean;
+  /** True while the event about this content being published must not reach strangers at all (it never was public). */
+  hiddenFromStrangers(fileId: string): boolean;
   publicCounts(): { files: number; locations: number; bytes: number };
 }
 
@@ -29,10 +31,14 @@ const publicViews: PublicViews = {
 
 /** The event as a stranger may see it, or undefined when it is for the local user only. */
 export function publicEvent(event: NodeBusEvent, library?: PublicLibrary): NodeBusEvent | undefined {
-  if (library && event.type === 'library_file_updated') {
-    // A file that became restricted is gone, as far as strangers know.
-    const view = library.publicView(event.data);
-    return view ? { ...event, data: view } : { type: 'library_file_removed', data: { id: event.data.id }, timestamp: event.timestamp };
+  if (library && (event.type === 'library_file_updated' || event.type === 'library_file_removed')) {
+    // A content shared only with some devices: strangers hear nothing of it, not even its id.
+    if (library.hiddenFromStrangers(event.data.id)) return undefined;
+    // One that was public and no longer is (restricted, or its public location gone): it left.
+    if (event.type === 'library_file_updated') {
+      const view = library.publicView(event.data);
+      return view ? { ...event, data: view } : { type: 'library_file_removed', data: { id: event.data.id }, timestamp: event.timestamp };
+    }
   }
   const view = publicViews[event.type] as ((data: NodeBusEvent['data'], library: PublicLibrary | undefined) => NodeBusEvent['data']) | undefined;
   return view && ({ ...event, data: view(event.data, library) } as NodeBusEvent);

@@ -93,6 +93,8 @@ export class Library {
   /** Roots shared only with some devices (root_access), by root: the node ids that may see them. */
   private restricted: Map<string, Set<string>>;
   private sharedFolder: string | undefined;
+  /** Contents whose event is being published and must not reach strangers (publishChange). */
+  private readonly hidden = new Set<string>();
 
   constructor(private readonly o: LibraryOptions) {
     this.publishProgress = throttle(() => this.o.bus.publish('hashing_progress', this.hashingStatus()), 250);
@@ -191,6 +193,11 @@ export class Library {
     }
   }
 
+  /** True while an event about a content strangers must not learn of is being published (publishChange). */
+  hiddenFromStrangers(fileId: string): boolean {
+    return this.hidden.has(fileId);
+  }
+
   /** Whether a path (a file being hashed, say) is in a root shared with everyone. */
   isPublicPath(path: string): boolean {
     const root = this.rootOf(path);
@@ -251,10 +258,12 @@ export class Library {
     }
     if (!root) throw new ShoalError('ROOT_NOT_FOUND');
     const restrictTo = access === 'devices' ? [...new Set(devices)] : null;
+    const fileIds = [...new Set(this.o.store.locationsUnder(root).map((l) => l.fileId))];
+    const wasPublic = new Map(fileIds.map((id) => [id, this.isPublic(id)]));
     this.o.store.setRootAccess(root, restrictTo);
     if (restrictTo) this.restricted.set(root, new Set(restrictTo));
     else this.restricted.delete(root);
-    for (const fileId of new Set(this.o.store.locationsUnder(root).map((l) => l.fileId))) this.publishGoneOrUpdated(fileId);
+    for (const fileId of fileIds) this.publishChange(fileId, wasPublic.get(fileId) ?? false);
     const view = (await this.roots()).find((r) => r.path === root);
     if (!view) throw new ShoalError('ROOT_NOT_FOUND');
     return view;
@@ -380,6 +389,7 @@ export class Library {
   unshare(fileId: string): { id: string; removedPaths: string[] } {
     const locations = this.o.store.locationsOf(fileId);
     if (locations.length === 0) throw new ShoalError('FILE_NOT_FOUND');
+    const wasPublic = this.isPublic(fileId);
     this.o.store.batch(() => {
       for (const location of locations) {
         if (location.path === location.root) {
@@ -392,16 +402,15 @@ export class Library {
         this.o.store.removeLocation(location.path);
       }
     });
-    this.o.bus.publish('library_file_removed', { id: fileId });
+    this.publishChange(fileId, wasPublic);
     return { id: fileId, removedPaths: locations.map((l) => l.path) };
   }
 
   setUserTags(fileId: string, tags: string[]): SharedFile {
     if (!this.o.store.getFile(fileId)) throw new ShoalError('FILE_NOT_FOUND');
     this.o.store.setUserTags(fileId, [...new Set(tags)]);
-    const view = this.get(fileId, true, 'local');
-    this.o.bus.publish('library_file_updated', view);
-    return view;
+    this.publishChange(fileId, this.isPublic(fileId));
+    return this.get(fileId, true, 'local');
   }
 
   // ---- scanning and hashing -----------------------------------------------------------------
@@ -599,24 +608,28 @@ export class Library {
     this.unrecorded = [];
     if (this.closed || batch.length === 0) return;
     const updated = new Set<string>();
-    const previous = new Set<string>();
+    /** Contents a path held before this batch, and whether they were public then. */
+    const previous = new Map<string, boolean>();
     this.o.store.batch(() => {
       for (const { file, at } of batch) {
         const location: LocationRow = {
           path: at.path, fileId: file.id, root: at.root, name: basename(at.path), size: at.size,
           mtimeMs: at.mtimeMs, inode: at.ino, addedAt: Date.now(),
         };
+        const heldBefore = this.restricted.size > 0 ? this.o.store.getLocation(at.path)?.fileId : undefined;
+        const wasPublic = heldBefore === undefined || heldBefore === file.id || this.isPublic(heldBefore);
         const before = this.o.store.putLocation(file, location);
         // A content that was renamed keeps the tags its user gave it.
         if (file.userTags.length > 0 && this.o.store.getFile(file.id)?.userTags.length === 0) {
           this.o.store.setUserTags(file.id, file.userTags);
         }
-        if (before) previous.add(before);
+        if (before) previous.set(before, (previous.get(before) ?? false) || wasPublic);
         updated.add(file.id);
       }
     });
-    for (const id of previous) if (!updated.has(id)) this.publishGoneOrUpdated(id);
-    for (const id of updated) this.o.bus.publish('library_file_updated', this.get(id, true, 'local'));
+    for (const [id, wasPublic] of previous) if (!updated.has(id)) this.publishChange(id, wasPublic);
+    // A location added never makes a content less visible: what is not public now was not before.
+    for (const id of updated) this.publishChange(id, this.isPublic(id));
   }
 
   private forget(path: string, remember = true): void {
@@ -627,8 +640,9 @@ export class Library {
       const file = this.o.store.getFile(location.fileId);
       if (file) this.rememberUnlinked(location, file);
     }
+    const wasPublic = this.isPublic(location.fileId);
     const removed = this.o.store.removeLocation(path);
-    if (removed) this.publishGoneOrUpdated(removed.fileId);
+    if (removed) this.publishChange(removed.fileId, wasPublic);
   }
 
   private forgetUnder(dir: string): void {
@@ -643,9 +657,26 @@ export class Library {
     this.recentlyUnlinked.set(statKey(location.inode, location.size, location.mtimeMs), { file, at: now });
   }
 
-  private publishGoneOrUpdated(fileId: string): void {
-    if (this.o.store.getFile(fileId)) this.o.bus.publish('library_file_updated', this.get(fileId, true, 'local'));
-    else this.o.bus.publish('library_file_removed', { id: fileId });
+  /**
+   * Tells the bus a content changed or left. Strangers (public-view.ts) hear of a content shared
+   * only with some devices never: not its update, not its id when it leaves (`hiddenFromStrangers`),
+   * unless it was public before, when they hear it leave.
+   */
+  private publishChange(fileId: string, wasPublic: boolean): void {
+    const exists = this.o.store.getFile(fileId) !== undefined;
+    const hidden = !wasPublic && !(exists && this.isPublic(fileId));
+    if (hidden) this.hidden.add(fileId);
+    try {
+      if (exists) this.o.bus.publish('library_file_updated', this.get(fileId, true, 'local'));
+      else this.o.bus.publish('library_file_removed', { id: fileId });
+    } finally {
+      this.hidden.delete(fileId);
+    }
+  }
+
+  /** Whether a content has a location in a root shared with everyone (or, with nothing restricted, would have: no query then). */
+  private isPublic(fileId: string): boolean {
+    return this.restricted.size === 0 || this.isVisible(fileId, ANONYMOUS);
   }
 }
 
