@@ -119,6 +119,9 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
           // Our own pause is not the source being slow.
           watchdog.pause();
           connection.pause();
+          // Bytes can still come while paused (over TLS, every record already decrypted is handed
+          // out): the wait grows with them, so the earlier, shorter timer must not resume early.
+          clearTimeout(resumeTimer);
           resumeTimer = setTimeout(() => {
             watchdog.watch();
             connection.resume();
