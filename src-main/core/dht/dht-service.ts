@@ -44,6 +44,10 @@ export class DhtService {
   private roundTimer: NodeJS.Timeout | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
   private announcing: Promise<void> | undefined;
+  /** The library changed since the last round read it (reading it costs: it is not done every minute for nothing). */
+  private dirty = true;
+  /** When the next announce falls due, if the library does not change. */
+  private nextDueAt = 0;
   /** Serialises start and stop. */
   private switching: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -76,6 +80,7 @@ export class DhtService {
 
   /** The library changed: announce what is new soon (one round for a burst of changes). */
   libraryChanged(): void {
+    this.dirty = true;
     if (!this.node || this.o.config.max_announced === 0) return;
     clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => this.round(), CHANGE_DELAY_MS);
@@ -119,6 +124,7 @@ export class DhtService {
     }
     this.state = 'on';
     this.lastError = null;
+    this.dirty = true;
     this.o.logger.info({ port: this.node.port, bootstrap: c.bootstrap.length > 0 ? c.bootstrap : PUBLIC_BOOTSTRAP }, 'DHT on: finding and offering sources without an index server');
     this.roundTimer = setInterval(() => this.round(), ROUND_MS);
     // The first round once the routing table is filled (an announce needs the closest nodes).
@@ -142,11 +148,16 @@ export class DhtService {
     // Cleared by identity once done: a round with nothing to do settles before it is stored.
     const round: Promise<void> = this.announceDue().finally(() => {
       if (this.announcing === round) this.announcing = undefined;
+      // A file shared while this round ran: soon, not at the next minute.
+      if (this.dirty) this.libraryChanged();
     });
     this.announcing = round;
   }
 
   private async announceDue(): Promise<void> {
+    if (!this.dirty && Date.now() < this.nextDueAt) return;
+    this.dirty = false;
+    let failed = false;
     const limit = this.o.config.max_announced;
     const ids = limit === 0 ? [] : this.o.sharedFileIds().slice(0, limit);
     const wanted = new Set(ids);
@@ -162,7 +173,10 @@ export class DhtService {
       } catch (err) {
         // No node answered (a DHT still forming, or alone): the next round tries again.
         if (this.node) this.o.logger.debug({ err, fileId: id }, 'a DHT announce failed');
+        failed = true;
       }
     }
+    const oldest = Math.min(...this.announcedAt.values());
+    this.nextDueAt = failed ? 0 : oldest + REANNOUNCE_MS; // Infinity when nothing is announced
   }
 }
