@@ -117,6 +117,8 @@ export interface IndexClientOptions {
    * shared only with some devices is never announced, and leaves the index when it becomes so.
    */
   publicView?: (file: SharedFile) => SharedFile | undefined;
+  /** True while the library publishes an event about a content that was never public: the index is told nothing, not even its id. */
+  hiddenFromStrangers?: (fileId: string) => boolean;
   bus: Pick<EventBus, 'subscribe'>;
   logger: Logger;
   /** The load reported with each heartbeat. */
@@ -496,6 +498,7 @@ export class IndexClient {
   // --- bookkeeping ----------------------------------------------------------------------------
 
   private onLibraryEvent(event: NodeBusEvent): void {
+    if ((event.type === 'library_file_updated' || event.type === 'library_file_removed') && this.o.hiddenFromStrangers?.(event.data.id)) return;
     if (event.type === 'library_file_updated') {
       const file = this.o.publicView ? this.o.publicView(event.data) : event.data;
       if (file) this.pending.added(toIndexedFile(file));

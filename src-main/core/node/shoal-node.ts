@@ -156,7 +156,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
   const indexClient = new IndexClient({
     identity: () => ({ key, name: displayName.get(), port: 0, version }),
-    candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), bus, logger: logger.child({ service: 'index-client' }),
+    candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), hiddenFromStrangers: (fileId) => library.hiddenFromStrangers(fileId), bus, logger: logger.child({ service: 'index-client' }),
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
     dialer,
   });
