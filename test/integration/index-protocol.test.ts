@@ -52,7 +52,8 @@ async function expectError(res: Response, status: number, code: string): Promise
 const search = async (query: string) => (await (await fetch(`${base}/api/v1/files/search?${query}`)).json()) as SearchResponse;
 
 beforeAll(async () => {
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s' } });
+  // Its fake peers all come from 127.0.0.1: the per-address limits (index-limits.test.ts) are off.
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s', max_peers_per_address: 0, max_registrations_per_address: 0 } });
   const role = await index.json<{ state: string; port: number }>('/api/v1/settings/index-role');
   expect(role.state).toBe('on');
   base = `http://127.0.0.1:${role.port}`;

@@ -197,9 +197,10 @@ describe('GET /api/v1/files/{fileId}/metalink', () => {
       await fetch(`${indexUrl}/api/v1/peers/unregister`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ peerId: liar.peerId }),
       });
-      const offline = await fetch(metalinkUrl(small));
-      expect(offline.status).toBe(503);
-      expect(((await offline.json()) as { error: { code: string } }).error.code).toBe('NO_SOURCE_ONLINE');
+      // It was the file's only source: the file leaves the index with it (docs/security.md, "What the index believes").
+      const gone = await fetch(metalinkUrl(small));
+      expect(gone.status).toBe(404);
+      expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
     } finally {
       await liar.close();
     }
