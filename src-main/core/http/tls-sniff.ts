@@ -37,13 +37,17 @@ export function acceptTlsToo(server: Server, options: tls.TlsOptions): TlsSniffe
   });
   server.on('connection', (socket: Socket) => {
     pending.add(socket);
-    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    const onTimeout = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS);
+    socket.once('timeout', onTimeout);
     const onClose = () => pending.delete(socket);
     socket.once('close', onClose);
     socket.once('data', (first: Buffer) => {
       socket.pause();
       socket.unshift(first);
+      // Handed over with no trace of this: the HTTP server sets its own timeouts.
       socket.setTimeout(0);
+      socket.off('timeout', onTimeout);
       pending.delete(socket);
       socket.off('close', onClose);
       if (first[0] === TLS_HANDSHAKE_RECORD) {
