@@ -114,7 +114,8 @@ export class DhtService {
     const c = this.o.config;
     try {
       this.node = await DhtNode.start({
-        port: c.port, host: this.o.host, bootstrap: c.bootstrap.length > 0 ? c.bootstrap : 'public', logger: this.o.logger,
+        // The library speaks IPv4 only (no BEP 32): an IPv6 peer.host means all IPv4 interfaces here.
+        port: c.port, host: this.o.host.includes(':') ? '0.0.0.0' : this.o.host, bootstrap: c.bootstrap.length > 0 ? c.bootstrap : 'public', logger: this.o.logger,
       });
     } catch (err) {
       this.state = 'failed';
