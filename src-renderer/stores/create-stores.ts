@@ -3,6 +3,7 @@ import type { Bridge } from '../bridge/create-bridge.js';
 import { createAccessStore } from './access-store.js';
 import { createDashboardStore } from './dashboard-store.js';
 import { createDhtStore } from './dht-store.js';
+import { createFederationStore } from './federation-store.js';
 import { createLibraryStore } from './library-store.js';
 import { createNetworkStore } from './network-store.js';
 import { createSearchStore } from './search-store.js';
@@ -22,6 +23,7 @@ export function createStores(bridge: Bridge) {
     settings: createSettingsStore(bridge.api),
     dashboard: createDashboardStore(bridge.api),
     dht: createDhtStore(bridge.api),
+    federation: createFederationStore(bridge.api),
     access: createAccessStore(bridge.api),
   };
   const downloadRate = () => stores.transfers.getState().downloads.reduce((sum, d) => sum + (d.state === 'downloading' ? d.speed : 0), 0);

@@ -68,3 +68,23 @@ export const federationRoutes = {
     response: federationListSchema,
   },
 } as const satisfies Record<string, RouteSpec>;
+
+/** Index servers the user may add in Settings (besides `super_peer.federation`). */
+export const MAX_ADDED_FEDERATION = 32;
+
+export const federationSettingsSchema = z.object({
+  configured: z.array(z.string()).describe('`super_peer.federation`: changed in the config file'),
+  added: z.array(z.string()).describe('added in Settings, kept by the node'),
+  servers: z.array(z.object({
+    address: z.string(),
+    origin: z.enum(['configured', 'added', 'lan', 'learned']),
+    indexId: z.string().nullable(),
+    lastSeen: z.string().nullable().describe('when it last answered (ISO 8601)'),
+    answering: z.boolean().describe('it answered its last probe: queries are forwarded to it'),
+  })).describe('every index server this one federates with or tries, and how it is doing'),
+});
+export type FederationSettingsView = z.infer<typeof federationSettingsSchema>;
+
+export const setFederationSchema = z.object({
+  added: z.array(hostPortSchema).max(MAX_ADDED_FEDERATION).describe('the whole list of index servers added in Settings'),
+});

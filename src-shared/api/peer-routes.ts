@@ -10,6 +10,7 @@ import {
   sharedFileSchema,
   unshareResponseSchema,
 } from './library.js';
+import { federationSettingsSchema, setFederationSchema } from './federation.js';
 import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
 import { identityUpdateSchema, identityViewSchema } from './identity.js';
 import { dhtSettingsSchema, dhtSettingsUpdateSchema } from './dht.js';
@@ -165,6 +166,15 @@ export const peerRoutes = {
   setIndexRole: {
     method: 'put', path: '/api/v1/settings/index-role', access: 'control',
     summary: 'Turn the index server role on or off, live', body: z.object({ enabled: z.boolean() }), response: indexRoleSchema,
+  },
+  getFederation: {
+    method: 'get', path: '/api/v1/settings/federation', access: 'control',
+    summary: 'The index servers this node\u2019s index federates with (configured, added, on the LAN, learned) and whether each answers',
+    response: federationSettingsSchema,
+  },
+  setFederation: {
+    method: 'put', path: '/api/v1/settings/federation', access: 'control',
+    summary: 'The index servers added in Settings to federate with, live (the whole list)', body: setFederationSchema, response: federationSettingsSchema,
   },
   getDhtSettings: {
     method: 'get', path: '/api/v1/settings/dht', access: 'control',

@@ -5,6 +5,7 @@ import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import type { DhtSettingsView } from '../../../src-shared/api/dht.js';
+import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
 import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
@@ -33,6 +34,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   proveAddress(challenge: string): string;
   stats(): NodeStats;
   indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
+  /** The index servers this node's index federates with; the user adds their own (index/federation/added-federation.ts). */
+  federation?: { view(): FederationSettingsView; set(added: string[]): FederationSettingsView };
   indexConnection(): IndexConnectionView;
   /** Index servers added by hand (kept in the database); both throw catalogue errors. */
   indexServers: { add(address: string): void; remove(address: string): void };
@@ -92,6 +95,8 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),
     setIndexRole: ({ body }) => indexRole.set(body.enabled),
+    getFederation: () => federationView(deps).view(),
+    setFederation: ({ body }) => federationView(deps).set(body.added),
     getDhtSettings: () => dhtSwitch().view(),
     setDhtSettings: ({ body }) => dhtSwitch().set(body.enabled),
     getIndexConnection: () => indexConnection(),
@@ -155,4 +160,10 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     },
     getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer),
   };
+}
+
+/** Federation settings, or an empty view for a node built without (tests, the CLI). */
+function federationView(deps: PeerHandlerDeps): NonNullable<PeerHandlerDeps['federation']> {
+  const empty: FederationSettingsView = { configured: [], added: [], servers: [] };
+  return deps.federation ?? { view: () => empty, set: () => empty };
 }

@@ -23,6 +23,7 @@ import { ControlAccess } from '../http/control-access.js';
 import { indexServingLimits, peerServingLimits } from './serving-limits.js';
 import { IndexRole } from '../index/index-role.js';
 import { createFederation } from '../index/federation/setup.js';
+import { AddedFederation } from '../index/federation/added-federation.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
@@ -128,7 +129,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
-  const federation = createFederation({ selfId: id, config: config.super_peer, lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed });
+  const addedFederation = new AddedFederation({ meta: store, configured: config.super_peer.federation });
+  const federation = createFederation({ selfId: id, config: config.super_peer, configured: () => addedFederation.addresses(), lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed });
   const indexRole = new IndexRole({
     federation, tls: tlsServing, dialer,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
@@ -207,6 +209,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     dialer,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
+    federation: { view: () => addedFederation.view(federation.members), set: (added) => addedFederation.set(added, federation.members) },
     indexConnection: () => indexClient.status(),
     indexServers: addedIndexServers,
     indexAddresses,

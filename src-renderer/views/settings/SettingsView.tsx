@@ -4,6 +4,7 @@ import { AccessControl } from './AccessControl.js';
 import { DesktopSettings } from './DesktopSettings.js';
 import { DhtSetting } from './DhtSetting.js';
 import { IndexRoleSetting } from './IndexRoleSetting.js';
+import { FederationSetting } from './FederationSetting.js';
 import { IndexServersSetting } from './IndexServersSetting.js';
 import { ThemeSetting } from './ThemeSetting.js';
 import { ThisDevice } from './ThisDevice.js';
@@ -23,6 +24,7 @@ export function SettingsView() {
         <h2>Node</h2>
         {desktop ? <DesktopSettings desktop={desktop} /> : null}
         <IndexRoleSetting />
+        <FederationSetting />
         <IndexServersSetting />
         <DhtSetting />
       </section>

@@ -164,6 +164,7 @@ export class FederationMembers {
 
   /** Asks every known server for its list (a gossip round). */
   async refresh(): Promise<void> {
+    if (!this.running) return; // the index role is off: nobody to forward for
     const queue = this.all();
     const worker = async () => {
       for (let m = queue.shift(); m; m = queue.shift()) await this.probe(m);

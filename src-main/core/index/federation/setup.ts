@@ -22,13 +22,15 @@ export function createFederation(o: {
   config: FederationConfig;
   /** Index servers found on the LAN. */
   lan: () => readonly { address: string; indexId: string }[];
+  /** The configured servers and those added in Settings (added-federation.ts); default: the config's. */
+  configured?: () => readonly string[];
   /** This node's index port while the role is on. */
   ownPort: () => number | null;
   /** Access control: remote sources in blocked networks, or blocked devices, are left out. */
   sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
 }): Federation {
   const members = new FederationMembers({
-    selfId: o.selfId, configured: () => o.config.federation, lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
+    selfId: o.selfId, configured: o.configured ?? (() => o.config.federation), lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
   });
   return new Federation(members, () => ({
     searchDeadlineMs: o.config.federation_deadline,

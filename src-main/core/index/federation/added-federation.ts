@@ -1,0 +1,61 @@
+// The index servers the user added to the federation in Settings ("Federate with"), kept in
+// node_meta beside `super_peer.federation` from the config file, and what Settings shows of the
+// federation. A change applies at once: the new servers are probed and join when they answer.
+import type { FederationSettingsView } from '../../../../src-shared/api/federation.js';
+import { MAX_ADDED_FEDERATION } from '../../../../src-shared/api/federation.js';
+import type { FederationMembers } from './members.js';
+import { canonical } from './members.js';
+
+const META_KEY = 'federation_added';
+
+export interface FederationMeta {
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+}
+
+export class AddedFederation {
+  private list: string[];
+
+  constructor(private readonly o: { meta: FederationMeta; configured: readonly string[] }) {
+    this.list = parse(o.meta.getMeta(META_KEY));
+  }
+
+  /** The configured servers, then the added ones (what the members table starts from). */
+  addresses(): string[] {
+    return [...this.o.configured, ...this.list];
+  }
+
+  view(members: FederationMembers): FederationSettingsView {
+    const added = new Set(this.list);
+    const configured = new Set(this.o.configured.map((a) => canonical(a) ?? a));
+    return {
+      configured: [...this.o.configured],
+      added: [...this.list],
+      servers: members.all().map((m) => ({
+        address: m.address,
+        origin: m.origin === 'configured' && added.has(m.address) && !configured.has(m.address) ? 'added' : m.origin,
+        indexId: m.indexId,
+        lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString(),
+        answering: m.lastSeen !== null && m.failures === 0,
+      })),
+    };
+  }
+
+  /** Replaces the added list (deduplicated, without configured ones); the new ones are probed now. */
+  set(addresses: readonly string[], members: FederationMembers): FederationSettingsView {
+    const configured = new Set(this.o.configured.map((a) => canonical(a) ?? a));
+    this.list = [...new Set(addresses.flatMap((a) => canonical(a) ?? []))].filter((a) => !configured.has(a)).slice(0, MAX_ADDED_FEDERATION);
+    this.o.meta.setMeta(META_KEY, JSON.stringify(this.list));
+    void members.refresh();
+    return this.view(members);
+  }
+}
+
+function parse(stored: string | undefined): string[] {
+  try {
+    const value: unknown = JSON.parse(stored ?? '[]');
+    return Array.isArray(value) ? value.flatMap((a) => (typeof a === 'string' && canonical(a) ? [canonical(a)!] : [])).slice(0, MAX_ADDED_FEDERATION) : [];
+  } catch {
+    return [];
+  }
+}

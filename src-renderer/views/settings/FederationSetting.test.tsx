@@ -1,0 +1,65 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
+import { StoresProvider } from '../../app/stores-context.js';
+import { createBridge } from '../../bridge/create-bridge.js';
+import { createStores } from '../../stores/create-stores.js';
+import { FakeTransport } from '../../test-support/fake-transport.js';
+import { FederationSetting } from './FederationSetting.js';
+
+const role = { enabled: true, state: 'on' as const, port: 8080, indexId: 'x', lastError: null };
+
+/** A node whose index federates the way the real one answers (the added list replaced whole). */
+async function renderWith(enabled = true) {
+  let added: string[] = [];
+  const view = (): FederationSettingsView => ({
+    configured: ['10.0.0.1:8080'], added: [...added],
+    servers: [
+      { address: '10.0.0.1:8080', origin: 'configured', indexId: 'A', lastSeen: new Date().toISOString(), answering: true },
+      ...added.map((address) => ({ address, origin: 'added' as const, indexId: null, lastSeen: null, answering: false })),
+    ],
+  });
+  const transport = new FakeTransport({
+    getFederation: view,
+    setFederation: ({ body }) => {
+      added = (body as { added: string[] }).added;
+      return view();
+    },
+  });
+  const stores = createStores(createBridge(transport));
+  stores.settings.setState({ indexRole: { ...role, enabled, state: enabled ? 'on' : 'off' } });
+  render(
+    <StoresProvider stores={stores}>
+      <FederationSetting />
+    </StoresProvider>,
+  );
+  return { transport };
+}
+
+describe('the federation setting', () => {
+  afterEach(cleanup);
+
+  it('lists the federation, adds a server live and removes only those added here', async () => {
+    const { transport } = await renderWith();
+    const rows = await screen.findAllByTestId('federated-server');
+    expect(within(rows[0] as HTMLElement).getByText('from config')).toBeTruthy();
+    expect(within(rows[0] as HTMLElement).getByText('answers')).toBeTruthy();
+    expect(within(rows[0] as HTMLElement).queryByRole('button')).toBeNull();
+    const input = screen.getByLabelText('Federate with (host:port of its index)');
+    fireEvent.change(input, { target: { value: 'not an address' } });
+    fireEvent.submit(input.closest('form') as HTMLFormElement);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/host:port/);
+    fireEvent.change(input, { target: { value: '10.0.0.2:8080' } });
+    fireEvent.submit(input.closest('form') as HTMLFormElement);
+    await waitFor(() => expect(screen.getAllByTestId('federated-server')).toHaveLength(2));
+    expect(transport.calls.filter((c) => c.route === 'setFederation').map((c) => c.parts.body)).toEqual([{ added: ['10.0.0.2:8080'] }]);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop federating with 10.0.0.2:8080' }));
+    await waitFor(() => expect(screen.getAllByTestId('federated-server')).toHaveLength(1));
+  });
+
+  it('is not shown while this node is not an index server', async () => {
+    await renderWith(false);
+    expect(screen.queryByTestId('federation-setting')).toBeNull();
+  });
+});
