@@ -14,7 +14,7 @@ import { LATE_FILE_ID, startHostileIndex, type HostileIndex, type HostileIndexMo
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
-const DEADLINE_MS = 400;
+const DEADLINE_MS = 1_000;
 /** What a loaded test machine may add to the deadline. */
 const SLACK_MS = 600;
 const modes: HostileIndexMode[] = ['garbage', 'huge', 'slow', 'liar', 'loop', 'late'];

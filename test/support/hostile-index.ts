@@ -21,7 +21,7 @@ import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
  */
 export type HostileIndexMode = 'garbage' | 'huge' | 'slow' | 'liar' | 'loop' | 'late';
 
-export const LATE_MS = 900;
+export const LATE_MS = 2_000;
 /** The one file the `late` server knows. */
 export const LATE_FILE_ID = 'b'.repeat(64);
 

@@ -33,13 +33,18 @@ export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: 
     torrent: async (input) => sendIndexTorrent(input.res, await file(firstHand(input)), pieceLists),
     download: async (input) => {
       // Our own best source when we have one (no fan-out); the federation's otherwise.
+      let ours: ShoalError;
       try {
         base.download(input);
         return;
       } catch (err) {
         if (!(err instanceof ShoalError) || (err.code !== 'FILE_NOT_FOUND' && err.code !== 'NO_SOURCE_ONLINE')) throw err;
+        ours = err;
       }
-      input.res.redirect(302, await federation.bestSource(input.params.fileId));
+      // The federation knows nothing more: our own answer stands (a file we know but nobody serves is 503, not 404).
+      const url = await federation.bestSource(input.params.fileId).catch(() => undefined);
+      if (!url) throw ours;
+      input.res.redirect(302, url);
     },
     topology: async (input) => federation.topology(base.topology(input) as Topology, selfId, input.query.hops !== undefined),
     federationServers: ({ query, req }) => {

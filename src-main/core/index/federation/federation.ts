@@ -289,7 +289,7 @@ export class Federation {
       tookMs: Math.round(this.now() - startedAt),
       federation,
     };
-    if (own.totalIsEstimate || remote.length > 0) answer.totalIsEstimate = true;
+    if (own.totalIsEstimate !== undefined || remote.length > 0) answer.totalIsEstimate = (own.totalIsEstimate ?? false) || remote.length > 0;
     return answer;
   }
 
