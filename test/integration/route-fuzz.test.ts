@@ -29,6 +29,9 @@ beforeAll(async () => {
     superPeer: { enabled: true, port: 0, max_requests_per_address: 0, heartbeat_interval: '5m' },
     // The fuzzer is one address making thousands of requests: no 429s, they would hide the routes.
     security: { max_requests_per_address: 0 },
+    // The fuzzer's one download (its own file, no other source) would look for sources every
+    // 300 ms, flipping between finding and waiting under the state snapshots: once is enough.
+    downloadTiming: { findRetryMs: 600_000 },
   });
   await writeFile(join(n.sharedDir, 'fuzz-target.txt'), 'the one shared file the fuzzer may name by its real id\n');
   const files = await pollUntil(async () => {
@@ -256,6 +259,8 @@ function defuse(name: string, spec: RouteSpec, api: 'peer' | 'index', r: FuzzReq
       return safe({ path: n.sharedDir, access: 'everyone' });
     case 'setDhtSettings': // on, it would join the public DHT: no test contacts a public node
       return safe({ enabled: false });
+    case 'setFederation': // a federated server (any address, reachable or not) makes lookups wait for it, up to the deadline
+      return safe({ added: [] });
     default:
       return r;
   }
