@@ -21,6 +21,8 @@ import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { PieceLists } from '../../src-main/core/index/piece-lists.js';
 import { infoAnswer, isInfoRequest, postRegistration } from '../support/signed-registration.js';
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { NodeTls } from '../../src-main/core/net/node-tls.js';
 import { NodeKey, loadOrCreateNodeKey } from '../../src-main/core/identity/node-key.js';
 
 const run = promisify(execFile);
@@ -277,6 +279,7 @@ async function startLyingPeer(): Promise<LyingPeer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  acceptTlsToo(server, (await NodeTls.create(liarKey)).serverOptions); // the index calls back over TLS
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   peer.port = (server.address() as AddressInfo).port;
   return peer;
