@@ -3,7 +3,7 @@
 // client reads a range over TLS, its body in many records, into the buffers it chose.
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceConnection } from '../../src-main/core/downloads/source-connection.js';
@@ -14,6 +14,7 @@ import { tlsPeerNodeId } from '../../src-main/core/identity/tls-peer-id.js';
 import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
 import { NodeTls, PeerIdentityError } from '../../src-main/core/net/node-tls.js';
 import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
+import { pollUntil } from '../support/poll.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -31,6 +32,24 @@ describe('node TLS', () => {
     const cert = new X509Certificate(await makeNodeCertificate(key));
     expect(nodeIdFromPublicKey(rawPublicKey(cert.publicKey))).toBe(key.id);
     expect(cert.verify(cert.publicKey)).toBe(true); // self-signed by that key
+  });
+
+  it('closes the port at once with a TLS handshake half done (not after the handshake timeout)', async () => {
+    const http = createServer((_req, res) => res.end());
+    const sniffer = acceptTlsToo(http, (await NodeTls.create(NodeKey.generate())).serverOptions);
+    const accepted: Socket[] = [];
+    http.on('connection', (socket: Socket) => accepted.push(socket));
+    const port = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as AddressInfo).port)));
+    const client = connect(port, '127.0.0.1');
+    client.on('error', () => undefined); // reset by the closing server: that is the point
+    client.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00])); // the start of a ClientHello, and no more
+    await pollUntil(() => (accepted[0]?.bytesRead ?? 0) >= 5, 'the handshake begun');
+    const started = Date.now();
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    sniffer.close();
+    http.closeAllConnections();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(2_000); // it was 10 s: the handshake's own timeout
   });
 
   it('serves TLS and plain HTTP on one port; over TLS each side learns the other\u2019s node id', async () => {

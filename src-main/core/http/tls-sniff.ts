@@ -12,7 +12,7 @@ const TLS_HANDSHAKE_RECORD = 0x16;
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 
 export interface TlsSniffer {
-  /** Connections still deciding or handshaking (the HTTP server does not know them yet). */
+  /** Connections the HTTP server may not know: still deciding, or TLS (handshaking or not). */
   readonly pending: number;
   /** Closes those: the HTTP server closes the rest. */
   close(): void;
@@ -27,14 +27,8 @@ export function acceptTlsToo(server: Server, options: tls.TlsOptions): TlsSniffe
   };
   const pending = new Set<Socket>();
   const tlsServer = tls.createServer(options);
-  tlsServer.on('secureConnection', (socket: tls.TLSSocket) => {
-    pending.delete(socket);
-    handOver(socket);
-  });
-  tlsServer.on('tlsClientError', (_err, socket) => {
-    pending.delete(socket);
-    socket.destroy();
-  });
+  tlsServer.on('secureConnection', (socket: tls.TLSSocket) => handOver(socket));
+  tlsServer.on('tlsClientError', (_err, socket) => socket.destroy());
   server.on('connection', (socket: Socket) => {
     pending.add(socket);
     const onTimeout = () => socket.destroy();
@@ -48,13 +42,15 @@ export function acceptTlsToo(server: Server, options: tls.TlsOptions): TlsSniffe
       // Handed over with no trace of this: the HTTP server sets its own timeouts.
       socket.setTimeout(0);
       socket.off('timeout', onTimeout);
-      pending.delete(socket);
-      socket.off('close', onClose);
       if (first[0] === TLS_HANDSHAKE_RECORD) {
-        // The TLS socket takes this one over; it is pending until its handshake ends.
+        // The TLS socket takes this one over. The HTTP server knows only that TLS socket, and only
+        // once its handshake is done: the raw socket stays here until it closes, so closing the
+        // port never waits on a handshake in progress (it would wait for its 10 s timeout).
         tlsServer.emit('connection', socket);
         return;
       }
+      pending.delete(socket);
+      socket.off('close', onClose);
       handOver(socket);
       socket.resume();
     });
