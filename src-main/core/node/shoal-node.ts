@@ -45,6 +45,7 @@ import { DisplayName } from '../identity/display-name.js';
 import { statement } from '../identity/signed-statement.js';
 import { readPackageVersion } from './package-version.js';
 import { startStatsReporter } from './stats-reporter.js';
+import { runShutdown, type ShutdownStep } from './shutdown-sequence.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 
 export interface NodeOptions {
@@ -219,7 +220,29 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     uploadTarget: config.peer.share ? { sharedDirectory: config.peer.shared_directory, maxFileSize: config.peer.max_file_size } : undefined,
   };
 
-  let server;
+  let server: Awaited<ReturnType<typeof startPeerServer>> | undefined;
+  // Stopping, in this order (shutdown-sequence.ts): no new work first, then the network, then
+  // what writes, the workers and last the database.
+  const shutdown: ShutdownStep[] = [
+    { name: 'uploads', run: () => {
+      publishUploads.cancel();
+      uploads.close();
+    } },
+    { name: 'downloads', run: () => downloads.close() },
+    { name: 'dht', run: () => dht.close() },
+    { name: 'stats', run: () => reporter.stop() },
+    { name: 'index client', run: () => indexClient.stop() },
+    { name: 'lan browsing', run: () => browsing?.stop() },
+    { name: 'index role', run: () => indexRole.close() },
+    { name: 'peer server', run: () => server?.close() },
+    { name: 'content sha256', run: () => contentSha256.close() },
+    { name: 'library', run: () => library.close() },
+    { name: 'hash pool', run: () => pool.close() },
+    { name: 'hash thread', run: () => hashThread.close() },
+    { name: 'devices', run: () => accessControl.devices.close() },
+    { name: 'database', run: () => db.close() },
+  ];
+  const stopAll = () => runShutdown(shutdown, (step, err) => logger.error({ err, step }, 'a service did not stop cleanly'));
   try {
     server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: { ...peerServingLimits(config), gate: accessControl.gate }, tls: tlsServing }, config.peer.port, config.peer.host);
     port = server.port;
@@ -238,21 +261,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       }
     }
   } catch (err) {
-    publishUploads.cancel();
-    uploads.close();
-    await downloads.close();
-    await dht.close();
-    reporter.stop();
-    await indexClient.stop();
-    await browsing?.stop();
-    await indexRole.close();
-    await server?.close();
-    await contentSha256.close();
-    await library.close();
-    await pool.close();
-    await hashThread.close();
-    accessControl.devices.close();
-    db.close();
+    await stopAll();
     throw err;
   }
   logger.info({ port, shared: config.peer.shared_directory, data: dataDirectory }, 'node started');
@@ -265,21 +274,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     controlUrl: `${url}/?token=${token}`,
     stop: () => {
       stopping ??= (async () => {
-        publishUploads.cancel();
-        uploads.close();
-        await downloads.close();
-        await dht.close();
-        reporter.stop();
-        await indexClient.stop();
-        await browsing?.stop();
-        await indexRole.close();
-        await server.close();
-        await contentSha256.close();
-        await library.close();
-        await pool.close();
-        await hashThread.close();
-        accessControl.devices.close();
-    db.close();
+        await stopAll();
         logger.info('node stopped');
       })();
       return stopping;
