@@ -6,6 +6,9 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
+import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
+import { NodeTls } from '../../src-main/core/net/node-tls.js';
 
 /**
  * - `garbage`: answers queries with bytes that are not JSON.
@@ -38,12 +41,14 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
   let queries = 0;
   const echoes: unknown[] = [];
   const held: http.ServerResponse[] = [];
+  // A key of its own, as any stranger can have: index servers call each other over TLS, pinned to it.
+  const key = NodeKey.generate();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hostile');
     if (url.pathname === '/api/v1/federation') {
       const servers = Array.from({ length: o.junk ?? 64 }, (_, i) => ({ address: `127.0.0.1:${i + 1}`, indexId: `junk-${i}`, lastSeen: new Date().toISOString() }));
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ indexId: `hostile-${mode}-${Math.random().toString(36).slice(2)}`, servers }));
+      res.end(JSON.stringify({ indexId: key.id, servers }));
       return;
     }
     queries++;
@@ -108,6 +113,7 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
       }
     }
   });
+  acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -21,6 +21,7 @@ import {
 } from '../../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../../src-shared/errors.js';
 import { getJson } from '../../net/get-json.js';
+import type { NodeDialer } from '../../net/node-dialer.js';
 import { checkedRemote, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE } from './merge.js';
 import type { FederationMembers, Member } from './members.js';
 
@@ -35,6 +36,8 @@ export interface FederationSettings {
   fanOut: number;
   /** This node's access control: a remote source in a blocked network, or a blocked device, is left out (issue 14). */
   sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
+  /** How to call other index servers: over TLS pinned to each one's id when encryption is on. */
+  dialer?: NodeDialer;
 }
 
 export interface Forwarded {
@@ -259,7 +262,9 @@ export class Federation {
     for (const m of targets) {
       this.inFlight++;
       this.stats.forwardedSent++;
-      void getJson(`http://${m.address}${path}`, schema, Math.max(1, timeoutMs), undefined, maxBytes)
+      // Over TLS, to the id it proved when it joined (or, not known yet, the one it proves first).
+      const link = s.dialer ? { dialer: s.dialer, expected: m.indexId ? { node: m.indexId } : ('pinned' as const) } : undefined;
+      void getJson(`http://${m.address}${path}`, schema, Math.max(1, timeoutMs), undefined, maxBytes, link)
         .then((answer) => round.settle(answer.ok ? accept(answer.value) : undefined), () => round.settle(undefined))
         .finally(() => { this.inFlight--; });
     }

@@ -6,6 +6,7 @@
 import { federationListSchema, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
 import { getJson } from '../../net/get-json.js';
+import type { NodeDialer } from '../../net/node-dialer.js';
 import { hostForUrl } from '../../net/host-for-url.js';
 
 export type MemberOrigin = 'configured' | 'lan' | 'learned';
@@ -30,6 +31,8 @@ export interface MembersOptions {
   lan: () => readonly { address: string; indexId: string }[];
   /** This index server's port (for the `port` it gives when asking: others try it back). */
   ownPort: () => number | null;
+  /** How to call other index servers: over TLS when encryption is on (an address is pinned to the id it proves first). */
+  dialer?: NodeDialer;
   /** Learn addresses from other servers' lists and from servers that ask (super_peer.federation_learn). */
   learn?: boolean;
   probeTimeoutMs?: number;
@@ -180,7 +183,8 @@ export class FederationMembers {
     m.lastTried = now;
     const port = this.o.ownPort();
     try {
-      const answer = await getJson(`http://${m.address}/api/v1/federation${port ? `?port=${port}` : ''}`, federationListSchema, this.o.probeTimeoutMs ?? 2_000, undefined, MAX_LIST_BYTES);
+      const link = this.o.dialer ? { dialer: this.o.dialer, expected: 'pinned' as const } : undefined;
+      const answer = await getJson(`http://${m.address}/api/v1/federation${port ? `?port=${port}` : ''}`, federationListSchema, this.o.probeTimeoutMs ?? 2_000, undefined, MAX_LIST_BYTES, link);
       const wasActive = m.failures === 0 && m.lastSeen !== null;
       if (!answer.ok) {
         m.failures++;
@@ -188,6 +192,10 @@ export class FederationMembers {
         // A configured or LAN server that is not up yet is tried again soon: 1 s, 2 s, 4 s, … up to a round.
         else this.later(m, Math.min(this.o.retryMaxMs ?? 60_000, 1000 * 2 ** Math.min(m.failures - 1, 10)));
         if (wasActive) this.o.onChange?.();
+        return;
+      }
+      if (answer.nodeId !== undefined && answer.nodeId !== answer.value.indexId) {
+        m.failures++; // it says it is one index server and holds the key of another: not a member
         return;
       }
       m.failures = 0;

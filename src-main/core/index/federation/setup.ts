@@ -2,6 +2,7 @@
 // query forwarding. The index role starts its gossip when the index port opens and stops it after.
 import { Federation } from './federation.js';
 import { FederationMembers } from './members.js';
+import type { NodeDialer } from '../../net/node-dialer.js';
 
 export interface FederationConfig {
   federation: readonly string[];
@@ -28,9 +29,12 @@ export function createFederation(o: {
   ownPort: () => number | null;
   /** Access control: remote sources in blocked networks, or blocked devices, are left out. */
   sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
+  /** The node's dialer: index servers are called over TLS when encryption is on. */
+  dialer?: NodeDialer;
 }): Federation {
   const members = new FederationMembers({
     selfId: o.selfId, configured: o.configured ?? (() => o.config.federation), lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
+    ...(o.dialer ? { dialer: o.dialer } : {}),
   });
   return new Federation(members, () => ({
     searchDeadlineMs: o.config.federation_deadline,
@@ -38,5 +42,6 @@ export function createFederation(o: {
     maxHops: o.config.federation_max_hops,
     fanOut: FAN_OUT,
     ...(o.sourceAllowed ? { sourceAllowed: o.sourceAllowed } : {}),
+    ...(o.dialer ? { dialer: o.dialer } : {}),
   }));
 }
