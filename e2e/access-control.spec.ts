@@ -74,7 +74,7 @@ test('Settings lists the devices seen, blocks and trusts them, restricts a share
   await networks.getByLabel('Blocked networks').fill('192.0.2.0/24\n2001:db8::/32');
   await networks.getByRole('button', { name: 'Save networks' }).click();
   await expect(networks.getByRole('status')).toHaveText('Saved');
-  expect(await (await alice.api('/api/v1/settings/networks')).json()).toEqual({ allowedNetworks: [], blockedNetworks: ['192.0.2.0/24', '2001:db8::/32'] });
+  expect(await (await alice.api('/api/v1/settings/networks')).json()).toEqual({ allowedNetworks: [], blockedNetworks: ['192.0.2.0/24', '2001:db8::/32'], allowPlainHttp: true });
 
   expect(await overflow(page)).toBeLessThanOrEqual(0);
   expect(await seriousViolations(page), 'axe, light').toEqual([]);

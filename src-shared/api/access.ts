@@ -21,6 +21,8 @@ export const networkSettingsSchema = z.object({
     .describe('only these networks may reach the peer and index ports (empty: every network); the local user on loopback always may'),
   blockedNetworks: z.array(networkSchema).max(MAX_NETWORKS)
     .describe('these networks get 403 NETWORK_BLOCKED on the peer and index ports and are never used or listed as sources'),
+  allowPlainHttp: z.boolean()
+    .describe('strangers may use plain HTTP too (curl, aria2c, BitTorrent web seeds); off: only TLS from other Shoal nodes (403 PLAIN_HTTP_REFUSED); the local user always may'),
 });
 export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
 

@@ -195,4 +195,19 @@ describe('plain HTTP (curl, aria2c, web seeds)', () => {
 
     expect(await refusedStart(plainDownloader, { fileId: file.id, peer: `127.0.0.1:${strict.port}`, name: 'refused.bin' })).toMatch(/answered 403/);
   });
+
+  it('is switched off and on live from Settings, by the local user only', async () => {
+    const put = (allowPlainHttp: boolean) => source.json<{ allowPlainHttp: boolean }>('/api/v1/settings/networks', {
+      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allowPlainHttp }),
+    });
+    expect((await source.json<{ allowPlainHttp: boolean }>('/api/v1/settings/networks')).allowPlainHttp).toBe(true);
+    expect((await put(false)).allowPlainHttp).toBe(false);
+    const refused = await fetch(`${source.url}/api/v1/download/${file.id}`);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('PLAIN_HTTP_REFUSED');
+    expect((await put(true)).allowPlainHttp).toBe(true);
+    expect((await fetch(`${source.url}/api/v1/download/${file.id}`)).status).toBe(200);
+    const stranger = await fetch(`${source.url}/api/v1/settings/networks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"allowPlainHttp":false}' });
+    expect(stranger.status).toBe(401); // only the local user, with the token
+  });
 });

@@ -62,7 +62,7 @@ describe('the peer port', () => {
   });
 
   it('changes live from Settings, and validates what it is given', async () => {
-    expect(await setNetworks(n, { blockedNetworks: [] })).toEqual({ allowedNetworks: [], blockedNetworks: [] });
+    expect(await setNetworks(n, { blockedNetworks: [] })).toEqual({ allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true });
     expect((await n.api('/api/v1/files', { auth: false })).status).toBe(200);
     // An allow list that leaves loopback out: strangers there are refused too.
     await setNetworks(n, { allowedNetworks: ['10.0.0.0/8', 'fd00::/8'] });
@@ -73,7 +73,7 @@ describe('the peer port', () => {
       const res = await n.api('/api/v1/settings/networks', { method: 'PUT', headers: json, body: JSON.stringify({ blockedNetworks: [bad] }) });
       expect(res.status, bad).toBe(400);
     }
-    expect(await n.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [] });
+    expect(await n.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
   });
 
   it('keeps a change across a restart (the config gives only the starting lists)', async () => {
@@ -81,7 +81,7 @@ describe('the peer port', () => {
       throw err;
     });
     try {
-      expect(await again.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [] });
+      expect(await again.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
     } finally {
       await again.stop();
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
 import { NetworkFilter, parseNetwork } from '../../src-main/core/access/network-filter.js';
 
-const filter = (allowedNetworks: string[], blockedNetworks: string[]) => new NetworkFilter({ defaults: { allowedNetworks, blockedNetworks } });
+const filter = (allowedNetworks: string[], blockedNetworks: string[]) => new NetworkFilter({ defaults: { allowedNetworks, blockedNetworks, allowPlainHttp: true } });
 
 describe('the network filter', () => {
   it('blocks IPv4 and IPv6 networks, IPv4-mapped addresses included', () => {
@@ -30,7 +30,7 @@ describe('the network filter', () => {
     f.set({ blockedNetworks: ['10.0.0.0/8'] });
     expect(f.allows('10.0.0.1')).toBe(false);
     expect(() => f.set({ blockedNetworks: ['10.0.0.0/33'] })).toThrow(/not a network/);
-    expect(f.get()).toEqual({ allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'] });
+    expect(f.get()).toEqual({ allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: true });
   });
 
   it('parses networks and single addresses, nothing else', () => {

@@ -20,7 +20,7 @@ export interface AccessControl {
 
 export function createAccessControl(o: { config: NodeConfig; db: Db; selfId: string; meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void } }): AccessControl {
   const networks = new NetworkFilter({
-    defaults: { allowedNetworks: o.config.security.allowed_networks, blockedNetworks: o.config.security.blocked_networks },
+    defaults: { allowedNetworks: o.config.security.allowed_networks, blockedNetworks: o.config.security.blocked_networks, allowPlainHttp: o.config.security.allow_plain_http },
     meta: o.meta,
   });
   const devices = new Devices(o.db, o.selfId);

@@ -26,7 +26,12 @@ export class NetworkFilter {
   }
 
   get(): NetworkSettings {
-    return { allowedNetworks: [...this.current.allowedNetworks], blockedNetworks: [...this.current.blockedNetworks] };
+    return { allowedNetworks: [...this.current.allowedNetworks], blockedNetworks: [...this.current.blockedNetworks], allowPlainHttp: this.current.allowPlainHttp };
+  }
+
+  /** Whether strangers may use plain HTTP (security.allow_plain_http until changed in Settings). */
+  plainHttpAllowed(): boolean {
+    return this.current.allowPlainHttp;
   }
 
   /** Changes the lists, live; a list that does not parse changes nothing (400 INVALID_NETWORK). */
@@ -74,6 +79,7 @@ export class NetworkFilter {
       return {
         ...(lists(value.allowedNetworks) ? { allowedNetworks: value.allowedNetworks } : {}),
         ...(lists(value.blockedNetworks) ? { blockedNetworks: value.blockedNetworks } : {}),
+        ...(typeof value.allowPlainHttp === 'boolean' ? { allowPlainHttp: value.allowPlainHttp } : {}),
       };
     } catch {
       return {};

@@ -186,7 +186,7 @@ export function createConfigSchema(defaults: ConfigDefaults) {
         enable_encryption: boolean.default(true)
           .describe('Call other Shoal nodes (downloads, index servers, the index\'s call-back) over TLS 1.3 authenticated by their node keys, never in plain HTTP. Off: this node calls them in plain HTTP. Either way its own ports accept TLS.'),
         allow_plain_http: boolean.default(true)
-          .describe('Serve strangers in plain HTTP too (curl, aria2c, BitTorrent web seeds) on the TLS ports; off: only TLS (403 PLAIN_HTTP_REFUSED). The local user on loopback always may use plain HTTP.'),
+          .describe('Serve strangers in plain HTTP too (curl, aria2c, BitTorrent web seeds) on the TLS ports; off: only TLS (403 PLAIN_HTTP_REFUSED). The local user on loopback always may use plain HTTP. Settings → Networks changes it live.'),
         hash_algorithm: z.literal('sha256', { error: 'only "sha256" is supported (file ids are SHA-256)' }).default('sha256')
           .describe('Accepted for the seed\'s config files; only sha256 (file ids are SHA-256 hash-tree roots).'),
         max_connections: count.default(100)

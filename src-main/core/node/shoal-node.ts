@@ -126,7 +126,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const reporter = startStatsReporter({ library, uploads, bus, startedAt });
   const hosts = new AllowedHosts([...config.peer.allowed_hosts, config.peer.host]);
   const access = new ControlAccess({ token, allowRemoteControl: config.peer.allow_remote_control, hosts });
-  const tlsServing = { options: nodeTls.serverOptions, plain: { allowed: () => config.security.allow_plain_http, isLocalUser: (req: IncomingMessage) => access.isLocalUpgrade(req) } };
+  const tlsServing = { options: nodeTls.serverOptions, plain: { allowed: () => accessControl.networks.plainHttpAllowed(), isLocalUser: (req: IncomingMessage) => access.isLocalUpgrade(req) } };
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;

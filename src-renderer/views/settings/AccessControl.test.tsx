@@ -18,7 +18,7 @@ const now = new Date().toISOString();
 function renderWith(o: { devices?: Device[]; roots?: SharedRoot[]; refuseNetworks?: boolean } = {}) {
   const devices = o.devices ?? [];
   const roots = o.roots ?? [];
-  let networks: NetworkSettings = { allowedNetworks: [], blockedNetworks: [] };
+  let networks: NetworkSettings = { allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true };
   const transport = new FakeTransport({
     listDevices: () => ({ items: devices }),
     listSharedRoots: () => ({ items: roots }),
@@ -87,6 +87,16 @@ describe('Settings → access control', () => {
     await waitFor(() => expect((within(root).getByRole('checkbox') as HTMLInputElement).checked).toBe(true));
     const calls = transport.calls.filter((c) => c.route === 'setRootAccess').map((c) => c.parts.body);
     expect(calls.at(-1)).toEqual({ path: '/home/me/Shoal', access: 'devices', devices: [ALICE] });
+  });
+
+  it('switches plain HTTP for other programs off and on, saying what it costs', async () => {
+    const { transport } = renderWith();
+    const plain = await screen.findByRole('switch', { name: 'Let programs without encryption download from this device' });
+    expect((plain as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByText(/anyone on the way can read what they fetch/)).toBeTruthy();
+    fireEvent.click(plain);
+    await waitFor(() => expect((plain as HTMLInputElement).checked).toBe(false));
+    expect(transport.calls.filter((c) => c.route === 'setNetworkSettings').map((c) => c.parts)).toEqual([{ body: { allowPlainHttp: false } }]);
   });
 
   it('explains a network that is not one before sending anything, and shows the node\u2019s refusal', async () => {

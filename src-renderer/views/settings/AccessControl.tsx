@@ -47,6 +47,7 @@ export function AccessControl() {
       </section>
       <section className="card access" aria-label="Networks">
         <h2>Networks</h2>
+        <PlainHttpSwitch />
         <NetworkLists />
       </section>
     </>
@@ -191,6 +192,33 @@ function RootAccessRow({ root }: { root: SharedRoot }) {
         )
       ) : null}
     </li>
+  );
+}
+
+/** Whether programs that don't speak Shoal's TLS may download (security.allow_plain_http, live). */
+function PlainHttpSwitch() {
+  const networks = useDomain('access', (s) => s.networks);
+  const busy = useDomain('access', (s) => s.busy);
+  const saveNetworks = useDomain('access', (s) => s.saveNetworks);
+  if (!networks) return null;
+  return (
+    <div className="setting">
+      <label className="switch-label">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={networks.allowPlainHttp}
+          disabled={busy === 'networks'}
+          onChange={(e) => void saveNetworks({ allowPlainHttp: e.target.checked })}
+        />
+        <span>Let programs without encryption download from this device</span>
+      </label>
+      <p className="muted">
+        Other Shoal nodes always use encryption. Plain HTTP is for curl, aria2c and BitTorrent clients (web seeds):
+        anyone on the way can read what they fetch. Off, they get &ldquo;403 plain HTTP refused&rdquo;; you, on this
+        computer, still can.
+      </p>
+    </div>
   );
 }
 
