@@ -382,6 +382,19 @@ describe('IndexClient against a real HTTP index', () => {
     expect(far.of('/api/v1/peers/register')).toHaveLength(1);
   });
 
+  it('notices at once when its index server dies without a word (its socket drops), not a heartbeat interval later', async () => {
+    const first = await startIndex();
+    first.heartbeatIntervalMs = 60_000;
+    const second = await startIndex();
+    const { client } = startClient([first.address, second.address]);
+    await registered(client, first.address);
+    await pollUntil(() => first.sockets === 1, 'the client listening on /ws');
+    await first.stop(); // no index_stopping: the process is simply gone
+    const stoppedAt = Date.now();
+    await registered(client, second.address);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000); // the next heartbeat would have been a minute away
+  });
+
   it('moves on at once from a full index server', async () => {
     const full = await startIndex();
     full.full = true;

@@ -518,6 +518,12 @@ export class IndexClient {
       if (type !== 'index_stopping' || this.session?.address !== session.address) return;
       this.stoppingServer = session.address;
       this.wake();
+    }, () => {
+      // The index dropped our socket without a word: it may be gone. Ask now (a heartbeat), not
+      // up to an interval later, so searches and registration move on within seconds.
+      if (this.session !== session || this.retryAt !== undefined) return;
+      this.nextHeartbeatAt = this.timers.now();
+      this.wake();
     });
   }
 

@@ -14,9 +14,14 @@ const HANDSHAKE_TIMEOUT_MS = 5_000;
 /** The index sends every network event; a peer reads only small envelopes. */
 const MAX_PAYLOAD = 1024 * 1024;
 
-/** With encryption on (`dialer.tls`), the socket runs over TLS to the id the index proved when this node registered. */
-export function watchIndexEvents(address: string, dialer: NodeDialer | undefined, onEvent: (type: string, data: unknown) => void): IndexSocket {
+/**
+ * With encryption on (`dialer.tls`), the socket runs over TLS to the id the index proved when this
+ * node registered. `onLost`: an open socket closed by the other side (the index went away without
+ * saying so, or its connection broke): a sign to ask it at once rather than at the next heartbeat.
+ */
+export function watchIndexEvents(address: string, dialer: NodeDialer | undefined, onEvent: (type: string, data: unknown) => void, onLost?: () => void): IndexSocket {
   let closed = false;
+  let opened = false;
   const tls = dialer?.tls;
   let createConnection: (() => Duplex) | undefined;
   if (tls) {
@@ -29,11 +34,14 @@ export function watchIndexEvents(address: string, dialer: NodeDialer | undefined
     createConnection = () => socket;
   }
   const ws = new WebSocket(`ws://${address}/ws`, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxPayload: MAX_PAYLOAD, ...(createConnection ? { createConnection } : {}) });
-  ws.on('error', () => {
-    closed = true; // 'close' follows; the client opens a new socket at its next heartbeat
+  ws.on('error', () => undefined); // 'close' follows; the client opens a new socket at its next heartbeat
+  ws.on('open', () => {
+    opened = true;
   });
   ws.on('close', () => {
+    if (closed) return; // closed by us
     closed = true;
+    if (opened) onLost?.(); // once per socket, and only one that had opened: never a loop of retries
   });
   ws.on('message', (raw) => {
     let event: unknown;
