@@ -84,6 +84,10 @@ function parseParts(req: Request, o: UploadOptions, received: Received[], madeFo
       settle();
     };
     parser.on('file', (_field, stream, info) => {
+      // A body cut short destroys the part with busboy's error, maybe before the pipeline below
+      // listens (or with none, once failed): unheard, that error would be an uncaught exception.
+      // The parser reports the same error, and the pipeline its own.
+      stream.on('error', () => undefined);
       if (failed) {
         stream.resume();
         return;
