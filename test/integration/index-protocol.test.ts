@@ -127,7 +127,11 @@ describe('index protocol', () => {
   it('answers one file with all its online sources, for a downloader', async () => {
     const shared = file('one-file-many-sources.bin', { size: 3_000_000 });
     const peers = await Promise.all(Array.from({ length: 25 }, () => fakePeer()));
-    for (const peer of peers) await register(peer, [shared]);
+    const sessions = [];
+    for (const peer of peers) sessions.push(await register(peer, [shared]));
+    // Registering 25 (each called back over TLS) can outlast this index's 300 ms heartbeats:
+    // one heartbeat each, as real peers send, keeps every one online (and brings back any that went quiet).
+    await Promise.all(sessions.map(async (s) => expect((await post('/api/v1/peers/heartbeat', { peerId: s.peerId }, s.sessionToken)).status).toBe(200)));
     const res = await fetch(`${base}/api/v1/files/${shared.id}`);
     expect(res.status).toBe(200);
     const one = (await res.json()) as SearchResponse['items'][number];
