@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
-import { firstAnswer } from '../core/net/get-json.js';
+import { firstAnswer, type NodeLink } from '../core/net/get-json.js';
 
 /** What `shoal get` accepts: 4 to 64 lowercase hex digits (upper case is folded). */
 export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
@@ -13,11 +13,11 @@ export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
 
 const CANDIDATES_SHOWN = 10;
 
-export async function resolveFileId(idOrPrefix: string, indexes: readonly string[]): Promise<string> {
+export async function resolveFileId(idOrPrefix: string, indexes: readonly string[], link?: NodeLink): Promise<string> {
   if (idOrPrefix.length === 64) return idOrPrefix;
   if (indexes.length === 0) throw new ShoalError('INVALID_FILE_ID', 'A short file id needs an index server to look it up (--index HOST:PORT); give the whole id to fetch from --peer alone.');
   const query = new URLSearchParams({ idPrefix: idOrPrefix, pageSize: String(CANDIDATES_SHOWN) });
-  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000);
+  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000, link);
   if (!answer.ok) throw new ShoalError('FILE_NOT_FOUND', `Could not look up the id ${idOrPrefix}: ${answer.reasons.join('; ')}`);
   const { items, total } = answer.value;
   if (items.length === 0) throw new ShoalError('FILE_NOT_FOUND', `No file id known to the index starts with ${idOrPrefix}.`);

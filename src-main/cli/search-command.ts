@@ -1,7 +1,7 @@
 // `shoal search WORDS`: asks an index server and prints the results as a table.
 import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
 import type { Category } from '../../src-shared/api/common.js';
-import { firstAnswer } from '../core/net/get-json.js';
+import { firstAnswer, type NodeLink } from '../core/net/get-json.js';
 import { renderSearchTable } from './search-table.js';
 
 export interface SearchOptions {
@@ -22,7 +22,7 @@ export interface SearchOutput {
 }
 
 /** Returns the exit code: 0 with results or none, 1 when no index server answered. */
-export async function runSearch(indexes: readonly string[], o: SearchOptions, out: SearchOutput): Promise<number> {
+export async function runSearch(indexes: readonly string[], o: SearchOptions, out: SearchOutput, link?: NodeLink): Promise<number> {
   if (indexes.length === 0) {
     out.stderr.write('shoal: no index server known. Give one with --index HOST:PORT, or set peer.super_peer_address.\n');
     return 1;
@@ -32,7 +32,7 @@ export async function runSearch(indexes: readonly string[], o: SearchOptions, ou
   if (o.ext) query.set('ext', o.ext);
   if (o.minSize !== undefined) query.set('minSize', String(o.minSize));
   if (o.maxSize !== undefined) query.set('maxSize', String(o.maxSize));
-  const answer = await firstAnswer(indexes, `/api/v1/files/search?${query}`, searchResponseSchema, 10_000);
+  const answer = await firstAnswer(indexes, `/api/v1/files/search?${query}`, searchResponseSchema, 10_000, link);
   if (!answer.ok) {
     out.stderr.write(`shoal: no index server answered: ${answer.reasons.join('; ')}\n`);
     return 1;

@@ -1,5 +1,6 @@
 // `shoal search`, `shoal get` and `shoal torrent`: check the arguments, read the same configuration as `shoal
 // serve` (for index servers, limits and folders), then run the command. Returns the exit code.
+import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -7,6 +8,10 @@ import { categorySchema, fileIdSchema, hostPortSchema as address } from '../../s
 import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, loadConfig, type NodeConfig } from '../core/config/load-config.js';
 import { byteSizeSchema } from '../core/config/units.js';
+import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
+import type { NodeLink } from '../core/net/get-json.js';
+import { NodeDialer } from '../core/net/node-dialer.js';
+import { NodeTls } from '../core/net/node-tls.js';
 import { runGet, type GetContext } from './get-command.js';
 import { indexAddresses } from './index-addresses.js';
 import { notAnIndexServer } from './index-probe.js';
@@ -44,7 +49,7 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = await indexAddresses(args.data.index, config, logger);
   const { index: _index, ...filters } = args.data;
-  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context);
+  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await indexLink(config));
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
@@ -58,7 +63,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
   let id: string;
   try {
-    id = await resolveFileId(args.data.fileId, indexes);
+    id = await resolveFileId(args.data.fileId, indexes, await indexLink(config));
   } catch (error) {
     if (!(error instanceof ShoalError)) throw error;
     context.stderr.write(`shoal: ${error.message}\n`);
@@ -88,6 +93,18 @@ export async function torrentCommand(fileId: string, flags: TorrentFlags, contex
     addresses = [...await indexAddresses(args.data.index, config, logger), ...addresses];
   }
   return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd }, context);
+}
+
+/**
+ * How the terminal asks index servers: over TLS with the terminal's own node key (the one
+ * `shoal get` uses, in <data>/terminal) when encryption is on, each index pinned to the id it
+ * proves; so an index that refuses plain HTTP to strangers still answers.
+ */
+async function indexLink(config: NodeConfig): Promise<NodeLink | undefined> {
+  if (!config.security.enable_encryption) return undefined;
+  const directory = join(config.data_directory, 'terminal');
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  return { dialer: new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory))), expected: 'pinned' };
 }
 
 /** False (after saying so) when the address the user named as an index server is a peer's port. */

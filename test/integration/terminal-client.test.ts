@@ -45,7 +45,8 @@ function shoal(args: string[]): Run {
 
 beforeAll(async () => {
   work = await makeTempDir();
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true } });
+  // An index that refuses plain HTTP to strangers: the terminal asks it over TLS, with its own key.
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true }, security: { allow_plain_http: false } });
   indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
   for (let i = 0; i < 2; i++) {
     const peer = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
@@ -53,7 +54,7 @@ beforeAll(async () => {
     peers.push(peer);
   }
   await pollUntil(async () => {
-    const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`);
+    const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`, { headers: { authorization: `Bearer ${index.token}` } }); // the local user may
     return res.ok && ((await res.json()) as SearchResult).sourceCount === 2;
   }, 'two sources at the index', 20_000);
 }, 40_000);
@@ -119,7 +120,7 @@ describe('the terminal client', () => {
     }
     await writeFile(join(peers[1]!.sharedDir, 'twin-a.bin'), pair[0].data);
     await writeFile(join(peers[1]!.sharedDir, 'twin-b.bin'), pair[1].data);
-    await pollUntil(async () => (await Promise.all(pair.map((f) => fetch(`http://${indexAddress}/api/v1/files/${f.id}`)))).every((r) => r.ok), 'both twins at the index', 20_000);
+    await pollUntil(async () => (await Promise.all(pair.map((f) => fetch(`http://${indexAddress}/api/v1/files/${f.id}`, { headers: { authorization: `Bearer ${index.token}` } })))).every((r) => r.ok), 'both twins at the index', 20_000);
     const ambiguous = shoal(['get', pair[0].id.slice(0, 4), '--index', indexAddress, '--data', join(work.path, 'state-prefix')]);
     expect(await ambiguous.code).toBe(1);
     expect(ambiguous.stderr()).toMatch(/file ids start with/);
