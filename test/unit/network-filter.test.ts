@@ -25,6 +25,20 @@ describe('the network filter', () => {
     expect(f.allowsUrl('not a url')).toBe(false);
   });
 
+  it('does not believe a host name while a list is in force (it could resolve into a blocked network)', () => {
+    expect(filter([], []).allowsUrl('http://peer.example:9001/api/v1/download/x')).toBe(true);
+    expect(filter([], ['10.0.0.0/8']).allowsUrl('http://peer.example:9001/api/v1/download/x')).toBe(false);
+    expect(filter(['192.168.0.0/16'], []).allows('peer.example')).toBe(false);
+  });
+
+  it('keeps only what the user changed: the config still decides the rest', () => {
+    const meta = new Map<string, string>();
+    const store = { getMeta: (k: string) => meta.get(k), setMeta: (k: string, v: string) => void meta.set(k, v) };
+    new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true }, meta: store }).set({ allowPlainHttp: false });
+    const later = new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: true }, meta: store });
+    expect(later.get()).toEqual({ allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: false });
+  });
+
   it('changes live; a list that does not parse changes nothing', () => {
     const f = filter([], []);
     f.set({ blockedNetworks: ['10.0.0.0/8'] });

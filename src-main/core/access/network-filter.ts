@@ -36,10 +36,12 @@ export class NetworkFilter {
 
   /** Changes the lists, live; a list that does not parse changes nothing (400 INVALID_NETWORK). */
   set(update: Partial<NetworkSettings>): NetworkSettings {
-    const next = { ...this.current, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
+    const changed = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as Partial<NetworkSettings>;
+    const next = { ...this.current, ...changed };
     this.apply(next);
     this.current = next;
-    this.o.meta?.setMeta(META_KEY, JSON.stringify(next));
+    // Only what the user changed is kept: the config still decides the rest (as transfer settings do).
+    this.o.meta?.setMeta(META_KEY, JSON.stringify({ ...this.saved(), ...changed }));
     return this.get();
   }
 
@@ -48,7 +50,9 @@ export class NetworkFilter {
     if (!address) return true;
     const plain = plainAddress(address);
     const family = isIP(plain);
-    if (family === 0) return true; // a name, not an address: nothing to match (sources are checked by their resolved URL host)
+    // A host name (a peer's claimed address, a source's URL) could resolve anywhere, inside a
+    // blocked network or outside the allowed ones: with either list in force it is not believed.
+    if (family === 0) return !this.allowed && this.current.blockedNetworks.length === 0;
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (this.blocked.check(plain, type)) return false;
     return !this.allowed || this.allowed.check(plain, type);
