@@ -101,8 +101,6 @@ export function shortNodeId(id: string): string {
   return id.slice(0, 7);
 }
 
-export const NODE_ID_PATTERN = /^[A-Z2-7]{7}(-[A-Z2-7]{7}){7}$/;
-
 /** A node id on the wire: the written form, check characters verified. */
 export const nodeIdSchema = z.string().max(80)
   .transform((text, ctx) => {

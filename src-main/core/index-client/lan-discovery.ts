@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import type * as BonjourModule from 'bonjour-service';
 import type { Bonjour, Service } from 'bonjour-service';
 import type { Logger } from 'pino';
+import { hostForUrl } from '../net/host-for-url.js';
 
 /** DNS-SD service type: `_shoal-index._tcp.local`. */
 export const INDEX_SERVICE_TYPE = 'shoal-index';
@@ -178,7 +179,7 @@ export function addressOf(service: Pick<Service, 'addresses' | 'referer' | 'port
   const fromV4 = from && isIPv4(from) ? from : undefined;
   const host = (fromV4 && v4.includes(fromV4) ? fromV4 : undefined) ?? v4[0] ?? fromV4 ?? addresses[0] ?? from;
   if (!host || !service.port) return undefined;
-  return host.includes(':') ? `[${host}]:${service.port}` : `${host}:${service.port}`;
+  return `${hostForUrl(host)}:${service.port}`;
 }
 
 function toDiscovered(service: Service): Omit<DiscoveredIndex, 'seenAt'> | undefined {

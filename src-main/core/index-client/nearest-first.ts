@@ -11,8 +11,8 @@
 // never back and forth on jitter.
 import type { IndexServerRef } from './server-choice.js';
 
-export const NEARER_FACTOR = 2;
-export const NEARER_MARGIN_MS = 20;
+const NEARER_FACTOR = 2;
+const NEARER_MARGIN_MS = 20;
 
 export function nearestFirst(list: readonly IndexServerRef[], rttMs: (address: string) => number | undefined, current: string | undefined): IndexServerRef[] {
   const effective = (address: string): number | undefined => {

@@ -4,6 +4,7 @@
 // index server can't reach it (a closed port, a wrong address) instead of being listed in vain.
 import { randomBytes } from 'node:crypto';
 import { nodeInfoSchema } from '../../../src-shared/api/node.js';
+import { shortNodeId } from '../../../src-shared/node-id.js';
 import { getJson } from '../net/get-json.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import { hostForUrl } from '../net/host-for-url.js';
@@ -24,10 +25,10 @@ export const addressCallBack = (dialer?: NodeDialer): AddressChecker => async (p
   const challenge = randomBytes(18).toString('base64url');
   const where = `${hostForUrl(host)}:${port}`;
   const answer = await getJson(`http://${where}/api/v1/info?challenge=${challenge}`, nodeInfoSchema, ADDRESS_CHECK_TIMEOUT_MS, undefined, 64 * 1024, dialer && { dialer, expected: { node: peerId } });
-  if (!answer.ok && answer.presented) return { ok: false, reason: `${where} is another node (${answer.presented.slice(0, 7)}), not this one (its TLS key says so)` };
+  if (!answer.ok && answer.presented) return { ok: false, reason: `${where} is another node (${shortNodeId(answer.presented)}), not this one (its TLS key says so)` };
   if (!answer.ok) return { ok: false, reason: `the index server could not reach this node at ${where} (${answer.reason})` };
   const { id, proof } = answer.value;
-  if (id !== peerId) return { ok: false, reason: `${where} is another node (${id.slice(0, 7)}), not this one` };
+  if (id !== peerId) return { ok: false, reason: `${where} is another node (${shortNodeId(id)}), not this one` };
   if (!proof || !signedBy(peerId, statement('address', [challenge]), proof)) {
     return { ok: false, reason: `the node at ${where} did not prove it holds this node's key` };
   }

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { plainAddress } from '../http/remote-address.js';
+import { hostForUrl } from '../net/host-for-url.js';
 import { buildTorrent, PieceLayerMismatchError, TORRENT_CONTENT_TYPE, torrentFileName, type TorrentInput } from './torrent-file.js';
 
 export function sendTorrent(res: Response, input: TorrentInput): void {
@@ -31,5 +32,5 @@ export function ownDownloadUrl(req: Request, fileId: string): string {
   const scheme = req.protocol === 'https' ? 'https' : 'http';
   if (host && /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) return `${scheme}://${host}${path}`;
   const local = plainAddress(req.socket.localAddress ?? '127.0.0.1');
-  return `${scheme}://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}${path}`;
+  return `${scheme}://${hostForUrl(local)}:${req.socket.localPort}${path}`;
 }
