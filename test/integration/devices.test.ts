@@ -114,6 +114,18 @@ describe('registrations and sources', () => {
     await pollUntil(async () => (await deviceOf(source, downloader.id))?.bytesSent === file.data.length, 'the source to count the downloader (TLS: its key)');
   });
 
+  it('a downloader that does not encrypt records no device for the source: the index\u2019s word proves no key', async () => {
+    const plain = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${index.indexRole.status().port}`], share: false }, security: { enable_encryption: false } });
+    try {
+      const started = await startDownload(plain, { fileId: file.id });
+      const done = await waitForDownload(plain, started.id, 'completed');
+      expect(done.sources.find((s) => s.peerId === source.id)?.bytes).toBe(file.data.length);
+      expect(await deviceOf(plain, source.id)).toBeUndefined();
+    } finally {
+      await plain.destroy();
+    }
+  });
+
   it('a blocked device is left out of the index\u2019s sources and cannot register (refused before the index calls it back)', async () => {
     const indexBase = `http://127.0.0.1:${index.indexRole.status().port}`;
     await setState(index, source.id, 'blocked');

@@ -14,7 +14,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { throttle, type Throttled } from '../events/throttle.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import type { HashThread } from '../hashing/hash-thread.js';
-import { Download, type DownloadTiming } from './download.js';
+import { Download, type DownloadContext, type DownloadTiming } from './download.js';
 import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
 import { DATA_DISK_RESERVE_BYTES, isDiskFull } from '../store/disk-full.js';
@@ -34,7 +34,7 @@ export interface DownloadManagerOptions {
   /** Adds a finished file to the library, with the hashes it was just verified against. */
   share(path: string, hashes: { id: string; pieceSize: number; pieceHashes: Buffer }): Promise<unknown>;
   /** Tells the index server how a source did (its reputation follows). */
-  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number; downloadId: string }): void;
+  report: DownloadContext['report'];
   timing?: Partial<DownloadTiming>;
   /** Checks the pieces (shared with the library's background SHA-256). */
   hashThread: HashThread;

@@ -46,7 +46,8 @@ export interface DownloadContext {
   hasher: HashThread;
   timing: DownloadTiming;
   maxFileSize: number;
-  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number; downloadId: string }): void;
+  /** `proven`: the source's connections were TLS pinned to its id (it is who the index said). */
+  report(r: { sourcePeerId: string; fileId: string; outcome: 'verified' | 'corrupt'; bytes: number; downloadId: string; proven: boolean }): void;
   changed(d: Download, kind: 'progress' | 'completed' | 'failed'): void;
   /** The file is in place, verified against the record's hashes; the manager may add it to the library. */
   completed(path: string): Promise<void>;
@@ -453,7 +454,7 @@ export class Download {
   /** Tells the index how a source did, once per download (a restart remembers it). */
   private reportOnce(source: DownloadSourceState, outcome: 'verified' | 'corrupt'): void {
     if (!source.peerId || !source.claimReport()) return;
-    this.ctx.report({ sourcePeerId: source.peerId, fileId: this.record.fileId, outcome, bytes: outcome === 'verified' ? source.bytes : 0, downloadId: this.record.id });
+    this.ctx.report({ sourcePeerId: source.peerId, fileId: this.record.fileId, outcome, bytes: outcome === 'verified' ? source.bytes : 0, downloadId: this.record.id, proven: source.connections.encrypted });
     this.record.sources = [...this.sources.values()].map((s) => s.stored()); // saved with the next checkpoint
   }
 

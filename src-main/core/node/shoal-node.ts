@@ -179,8 +179,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     settings: () => ({ downloadDirectory: config.peer.download_directory, shareDownloads: transferSettings.get().shareDownloads, maxFileSize: config.peer.max_file_size }),
     share: (path, hashes) => library.shareVerified(path, hashes),
     report: (r) => {
-      if (r.outcome === 'verified' && r.bytes > 0) accessControl.devices.seen(r.sourcePeerId, { bytesReceived: r.bytes });
-      void indexClient.reportTransfer(r);
+      // A device is recorded only by a key it proved (TLS pinned to it), never by the index's word.
+      if (r.proven && r.outcome === 'verified' && r.bytes > 0) accessControl.devices.seen(r.sourcePeerId, { bytesReceived: r.bytes });
+      const { proven: _proven, ...report } = r;
+      void indexClient.reportTransfer(report);
     },
     timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
