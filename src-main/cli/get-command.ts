@@ -1,9 +1,7 @@
 // `shoal get FILE_ID`: downloads one file with the node's own download manager (every source,
 // every piece verified), showing a progress bar. Exit 0 only once the whole-file hash matched;
 // Ctrl-C keeps the verified pieces, and the same command later goes on from there.
-import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
-import { NodeDialer } from '../core/net/node-dialer.js';
-import { NodeTls } from '../core/net/node-tls.js';
+import type { NodeDialer } from '../core/net/node-dialer.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -34,8 +32,8 @@ export interface GetOptions {
   force: boolean;
   /** Also look sources up in the DHT (lookups only: the terminal announces nothing); bootstrap [] = the public DHT. */
   dht?: { bootstrap: string[]; host: string; peersPerLookup: number };
-  /** security.enable_encryption: TLS to every source, as the key kept in the data folder. */
-  encryption?: boolean;
+  /** The terminal's identity for TLS to every source (terminal-commands.ts); none: plain HTTP. */
+  dialer?: () => Promise<NodeDialer | undefined>;
 }
 
 export interface GetContext {
@@ -68,8 +66,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     context.stderr.write(`shoal: the DHT could not start (${err instanceof Error ? err.message : String(err)}); finding sources without it.\n`);
     return null;
   }) : null;
-  // The terminal's own identity (a key in its data folder): sources see who fetches, over TLS.
-  const dialer = o.encryption === false ? undefined : new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(o.dataDirectory)));
+  const dialer = await o.dialer?.();
   const hashThread = new HashThread();
   const manager = new DownloadManager({
     db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),

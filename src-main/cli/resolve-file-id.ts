@@ -13,11 +13,12 @@ export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
 
 const CANDIDATES_SHOWN = 10;
 
-export async function resolveFileId(idOrPrefix: string, indexes: readonly string[], link?: NodeLink): Promise<string> {
+/** `link`: how to reach the index servers (asked for only when a prefix has to be looked up). */
+export async function resolveFileId(idOrPrefix: string, indexes: readonly string[], link?: () => Promise<NodeLink | undefined>): Promise<string> {
   if (idOrPrefix.length === 64) return idOrPrefix;
   if (indexes.length === 0) throw new ShoalError('INVALID_FILE_ID', 'A short file id needs an index server to look it up (--index HOST:PORT); give the whole id to fetch from --peer alone.');
   const query = new URLSearchParams({ idPrefix: idOrPrefix, pageSize: String(CANDIDATES_SHOWN) });
-  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000, link);
+  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000, await link?.());
   if (!answer.ok) throw new ShoalError('FILE_NOT_FOUND', `Could not look up the id ${idOrPrefix}: ${answer.reasons.join('; ')}`);
   const { items, total } = answer.value;
   if (items.length === 0) throw new ShoalError('FILE_NOT_FOUND', `No file id known to the index starts with ${idOrPrefix}.`);

@@ -49,7 +49,7 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = await indexAddresses(args.data.index, config, logger);
   const { index: _index, ...filters } = args.data;
-  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await indexLink(config));
+  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await linkOf(terminalDialer(config, join(config.data_directory, 'terminal'))));
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
@@ -61,23 +61,25 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   if (args.data.index && !(await isIndex(args.data.index, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
+  // Its own database by default, so it never races a running app over the same downloads.
+  const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
+  // One identity for the whole command: the id lookup and the download (the same key, the same pins).
+  const dialer = terminalDialer(config, dataDirectory);
   let id: string;
   try {
-    id = await resolveFileId(args.data.fileId, indexes, await indexLink(config));
+    id = await resolveFileId(args.data.fileId, indexes, () => linkOf(dialer));
   } catch (error) {
     if (!(error instanceof ShoalError)) throw error;
     context.stderr.write(`shoal: ${error.message}\n`);
     return 1;
   }
-  // Its own database by default, so it never races a running app over the same downloads.
-  const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
   if (!flags.data) context.stderr.write(`Download state (for resuming after Ctrl-C) is kept in ${dataDirectory}; --data DIR to choose.\n`);
   return runGet(indexes, {
     fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory,
     outputDirectory: resolve(context.cwd, flags.output ?? '.'),
     maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
     ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
-    encryption: config.security.enable_encryption,
+    dialer,
   }, { ...context, logger });
 }
 
@@ -96,15 +98,22 @@ export async function torrentCommand(fileId: string, flags: TorrentFlags, contex
 }
 
 /**
- * How the terminal asks index servers: over TLS with the terminal's own node key (the one
- * `shoal get` uses, in <data>/terminal) when encryption is on, each index pinned to the id it
- * proves; so an index that refuses plain HTTP to strangers still answers.
+ * The terminal's identity when encryption is on: a node key kept in `directory` (made there on
+ * first use), for TLS to index servers (each pinned to the id it proves first) and to sources; so
+ * an index that refuses plain HTTP to strangers still answers. Made once, and only when needed.
  */
-async function indexLink(config: NodeConfig): Promise<NodeLink | undefined> {
-  if (!config.security.enable_encryption) return undefined;
-  const directory = join(config.data_directory, 'terminal');
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  return { dialer: new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory))), expected: 'pinned' };
+function terminalDialer(config: NodeConfig, directory: string): () => Promise<NodeDialer | undefined> {
+  let made: Promise<NodeDialer | undefined> | undefined;
+  return () => (made ??= (async () => {
+    if (!config.security.enable_encryption) return undefined;
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory)));
+  })());
+}
+
+async function linkOf(dialer: () => Promise<NodeDialer | undefined>): Promise<NodeLink | undefined> {
+  const made = await dialer();
+  return made && { dialer: made, expected: 'pinned' };
 }
 
 /** False (after saying so) when the address the user named as an index server is a peer's port. */
