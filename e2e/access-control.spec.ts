@@ -3,27 +3,17 @@
 // she trusts and blocks him (a blocked device cannot register), shares her folder only with him
 // (strangers no longer see its file), and edits the blocked networks (a typo is explained first).
 // Light and dark, axe clean, and no sideways scrolling at 375 px.
-import AxeBuilder from '@axe-core/playwright';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { shortNodeId } from '../src-shared/node-id.js';
 import { expect, test } from './support/fixtures.js';
+import { overflow, seriousViolations } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { indexPortOf } from './support/shoal-process.js';
 
 type Info = { id: string; name: string };
 type Page1 = { items: { name: string }[]; total: number };
-
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-}
 
 test('Settings lists the devices seen, blocks and trusts them, restricts a shared folder and edits the networks', async ({ page, startNode }, testInfo) => {
   test.setTimeout(120_000);

@@ -1,25 +1,15 @@
 // Automated accessibility audit (axe-core) of every view, in light and dark, against real nodes: an
 // index server, a peer sharing a file, and the peer under test that finds and downloads it. Then
 // the Search view driven by the keyboard alone, from the address bar to a started download.
-import AxeBuilder from '@axe-core/playwright';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { chartAxisContrasts, chartContrastViolations } from './support/chart-contrast.js';
 import { expect, test } from './support/fixtures.js';
+import { openView, seriousViolations } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { indexWithTwoPeers, searchUntilFound, type StartNode } from './search-network.js';
-
-const WCAG_21_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** Serious and critical violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_A_AA).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-}
 
 /** An index server, a peer sharing one file, and a peer (the one under test) registered with it. */
 async function network(startNode: StartNode) {
@@ -27,11 +17,6 @@ async function network(startNode: StartNode) {
   const name = `harbour-chart-${Date.now()}.bin`;
   await writeFile(join(alice.sharedDir, name), randomBytes(300 * 1024)); // the watcher hashes and shares it
   return { bob, name };
-}
-
-async function openView(page: Page, view: string) {
-  await page.getByRole('link', { name: view }).click();
-  await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
 }
 
 async function audit(page: Page, testInfo: TestInfo, label: string) {

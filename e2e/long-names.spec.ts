@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { dropFiles } from './support/drop-files.js';
 import { expect, test } from './support/fixtures.js';
+import { openView, overflow } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { searchUntilFound } from './search-network.js';
 import { indexPortOf } from './support/shoal-process.js';
@@ -16,15 +16,6 @@ const VIEWS = ['Share', 'Search', 'Transfers', 'Network', 'Dashboard', 'Settings
 
 /** A name of exactly `length` characters with no space to wrap at. */
 const longName = (stem: string, length: number) => `${stem}-${'Wellington_Harbour_Survey_'.repeat(20)}`.slice(0, length - 4) + '.bin';
-
-async function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
-
-async function openView(page: Page, view: string) {
-  await page.getByRole('link', { name: view }).click();
-  await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
-}
 
 test('no view scrolls sideways with long names and paths, at 375 px and 1280 px', async ({ browser, startNode }, testInfo) => {
   test.setTimeout(150_000);

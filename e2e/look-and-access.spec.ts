@@ -1,6 +1,7 @@
 // The theme switch, a phone-sized window, client routes served by the node, and the page a
 // stranger without the token gets.
 import { expect, test } from './support/fixtures.js';
+import { openView, overflow } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 
 test('the theme switch changes the colours and is remembered', async ({ page, startNode }, testInfo) => {
@@ -26,11 +27,9 @@ test('a 375 px wide window shows every view without sideways scrolling', async (
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(node.controlUrl);
   for (const view of ['Share', 'Search', 'Transfers', 'Network', 'Dashboard', 'Settings']) {
-    await page.getByRole('link', { name: view }).click();
-    await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
+    await openView(page, view);
     if (view === 'Dashboard') await expect(page.getByText('Files shared')).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${view} is wider than the window`).toBeLessThanOrEqual(0);
+    expect(await overflow(page), `${view} is wider than the window`).toBeLessThanOrEqual(0);
     await saveScreen(page, testInfo, `narrow-${view.toLowerCase()}`);
   }
 });

@@ -6,20 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { shortNodeId } from '../src-shared/node-id.js';
 import { expect, test } from './support/fixtures.js';
+import { openView, overflow } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { indexWithTwoPeers, searchUntilFound } from './search-network.js';
 
 type Info = { id: string; name: string };
-
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-async function openView(page: Page, view: string) {
-  await page.getByRole('link', { name: view }).click();
-  await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
-}
 
 test('This device names the node; everyone sees the name, "you" is marked, and hovering tells address and id', async ({ browser, startNode }, testInfo) => {
   test.setTimeout(150_000);

@@ -99,6 +99,22 @@ describe('Settings → access control', () => {
     expect(transport.calls.filter((c) => c.route === 'setNetworkSettings').map((c) => c.parts)).toEqual([{ body: { allowPlainHttp: false } }]);
   });
 
+  it('keeps networks typed and not saved yet when the plain-HTTP switch is saved', async () => {
+    const { transport } = renderWith();
+    const blocked = (await screen.findByLabelText('Blocked networks')) as HTMLTextAreaElement;
+    fireEvent.change(blocked, { target: { value: '203.0.113.0/24' } });
+    const plain = screen.getByRole('switch', { name: 'Let programs without encryption download from this device' }) as HTMLInputElement;
+    fireEvent.click(plain);
+    await waitFor(() => expect(plain.checked).toBe(false));
+    expect(transport.calls.filter((c) => c.route === 'setNetworkSettings').map((c) => c.parts)).toEqual([{ body: { allowPlainHttp: false } }]);
+    expect((screen.getByLabelText('Blocked networks') as HTMLTextAreaElement).value).toBe('203.0.113.0/24');
+    // Saved, the lists are what the node answered.
+    fireEvent.click(screen.getByRole('button', { name: 'Save networks' }));
+    expect(await screen.findByRole('status')).toBeTruthy();
+    expect(transport.calls.filter((c) => c.route === 'setNetworkSettings').at(-1)?.parts).toEqual({ body: { allowedNetworks: [], blockedNetworks: ['203.0.113.0/24'] } });
+    expect((screen.getByLabelText('Blocked networks') as HTMLTextAreaElement).value).toBe('203.0.113.0/24');
+  });
+
   it('explains a network that is not one before sending anything, and shows the node\u2019s refusal', async () => {
     const { transport } = renderWith({ refuseNetworks: true });
     const blocked = await screen.findByLabelText('Blocked networks');

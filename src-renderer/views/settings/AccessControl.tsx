@@ -4,22 +4,12 @@
 import { useEffect, useId, useState } from 'react';
 import { networkSchema, type Device, type DeviceState, type SharedRoot } from '../../../src-shared/api/access.js';
 import { shortNodeId } from '../../../src-shared/node-id.js';
-import { formatBytes } from '../../app/format.js';
+import { formatAgo, formatBytes } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import './access-control.css';
 
 const DEVICES_REFRESH_MS = 5_000;
-const ago = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
-
-function seenAgo(iso: string, now: number): string {
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  if (Math.abs(seconds) < 60) return ago.format(seconds, 'second');
-  if (Math.abs(seconds) < 3600) return ago.format(Math.round(seconds / 60), 'minute');
-  if (Math.abs(seconds) < 86_400) return ago.format(Math.round(seconds / 3600), 'hour');
-  return ago.format(Math.round(seconds / 86_400), 'day');
-}
-
 const stateText: Record<DeviceState, string> = { none: '', trusted: 'Trusted', blocked: 'Blocked' };
 
 function deviceName(d: Pick<Device, 'name' | 'id'>): string {
@@ -84,7 +74,7 @@ function DeviceList() {
               {d.state !== 'none' ? <span className={`device-state ${d.state}`}>{stateText[d.state]}</span> : null}
             </div>
             <div className="device-facts muted">
-              <span title={new Date(d.lastSeen).toLocaleString()}>seen {seenAgo(d.lastSeen, now)}</span>
+              <span title={new Date(d.lastSeen).toLocaleString()}>seen {formatAgo(d.lastSeen, now)}</span>
               <span aria-label={`sent ${formatBytes(d.bytesSent)}, received ${formatBytes(d.bytesReceived)}`}>
                 {'\u2191'} {formatBytes(d.bytesSent)} {'\u2193'} {formatBytes(d.bytesReceived)}
               </span>
@@ -236,11 +226,15 @@ function NetworkLists() {
   const allowedId = useId();
   const blockedId = useId();
   const messageId = useId();
+  // Re-seeded only when the saved lists change: saving the plain-HTTP switch replaces `networks`
+  // too, and must not wipe what is typed here and not saved yet.
+  const savedAllowed = networks?.allowedNetworks.join('\n');
+  const savedBlocked = networks?.blockedNetworks.join('\n');
   useEffect(() => {
-    if (!networks) return;
-    setAllowed(networks.allowedNetworks.join('\n'));
-    setBlocked(networks.blockedNetworks.join('\n'));
-  }, [networks]);
+    if (savedAllowed === undefined || savedBlocked === undefined) return;
+    setAllowed(savedAllowed);
+    setBlocked(savedBlocked);
+  }, [savedAllowed, savedBlocked]);
   if (!networks) return null;
 
   const submit = async () => {

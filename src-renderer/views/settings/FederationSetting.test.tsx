@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
 import { StoresProvider } from '../../app/stores-context.js';
@@ -34,7 +34,7 @@ async function renderWith(enabled = true) {
       <FederationSetting />
     </StoresProvider>,
   );
-  return { transport };
+  return { transport, stores };
 }
 
 describe('the federation setting', () => {
@@ -58,8 +58,17 @@ describe('the federation setting', () => {
     await waitFor(() => expect(screen.getAllByTestId('federated-server')).toHaveLength(1));
   });
 
-  it('is not shown while this node is not an index server', async () => {
-    await renderWith(false);
+  it('is not shown, and not asked for, while this node is not an index server', async () => {
+    const { transport, stores } = await renderWith(false);
+    // The federation answered (as another view might have asked): only the role keeps the block hidden.
+    await stores.federation.getState().load();
+    await waitFor(() => expect(stores.federation.getState().view?.servers).toHaveLength(1));
     expect(screen.queryByTestId('federation-setting')).toBeNull();
+    expect(screen.queryByText('Federate with other index servers')).toBeNull();
+    expect(transport.calls.filter((c) => c.route === 'getFederation')).toHaveLength(1); // the load above, no polling
+    // Turned on, the same store shows at once, and the block starts asking the node.
+    act(() => stores.settings.setState({ indexRole: role }));
+    expect(await screen.findByTestId('federation-setting')).toBeTruthy();
+    await waitFor(() => expect(transport.calls.filter((c) => c.route === 'getFederation')).toHaveLength(2));
   });
 });

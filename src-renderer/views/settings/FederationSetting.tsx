@@ -1,8 +1,7 @@
-import { useId, useState } from 'react';
-import { hostPortSchema } from '../../../src-shared/api/common.js';
 import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
+import { AddAddressForm } from '../../components/AddAddressForm.js';
 
 // Servers join and leave by themselves (probes, the LAN, lists learned from others): look again
 // while this block is on screen and the tab visible.
@@ -20,29 +19,20 @@ const originText: Record<Server['origin'], string> = {
 /** "Federate with other index servers": shown while this node runs as an index server. */
 export function FederationSetting() {
   const role = useDomain('settings', (s) => s.indexRole);
+  return role?.enabled ? <Federation /> : null;
+}
+
+/** The block itself: mounted only while this node is an index server, so only then asks the node. */
+function Federation() {
   const view = useDomain('federation', (s) => s.view);
   const error = useDomain('federation', (s) => s.error);
   const load = useDomain('federation', (s) => s.load);
   const add = useDomain('federation', (s) => s.add);
   const remove = useDomain('federation', (s) => s.remove);
-  const [draft, setDraft] = useState('');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const inputId = useId();
-  const messageId = useId();
 
   useVisiblePolling(load, REFRESH_MS);
 
-  if (!role?.enabled || !view) return null;
-  const submit = async () => {
-    const parsed = hostPortSchema.safeParse(draft);
-    if (!parsed.success) {
-      setInvalid(parsed.error.issues[0]?.message ?? 'expected "host:port"');
-      return;
-    }
-    setInvalid(null);
-    if (await add(parsed.data)) setDraft('');
-  };
-  const message = invalid ?? error;
+  if (!view) return null;
 
   return (
     <div className="setting" data-testid="federation-setting">
@@ -70,34 +60,7 @@ export function FederationSetting() {
       ) : (
         <p className="muted">No other index server yet.</p>
       )}
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label htmlFor={inputId}>Federate with (host:port of its index)</label>
-        <input
-          id={inputId}
-          value={draft}
-          placeholder="192.168.1.30:8080"
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={invalid ? true : undefined}
-          aria-describedby={message ? messageId : undefined}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setInvalid(null);
-          }}
-        />
-        <button type="submit">Add</button>
-      </form>
-      {message ? (
-        <p id={messageId} className="error-inline" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <AddAddressForm label="Federate with (host:port of its index)" placeholder="192.168.1.30:8080" onAdd={add} error={error} />
     </div>
   );
 }

@@ -1,8 +1,8 @@
-import { useId, useState } from 'react';
-import { hostPortSchema } from '../../../src-shared/api/common.js';
 import type { IndexConnectionView, IndexServerSource } from '../../../src-shared/api/peer-routes.js';
+import { formatAgo } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
+import { AddAddressForm } from '../../components/AddAddressForm.js';
 
 // The registration moves by itself (a server answers, fails, is found on the LAN) and no event
 // says so: look again while this block is on screen and the tab visible.
@@ -25,13 +25,7 @@ const stateText: Record<string, string> = {
 
 type Server = IndexConnectionView['servers'][number];
 
-const ago = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
-
-function triedAgo(iso: string | null, now: number): string {
-  if (!iso) return '';
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  return Math.abs(seconds) < 90 ? ago.format(seconds, 'second') : ago.format(Math.round(seconds / 60), 'minute');
-}
+const triedAgo = (iso: string | null, now: number) => (iso ? formatAgo(iso, now) : '');
 
 /** What a row says: the registration's state, or for the others whether they answered when last asked. */
 function serverText(s: Server, now: number): string {
@@ -50,29 +44,10 @@ export function IndexServersSetting() {
   const loadIndexConnection = useDomain('network', (s) => s.loadIndexConnection);
   const addIndexServer = useDomain('network', (s) => s.addIndexServer);
   const removeIndexServer = useDomain('network', (s) => s.removeIndexServer);
-  const [draft, setDraft] = useState('');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const inputId = useId();
-  const messageId = useId();
 
   useVisiblePolling(loadIndexConnection, REFRESH_MS);
 
   if (!connection) return null;
-
-  const submit = async () => {
-    // Checked here with the API's own schema, so a typo is explained before anything is sent.
-    const parsed = hostPortSchema.safeParse(draft);
-    if (!parsed.success) {
-      setInvalid(parsed.error.issues[0]?.message ?? 'expected "host:port"');
-      return;
-    }
-    setInvalid(null);
-    setBusy(true);
-    if (await addIndexServer(parsed.data)) setDraft('');
-    setBusy(false);
-  };
-  const message = invalid ?? error;
 
   return (
     <div className="setting">
@@ -105,36 +80,7 @@ export function IndexServersSetting() {
           ))}
         </ul>
       ) : null}
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label htmlFor={inputId}>Add an index server (host:port)</label>
-        <input
-          id={inputId}
-          value={draft}
-          placeholder="192.168.1.20:8080"
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={invalid ? true : undefined}
-          aria-describedby={message ? messageId : undefined}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setInvalid(null);
-          }}
-        />
-        <button type="submit" disabled={busy}>
-          Add
-        </button>
-      </form>
-      {message ? (
-        <p id={messageId} className="error-inline" role="alert">
-          {message}
-        </p>
-      ) : null}
+      <AddAddressForm label="Add an index server (host:port)" placeholder="192.168.1.20:8080" onAdd={addIndexServer} error={error} />
     </div>
   );
 }

@@ -72,7 +72,15 @@ describe('TransfersView', () => {
 
     expect(screen.getByRole('progressbar', { name: /Upload of reef.flac/ }).getAttribute('aria-valuenow')).toBe('50');
     expect(row.textContent).toContain(formatSpeed(2048));
-    await waitFor(() => expect(screen.queryByText('Nobody is fetching from you right now')).toBeNull());
+    expect(within(screen.getByRole('region', { name: 'Uploads' })).getAllByTestId('upload')).toEqual([row]);
+  });
+
+  it('says nobody is fetching from you when there is no upload', async () => {
+    const { transport } = renderTransfers({ listDownloads: () => ({ items: [] }), listUploads: () => ({ items: [] }) });
+    const uploads = screen.getByRole('region', { name: 'Uploads' });
+    await waitFor(() => expect(transport.calls.some((c) => c.route === 'listUploads')).toBe(true));
+    expect(await within(uploads).findByText('Nobody is fetching from you right now')).toBeTruthy();
+    expect(within(uploads).queryByTestId('upload')).toBeNull();
   });
 
   it('names a downloader as the index does, with its short id', async () => {
