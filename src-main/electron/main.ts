@@ -90,9 +90,9 @@ async function runApp(): Promise<void> {
     })));
   };
   const pauseAll = async () => {
-    const running = host.current.downloads.list().filter(isRunning);
-    for (const d of running) await host.current.downloads.pause(d.id);
-    pausedByTray = running.map((d) => d.id);
+    // Remembered, so that "Resume" restarts only what the tray paused.
+    pausedByTray = host.current.downloads.list().filter(isRunning).map((d) => d.id);
+    await host.current.downloads.pauseAll();
     refreshTray();
   };
   const resumeAll = () => {

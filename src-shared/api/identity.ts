@@ -32,4 +32,3 @@ export type IdentityView = z.infer<typeof identityViewSchema>;
 export const identityUpdateSchema = z.strictObject({
   name: displayNameSchema.nullable().describe('null goes back to the default name'),
 });
-export type IdentityUpdate = z.infer<typeof identityUpdateSchema>;

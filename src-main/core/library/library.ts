@@ -158,7 +158,8 @@ export class Library {
 
   /** A page of the contents `viewer` may see; a peer sees only the names of locations it may see. */
   query(q: FileQuery, includePaths: boolean, viewer: Viewer): { items: SharedFile[]; total: number } {
-    const { rows, total } = this.o.store.queryFiles({ ...q, visibleTo: viewer === 'local' ? undefined : viewer.device });
+    // With no folder restricted, a peer sees what the local user sees: no per-row visibility test.
+    const { rows, total } = this.o.store.queryFiles({ ...q, visibleTo: viewer === 'local' || this.restricted.size === 0 ? undefined : viewer.device });
     return { items: rows.map((f) => toSharedFile(f, this.locationsFor(f.id, viewer), includePaths)), total };
   }
 

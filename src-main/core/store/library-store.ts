@@ -113,7 +113,6 @@ export class LibraryStore {
       isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
       addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
       removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
-      visible: db.prepare<{ id: string; viewer: string | null }, { n: number }>(`SELECT count(*) AS n FROM files f WHERE f.id = @id AND ${VISIBLE}`),
       visibleCounts: db.prepare<{ viewer: string | null }, { files: number; locations: number; bytes: number }>(`SELECT count(*) AS files,
         coalesce(sum(size), 0) AS bytes,
         (SELECT count(*) FROM locations l WHERE NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = l.root)
@@ -253,11 +252,6 @@ export class LibraryStore {
       .prepare(`SELECT f.* FROM files f ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`)
       .all({ ...args, limit: q.limit, offset: q.offset }) as RawFile[];
     return { rows: rows.map(toFile), total };
-  }
-
-  /** Whether a peer (null: one that proved no device) may see this content. */
-  isVisible(fileId: string, viewer: string | null): boolean {
-    return (this.s.visible.get({ id: fileId, viewer })?.n ?? 0) > 0;
   }
 
   /** The counts a peer may see. */
