@@ -16,7 +16,7 @@ import { startNode, type RunningNode } from '../src-main/core/node/shoal-node.js
 import type { SearchResponse } from '../src-shared/api/index-routes.js';
 import { generatedFile } from './realistic-names.js';
 import { queryMix } from './search.js';
-import { type Figure, freePort, log, pollUntil, tempDir } from './support.js';
+import { type Figure, freePort, log, percentile, pollUntil, tempDir } from './support.js';
 
 const FILES = Number(process.env.SHOAL_BENCH_FEDERATION_FILES ?? 300);
 const QUERIES = Number(process.env.SHOAL_BENCH_FEDERATION_QUERIES ?? 500);
@@ -37,10 +37,6 @@ async function node(name: string, o: { indexPort?: number; federation?: string[]
       : {},
   });
   return { node: await startNode({ config, logger: pino({ level: 'silent' }), hashWorkers: 2 }), sharedDir };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
 async function search(port: number, query: Record<string, unknown>, localOnly = false): Promise<{ ms: number; answer: SearchResponse }> {

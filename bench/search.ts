@@ -11,7 +11,7 @@ import { searchQuerySchema, type IndexedFile, type SearchQuery } from '../src-sh
 import { IndexStore } from '../src-main/core/index/index-store.js';
 import { openDatabase } from '../src-main/core/store/database.js';
 import { generatedFile, prng, queryVocabulary } from './realistic-names.js';
-import { type Figure, log, mb, removeDir, seconds, tempDir } from './support.js';
+import { type Figure, log, mb, percentile, removeDir, seconds, tempDir } from './support.js';
 
 const SIZES = (process.env.SHOAL_BENCH_SEARCH_SIZES ?? '10000,100000,1000000').split(',').map(Number).filter((n) => n > 0);
 const FILES_PER_PEER = 5000;
@@ -27,11 +27,6 @@ interface Timed { kind: string; ms: number; total: number; estimate: boolean }
 
 function dbBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 const ms = (n: number) => (n < 1 ? `${n.toFixed(2)}` : n.toFixed(1));

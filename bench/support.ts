@@ -298,3 +298,9 @@ export async function waitForQuiet(maxWaitMs = 90_000, threshold = 0.15): Promis
   while (load >= threshold && Date.now() < deadline) load = await machineLoad();
   return load;
 }
+
+/** The p-th percentile (nearest rank) of values sorted ascending; 0 for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
