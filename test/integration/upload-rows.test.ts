@@ -69,6 +69,16 @@ describe('the uploads list', () => {
     expect(rows[0]).toMatchObject({ peerId: null, peer: '127.0.0.1', progress: 100 });
   });
 
+  it('does not believe a node id only claimed in plain HTTP (X-Shoal-Peer): the row is the address\u2019s', async () => {
+    const downloaderId = (await downloader.json<{ id: string }>('/api/v1/info', { auth: false })).id;
+    const res = await fetch(`${source.url}/api/v1/download/${paused.id}`, { headers: { range: 'bytes=100-199', 'x-shoal-peer': downloaderId } });
+    expect(res.status).toBe(206);
+    await res.arrayBuffer();
+    const rows = await uploadsOf(paused.id);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ peerId: null, peer: '127.0.0.1', address: '127.0.0.1' });
+  });
+
   it('pauses and resumes every download in one call each, answering the list', async () => {
     await setUploadRate(1 * MiB); // slow enough to still be running when paused
     const started = await startDownload(downloader, { fileId: paused.id, peer: `127.0.0.1:${source.port}` });

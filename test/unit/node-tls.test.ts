@@ -7,6 +7,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceConnection } from '../../src-main/core/downloads/source-connection.js';
+import { ConnectionGuard } from '../../src-main/core/http/connection-guard.js';
 import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
 import { makeNodeCertificate } from '../../src-main/core/identity/node-certificate.js';
 import { NodeKey, rawPublicKey } from '../../src-main/core/identity/node-key.js';
@@ -50,6 +51,60 @@ describe('node TLS', () => {
     http.closeAllConnections();
     await closed;
     expect(Date.now() - started).toBeLessThan(2_000); // it was 10 s: the handshake's own timeout
+  });
+
+  it('closes at once the connections from one address past its cap of those sending nothing or handshaking; a finished handshake frees its place', async () => {
+    const serverTls = await NodeTls.create(NodeKey.generate());
+    const http = createServer((_req, res) => res.end('ok'));
+    const sniffer = acceptTlsToo(http, serverTls.serverOptions, { max: 100, perAddress: 4 });
+    const port = await listen(http);
+    closers.push(() => sniffer.close());
+    const raw = (firstBytes?: Buffer) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      closers.push(() => socket.destroy());
+      if (firstBytes) socket.write(firstBytes);
+      const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+      return { socket, closed };
+    };
+    // Handshakes finished: counted by the HTTP server (and its guard), not here.
+    const client = await NodeTls.create(NodeKey.generate());
+    for (let i = 0; i < 5; i++) {
+      const { socket, verified } = client.connect({ host: '127.0.0.1', port, expect: serverTls.nodeId });
+      closers.push(() => socket.destroy());
+      await verified;
+    }
+    const halfHello = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]);
+    const held = [raw(), raw(), raw(halfHello), raw(halfHello)];
+    await pollUntil(() => sniffer.pending >= 5 + 4, 'the four held');
+    const started = Date.now();
+    const excess = [raw(), raw(halfHello), raw()];
+    for (const closedAt of await Promise.all(excess.map((e) => e.closed))) expect(closedAt - started).toBeLessThan(2_000); // not the 10 s timeout
+    // One of the four leaves: its place is free again, for a plain request too.
+    held[0]!.socket.destroy();
+    await held[0]!.closed;
+    await pollUntil(() => sniffer.pending === 5 + 3, 'its place freed');
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
+  });
+
+  it('caps waiting connections no lower than the connection guard does', async () => {
+    const http = createServer((_req, res) => res.end());
+    new ConnectionGuard({ maxConnections: 1000, maxConnectionsPerAddress: 80, maxRequestsPerAddress: 0, requestWindowMs: 1000 }, () => false).watch(http);
+    const sniffer = acceptTlsToo(http, (await NodeTls.create(NodeKey.generate())).serverOptions);
+    const port = await listen(http);
+    closers.push(() => sniffer.close());
+    const sockets = Array.from({ length: 90 }, () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      closers.push(() => socket.destroy());
+      return new Promise<boolean>((resolve) => {
+        socket.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 1_500).unref();
+      });
+    });
+    const closed = await Promise.all(sockets);
+    expect(closed.filter(Boolean)).toHaveLength(10);
+    expect(sniffer.pending).toBe(80);
   });
 
   it('serves TLS and plain HTTP on one port; over TLS each side learns the other\u2019s node id', async () => {

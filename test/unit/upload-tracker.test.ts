@@ -43,4 +43,17 @@ describe('UploadTracker', () => {
     expect(tracker.active).toBe(4);
     tracker.close();
   });
+
+  it('keys a proven device\u2019s row by its id from any address, and anyone else\u2019s by address alone', () => {
+    const tracker = new UploadTracker(limits);
+    tracker.begin(request(0, { peerId: 'node-one', peer: '10.0.0.2' }), () => undefined).end(true);
+    tracker.begin(request(0, { peerId: 'node-one', peer: '10.0.0.3' }), () => undefined).end(true);
+    tracker.begin(request(0, { peer: '10.0.0.2' }), () => undefined).end(true);
+    tracker.begin(request(0, { peer: '10.0.0.2' }), () => undefined).end(true);
+    const rows = tracker.list();
+    expect(rows).toHaveLength(2);
+    expect(rows).toContainEqual(expect.objectContaining({ peer: 'node-one', peerId: 'node-one', address: '10.0.0.3' }));
+    expect(rows).toContainEqual(expect.objectContaining({ peer: '10.0.0.2', peerId: null, address: '10.0.0.2' }));
+    tracker.close();
+  });
 });

@@ -11,6 +11,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { Socket } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ShoalError } from '../../../src-shared/errors.js';
+import { refuseUpgrade } from './event-socket.js';
 import { plainAddress } from './remote-address.js';
 
 export interface ServingLimits {
@@ -31,6 +32,13 @@ const CONNECTION_RETRY_AFTER_S = 1;
 /** The longest a refusal waits before it is sent. */
 const MAX_REFUSAL_DELAY_MS = 1_000;
 
+/** The guard watching each server: the TLS sniffer (tls-sniff.ts) holds connections not yet handed over within limits no lower than its. */
+const guards = new WeakMap<Server, ConnectionGuard>();
+
+export function guardOf(server: Server): ConnectionGuard | undefined {
+  return guards.get(server);
+}
+
 export class ConnectionGuard {
   private open = 0;
   private readonly perAddress = new Map<string, number>();
@@ -45,17 +53,20 @@ export class ConnectionGuard {
       : undefined;
   }
 
+  /** Connections open at once, in all and from one address. */
+  get connectionLimits(): Pick<ServingLimits, 'maxConnections' | 'maxConnectionsPerAddress'> {
+    return this.limits;
+  }
+
   /** Counts the server's connections; an upgraded one (/ws) leaves the count: event-socket.ts caps those. */
   watch(server: Server): void {
+    guards.set(server, this);
     server.on('connection', (socket: Socket) => this.admit(socket));
     server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
       this.release(req.socket as Socket);
       // Before the event socket sees it (it skips an upgrade already answered).
       const denied = this.isLocalUser(req) ? undefined : this.limits.gate?.refusal(req);
-      if (denied) {
-        const body = JSON.stringify(denied.toBody());
-        socket.end(`HTTP/1.1 ${denied.status} Forbidden\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-      }
+      if (denied) refuseUpgrade(socket, denied);
     });
   }
 

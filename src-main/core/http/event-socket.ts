@@ -4,7 +4,7 @@
 // Shares the HTTP port (ws in noServer mode). A client too slow to keep up is dropped rather
 // than buffered without bound, and strangers' sockets are capped per address and in all, so
 // clients that never read cannot make the node hold their events (the local user's are not).
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -54,7 +54,7 @@ export function attachEventSocket<M>(
       return;
     }
     if (audience && !audience.admits(req)) {
-      refuse(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
+      refuseUpgrade(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
       return;
     }
     const isLocal = audience?.isLocalUser(req) ?? false;
@@ -62,7 +62,7 @@ export function attachEventSocket<M>(
     if (!isLocal) {
       const fromAddress = perAddress.get(address) ?? 0;
       if (strangers >= limits.maxSockets || fromAddress >= limits.maxSocketsPerAddress) {
-        refuse(socket, new ShoalError('SERVICE_UNAVAILABLE', 'Too many event sockets are open; close one and try again.'));
+        refuseUpgrade(socket, new ShoalError('SERVICE_UNAVAILABLE', 'Too many event sockets are open; close one and try again.'));
         return;
       }
       strangers++;
@@ -136,8 +136,8 @@ export function attachEventSocket<M>(
   };
 }
 
-/** Answers an upgrade with a catalogue error instead of a socket. */
-function refuse(socket: Duplex, error: ShoalError): void {
+/** Answers an upgrade with a catalogue error instead of a socket (here, and before this sees it: connection-guard.ts, plain-http.ts). */
+export function refuseUpgrade(socket: Duplex, error: ShoalError): void {
   const body = JSON.stringify(error.toBody());
-  socket.end(`HTTP/1.1 ${error.status} ${error.status === 503 ? 'Service Unavailable' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

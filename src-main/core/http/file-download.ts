@@ -3,7 +3,6 @@
 // backpressure (range-sender.ts) from a handle whose bytes were checked to be the hashed ones.
 import { isEncrypted } from './plain-http.js';
 import type { Request, Response } from 'express';
-import { PEER_ID_HEADER, peerIdSchema } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Devices } from '../access/devices.js';
 import type { Viewer } from '../access/viewer.js';
@@ -54,10 +53,11 @@ export async function sendSharedFile(
     const end = range.kind === 'partial' ? range.end : file.size - 1;
     const sendsBytes = req.method !== 'HEAD' && file.size > 0;
     // Admitted before the status and length are set: a full node answers a plain JSON error.
-    // A proven device is counted (slots, quota) as itself wherever it connects from; others by address.
+    // A proven device is counted (slots, quota) and shown as itself wherever it connects from;
+    // others by address. A node id only claimed (X-Shoal-Peer, in plain HTTP) counts for nothing.
     const address = remoteAddress(req);
     const upload = sendsBytes
-      ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: address, account: device ? `device:${device}` : address, peerId: device ?? peerIdOf(req), local: isLocalUser, encrypted: isEncrypted(req) }, (seconds) => res.setHeader('Retry-After', String(seconds)))
+      ? uploads.begin({ fileId: file.id, name, size: file.size, start, peer: address, account: device ? `device:${device}` : address, peerId: device, local: isLocalUser, encrypted: isEncrypted(req) }, (seconds) => res.setHeader('Retry-After', String(seconds)))
       : undefined;
     if (device) devices?.seen(device, { address });
     if (range.kind === 'partial') {
@@ -82,12 +82,6 @@ export async function sendSharedFile(
   } finally {
     await handle.close();
   }
-}
-
-/** The downloader's node id, when it sent one that passes the schema; anything else is ignored, not refused. */
-function peerIdOf(req: Request): string | null {
-  const parsed = peerIdSchema.safeParse(req.get(PEER_ID_HEADER));
-  return parsed.success ? parsed.data : null;
 }
 
 function remoteAddress(req: Request): string {

@@ -31,7 +31,7 @@ export function searchNetwork(addresses: readonly string[], query: SearchQuery, 
   });
 }
 
-export const WORDS_NEED_AN_INDEX = 'Searching by words needs an index server; a file id or a shoal:// link pasted here still finds its sources without one when Settings \u2192 "Find and offer sources without an index server" is on.';
+const WORDS_NEED_AN_INDEX = 'Searching by words needs an index server; a file id or a shoal:// link pasted here still finds its sources without one when Settings \u2192 "Find and offer sources without an index server" is on.';
 
 export function networkTopology(addresses: readonly string[], dialer?: NodeDialer): Promise<Topology> {
   return askIndexes(addresses, '/api/v1/topology', topologySchema, dialer);

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { isLoopback } from './control-access.js';
+import { refuseUpgrade } from './event-socket.js';
 
 export interface PlainHttpPolicy {
   /** Whether strangers may use plain HTTP: read for every request, so a change in Settings applies at once. */
@@ -20,16 +21,11 @@ export function isEncrypted(req: IncomingMessage): boolean {
   return (req.socket as Partial<TLSSocket>).encrypted === true;
 }
 
-export function plainRefused(policy: PlainHttpPolicy, req: IncomingMessage): boolean {
+function plainRefused(policy: PlainHttpPolicy, req: IncomingMessage): boolean {
   if (isEncrypted(req) || policy.allowed() || policy.isLocalUser(req)) return false;
   const path = req.url ?? '/';
   const uiAsset = !path.startsWith('/api/') && !path.startsWith('/ws');
   return !(uiAsset && isLoopback(req.socket.remoteAddress));
-}
-
-function refusal(): { status: number; body: string } {
-  const error = new ShoalError('PLAIN_HTTP_REFUSED');
-  return { status: error.status, body: JSON.stringify(error.toBody()) };
 }
 
 /** `next`, for requests the policy lets through in plain HTTP. */
@@ -39,8 +35,9 @@ export function refusePlain(policy: PlainHttpPolicy, next: RequestListener): Req
       next(req, res);
       return;
     }
-    const { status, body } = refusal();
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    const error = new ShoalError('PLAIN_HTTP_REFUSED');
+    const body = JSON.stringify(error.toBody());
+    res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
     res.end(body);
   };
 }
@@ -48,6 +45,5 @@ export function refusePlain(policy: PlainHttpPolicy, next: RequestListener): Req
 /** The same for a WebSocket upgrade: ended here, before the event socket sees it. */
 export function refusePlainUpgrade(policy: PlainHttpPolicy, req: IncomingMessage, socket: Duplex): void {
   if (socket.destroyed || socket.writableEnded || !plainRefused(policy, req)) return;
-  const { status, body } = refusal();
-  socket.end(`HTTP/1.1 ${status} Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  refuseUpgrade(socket, new ShoalError('PLAIN_HTTP_REFUSED'));
 }

@@ -29,7 +29,7 @@ const QUOTA_WINDOW_MS = 3_600_000;
 const FULL_RETRY_AFTER_S = 2;
 /** How long a row waits for the downloader's next range before it ends. */
 export const LINGER_MS = 5_000;
-/** Rows kept at most: made-up node ids in many short ranges must not grow the list without end. */
+/** Rows kept at most: many addresses (an IPv6 block) in many short ranges must not grow the list without end. */
 const MAX_ROWS = 256;
 
 /** One range request being answered: what the slot limits count. */
@@ -74,10 +74,10 @@ export interface UploadRequest {
    * device (TLS client key), so one device is one peer from any address; its address otherwise.
    */
   account?: string;
-  /** The node id the downloader sent, already validated. */
+  /** The node id the downloader proved (TLS client key); never one it only claimed (X-Shoal-Peer). */
   peerId?: string | null;
   local?: boolean;
-  /** Asked over TLS (the peer id is then the one its certificate proved). */
+  /** Asked over TLS. */
   encrypted?: boolean;
 }
 
@@ -164,14 +164,18 @@ export class UploadTracker {
     }));
   }
 
-  /** The row this request joins: the same downloader (address and node id) fetching the same file. */
+  /**
+   * The row this request joins: the same downloader fetching the same file. A proven device is one
+   * downloader from any address (the row shows the address it last came from); anyone else is its address.
+   */
   private sessionFor(what: UploadRequest, now: number): UploadSession {
     const peerId = what.peerId ?? null;
-    const key = `${what.peer}\n${peerId ?? ''}\n${what.fileId}`;
+    const key = `${peerId === null ? `address:${what.peer}` : `device:${peerId}`}\n${what.fileId}`;
     let session = this.sessions.get(key);
     if (session) {
       clearTimeout(session.expiry);
       session.expiry = undefined;
+      session.address = what.peer;
       return session;
     }
     if (this.sessions.size >= MAX_ROWS) this.dropOldestIdle();

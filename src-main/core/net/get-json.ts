@@ -2,7 +2,7 @@
 // reason: what other nodes send is never trusted and never throws into the caller. Redirects are
 // refused (a peer must not make us fetch an arbitrary URL) and the body is read up to a cap.
 import type { z } from 'zod';
-import type { Expected, NodeDialer } from './node-dialer.js';
+import { NodeDialer, type Expected } from './node-dialer.js';
 import { PeerIdentityError } from './node-tls.js';
 import { readCapped } from './read-capped.js';
 
@@ -12,7 +12,7 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 /** `presented`: over TLS, the other side proved a node id other than the one expected. */
 export type JsonAnswer<T> = { ok: true; value: T; nodeId?: string | undefined } | { ok: false; status: number; reason: string; presented?: string | undefined };
 
-/** How to reach the other node: through this node's dialer (TLS when encryption is on), expecting whom. Without one: plain fetch (the CLI). */
+/** How to reach the other node: through this node's dialer (TLS when encryption is on), expecting whom. Without one: plain HTTP (the CLI). */
 export interface NodeLink {
   dialer: NodeDialer;
   expected: Expected;
@@ -29,13 +29,14 @@ export async function firstAnswer<S extends z.ZodType>(addresses: readonly strin
   return { ok: false, reasons };
 }
 
+/** Plain HTTP, for callers without a dialer (the CLI). */
+const PLAIN = new NodeDialer(null);
+
 export async function getJson<S extends z.ZodType>(url: string, schema: S, timeoutMs: number, signal?: AbortSignal, maxBytes = MAX_JSON_BYTES, link?: NodeLink): Promise<JsonAnswer<z.output<S>>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const init = { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } };
-    const { response: res, nodeId } = link
-      ? await link.dialer.call(url, init, link.expected)
-      : { response: await fetch(url, { ...init, redirect: 'error' }), nodeId: undefined };
+    const { response: res, nodeId } = await (link?.dialer ?? PLAIN).call(url, init, link?.expected ?? 'any');
     if (!res.ok) {
       await res.body?.cancel();
       return { ok: false, status: res.status, reason: `${new URL(url).host} answered ${res.status}` };

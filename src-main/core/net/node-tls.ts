@@ -13,7 +13,7 @@ import { tlsPeerNodeId } from '../identity/tls-peer-id.js';
 /** AES-128-GCM first: AES-NI makes it the cheapest, and 128 bits is plenty. */
 const CIPHERSUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
 /** A handshake that takes longer is cut (a stranger holding half-open handshakes). */
-export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** The other side of a TLS connection is not the node we meant to reach. */
 export class PeerIdentityError extends ShoalError {
