@@ -7,7 +7,7 @@ import { hostPortSchema } from './common.js';
 import type { RouteSpec } from './peer-routes.js';
 
 /** The most hops a forwarded query may have made (the configured limit is at most this). */
-export const MAX_FEDERATION_HOPS = 8;
+const MAX_FEDERATION_HOPS = 8;
 /** The most time a forwarded query may ask its receiver to spend waiting for the receiver's own forwards. */
 export const MAX_FORWARD_BUDGET_MS = 10_000;
 /** Index servers one answer lists at most (GET /api/v1/federation). */
@@ -43,7 +43,7 @@ export const federatedIndexServerSchema = z.object({
 });
 export type FederatedIndexServer = z.infer<typeof federatedIndexServerSchema>;
 
-export const federationStatsSchema = z.object({
+const federationStatsSchema = z.object({
   forwardedReceived: z.number().int().describe('forwarded queries received'),
   duplicatesRefused: z.number().int().describe('forwarded queries answered empty: their id was seen already'),
   forwardedSent: z.number().int(),

@@ -10,14 +10,14 @@ import type { FederationList } from '../../src-shared/api/federation.js';
 import type { SearchResponse, SearchResult } from '../../src-shared/api/index-routes.js';
 import { MAX_LEARNED } from '../../src-main/core/index/federation/members.js';
 import { freePort } from '../support/free-port.js';
-import { LATE_FILE_ID, startHostileIndex, type HostileIndex, type HostileIndexMode } from '../support/hostile-index.js';
+import { FOREIGN_FILE_ID, LATE_FILE_ID, startHostileIndex, type HostileIndex, type HostileIndexMode } from '../support/hostile-index.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 const DEADLINE_MS = 1_000;
 /** What a loaded test machine may add to the deadline. */
 const SLACK_MS = 600;
-const modes: HostileIndexMode[] = ['garbage', 'huge', 'slow', 'liar', 'loop', 'late'];
+const modes: HostileIndexMode[] = ['garbage', 'huge', 'slow', 'liar', 'loop', 'late', 'foreign'];
 const hostile: HostileIndex[] = [];
 const nodes: TestNode[] = [];
 let portA = 0;
@@ -59,6 +59,7 @@ describe('a federation with hostile index servers in it', () => {
       expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
       expect(answer.items.map((r) => r.name).sort()).toEqual(['alpha-quarterly-report.txt', 'beta-quarterly-report.txt']);
       expect(answer.federation?.asked).toBe(1 + modes.length);
+      expect(answer.items.map((r) => r.id)).not.toContain(FOREIGN_FILE_ID);
       for (const r of answer.items) {
         expect(r.sourceCount).toBe(1);
         for (const s of r.sources) expect(s.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/v1/download/${r.id}$`));
@@ -90,6 +91,21 @@ describe('a federation with hostile index servers in it', () => {
     // An id only the liar "knows" stays unknown: a file with no real source is no file.
     const unknown = await fetch(`http://127.0.0.1:${portA}/api/v1/files/${'a'.repeat(64)}`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('sources at hosts no downloader should be sent to are dropped, and never redirected to', async () => {
+    const foreign = hostile[modes.indexOf('foreign')]!;
+    const before = foreign.queries;
+    const lookup = await fetch(`http://127.0.0.1:${portA}/api/v1/files/${FOREIGN_FILE_ID}`);
+    expect(lookup.status).toBe(404); // it listed that file, but only at such hosts: no file
+    const download = await fetch(`http://127.0.0.1:${portA}/api/v1/download/${FOREIGN_FILE_ID}`, { redirect: 'manual' });
+    expect(download.status).toBe(404);
+    expect(download.headers.get('location')).toBeNull();
+    // On B's file, the foreign server's sources do not join B's.
+    const { items: [beta] } = await searchA('q=beta+quarterly');
+    const file = (await (await fetch(`http://127.0.0.1:${portA}/api/v1/files/${beta!.id}`)).json()) as SearchResult;
+    for (const s of file.sources) expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(foreign.queries).toBeGreaterThan(before); // it was asked, and answered
   });
 
   it('a query sent back to where it started is refused at once, with nothing', async () => {

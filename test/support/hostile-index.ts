@@ -17,14 +17,19 @@ import { NodeTls } from '../../src-main/core/net/node-tls.js';
  * - `liar`: answers queries in the right shape with lies: sources at foreign addresses, results
  *   that do not fit the query, a file under another file's id.
  * - `late`: answers a search honestly, one file, but only after LATE_MS (past a first answer's deadline).
+ * - `foreign`: answers in the right shape, with the query's words and download paths of the
+ *   very file, but its sources are at hosts no downloader should be sent to (link-local, the
+ *   cloud metadata address, unspecified, multicast).
  * - `loop`: sends every forwarded query straight back to the index server it names (`back`),
  *   with the same query id, and answers nothing useful.
  * Every mode also lists `junk` index servers (more than a list may hold is refused whole, so
  * it lists as many as it may, all unreachable).
  */
-export type HostileIndexMode = 'garbage' | 'huge' | 'slow' | 'liar' | 'loop' | 'late';
+export type HostileIndexMode = 'garbage' | 'huge' | 'slow' | 'liar' | 'loop' | 'late' | 'foreign';
 
 export const LATE_MS = 2_000;
+/** The file the `foreign` server lists (at foreign hosts only). */
+export const FOREIGN_FILE_ID = '9'.repeat(64);
 /** The one file the `late` server knows. */
 export const LATE_FILE_ID = 'b'.repeat(64);
 
@@ -80,6 +85,10 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(lies(url)));
         return;
+      case 'foreign':
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(foreign(url)));
+        return;
       case 'late': {
         const timer = setTimeout(() => {
           res.setHeader('content-type', 'application/json');
@@ -134,6 +143,20 @@ const FAKE_ID = 'f'.repeat(64);
 /** Well-formed node ids (any 32 bytes make one): the lies must pass the schema to be tested at all. */
 const LIAR_PEER_ID = nodeIdFromPublicKey(randomBytes(32));
 const LATE_PEER_ID = nodeIdFromPublicKey(randomBytes(32));
+const FOREIGN_PEER_ID = nodeIdFromPublicKey(randomBytes(32));
+
+/** Sources at hosts that are never another peer's, each at the download path of the file asked about. */
+function foreign(url: URL): unknown {
+  const asked = url.pathname.startsWith('/api/v1/files/') && url.pathname !== '/api/v1/files/search' ? url.pathname.split('/').pop() ?? FOREIGN_FILE_ID : FOREIGN_FILE_ID;
+  const name = `${url.searchParams.get('q') ?? ''} from afar.txt`;
+  const hosts = ['169.254.169.254', '169.254.1.1:9001', '0.0.0.0:9001', '224.0.0.1:9001', '[fe80::1]:9001', '[ff02::1]:9001'];
+  const result = {
+    id: asked, name, names: [name], size: 1234, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144, sourceCount: hosts.length,
+    sources: hosts.map((h) => ({ peerId: FOREIGN_PEER_ID, name: 'afar', url: `http://${h}/api/v1/download/${asked}`, reputation: 100, activeUploads: 0, freeUploadSlots: 5 })),
+    firstSeen: new Date().toISOString(),
+  };
+  return asked === FOREIGN_FILE_ID && url.pathname === '/api/v1/files/search' ? { items: [result], total: 1, page: 1, pageSize: 50, tookMs: 0 } : result;
+}
 
 /** A search answer in the right shape, every result a lie of some kind. */
 function lies(url: URL): unknown {

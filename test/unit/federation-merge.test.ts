@@ -3,7 +3,7 @@
 // unchecked.
 import { describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../src-shared/api/index-routes.js';
-import { checkedRemote, isDownloadUrlOf, mergeFile, mergeLists } from '../../src-main/core/index/federation/merge.js';
+import { checkedRemote, hostOfAddress, isDownloadUrlOf, isLoopbackHost, mergeFile, mergeLists } from '../../src-main/core/index/federation/merge.js';
 
 const id = (c: string) => c.repeat(64);
 const source = (peer: string, fileId: string, reputation = 50) => ({
@@ -57,5 +57,53 @@ describe('merging the federation\u2019s answers', () => {
     expect(checkedRemote(r, { ...q, ext: 'flac' })).toBeUndefined();
     expect(checkedRemote(r, { ...q, tag: 'rock' })).toBeUndefined();
     expect(checkedRemote(r, { ...q, category: 'audio', ext: 'mp3', tag: 'mp3', maxSize: 10 })?.id).toBe(id('a'));
+  });
+
+  it('refuses sources at hosts no downloader should be sent to, and loopback ones unless the member is on loopback itself', () => {
+    const path = `/api/v1/download/${id('a')}`;
+    for (const host of ['169.254.169.254', '0.0.0.0', '0', '224.0.0.1', '255.255.255.255', '[::]', '[fe80::1]', '[ff02::1]', '[::ffff:169.254.169.254]']) {
+      expect(isDownloadUrlOf(`http://${host}:9001${path}`, id('a')), host).toBe(false);
+    }
+    for (const host of ['127.0.0.1', '127.9.9.9', '[::1]', 'localhost', 'shoal.localhost', '[::ffff:127.0.0.1]', '2130706433']) {
+      expect(isDownloadUrlOf(`http://${host}:9001${path}`, id('a'), { loopback: false }), host).toBe(false);
+      expect(isDownloadUrlOf(`http://${host}:9001${path}`, id('a'), { loopback: true }), host).toBe(true);
+    }
+    expect(isDownloadUrlOf(`http://203.0.113.7:9001${path}`, id('a'), { loopback: false })).toBe(true);
+    expect(isDownloadUrlOf(`http://peer.example:9001${path}`, id('a'), { loopback: false })).toBe(true);
+    expect(isLoopbackHost(hostOfAddress('127.0.0.1:4000') ?? '')).toBe(true);
+    expect(isLoopbackHost(hostOfAddress('[::1]:4000') ?? '')).toBe(true);
+    expect(isLoopbackHost(hostOfAddress('10.0.0.1:4000') ?? '')).toBe(false);
+    const loopbackSource = result(id('a'), { sources: [{ ...source('p', id('a')), url: `http://127.0.0.1:9001${path}` }] });
+    expect(checkedRemote(loopbackSource, undefined, { loopback: false })).toBeUndefined();
+    expect(checkedRemote(loopbackSource, undefined, { loopback: true })?.sources).toHaveLength(1);
+  });
+
+  it('drops remote results that speak of none of the query\u2019s words, or list fewer sources than asked', () => {
+    const q = { q: 'song', minSources: 1, sort: 'relevance', page: 1, pageSize: 50 } as const;
+    const unrelated = result(id('a'), { name: 'casino.exe', names: ['casino.exe'], tags: [] });
+    expect(checkedRemote(unrelated, q)).toBeUndefined();
+    expect(checkedRemote(unrelated, { ...q, q: '' })?.id).toBe(id('a')); // no words: every file fits
+    expect(checkedRemote(unrelated, { ...q, q: 'holiday OR CASINO' })?.id).toBe(id('a'));
+    expect(checkedRemote(unrelated, { ...q, q: '-song cas' })?.id).toBe(id('a')); // the last word is a prefix
+    expect(checkedRemote(result(id('a'), { name: 'x.mp3', names: ['x.mp3'], tags: ['Caf\u00e9'] }), { ...q, q: 'cafe' })?.id).toBe(id('a'));
+    expect(checkedRemote(result(id('a'), { name: 'x.mp3', names: ['x.mp3'], tags: [], folders: ['Music/Songs'] }), q)?.id).toBe(id('a'));
+    const two = result(id('a'), { sourceCount: 2, sources: [source('p', id('a')), source('qq', id('a'))] });
+    expect(checkedRemote(two, { ...q, minSources: 2 })?.id).toBe(id('a'));
+    expect(checkedRemote(two, { ...q, minSources: 3 })).toBeUndefined();
+    // Claiming many is not enough: a result lists as many as it can (up to 20).
+    expect(checkedRemote(result(id('a'), { sourceCount: 50 }), { ...q, minSources: 2 })).toBeUndefined();
+  });
+
+  it('ranks other servers\u2019 results by the sources they list, not the count they claim, and no first-seen time after now', () => {
+    const now = Date.parse('2026-01-10T00:00:00.000Z');
+    const ours = [result(id('a'), { sourceCount: 3, sources: [source('p', id('a'))] })];
+    const claim = checkedRemote(result(id('b'), { sourceCount: 9_999, firstSeen: '2099-01-01T00:00:00.000Z' }), undefined, { loopback: true }, now)!;
+    expect(claim.firstSeen).toBe(new Date(now).toISOString());
+    expect(mergeLists([ours, [claim]], { sort: 'sources', q: 'song' }, 20, now).map((r) => r.id[0])).toEqual(['a', 'b']);
+    // Two claims of the future are both "now": neither outranks the other by its lie.
+    const soon = result(id('c'), { firstSeen: '2098-01-01T00:00:00.000Z' });
+    const later = result(id('d'), { firstSeen: '2099-01-01T00:00:00.000Z' });
+    expect(mergeLists([[soon], [later]], { sort: 'newest', q: 'song' }, 20, now).map((r) => r.id[0])).toEqual(['c', 'd']);
+    expect(mergeLists([[soon], [later]], { sort: 'newest', q: 'song' }, 20, Date.parse('2100-01-01T00:00:00.000Z')).map((r) => r.id[0])).toEqual(['d', 'c']);
   });
 });

@@ -140,3 +140,23 @@ describe('heartbeats', () => {
     expect(reputation('victim') - 50 - onTime).toBeLessThan(0.002);
   });
 });
+
+describe('the download redirect with access control', () => {
+  it('finds the best source access control allows even past the first page of sources', () => {
+    const allowedPeer = 'p-last';
+    for (let i = 0; i < 130; i++) join_(`p-${String(i).padStart(3, '0')}`, `10.1.${Math.floor(i / 200)}.${i % 200}`, [FILE]);
+    join_(allowedPeer, '10.9.9.9', [FILE]); // registered last: ranked after every other at the same standing
+    const access = { registrationRefusal: () => undefined, seen: () => undefined, sourceAllowed: (s: { peerId: string }) => s.peerId === allowedPeer };
+    const guarded = new IndexService({
+      store, bus: new EventBus<IndexEventMap>(), logger: pino({ level: 'silent' }), indexId: 'index', now: () => now, access,
+      settings: { heartbeatIntervalMs: 30_000, cleanupIntervalMs: 300_000, maxPeers: 1000 },
+    });
+    expect(store.sourcesOf(FILE.id, 200).findIndex((s) => s.peerId === allowedPeer)).toBeGreaterThan(100);
+    expect(guarded.bestSource(FILE.id)).toMatch(/^http:\/\/10\.9\.9\.9:9001\//);
+    const none = new IndexService({
+      store, bus: new EventBus<IndexEventMap>(), logger: pino({ level: 'silent' }), indexId: 'index', now: () => now,
+      access: { ...access, sourceAllowed: () => false }, settings: { heartbeatIntervalMs: 30_000, cleanupIntervalMs: 300_000, maxPeers: 1000 },
+    });
+    expect(() => none.bestSource(FILE.id)).toThrow(expect.objectContaining({ code: 'NO_SOURCE_ONLINE' }) as Error);
+  });
+});

@@ -4,6 +4,7 @@ import { MAX_JSON_BYTES } from '../net/get-json.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import { PeerIdentityError } from '../net/node-tls.js';
 import { readCapped } from '../net/read-capped.js';
+import { shortNodeId } from '../../../src-shared/node-id.js';
 import type { z } from 'zod';
 import {
   challengeResponseSchema,
@@ -111,8 +112,31 @@ async function callProven<T>(
 async function challenge(address: string, o: CallOptions) {
   const { value, nodeId } = await callProven('GET', address, '/api/v1/peers/challenge', undefined, undefined, challengeResponseSchema, o);
   if (nodeId !== undefined && value.indexId !== nodeId) {
-    throw new IndexCallError(0, 'PEER_IDENTITY_MISMATCH', `${address} says it is index ${value.indexId.slice(0, 7)} but its TLS key is ${nodeId.slice(0, 7)}: refusing it`);
+    throw new IndexCallError(0, 'PEER_IDENTITY_MISMATCH', `${address} says it is index ${shortNodeId(value.indexId)} but its TLS key is ${shortNodeId(nodeId)}: refusing it`);
   }
+  challenged.set(value.challenge, value.indexId);
+  for (const old of challenged.keys()) {
+    if (challenged.size <= MAX_CHALLENGES_HELD) break;
+    challenged.delete(old);
+  }
+  return value;
+}
+
+/** Challenges fetched lately (challenge → the index id given with it, checked against TLS), oldest first. */
+const challenged = new Map<string, string>();
+const MAX_CHALLENGES_HELD = 256;
+
+/**
+ * A registration: the session must be with the index that gave the challenge (the id checked
+ * against its TLS key), and over TLS with the index whose key answered.
+ */
+async function register(address: string, body: RegisterRequest, o: CallOptions): Promise<RegisterResponse> {
+  const expected = challenged.get(body.challenge);
+  challenged.delete(body.challenge);
+  const { value, nodeId } = await callProven('POST', address, '/api/v1/peers/register', body, undefined, registerResponseSchema, o);
+  const mismatch = expected !== undefined && value.indexId !== expected ? `the challenge came from index ${shortNodeId(expected)}`
+    : nodeId !== undefined && value.indexId !== nodeId ? `its TLS key is ${shortNodeId(nodeId)}` : undefined;
+  if (mismatch) throw new IndexCallError(0, 'PEER_IDENTITY_MISMATCH', `${address} registered this node as index ${shortNodeId(value.indexId)} but ${mismatch}: refusing it`);
   return value;
 }
 
@@ -126,8 +150,7 @@ type Input<S extends z.ZodType> = z.input<S>;
 
 export const indexApi = {
   challenge: (address: string, o: CallOptions = {}) => challenge(address, o),
-  register: (address: string, body: RegisterRequest, o: CallOptions = {}): Promise<RegisterResponse> =>
-    call('POST', address, '/api/v1/peers/register', body, undefined, registerResponseSchema, o),
+  register: (address: string, body: RegisterRequest, o: CallOptions = {}): Promise<RegisterResponse> => register(address, body, o),
   heartbeat: (address: string, token: string, body: Input<typeof heartbeatRequestSchema>, o: CallOptions = {}) =>
     call('POST', address, '/api/v1/peers/heartbeat', body, token, heartbeatResponseSchema, o),
   updateFiles: (address: string, token: string, body: Input<typeof fileUpdateRequestSchema>, o: CallOptions = {}) =>

@@ -19,9 +19,9 @@ export interface BufferedHeartbeat {
 export class HeartbeatBuffer {
   private pending = new Map<string, BufferedHeartbeat>();
 
+  /** The peer's latest heartbeat replaces the one held (every heartbeat earns the same: the store scales it by time). */
   add(peerId: string, beat: BufferedHeartbeat): void {
-    const before = this.pending.get(peerId);
-    this.pending.set(peerId, before ? { ...beat, reputationDelta: Math.max(before.reputationDelta, beat.reputationDelta) } : beat);
+    this.pending.set(peerId, beat);
   }
 
   /** Everything held so far, oldest peer first; the buffer is empty afterwards. */

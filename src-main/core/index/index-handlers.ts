@@ -9,11 +9,18 @@ import { sendMetalink } from './metalink-route.js';
 import { PieceLists } from './piece-lists.js';
 import { sendIndexTorrent } from './torrent-route.js';
 
-export function indexHandlers(service: IndexService, indexName: () => string, names?: DisplayNames, pieceLists = new PieceLists()): RouteHandlers<typeof indexRoutes> {
+/**
+ * `mergedNamedOutside`: an index that federates names the answers it merges (search, one file,
+ * the topology) once, after merging (display-names.ts, namedAcrossFederation); here they stay as
+ * the store has them.
+ */
+export function indexHandlers(service: IndexService, indexName: () => string, names?: DisplayNames, pieceLists = new PieceLists(), mergedNamedOutside = false): RouteHandlers<typeof indexRoutes> {
   // Two peers of one name are told apart in answers ("vm", "vm (ABCDEFG)"; display-names.ts).
+  const merged = mergedNamedOutside ? undefined : names;
   const shown = {
     search: (a: ReturnType<IndexService['search']>) => names?.search(a) ?? a,
-    result: (r: ReturnType<IndexService['getFile']>) => names?.result(r) ?? r,
+    mergedSearch: (a: ReturnType<IndexService['search']>) => merged?.search(a) ?? a,
+    result: (r: ReturnType<IndexService['getFile']>) => merged?.result(r) ?? r,
   };
   return {
     challenge: () => service.challenge(),
@@ -28,13 +35,13 @@ export function indexHandlers(service: IndexService, indexName: () => string, na
       return names?.peers(answer) ?? answer;
     },
     stats: () => service.stats(),
-    search: ({ query }) => shown.search(service.search(query)),
+    search: ({ query }) => shown.mergedSearch(service.search(query)),
     listFiles: ({ query }) => shown.search(service.listFiles((query.page - 1) * query.pageSize, query.pageSize, query.idPrefix)),
     // A downloader's lookup: the index notes which sources it handed to that address (referrals.ts).
     getFile: ({ params, req }) => shown.result(service.lookupFile(params.fileId, observedAddress(req.socket.remoteAddress))),
     topology: () => {
       const topology = service.topology(indexName());
-      return names?.topology(topology) ?? topology;
+      return merged?.topology(topology) ?? topology;
     },
     metalink: ({ params, res }) => sendMetalink(res, service.getFile(params.fileId), pieceLists),
     torrent: ({ params, res }) => sendIndexTorrent(res, service.getFile(params.fileId), pieceLists),

@@ -51,12 +51,13 @@ export function startIndexServer(o: {
   dialer?: NodeDialer;
 }): Promise<IndexServer> {
   const pieceLists = new PieceLists({ dialer: o.dialer });
-  const handlers = indexHandlers(o.service, o.name, o.names, pieceLists);
+  // Federating, the merged answers are named once, after merging (namedAcrossFederation).
+  const handlers = indexHandlers(o.service, o.name, o.names, pieceLists, o.federation !== undefined);
   const app = createApiApp({
     routes: { ...indexRoutes, ...federationRoutes },
     handlers: o.federation
       ? namedAcrossFederation(federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists), o.names)
-      : { ...handlers, federationServers: () => ({ indexId: '', servers: [] }) },
+      : { ...handlers, federationServers: () => ({ indexId: o.service.indexId, servers: [] }) },
     access: o.access,
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },

@@ -21,8 +21,9 @@ import type {
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
+import { withAllowedSources } from './allowed-sources.js';
 import { HeartbeatBuffer } from './heartbeat-buffer.js';
-import type { IndexStore } from './index-store.js';
+import type { IndexStore, PeerStanding } from './index-store.js';
 import { RateCounter } from './rate-counter.js';
 import { PAIR_WINDOW_MS, REPORTS_PER_HOUR, reportEffect, reportWeight, reputationDelta } from './reputation.js';
 import { addressKey } from './address-keys.js';
@@ -54,7 +55,7 @@ export interface IndexSettings {
 }
 
 /** super_peer.reporter_maturity's default. */
-export const DEFAULT_REPORTER_MATURITY_MS = 24 * 3_600_000;
+const DEFAULT_REPORTER_MATURITY_MS = 24 * 3_600_000;
 /** Reports older than this are forgotten at most this often. */
 const REPORT_PRUNE_EVERY_MS = 60_000;
 
@@ -85,6 +86,8 @@ const RECENT_TRANSFERS = 200;
  * second's worth), so a search never waits long behind one.
  */
 const HEARTBEAT_FLUSH_MS = 250;
+/** Sources read at once while looking for the best one this node's access control allows. */
+const BEST_SOURCE_PAGE = 100;
 
 /** What the index asks the node's access control (access/index-access.ts). */
 export interface IndexAccess {
@@ -132,6 +135,11 @@ export class IndexService {
     this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
   }
 
+  /** This index server's node id. */
+  get indexId(): string {
+    return this.o.indexId;
+  }
+
   get heartbeatIntervalMs(): number {
     return this.o.settings.heartbeatIntervalMs;
   }
@@ -170,11 +178,6 @@ export class IndexService {
   }
 
   /**
-   * A peer joins, or comes back: it proves it holds the key its id names (a signature over a
-   * fresh challenge of ours), and the index calls it back at the address it claims before listing
-   * it, so nobody can take over another's entry or point downloaders at someone else's machine.
-   */
-  /**
    * Counts a registration from `observedAddress` as it arrives, before its body is read (the
    * index server calls this): 0 when admitted, else the seconds to put in Retry-After with a 429.
    */
@@ -182,6 +185,11 @@ export class IndexService {
     return this.registrationGate.take(addressKey(observedAddress));
   }
 
+  /**
+   * A peer joins, or comes back: it proves it holds the key its id names (a signature over a
+   * fresh challenge of ours), and the index calls it back at the address it claims before listing
+   * it, so nobody can take over another's entry or point downloaders at someone else's machine.
+   */
   async register(body: z.output<typeof registerRequestSchema>, observedAddress: string) {
     if (body.protocol !== PROTOCOL_VERSION) {
       throw new ShoalError('PROTOCOL_MISMATCH', `This peer runs ${body.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${body.protocol}); this index server speaks protocol ${PROTOCOL_VERSION}. Update Shoal to share on this network.`);
@@ -196,11 +204,12 @@ export class IndexService {
     const refused = this.o.access?.registrationRefusal(body.peerId, address);
     if (refused) throw refused;
     const keys = { addressKey: addressKey(address), sourceKey: addressKey(observedAddress) };
-    this.checkRoom(body.peerId, keys);
-    this.checkAddressFiles(body.peerId, keys, body.files.length, () => body.files.length);
+    const known = this.o.store.peerStanding(body.peerId);
+    this.checkRoom(known, keys);
+    this.checkAddressFiles(known, keys, body.files.length, () => body.files.length);
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
-    this.checkRoom(body.peerId, keys); // the call-back took a while: others may have joined meanwhile
+    this.checkRoom(this.o.store.peerStanding(body.peerId), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
     const { token, hash } = newSessionToken();
     const now = this.now();
     const { added, removed } = this.o.store.registerPeer({
@@ -221,8 +230,7 @@ export class IndexService {
    * Room for this peer: in all (max_peers), and at its addresses (max_peers_per_address, the
    * claimed and the observed one each), so that one address cannot fill the index.
    */
-  private checkRoom(peerId: string, keys: { addressKey: string; sourceKey: string }): void {
-    const known = this.o.store.peerStanding(peerId);
+  private checkRoom(known: PeerStanding | undefined, keys: { addressKey: string; sourceKey: string }): void {
     if (!known && this.o.store.counts().peersTotal >= this.o.settings.maxPeers) throw new ShoalError('INDEX_FULL');
     const max = this.o.settings.maxPeersPerAddress ?? 0;
     if (max <= 0) return;
@@ -237,12 +245,12 @@ export class IndexService {
   /**
    * Room for this peer's files at its addresses (max_files_per_address): what the other peers
    * there list, plus what this one would (at most `upper`; `exact()` is asked only when that fails).
+   * `known`: the peer as the index has it already (undefined: new here).
    */
-  private checkAddressFiles(peerId: string, keys: { addressKey: string; sourceKey: string }, upper: number, exact: () => number): void {
+  private checkAddressFiles(known: PeerStanding | undefined, keys: { addressKey: string; sourceKey: string }, upper: number, exact: () => number): void {
     const max = this.o.settings.maxFilesPerAddress ?? 0;
     if (max <= 0) return;
-    const known = this.o.store.peerStanding(peerId);
-    const own = this.o.store.getPeer(peerId)?.fileCount ?? 0;
+    const own = known?.fileCount ?? 0;
     let wanted: number | undefined;
     for (const key of new Set([keys.addressKey, keys.sourceKey])) {
       const others = this.o.store.filesAtAddress(key) - (known && (known.addressKey === key || known.sourceKey === key) ? own : 0);
@@ -297,8 +305,8 @@ export class IndexService {
     if (max !== undefined) this.checkFileCount(this.o.store.fileCountAfter(body.peerId, addedIds, body.removed, max));
     const standing = this.o.store.peerStanding(body.peerId);
     if (standing && addedIds.length > 0) {
-      const upper = (this.o.store.getPeer(body.peerId)?.fileCount ?? 0) + addedIds.length;
-      this.checkAddressFiles(body.peerId, standing, upper, () => this.o.store.fileCountAfter(body.peerId, addedIds, body.removed, -1));
+      const upper = standing.fileCount + addedIds.length;
+      this.checkAddressFiles(standing, standing, upper, () => this.o.store.fileCountAfter(body.peerId, addedIds, body.removed, -1));
     }
     const added = this.o.store.addPeerFiles(body.peerId, body.added);
     const removed = this.o.store.removePeerFiles(body.peerId, body.removed);
@@ -349,7 +357,8 @@ export class IndexService {
   search(query: SearchQuery): SearchResponse {
     this.searches.add();
     const answer = this.o.store.search(query);
-    return this.o.access ? { ...answer, items: answer.items.map((r) => this.withAllowedSources(r)) } : answer;
+    const access = this.o.access;
+    return access ? { ...answer, items: answer.items.map((r) => withAllowedSources(r, (src) => access.sourceAllowed(src))) } : answer;
   }
 
   listFiles(offset: number, limit: number, idPrefix?: string): SearchResponse {
@@ -365,16 +374,8 @@ export class IndexService {
   getFile(fileId: string): SearchResult {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');
-    return this.withAllowedSources(file);
-  }
-
-  /** A result without the sources this node's access control leaves out (blocked networks and devices). */
-  private withAllowedSources(result: SearchResult): SearchResult {
     const access = this.o.access;
-    if (!access) return result;
-    const sources = result.sources.filter((s) => access.sourceAllowed(s));
-    if (sources.length === result.sources.length) return result;
-    return { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
+    return access ? withAllowedSources(file, (src) => access.sourceAllowed(src)) : file;
   }
 
   /**
@@ -391,9 +392,18 @@ export class IndexService {
   bestSource(fileId: string): string {
     if (!this.o.store.hasFile(fileId)) throw new ShoalError('FILE_NOT_FOUND');
     const access = this.o.access;
-    const [best] = access ? this.o.store.sourcesOf(fileId).filter((s) => access.sourceAllowed(s)) : this.o.store.sourcesOf(fileId, 1);
-    if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
-    return best.url;
+    if (!access) {
+      const [best] = this.o.store.sourcesOf(fileId, 1);
+      if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
+      return best.url;
+    }
+    // Page through them, best first: the best allowed source may be past the first page.
+    for (let offset = 0; ; offset += BEST_SOURCE_PAGE) {
+      const page = this.o.store.sourcesOf(fileId, BEST_SOURCE_PAGE, offset);
+      const best = page.find((s) => access.sourceAllowed(s));
+      if (best) return best.url;
+      if (page.length < BEST_SOURCE_PAGE) throw new ShoalError('NO_SOURCE_ONLINE');
+    }
   }
 
   stats(): IndexStats {

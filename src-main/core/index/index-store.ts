@@ -88,11 +88,11 @@ export const MAX_FOLDERS_PER_FILE = 8;
  * A file's claims (size, type, names) are decided among at most this many of its sources (the
  * first registered): deciding reads them, and a popular file has thousands.
  */
-export const CLAIM_SAMPLE = 1024;
+const CLAIM_SAMPLE = 1024;
 /** Transfer reports kept at most (about 300 bytes each), the newest. */
 export const MAX_REPORT_ROWS = 500_000;
 /** Files whose proven size the index remembers at most. */
-export const MAX_PROVEN_SIZES = 10_000;
+const MAX_PROVEN_SIZES = 10_000;
 /** Distinct tags kept (and searchable) per file. */
 export const MAX_TAGS_PER_FILE = 64;
 /** Online sources listed per search result (the redirect considers them all). */
@@ -125,6 +125,8 @@ interface RawPeer {
   free_upload_slots: number; failures_recent: number; file_count: number; first_seen: number;
 }
 interface PeerRef { id: number; status: PeerStatus }
+/** What the index weighs a peer's reports and limits by (peerStanding). */
+export interface PeerStanding { addressKey: string; sourceKey: string; firstSeen: number; reputation: number; status: PeerStatus; fileCount: number }
 interface RawFile {
   fid: number; file_id: string; size: number; mime: string; category: Category; piece_size: number;
   first_seen: number; online_sources: number; names: string; tags: string; folders: string;
@@ -335,8 +337,8 @@ export class IndexStore {
           source_address = excluded.source_address, address_key = excluded.address_key, source_key = excluded.source_key`),
       filesAtKey: db.prepare<{ key: string }, { n: number | null }>('SELECT sum(file_count) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peersAtKey: db.prepare<{ key: string }, { n: number }>('SELECT count(*) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
-      peerKeys: db.prepare<[string], { address_key: string; source_key: string; first_seen: number; reputation: number; status: PeerStatus }>(
-        'SELECT address_key, source_key, first_seen, reputation, status FROM index_peers WHERE peer_id = ?'),
+      peerKeys: db.prepare<[string], { address_key: string; source_key: string; first_seen: number; reputation: number; status: PeerStatus; file_count: number }>(
+        'SELECT address_key, source_key, first_seen, reputation, status, file_count FROM index_peers WHERE peer_id = ?'),
       setStatus: db.prepare('UPDATE index_peers SET status = ? WHERE id = ?'),
       // The reputation first: it reads the last_seen this statement replaces (SQLite evaluates
       // every expression of an UPDATE against the old row).
@@ -431,9 +433,9 @@ export class IndexStore {
         FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer
         WHERE l.fid IN (SELECT value FROM json_each(?)) AND p.status = 'online'
           AND l.size = (SELECT f.size FROM index_files f WHERE f.fid = l.fid)`),
-      allSources: db.prepare<{ fid: number; size: number; limit: number }, RawSource>(`SELECT p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots
+      allSources: db.prepare<{ fid: number; size: number; limit: number; offset: number }, RawSource>(`SELECT p.peer_id, p.name, p.address, p.port, p.reputation, p.active_uploads, p.free_upload_slots
         FROM index_locations l CROSS JOIN index_peers p ON p.id = l.peer WHERE l.fid = @fid AND l.size = @size AND p.status = 'online'
-        ORDER BY ${score} DESC, p.id LIMIT @limit`),
+        ORDER BY ${score} DESC, p.id LIMIT @limit OFFSET @offset`),
     };
   }
 
@@ -466,9 +468,9 @@ export class IndexStore {
   }
 
   /** What the index weighs a peer's reports and limits by: its address keys, when it was first registered, its standing. */
-  peerStanding(peerId: string): { addressKey: string; sourceKey: string; firstSeen: number; reputation: number; status: PeerStatus } | undefined {
+  peerStanding(peerId: string): PeerStanding | undefined {
     const row = this.s.peerKeys.get(peerId);
-    return row && { addressKey: row.address_key, sourceKey: row.source_key, firstSeen: row.first_seen, reputation: row.reputation, status: row.status };
+    return row && { addressKey: row.address_key, sourceKey: row.source_key, firstSeen: row.first_seen, reputation: row.reputation, status: row.status, fileCount: row.file_count };
   }
 
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. Returns its rowid. */
@@ -698,9 +700,9 @@ export class IndexStore {
    * Counted exactly only when the simple bound (its count plus every added id) passes `max`.
    */
   fileCountAfter(peerId: string, added: readonly string[], removed: readonly string[], max: number): number {
-    const peer = this.s.peerRef.get(peerId);
+    const peer = this.s.peer.get(peerId);
     if (!peer) return 0;
-    const current = this.s.peer.get(peerId)?.file_count ?? 0;
+    const current = peer.file_count;
     if (current + added.length <= max) return current + added.length;
     const has = (fileId: string) => {
       const fid = this.fidOf(fileId)?.fid;
@@ -755,10 +757,10 @@ export class IndexStore {
   }
 
   /** A file's online sources, best first (source-ranking.ts); all of them are considered. */
-  sourcesOf(fileId: string, limit = SOURCES_PER_RESULT): IndexSource[] {
+  sourcesOf(fileId: string, limit = SOURCES_PER_RESULT, offset = 0): IndexSource[] {
     const file = this.s.fileByFileId.get(fileKey(fileId), fileId);
     if (!file) return [];
-    return this.s.allSources.all({ fid: file.fid, size: file.size, limit }).map(toSource(fileId));
+    return this.s.allSources.all({ fid: file.fid, size: file.size, limit, offset }).map(toSource(fileId));
   }
 
   /** One file as a search result, with up to `sourceLimit` online sources instead of a result's few. */

@@ -13,7 +13,7 @@
 /** A referral is good this long: a download re-asks its sources every few seconds while it runs. */
 export const REFERRAL_TTL_MS = 6 * 3_600_000;
 /** (address, file, source) entries kept at most (about 100 bytes each). */
-export const MAX_REFERRED_SOURCES = 200_000;
+const MAX_REFERRED_SOURCES = 200_000;
 
 interface Referral {
   at: number;

@@ -11,7 +11,7 @@ import { sendIndexTorrent } from '../torrent-route.js';
 import type { Federation } from './federation.js';
 
 type IndexRoutes = typeof indexRoutes;
-export type FederatedRoutes = IndexRoutes & typeof federationRoutes;
+type FederatedRoutes = IndexRoutes & typeof federationRoutes;
 
 export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: Federation, selfId: string, pieceLists: PieceLists): RouteHandlers<FederatedRoutes> {
   const localFile = (input: RouteInput<IndexRoutes['getFile']>): SearchResult | undefined => {

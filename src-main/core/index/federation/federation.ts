@@ -15,14 +15,18 @@
 //   shed: answered from our own store), every answer read to a byte cap and schema-checked.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { FederationSummary } from '../../../../src-shared/api/federation.js';
+import { MAX_FORWARD_BUDGET_MS, type FederationSummary } from '../../../../src-shared/api/federation.js';
+import { MAX_FOLDER_LENGTH } from '../../../../src-shared/api/folder.js';
 import {
-  searchResponseSchema, searchResultSchema, topologySchema, type SearchQuery, type SearchResponse, type SearchResult, type Topology,
+  indexedFileSchema, registerRequestSchema, searchResponseSchema, searchResultSchema, sourceSchema, topologySchema,
+  type SearchQuery, type SearchResponse, type SearchResult, type Topology,
 } from '../../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../../src-shared/errors.js';
 import { getJson } from '../../net/get-json.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
-import { checkedRemote, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE } from './merge.js';
+import { withAllowedSources, type SourceAllowed } from '../allowed-sources.js';
+import { MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE } from '../index-store.js';
+import { checkedRemote, hostOfAddress, isDownloadUrlOf, isLoopbackHost, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE, type RemoteOrigin } from './merge.js';
 import type { FederationMembers, Member } from './members.js';
 
 export interface FederationSettings {
@@ -35,7 +39,7 @@ export interface FederationSettings {
   /** Servers asked per hop at most. */
   fanOut: number;
   /** This node's access control: a remote source in a blocked network, or a blocked device, is left out (issue 14). */
-  sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
+  sourceAllowed?: SourceAllowed;
   /** How to call other index servers: over TLS pinned to each one's id when encryption is on. */
   dialer?: NodeDialer;
 }
@@ -47,7 +51,7 @@ export interface Forwarded {
 }
 
 /** Forwards in flight at once, over all queries; past it, queries are answered from our store alone. */
-export const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT = 64;
 /** Below this budget a forwarded query is not forwarded further. */
 const MIN_BUDGET_MS = 20;
 const SEEN_TTL_MS = 60_000;
@@ -57,11 +61,43 @@ const MAX_SEARCH_ANSWER_BYTES = 2 * 1024 * 1024;
 const MAX_FILE_ANSWER_BYTES = 1024 * 1024;
 const MAX_TOPOLOGY_ANSWER_BYTES = 2 * 1024 * 1024;
 /** Topology: nodes and edges kept at most in the federation's graph. */
-export const MAX_TOPOLOGY_NODES = 2_000;
+const MAX_TOPOLOGY_NODES = 2_000;
 const MAX_TOPOLOGY_EDGES = 5_000;
 
-const remoteSearchSchema = searchResponseSchema.extend({ items: z.array(searchResultSchema).max(200) });
-const remoteFileSchema = searchResultSchema.extend({ sources: z.array(searchResultSchema.shape.sources.element).max(1000) });
+/** The largest count another index server may claim (of sources, of results); checkedRemote cuts sources' further. */
+const MAX_REMOTE_COUNT = 1_000_000_000;
+const fileShape = indexedFileSchema.shape;
+const count = z.number().int().nonnegative().max(MAX_REMOTE_COUNT);
+/** A source as another index server lists it: every field bounded, as a registration bounds it. */
+const remoteSourceSchema = sourceSchema.extend({
+  // A registered name (at most 100), with a short id told apart (display-names.ts).
+  name: z.string().max(registerRequestSchema.shape.name.maxLength! + 20),
+  url: z.string().max(400),
+  reputation: z.number().min(0).max(100),
+  activeUploads: count,
+  freeUploadSlots: count,
+});
+/** A result as another index server lists it: bounded as our own peers' files are (indexedFileSchema) and as our store keeps them. */
+const remoteResultSchema = searchResultSchema.extend({
+  name: fileShape.name,
+  names: z.array(fileShape.name).max(MAX_NAMES_PER_FILE),
+  folders: z.array(z.string().max(MAX_FOLDER_LENGTH)).max(MAX_FOLDERS_PER_FILE).optional(),
+  size: fileShape.size,
+  mime: fileShape.mime,
+  tags: fileShape.tags,
+  pieceSize: fileShape.pieceSize,
+  sourceCount: count,
+  sources: z.array(remoteSourceSchema).max(1000),
+  firstSeen: z.iso.datetime(),
+});
+const remoteSearchSchema = searchResponseSchema.omit({ federation: true }).extend({
+  items: z.array(remoteResultSchema).max(200),
+  total: count,
+  page: z.number().int().min(1).max(1_000_000),
+  pageSize: z.number().int().min(1).max(200),
+  tookMs: z.number().min(0).max(MAX_REMOTE_COUNT),
+});
+const remoteFileSchema = remoteResultSchema;
 const remoteTopologySchema = topologySchema.extend({
   nodes: z.array(topologySchema.shape.nodes.element).max(MAX_TOPOLOGY_NODES * 2),
   edges: z.array(topologySchema.shape.edges.element).max(MAX_TOPOLOGY_EDGES * 2),
@@ -131,20 +167,12 @@ export class Federation {
     // Every server is asked for the first page*pageSize results; the merge is cut to the page.
     const window: SearchQuery = { ...query, page: 1, pageSize: Math.min(200, query.page * query.pageSize), fq: undefined, hops: undefined, budget: undefined, more: undefined };
     const key = queryKey(window);
+    const firstHand = query.fq === undefined;
 
     if (query.fq !== undefined) {
       this.stats.forwardedReceived++;
       if (!this.firstTime(query.fq)) return this.duplicate(query, query.fq);
-      const own = local(window);
-      const hops = query.hops ?? 1;
-      const budget = query.budget ?? 0;
-      if (hops >= s.maxHops || budget < MIN_BUDGET_MS) return this.page(query, own, [], summary(query.fq, new Round(0)), startedAt);
-      const round = this.forwardSearch(window, query.fq, hops + 1, Math.floor(budget * 0.4), Math.floor(budget / 2));
-      await round.wait(Math.floor(budget / 2));
-      return this.page(query, own, round.answers, summary(query.fq, round), startedAt);
-    }
-
-    if (query.more !== undefined) {
+    } else if (query.more !== undefined) {
       const earlier = this.pending.get(query.more);
       if (earlier && earlier.key === key) {
         await earlier.round.wait(earlier.startedAt + s.moreDeadlineMs - this.now());
@@ -152,50 +180,55 @@ export class Federation {
       }
     }
 
-    const id = newQueryId();
-    this.firstTime(id);
+    const route = this.route(query, s);
     const own = local(window);
-    const round = this.forwardSearch(window, id, 1, Math.floor(s.searchDeadlineMs * 0.8), s.moreDeadlineMs);
-    this.remember({ key, startedAt: this.now(), round }, id);
-    await round.wait(query.more !== undefined ? s.moreDeadlineMs : s.searchDeadlineMs);
-    return this.page(query, own, round.answers, summary(id, round), startedAt);
+    if (route.wait === undefined) return this.page(query, own, [], summary(route.id, new Round(0)), startedAt);
+    // A search of our own stays in flight for `more=<queryId>`; a forwarded one only while its asker waits.
+    const round = this.forwardSearch(window, route.id, route.hops, route.budget, firstHand ? s.moreDeadlineMs : route.wait);
+    if (firstHand) this.remember({ key, startedAt: this.now(), round }, route.id);
+    await round.wait(firstHand && query.more !== undefined ? s.moreDeadlineMs : route.wait);
+    return this.page(query, own, round.answers, summary(route.id, round), startedAt);
   }
 
   /** One file with the sources the federation knows; `local` is our own answer (undefined: we do not know it). */
   async getFile(fileId: string, fwd: Forwarded, local: () => SearchResult | undefined): Promise<SearchResult> {
     const s = this.settings();
-    let id: string;
-    let hops: number;
-    let budget: number;
-    let wait: number;
     if (fwd.fq !== undefined) {
       this.stats.forwardedReceived++;
       if (!this.firstTime(fwd.fq)) {
         this.stats.duplicatesRefused++;
         throw new ShoalError('FILE_NOT_FOUND', 'This index server answered this query already.');
       }
-      id = fwd.fq;
-      hops = (fwd.hops ?? 1) + 1;
-      budget = Math.floor((fwd.budget ?? 0) * 0.4);
-      wait = Math.floor((fwd.budget ?? 0) / 2);
-      if (hops > s.maxHops || (fwd.budget ?? 0) < MIN_BUDGET_MS) wait = -1;
-    } else {
-      id = newQueryId();
-      this.firstTime(id);
-      hops = 1;
-      budget = Math.floor(s.searchDeadlineMs * 0.8);
-      wait = s.searchDeadlineMs;
     }
+    const route = this.route(fwd, s);
     const own = local();
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
-    if (wait >= 0) {
-      const path = `/api/v1/files/${fileId}?${forwardParams(id, hops, budget)}`;
-      const round = this.forward(path, remoteFileSchema, wait, MAX_FILE_ANSWER_BYTES, (r) => (r.id === fileId ? this.allowedSources(checkedRemote(r)) : undefined));
-      await round.wait(wait);
+    if (route.wait !== undefined) {
+      const path = `/api/v1/files/${fileId}?${forwardParams(route.id, route.hops, route.budget)}`;
+      const round = this.forward(path, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
+      await round.wait(route.wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
     if (!merged) throw new ShoalError('FILE_NOT_FOUND');
     return merged;
+  }
+
+  /**
+   * Where a query goes from here (its id recorded already when it was forwarded to us): its id,
+   * the hops its forwards will have made, the budget they carry, and how long we wait for them;
+   * `wait` undefined: it goes no further (the hop limit, or too little budget left).
+   */
+  private route(fwd: Forwarded, s: FederationSettings): { id: string; hops: number; budget: number; wait: number | undefined } {
+    if (fwd.fq === undefined) {
+      const id = newQueryId();
+      this.firstTime(id);
+      return { id, hops: 1, budget: Math.floor(s.searchDeadlineMs * 0.8), wait: s.searchDeadlineMs };
+    }
+    const received = fwd.budget ?? 0;
+    const hops = (fwd.hops ?? 1) + 1;
+    const onward = hops <= s.maxHops && received >= MIN_BUDGET_MS;
+    // Its receivers get 40 % of what we were given; we wait for them at most half of it.
+    return { id: fwd.fq, hops, budget: Math.floor(received * 0.4), wait: onward ? Math.floor(received / 2) : undefined };
   }
 
   /**
@@ -234,7 +267,8 @@ export class Federation {
   /** The best source of a file anywhere in the federation (the download redirect, when we know none). */
   async bestSource(fileId: string): Promise<string> {
     const file = await this.getFile(fileId, {}, () => undefined);
-    const [best] = file.sources;
+    // Only sources checked as that file's download addresses (checkedRemote) are redirected to.
+    const best = file.sources.find((src) => isDownloadUrlOf(src.url, fileId));
     if (!best) throw new ShoalError('NO_SOURCE_ONLINE');
     return best.url;
   }
@@ -243,15 +277,18 @@ export class Federation {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
     const path = `/api/v1/files/search?${params}&${forwardParams(id, hops, budget)}`;
-    return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer) => {
-      const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window)) ?? []);
+    return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
+      const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window, origin, this.now())) ?? []);
       // A total is a claim: at most 1,000 times what it listed, never less.
       return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
     });
   }
 
-  /** Sends `path` to up to fanOut active members; each valid answer, checked by `accept`, joins the round. */
-  private forward<S extends z.ZodType, T>(path: string, schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>) => T | undefined): Round<T> {
+  /**
+   * Sends `path` to up to fanOut active members; each valid answer, checked by `accept` (told
+   * whether that member is on loopback), joins the round.
+   */
+  private forward<S extends z.ZodType, T>(path: string, schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
     const s = this.settings();
     let targets: Member[] = this.members.active().slice(0, s.fanOut);
     if (this.inFlight + targets.length > MAX_IN_FLIGHT) {
@@ -264,8 +301,9 @@ export class Federation {
       this.stats.forwardedSent++;
       // Over TLS, to the id it proved when it joined (or, not known yet, the one it proves first).
       const link = s.dialer ? { dialer: s.dialer, expected: m.indexId ? { node: m.indexId } : ('pinned' as const) } : undefined;
+      const origin: RemoteOrigin = { loopback: isLoopbackHost(hostOfAddress(m.address) ?? '') };
       void getJson(`http://${m.address}${path}`, schema, Math.max(1, timeoutMs), undefined, maxBytes, link)
-        .then((answer) => round.settle(answer.ok ? accept(answer.value) : undefined), () => round.settle(undefined))
+        .then((answer) => round.settle(answer.ok ? accept(answer.value, origin) : undefined), () => round.settle(undefined))
         .finally(() => { this.inFlight--; });
     }
     return round;
@@ -273,16 +311,14 @@ export class Federation {
 
   /** A remote result without the sources this node's access control leaves out. */
   private allowedSources(result: SearchResult | undefined): SearchResult | undefined {
-    const allowed = this.settings().sourceAllowed;
-    if (!result || !allowed) return result;
-    const sources = result.sources.filter((s) => allowed(s));
-    if (sources.length === result.sources.length) return result;
+    if (!result) return undefined;
+    const allowed = withAllowedSources(result, this.settings().sourceAllowed);
     // Only blocked sources: as if that server had not answered with it.
-    return sources.length === 0 ? undefined : { ...result, sources, sourceCount: Math.max(sources.length, result.sourceCount - (result.sources.length - sources.length)) };
+    return allowed.sources.length === 0 ? undefined : allowed;
   }
 
   private page(query: SearchQuery, own: SearchResponse, remote: readonly RemotePage[], federation: FederationSummary, startedAt: number): SearchResponse {
-    const merged = remote.length === 0 ? own.items : mergeLists([own.items, ...remote.map((r) => r.items)], query);
+    const merged = remote.length === 0 ? own.items : mergeLists([own.items, ...remote.map((r) => r.items)], query, undefined, this.now());
     const listed = own.items.length + remote.reduce((sum, r) => sum + r.items.length, 0);
     const start = (query.page - 1) * query.pageSize;
     const answer: SearchResponse = {
@@ -333,7 +369,7 @@ function summary(queryId: string, round: { asked: number; answered: number; pend
 }
 
 function forwardParams(id: string, hops: number, budget: number): string {
-  return new URLSearchParams({ fq: id, hops: String(hops), budget: String(Math.max(0, Math.min(budget, 10_000))) }).toString();
+  return new URLSearchParams({ fq: id, hops: String(hops), budget: String(Math.max(0, Math.min(budget, MAX_FORWARD_BUDGET_MS))) }).toString();
 }
 
 function newQueryId(): string {

@@ -12,7 +12,7 @@ export interface FederationConfig {
 }
 
 /** Servers asked per hop at most. */
-export const FAN_OUT = 8;
+const FAN_OUT = 8;
 /** A gossip round (every known server asked for its list) this often. */
 export const GOSSIP_INTERVAL_MS = 60_000;
 /** `more=<queryId>` waits at most this long after the query started (at least the first deadline). */
