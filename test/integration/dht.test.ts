@@ -2,15 +2,24 @@
 // (bittorrent-dht, as an organisation would run one) and real Shoal nodes joining through it; no
 // index server anywhere. Every UDP datagram any DHT sends in this file goes through a spy on
 // dgram's send: none may leave 127.0.0.1, and no public router's name is ever resolved.
-import { Socket } from 'node:dgram';
+import bencode from 'bencode';
+import { randomBytes } from 'node:crypto';
+import { createSocket, Socket } from 'node:dgram';
 import dns from 'node:dns';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DhtSettingsView } from '../../src-shared/api/dht.js';
 import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import type { SharedFile } from '../../src-shared/api/library.js';
+import type { NodeInfo } from '../../src-shared/api/node.js';
+import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
 import { DhtNode, MAX_LOOKUPS_AT_ONCE, MAX_LOOKUPS_WAITING, PUBLIC_BOOTSTRAP } from '../../src-main/core/dht/dht-node.js';
+import { dhtNetworkFile, dhtSourceFinder, type DhtFinderOptions } from '../../src-main/core/dht/dht-source-finder.js';
+import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { getCommand } from '../../src-main/cli/terminal-commands.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
@@ -26,6 +35,40 @@ const originalLookup = dns.lookup;
 const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
 
 const dhtView = (node: TestNode) => node.json<DhtSettingsView>('/api/v1/settings/dht');
+
+/** A Shoal peer API that is not one: answers /api/v1/info as a node of its own and /api/v1/files/{id} with whatever it is given. */
+async function fakePeer(file: SharedFile): Promise<{ port: number; server: Server }> {
+  const info: NodeInfo = {
+    id: NodeKey.generate().id, name: 'fake', version: '1.0.0', apiVersion: 'v1', protocol: PROTOCOL_VERSION, roles: ['peer'],
+    port: 0, indexPort: null, startedAt: new Date().toISOString(), fileCount: 1, totalBytes: file.size,
+  };
+  const server = createServer((req, res) => {
+    const body = req.url === '/api/v1/info' ? info : req.url === `/api/v1/files/${file.id}` ? file : undefined;
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** A DHT "node" that names whatever peers it is given for any key, and no other node (KRPC by hand, on loopback). */
+async function lyingDhtNode(peers: readonly [string, number][]): Promise<{ port: number; close(): Promise<void> }> {
+  const socket = createSocket('udp4');
+  const id = randomBytes(20);
+  const values = peers.map(([host, port]) => {
+    const compact = Buffer.from([...host.split('.').map(Number), 0, 0]);
+    compact.writeUInt16BE(port, 4);
+    return compact;
+  });
+  socket.on('message', (msg, from) => {
+    const query = bencode.decode(msg) as { t?: Uint8Array; y?: Uint8Array; q?: Uint8Array };
+    if (!query.t || Buffer.from(query.y ?? []).toString() !== 'q') return;
+    const getPeers = Buffer.from(query.q ?? []).toString() === 'get_peers';
+    const r = { id, nodes: Buffer.alloc(0), ...(getPeers ? { token: Buffer.from('token'), values } : {}) };
+    socket.send(bencode.encode({ t: query.t, y: 'r', r }), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+}
 
 async function putDht(node: TestNode, enabled: boolean): Promise<DhtSettingsView> {
   const res = await node.api('/api/v1/settings/dht', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
@@ -187,6 +230,59 @@ describe('a private DHT on loopback, no index server anywhere', () => {
     }
   }, 60_000);
 
+  it('a device this node blocks is no source, though the DHT names it and it proves its id (the proven id is what is checked)', async () => {
+    const c = await startTestNode({ dht: { enabled: true, bootstrap: [`127.0.0.1:${router.port}`] } });
+    try {
+      const setDevice = async (id: string, state: 'blocked' | 'none') => {
+        const res = await c.api(`/api/v1/devices/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }) });
+        expect(res.status).toBe(200);
+      };
+      // A and B (which shares what it downloaded, and may have announced it by now) both blocked: no source at all.
+      await setDevice(a.id, 'blocked');
+      await setDevice(b.id, 'blocked');
+      expect((await c.api(`/api/v1/network/files/${content.id}`)).status).toBe(404);
+      const res = await c.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: content.id }) });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/DHT/);
+      // A unblocked, the same DHT answer has it as a source again (B still left out): it was the block.
+      await setDevice(a.id, 'none');
+      const opened = await c.json<SearchResult>(`/api/v1/network/files/${content.id}`);
+      expect(opened.sources.map((s) => s.peerId)).toEqual([a.id]);
+    } finally {
+      await c.destroy();
+    }
+  }, 60_000);
+
+  it('a lying DHT peer named first does not decide the size: the size most sources give does; what one says is shown bounded', async () => {
+    const real = await a.json<SharedFile>(`/api/v1/files/${content.id}`);
+    // Named first, it says the file is another size: alone against two, it is left out.
+    const liarPeer = await fakePeer({ ...real, size: real.size + 1, name: 'liar.bin' });
+    // Agrees on the size, but says everything else at length.
+    const verbose = await fakePeer({ ...real, name: 'n'.repeat(5000), names: ['m'.repeat(5000)], mime: 'x'.repeat(5000), tags: Array.from({ length: 500 }, (_, i) => `${i}`.repeat(100)), sharedAt: 's'.repeat(5000) });
+    try {
+      const named = [liarPeer.port, verbose.port, a.port].map((port) => ({ host: '127.0.0.1', port }));
+      const o: DhtFinderOptions = { dht: () => ({ lookup: () => Promise.resolve(named), nodeCount: () => named.length }) as unknown as DhtNode, selfPeerId: null, peersPerLookup: 20 };
+      const url = (port: number) => `http://127.0.0.1:${port}/api/v1/download/${content.id}`;
+      const found = await dhtSourceFinder(o).find(content.id, null);
+      expect(found.meta?.size).toBe(content.data.length);
+      expect(found.sources.map((s) => s.url)).toEqual([url(verbose.port), url(a.port)]);
+      expect(found.meta?.name.length).toBe(1024);
+
+      const file = await dhtNetworkFile(o, content.id);
+      expect(file).toMatchObject({ size: content.data.length, sourceCount: 2 });
+      expect(file?.sources.map((s) => s.url)).toEqual([url(verbose.port), url(a.port)]);
+      expect(file?.name.length).toBe(1024);
+      expect(Math.max(...(file?.names ?? []).map((n) => n.length))).toBe(1024);
+      expect(file?.mime.length).toBe(255);
+      expect(file?.tags.length).toBe(64);
+      expect(Math.max(...(file?.tags ?? []).map((t) => t.length))).toBe(40);
+      expect(file?.firstSeen.length).toBeLessThanOrEqual(64);
+    } finally {
+      liarPeer.server.close();
+      verbose.server.close();
+    }
+  });
+
   it('searching by words still needs an index server, and the answer says what works without one', async () => {
     const res = await b.api('/api/v1/network/search?q=film');
     expect(res.status).toBe(503);
@@ -241,6 +337,31 @@ describe('the DHT is bounded', () => {
     // The running ones end with what they had (nothing); the waiting ones are told the DHT stopped.
     expect(settled.filter((r) => 'peers' in r && r.peers.length === 0)).toHaveLength(MAX_LOOKUPS_AT_ONCE);
     expect(settled.filter((r) => 'err' in r && r.err.code === 'SERVICE_UNAVAILABLE')).toHaveLength(MAX_LOOKUPS_WAITING);
+  });
+
+  it('drops the peers a DHT node names that cannot be one (unspecified, multicast, broadcast), and loopback ones unless bound to loopback', async () => {
+    const named: [string, number][] = [['0.0.0.0', 4001], ['0.1.2.3', 4002], ['224.0.0.1', 4003], ['239.255.255.250', 4004], ['255.255.255.255', 4005], ['127.0.0.1', 4006], ['127.8.9.10', 4007], ['10.1.2.3', 4008]];
+    const liarDht = await lyingDhtNode(named);
+    const nodes: DhtNode[] = [];
+    try {
+      const id = randomContent(100).id;
+      const found = async (host: string) => {
+        const node = await DhtNode.start({ port: 0, host, bootstrap: [`127.0.0.1:${liarDht.port}`], logger });
+        nodes.push(node);
+        await node.whenReady();
+        return (await node.lookup(id)).map((p) => `${p.host}:${p.port}`).sort();
+      };
+      // On loopback (a private DHT on one machine): its loopback peers are its own.
+      expect(await found('127.0.0.1')).toEqual(['10.1.2.3:4008', '127.0.0.1:4006', '127.8.9.10:4007']);
+      // Bound beyond loopback: a loopback peer is a stranger pointing this node at itself.
+      expect(await found('0.0.0.0')).toEqual(['10.1.2.3:4008']);
+      // An IPv6 host (the CLI passes peer.host as it is): ::1 binds IPv4 loopback, :: every IPv4 interface.
+      expect(await found('::1')).toEqual(['10.1.2.3:4008', '127.0.0.1:4006', '127.8.9.10:4007']);
+      expect(await found('::')).toEqual(['10.1.2.3:4008']);
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+      await liarDht.close();
+    }
   });
 
   it('a UDP port already in use is the switch\u2019s error, not a failed node', async () => {

@@ -212,8 +212,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('The DHT\'s UDP port; 0 = any free port.'),
         bootstrap: addressList.default([])
           .describe('A private DHT: the nodes ("host:port") to join through; then no public bootstrap node is ever contacted. Empty = the public BitTorrent DHT.'),
-        max_announced: limit.default(1000)
-          .describe('Files announced at most (each is announced again every 15 minutes, one at a time); 0 = announce none, only look sources up.'),
+        max_announced: limit.max(100_000, { error: 'expected at most 100000' }).default(1000)
+          .describe('Files announced at most, up to 100000 (each is announced again every 15 minutes, one at a time); 0 = announce none, only look sources up.'),
         peers_per_lookup: count.max(200, { error: 'expected at most 200' }).default(20)
           .describe('Sources one DHT lookup keeps at most (each is checked before it is used).'),
       })

@@ -11,9 +11,14 @@
 // makes the first node of a private DHT); without one, the public routers. A node of a private DHT
 // learns other nodes only from the nodes it talks to, so it never reaches the public DHT unless one
 // of its own nodes does.
+//
+// A peer's host is whatever the nodes asked say: one that cannot be a peer (unspecified, multicast,
+// broadcast) is dropped, and so is a loopback one unless this node's DHT is bound to loopback
+// itself (a private DHT on one machine): a stranger must not make this node fetch from itself.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bittorrent-dht ships no types, and an untyped module cannot be typed by import; the reference brings them to every tsconfig that reaches this file
 /// <reference path="./bittorrent-dht.d.ts" />
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import { BlockList, isIP } from 'node:net';
 import DHT, { type DhtPeer } from 'bittorrent-dht';
 import type { Logger } from 'pino';
 import { ShoalError } from '../../../src-shared/errors.js';
@@ -23,7 +28,7 @@ export const PUBLIC_BOOTSTRAP = ['router.bittorrent.com:6881', 'router.utorrent.
 
 export const MAX_LOOKUPS_AT_ONCE = 4;
 export const MAX_LOOKUPS_WAITING = 64;
-export const DEFAULT_PEERS_PER_LOOKUP = 20;
+const DEFAULT_PEERS_PER_LOOKUP = 20;
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 10_000;
 /** A lookup with at least one peer stops this long after its first peer: the rest are rarely better. */
 const LOOKUP_GRACE_MS = 1_500;
@@ -31,7 +36,7 @@ const LOOKUP_GRACE_MS = 1_500;
 export interface DhtNodeOptions {
   /** UDP port; 0 = any free port. */
   port: number;
-  /** The address to bind (the peer's own `peer.host`). */
+  /** The address to bind (the peer's own `peer.host`; an IPv6 one is mapped, see udp4Host). */
   host: string;
   /** "host:port" nodes to start from; an empty list starts a private DHT alone; 'public': the public routers. */
   bootstrap: readonly string[] | 'public';
@@ -45,8 +50,42 @@ export interface LookupOptions {
 }
 
 /** The DHT key of a Shoal file id: its first 20 bytes (BEP 52 roots are 32 bytes; BEP 5 keys 20). */
-export function dhtKey(fileId: string): Buffer {
+function dhtKey(fileId: string): Buffer {
   return Buffer.from(fileId.slice(0, 40), 'hex');
+}
+
+/**
+ * The IPv4 address to bind for `host`: the library speaks IPv4 only (no BEP 32), so an IPv6 host
+ * means the IPv4 interfaces of the same reach: ::1 is 127.0.0.1, ::ffff:a.b.c.d is a.b.c.d, any
+ * other (::, a global address) all IPv4 interfaces.
+ */
+function udp4Host(host: string): string {
+  if (!host.includes(':')) return host;
+  const plain = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (plain === '::1') return '127.0.0.1';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(plain);
+  return mapped && isIP(mapped[1]!) === 4 ? mapped[1]! : '0.0.0.0';
+}
+
+/** Hosts nothing is ever fetched from: unspecified ("this network"), multicast, broadcast. */
+const NEVER_PEERS = new BlockList();
+NEVER_PEERS.addSubnet('0.0.0.0', 8, 'ipv4');
+NEVER_PEERS.addSubnet('224.0.0.0', 4, 'ipv4');
+NEVER_PEERS.addAddress('255.255.255.255', 'ipv4');
+NEVER_PEERS.addAddress('::', 'ipv6');
+NEVER_PEERS.addSubnet('ff00::', 8, 'ipv6');
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+const isLoopbackAddress = (address: string) => isIP(address) !== 0 && LOOPBACK.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+
+/** Whether a peer the DHT names at `host` may be asked at all (an IP address, not one of NEVER_PEERS, loopback only when allowed). */
+function isPeerHost(host: string, loopbackAllowed: boolean): boolean {
+  const family = isIP(host);
+  if (family === 0) return false;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  return !NEVER_PEERS.check(host, type) && (loopbackAllowed || !LOOPBACK.check(host, type));
 }
 
 export class DhtNode {
@@ -56,9 +95,14 @@ export class DhtNode {
   /** Aborted on close: the library never calls back what was in flight when it is destroyed. */
   private readonly closing = new AbortController();
 
-  private constructor(private readonly dht: DHT, readonly socket: Socket, readonly port: number, readonly bootstrap: readonly string[] | 'public', private readonly logger: Logger) {}
+  /**
+   * @param loopbackPeers this node's DHT is bound to loopback: a peer on loopback is one of its own
+   * private DHT's (anywhere else, it is a stranger pointing this node at itself)
+   */
+  private constructor(private readonly dht: DHT, readonly port: number, readonly bootstrap: readonly string[] | 'public', private readonly logger: Logger, private readonly loopbackPeers: boolean) {}
 
   static async start(o: DhtNodeOptions): Promise<DhtNode> {
+    const host = udp4Host(o.host);
     const socket = createSocket('udp4');
     const dht = new DHT({
       // A list (even empty) replaces the public routers; absent means them.
@@ -73,13 +117,14 @@ export class DhtNode {
         reject(err.code === 'EADDRINUSE' ? new ShoalError('PORT_IN_USE', `The DHT's UDP port ${o.port} is already in use by another program (dht.port; 0 = any free port).`) : err);
       };
       dht.once('error', onError);
-      dht.listen(o.port, o.host, () => {
+      dht.listen(o.port, host, () => {
         dht.off('error', onError);
         resolve();
       });
     });
     dht.on('error', (err: Error) => o.logger.warn({ err }, 'dht error'));
-    const node = new DhtNode(dht, socket, dht.address().port, o.bootstrap, o.logger);
+    const bound = dht.address();
+    const node = new DhtNode(dht, bound.port, o.bootstrap, o.logger, isLoopbackAddress(bound.address));
     o.logger.info({ port: node.port, bootstrap: o.bootstrap === 'public' ? 'public' : o.bootstrap }, 'dht listening');
     return node;
   }
@@ -160,6 +205,7 @@ export class DhtNode {
       const onPeer = (peer: DhtPeer, infoHash: Uint8Array) => {
         if (!key.equals(infoHash) || found.size >= maxPeers) return;
         if (!Number.isInteger(peer.port) || peer.port < 1 || peer.port > 65535) return;
+        if (!isPeerHost(peer.host, this.loopbackPeers)) return;
         found.set(`${peer.host}:${peer.port}`, { host: peer.host, port: peer.port });
         if (found.size >= maxPeers) finish();
         else grace ??= setTimeout(finish, LOOKUP_GRACE_MS);

@@ -114,8 +114,8 @@ export class DhtService {
     const c = this.o.config;
     try {
       this.node = await DhtNode.start({
-        // The library speaks IPv4 only (no BEP 32): an IPv6 peer.host means all IPv4 interfaces here.
-        port: c.port, host: this.o.host.includes(':') ? '0.0.0.0' : this.o.host, bootstrap: c.bootstrap.length > 0 ? c.bootstrap : 'public', logger: this.o.logger,
+        // DhtNode.start maps an IPv6 peer.host to IPv4 (the library speaks IPv4 only).
+        port: c.port, host: this.o.host, bootstrap: c.bootstrap.length > 0 ? c.bootstrap : 'public', logger: this.o.logger,
       });
     } catch (err) {
       this.state = 'failed';
@@ -177,7 +177,9 @@ export class DhtService {
         failed = true;
       }
     }
-    const oldest = Math.min(...this.announcedAt.values());
+    // A loop, not Math.min(...values): spreading dht.max_announced arguments can overflow the stack.
+    let oldest = Infinity;
+    for (const at of this.announcedAt.values()) if (at < oldest) oldest = at;
     this.nextDueAt = failed ? 0 : oldest + REANNOUNCE_MS; // Infinity when nothing is announced
   }
 }

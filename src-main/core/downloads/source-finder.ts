@@ -2,11 +2,9 @@
 // online source, best first) and, when a download was started from a peer's address, that peer.
 import { z } from 'zod';
 import { searchResultSchema } from '../../../src-shared/api/index-routes.js';
-import { sharedFileSchema } from '../../../src-shared/api/library.js';
-import { nodeInfoSchema } from '../../../src-shared/api/node.js';
-import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { getJson } from '../net/get-json.js';
 import type { NodeDialer } from '../net/node-dialer.js';
+import { checkPeer } from './peer-check.js';
 
 export interface SourceRef {
   url: string;
@@ -47,26 +45,14 @@ export function networkSourceFinder(o: {
         if (o.allows && !o.allows(s)) return;
         if (!sources.some((known) => known.url === s.url)) sources.push(s);
       };
-      if (peer && o.allows && !o.allows({ url: `http://${peer}/`, peerId: null, name: null })) {
-        problems.push(`${peer} is in a network this node blocks (Settings \u2192 Networks)`);
-      } else if (peer) {
-        const base = `http://${peer}`;
-        const anyNode = dialer && { dialer, expected: 'any' as const };
-        const [file, info] = await Promise.all([
-          getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, TIMEOUT_MS, signal, undefined, anyNode),
-          getJson(`${base}/api/v1/info`, nodeInfoSchema, TIMEOUT_MS, signal, undefined, anyNode),
-        ]);
-        // Over TLS the peer's id is the key it proved: what it says in /info must be that, and the
-        // download is then pinned to it. Without a proven id an encrypting node does not use it.
-        const proven = info.ok && file.ok && info.nodeId !== undefined && info.nodeId === info.value.id && file.nodeId === info.nodeId;
-        if (dialer?.encrypts && info.ok && file.ok && !proven) {
-          problems.push(`${peer} did not prove over TLS that it is the node ${info.value.id.slice(0, 7)} it says it is`);
-        } else if (info.ok && info.value.protocol !== PROTOCOL_VERSION) {
-          problems.push(`${peer} runs ${info.value.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${info.value.protocol}; this one speaks ${PROTOCOL_VERSION})`);
-        } else if (file.ok && file.value.id === fileId) {
-          meta = { name: file.value.name, size: file.value.size };
-          add({ url: `${base}/api/v1/download/${fileId}`, peerId: info.ok ? info.value.id : null, name: info.ok ? info.value.name : peer });
-        } else problems.push(file.ok ? `${peer} sent another file` : file.status === 404 ? `${peer} does not share this file` : file.reason);
+      if (peer) {
+        // Over TLS the peer's id is the key it proved, and the download is then pinned to it;
+        // without a proven id an encrypting node does not use it (peer-check.ts).
+        const checked = await checkPeer(peer, fileId, { selfPeerId: o.selfPeerId, ...(o.allows ? { allows: o.allows } : {}), ...(dialer ? { dialer } : {}), timeoutMs: TIMEOUT_MS, infoOptional: true, ...(signal ? { signal } : {}) });
+        if (checked.ok) {
+          meta = { name: checked.file.name, size: checked.file.size };
+          add({ url: checked.url, peerId: checked.provenId ?? checked.claimedId, name: checked.name });
+        } else problems.push(checked.reason);
       }
       const indexes = o.indexAddresses();
       for (const address of indexes) {
