@@ -13,7 +13,7 @@ import { pollUntil } from '../support/poll.js';
 import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
-/** Plain HTTP: the fake peers' call-back responders (signed-registration.ts) speak no TLS. */
+/** Plain HTTP: many hand-made registrations, each called back; TLS would only slow them (the call-back over TLS is tested in encryption.test.ts). */
 const PLAIN = { enable_encryption: false };
 
 const MiB = 1024 * 1024;

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndexedFile, IndexPeer } from '../../src-shared/api/index-routes.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
-import { registerFrom, requestFrom, startResponderOn } from '../support/crowd-registration.js';
+import { registerFrom, requestFrom } from '../support/crowd-registration.js';
 import { pollUntil } from '../support/poll.js';
-import type { AddressResponder } from '../support/signed-registration.js';
+import { startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
-/** Plain HTTP: the fake peers' call-back responders (signed-registration.ts) speak no TLS. */
+/** Plain HTTP: hundreds of hand-made registrations, each called back; TLS would only slow them (the call-back over TLS is tested in encryption.test.ts). */
 const PLAIN = { enable_encryption: false };
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -30,7 +30,7 @@ async function startIndex(superPeer: Record<string, unknown>): Promise<{ index: 
 }
 
 async function responderOn(host: string): Promise<AddressResponder> {
-  const r = await startResponderOn(host);
+  const r = await startAddressResponder(undefined, host);
   responders.push(r);
   return r;
 }

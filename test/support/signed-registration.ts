@@ -31,8 +31,8 @@ export interface AddressResponder {
   close(): Promise<void>;
 }
 
-/** A real server that answers the index's call-back for `key` and nothing else. */
-export async function startAddressResponder(key = NodeKey.generate()): Promise<AddressResponder> {
+/** A real server on `host` that answers the index's call-back for `key` and nothing else. */
+export async function startAddressResponder(key = NodeKey.generate(), host = '127.0.0.1'): Promise<AddressResponder> {
   const server = http.createServer((req, res) => {
     if (!isInfoRequest(req.url)) return void res.writeHead(404).end();
     res.setHeader('content-type', 'application/json');
@@ -40,7 +40,7 @@ export async function startAddressResponder(key = NodeKey.generate()): Promise<A
   });
   // The index calls back over TLS (to this key) when it encrypts, as a real node's port answers.
   acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     key, id: key.id, port: (server.address() as AddressInfo).port,
     close: async () => {
@@ -57,10 +57,14 @@ export type HandRegistration = Omit<RegisterRequest, 'peerId' | 'challenge' | 's
  * challenge, signs, sends. Returns the raw answer, so tests can look at refusals too.
  */
 export async function postRegistration(indexBase: string, key: NodeKey, body: HandRegistration): Promise<Response> {
-  const { indexId, challenge } = (await (await fetch(`${indexBase}/api/v1/peers/challenge`)).json()) as { indexId: string; challenge: string };
-  const signature = key.sign(registrationStatement({ indexId, challenge, peerId: key.id, address: body.address, port: body.port }));
+  const given = (await (await fetch(`${indexBase}/api/v1/peers/challenge`)).json()) as { indexId: string; challenge: string };
   return fetch(`${indexBase}/api/v1/peers/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ protocol: PROTOCOL_VERSION, ...body, peerId: key.id, challenge, signature }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signedRegistration(key, body, given)),
   });
+}
+
+/** The registration body for `key`, signed over the challenge the index gave. */
+export function signedRegistration(key: NodeKey, body: HandRegistration, given: { indexId: string; challenge: string }) {
+  const signature = key.sign(registrationStatement({ indexId: given.indexId, challenge: given.challenge, peerId: key.id, address: body.address, port: body.port }));
+  return { protocol: PROTOCOL_VERSION, ...body, peerId: key.id, challenge: given.challenge, signature };
 }
