@@ -62,18 +62,20 @@ export const startDownloadSchema = z.strictObject({
 });
 export type StartDownload = z.infer<typeof startDownloadSchema>;
 
-/** What a downloader may say it is (`X-Shoal-Peer`): its node id, bounded so a stranger cannot fill rows with junk. */
+/**
+ * The node id a downloader says it is. A claim, never proof (the TLS client key is the proof): it
+ * can only make a node stricter (a blocked device's claim is refused), never name an upload row.
+ */
 export const PEER_ID_HEADER = 'x-shoal-peer';
-export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a node id is 1-64 letters, digits, _ or -');
 
 /** One downloader fetching one file, for the whole transfer (all its range requests). */
 export const uploadViewSchema = z.object({
   id: z.number().int(),
   fileId: fileIdSchema,
   name: z.string(),
-  peer: z.string().describe('who fetches it: its node id when it said one, else its address'),
+  peer: z.string().describe('who fetches it: the node id it proved (its TLS client key), else its address'),
   address: z.string().describe('the address fetching it'),
-  peerId: z.string().nullable().describe('the node id the downloader sent (X-Shoal-Peer), if any'),
+  peerId: z.string().nullable().describe('the node id the downloader proved over TLS; null in plain HTTP'),
   bytes: z.number().int().describe('bytes sent, repeats included'),
   progress: z.number().int().describe('distinct bytes of the file sent so far'),
   size: z.number().int().describe('the file\u2019s size'),
