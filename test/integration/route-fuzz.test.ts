@@ -305,12 +305,18 @@ async function settle(quietPolls: number): Promise<void> {
     const { hashing } = await n.json<{ hashing: { queuedFiles: number; activeFiles: number; scanning: boolean } }>('/api/v1/stats');
     return hashing.queuedFiles === 0 && hashing.activeFiles === 0 && !hashing.scanning;
   };
+  // A download's first look for sources asks every index server and may take seconds on a busy
+  // machine: "finding" is on its way to another state, never a settled one.
+  const noDownloadFinding = async () => {
+    const { items } = await n.json<{ items: { state: string }[] }>('/api/v1/downloads');
+    return items.every((d) => d.state !== 'finding' && d.state !== 'queued');
+  };
   let last = await stateSnapshot();
   let quiet = 0;
-  for (let i = 0; i < 40 && quiet < quietPolls; i++) {
+  for (let i = 0; i < 100 && quiet < quietPolls; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = await stateSnapshot();
-    quiet = now === last && (await hashingIdle()) ? quiet + 1 : 0;
+    quiet = now === last && (await hashingIdle()) && (await noDownloadFinding()) ? quiet + 1 : 0;
     last = now;
   }
 }

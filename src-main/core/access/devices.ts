@@ -31,6 +31,8 @@ export class Devices {
   /** Block states, read on every request: kept in memory. */
   private readonly blocked = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** After close() the database may be gone: a sighting then (an upload's last bytes, counted as its socket closes) is dropped. */
+  private closed = false;
 
   /** `selfId`: this node's own id, never listed (its index client registers with its own index). */
   constructor(private readonly db: Db, private readonly selfId: string, private readonly now: () => number = Date.now) {
@@ -53,7 +55,7 @@ export class Devices {
 
   /** Notes that `id` proved who it is now; bytes add up. */
   seen(id: string, what: Sighting = {}): void {
-    if (id === this.selfId) return;
+    if (id === this.selfId || this.closed) return;
     const entry = this.pending.get(id) ?? { name: null, address: null, bytesSent: 0, bytesReceived: 0, at: 0 };
     if (what.name) entry.name = what.name.slice(0, MAX_NAME);
     if (what.address) entry.address = what.address;
@@ -110,6 +112,7 @@ export class Devices {
 
   close(): void {
     this.flush();
+    this.closed = true;
   }
 }
 
