@@ -8,6 +8,7 @@ import {
 import { ShoalError } from '../../../src-shared/errors.js';
 import { firstAnswer, getJson } from '../net/get-json.js';
 import type { NodeDialer } from '../net/node-dialer.js';
+import { topologyUnion } from './topology-union.js';
 
 const TIMEOUT_MS = 5_000;
 
@@ -33,8 +34,17 @@ export function searchNetwork(addresses: readonly string[], query: SearchQuery, 
 
 const WORDS_NEED_AN_INDEX = 'Searching by words needs an index server; a file id or a shoal:// link pasted here still finds its sources without one when Settings \u2192 "Find and offer sources without an index server" is on.';
 
-export function networkTopology(addresses: readonly string[], dialer?: NodeDialer): Promise<Topology> {
-  return askIndexes(addresses, '/api/v1/topology', topologySchema, dialer);
+/** `own`: this node's own index while its role is on; its graph joins the network's (topology-union.ts). */
+export async function networkTopology(addresses: readonly string[], dialer?: NodeDialer, own?: string | null): Promise<Topology> {
+  const others = addresses.filter((a) => a !== own);
+  if (!own || others.length === 0) return askIndexes(addresses, '/api/v1/topology', topologySchema, dialer);
+  const [mine, network] = await Promise.allSettled([
+    askIndexes([own], '/api/v1/topology', topologySchema, dialer),
+    askIndexes(others, '/api/v1/topology', topologySchema, dialer),
+  ]);
+  const graphs = [mine, network].flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
+  if (graphs.length === 0) throw (network as PromiseRejectedResult).reason;
+  return topologyUnion(graphs);
 }
 
 /**

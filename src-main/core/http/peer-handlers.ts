@@ -43,6 +43,8 @@ export interface PeerHandlerDeps extends ServingDeps {
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
   /** Index servers to search through, best first. */
   indexAddresses?(): string[];
+  /** This node's own index while its role is on (the Network view shows it at once), else null. */
+  ownIndexAddress?(): string | null;
   /** How index servers are asked (TLS, pinned on first use, when encryption is on). */
   dialer?: NodeDialer;
   /** Sources without an index server: the DHT switch, and a file found through the DHT. */
@@ -158,7 +160,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
         ? 'Neither the index servers nor the DHT know a source of this file.'
         : 'No index server knows a file with this id (Settings \u2192 "Find and offer sources without an index server" asks the DHT too).');
     },
-    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer),
+    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer, deps.ownIndexAddress?.()),
   };
 }
 

@@ -130,6 +130,8 @@ export interface IndexClientOptions {
   onStatus?: (status: IndexClientStatus) => void;
   /** With encryption on: every call, and /ws, over TLS to the id the index proved on first use. */
   dialer?: NodeDialer;
+  /** An index this client must not register with, by its id (this node's own: its own listing is there). */
+  refusesIndex?: (indexId: string) => boolean;
 }
 
 export type TransferReport = Omit<z.input<typeof transferReportSchema>, 'peerId'>;
@@ -374,6 +376,7 @@ export class IndexClient {
     const options = this.callOptions();
     const peerId = identity.key.id;
     const { indexId, challenge } = await indexApi.challenge(address, options);
+    if (this.o.refusesIndex?.(indexId)) throw new IndexCallError(409, 'OWN_INDEX', `${address} is this node\u2019s own index; its files are listed there already`);
     const signature = identity.key.sign(registrationStatement({ indexId, challenge, peerId, address: identity.address, port: identity.port }));
     const answer = await indexApi.register(address, {
       peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
@@ -541,8 +544,8 @@ export class IndexClient {
     this.consecutiveFailures++;
     this.lastError = `${address}: ${message}`;
     this.reachability.note(address, false, message);
-    // A full or overloaded index server said so: no point asking it twice more, the next one may take us.
-    const full = err instanceof IndexCallError && (err.code === 'INDEX_FULL' || err.status === 429 || err.status === 503);
+    // A full or overloaded index server said so (or it is this node's own): no point asking it twice more, the next one may take us.
+    const full = err instanceof IndexCallError && (err.code === 'INDEX_FULL' || err.code === 'OWN_INDEX' || err.status === 429 || err.status === 503);
     if (full) this.choice.away(address, message);
     const away = full || this.choice.failed(address, message);
     const log = { server: address, err: message, attempt: this.consecutiveFailures };

@@ -26,12 +26,15 @@ import { createFederation } from '../index/federation/setup.js';
 import { AddedFederation } from '../index/federation/added-federation.js';
 import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
+import { createOwnIndexListing, isOwnIndexAddress, ownIndexAddress, withOwnIndex } from '../index-client/own-index-listing.js';
+import { searchOrder } from '../index-client/search-order.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
 import { nodeApiHandlers, type NodeApiHandlers, type PeerHandlerDeps } from '../http/peer-handlers.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../http/upload-tracker.js';
 import { ContentSha256 } from '../library/content-sha256.js';
 import { Library } from '../library/library.js';
+import type { SharedFile } from '../../../src-shared/api/library.js';
 import { neverSharedPaths } from '../library/never-shared.js';
 import { openDatabase } from '../store/database.js';
 import { diskIsFull } from '../store/disk-full.js';
@@ -98,7 +101,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const nodeTls = await NodeTls.create(key);
   const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null);
   // The name others see: the config's until the user sets one (Settings → "This device").
-  const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => indexClient.identityChanged() });
+  const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => {
+    indexClient.identityChanged();
+    ownIndexListing.identityChanged();
+  } });
 
   // The log file too: it names private paths. (Electron's logs are in its data folder.)
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
@@ -137,6 +143,11 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),
+    // The own listing registers with the index at once; the main client drops it from its list.
+    onChange: () => {
+      ownIndexListing.refresh();
+      indexClient.refresh();
+    },
     settings: {
       heartbeatIntervalMs: config.super_peer.heartbeat_interval, cleanupIntervalMs: config.super_peer.cleanup_interval, maxPeers: config.super_peer.max_peers,
       maxPeersPerAddress: config.super_peer.max_peers_per_address, maxRegistrationsPerAddress: config.super_peer.max_registrations_per_address,
@@ -157,14 +168,26 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     }
     return list;
   };
-  const indexClient = new IndexClient({
+  const listing = {
     identity: () => ({ key, name: displayName.get(), port: 0, version }),
-    candidates, entries: () => library.indexEntries(), publicView: (file) => library.publicView(file), hiddenFromStrangers: (fileId) => library.hiddenFromStrangers(fileId), bus, logger: logger.child({ service: 'index-client' }),
+    entries: () => library.indexEntries(), publicView: (file: SharedFile) => library.publicView(file), hiddenFromStrangers: (fileId: string) => library.hiddenFromStrangers(fileId), bus,
     load: () => ({ activeUploads: uploads.active, freeUploadSlots: uploads.freeSlots }),
     dialer,
+  };
+  // The main client keeps this node's place in the network; its own index has its own listing
+  // (own-index-listing.ts), so the main client never registers there.
+  const indexClient = new IndexClient({
+    ...listing, logger: logger.child({ service: 'index-client' }),
+    candidates: () => candidates().filter((c) => c.source !== 'self' && !isOwnIndexAddress(c.address, indexRole.status().port)),
+    refusesIndex: (indexId) => indexId === id,
   });
-  // The index this peer is registered with first: it is the one known to answer.
-  const indexAddresses = () => [...new Set([indexClient.registration?.server, ...candidates().map((c) => c.address)].filter((a): a is string => !!a))];
+  const ownIndexPort = () => (indexRole.status().state === 'on' ? indexRole.status().port : null);
+  const ownIndexListing = createOwnIndexListing({ ...listing, logger: logger.child({ service: 'own-index-listing' }), ownPort: ownIndexPort });
+  // The index this peer is registered with first: it is the one known to answer; one known not to answer last.
+  const indexAddresses = () => {
+    const unreachable = new Set(indexClient.status().servers.filter((s) => s.reachable === false).map((s) => s.address));
+    return searchOrder([indexClient.registration?.server, ...candidates().map((c) => c.address)], unreachable);
+  };
   // Sources without an index server: the DHT is asked when the index servers gave none (docs/downloads.md).
   const dht = new DhtService({
     config: config.dht, host: config.peer.host, meta: store, peerPort: () => port, logger: logger.child({ service: 'dht' }),
@@ -182,7 +205,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       // A device is recorded only by a key it proved (TLS pinned to it), never by the index's word.
       if (r.proven && r.outcome === 'verified' && r.bytes > 0) accessControl.devices.seen(r.sourcePeerId, { bytesReceived: r.bytes });
       const { proven: _proven, ...report } = r;
-      void indexClient.reportTransfer(report);
+      void indexClient.reportTransfer(report).then((told) => told || ownIndexListing.reportTransfer(report));
     },
     timing: { stallMs: t.stall_timeout, ...downloadTiming },
   });
@@ -213,9 +236,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
     federation: { view: () => addedFederation.view(federation.members), set: (added) => addedFederation.set(added, federation.members) },
-    indexConnection: () => indexClient.status(),
+    indexConnection: () => withOwnIndex(indexClient.status(), ownIndexListing.status()),
     indexServers: addedIndexServers,
     indexAddresses,
+    ownIndexAddress: () => ownIndexAddress(ownIndexPort()),
     dht: { view: () => dht.view(), set: (enabled) => dht.set(enabled), networkFile: (fileId) => dhtNetworkFile(dhtFinder, fileId) },
     devices: accessControl.devices,
     accessControl: { networks: accessControl.networks, devices: accessControl.devices },
@@ -233,7 +257,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     { name: 'downloads', run: () => downloads.close() },
     { name: 'dht', run: () => dht.close() },
     { name: 'stats', run: () => reporter.stop() },
-    { name: 'index client', run: () => indexClient.stop() },
+    { name: 'index client', run: () => Promise.all([indexClient.stop(), ownIndexListing.stop()]) },
     { name: 'lan browsing', run: () => browsing?.stop() },
     { name: 'index role', run: () => indexRole.close() },
     { name: 'peer server', run: () => server?.close() },
@@ -249,6 +273,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     server = await startPeerServer({ ...apiDeps, bus, logger, version, access, limits: { ...peerServingLimits(config), gate: accessControl.gate }, tls: tlsServing }, config.peer.port, config.peer.host);
     port = server.port;
     indexClient.setPort(port);
+    ownIndexListing.setPort(port);
     // A role that cannot start (its port taken) is the role's lastError, shown in Settings: the
     // peer, the UI and the desktop app still start.
     if (config.super_peer.enabled || indexRole.persistedEnabled) await indexRole.set(true).catch(() => undefined);
@@ -260,6 +285,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       if (config.peer.auto_register) {
         browsing = discovery.browseIndexes(() => indexClient.candidatesChanged());
         indexClient.start();
+        ownIndexListing.start();
       }
     }
   } catch (err) {

@@ -236,15 +236,18 @@ export class Federation {
    * here, not forwarded) each active member's own graph: its peers and its links. Bounded.
    */
   async topology(own: Topology, selfId: string, forwarded: boolean): Promise<Topology> {
-    const nodes = new Map(own.nodes.map((n) => [n.id, n]));
+    // One node per role and id: an index server registered with itself is an index and a peer.
+    const key = (n: { role: string; id: string }) => `${n.role}:${n.id}`;
+    const nodes = new Map(own.nodes.map((n) => [key(n), n]));
+    const ids = () => new Set([...nodes.values()].map((n) => n.id));
     const edges = new Map(own.edges.map((e) => [`${e.source}>${e.target}>${e.kind}`, e]));
-    const addEdge = (e: Topology['edges'][number]) => {
-      if (edges.size < MAX_TOPOLOGY_EDGES && nodes.has(e.source) && nodes.has(e.target)) edges.set(`${e.source}>${e.target}>${e.kind}`, e);
+    const addEdge = (e: Topology['edges'][number], known = ids()) => {
+      if (edges.size < MAX_TOPOLOGY_EDGES && known.has(e.source) && known.has(e.target)) edges.set(`${e.source}>${e.target}>${e.kind}`, e);
     };
     const active = new Set(this.members.active().map((m) => m.address));
     for (const m of this.members.all()) {
-      if (!m.indexId || nodes.has(m.indexId)) continue;
-      nodes.set(m.indexId, { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0 });
+      if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId }))) continue;
+      nodes.set(key({ role: 'index', id: m.indexId }), { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0 });
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
     if (!forwarded) {
@@ -252,13 +255,14 @@ export class Federation {
       await round.wait(this.settings().searchDeadlineMs);
       for (const t of round.answers) {
         for (const n of t.nodes) {
-          const had = nodes.get(n.id);
+          const had = nodes.get(key(n));
           // A member's word about itself (its name, its file count) replaces our placeholder.
-          if (had && !(had.role === 'index' && n.role === 'index' && had.fileCount === 0 && had.name.includes(':'))) continue;
+          if (had && !(had.role === 'index' && had.fileCount === 0 && had.name.includes(':'))) continue;
           if (!had && nodes.size >= MAX_TOPOLOGY_NODES) continue;
-          nodes.set(n.id, { ...n, name: n.name.slice(0, 200) });
+          nodes.set(key(n), { ...n, name: n.name.slice(0, 200) });
         }
-        for (const e of t.edges) addEdge(e);
+        const known = ids();
+        for (const e of t.edges) addEdge(e, known);
       }
     }
     return { nodes: [...nodes.values()], edges: [...edges.values()] };
