@@ -6,6 +6,8 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { hostForUrl } from './host-for-url.js';
+import type { TLSSocket } from 'node:tls';
+import { IdleConnections } from './idle-connections.js';
 import { PeerIdentityError, type NodeTls } from './node-tls.js';
 
 /**
@@ -31,6 +33,7 @@ export interface NodeAnswer {
 export class NodeDialer {
   /** address (host:port) → the node id it proved first (index servers). */
   private readonly pins = new Map<string, string>();
+  private readonly idle = new IdleConnections();
 
   /** `tls` null: encryption is off, calls go in plain HTTP. */
   constructor(readonly tls: NodeTls | null) {}
@@ -56,6 +59,16 @@ export class NodeDialer {
     const pin = expected === 'pinned' ? this.pins.get(address) : undefined;
     const expect = typeof expected === 'object' ? expected.node : pin ?? null;
     init.signal?.throwIfAborted();
+    const reused = this.idle.take(address, (nodeId) => expect === null || nodeId === expect);
+    if (reused) {
+      try {
+        return await this.send(target, reused.socket, reused.nodeId, init);
+      } catch (err) {
+        // Closed by the other side as it was taken (its keep-alive ran out): nothing was answered,
+        // so the call goes again on a new connection. Anything else is the caller's.
+        if (!(err instanceof StaleConnection) || init.signal?.aborted) throw err instanceof StaleConnection ? err.cause : err;
+      }
+    }
     const { socket, verified } = this.tls.connect({ host: target.hostname, port, expect });
     const abort = () => socket.destroy(init.signal?.reason instanceof Error ? init.signal.reason : new Error('aborted'));
     init.signal?.addEventListener('abort', abort, { once: true });
@@ -63,26 +76,59 @@ export class NodeDialer {
     try {
       nodeId = await verified;
     } catch (err) {
-      init.signal?.removeEventListener('abort', abort);
       if (pin && err instanceof PeerIdentityError) {
         throw new PeerIdentityError(`the index server ${address} (pinned on first use)`, pin, err.presented);
       }
       throw err;
+    } finally {
+      init.signal?.removeEventListener('abort', abort);
     }
     if (expected === 'pinned' && !pin) this.pins.set(address, nodeId);
+    try {
+      return await this.send(target, socket, nodeId, init);
+    } catch (err) {
+      throw err instanceof StaleConnection ? err.cause : err;
+    }
+  }
+
+  /** Closes the connections kept for later calls. */
+  close(): void {
+    this.idle.close();
+  }
+
+  /**
+   * One request on a verified connection; the connection is kept for the next call once its
+   * answer was read in full. Fails with StaleConnection when the socket closed before any answer.
+   */
+  private send(target: URL, socket: TLSSocket, nodeId: string, init: CallInit): Promise<NodeAnswer> {
+    const address = target.host;
+    const abort = () => socket.destroy(init.signal?.reason instanceof Error ? init.signal.reason : new Error('aborted'));
+    if (init.signal?.aborted) {
+      abort();
+      return Promise.reject(init.signal.reason instanceof Error ? init.signal.reason : new Error('aborted'));
+    }
+    init.signal?.addEventListener('abort', abort, { once: true });
     return new Promise<NodeAnswer>((resolve, reject) => {
-      const headers: Record<string, string> = { host: `${hostForUrl(target.hostname)}:${port}`, connection: 'close', ...init.headers };
+      const headers: Record<string, string> = { host: `${hostForUrl(target.hostname)}:${target.port || 80}`, connection: 'keep-alive', ...init.headers };
       if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
       const req = request({ createConnection: () => socket, method: init.method ?? 'GET', path: `${target.pathname}${target.search}`, headers });
+      let answered = false;
       req.once('error', (err) => {
         init.signal?.removeEventListener('abort', abort);
-        reject(err);
+        reject(answered ? err : new StaleConnection(err));
+      });
+      // Emitted by Node's HTTP client once an answer was read in full on a connection both sides keep.
+      socket.once('free', () => {
+        init.signal?.removeEventListener('abort', abort);
+        this.idle.put(address, socket, nodeId);
       });
       req.once('response', (res) => {
+        answered = true;
         const status = res.statusCode ?? 0;
         res.once('close', () => init.signal?.removeEventListener('abort', abort));
         if (status < 200 || status > 599) {
           res.destroy();
+          socket.destroy();
           reject(new Error(`${address} answered with status ${status}`));
           return;
         }
@@ -93,6 +139,13 @@ export class NodeDialer {
       });
       req.end(init.body);
     });
+  }
+}
+
+/** A connection that closed before answering anything: safe to send the call again. */
+class StaleConnection extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 

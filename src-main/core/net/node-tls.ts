@@ -34,13 +34,15 @@ export interface PinnedConnectOptions {
 }
 
 export class NodeTls {
-  private readonly clientContext: tls.SecureContext;
+  /** Made on the first call out (a few milliseconds): a node that only serves never needs it. */
+  private clientContext: tls.SecureContext | undefined;
+  private readonly common: tls.SecureContextOptions;
   /** For the serving side (tls.createServer): asks every client for its certificate, refuses none. */
   readonly serverOptions: tls.TlsOptions;
 
   constructor(readonly nodeId: string, key: string, cert: string) {
     const common = { key, cert, minVersion: 'TLSv1.3' as const, ciphersuites: CIPHERSUITES };
-    this.clientContext = tls.createSecureContext(common);
+    this.common = common;
     // rejectUnauthorized false: a self-signed certificate is the point. A client without one is a
     // stranger (curl over https): served as anyone, its node id unknown.
     this.serverOptions = { ...common, requestCert: true, rejectUnauthorized: false, honorCipherOrder: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS };
@@ -58,7 +60,7 @@ export class NodeTls {
   connect(o: PinnedConnectOptions): { socket: TLSSocket; verified: Promise<string> } {
     const host = o.host.replace(/^\[(.*)\]$/, '$1');
     const socket = tls.connect({
-      host, port: o.port, secureContext: this.clientContext, minVersion: 'TLSv1.3', rejectUnauthorized: false,
+      host, port: o.port, secureContext: (this.clientContext ??= tls.createSecureContext(this.common)), minVersion: 'TLSv1.3', rejectUnauthorized: false,
       // No SNI: nodes are reached by address, and a name would tell an observer what we look for.
       servername: '', ALPNProtocols: ['http/1.1'], ...(o.onread ? { onread: o.onread } : {}),
     } as tls.ConnectionOptions);

@@ -260,6 +260,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     { name: 'index client', run: () => Promise.all([indexClient.stop(), ownIndexListing.stop()]) },
     { name: 'lan browsing', run: () => browsing?.stop() },
     { name: 'index role', run: () => indexRole.close() },
+    { name: 'node connections', run: () => dialer.close() },
     { name: 'peer server', run: () => server?.close() },
     { name: 'content sha256', run: () => contentSha256.close() },
     { name: 'library', run: () => library.close() },
