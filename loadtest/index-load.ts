@@ -1,213 +1,80 @@
-// `npm run load`: N simulated peers (default 1,000; `--peers 10000`) register with 100 files each
-// against a real index server (a separate `shoal serve --index --no-share` process), then
-// heartbeat at a compressed interval while searches run. Reports registrations/s, heartbeats/s,
-// search p50/p99 under load, the index's RSS and CPU, and the index's heartbeat throughput as a
-// ratio to a bare Node HTTP server answering the same requests in the same run.
-// Loopback only; bounded in time; stops (and kills its child) by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+// `npm run load`: N simulated peers (default 1,000; `--peers 10000`), 100 files each, register
+// with real index servers (default 3, federated with each other; `--servers 1` for one), each
+// proving its key and answering the index's call-back as a real peer does, spread over the
+// servers; then they heartbeat at a compressed interval while one client searches back to back,
+// each search on the next live server. A search on any server must answer for all of them (a
+// marker file on each server shows it). With several servers, one is killed mid-run: its peers
+// fail over and register elsewhere (timed), and the searches keep going (results lost meanwhile
+// counted). Reports registrations/s, heartbeats/s, search p50/p99 before and after the kill, the
+// servers' RSS and CPU, and the first server's heartbeat throughput as a ratio to a bare Node HTTP
+// server answering the same requests in the same run.
+// Loopback only; bounded in time; stops (and kills its children) by itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { IndexedFile } from '../src-shared/api/index-routes.js';
 import { generatedFile, queryVocabulary } from '../bench/realistic-names.js';
+import { percentile } from '../bench/support.js';
+import { startHeartbeats } from './heartbeats.js';
+import { startIndexServers, type IndexServer } from './index-servers.js';
+import { LoadHttp, pool } from './load-http.js';
+import { machineTicks, processUsage, tcpCounters } from './machine-usage.js';
+import { SimPeer } from './sim-peers.js';
 
 const { values: args } = parseArgs({
   options: {
     peers: { type: 'string', default: '1000' },
     files: { type: 'string', default: '100' },
+    servers: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '32' },
     'heartbeat-ms': { type: 'string', default: '10000' },
-    /** A folder: the index process writes a V8 CPU profile there when it stops. */
+    /** Keep every server up (no failover phase). */
+    'no-kill': { type: 'boolean', default: false },
+    /** A folder: each index process writes a V8 CPU profile there when it stops. */
     'cpu-prof': { type: 'string' },
   },
 });
 const PEERS = Number(args.peers);
 const FILES = Number(args.files);
+const SERVERS = Math.max(1, Number(args.servers));
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 // Every peer heartbeats once per interval, compressed from the default 30 s to 10 s: 1,000 peers
 // send 100 heartbeats a second, 10,000 peers 1,000 a second.
 const HEARTBEAT_MS = Math.max(1000, Number(args['heartbeat-ms']));
-const HARD_LIMIT_MS = 15 * 60_000;
-
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-// Heartbeats have connections of their own, many of them, as 10,000 real peers have: while
-// registrations keep the index busy a heartbeat waits about a second for its turn, so 32 in flight
-// would carry 32 a second and peers would go offline for want of heartbeats the generator never sent.
+const KILL = SERVERS > 1 && !args['no-kill'];
+const HARD_LIMIT_MS = 20 * 60_000;
+/** Heartbeats in flight at once: see LoadHttp.heartbeatAgent. */
 const HEARTBEATS_IN_FLIGHT = 1024;
-// maxFreeSockets as high as maxSockets: real peers keep their connection. With Node's default of
-// 256, the agent closed every idle socket beyond 256 after each burst and reopened hundreds at
-// once on the next, more than the index's accept queue took: dropped SYNs, retried 1, 3, 7 s later
-// (heartbeats lost, searches stalled for seconds, ETIMEDOUT). And 'fifo': every connection is used
-// in turn, as each real peer uses its own every interval; with the default 'lifo' the least used
-// sat idle past the index's keep-alive timeout, which closed them, and a heartbeat sent on one as it
-// closed got ECONNRESET.
-const heartbeatAgent = new Agent({ keepAlive: true, maxSockets: HEARTBEATS_IN_FLIGHT, maxFreeSockets: HEARTBEATS_IN_FLIGHT, scheduling: 'fifo' });
-/** Connections the heartbeat agent opened: they should be opened once, then kept. */
-let heartbeatConnections = 0;
-const openedSockets = new WeakSet<object>();
+/** One file per server, found by one word: a search that sees them all answers for the whole federation. */
+const MARKER_WORD = 'loadmarker';
 
-function call(port: number, method: string, path: string, body?: unknown, token?: string, via = agent): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = {};
-    if (payload !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(payload);
-    }
-    if (token) headers.authorization = `Bearer ${token}`;
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: via }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (via === heartbeatAgent) {
-      req.on('socket', (socket) => {
-        if (openedSockets.has(socket)) return;
-        openedSockets.add(socket);
-        heartbeatConnections++;
-      });
-    }
-    req.end(payload);
-  });
-}
+const http = new LoadHttp(CONCURRENCY, HEARTBEATS_IN_FLIGHT);
 
-/** Runs `task(i)` for i in [0, count) with `CONCURRENCY` in flight. */
-async function pool(count: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
-}
-
-/**
- * Each added peer heartbeats every HEARTBEAT_MS from when it is added (a FIFO of due times: all
- * peers share one interval, so the queue stays in order), at most HEARTBEATS_IN_FLIGHT at once.
- */
-function startHeartbeats(port: number): { add(p: { peerId: string; token: string }): void; resetCounts(): void; counts(): { ok: number; failed: string }; stop(): Promise<void> } {
-  let queue: { peer: { peerId: string; token: string }; at: number }[] = [];
-  let head = 0;
-  let ok = 0;
-  let failed = 0;
-  let stopped = false;
-  const reasons = new Map<string, number>();
-  const fail = (why: string) => {
-    failed++;
-    reasons.set(why, (reasons.get(why) ?? 0) + 1);
-  };
-  // A counter and one waiter, not Promise.race over a thousand promises (quadratic, and it leaks reactions).
-  let inFlight = 0;
-  let slotFreed: (() => void) | undefined;
-  const loop = (async () => {
-    while (!stopped) {
-      const next = queue[head];
-      if (!next || next.at > Date.now()) {
-        await new Promise((r) => setTimeout(r, next ? Math.min(20, Math.max(1, next.at - Date.now())) : 20));
-        continue;
-      }
-      head++;
-      if (head > 50_000) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-      queue.push({ peer: next.peer, at: Math.max(next.at + HEARTBEAT_MS, Date.now()) });
-      inFlight++;
-      void call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: next.peer.peerId, activeUploads: 0, freeUploadSlots: 4 }, next.peer.token, heartbeatAgent).then((r) => {
-        if (r.status === 200) ok++;
-        else fail(String(r.status));
-      }, (err: unknown) => fail((err as NodeJS.ErrnoException).code ?? 'error')).finally(() => {
-        inFlight--;
-        slotFreed?.();
-      });
-      while (inFlight >= HEARTBEATS_IN_FLIGHT) await new Promise<void>((r) => (slotFreed = r));
-    }
-    while (inFlight > 0) await new Promise<void>((r) => (slotFreed = r));
-  })();
-  return {
-    add: (peer) => void queue.push({ peer, at: Date.now() + HEARTBEAT_MS }),
-    resetCounts: () => {
-      ok = 0;
-      failed = 0;
-      reasons.clear();
-    },
-    counts: () => ({ ok, failed: failed === 0 ? '0 failed' : `${failed} failed: ${[...reasons].map(([k, v]) => `${k} x${v}`).join(', ')}` }),
-    stop: async () => {
-      stopped = true;
-      await loop;
-    },
-  };
+interface Timed {
+  ms: number[];
+  tookMs: number[];
 }
 
 /** Heartbeats at full speed for `ms`, closed loop; returns requests per second. */
-async function heartbeatFlood(port: number, peers: { peerId: string; token: string }[], ms: number): Promise<number> {
+async function heartbeatFlood(port: number, peers: SimPeer[], ms: number): Promise<number> {
   const until = Date.now() + ms;
   let done = 0;
   let i = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (Date.now() < until) {
-      const p = peers[i++ % peers.length] as { peerId: string; token: string };
-      const res = await call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.peerId, activeUploads: 0, freeUploadSlots: 4 }, p.token);
+      const p = peers[i++ % peers.length] as SimPeer;
+      const res = await http.call(port, 'POST', '/api/v1/peers/heartbeat', { peerId: p.id, activeUploads: 0, freeUploadSlots: 4 }, p.token);
       if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}: ${res.body}`);
       done++;
     }
   }));
   return done / (ms / 1000);
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-function processUsage(pid: number): { rssMb: number; cpuSeconds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
-  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
-}
-
-/** Busy and total CPU ticks of the whole machine (/proc/stat): did other work share the cores? */
-function machineTicks(): { busy: number; total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
-  return { busy: total - idle, total };
-}
-
-/** Kernel TCP counters (the whole machine): SYNs dropped because an accept queue was full, and retried. */
-function tcpCounters(): { listenOverflows: number; synRetransmits: number } {
-  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
-  const names = (lines[0] ?? '').split(/\s+/);
-  const values = (lines[1] ?? '').split(/\s+/).map(Number);
-  const get = (name: string) => values[names.indexOf(name)] ?? 0;
-  return { listenOverflows: get('ListenOverflows'), synRetransmits: get('TCPSynRetrans') };
-}
-
-async function startIndex(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-  // Every simulated peer comes from 127.0.0.1, so the index's per-address limits are off.
-  const child = spawn(process.execPath, [...profile, 'bin/shoal.js', 'serve', '--index', '--index-port', '0', '--port', '0', '--no-share', '--host', '127.0.0.1', '--data', join(dir, 'data')], {
-    env: { ...process.env, SHOAL_SUPER_PEER_HEARTBEAT_INTERVAL: `${HEARTBEAT_MS}ms`, SHOAL_SUPER_PEER_MAX_PEERS: String(PEERS + 10), SHOAL_SUPER_PEER_MAX_REQUESTS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_PEERS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_REGISTRATIONS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_FILES_PER_ADDRESS: '0', SHOAL_LOGGING_LEVEL: 'warn', SHOAL_PEER_LAN_DISCOVERY: 'false' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const controlUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Open the app: (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the index exited with ${code}: ${out}`)));
-  });
-  const info = (await (await fetch(new URL('/api/v1/info', controlUrl))).json()) as { indexPort: number };
-  return { child, port: info.indexPort };
 }
 
 async function bareServer(): Promise<{ port: number; close(): void }> {
@@ -225,6 +92,26 @@ async function bareServer(): Promise<{ port: number; close(): void }> {
   return { port: (server.address() as AddressInfo).port, close: () => server.close() };
 }
 
+function peerFiles(i: number): IndexedFile[] {
+  // Peers overlap: about a third of each library is also held by others (the same ids).
+  const files = Array.from({ length: FILES }, (_, k) => generatedFile(k % 3 === 0 ? (i * 7 + k) % (PEERS * 10) : i * FILES + k + 10_000_000));
+  if (i < SERVERS) files.push({ ...generatedFile(90_000_000 + i), name: `${MARKER_WORD} server ${i}.txt`, tags: [] });
+  return files;
+}
+
+/** How many of the markers a search for them on `server` finds (each server's peers hold one). */
+async function markersSeenFrom(server: IndexServer): Promise<number> {
+  const res = await http.call(server.port, 'GET', `/api/v1/files/search?q=${MARKER_WORD}`);
+  if (res.status !== 200) throw new Error(`search answered ${res.status}: ${res.body.slice(0, 200)}`);
+  return (JSON.parse(res.body) as { total: number }).total;
+}
+
+function summary(t: Timed): string {
+  const ms = [...t.ms].sort((a, b) => a - b);
+  const took = [...t.tookMs].sort((a, b) => a - b);
+  return `${percentile(ms, 50).toFixed(1)} / ${percentile(ms, 95).toFixed(1)} / ${percentile(ms, 99).toFixed(1)} ms, slowest ${(ms[ms.length - 1] ?? NaN).toFixed(0)} ms (${ms.length} searches; inside the index p50/p99 ${percentile(took, 50).toFixed(1)} / ${percentile(took, 99).toFixed(1)} ms)`;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'shoal-load-'));
   const killer = setTimeout(() => {
@@ -232,106 +119,181 @@ async function main(): Promise<void> {
     process.exit(2);
   }, HARD_LIMIT_MS);
   killer.unref();
-  const { child, port } = await startIndex(dir);
+  const servers = await startIndexServers(SERVERS, { dir, heartbeatMs: HEARTBEAT_MS, maxPeers: PEERS + 10, cpuProfileDir: args['cpu-prof'] });
   const cleanup = () => {
-    child.kill('SIGTERM');
+    for (const s of servers) s.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
     cleanup();
     process.exit(130);
   });
+  const live = () => servers.filter((s) => !s.dead);
+  const usage = () => servers.map((s) => (s.dead ? { rssMb: 0, cpuSeconds: 0 } : processUsage(s.child.pid as number)));
   try {
-    console.log(`load test: ${PEERS} peers x ${FILES} files, heartbeat every ${HEARTBEAT_MS} ms, ${SECONDS} s under load, ${CONCURRENCY} connections`);
-    const before = processUsage(child.pid as number);
+    console.log(`load test: ${PEERS} peers x ${FILES} files over ${SERVERS} index server${SERVERS > 1 ? 's (federated)' : ''}, heartbeat every ${HEARTBEAT_MS} ms, ${SECONDS} s under load${KILL ? ', then one server killed' : ''}, ${CONCURRENCY} connections`);
+    const before = usage();
 
-    // Every peer heartbeats at the interval from its registration on, as real peers do (a peer
-    // silent for 3 intervals goes offline: registering 10,000 peers takes minutes).
-    const beats = startHeartbeats(port);
+    // A peer whose index server died registers with the next live one, as a real peer's index
+    // client fails over; registrations go one at a time per CONCURRENCY slot, as at the start.
+    let lastMoved = 0;
+    let moved = 0;
+    let moveRefusals = 0;
+    const movePeer = async (peer: SimPeer): Promise<void> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const targets = live();
+        const target = targets[(peer.n + attempt) % targets.length] as IndexServer;
+        try {
+          await peer.register(http, target.port);
+          peer.server = servers.indexOf(target);
+          peer.moving = false;
+          moved++;
+          lastMoved = Date.now();
+          beats.add(peer);
+          return;
+        } catch {
+          moveRefusals++; // the next live server
+        }
+      }
+    };
+    // Up to CONCURRENCY movers at once, each taking the next stranded peer.
+    const stranded: SimPeer[] = [];
+    const movers = new Set<Promise<void>>();
+    const beats = startHeartbeats(http, HEARTBEAT_MS, (p) => servers[p.server]?.port ?? 0, (peer) => {
+      stranded.push(peer);
+      if (movers.size >= CONCURRENCY) return;
+      const mover = (async () => {
+        for (let next = stranded.shift(); next; next = stranded.shift()) await movePeer(next);
+      })().finally(() => movers.delete(mover));
+      movers.add(mover);
+    });
 
-    // 1. Registrations.
-    const peers: { peerId: string; token: string }[] = new Array(PEERS);
+    // 1. Registrations: peer i with server i mod SERVERS.
+    const peers = Array.from({ length: PEERS }, (_, i) => new SimPeer(i, peerFiles(i)));
     let t = performance.now();
-    await pool(PEERS, async (i) => {
-      const peerId = randomUUID();
-      // Peers overlap: about a third of each library is also held by others (the same ids).
-      const files = Array.from({ length: FILES }, (_, k) => generatedFile(k % 3 === 0 ? (i * 7 + k) % (PEERS * 10) : i * FILES + k + 10_000_000));
-      const res = await call(port, 'POST', '/api/v1/peers/register', { peerId, name: `load-${i}`, port: 10_000 + (i % 50_000), protocol: 2, files });
-      if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body}`);
-      peers[i] = { peerId, token: (JSON.parse(res.body) as { sessionToken: string }).sessionToken };
-      beats.add(peers[i]);
+    await pool(PEERS, CONCURRENCY, async (i) => {
+      const peer = peers[i] as SimPeer;
+      peer.server = i % SERVERS;
+      await peer.register(http, (servers[peer.server] as IndexServer).port);
+      beats.add(peer);
     });
     const registerSeconds = (performance.now() - t) / 1000;
-    const afterRegister = processUsage(child.pid as number);
-    const onlineAfterRegister = (JSON.parse((await call(port, 'GET', '/api/v1/stats')).body) as { peersOnline: number }).peersOnline;
+    const afterRegister = usage();
+    const online = async () => {
+      let sum = 0;
+      for (const s of live()) sum += (JSON.parse((await http.call(s.port, 'GET', '/api/v1/stats')).body) as { peersOnline: number }).peersOnline;
+      return sum;
+    };
+    const onlineAfterRegister = await online();
+    // The federation: every server sees every server's marker (the servers find each other in a
+    // moment after starting; registration took longer).
+    const federated: number[] = [];
+    for (const s of servers) federated.push(await markersSeenFrom(s));
+
     const selfBefore = processUsage(process.pid);
     const machineBefore = machineTicks();
     const tcpBefore = tcpCounters();
-    const connectionsBefore = heartbeatConnections;
+    const connectionsBefore = http.heartbeatConnections;
     // The generator's own event loop: a search answer waits here too before it is timed.
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
 
-    // 2. Steady heartbeats at the compressed interval while searches run, one after another.
-    const latencies: number[] = [];
-    const searchMs: number[] = []; // the index's own tookMs: the rest of a latency is queueing and HTTP
-    const until = Date.now() + SECONDS * 1000;
+    // 2. Steady heartbeats at the compressed interval while searches run, one after another,
+    // each on the next live server; every tenth looks for the markers (all SERVERS expected).
+    const steady: Timed = { ms: [], tookMs: [] };
+    const afterKill: Timed = { ms: [], tookMs: [] };
+    let markerSearches = 0;
+    let markerSearchesShort = 0;
+    let lastShortAt = 0;
+    let killedAt = 0;
+    let phase = steady;
     beats.resetCounts();
     const words = [...queryVocabulary.words, ...queryVocabulary.artists];
-    const searching = (async () => {
-      let k = 0;
-      while (Date.now() < until) {
-        const w = words[(k * 7919) % words.length] ?? 'live';
-        const q = [encodeURIComponent(w), encodeURIComponent(w.slice(0, 3)), `${encodeURIComponent(w)}&category=video`, `${encodeURIComponent(w)}+${encodeURIComponent(words[(k * 31) % words.length] ?? 'a')}`][k % 4];
-        k++;
-        const s = performance.now();
-        const res = await call(port, 'GET', `/api/v1/files/search?q=${q}`);
-        if (res.status !== 200) throw new Error(`search answered ${res.status}`);
-        latencies.push(performance.now() - s);
-        searchMs.push((JSON.parse(res.body) as { tookMs: number }).tookMs);
+    const search = async (k: number) => {
+      const targets = live();
+      const server = targets[k % targets.length] as IndexServer;
+      const w = words[(k * 7919) % words.length] ?? 'live';
+      const marker = k % 10 === 9;
+      const q = marker ? MARKER_WORD : [encodeURIComponent(w), encodeURIComponent(w.slice(0, 3)), `${encodeURIComponent(w)}&category=video`, `${encodeURIComponent(w)}+${encodeURIComponent(words[(k * 31) % words.length] ?? 'a')}`][k % 4];
+      const s = performance.now();
+      const res = await http.call(server.port, 'GET', `/api/v1/files/search?q=${q}`);
+      if (res.status !== 200) throw new Error(`search on server ${servers.indexOf(server)} answered ${res.status}: ${res.body.slice(0, 200)}`);
+      phase.ms.push(performance.now() - s);
+      const answer = JSON.parse(res.body) as { tookMs: number; total: number };
+      phase.tookMs.push(answer.tookMs);
+      if (marker) {
+        markerSearches++;
+        if (answer.total < SERVERS) {
+          markerSearchesShort++;
+          lastShortAt = Date.now();
+        }
       }
-    })();
+    };
     t = performance.now();
-    await searching;
+    let k = 0;
+    const steadyUntil = Date.now() + SECONDS * 1000;
+    while (Date.now() < steadyUntil) await search(k++);
+    const steadySeconds = (performance.now() - t) / 1000;
     const { ok: heartbeats, failed: heartbeatFailures } = beats.counts();
-    await beats.stop();
-    const loadSeconds = (performance.now() - t) / 1000;
-    const afterLoad = processUsage(child.pid as number);
+    const afterLoad = usage();
     const selfCpu = processUsage(process.pid).cpuSeconds - selfBefore.cpuSeconds;
     const machine = machineTicks();
     const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
     const tcp = tcpCounters();
     loopDelay.disable();
-    latencies.sort((a, b) => a - b);
-    searchMs.sort((a, b) => a - b);
 
-    const stats = JSON.parse((await call(port, 'GET', '/api/v1/stats')).body) as { peersOnline: number; uniqueFiles: number };
-    // 3. Heartbeat capacity: closed loop against the index, then a bare Node server.
+    // 3. Failover: the last server dies; searches go on until its peers are registered elsewhere
+    // and every marker is found again (bounded by the hard limit).
+    let failoverRows: [string, string][] = [];
+    if (KILL) {
+      const victim = servers[servers.length - 1] as IndexServer;
+      const toMove = peers.filter((p) => p.server === servers.length - 1).length;
+      beats.resetCounts();
+      phase = afterKill;
+      victim.child.kill('SIGKILL');
+      victim.dead = true;
+      killedAt = Date.now();
+      const giveUpAt = killedAt + 5 * 60_000;
+      while ((moved < toMove || Date.now() - lastShortAt < 3_000) && Date.now() < giveUpAt) await search(k++);
+      const { failed } = beats.counts();
+      failoverRows = [
+        ['after killing one server: its peers registered elsewhere', `${moved} of ${toMove} in ${((lastMoved - killedAt) / 1000).toFixed(1)} s (= ${((lastMoved - killedAt) / HEARTBEAT_MS).toFixed(1)} heartbeat intervals; ${moveRefusals} registrations refused; heartbeats ${failed})`],
+        ['… searches missing a server\u2019s files meanwhile', `${markerSearchesShort} of ${markerSearches} marker searches, the last ${((lastShortAt - killedAt) / 1000).toFixed(1)} s after the kill`],
+        ['… search p50 / p95 / p99 during the failover', summary(afterKill)],
+      ];
+    }
+    await beats.stop();
+    await Promise.all(movers);
+
+    const stats = JSON.parse((await http.call((servers[0] as IndexServer).port, 'GET', '/api/v1/stats')).body) as { peersOnline: number; uniqueFiles: number };
+    // 4. Heartbeat capacity: closed loop against the first index, then a bare Node server.
     const floodMs = 5000;
-    const shoalMax = await heartbeatFlood(port, peers, floodMs);
+    const onFirst = peers.filter((p) => p.server === 0);
+    const shoalMax = await heartbeatFlood((servers[0] as IndexServer).port, onFirst, floodMs);
     const bare = await bareServer();
-    const bareMax = await heartbeatFlood(bare.port, peers, floodMs);
+    const bareMax = await heartbeatFlood(bare.port, onFirst, floodMs);
     bare.close();
 
+    const mb = (u: { rssMb: number }[]) => u.map((x) => x.rssMb.toFixed(0)).join(' + ');
+    const cpu = (a: { cpuSeconds: number }[], b: { cpuSeconds: number }[]) => a.reduce((sum, x, i) => sum + x.cpuSeconds - (b[i]?.cpuSeconds ?? 0), 0);
     const rows: [string, string][] = [
-      ['peers online after registration / at the end; unique files', `${onlineAfterRegister} / ${stats.peersOnline}; ${stats.uniqueFiles}`],
-      ['registrations/s', `${(PEERS / registerSeconds).toFixed(0)} (${(PEERS * FILES / registerSeconds).toFixed(0)} files/s, ${registerSeconds.toFixed(1)} s)`],
-      ['heartbeats/s at the compressed interval', `${(heartbeats / loadSeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)}; ${heartbeatFailures})`],
-      ['search under load p50 / p95 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.95).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms (${latencies.length} searches; aim p99 < 50 ms)`],
-      ['… slowest search', `${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms`],
-      ['… of which searching inside the index p50 / p99', `${quantile(searchMs, 0.5).toFixed(1)} / ${quantile(searchMs, 0.99).toFixed(1)} ms`],
-      ['index RSS after registration / after load', `${afterRegister.rssMb.toFixed(0)} MB / ${afterLoad.rssMb.toFixed(0)} MB (idle at start ${before.rssMb.toFixed(0)} MB)`],
-      ['index CPU: registration / load phase', `${(afterRegister.cpuSeconds - before.cpuSeconds).toFixed(1)} s / ${(afterLoad.cpuSeconds - afterRegister.cpuSeconds).toFixed(1)} s of ${loadSeconds.toFixed(0)} s (${(((afterLoad.cpuSeconds - afterRegister.cpuSeconds) / loadSeconds) * 100).toFixed(0)} % of a core)`],
+      ['peers online after registration (all servers); unique files on server 0', `${onlineAfterRegister}; ${stats.uniqueFiles}`],
+      ['a search on each server sees the markers of', `${federated.join(', ')} of ${SERVERS} servers`],
+      ['registrations/s (key proof and TLS call-back included)', `${(PEERS / registerSeconds).toFixed(0)} (${(PEERS * FILES / registerSeconds).toFixed(0)} files/s, ${registerSeconds.toFixed(1)} s)`],
+      ['heartbeats/s at the compressed interval', `${(heartbeats / steadySeconds).toFixed(0)} (target ${(PEERS / (HEARTBEAT_MS / 1000)).toFixed(0)}; ${heartbeatFailures})`],
+      [`search under load p50 / p95 / p99${SERVERS > 1 ? ' (federated)' : ''}`, `${summary(steady)}; aim p99 < 50 ms`],
+      ...failoverRows,
+      ['index RSS after registration / after load (each server)', `${mb(afterRegister)} MB / ${mb(afterLoad)} MB (idle at start ${mb(before)} MB)`],
+      ['index CPU, all servers: registration / load phase', `${cpu(afterRegister, before).toFixed(1)} s / ${cpu(afterLoad, afterRegister).toFixed(1)} s of ${steadySeconds.toFixed(0)} s (${((cpu(afterLoad, afterRegister) / steadySeconds) * 100).toFixed(0)} % of a core)`],
       ['load generator event-loop delay p99 / max (load phase)', `${(loopDelay.percentile(99) / 1e6).toFixed(1)} / ${(loopDelay.max / 1e6).toFixed(1)} ms`],
-      ['load generator CPU / whole machine busy (load phase)', `${((selfCpu / loadSeconds) * 100).toFixed(0)} % of a core / ${(machineBusy * 100).toFixed(0)} % of ${cpus().length} cores (other processes included)`],
-      ['load phase: heartbeat connections opened; SYNs dropped (accept queue full) / retried, whole machine', `${heartbeatConnections - connectionsBefore} (${heartbeatConnections} in all); ${tcp.listenOverflows - tcpBefore.listenOverflows} / ${tcp.synRetransmits - tcpBefore.synRetransmits}`],
-      ['heartbeat capacity: index vs bare Node', `${shoalMax.toFixed(0)} vs ${bareMax.toFixed(0)} req/s = ${(shoalMax / bareMax).toFixed(2)}x`],
+      ['load generator CPU / whole machine busy (load phase)', `${((selfCpu / steadySeconds) * 100).toFixed(0)} % of a core / ${(machineBusy * 100).toFixed(0)} % of ${cpus().length} cores (other processes included)`],
+      ['load phase: heartbeat connections opened; SYNs dropped (accept queue full) / retried, whole machine', `${http.heartbeatConnections - connectionsBefore} (${http.heartbeatConnections} in all); ${tcp.listenOverflows - tcpBefore.listenOverflows} / ${tcp.synRetransmits - tcpBefore.synRetransmits}`],
+      ['heartbeat capacity: server 0 vs bare Node', `${shoalMax.toFixed(0)} vs ${bareMax.toFixed(0)} req/s = ${(shoalMax / bareMax).toFixed(2)}x`],
     ];
-    const width = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    const width = Math.max(...rows.map(([key]) => key.length));
+    for (const [key, v] of rows) console.log(`${key.padEnd(width)}  ${v}`);
   } finally {
-    agent.destroy();
-    heartbeatAgent.destroy();
+    http.destroy();
     cleanup();
   }
 }

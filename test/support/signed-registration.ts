@@ -31,15 +31,18 @@ export interface AddressResponder {
   close(): Promise<void>;
 }
 
-/** A real server on `host` that answers the index's call-back for `key` and nothing else. */
-export async function startAddressResponder(key = NodeKey.generate(), host = '127.0.0.1'): Promise<AddressResponder> {
+/**
+ * A real server on `host` that answers the index's call-back for `key` and nothing else.
+ * `keyTls`: the key's TLS identity, when the caller keeps one (making it takes milliseconds).
+ */
+export async function startAddressResponder(key = NodeKey.generate(), host = '127.0.0.1', keyTls?: NodeTls): Promise<AddressResponder> {
   const server = http.createServer((req, res) => {
     if (!isInfoRequest(req.url)) return void res.writeHead(404).end();
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(infoAnswer(key, req.url)));
   });
   // The index calls back over TLS (to this key) when it encrypts, as a real node's port answers.
-  acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
+  acceptTlsToo(server, (keyTls ?? (await NodeTls.create(key))).serverOptions);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     key, id: key.id, port: (server.address() as AddressInfo).port,

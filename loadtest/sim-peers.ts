@@ -1,0 +1,44 @@
+// Simulated peers that register as real ones do since node identities (issue 14): each has its
+// own Ed25519 key, signs the index's challenge, and answers the index's call-back at the address
+// it claims, over TLS with its own certificate. The call-back responder lives only while its peer
+// registers (the index calls back then, never later), so 10,000 peers never hold 10,000 ports.
+import type { IndexedFile } from '../src-shared/api/index-routes.js';
+import { NodeKey } from '../src-main/core/identity/node-key.js';
+import { NodeTls } from '../src-main/core/net/node-tls.js';
+import { signedRegistration, startAddressResponder } from '../test/support/signed-registration.js';
+import type { LoadHttp } from './load-http.js';
+
+export class SimPeer {
+  readonly key = NodeKey.generate();
+  /** The key's TLS identity, made on its first registration and kept (a certificate takes ~10 ms). */
+  private keyTls: NodeTls | undefined;
+  /** The index server it is registered with (an index into the servers), and its session there. */
+  server = -1;
+  token = '';
+  /** Between losing its index server and registering with another: no heartbeats. */
+  moving = false;
+
+  constructor(readonly n: number, readonly files: IndexedFile[]) {}
+
+  get id(): string {
+    return this.key.id;
+  }
+
+  /** Registers with the index server at `port`; throws with the index's answer when refused. */
+  async register(http: LoadHttp, port: number): Promise<string> {
+    this.keyTls ??= await NodeTls.create(this.key);
+    const responder = await startAddressResponder(this.key, '127.0.0.1', this.keyTls);
+    try {
+      const challenge = await http.call(port, 'GET', '/api/v1/peers/challenge');
+      if (challenge.status !== 200) throw new Error(`challenge answered ${challenge.status}: ${challenge.body}`);
+      const given = JSON.parse(challenge.body) as { indexId: string; challenge: string };
+      const body = signedRegistration(this.key, { name: `load-${this.n}`, port: responder.port, files: this.files }, given);
+      const res = await http.call(port, 'POST', '/api/v1/peers/register', body);
+      if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body.slice(0, 300)}`);
+      this.token = (JSON.parse(res.body) as { sessionToken: string }).sessionToken;
+      return this.token;
+    } finally {
+      await responder.close();
+    }
+  }
+}
