@@ -1,7 +1,7 @@
 // The peer API, declared once. The HTTP server registers a handler per route from this table and
 // validates with these schemas; the OpenAPI document is generated from it, so neither can drift.
 import { z } from 'zod';
-import { fileIdSchema, categorySchema, hostPortSchema, okSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { fileIdSchema, categorySchema, hostPortSchema, okSchema, pageOf, pageQuery } from './common.js';
 import {
   piecesSchema,
   setTagsRequestSchema,
@@ -16,6 +16,8 @@ import { identityUpdateSchema, identityViewSchema } from './identity.js';
 import { dhtSettingsSchema, dhtSettingsUpdateSchema } from './dht.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import { accessRoutes } from './access-routes.js';
+import { batchRoutes } from './batch-routes.js';
+import { listFilesFilterSchema } from './library-query.js';
 import {
   downloadIdSchema,
   downloadViewSchema,
@@ -45,19 +47,14 @@ export interface RouteSpec {
   httpOnly?: true;
   /** The body is multipart/form-data, files in the field "file" (streamed, not JSON). */
   multipart?: true;
+  /** A larger JSON body than the server's usual limit (batches of up to 10,000 ids). */
+  bodyLimit?: string;
 }
 
 const fileIdParams = z.object({ fileId: fileIdSchema });
 const downloadParams = z.object({ downloadId: downloadIdSchema });
 
-export const listFilesQuerySchema = z.object({
-  ...pageQuery,
-  category: categorySchema.optional(),
-  ext: z.string().trim().toLowerCase().regex(/^[a-z0-9]{1,16}$/).optional(),
-  tag: tagSchema.optional(),
-  sort: z.enum(['name', 'size', 'shared']).default('name'),
-  order: z.enum(['asc', 'desc']).default('asc'),
-});
+export const listFilesQuerySchema = listFilesFilterSchema.extend(pageQuery);
 export type ListFilesQuery = z.infer<typeof listFilesQuerySchema>;
 
 export const localSearchQuerySchema = z.object({
@@ -287,6 +284,7 @@ export const peerRoutes = {
     summary: 'Liveness', response: okSchema,
   },
   ...accessRoutes,
+  ...batchRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type PeerRouteName = keyof typeof peerRoutes;

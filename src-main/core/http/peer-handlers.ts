@@ -21,6 +21,8 @@ import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
 import type { CallInput, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 import { accessHandlers, type AccessDeps } from '../access/access-handlers.js';
+import { batchHandlers } from './batch-handlers.js';
+import { filterWords } from '../../../src-shared/api/library-query.js';
 
 export interface PeerHandlerDeps extends ServingDeps {
   library: Library;
@@ -92,6 +94,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   };
   return {
     ...accessHandlers({ ...deps.accessControl, library }),
+    ...batchHandlers({ library, downloads }),
     getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
     health: () => ({ ok: true }),
@@ -111,8 +114,8 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
       return indexConnection();
     },
     listFiles: ({ query, isLocalUser, viewer }) => {
-      const { page, pageSize, sort, order, category, ext, tag } = query;
-      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag }, isLocalUser, viewer);
+      const { page, pageSize, sort, order, category, ext, tag, q } = query;
+      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag, words: filterWords(q) }, isLocalUser, viewer);
       return { items, total, page, pageSize };
     },
     searchLocal: ({ query, isLocalUser, viewer }) => {

@@ -51,7 +51,8 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
         next(err);
       }
     };
-    const body = spec.body && !spec.multipart ? [readJson] : [];
+    const json = spec.bodyLimit ? express.json({ limit: spec.bodyLimit, strict: true }) : readJson;
+    const body = spec.body && !spec.multipart ? [json] : [];
     router[spec.method](spec.path, checkAccess, ...body, async (req: Request, res: Response, next: NextFunction) => {
       try {
         if (spec.body && !req.is('application/json')) {
