@@ -1,7 +1,9 @@
 // The library: what this node shares, loaded a page at a time as the list scrolls (a library can
 // hold 100,000 files; only what is on screen is fetched), plus hashing progress and statistics.
 import { createStore } from 'zustand/vanilla';
+import type { BatchResult } from '../../src-shared/api/batch.js';
 import type { HashingStatus, SharedFile } from '../../src-shared/api/library.js';
+import type { ListFilesFilter } from '../../src-shared/api/library-query.js';
 import type { NodeStats } from '../../src-shared/api/node.js';
 import { errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
@@ -14,6 +16,8 @@ export interface LibraryState {
   /** Loaded pages by number (1-based), each LIBRARY_PAGE_SIZE rows. */
   pages: Record<number, SharedFile[]>;
   error: string | null;
+  /** What the list shows: words, a category, the order (Share's search box, filter and sort). */
+  filter: ListFilesFilter;
   hashing: HashingStatus | null;
   stats: NodeStats | null;
   /** Makes sure the rows from..to (0-based, inclusive) are loaded or on their way. */
@@ -22,6 +26,11 @@ export interface LibraryState {
   refresh(): Promise<void>;
   unshare(id: string): Promise<void>;
   setTags(id: string, tags: string[]): Promise<void>;
+  setFilter(change: Partial<ListFilesFilter>): void;
+  /** Every file matching the filter (at most 10,000): Share's "select all". */
+  matchingIds(): Promise<string[]>;
+  unshareMany(ids: string[]): Promise<BatchResult>;
+  tagMany(ids: string[], add: string[]): Promise<BatchResult>;
   applyHashing(status: HashingStatus): void;
   applyStats(stats: NodeStats): void;
 }
@@ -31,11 +40,14 @@ export type LibraryStore = ReturnType<typeof createLibraryStore>;
 export function createLibraryStore(api: NodeApi) {
   const inFlight = new Set<number>();
   return createStore<LibraryState>()((set, get) => {
+    const list = (page: number) => api.listFiles({ query: { page, pageSize: LIBRARY_PAGE_SIZE, ...get().filter } });
     const loadPage = async (page: number) => {
       if (inFlight.has(page)) return;
       inFlight.add(page);
+      const filter = get().filter;
       try {
-        const answer = await api.listFiles({ query: { page, pageSize: LIBRARY_PAGE_SIZE, sort: 'name', order: 'asc' } });
+        const answer = await list(page);
+        if (get().filter !== filter) return; // the filter changed meanwhile: this page is stale
         set((s) => ({ total: answer.total, pages: { ...s.pages, [page]: answer.items }, error: null }));
       } catch (err) {
         set({ error: errorMessage(err) });
@@ -47,6 +59,7 @@ export function createLibraryStore(api: NodeApi) {
       total: -1,
       pages: {},
       error: null,
+      filter: { sort: 'name', order: 'asc' },
       hashing: null,
       stats: null,
       ensureRows: (from, to) => {
@@ -58,7 +71,7 @@ export function createLibraryStore(api: NodeApi) {
         const loaded = Object.keys(get().pages).map(Number);
         const pages = loaded.length > 0 ? loaded : [1];
         const answers = await Promise.all(
-          pages.map((page) => api.listFiles({ query: { page, pageSize: LIBRARY_PAGE_SIZE, sort: 'name', order: 'asc' } }).catch((err: unknown) => err)),
+          pages.map((page) => list(page).catch((err: unknown) => err)),
         );
         const next: Record<number, SharedFile[]> = {};
         let total = get().total;
@@ -80,6 +93,25 @@ export function createLibraryStore(api: NodeApi) {
       setTags: async (id, tags) => {
         await api.setFileTags({ params: { fileId: id }, body: { tags } });
         await get().refresh();
+      },
+      setFilter: (change) => {
+        inFlight.clear();
+        set((s) => ({ filter: { ...s.filter, ...change }, pages: {} }));
+        void loadPage(1);
+      },
+      matchingIds: async () => {
+        const { sort, order, ...rest } = get().filter;
+        return (await api.listFileIds({ query: { sort, order, ...rest } })).ids;
+      },
+      unshareMany: async (ids) => {
+        const result = await api.unshareFiles({ body: { ids } });
+        await get().refresh();
+        return result;
+      },
+      tagMany: async (ids, add) => {
+        const result = await api.tagFiles({ body: { ids, add } });
+        await get().refresh();
+        return result;
       },
       applyHashing: (hashing) => set({ hashing }),
       applyStats: (stats) => set({ stats, hashing: stats.hashing }),

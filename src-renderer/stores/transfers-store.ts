@@ -1,5 +1,6 @@
 // Downloads and uploads: loaded once, then kept current by the node's transfer events.
 import { createStore } from 'zustand/vanilla';
+import type { DownloadBatchResult } from '../../src-shared/api/batch.js';
 import type { DownloadView, UploadView } from '../../src-shared/api/transfers.js';
 import { errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
@@ -18,12 +19,21 @@ export interface TransfersState {
   pauseAll(): Promise<void>;
   resumeAll(): Promise<void>;
   remove(id: string): Promise<void>;
+  /** One call for several downloads; the rows take each answer (a cleared one leaves the list). */
+  batch(action: DownloadBatchAction, ids: string[]): Promise<DownloadBatchResult | null>;
+  /** Search's "download selected": one call; answers how many started. */
+  startMany(files: { fileId: string; name: string }[]): Promise<DownloadBatchResult | null>;
   /** A transfer event: always the newest state of that download. */
   applyDownload(view: DownloadView): void;
   applyUploads(uploads: UploadView[]): void;
 }
 
+export type DownloadBatchAction = 'pause' | 'resume' | 'cancel' | 'clear';
+
 export function createTransfersStore(api: NodeApi) {
+  const batchCalls = {
+    pause: api.pauseDownloads, resume: api.resumeDownloads, cancel: api.cancelDownloads, clear: api.clearDownloads,
+  } satisfies Record<DownloadBatchAction, unknown>;
   // Events per download. An action's answer is the state when the node answered; an event that
   // arrived before the answer is newer (a small download can complete first), so it wins.
   const events = new Map<string, number>();
@@ -60,6 +70,14 @@ export function createTransfersStore(api: NodeApi) {
         });
       } catch (err) {
         set({ error: errorMessage(err) });
+      }
+    };
+    // A batch's answers, each under the same rule as one action's: a newer event wins.
+    const applyBatch = (result: DownloadBatchResult, before: Map<string, number>, cleared: boolean) => {
+      for (const r of result.results) if (r.download && (events.get(r.download.id) ?? 0) === (before.get(r.download.id) ?? 0)) put(r.download);
+      if (cleared) {
+        const gone = new Set(result.results.filter((r) => r.ok).map((r) => r.id));
+        set((s) => ({ downloads: s.downloads.filter((d) => !gone.has(d.id)) }));
       }
     };
     return {
@@ -103,6 +121,30 @@ export function createTransfersStore(api: NodeApi) {
           }));
         } catch (err) {
           set({ error: errorMessage(err) });
+        }
+      },
+      batch: async (action, ids) => {
+        const before = new Map(events);
+        try {
+          const result = await batchCalls[action]({ body: { ids } });
+          applyBatch(result, before, action === 'clear');
+          set({ error: null });
+          return result;
+        } catch (err) {
+          set({ error: errorMessage(err) });
+          return null;
+        }
+      },
+      startMany: async (files) => {
+        const before = new Map(events);
+        try {
+          const result = await api.startDownloads({ body: { files } });
+          applyBatch(result, before, false);
+          set({ error: null });
+          return result;
+        } catch (err) {
+          set({ error: errorMessage(err) });
+          return null;
         }
       },
       applyDownload: (view) => {

@@ -251,6 +251,10 @@ function defuse(name: string, spec: RouteSpec, api: 'peer' | 'index', r: FuzzReq
       return safe({ address: '127.0.0.1:1' });
     case 'startDownload':
       return safe({ fileId: knownFileId });
+    case 'startDownloads': // as startDownload: the one file, never a search for random ids
+      return safe({ files: [{ fileId: knownFileId }] });
+    case 'unshareFiles': // the one shared file stays (as unshareFile's)
+      return safe({ ids: ['0'.repeat(64)] });
     case 'setTransferSettings':
       return safe({ shareDownloads: true });
     case 'setNetworkSettings': // a documentation network: blocking loopback would refuse the fuzzer itself
@@ -276,7 +280,8 @@ async function stateSnapshot(): Promise<string> {
     // sha256 is computed in the background while the node is idle, whenever that is.
     files: strip(await peer('/api/v1/files?pageSize=200'), ['sha256']),
     downloads: strip(await peer('/api/v1/downloads'), ['speed', 'etaSeconds']),
-    indexServers: strip(await peer('/api/v1/index-servers'), ['state', 'lastError']),
+    // Each known index server is asked now and then: whether it answered, when, how fast is a measurement.
+    indexServers: strip(await peer('/api/v1/index-servers'), ['state', 'lastError', 'reachable', 'lastTriedAt', 'rttMs']),
     transfers: await peer('/api/v1/settings/transfers'),
     indexStats: strip(indexStats, ['uptimeSeconds', 'heartbeatsPerMinute', 'searchesPerMinute']),
   });

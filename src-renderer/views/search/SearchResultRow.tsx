@@ -3,6 +3,7 @@ import { formatBytes } from '../../app/format.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
 import { PeerName } from '../../components/PeerName.js';
 import { useDomain } from '../../app/stores-context.js';
+import { RowCheckbox } from '../../components/SelectionBar.js';
 import { FileActions } from './FileActions.js';
 
 const healthText = {
@@ -45,10 +46,18 @@ export function hostOf(url: string): string {
   }
 }
 
-export function SearchResultRow({ result, active, onDownload }: { result: SearchResult; active: boolean; onDownload: () => void }) {
+export function SearchResultRow({ result, active, onDownload, selected, onSelect }: {
+  result: SearchResult;
+  active: boolean;
+  onDownload: () => void;
+  selected?: boolean;
+  onSelect?(shift: boolean): void;
+}) {
   const h = health(result);
   return (
-    <li className={active ? 'result active' : 'result'} aria-current={active || undefined} data-testid="search-result">
+    <li className={`result${active ? ' active' : ''}${onSelect ? ' selectable' : ''}`} aria-current={active || undefined} data-testid="search-result">
+      {/* A file already in the library is not downloaded again: nothing to pick. */}
+      {onSelect ? (result.inLibrary ? <span className="no-check" /> : <RowCheckbox label={`Select ${result.name}`} checked={selected === true} onToggle={onSelect} />) : null}
       <CategoryIcon category={result.category} />
       <div className="file-main">
         <span className="name">{result.name}</span>

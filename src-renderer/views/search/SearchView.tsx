@@ -7,6 +7,8 @@ import { navigate } from '../../app/router.js';
 import { useDomain } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { batchProblem, useSelection } from '../../app/use-selection.js';
+import { SelectionBar } from '../../components/SelectionBar.js';
 import { OpenedFile } from './OpenedFile.js';
 import { SearchFilters } from './SearchFilters.js';
 import { SearchResultRow } from './SearchResultRow.js';
@@ -27,12 +29,24 @@ export function SearchView() {
   const setCategory = useDomain('search', (s) => s.setCategory);
   const start = useDomain('transfers', (s) => s.start);
   const downloadError = useDomain('transfers', (s) => s.error);
+  const startMany = useDomain('transfers', (s) => s.startMany);
+  const selection = useSelection();
+  const [batchNote, setBatchNote] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
   useSearchUrl();
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setActive(0), [results]);
+  const order = results.filter((r) => !r.inLibrary).map((r) => r.id);
+  // Only results on screen stay selected: a new search starts a new selection.
+  const picked = results.filter((r) => selection.has(r.id) && !r.inLibrary);
+  const downloadSelected = async () => {
+    const result = await startMany(picked.map((r) => ({ fileId: r.id, name: r.name })));
+    if (!result) return;
+    setBatchNote(batchProblem(result) ?? `Started ${result.succeeded} download${result.succeeded === 1 ? '' : 's'}.`);
+    selection.clear();
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
@@ -71,6 +85,12 @@ export function SearchView() {
         ))}
       </div>
       <SearchFilters />
+      <SelectionBar count={picked.length} noun="result" onClear={selection.clear}>
+        <button type="button" onClick={() => void downloadSelected()}>
+          Download selected
+        </button>
+      </SelectionBar>
+      {batchNote ? <p className="muted" role="status">{batchNote}</p> : null}
       <ErrorNote message={error ?? downloadError} />
       <p className="muted" aria-live="polite">
         {loading ? 'Searching…' : searched && !error && !opened ? `${estimate ? 'about ' : ''}${total.toLocaleString()} result${total === 1 ? '' : 's'}${moreComing ? ' · more coming from the network…' : ''}` : ''}
@@ -85,7 +105,14 @@ export function SearchView() {
         // A plain list, not a listbox: each result holds its own Download button, and options may not.
         <ul id="search-results" className="results" aria-label="Results">
           {results.map((r, i) => (
-            <SearchResultRow key={r.id} result={r} active={i === active} onDownload={() => void start(r.id, r.name)} />
+            <SearchResultRow
+              key={r.id}
+              result={r}
+              active={i === active}
+              onDownload={() => void start(r.id, r.name)}
+              selected={selection.has(r.id)}
+              onSelect={(shift) => selection.toggle(r.id, shift, order)}
+            />
           ))}
         </ul>
       )}

@@ -6,7 +6,10 @@ import { shoalLink } from '../../../src-shared/shoal-link.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { useSelection } from '../../app/use-selection.js';
 import { rowAt } from '../../stores/library-store.js';
+import { LibraryBatchBar } from './LibraryBatchBar.js';
+import { LibraryToolbar } from './LibraryToolbar.js';
 import { SharedFileRow, type RowActions } from './SharedFileRow.js';
 import { ownOrigin, torrentUrl } from './torrent-url.js';
 
@@ -22,6 +25,13 @@ export function SharedFileList() {
   const indexServer = useDomain('network', (s) => (s.indexConnection?.state === 'registered' ? s.indexConnection.server : null));
   const peerPort = useDomain('network', (s) => s.info?.port);
   const [actionError, setActionError] = useState<string | null>(null);
+  const matchingIds = useDomain('library', (s) => s.matchingIds);
+  const filter = useDomain('library', (s) => s.filter);
+  const selection = useSelection();
+  // The loaded rows in the order shown: a shift-click's range, a link's name.
+  const loaded = Object.keys(pages).map(Number).sort((a, b) => a - b).flatMap((p) => pages[p] ?? []);
+  const order = loaded.map((f) => f.id);
+  const filtered = Boolean(filter.q?.trim() || filter.category);
   const scroller = useRef<HTMLDivElement>(null);
   const count = Math.max(0, total);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
@@ -54,8 +64,22 @@ export function SharedFileList() {
           {total >= 0 ? `${total.toLocaleString()} file${total === 1 ? '' : 's'}` : 'Loading…'}
         </span>
       </div>
+      <LibraryToolbar />
+      <div className="row-actions">
+        <button
+          type="button"
+          className="secondary"
+          disabled={total <= 0}
+          onClick={() => void matchingIds().then(selection.replace, (err: unknown) => setActionError((err as Error).message))}
+        >
+          {filtered ? 'Select all matching' : 'Select all'}
+        </button>
+      </div>
+      <LibraryBatchBar selection={selection} nameOf={(id) => loaded.find((f) => f.id === id)?.name} copyText={copyText} onMessage={setActionError} />
       <ErrorNote message={error ?? actionError} />
-      {total === 0 ? (
+      {total === 0 && filtered ? (
+        <EmptyState title="No shared file matches">Try other words or another category.</EmptyState>
+      ) : total === 0 ? (
         <EmptyState title="You share nothing yet">Drop files above, or put them into your shared folder: they appear here once hashed.</EmptyState>
       ) : (
         <div ref={scroller} className="file-scroller" data-testid="file-scroller">
@@ -64,7 +88,11 @@ export function SharedFileList() {
               const file = rowAt({ pages }, item.index);
               return (
                 <div key={item.key} className="virtual-row" style={{ height: item.size, transform: `translateY(${item.start}px)` }}>
-                  {file ? <SharedFileRow file={file} actions={actions} /> : <div className="file-row placeholder" aria-hidden="true" />}
+                  {file ? (
+                    <SharedFileRow file={file} actions={actions} selected={selection.has(file.id)} onSelect={(shift) => selection.toggle(file.id, shift, order)} />
+                  ) : (
+                    <div className="file-row placeholder" aria-hidden="true" />
+                  )}
                 </div>
               );
             })}

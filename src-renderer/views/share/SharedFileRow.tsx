@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import { formatBytes } from '../../app/format.js';
 import { CategoryIcon } from '../../components/CategoryIcon.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { RowCheckbox } from '../../components/SelectionBar.js';
 import { FileDetailsDialog } from './FileDetailsDialog.js';
 
 export interface RowActions {
@@ -16,7 +18,13 @@ export interface RowActions {
   onError(message: string): void;
 }
 
-export function SharedFileRow({ file, actions }: { file: SharedFile; actions: RowActions }) {
+export function SharedFileRow({ file, actions, selected, onSelect }: {
+  file: SharedFile;
+  actions: RowActions;
+  /** Picked for a batch action; absent where rows cannot be picked. */
+  selected?: boolean;
+  onSelect?(shift: boolean): void;
+}) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,7 +55,8 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
       setEditing(false);
     });
   return (
-    <div className="file-row" data-testid="shared-file" data-file-id={file.id}>
+    <div className={onSelect ? 'file-row selectable' : 'file-row'} data-testid="shared-file" data-file-id={file.id}>
+      {onSelect ? <RowCheckbox label={`Select ${file.name}`} checked={selected === true} onToggle={onSelect} /> : null}
       <CategoryIcon category={file.category} />
       <div className="file-main">
         <span className="name" title={file.paths?.[0] ?? file.name}>
@@ -124,9 +133,14 @@ export function SharedFileRow({ file, actions }: { file: SharedFile; actions: Ro
           Details
         </button>
         {details ? <FileDetailsDialog file={file} onClose={() => setDetails(false)} /> : null}
-        <button type="button" className="link danger" disabled={busy} aria-label={`Unshare ${file.name}`} onClick={() => void run(() => actions.unshare(file.id))}>
-          Unshare
-        </button>
+        <ConfirmButton
+          label="Unshare"
+          ariaLabel={`Unshare ${file.name}`}
+          question={`Stop sharing ${file.name}?`}
+          confirm="Unshare"
+          disabled={busy}
+          onConfirm={() => void run(() => actions.unshare(file.id))}
+        />
       </div>
     </div>
   );

@@ -3,7 +3,9 @@ import { isRunningDownload, type DownloadView } from '../../../src-shared/api/tr
 import { errorMessage } from '../../bridge/api-error.js';
 import { formatBytes, formatDuration, formatSpeed, percent } from '../../app/format.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { Lock } from '../../components/Lock.js';
+import { RowCheckbox } from '../../components/SelectionBar.js';
 import { PeerName } from '../../components/PeerName.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { hostOf } from '../search/SearchResultRow.js';
@@ -48,7 +50,7 @@ function Sources({ download: d }: { download: DownloadView }) {
   );
 }
 
-export function DownloadRow({ download: d }: { download: DownloadView }) {
+export function DownloadRow({ download: d, selected, onSelect }: { download: DownloadView; selected?: boolean; onSelect?(shift: boolean): void }) {
   const pause = useDomain('transfers', (s) => s.pause);
   const resume = useDomain('transfers', (s) => s.resume);
   const remove = useDomain('transfers', (s) => s.remove);
@@ -63,6 +65,7 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
   return (
     <li className="transfer" data-testid="download" data-state={d.state}>
       <div className="card-head">
+        {onSelect ? <RowCheckbox label={`Select ${d.name}`} checked={selected === true} onToggle={onSelect} /> : null}
         <span className="name" title={d.path ?? d.name}>
           {d.name}
         </span>
@@ -111,9 +114,13 @@ export function DownloadRow({ download: d }: { download: DownloadView }) {
             Save a copy
           </a>
         ) : null}
-        <button type="button" className="link danger" onClick={() => void remove(d.id)}>
-          {d.state === 'completed' || d.state === 'cancelled' ? 'Remove from list' : 'Cancel'}
-        </button>
+        {d.state === 'completed' || d.state === 'cancelled' ? (
+          <button type="button" className="link danger" onClick={() => void remove(d.id)}>
+            Remove from list
+          </button>
+        ) : (
+          <ConfirmButton label="Cancel" ariaLabel={`Cancel ${d.name}`} question="Cancel this download? Its partial file is deleted." confirm="Cancel download" onConfirm={() => void remove(d.id)} />
+        )}
       </div>
     </li>
   );
