@@ -53,4 +53,20 @@ describe('Devices', () => {
     cleanups.push(() => void reopened.close());
     expect(new Devices(reopened, 'SELF').get('C')).toMatchObject({ bytesSent: 5 });
   });
+
+  it('keeps the counts in memory while the disk is full, and writes them once there is room', async () => {
+    const { db, devices } = await setup();
+    devices.seen('D', { bytesSent: 1 });
+    devices.flush();
+    // SQLite's own limit on the file's pages: every write that needs a new page fails with SQLITE_FULL.
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    for (let i = 0; i < 200; i++) devices.seen(`E${i}`.padEnd(56, 'x'), { name: 'n'.repeat(100), bytesSent: 2 });
+    expect(() => devices.flush()).not.toThrow();
+    expect(devices.get('E0'.padEnd(56, 'x'))).toBeUndefined();
+    db.pragma('max_page_count = 1073741823');
+    devices.flush();
+    expect(devices.list()).toHaveLength(201);
+    expect(devices.get('E0'.padEnd(56, 'x'))).toMatchObject({ bytesSent: 2 });
+  });
 });

@@ -1,6 +1,6 @@
 // The dialer keeps TLS connections to a node between calls (a federated search forwards to the
 // same index servers query after query): real TLS servers on loopback, real node keys.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 /** A TLS node answering its call count; `onRequest` may act on a request instead (return true). */
-async function tlsNode(onRequest?: (n: number, req: Parameters<Parameters<typeof createServer>[0] & object>[0]) => boolean) {
+async function tlsNode(onRequest?: (n: number, req: IncomingMessage) => boolean) {
   const tls = await NodeTls.create(NodeKey.generate());
   let calls = 0;
   let connections = 0;

@@ -6,6 +6,7 @@
 import type { Device, DeviceState } from '../../../src-shared/api/access.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Db } from '../store/database.js';
+import { isDiskFull } from '../store/disk-full.js';
 
 export interface Sighting {
   name?: string | null | undefined;
@@ -62,9 +63,8 @@ export class Devices {
     entry.bytesSent += what.bytesSent ?? 0;
     entry.bytesReceived += what.bytesReceived ?? 0;
     entry.at = this.now();
-    this.pending.set(id, entry);
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
-    this.timer.unref();
+    if (this.pending.size < MAX_DEVICES || this.pending.has(id)) this.pending.set(id, entry);
+    this.schedule();
   }
 
   isBlocked(id: string | null | undefined): boolean {
@@ -101,13 +101,38 @@ export class Devices {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    this.db.transaction(() => {
-      for (const [id, p] of batch) {
-        this.s.upsert.run({ id, name: p.name, at: p.at, address: p.address, sent: p.bytesSent, received: p.bytesReceived });
-      }
-      const over = (this.s.count.get()?.n ?? 0) - MAX_DEVICES;
-      if (over > 0) this.s.trim.run(over);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const [id, p] of batch) {
+          this.s.upsert.run({ id, name: p.name, at: p.at, address: p.address, sent: p.bytesSent, received: p.bytesReceived });
+        }
+        const over = (this.s.count.get()?.n ?? 0) - MAX_DEVICES;
+        if (over > 0) this.s.trim.run(over);
+      })();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      // A full disk is the user's to fix: the counts wait in memory (one entry per device) for the next try.
+      for (const [id, p] of batch) this.merge(id, p);
+      if (!this.closed) this.schedule();
+    }
+  }
+
+  private merge(id: string, p: Required<Sighting> & { at: number }): void {
+    const now = this.pending.get(id);
+    if (!now) {
+      if (this.pending.size < MAX_DEVICES) this.pending.set(id, p);
+      return;
+    }
+    now.name ??= p.name;
+    now.address ??= p.address;
+    now.bytesSent += p.bytesSent;
+    now.bytesReceived += p.bytesReceived;
+    now.at = Math.max(now.at, p.at);
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
   }
 
   close(): void {
