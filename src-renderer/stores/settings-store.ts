@@ -5,7 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { IdentityView } from '../../src-shared/api/identity.js';
 import type { IndexRoleView } from '../../src-shared/api/peer-routes.js';
 import type { TransferSettings } from '../../src-shared/api/transfers.js';
-import { errorMessage } from '../bridge/api-error.js';
+import { ApiError, errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
 import { applyTheme, readTheme, saveTheme, type Theme } from '../app/theme.js';
 
@@ -24,7 +24,10 @@ export interface SettingsState {
   saveTransfers(update: TransferUpdate): Promise<boolean>;
   /** Sets the display name (null: back to the default); the node's refusal in its words, or null. */
   saveName(name: string | null): Promise<string | null>;
-  setIndexRole(enabled: boolean): Promise<void>;
+  /** `port`: listen there from now on (the configured one was taken). */
+  setIndexRole(enabled: boolean, port?: number): Promise<void>;
+  /** Asks the role again (while it waits for a taken port to free up). */
+  loadIndexRole(): Promise<void>;
   setTheme(theme: Theme): void;
 }
 
@@ -62,10 +65,10 @@ export function createSettingsStore(api: NodeApi) {
         return errorMessage(err);
       }
     },
-    setIndexRole: async (enabled) => {
+    setIndexRole: async (enabled, port) => {
       set({ saving: true });
       try {
-        let role = await api.setIndexRole({ body: { enabled } });
+        let role = await api.setIndexRole({ body: port === undefined ? { enabled } : { enabled, port } });
         set({ indexRole: role });
         // The switch answers at once; starting or stopping the index port may take a moment.
         while (role.state === 'starting' || role.state === 'stopping') {
@@ -75,8 +78,18 @@ export function createSettingsStore(api: NodeApi) {
         }
         set({ error: role.lastError, saving: false });
       } catch (err) {
-        set({ error: errorMessage(err), saving: false });
+        // A taken port is the role's own lastError, shown (with another port to use) by the switch,
+        // and it clears by itself when the port frees up: not a page-wide error.
+        const portTaken = err instanceof ApiError && err.code === 'PORT_IN_USE';
+        set({ error: portTaken ? null : errorMessage(err), saving: false });
         void get().load();
+      }
+    },
+    loadIndexRole: async () => {
+      try {
+        set({ indexRole: await api.getIndexRole() });
+      } catch {
+        // the banner tells when the node is gone; the last answer stays on screen
       }
     },
     setTheme: (theme) => {

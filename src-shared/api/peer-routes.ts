@@ -70,6 +70,8 @@ export const indexRoleSchema = z.object({
   port: z.number().int().nullable().describe('the index port while the role is on'),
   indexId: z.string(),
   lastError: z.string().nullable(),
+  waitingForPort: z.boolean().optional().describe('the index port is taken: it is tried again every few seconds until it frees up or the role is turned off'),
+  suggestedPort: z.number().int().nullable().optional().describe('the index port is taken: a free one to offer instead'),
 });
 export type IndexRoleView = z.infer<typeof indexRoleSchema>;
 
@@ -162,7 +164,8 @@ export const peerRoutes = {
   },
   setIndexRole: {
     method: 'put', path: '/api/v1/settings/index-role', access: 'control',
-    summary: 'Turn the index server role on or off, live', body: z.object({ enabled: z.boolean() }), response: indexRoleSchema,
+    summary: 'Turn the index server role on or off, live', response: indexRoleSchema,
+    body: z.object({ enabled: z.boolean(), port: z.number().int().min(1).max(65_535).optional().describe('listen on this index port from now on (the configured one was taken)') }),
   },
   getFederation: {
     method: 'get', path: '/api/v1/settings/federation', access: 'control',

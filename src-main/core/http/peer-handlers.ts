@@ -35,7 +35,7 @@ export interface PeerHandlerDeps extends ServingDeps {
   /** The node key's signature over an address challenge (an index server checking this node's address). */
   proveAddress(challenge: string): string;
   stats(): NodeStats;
-  indexRole: { status(): IndexRoleView; set(enabled: boolean): Promise<IndexRoleView> };
+  indexRole: { status(): IndexRoleView; set(enabled: boolean, port?: number): Promise<IndexRoleView> };
   /** The index servers this node's index federates with; the user adds their own (index/federation/added-federation.ts). */
   federation?: { view(): FederationSettingsView; set(added: string[]): FederationSettingsView };
   indexConnection(): IndexConnectionView;
@@ -99,7 +99,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
     health: () => ({ ok: true }),
     getIndexRole: () => indexRole.status(),
-    setIndexRole: ({ body }) => indexRole.set(body.enabled),
+    setIndexRole: ({ body }) => indexRole.set(body.enabled, body.port),
     getFederation: () => federationView(deps).view(),
     setFederation: ({ body }) => federationView(deps).set(body.added),
     getDhtSettings: () => dhtSwitch().view(),

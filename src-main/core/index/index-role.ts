@@ -18,6 +18,7 @@ import { IndexStore } from './index-store.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
 import type { Federation } from './federation/federation.js';
 import { GOSSIP_INTERVAL_MS } from './federation/setup.js';
+import { freePortNear } from './free-port-near.js';
 
 export type IndexRoleState = 'off' | 'starting' | 'on' | 'stopping';
 
@@ -27,6 +28,10 @@ export interface IndexRoleStatus {
   port: number | null;
   indexId: string;
   lastError: string | null;
+  /** The index port was taken: the role tries it again every few seconds until it is free or turned off. */
+  waitingForPort: boolean;
+  /** The index port was taken: a free one to offer instead. */
+  suggestedPort: number | null;
 }
 
 /** Something that makes the index known on the LAN (mDNS); optional. */
@@ -59,9 +64,14 @@ export interface IndexRoleOptions {
   tls?: { options: TlsOptions; plain: PlainHttpPolicy };
   /** How the index calls peers back (TLS to their ids when encryption is on). */
   dialer?: NodeDialer;
+  /** While the index port is taken, how often it is tried again (default 2 s). */
+  portRetryMs?: number;
 }
 
 const META_KEY = 'index_role';
+/** A port the user chose in Settings instead of the config's (its own was taken). */
+const PORT_KEY = 'index_port';
+const PORT_RETRY_MS = 2_000;
 /** Time given to peers' sockets to receive `index_stopping` before the port closes. */
 const STOPPING_GRACE_MS = 200;
 
@@ -73,6 +83,9 @@ export class IndexRole {
   private state: IndexRoleState = 'off';
   private running: { service: IndexService; server: IndexServer; advert?: { stop(): Promise<void> | void } } | undefined;
   private lastError: string | null = null;
+  /** Set while the port is taken and the role waits for it. */
+  private portRetry: NodeJS.Timeout | undefined;
+  private suggestedPort: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: IndexRoleOptions) {
@@ -87,32 +100,54 @@ export class IndexRole {
   }
 
   status(): IndexRoleStatus {
-    return { enabled: this.state === 'on' || this.state === 'starting', state: this.state, port: this.running?.server.port ?? null, indexId: this.indexId, lastError: this.lastError };
+    return {
+      enabled: this.state === 'on' || this.state === 'starting', state: this.state, port: this.running?.server.port ?? null, indexId: this.indexId, lastError: this.lastError,
+      waitingForPort: this.portRetry !== undefined, suggestedPort: this.suggestedPort,
+    };
   }
 
   get service(): IndexService | undefined {
     return this.running?.service;
   }
 
-  /** Turns the role on or off; calls are applied one after another. */
-  set(enabled: boolean): Promise<IndexRoleStatus> {
-    const next = this.queue.then(() => (enabled ? this.enable() : this.disable()));
+  /** The port the role listens on: the one chosen in Settings, else the config's. */
+  private get port(): number {
+    const chosen = Number(this.o.meta.getMeta(PORT_KEY));
+    return Number.isInteger(chosen) && chosen > 0 && chosen <= 65_535 ? chosen : this.o.port;
+  }
+
+  /** Turns the role on or off; `port` (on): listen there from now on. Calls are applied one after another. */
+  set(enabled: boolean, port?: number): Promise<IndexRoleStatus> {
+    const next = this.queue.then(async () => {
+      if (!enabled) return this.disable();
+      if (port !== undefined && port !== this.port) {
+        this.o.meta.setMeta(PORT_KEY, String(port));
+        if (this.running) await this.disable(false);
+      }
+      return this.enable();
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
   private async enable(): Promise<IndexRoleStatus> {
     if (this.running) return this.status();
+    this.stopRetrying();
     this.state = 'starting';
     try {
       const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}), checkAddress: addressCallBack(this.o.dialer) });
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {
-        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.o.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}), ...(this.o.federation ? { federation: { federation: this.o.federation, selfId: this.indexId } } : {}), ...(this.o.tls ? { tls: this.o.tls } : {}), ...(this.o.dialer ? { dialer: this.o.dialer } : {}) });
+        server = await startIndexServer({ service, bus: this.bus, access: this.o.access, limits: this.o.limits, logger: this.o.logger, version: this.o.version, name: this.o.name, names: this.names, port: this.port, host: this.o.host, ...(this.o.settings.maxRequestBodyBytes ? { maxBodyBytes: this.o.settings.maxRequestBodyBytes } : {}), ...(this.o.federation ? { federation: { federation: this.o.federation, selfId: this.indexId } } : {}), ...(this.o.tls ? { tls: this.o.tls } : {}), ...(this.o.dialer ? { dialer: this.o.dialer } : {}) });
       } catch (err) {
         service.stop();
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ShoalError('PORT_IN_USE', `The index port ${this.o.port} is already in use by another program.`);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          // Offer another port, and take this one the moment it frees up.
+          this.suggestedPort = await freePortNear(this.port, this.o.host);
+          this.retryPort();
+          throw new ShoalError('PORT_IN_USE', `The index port ${this.port} is already in use by another program.`);
+        }
         throw err;
       }
       const advert = this.o.advertiser?.advertise({ port: server.port, indexId: this.indexId, name: this.o.name() });
@@ -120,6 +155,7 @@ export class IndexRole {
       this.state = 'on';
       this.o.federation?.members.start(GOSSIP_INTERVAL_MS);
       this.lastError = null;
+      this.suggestedPort = null;
       this.o.meta.setMeta(META_KEY, 'on');
       this.o.logger.info({ port: server.port }, 'index role on');
     } catch (err) {
@@ -134,6 +170,7 @@ export class IndexRole {
 
   private async disable(persist = true): Promise<IndexRoleStatus> {
     if (persist) this.o.meta.setMeta(META_KEY, 'off');
+    this.stopRetrying();
     const running = this.running;
     if (!running) return this.status();
     this.state = 'stopping';
@@ -148,6 +185,19 @@ export class IndexRole {
     this.o.logger.info('index role off');
     this.o.onChange?.(this.status());
     return this.status();
+  }
+
+  private retryPort(): void {
+    this.portRetry = setTimeout(() => {
+      this.portRetry = undefined;
+      this.set(true).catch(() => undefined); // a failure schedules the next try
+    }, this.o.portRetryMs ?? PORT_RETRY_MS);
+    this.portRetry.unref();
+  }
+
+  private stopRetrying(): void {
+    clearTimeout(this.portRetry);
+    this.portRetry = undefined;
   }
 
   /** Stops serving without changing the persisted choice (the node is shutting down). */

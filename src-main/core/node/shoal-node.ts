@@ -234,7 +234,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     identity: displayName,
     dialer,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
-    indexRole: { status: () => indexRole.status(), set: (enabled) => indexRole.set(enabled) },
+    indexRole: { status: () => indexRole.status(), set: (enabled, port) => indexRole.set(enabled, port) },
     federation: { view: () => addedFederation.view(federation.members), set: (added) => addedFederation.set(added, federation.members) },
     indexConnection: () => withOwnIndex(indexClient.status(), ownIndexListing.status()),
     indexServers: addedIndexServers,

@@ -1,6 +1,6 @@
 // The network as the index server sees it, refreshed every few seconds while this view is open and
 // the tab visible, with a table of the same nodes for reading (and for screen readers).
-import { useDomain } from '../../app/stores-context.js';
+import { useDomain, useStores } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
@@ -15,8 +15,13 @@ export function NetworkView() {
   const error = useDomain('network', (s) => s.topologyError);
   const load = useDomain('network', (s) => s.loadTopology);
   const selfId = useDomain('network', (s) => s.info?.id ?? null);
+  const indexPort = useDomain('network', (s) => s.info?.indexPort ?? null);
+  const refreshInfo = useDomain('network', (s) => s.refresh);
+  // The desktop app's page comes from app://shoal, not from the node's address.
+  const host = useStores().desktop ? '127.0.0.1' : location.hostname;
 
   useVisiblePolling(load, REFRESH_MS);
+  useVisiblePolling(refreshInfo, REFRESH_MS); // whether this node runs an index, and where
 
   const peers = topology?.nodes ?? [];
   return (
@@ -33,6 +38,12 @@ export function NetworkView() {
                 {peers.filter((n) => n.role === 'peer' && n.status === 'online').length} peers online · {peers.filter((n) => n.role === 'index').length} index server(s)
               </span>
             </div>
+            {indexPort !== null ? (
+              <p className="muted" data-testid="own-index">
+                This device is an index server too, at <code>{host}:{indexPort}</code> (
+                {topology.edges.filter((e) => e.kind === 'registration' && e.target === selfId).length} registered with it).
+              </p>
+            ) : null}
             <TopologyGraph topology={topology} selfId={selfId} />
           </section>
           <section className="card" aria-label="Nodes">

@@ -1,6 +1,9 @@
 import { useDomain, useStores } from '../../app/stores-context.js';
+import { useVisiblePolling } from '../../app/use-visible-polling.js';
 
 const stateText = { off: 'Off', starting: 'Starting…', on: 'On', stopping: 'Stopping…' } as const;
+/** How often the page asks again while the index port is taken (the node retries it by itself). */
+const PORT_WAIT_POLL_MS = 1_000;
 
 /** "Run as index server": promotes this node to a super-peer live, and shows where it answers. */
 export function IndexRoleSetting() {
@@ -29,7 +32,7 @@ export function IndexRoleSetting() {
         index is kept on disk for next time.
       </p>
       <p data-testid="index-state">
-        State: <strong>{stateText[role.state]}</strong>
+        State: <strong>{role.waitingForPort && role.state === 'off' ? 'Waiting for the port' : stateText[role.state]}</strong>
         {address && role.state === 'on' ? (
           <>
             {' '}
@@ -38,6 +41,26 @@ export function IndexRoleSetting() {
         ) : null}
       </p>
       {role.lastError ? <p className="error-inline">{role.lastError}</p> : null}
+      {role.waitingForPort ? <PortWait suggestedPort={role.suggestedPort ?? null} disabled={saving} onUse={(port) => void setIndexRole(true, port)} /> : null}
     </div>
+  );
+}
+
+/** The index port is taken: the node tries it again by itself; meanwhile another free port is offered. */
+function PortWait({ suggestedPort, disabled, onUse }: { suggestedPort: number | null; disabled: boolean; onUse: (port: number) => void }) {
+  const loadIndexRole = useDomain('settings', (s) => s.loadIndexRole);
+  useVisiblePolling(loadIndexRole, PORT_WAIT_POLL_MS); // this message goes once the port frees up
+  return (
+    <p className="muted" data-testid="index-port-wait">
+      The index starts by itself as soon as that port is free.
+      {suggestedPort !== null ? (
+        <>
+          {' '}Or use a free one:{' '}
+          <button type="button" disabled={disabled} onClick={() => onUse(suggestedPort)}>
+            Use port {suggestedPort} instead
+          </button>
+        </>
+      ) : null}
+    </p>
   );
 }
