@@ -29,7 +29,8 @@ export function useSelection(): Selection {
   const [ids, setIds] = useState<ReadonlySet<string>>(() => new Set());
   const anchor = useRef<string | null>(null);
   const toggle = useCallback((id: string, shift: boolean, order: readonly string[]) => {
-    setIds((current) => clicked(current, id, shift, anchor.current, order));
+    const from = anchor.current; // read now: the updater runs later, after the anchor moved
+    setIds((current) => clicked(current, id, shift, from, order));
     anchor.current = id;
   }, []);
   const replace = useCallback((next: Iterable<string>) => setIds(new Set(next)), []);
