@@ -3,6 +3,7 @@
 // server is forwarded to the index servers it knows, which answer their part; these schemas bound
 // every such message, because nothing another index server says is trusted.
 import { z } from 'zod';
+import { normalizeNodeId } from '../node-id.js';
 import { hostPortSchema } from './common.js';
 import type { RouteSpec } from './peer-routes.js';
 
@@ -16,6 +17,19 @@ export const MAX_LISTED_INDEX_SERVERS = 64;
 /** A query's id: random, made by the index server where the query started; a server answers each id once. */
 export const federationQueryIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'expected 16 to 64 letters, digits, "-" or "_"');
 
+/** Index servers a forwarded query names as asked already, at most. */
+export const MAX_ASKED = 16;
+
+/** Node ids, comma-separated (each with its check characters); at most MAX_ASKED. */
+const askedSchema = z.string().max(MAX_ASKED * 64).transform((text, ctx) => {
+  const ids = text.split(',').map((id) => normalizeNodeId(id));
+  if (ids.length > MAX_ASKED || ids.some((id) => id === undefined)) {
+    ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_ASKED} node ids, comma-separated` });
+    return z.NEVER;
+  }
+  return ids as string[];
+});
+
 /**
  * What an index server adds to a query it forwards: the query's id, how many hops it has made,
  * and how long the receiver may wait for its own forwards. Absent: the query started here.
@@ -24,6 +38,7 @@ export const forwardedQuery = {
   fq: federationQueryIdSchema.optional().describe('set by an index server forwarding the query: the query\u2019s id (each server answers an id once)'),
   hops: z.coerce.number().int().min(1).max(MAX_FEDERATION_HOPS).optional().describe('with `fq`: the hops the query has made'),
   budget: z.coerce.number().int().min(0).max(MAX_FORWARD_BUDGET_MS).optional().describe('with `fq`: milliseconds the receiver may wait for its own forwards'),
+  asked: askedSchema.optional().describe('with `fq`: the index servers asked already, by id, comma-separated (the sender and its other targets): the receiver forwards the query to none of them'),
 };
 
 /** What a federated answer says about the federation's part in it. */

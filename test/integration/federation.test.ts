@@ -1,6 +1,6 @@
 // Index servers that federate: three real index servers in a ring (A knows B, B knows C, C knows
 // A), each with a peer of its own. A search on any of them finds the files of all three; a query
-// is answered once per server however the ring loops; the source lookups (GET /files/{id}, the
+// reaches each server once, however the ring loops; the source lookups (GET /files/{id}, the
 // redirect, the Metalink) list sources registered elsewhere; a download of a file found through
 // the federation finishes; the topology shows the federation.
 import { writeFile } from 'node:fs/promises';
@@ -67,7 +67,7 @@ describe('index servers in a federation', () => {
     }
   });
 
-  it('a query goes round the cycle once: each server answers each query id once', async () => {
+  it('a query reaches each server once: the mesh asks each directly, and none forwards it to one asked already', async () => {
     const before = await Promise.all([0, 1, 2].map(federationOf));
     const answer = await search(0, 'q=federated+notes');
     expect(answer.items).toHaveLength(3);
@@ -79,12 +79,11 @@ describe('index servers in a federation', () => {
         received: after.map((a, i) => a.stats!.forwardedReceived - before[i]!.stats!.forwardedReceived),
         refused: after.map((a, i) => a.stats!.duplicatesRefused - before[i]!.stats!.duplicatesRefused),
       };
-      // B and C each take the query once; everything else that reaches a server is a repeat.
-      return sum(counts.refused) === sum(counts.received) - 2 && counts;
+      return sum(counts.received) >= 2 && counts;
     }, 'the forwards to settle');
-    // A asks B and C; each forwards once more to the two others: 6 at most, however the ring loops.
-    expect(sum(received)).toBeLessThanOrEqual(6);
-    expect(received[0]).toBe(refused[0]); // everything that came back to A was its own query
+    // A asks B and C, naming all three as asked: B and C forward it nowhere (it was 6 forwards, 4 of them repeats).
+    expect(received).toEqual([0, 1, 1]);
+    expect(refused).toEqual([0, 0, 0]);
     // The same query id sent again is refused at once, with nothing.
     const replay = await search(1, `q=federated+notes&fq=${answer.federation!.queryId}&hops=1&budget=1000`);
     expect(replay.federation?.duplicate).toBe(true);

@@ -15,7 +15,7 @@
 //   shed: answered from our own store), every answer read to a byte cap and schema-checked.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_FORWARD_BUDGET_MS, type FederationSummary } from '../../../../src-shared/api/federation.js';
+import { MAX_ASKED, MAX_FORWARD_BUDGET_MS, type FederationSummary } from '../../../../src-shared/api/federation.js';
 import { MAX_FOLDER_LENGTH } from '../../../../src-shared/api/folder.js';
 import {
   indexedFileSchema, registerRequestSchema, searchResponseSchema, searchResultSchema, sourceSchema, topologySchema,
@@ -48,6 +48,8 @@ export interface Forwarded {
   fq?: string | undefined;
   hops?: number | undefined;
   budget?: number | undefined;
+  /** Index servers asked already (by id): not asked again from here. */
+  asked?: string[] | undefined;
 }
 
 /** Forwards in flight at once, over all queries; past it, queries are answered from our store alone. */
@@ -140,6 +142,16 @@ class Round<T> {
   }
 }
 
+/** Where a query goes from here: see Federation.route. */
+interface Route {
+  id: string;
+  hops: number;
+  budget: number;
+  wait: number | undefined;
+  /** Index servers asked already, by id (from the query we were sent). */
+  asked: string[];
+}
+
 interface PendingSearch {
   key: string;
   startedAt: number;
@@ -165,7 +177,7 @@ export class Federation {
     const s = this.settings();
     const startedAt = this.now();
     // Every server is asked for the first page*pageSize results; the merge is cut to the page.
-    const window: SearchQuery = { ...query, page: 1, pageSize: Math.min(200, query.page * query.pageSize), fq: undefined, hops: undefined, budget: undefined, more: undefined };
+    const window: SearchQuery = { ...query, page: 1, pageSize: Math.min(200, query.page * query.pageSize), fq: undefined, hops: undefined, budget: undefined, asked: undefined, more: undefined };
     const key = queryKey(window);
     const firstHand = query.fq === undefined;
 
@@ -184,7 +196,7 @@ export class Federation {
     const own = local(window);
     if (route.wait === undefined) return this.page(query, own, [], summary(route.id, new Round(0)), startedAt);
     // A search of our own stays in flight for `more=<queryId>`; a forwarded one only while its asker waits.
-    const round = this.forwardSearch(window, route.id, route.hops, route.budget, firstHand ? s.moreDeadlineMs : route.wait);
+    const round = this.forwardSearch(window, route, firstHand ? s.moreDeadlineMs : route.wait);
     if (firstHand) this.remember({ key, startedAt: this.now(), round }, route.id);
     await round.wait(firstHand && query.more !== undefined ? s.moreDeadlineMs : route.wait);
     return this.page(query, own, round.answers, summary(route.id, round), startedAt);
@@ -204,8 +216,8 @@ export class Federation {
     const own = local();
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
     if (route.wait !== undefined) {
-      const path = `/api/v1/files/${fileId}?${forwardParams(route.id, route.hops, route.budget)}`;
-      const round = this.forward(path, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
+      const path = (onward: readonly string[]) => `/api/v1/files/${fileId}?${forwardParams(route, onward)}`;
+      const round = this.forward(path, route.asked, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
       await round.wait(route.wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
@@ -218,17 +230,17 @@ export class Federation {
    * the hops its forwards will have made, the budget they carry, and how long we wait for them;
    * `wait` undefined: it goes no further (the hop limit, or too little budget left).
    */
-  private route(fwd: Forwarded, s: FederationSettings): { id: string; hops: number; budget: number; wait: number | undefined } {
+  private route(fwd: Forwarded, s: FederationSettings): Route {
     if (fwd.fq === undefined) {
       const id = newQueryId();
       this.firstTime(id);
-      return { id, hops: 1, budget: Math.floor(s.searchDeadlineMs * 0.8), wait: s.searchDeadlineMs };
+      return { id, hops: 1, budget: Math.floor(s.searchDeadlineMs * 0.8), wait: s.searchDeadlineMs, asked: [] };
     }
     const received = fwd.budget ?? 0;
     const hops = (fwd.hops ?? 1) + 1;
     const onward = hops <= s.maxHops && received >= MIN_BUDGET_MS;
     // Its receivers get 40 % of what we were given; we wait for them at most half of it.
-    return { id: fwd.fq, hops, budget: Math.floor(received * 0.4), wait: onward ? Math.floor(received / 2) : undefined };
+    return { id: fwd.fq, hops, budget: Math.floor(received * 0.4), wait: onward ? Math.floor(received / 2) : undefined, asked: fwd.asked ?? [] };
   }
 
   /**
@@ -251,7 +263,7 @@ export class Federation {
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
     if (!forwarded) {
-      const round = this.forward('/api/v1/topology?hops=1', remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
+      const round = this.forward(() => '/api/v1/topology?hops=1', [], remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
       await round.wait(this.settings().searchDeadlineMs);
       for (const t of round.answers) {
         for (const n of t.nodes) {
@@ -277,11 +289,11 @@ export class Federation {
     return best.url;
   }
 
-  private forwardSearch(window: SearchQuery, id: string, hops: number, budget: number, timeoutMs: number): Round<RemotePage> {
+  private forwardSearch(window: SearchQuery, route: Route, timeoutMs: number): Round<RemotePage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
-    const path = `/api/v1/files/search?${params}&${forwardParams(id, hops, budget)}`;
-    return this.forward(path, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
+    const path = (onward: readonly string[]) => `/api/v1/files/search?${params}&${forwardParams(route, onward)}`;
+    return this.forward(path, route.asked, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
       const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window, origin, this.now())) ?? []);
       // A total is a claim: at most 1,000 times what it listed, never less.
       return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
@@ -289,16 +301,21 @@ export class Federation {
   }
 
   /**
-   * Sends `path` to up to fanOut active members; each valid answer, checked by `accept` (told
-   * whether that member is on loopback), joins the round.
+   * Sends `path` to up to fanOut active members not `asked` already; each valid answer, checked by
+   * `accept` (told whether that member is on loopback), joins the round. The path names who was
+   * asked (`onward`: we, our targets, then those asked before us), so that our targets do not
+   * forward it to each other: in a federation where every server knows every other, a query
+   * makes one hop to each, not a hop and then a chain of duplicates the last waits on.
    */
-  private forward<S extends z.ZodType, T>(path: string, schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
+  private forward<S extends z.ZodType, T>(path: (onward: readonly string[]) => string, asked: readonly string[], schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
     const s = this.settings();
-    let targets: Member[] = this.members.active().slice(0, s.fanOut);
+    const skip = new Set(asked);
+    let targets: Member[] = this.members.active().filter((m) => !m.indexId || !skip.has(m.indexId)).slice(0, s.fanOut);
     if (this.inFlight + targets.length > MAX_IN_FLIGHT) {
       this.stats.shed++;
       targets = [];
     }
+    const onward = [...new Set([this.members.selfId, ...targets.flatMap((m) => (m.indexId ? [m.indexId] : [])), ...asked])].slice(0, MAX_ASKED);
     const round = new Round<T>(targets.length);
     for (const m of targets) {
       this.inFlight++;
@@ -306,7 +323,7 @@ export class Federation {
       // Over TLS, to the id it proved when it joined (or, not known yet, the one it proves first).
       const link = s.dialer ? { dialer: s.dialer, expected: m.indexId ? { node: m.indexId } : ('pinned' as const) } : undefined;
       const origin: RemoteOrigin = { loopback: isLoopbackHost(hostOfAddress(m.address) ?? '') };
-      void getJson(`http://${m.address}${path}`, schema, Math.max(1, timeoutMs), undefined, maxBytes, link)
+      void getJson(`http://${m.address}${path(onward)}`, schema, Math.max(1, timeoutMs), undefined, maxBytes, link)
         .then((answer) => round.settle(answer.ok ? accept(answer.value, origin) : undefined), () => round.settle(undefined))
         .finally(() => { this.inFlight--; });
     }
@@ -372,8 +389,10 @@ function summary(queryId: string, round: { asked: number; answered: number; pend
   return { queryId, asked: round.asked, answered: round.answered, pending: round.pending };
 }
 
-function forwardParams(id: string, hops: number, budget: number): string {
-  return new URLSearchParams({ fq: id, hops: String(hops), budget: String(Math.max(0, Math.min(budget, MAX_FORWARD_BUDGET_MS))) }).toString();
+function forwardParams(route: Route, asked: readonly string[]): string {
+  const params = new URLSearchParams({ fq: route.id, hops: String(route.hops), budget: String(Math.max(0, Math.min(route.budget, MAX_FORWARD_BUDGET_MS))) });
+  if (asked.length > 0) params.set('asked', asked.join(','));
+  return params.toString();
 }
 
 function newQueryId(): string {

@@ -60,6 +60,11 @@ export class FederationMembers {
   private readonly retries = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private running = false;
 
+  /** This index server's own id (never a member). */
+  get selfId(): string {
+    return this.o.selfId;
+  }
+
   constructor(private readonly o: MembersOptions) {
     this.now = o.now ?? Date.now;
   }
