@@ -69,7 +69,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('packages the compiled app, main entry included, and nothing else of the repo', () => {
-    expect(config.files).toEqual(['out/src-main/**', 'out/src-shared/**', 'out/renderer/**', 'out/preload/**', 'package.json']);
+    expect(config.files).toEqual(['out/src-main/**', 'out/src-shared/**', 'out/renderer/**', 'out/dashboard/**', 'out/preload/**', 'package.json']);
     expect(pkg.main.startsWith('out/src-main/')).toBe(true);
   });
 

@@ -1,4 +1,5 @@
-// The index port: the seed's super-peer endpoints, their OpenAPI document and /ws.
+// The index port: the seed's super-peer endpoints, their OpenAPI document, /ws, and the read-only
+// network dashboard at `/` (dashboard-page.ts).
 import type { TlsOptions } from 'node:tls';
 import type { PlainHttpPolicy } from '../http/plain-http.js';
 import type { NodeDialer } from '../net/node-dialer.js';
@@ -20,6 +21,7 @@ import { federationRoutes } from '../../../src-shared/api/federation.js';
 import type { Federation } from './federation/federation.js';
 import { federatedHandlers } from './federation/federated-handlers.js';
 import { PieceLists } from './piece-lists.js';
+import { serveDashboard } from './dashboard-page.js';
 
 export type IndexServer = ListeningServer;
 
@@ -49,6 +51,8 @@ export function startIndexServer(o: {
   tls?: { options: TlsOptions; plain: PlainHttpPolicy };
   /** How the index calls peers (piece lists for Metalinks and torrents). */
   dialer?: NodeDialer;
+  /** The built dashboard page served at `/`; default out/dashboard. */
+  dashboardDirectory?: string;
 }): Promise<IndexServer> {
   const pieceLists = new PieceLists({ dialer: o.dialer });
   // Federating, the merged answers are named once, after merging (namedAcrossFederation).
@@ -62,6 +66,7 @@ export function startIndexServer(o: {
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },
     jsonLimit: o.maxBodyBytes ? `${o.maxBodyBytes}b` : '8mb', // registrations carry up to 5,000 files of metadata (super_peer.max_request_body)
+    extend: (app) => serveDashboard(app, o.dashboardDirectory),
   });
   // Heartbeats, 1,000 a second at 10,000 peers, skip express (heartbeat-route.ts).
   const heartbeat = heartbeatRoute(o.service, o.logger);

@@ -1,0 +1,44 @@
+// The peers registered with this index server (GET /api/v1/peers, online first), live.
+import type { IndexPeer } from '../../src-shared/api/index-routes.js';
+import { formatAgo } from '../app/format.js';
+import { Reputation, ReputationHelp } from '../components/Reputation.js';
+import { NodeLabel } from './NodeLabel.js';
+
+export function PeersTable({ peers, now }: { peers: readonly IndexPeer[]; now: number }) {
+  if (!peers.length) return <p className="muted" data-testid="no-peers">No peer has registered with this index server yet.</p>;
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="peers">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Files</th>
+              <th scope="col">
+                <abbr title="0 to 100, new peers start at 50: see below">Reputation</abbr>
+              </th>
+              <th scope="col">Last seen</th>
+            </tr>
+          </thead>
+          <tbody>
+            {peers.map((p) => (
+              <tr key={p.peerId} data-testid="dash-peer-row" data-peer-id={p.peerId}>
+                <td className="peer-cell">
+                  <NodeLabel name={p.name} id={p.peerId} />
+                </td>
+                <td className={`status ${p.status}`}>{p.status}</td>
+                <td>{p.fileCount.toLocaleString()}</td>
+                <td>
+                  <Reputation value={p.reputation} />
+                </td>
+                <td title={p.lastSeen}>{formatAgo(p.lastSeen, now)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ReputationHelp />
+    </>
+  );
+}

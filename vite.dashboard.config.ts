@@ -1,0 +1,20 @@
+// Builds the index port's read-only network dashboard (src-renderer/dashboard) into out/dashboard,
+// which an index server serves at `/` on its index port (src-main/core/index/dashboard-page.ts).
+// A page of its own, apart from the app's build: no service worker, no token, no app routes.
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./src-renderer/dashboard', import.meta.url)),
+  base: '/',
+  publicDir: false,
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./out/dashboard', import.meta.url)),
+    // As the app's build: a running test's page must not lose its files to another build.
+    emptyOutDir: false,
+    sourcemap: true,
+    chunkSizeWarningLimit: 800,
+  },
+});
