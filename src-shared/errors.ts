@@ -26,6 +26,7 @@ export const errorCatalogue = {
   PEER_UNKNOWN: { status: 404, message: 'This index does not know the peer; register again with the full file list.' },
   FILE_NOT_FOUND: { status: 404, message: 'No shared file has this id.' },
   PATH_NOT_FOUND: { status: 404, message: 'Nothing exists at this path.' },
+  NOT_UNSHARED: { status: 404, message: 'No file unshared at this path is remembered (GET /api/v1/library/unshared lists them).' },
   FILE_CHANGED: { status: 409, message: 'The file changed on disk since it was hashed; it is being hashed again.' },
   ADDRESS_UNREACHABLE: { status: 422, message: 'The index server could not reach this node at the address it registered; check the port is open to the network.' },
   PORT_IN_USE: { status: 409, message: 'The port is already in use by another program.' },

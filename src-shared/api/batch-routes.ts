@@ -10,6 +10,7 @@ import {
   fileBatchSchema,
   startDownloadsSchema,
   tagBatchSchema,
+  unshareBatchResultSchema,
 } from './batch.js';
 import { fileIdSchema } from './common.js';
 import type { RouteSpec } from './peer-routes.js';
@@ -24,7 +25,7 @@ export const batchRoutes = {
   },
   unshareFiles: {
     method: 'post', path: '/api/v1/files/unshare', access: 'control', bodyLimit: BATCH_BODY_LIMIT,
-    summary: 'Stop sharing several files at once (each: every location of its content)', body: fileBatchSchema, response: batchResultSchema,
+    summary: 'Stop sharing several files at once (each: every location of its content)', body: fileBatchSchema, response: unshareBatchResultSchema,
   },
   tagFiles: {
     method: 'post', path: '/api/v1/files/tags', access: 'control', bodyLimit: BATCH_BODY_LIMIT,

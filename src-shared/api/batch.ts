@@ -45,6 +45,12 @@ export const batchResultSchema = z.object({
 });
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
+/** An unshare's results name the paths each file left, so the user can undo it (POST /files/reshare). */
+export const unshareBatchResultSchema = batchResultSchema.extend({
+  results: z.array(batchItemSchema.extend({ removedPaths: z.array(z.string()).optional() })),
+});
+export type UnshareBatchResult = z.infer<typeof unshareBatchResultSchema>;
+
 export const downloadBatchItemSchema = batchItemSchema.extend({
   download: downloadViewSchema.optional().describe('the download as it is now (absent when it failed, or was cleared)'),
 });

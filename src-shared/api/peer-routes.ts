@@ -17,6 +17,7 @@ import { dhtSettingsSchema, dhtSettingsUpdateSchema } from './dht.js';
 import { nodeInfoSchema, nodeStatsSchema } from './node.js';
 import { accessRoutes } from './access-routes.js';
 import { batchRoutes } from './batch-routes.js';
+import { unsharedRoutes } from './unshared-routes.js';
 import { listFilesFilterSchema } from './library-query.js';
 import {
   downloadIdSchema,
@@ -288,6 +289,7 @@ export const peerRoutes = {
   },
   ...accessRoutes,
   ...batchRoutes,
+  ...unsharedRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type PeerRouteName = keyof typeof peerRoutes;

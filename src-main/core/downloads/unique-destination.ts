@@ -1,7 +1,7 @@
 // A new file's final name, never overwriting a user's file: "name.ext", then "name (1).ext",
 // "name (2).ext"… Each candidate is claimed with an operation that fails with EEXIST instead of
 // replacing (O_EXCL, link), so two writers finishing at once cannot pick the same one.
-import { link, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /** The first candidate `claim` succeeds on; `claim` must throw EEXIST when the name is taken. */
@@ -25,9 +25,4 @@ export function reserveUniquePath(directory: string, name: string): Promise<stri
   return claimFreeName(directory, name, async (path) => {
     await (await open(path, 'wx')).close();
   });
-}
-
-/** Gives `existing` a second, free name in `directory` (a hard link). */
-export function linkUnique(existing: string, directory: string, name: string): Promise<string> {
-  return claimFreeName(directory, name, (path) => link(existing, path));
 }

@@ -26,7 +26,12 @@ export function batchHandlers(deps: { library: Library; downloads: DownloadManag
       const { items, total } = library.query({ offset: 0, limit: MAX_BATCH_ITEMS, sort, order, category, ext, tag, words: filterWords(q) }, false, 'local');
       return { ids: items.map((f) => f.id), total };
     },
-    unshareFiles: ({ body }) => summary(unique(body.ids).map((id) => attempt(id, () => library.unshare(id)))),
+    unshareFiles: ({ body }) => summary(unique(body.ids).map((id) => {
+      // The paths each file left: what an Undo shares again (POST /files/reshare).
+      let removedPaths: string[] = [];
+      const item = attempt(id, () => (removedPaths = library.unshare(id).removedPaths));
+      return item.ok ? { ...item, removedPaths } : item;
+    })),
     tagFiles: ({ body }) => {
       const removed = new Set(body.remove);
       return summary(unique(body.ids).map((id) => attempt(id, () => {

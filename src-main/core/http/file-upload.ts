@@ -1,6 +1,7 @@
 // POST /api/v1/files/upload: files dropped on the web UI land in the shared folder. Each part is
 // streamed (busboy) to a hidden temporary file beside its destination, then linked to its final
-// name, which never overwrites ("name (1).ext"). All or nothing: if any part fails (too large,
+// name, which never overwrites ("name (1).ext"; the user's own unshared file comes back under its
+// name, upload-placement.ts). All or nothing: if any part fails (too large,
 // cut short, bad name), every temporary file and every folder the upload made is removed, and
 // nothing new appears.
 import busboy from 'busboy';
@@ -14,7 +15,7 @@ import type { Request } from 'express';
 import type { UploadResponse } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { safeFileName } from '../downloads/safe-file-name.js';
-import { linkUnique } from '../downloads/unique-destination.js';
+import { placeUpload, type UnsharedPaths } from './upload-placement.js';
 
 export interface UploadOptions {
   sharedDirectory: string;
@@ -32,7 +33,7 @@ interface Received {
   size: number;
 }
 
-export async function receiveUpload(req: Request, o: UploadOptions): Promise<UploadResponse> {
+export async function receiveUpload(req: Request, o: UploadOptions, unshared?: UnsharedPaths): Promise<UploadResponse> {
   if (!req.is('multipart/form-data')) throw new ShoalError('UNSUPPORTED_MEDIA_TYPE', 'Upload files as multipart/form-data.');
   const received: Received[] = [];
   const madeFolders: string[] = [];
@@ -42,7 +43,7 @@ export async function receiveUpload(req: Request, o: UploadOptions): Promise<Upl
     if (received.length === 0) throw new ShoalError('BAD_REQUEST', 'The upload holds no file.');
     const files: UploadResponse['files'] = [];
     for (const part of received) {
-      const path = await linkUnique(part.temp, part.folder, part.name);
+      const path = await placeUpload(part.temp, part.folder, part.name, unshared);
       files.push({ name: relative(part.folder, path), path, size: part.size });
     }
     landed = true;

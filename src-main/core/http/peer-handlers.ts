@@ -22,6 +22,7 @@ import type { CallInput, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 import { accessHandlers, type AccessDeps } from '../access/access-handlers.js';
 import { batchHandlers } from './batch-handlers.js';
+import { unsharedHandlers } from './unshared-handlers.js';
 import { filterWords } from '../../../src-shared/api/library-query.js';
 
 export interface PeerHandlerDeps extends ServingDeps {
@@ -80,7 +81,7 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
       if (!deps.uploadTarget) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node shares no folder to upload into.');
       // busboy is loaded with the first upload: most nodes never receive one.
       const { receiveUpload } = await import('./file-upload.js');
-      return receiveUpload(req, deps.uploadTarget);
+      return receiveUpload(req, deps.uploadTarget, deps.library);
     },
   };
 }
@@ -95,6 +96,7 @@ export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
   return {
     ...accessHandlers({ ...deps.accessControl, library }),
     ...batchHandlers({ library, downloads }),
+    ...unsharedHandlers(library),
     getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
     health: () => ({ ok: true }),

@@ -5,7 +5,7 @@
 // an idle library holds only its roots and folder watches.
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
 import type { HashingStatus, Pieces, SharedFile } from '../../../src-shared/api/library.js';
@@ -284,6 +284,17 @@ export class Library {
     return this.o.store.counts();
   }
 
+  /** A page of the paths the user unshared, the most recent first (unshared-files.ts looks at each on disk). */
+  unsharedPage(offset: number, limit: number): { rows: { path: string; unsharedAt: number }[]; total: number } {
+    return this.o.store.excludedPage(offset, limit);
+  }
+
+  /** Whether the user unshared the file at `path` (its folder may be named through a link: compared by real path). */
+  async isUnshared(path: string): Promise<boolean> {
+    const folder = await realpath(dirname(path)).catch(() => undefined);
+    return folder !== undefined && this.o.store.isExcluded(join(folder, basename(path)));
+  }
+
   /** Whether a file at this exact path is in the library. */
   hasLocation(path: string): boolean {
     return this.o.store.getLocation(path) !== undefined;
@@ -386,7 +397,10 @@ export class Library {
     return { real, st };
   }
 
-  /** Stops sharing a content: every location of it. Paths inside a shared folder are remembered as excluded. */
+  /**
+   * Stops sharing a content: every location of it. Each path is remembered as unshared: one inside
+   * a shared folder stays out of rescans, and Share lists them all to share again (unshared-files.ts).
+   */
   unshare(fileId: string): { id: string; removedPaths: string[] } {
     const locations = this.o.store.locationsOf(fileId);
     if (locations.length === 0) throw new ShoalError('FILE_NOT_FOUND');
@@ -397,9 +411,8 @@ export class Library {
           this.o.store.removeSharedPath(location.root);
           this.rootPaths.delete(location.root);
           this.unwatchUnneeded(dirname(location.root));
-        } else {
-          this.o.store.exclude(location.path);
         }
+        this.o.store.exclude(location.path);
         this.o.store.removeLocation(location.path);
       }
     });

@@ -1,0 +1,35 @@
+// The unshared files' routes (src-shared/api/unshared-routes.ts): a page of them, and sharing a
+// list of them again, one result per path (a failing path is reported, never the end of the call).
+import type { PathBatchResult } from '../../../src-shared/api/unshared.js';
+import type { unsharedRoutes } from '../../../src-shared/api/unshared-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
+import type { Library } from '../library/library.js';
+import { listUnshared, shareAgain } from '../library/unshared-files.js';
+import type { CallInput } from './route-registry.js';
+
+type Routes = typeof unsharedRoutes;
+export type UnsharedHandlers = { [K in keyof Routes]: (input: CallInput<Routes[K]>) => unknown };
+
+export function unsharedHandlers(library: Library): UnsharedHandlers {
+  return {
+    listUnshared: async ({ query }) => {
+      const { page, pageSize } = query;
+      return { ...(await listUnshared(library, (page - 1) * pageSize, pageSize)), page, pageSize };
+    },
+    reshareFiles: async ({ body }) => {
+      const results: PathBatchResult['results'] = [];
+      // One after another: each share walks the store and the watcher, and order is the user's.
+      for (const path of new Set(body.paths)) {
+        try {
+          await shareAgain(library, path);
+          results.push({ path, ok: true });
+        } catch (err) {
+          const error = err instanceof ShoalError ? err : new ShoalError('INTERNAL');
+          results.push({ path, ok: false, error: { code: error.code, message: error.message } });
+        }
+      }
+      const succeeded = results.filter((r) => r.ok).length;
+      return { results, succeeded, failed: results.length - succeeded };
+    },
+  };
+}
