@@ -15,6 +15,8 @@ export interface AccessState {
   busy: string | null;
   load(): Promise<void>;
   loadDevices(): Promise<void>;
+  /** The shared folder and the paths shared by hand alone (Share shows where the folder is). */
+  loadRoots(): Promise<void>;
   setDeviceState(id: string, state: DeviceState): Promise<void>;
   setRootAccess(path: string, access: RootAccessMode, devices: string[]): Promise<void>;
   /** Resolves to the node's refusal, or null when saved. */
@@ -54,6 +56,13 @@ export function createAccessStore(api: NodeApi) {
           set({ devices: devices.items, roots: roots.items });
         } catch {
           // The next poll tries again; a lost node shows in the connection banner.
+        }
+      },
+      loadRoots: async () => {
+        try {
+          set({ roots: (await api.listSharedRoots()).items });
+        } catch (err) {
+          set({ error: errorMessage(err) });
         }
       },
       setDeviceState: (id, state) => saving(id, async () => {

@@ -9,6 +9,7 @@ import { createNetworkStore } from './network-store.js';
 import { createSearchStore } from './search-store.js';
 import { createSettingsStore } from './settings-store.js';
 import { createTransfersStore } from './transfers-store.js';
+import { createUnsharedStore } from './unshared-store.js';
 import { createUploadsStore } from './uploads-store.js';
 
 const LIBRARY_REFRESH_MS = 300;
@@ -25,13 +26,18 @@ export function createStores(bridge: Bridge) {
     dht: createDhtStore(bridge.api),
     federation: createFederationStore(bridge.api),
     access: createAccessStore(bridge.api),
+    unshared: createUnsharedStore(bridge.api),
   };
   const downloadRate = () => stores.transfers.getState().downloads.reduce((sum, d) => sum + (d.state === 'downloading' ? d.speed : 0), 0);
   // Library changes come in bursts (a folder of files hashed): one refresh per burst.
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshLibrary = () => {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => void stores.library.getState().refresh(), LIBRARY_REFRESH_MS);
+    refreshTimer = setTimeout(() => {
+      void stores.library.getState().refresh();
+      // An unshare, a share again or an upload changes what is unshared too.
+      void stores.unshared.getState().load();
+    }, LIBRARY_REFRESH_MS);
   };
   let wasLost = false;
   const unsubscribe = [
@@ -51,6 +57,7 @@ export function createStores(bridge: Bridge) {
       // Back after a loss: what happened meanwhile came as no event, so ask again.
       if (state === 'open' && wasLost) {
         void stores.library.getState().refresh();
+        void stores.unshared.getState().load();
         void stores.transfers.getState().load();
         void stores.settings.getState().load();
         void stores.network.getState().refresh();

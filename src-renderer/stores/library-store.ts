@@ -1,7 +1,7 @@
 // The library: what this node shares, loaded a page at a time as the list scrolls (a library can
 // hold 100,000 files; only what is on screen is fetched), plus hashing progress and statistics.
 import { createStore } from 'zustand/vanilla';
-import type { BatchResult } from '../../src-shared/api/batch.js';
+import type { BatchResult, UnshareBatchResult } from '../../src-shared/api/batch.js';
 import type { HashingStatus, SharedFile } from '../../src-shared/api/library.js';
 import type { ListFilesFilter } from '../../src-shared/api/library-query.js';
 import type { NodeStats } from '../../src-shared/api/node.js';
@@ -24,12 +24,13 @@ export interface LibraryState {
   ensureRows(from: number, to: number): void;
   /** Reloads the loaded pages (after library events), keeping the old rows on screen meanwhile. */
   refresh(): Promise<void>;
-  unshare(id: string): Promise<void>;
+  /** Resolves to the paths the file left (what an Undo shares again). */
+  unshare(id: string): Promise<string[]>;
   setTags(id: string, tags: string[]): Promise<void>;
   setFilter(change: Partial<ListFilesFilter>): void;
   /** Every file matching the filter (at most 10,000): Share's "select all". */
   matchingIds(): Promise<string[]>;
-  unshareMany(ids: string[]): Promise<BatchResult>;
+  unshareMany(ids: string[]): Promise<UnshareBatchResult>;
   tagMany(ids: string[], add: string[]): Promise<BatchResult>;
   applyHashing(status: HashingStatus): void;
   applyStats(stats: NodeStats): void;
@@ -87,8 +88,9 @@ export function createLibraryStore(api: NodeApi) {
         set({ total, pages: next, error: null });
       },
       unshare: async (id) => {
-        await api.unshareFile({ params: { fileId: id } });
+        const { removedPaths } = await api.unshareFile({ params: { fileId: id } });
         await get().refresh();
+        return removedPaths;
       },
       setTags: async (id, tags) => {
         await api.setFileTags({ params: { fileId: id }, body: { tags } });

@@ -1,4 +1,5 @@
-// Share's batch actions on the selected files: tag, copy their links, unshare (asked once).
+// Share's batch actions on the selected files: tag, copy their links, unshare (asked once, then
+// offering Undo).
 // Each is one call to the node, however many files are selected.
 import { useState } from 'react';
 import { shoalLink } from '../../../src-shared/shoal-link.js';
@@ -6,6 +7,7 @@ import { errorMessage } from '../../bridge/api-error.js';
 import { useDomain } from '../../app/stores-context.js';
 import { batchProblem, countOf, type Selection } from '../../app/use-selection.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { undoOf } from '../../stores/unshared-store.js';
 import { SelectionBar } from '../../components/SelectionBar.js';
 
 export function LibraryBatchBar({ selection, nameOf, copyText, onMessage }: {
@@ -17,6 +19,7 @@ export function LibraryBatchBar({ selection, nameOf, copyText, onMessage }: {
 }) {
   const unshareMany = useDomain('library', (s) => s.unshareMany);
   const tagMany = useDomain('library', (s) => s.tagMany);
+  const noteUnshared = useDomain('unshared', (s) => s.noteUnshared);
   const [tags, setTags] = useState('');
   const [busy, setBusy] = useState(false);
   const ids = [...selection.ids];
@@ -68,6 +71,7 @@ export function LibraryBatchBar({ selection, nameOf, copyText, onMessage }: {
         onConfirm={() => void run(async () => {
           const result = await unshareMany(ids);
           selection.clear();
+          noteUnshared(undoOf(result));
           return batchProblem(result);
         })}
       />

@@ -11,6 +11,9 @@ import { rowAt } from '../../stores/library-store.js';
 import { LibraryBatchBar } from './LibraryBatchBar.js';
 import { LibraryToolbar } from './LibraryToolbar.js';
 import { SharedFileRow, type RowActions } from './SharedFileRow.js';
+import { SharedFolder } from './SharedFolder.js';
+import { UndoUnshare } from './UndoUnshare.js';
+import { UnsharedFiles } from './UnsharedFiles.js';
 import { ownOrigin, torrentUrl } from './torrent-url.js';
 
 export const ROW_HEIGHT = 64;
@@ -22,6 +25,7 @@ export function SharedFileList() {
   const ensureRows = useDomain('library', (s) => s.ensureRows);
   const unshare = useDomain('library', (s) => s.unshare);
   const setTags = useDomain('library', (s) => s.setTags);
+  const noteUnshared = useDomain('unshared', (s) => s.noteUnshared);
   const indexServer = useDomain('network', (s) => (s.indexConnection?.state === 'registered' ? s.indexConnection.server : null));
   const peerPort = useDomain('network', (s) => s.info?.port);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -49,7 +53,7 @@ export function SharedFileList() {
     await navigator.clipboard.writeText(text);
   };
   const actions: RowActions = {
-    unshare,
+    unshare: async (id) => noteUnshared({ files: 1, paths: await unshare(id) }),
     setTags,
     onError: setActionError,
     copyLink: (file) => copyText(shoalLink(file.id, file.name)),
@@ -64,6 +68,7 @@ export function SharedFileList() {
           {total >= 0 ? `${total.toLocaleString()} file${total === 1 ? '' : 's'}` : 'Loading…'}
         </span>
       </div>
+      <SharedFolder />
       <LibraryToolbar />
       <div className="row-actions">
         <button
@@ -75,7 +80,9 @@ export function SharedFileList() {
           {filtered ? 'Select all matching' : 'Select all'}
         </button>
       </div>
+      <UnsharedFiles onMessage={setActionError} />
       <LibraryBatchBar selection={selection} nameOf={(id) => loaded.find((f) => f.id === id)?.name} copyText={copyText} onMessage={setActionError} />
+      <UndoUnshare onMessage={setActionError} />
       <ErrorNote message={error ?? actionError} />
       {total === 0 && filtered ? (
         <EmptyState title="No shared file matches">Try other words or another category.</EmptyState>
