@@ -21,7 +21,7 @@ export function IndexServersTable({ topology, indexId, federation, now }: IndexS
   const silent = federation.filter((s) => !s.indexId || !known.has(s.indexId));
   const addressOf = (id: string) => federation.find((s) => s.indexId === id);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Index servers, table">
       <table className="peers" aria-label="Index servers">
         <thead>
           <tr>

@@ -8,7 +8,7 @@ export function PeersTable({ peers, now }: { peers: readonly IndexPeer[]; now: n
   if (!peers.length) return <p className="muted" data-testid="no-peers">No peer has registered with this index server yet.</p>;
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Peers registered here, table">
         <table className="peers">
           <thead>
             <tr>

@@ -1,0 +1,77 @@
+// The index port's read-only dashboard at `/` (issue 15): a browser with no token opens it and sees
+// which index server it is, that the page only reads, its stats and a registered peer; a second
+// peer registering shows up live (over the index's /ws) without a reload; at 375 px in dark mode
+// nothing scrolls sideways and axe finds nothing serious; the policy blocks nothing the page needs.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shortNodeId } from '../src-shared/node-id.js';
+import { expect, test } from './support/fixtures.js';
+import { overflow, seriousViolations } from './support/page-checks.js';
+import { saveScreen } from './support/screens.js';
+import { indexPortOf } from './support/shoal-process.js';
+
+type Info = { id: string; name: string };
+
+test('the index port shows a live, read-only dashboard of the index', async ({ page, startNode }, testInfo) => {
+  test.setTimeout(120_000);
+  const index = await startNode({ index: true, noShare: true, env: { SHOAL_PEER_NAME: 'harbour-index' } });
+  const indexAddress = `127.0.0.1:${await indexPortOf(index)}`;
+  const indexInfo = (await (await fetch(`${index.url}/api/v1/info`)).json()) as Info;
+  const first = await startNode({ indexServers: [indexAddress], env: { SHOAL_PEER_NAME: 'first-peer' } });
+  await writeFile(join(first.sharedDir, 'dashboard-notes.txt'), 'seen on the dashboard\n');
+
+  // Whatever the policy refused or the page threw would show here.
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  const events: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => events.push(String(payload))));
+
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const response = await page.goto(`http://${indexAddress}/`);
+  expect(response?.status()).toBe(200);
+  const headers = response?.headers() ?? {};
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+
+  // Which node, and that it only reads.
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('harbour-index');
+  await expect(page.getByTestId('index-id')).toHaveText(shortNodeId(indexInfo.id));
+  await expect(page.getByTestId('read-only-note')).toContainText('Read-only');
+  await expect(page.getByTestId('live-state')).toHaveText(/Live/);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+
+  // The stats and the first peer, with its file once hashed and registered.
+  await expect(page.getByTestId('stat-peers-online')).toContainText('Peers online');
+  await expect(page.getByTestId('stat-uptime')).toContainText(/\d+m \d{2}s/);
+  const firstRow = page.getByTestId('dash-peer-row').filter({ hasText: 'first-peer' });
+  await expect(firstRow).toContainText('online');
+  await expect(firstRow.getByRole('cell').nth(2)).toHaveText('1', { timeout: 30_000 });
+  await expect(page.getByTestId('stat-files')).toContainText(/Files\s*[1-9]/);
+  await expect(page.getByTestId('dash-index-row').first()).toContainText('harbour-index');
+  const onlineBefore = Number(await page.getByTestId('stat-peers-online').locator('.tile-value').textContent());
+
+  // A second peer registers: its row and the count come in over /ws, the page never reloads.
+  await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+  await startNode({ indexServers: [indexAddress], env: { SHOAL_PEER_NAME: 'second-peer' } });
+  await expect(page.getByTestId('dash-peer-row').filter({ hasText: 'second-peer' })).toContainText('online');
+  expect(events.some((e) => e.includes('"peer_registered"') && e.includes('second-peer'))).toBe(true);
+  await expect(page.getByTestId('stat-peers-online').locator('.tile-value')).toHaveText(String(onlineBefore + 1));
+  await expect(page.getByTestId('graph-node').filter({ hasText: 'second-peer' })).toHaveCount(1);
+  expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+
+  // A phone, in dark mode: no sideways scrolling, nothing serious for axe, nothing refused.
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await saveScreen(page, testInfo, 'index-dashboard-375-dark');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  expect(await seriousViolations(page)).toEqual([]);
+  await saveScreen(page, testInfo, 'index-dashboard-1280-light');
+  expect(problems).toEqual([]);
+});
