@@ -1,5 +1,6 @@
 // Long names and paths never push a view sideways: a 240-character file name (no spaces), found,
-// downloaded into a deep folder, uploaded by drop and served, at phone and desktop widths.
+// downloaded into a deep folder, uploaded by drop and served from a deep shared folder (Share shows
+// its path), at phone and desktop widths.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,13 @@ test('no view scrolls sideways with long names and paths, at 375 px and 1280 px'
   const deep = await mkdtemp(join(tmpdir(), 'shoal-e2e-long-'));
   const downloads = join(deep, 'A_very_long_folder_name_that_goes_on_and_on_without_any_space'.repeat(3), 'and_another_level_of_folders_for_good_measure', 'downloads');
   await mkdir(downloads, { recursive: true });
+  // A deep shared folder: Share shows its path whole.
+  const sharedDeep = join(deep, 'Another_very_long_shared_folder_name_without_a_single_space'.repeat(3), 'shared');
   try {
     const index = await startNode({ index: true, noShare: true });
     const indexAddress = `127.0.0.1:${await indexPortOf(index)}`;
     const [alice, bob] = await Promise.all([
-      startNode({ indexServers: [indexAddress] }),
+      startNode({ indexServers: [indexAddress], sharedDir: sharedDeep }),
       startNode({ indexServers: [indexAddress], env: { SHOAL_PEER_DOWNLOAD_DIRECTORY: downloads } }),
     ]);
     const name = longName(`harbourlongname${Date.now()}`, 240);
@@ -54,6 +57,7 @@ test('no view scrolls sideways with long names and paths, at 375 px and 1280 px'
         for (const view of VIEWS) {
           await openView(page, view);
           if (view === 'Share') await expect(page.getByTestId('shared-file').first()).toBeVisible();
+          if (view === 'Share' && who === 'alice') await expect(page.getByTestId('shared-folder')).toContainText(sharedDeep);
           if (view === 'Search' && who === 'bob') await searchUntilFound(page, name.slice(0, 28), name, 10_000);
           if (view === 'Transfers' && who === 'bob') await expect(page.getByText(/^Saved to /)).toBeVisible();
           if (view === 'Dashboard') await expect(page.getByText('Files shared')).toBeVisible();

@@ -28,13 +28,15 @@ export interface ShoalOptions {
   /** host:port of index servers to register with. */
   indexServers?: string[];
   env?: Record<string, string>;
+  /** The shared folder (default: a fresh one in the node's temporary folder); the caller removes it. */
+  sharedDir?: string;
 }
 
 export async function startShoal(o: ShoalOptions = {}): Promise<ShoalProcess> {
   const root = await mkdtemp(join(tmpdir(), 'shoal-e2e-'));
-  const sharedDir = join(root, 'shared');
+  const sharedDir = o.sharedDir ?? join(root, 'shared');
   const downloadDir = join(root, 'downloads');
-  await mkdir(sharedDir);
+  await mkdir(sharedDir, { recursive: true });
   const args = [BIN, 'serve', '--shared', sharedDir, '--data', join(root, 'data'), '--port', '0', '--host', '127.0.0.1'];
   if (o.index) args.push('--index', '--index-port', '0');
   if (o.noShare) args.push('--no-share');

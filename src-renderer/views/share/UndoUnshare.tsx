@@ -27,7 +27,7 @@ export function UndoUnshare({ onMessage }: { onMessage(message: string | null): 
       >
         Undo
       </button>
-      <button type="button" className="link" aria-label="Dismiss the undo" onClick={dismiss}>
+      <button type="button" className="link" onClick={dismiss}>
         Dismiss
       </button>
     </div>
