@@ -2,12 +2,18 @@
 // (out/dashboard) and its assets under a strict policy (no inline script, no framing, nosniff), the
 // page holds nothing the public API does not give (no token), and every other path still gets the
 // catalogue's JSON 404.
+import express from 'express';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/content-security-policy.js';
-import { defaultDashboardDirectory } from '../../src-main/core/index/dashboard-page.js';
+import { pino } from 'pino';
+import { defaultDashboardDirectory, serveDashboard } from '../../src-main/core/index/dashboard-page.js';
+import { errorHandler, notFoundHandler } from '../../src-main/core/http/error-handler.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,5 +100,32 @@ describe('the index dashboard', () => {
     const res = await fetch(`${node.url}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).not.toContain('Shoal index server');
+  });
+});
+
+describe('the index dashboard, not built', () => {
+  it('says so in plain text at /, under the same headers, and keeps the JSON 404 for assets', async () => {
+    const empty = await makeTempDir();
+    const app = express();
+    serveDashboard(app, empty.path);
+    app.use(notFoundHandler);
+    app.use(errorHandler(pino({ level: 'silent' })));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const page = await fetch(`${at}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/plain/);
+      expectStrictHeaders(page);
+      expect(await page.text()).toContain('npm run build');
+      const asset = await fetch(`${at}/assets/index.js`);
+      expect(asset.status).toBe(404);
+      expect(((await asset.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await empty.remove();
+    }
   });
 });
