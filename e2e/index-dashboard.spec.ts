@@ -75,3 +75,22 @@ test('the index port shows a live, read-only dashboard of the index', async ({ p
   await saveScreen(page, testInfo, 'index-dashboard-1280-light');
   expect(problems).toEqual([]);
 });
+
+test('the dashboard shows the federation: the other index server and its peers', async ({ page, startNode }) => {
+  test.setTimeout(120_000);
+  const far = await startNode({ index: true, noShare: true, env: { SHOAL_PEER_NAME: 'far-index' } });
+  const farAddress = `127.0.0.1:${await indexPortOf(far)}`;
+  await startNode({ indexServers: [farAddress], env: { SHOAL_PEER_NAME: 'far-peer' } });
+  const near = await startNode({ index: true, noShare: true, env: { SHOAL_PEER_NAME: 'near-index', SHOAL_SUPER_PEER_FEDERATION: farAddress } });
+
+  await page.goto(`http://127.0.0.1:${await indexPortOf(near)}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('near-index');
+  // The federation's part comes with the topology (asked every few seconds: it sends no event).
+  const farRow = page.getByTestId('dash-index-row').filter({ hasText: 'far-index' });
+  await expect(farRow).toContainText(farAddress, { timeout: 30_000 });
+  await expect(farRow).toContainText('online');
+  await expect(farRow.getByRole('cell').nth(3)).toHaveText('1', { timeout: 30_000 });
+  await expect(page.getByTestId('graph-node').filter({ hasText: 'far-peer' })).toHaveCount(1);
+  // Peers registered here are this index server's own: the far peer is not one of them.
+  await expect(page.getByTestId('dash-peer-row').filter({ hasText: 'far-peer' })).toHaveCount(0);
+});
