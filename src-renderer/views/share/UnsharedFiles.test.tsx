@@ -106,7 +106,7 @@ describe('unshared files in Share', () => {
     expect(gone.textContent).toContain('Gone from disk');
     expect(within(gone).queryByRole('button')).toBeNull();
 
-    fireEvent.click(within(list).getByRole('button', { name: 'Share old.txt again' }));
+    fireEvent.click(within(list).getByRole('button', { name: 'Share again: old.txt' }));
     await waitFor(() => expect(within(list).getAllByTestId('unshared-file')).toHaveLength(2));
     expect(reshared).toEqual([['/home/ana/Shared/old.txt']]);
     await screen.findByRole('button', { name: 'Unshared (2)' });

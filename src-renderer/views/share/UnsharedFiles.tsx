@@ -79,7 +79,7 @@ function UnsharedRow({ file, busy, selected, onSelect, onShare }: {
       {file.present ? (
         <span className="row-actions">
           {file.size !== null ? <span className="muted small">{formatBytes(file.size)}</span> : null}
-          <button type="button" className="secondary" disabled={busy} aria-label={`Share ${file.name} again`} onClick={onShare}>
+          <button type="button" className="secondary" disabled={busy} aria-label={`Share again: ${file.name}`} onClick={onShare}>
             Share again
           </button>
         </span>
