@@ -1,5 +1,5 @@
 // The index port's read-only network dashboard at `/` (the seed's dashboard on :8080): the built
-// page (out/dashboard, from src-renderer/dashboard) and its hashed assets, nothing else. The page
+// page (out/dashboard, from src-renderer/index-dashboard) and its hashed assets, nothing else. The page
 // reads only the public index API (/api/v1/stats, /peers, /topology, /federation and /ws), so it
 // needs and holds no secret; every answer carries a strict policy (no inline script, no framing,
 // nosniff). Any other path falls through to the catalogue's JSON 404.
