@@ -135,6 +135,13 @@ describe('uploading a file the user unshared', () => {
     expect((await unshared()).items.map((f) => f.path)).toContain(gamma);
   });
 
+  it('is shared again under its name when dropped on the desktop app (shared by its path)', async () => {
+    const gamma = join(n.sharedDir, 'gamma.txt'); // unshared above, still on disk
+    expect((await post('/api/v1/files/share', { path: gamma })).status).toBe(200);
+    await idOf('gamma.txt');
+    expect((await unshared()).items.map((f) => f.path)).not.toContain(gamma);
+  });
+
   it('shares a new file put where an unshared one was deleted', async () => {
     const delta = join(n.sharedDir, 'delta.txt'); // unshared, then deleted, above
     const landed = await upload('delta.txt', 'a new delta\n');
