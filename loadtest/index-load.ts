@@ -56,6 +56,11 @@ const MARKER_WORD = 'loadmarker';
 
 const http = new LoadHttp(CONCURRENCY, HEARTBEATS_IN_FLIGHT);
 
+/** Each phase's figures as it ends, on stderr: a run stopped by the hard limit still says how far it got. */
+function progress(message: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
 interface Timed {
   ms: number[];
   tookMs: number[];
@@ -189,6 +194,7 @@ async function main(): Promise<void> {
       beats.add(peer);
     });
     const registerSeconds = (performance.now() - t) / 1000;
+    progress(`registered ${PEERS} peers in ${registerSeconds.toFixed(0)} s (${registerRetries} refused and tried again)`);
     const afterRegister = usage();
     const online = async () => {
       let sum = 0;
@@ -246,6 +252,7 @@ async function main(): Promise<void> {
     while (Date.now() < steadyUntil) await search(k++);
     const steadySeconds = (performance.now() - t) / 1000;
     const { ok: heartbeats, failed: heartbeatFailures } = beats.counts();
+    progress(`under load: search ${summary(steady)}; ${(heartbeats / steadySeconds).toFixed(0)} heartbeats/s (${heartbeatFailures})`);
     const afterLoad = usage();
     const selfCpu = processUsage(process.pid).cpuSeconds - selfBefore.cpuSeconds;
     const machine = machineTicks();
@@ -265,7 +272,14 @@ async function main(): Promise<void> {
       victim.dead = true;
       killedAt = Date.now();
       const giveUpAt = killedAt + 5 * 60_000;
-      while ((moved < toMove || Date.now() - lastShortAt < 3_000) && Date.now() < giveUpAt) await search(k++);
+      let told = killedAt;
+      while ((moved < toMove || Date.now() - lastShortAt < 3_000) && Date.now() < giveUpAt) {
+        await search(k++);
+        if (Date.now() - told >= 10_000) {
+          told = Date.now();
+          progress(`failover: ${moved} of ${toMove} peers registered elsewhere after ${((told - killedAt) / 1000).toFixed(0)} s`);
+        }
+      }
       const { failed } = beats.counts();
       failoverRows = [
         ['after killing one server: its peers registered elsewhere', `${moved} of ${toMove} in ${((lastMoved - killedAt) / 1000).toFixed(1)} s (= ${((lastMoved - killedAt) / HEARTBEAT_MS).toFixed(1)} heartbeat intervals; ${moveRefusals} registrations refused; heartbeats ${failed})`],
