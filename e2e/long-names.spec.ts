@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropFiles } from './support/drop-files.js';
 import { expect, test } from './support/fixtures.js';
-import { openView, overflow } from './support/page-checks.js';
+import { expectRowReadable, openView, overflow } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { searchUntilFound } from './search-network.js';
 import { indexPortOf } from './support/shoal-process.js';
@@ -56,7 +56,19 @@ test('no view scrolls sideways with long names and paths, at 375 px and 1280 px'
         await page.setViewportSize({ width, height: 800 });
         for (const view of VIEWS) {
           await openView(page, view);
-          if (view === 'Share') await expect(page.getByTestId('shared-file').first()).toBeVisible();
+          if (view === 'Share') {
+            // Each row shows its name (cut, whole on hover), its checkbox and its actions.
+            await expect(page.getByTestId('shared-file').first()).toBeVisible();
+            for (const row of await page.getByTestId('shared-file').all()) await expectRowReadable(page, row);
+            if (width === 375) {
+              // Asking before an unshare (the question names the file, cut) still fits in the row.
+              const row = page.getByTestId('shared-file').first();
+              await row.getByRole('button', { name: /^Unshare / }).click();
+              await expect(row.getByRole('button', { name: 'Keep' })).toBeVisible();
+              await expectRowReadable(page, row);
+              await row.getByRole('button', { name: 'Keep' }).click();
+            }
+          }
           if (view === 'Share' && who === 'alice') await expect(page.getByTestId('shared-folder')).toContainText(sharedDeep);
           if (view === 'Search' && who === 'bob') await searchUntilFound(page, name.slice(0, 28), name, 10_000);
           if (view === 'Transfers' && who === 'bob') await expect(page.getByText(/^Saved to /)).toBeVisible();

@@ -5,7 +5,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dropFiles } from './support/drop-files.js';
 import { expect, test } from './support/fixtures.js';
-import { overflow, seriousViolations } from './support/page-checks.js';
+import { expectRowReadable, overflow, seriousViolations } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 
 type Page = { items: { name: string }[]; total: number };
@@ -54,6 +54,8 @@ test('unshare two files, Undo; the Unshared list shares one again; a dropped uns
   await page.setViewportSize({ width: 375, height: 800 });
   await saveScreen(page, testInfo, 'unshared-list-375');
   expect(await overflow(page)).toBeLessThanOrEqual(0);
+  // Each row still shows its name beside its checkbox, with its actions under it.
+  for (const row of await list.getByTestId('shared-file').all()) await expectRowReadable(page, row);
   await page.setViewportSize({ width: 1280, height: 800 });
   await unshared.getByRole('button', { name: 'Share again: gamma.txt' }).click();
   await expect.poll(shared, { timeout: 20_000 }).toEqual([...names].sort());

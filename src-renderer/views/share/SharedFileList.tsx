@@ -6,6 +6,7 @@ import { shoalLink } from '../../../src-shared/shoal-link.js';
 import { useDomain, useStores } from '../../app/stores-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { useMediaQuery } from '../../app/use-media-query.js';
 import { useSelection } from '../../app/use-selection.js';
 import { rowAt } from '../../stores/library-store.js';
 import { LibraryBatchBar } from './LibraryBatchBar.js';
@@ -17,6 +18,10 @@ import { UnsharedFiles } from './UnsharedFiles.js';
 import { ownOrigin, torrentUrl } from './torrent-url.js';
 
 export const ROW_HEIGHT = 64;
+/** A narrow window (the media query of the rows' narrow layout in app.css and selection.css) puts
+ *  a row's actions under its name, on up to two lines: the rows are this tall there. */
+export const NARROW_ROW_HEIGHT = 120;
+export const NARROW_ROWS = '(max-width: 600px)';
 
 export function SharedFileList() {
   const total = useDomain('library', (s) => s.total);
@@ -38,7 +43,10 @@ export function SharedFileList() {
   const filtered = Boolean(filter.q?.trim() || filter.category);
   const scroller = useRef<HTMLDivElement>(null);
   const count = Math.max(0, total);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const rowHeight = useMediaQuery(NARROW_ROWS) ? NARROW_ROW_HEIGHT : ROW_HEIGHT;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 10 });
+  // The virtualizer keeps the sizes it worked out: measure again when the window crosses the line.
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
