@@ -26,8 +26,12 @@ export function peerTooltip({ name, id, address }: PeerNameProps, you: boolean):
 
 export function PeerName(props: PeerNameProps) {
   const selfId = useDomain('network', (s) => s.info?.id ?? null);
-  const { name, id, address, withShortId } = props;
-  const you = !!id && id === selfId;
+  return <NodeName {...props} you={!!props.id && props.id === selfId} />;
+}
+
+/** The same without the app's stores (the index port's dashboard): whether it is "you" is given. */
+export function NodeName(props: PeerNameProps & { you?: boolean }) {
+  const { name, id, address, withShortId, you = false } = props;
   const short = id ? shortNodeId(id) : null;
   // No name: the short id stands for it, or else the address.
   const label = name || short || address || 'unknown peer';

@@ -4,7 +4,7 @@ import type { FederatedIndexServer } from '../../src-shared/api/federation.js';
 import type { Topology } from '../../src-shared/api/index-routes.js';
 import { formatAgo } from '../app/format.js';
 import { peersPerIndex } from './dashboard-state.js';
-import { NodeLabel } from './NodeLabel.js';
+import { NodeName } from '../components/PeerName.js';
 
 export interface IndexServersTableProps {
   topology: Topology;
@@ -37,7 +37,7 @@ export function IndexServersTable({ topology, indexId, federation, now }: IndexS
             return (
               <tr key={n.id} data-testid="dash-index-row" data-you={n.id === indexId || undefined}>
                 <td className="peer-cell">
-                  <NodeLabel name={n.name} id={n.id} />
+                  <NodeName name={n.name} id={n.id} withShortId />
                   {n.id === indexId ? <span className="muted small"> (this one)</span> : null}
                 </td>
                 <td>{n.id === indexId ? <span className="muted">here</span> : (member?.address ?? '—')}</td>

@@ -2,7 +2,7 @@
 import type { IndexPeer } from '../../src-shared/api/index-routes.js';
 import { formatAgo } from '../app/format.js';
 import { Reputation, ReputationHelp } from '../components/Reputation.js';
-import { NodeLabel } from './NodeLabel.js';
+import { NodeName } from '../components/PeerName.js';
 
 export function PeersTable({ peers, now }: { peers: readonly IndexPeer[]; now: number }) {
   if (!peers.length) return <p className="muted" data-testid="no-peers">No peer has registered with this index server yet.</p>;
@@ -25,7 +25,7 @@ export function PeersTable({ peers, now }: { peers: readonly IndexPeer[]; now: n
             {peers.map((p) => (
               <tr key={p.peerId} data-testid="dash-peer-row" data-peer-id={p.peerId}>
                 <td className="peer-cell">
-                  <NodeLabel name={p.name} id={p.peerId} />
+                  <NodeName name={p.name} id={p.peerId} withShortId />
                 </td>
                 <td className={`status ${p.status}`}>{p.status}</td>
                 <td>{p.fileCount.toLocaleString()}</td>
