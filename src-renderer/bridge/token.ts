@@ -14,7 +14,3 @@ export function takeToken(location: Location, history: History, storage: Storage
   }
   return storage.getItem(KEY);
 }
-
-export function forgetToken(storage: Storage): void {
-  storage.removeItem(KEY);
-}

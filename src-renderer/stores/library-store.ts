@@ -36,8 +36,6 @@ export interface LibraryState {
   applyStats(stats: NodeStats): void;
 }
 
-export type LibraryStore = ReturnType<typeof createLibraryStore>;
-
 export function createLibraryStore(api: NodeApi) {
   const inFlight = new Set<number>();
   return createStore<LibraryState>()((set, get) => {

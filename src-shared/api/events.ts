@@ -32,9 +32,3 @@ export interface NodeEvent<T extends NodeEventType = NodeEventType> {
   data: NodeEventData<T>;
   timestamp: string;
 }
-
-export const eventEnvelopeSchema = z.object({
-  type: z.enum(Object.keys(nodeEventSchemas) as [NodeEventType, ...NodeEventType[]]),
-  data: z.unknown(),
-  timestamp: z.string(),
-});

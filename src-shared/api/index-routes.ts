@@ -275,4 +275,3 @@ export const indexRoutes = {
 } as const satisfies Record<string, RouteSpec>;
 
 export const indexEventTypes = ['peer_registered', 'peer_offline', 'peer_removed', 'file_registered', 'file_removed', 'stats_update', 'index_stopping'] as const;
-export type IndexEventType = (typeof indexEventTypes)[number];

@@ -56,14 +56,12 @@ const fileIdParams = z.object({ fileId: fileIdSchema });
 const downloadParams = z.object({ downloadId: downloadIdSchema });
 
 export const listFilesQuerySchema = listFilesFilterSchema.extend(pageQuery);
-export type ListFilesQuery = z.infer<typeof listFilesQuerySchema>;
 
 export const localSearchQuerySchema = z.object({
   q: z.string().trim().min(1).max(200),
   ...pageQuery,
   category: categorySchema.optional(),
 });
-export type LocalSearchQuery = z.infer<typeof localSearchQuerySchema>;
 
 export const indexRoleSchema = z.object({
   enabled: z.boolean(),

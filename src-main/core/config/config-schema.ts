@@ -85,7 +85,6 @@ const addressList = z
   });
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function createConfigSchema(defaults: ConfigDefaults) {
   return z.strictObject({
@@ -236,6 +235,3 @@ export type ConfigSchema = ReturnType<typeof createConfigSchema>;
 
 /** A complete, validated configuration: every key present, durations in ms, sizes in bytes. */
 export type NodeConfig = z.infer<ConfigSchema>;
-
-/** What a config file may contain (before defaults and unit parsing). */
-export type NodeConfigInput = z.input<ConfigSchema>;

@@ -20,10 +20,6 @@ export function clampReputation(value: number): number {
   return Math.min(REPUTATION_MAX, Math.max(REPUTATION_MIN, value));
 }
 
-export function applyReputation(current: number, delta: number): number {
-  return clampReputation(current + delta);
-}
-
 /** The reputation after `elapsedMs` of decay toward neutral. */
 export function decayReputation(current: number, elapsedMs: number): number {
   const keep = Math.pow(1 - DECAY_PER_HOUR, elapsedMs / 3_600_000);
