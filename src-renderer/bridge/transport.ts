@@ -2,15 +2,12 @@
 // browser, the IPC transport for the desktop app, and nothing above knows which runs.
 import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
 import type { PeerRouteName } from '../../src-shared/api/peer-routes.js';
+import type { CallParts } from '../../src-shared/api/contract-client.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
-/** A call's validated parts, as the route table names them. */
-export interface CallParts {
-  params?: Record<string, unknown>;
-  query?: Record<string, unknown>;
-  body?: unknown;
-}
+// A call's parts are the contract client's (src-shared/api/contract-client.ts).
+export type { CallParts } from '../../src-shared/api/contract-client.js';
 
 export interface RawEvent {
   type: string;
