@@ -7,9 +7,10 @@
 // An empty file (BEP 52 gives it no root) has the SHA-256 of no bytes as its id: the hash of the
 // one empty block it is made of.
 import { hash } from 'node:crypto';
+import { hashLeavesInto, LEAF_BYTES } from './leaf-hasher.js';
 import { hashPairsInto } from './pair-hasher.js';
 
-export const BLOCK_SIZE = 16 * 1024;
+export const BLOCK_SIZE = LEAF_BYTES;
 export const HASH_BYTES = 32;
 /** The id of the empty file: the leaf hash of its one empty block. */
 export const EMPTY_FILE_ID = hash('sha256', new Uint8Array(0), 'hex');
@@ -36,11 +37,6 @@ function hashPair(left: Buffer, right: Buffer): Buffer {
   return hash('sha256', Buffer.concat([left, right], 2 * HASH_BYTES), 'buffer');
 }
 
-
-/** The leaf hash of one block (at most BLOCK_SIZE bytes). */
-function leafHash(block: Uint8Array): Buffer {
-  return hash('sha256', block, 'buffer');
-}
 
 /**
  * The root over `count` nodes (concatenated 32-byte hashes in `nodes`) at tree height `height`,
@@ -82,7 +78,7 @@ export function pieceRoot(data: Uint8Array, leaves: number): Buffer {
   const blocks = Math.max(1, Math.ceil(data.length / BLOCK_SIZE));
   if (blocks > leaves) throw new RangeError('the piece is larger than its subtree');
   const hashes = Buffer.allocUnsafe(blocks * HASH_BYTES);
-  for (let b = 0; b < blocks; b++) leafHash(data.subarray(b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE)).copy(hashes, b * HASH_BYTES);
+  hashLeavesInto(data, hashes);
   return rootOfLayer(hashes, blocks, leaves);
 }
 
@@ -97,8 +93,8 @@ export function rootFromPieceLayer(layer: Uint8Array, pieceCount: number, pieceS
 
 /**
  * Builds a file's id and piece layer from its bytes in order, in any chunk sizes. Blocks that
- * arrive whole are hashed straight from the caller's buffer; only a block split across chunks is
- * copied.
+ * arrive whole are hashed straight from the caller's buffer, as many at once as the current piece
+ * has room for (one native call: leaf-hasher.ts); only a block split across chunks is copied.
  */
 export class TreeBuilder {
   private readonly leaves: number;
@@ -130,9 +126,13 @@ export class TreeBuilder {
       this.addLeaf(this.carry);
       this.carried = 0;
     }
+    const perPiece = this.pieceSize / BLOCK_SIZE;
     while (chunk.length - offset >= BLOCK_SIZE) {
-      this.addLeaf(chunk.subarray(offset, offset + BLOCK_SIZE));
-      offset += BLOCK_SIZE;
+      const blocks = Math.min(Math.floor((chunk.length - offset) / BLOCK_SIZE), perPiece - this.leafCount);
+      hashLeavesInto(chunk.subarray(offset, offset + blocks * BLOCK_SIZE), this.pieceLeaves.subarray(this.leafCount * HASH_BYTES));
+      offset += blocks * BLOCK_SIZE;
+      this.leafCount += blocks;
+      if (this.leafCount === perPiece) this.closePiece();
     }
     if (offset < chunk.length) {
       this.carry.set(chunk.subarray(offset), 0);
@@ -151,7 +151,7 @@ export class TreeBuilder {
   }
 
   private addLeaf(block: Uint8Array): void {
-    leafHash(block).copy(this.pieceLeaves, this.leafCount * HASH_BYTES);
+    hashLeavesInto(block, this.pieceLeaves.subarray(this.leafCount * HASH_BYTES));
     if (++this.leafCount === this.pieceSize / BLOCK_SIZE) this.closePiece();
   }
 

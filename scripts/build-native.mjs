@@ -1,0 +1,17 @@
+// npm install's last step: builds the native leaf hasher (native/leaf-hash) with the node-gyp that
+// npm carries. It is optional: where it can't be built (no compiler, no headers), Shoal hashes with
+// node:crypto instead (src-main/core/hashing/leaf-hasher.ts), so a failure here is a notice, not an
+// error that would stop the install.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('../native/leaf-hash/', import.meta.url));
+const nodeGyp = process.env.npm_config_node_gyp;
+const command = nodeGyp ? [process.execPath, [nodeGyp, 'rebuild']] : ['node-gyp', ['rebuild']];
+const result = spawnSync(command[0], command[1], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', shell: process.platform === 'win32' && !nodeGyp });
+if (result.status === 0) {
+  console.log('shoal: built the native leaf hasher (native/leaf-hash)');
+} else {
+  const why = (result.error?.message ?? result.stderr ?? '').trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join('\n');
+  console.warn(`shoal: the native leaf hasher could not be built; hashing uses node:crypto instead (slower).${why ? `\n${why}` : ''}`);
+}
