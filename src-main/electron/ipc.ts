@@ -20,7 +20,7 @@ import {
 } from '../../src-shared/api/ipc-contract.js';
 import { peerRoutes, type RouteSpec } from '../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../src-shared/errors.js';
-import { toShoalError } from '../core/http/error-handler.js';
+import { errorAnswer } from '../core/api/error-answer.js';
 import { parseCallInput } from '../core/http/route-registry.js';
 import type { NodeApiHandlers } from '../core/http/peer-handlers.js';
 
@@ -51,9 +51,7 @@ export function registerIpc(o: IpcOptions): () => void {
         if (args.length !== 1) throw new ShoalError('VALIDATION_FAILED', `An IPC call takes one argument, not ${args.length}.`);
         return { ok: true, value: await run(args[0]) };
       } catch (err) {
-        const known = toShoalError(err);
-        if (!known) o.logger.error({ err, channel }, 'unexpected error in an IPC call');
-        const error = known ?? new ShoalError('INTERNAL');
+        const error = errorAnswer(err, o.logger, { channel });
         return { ok: false, error: { code: error.code, message: error.message, status: error.status } };
       }
     });

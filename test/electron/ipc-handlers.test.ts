@@ -4,13 +4,15 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktopChannel, EVENT_CHANNEL, nodeChannel, nodeMethodNames, type IpcEvent, type IpcResult } from '../../src-shared/api/ipc-contract.js';
 import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { APP_ORIGIN as APP, isAppUrl } from '../../src-main/electron/app-protocol.js';
 import { desktopHandlers } from '../../src-main/electron/desktop-handlers.js';
-import { forwardEvents, registerIpc } from '../../src-main/electron/ipc.js';
+import { forwardEvents, registerIpc, type DesktopHandlers } from '../../src-main/electron/ipc.js';
+import { errorCatalogue } from '../../src-shared/errors.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<IpcResult>;
@@ -86,6 +88,35 @@ describe('IPC handlers', () => {
   it('sends errors as data with their catalogue code', async () => {
     const answer = await call(nodeChannel('getDownload'), { params: { downloadId: '00000000-0000-4000-8000-000000000000' } });
     expect(answer).toMatchObject({ ok: false, error: { code: 'DOWNLOAD_NOT_FOUND', status: 404 } });
+  });
+
+  it('answers a failure outside the catalogue as INTERNAL, logged with its channel, nothing of it sent', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const broken = new Map<string, Handler>();
+    const stop = registerIpc({
+      ipcMain: { handle: (channel, fn) => void broken.set(channel, fn as Handler), removeHandler: (channel) => void broken.delete(channel) },
+      nodeApi: () => {
+        throw new Error('the node at /home/me/.shoal is gone');
+      },
+      isAppUrl,
+      logger: pino({ level: 'info' }, sink),
+      desktop: {} as DesktopHandlers,
+    });
+    try {
+      const answer = await (broken.get(nodeChannel('getInfo')) as Handler)(frame(`${APP}/share`), {});
+      expect(answer).toEqual({ ok: false, error: { code: 'INTERNAL', message: errorCatalogue.INTERNAL.message, status: 500 } });
+      expect(JSON.stringify(answer)).not.toContain('/home/me');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ msg: 'unexpected error while answering', channel: nodeChannel('getInfo'), err: { message: 'the node at /home/me/.shoal is gone' } });
+    } finally {
+      stop();
+    }
   });
 
   it('answers only the app\u2019s own top frame', async () => {

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { toShoalError } from '../http/error-handler.js';
+import { errorAnswer } from '../api/error-answer.js';
 import { redactUrl } from '../http/redact-url.js';
 import type { IndexService } from './index-service.js';
 import { bearerToken } from './session-tokens.js';
@@ -36,9 +36,7 @@ export function heartbeatRoute(service: Pick<IndexService, 'heartbeat'>, logger:
         const body = route.body.parse(parseJson(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
         answer = service.heartbeat(bearerToken(req.headers.authorization), body);
       } catch (err) {
-        const known = toShoalError(err);
-        if (!known) logger.error({ err, method: req.method, url: redactUrl(req.url) }, 'unexpected error while answering');
-        const error = known ?? new ShoalError('INTERNAL');
+        const error = errorAnswer(err, logger, { method: req.method, url: redactUrl(req.url) });
         status = error.status;
         answer = error.toBody();
       }
