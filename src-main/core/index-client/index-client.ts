@@ -20,11 +20,12 @@ import type { EventBus, NodeBusEvent } from '../events/event-bus.js';
 import { toIndexedFile } from '../library/shared-file-view.js';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import { backoffDelay } from './backoff.js';
-import { IndexCallError, indexApi } from './index-api-client.js';
+import { indexApi } from './index-api-client.js';
+import { NodeCallError } from '../net/contract-transport.js';
 import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
 import { nearestFirst } from './nearest-first.js';
-import { ServerReachability, type ReachabilityView } from './server-reachability.js';
+import { ServerReachability } from './server-reachability.js';
 import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import type { NodeKey } from '../identity/node-key.js';
@@ -90,17 +91,8 @@ export const defaultTuning: IndexClientTuning = {
   unregisterTimeoutMs: 2_000,
 };
 
-export type IndexClientState = 'idle' | 'connecting' | 'registered' | 'backoff';
-export type IndexServerState = 'standby' | 'connecting' | 'registered' | 'failing' | 'away';
-
-/** What `GET /api/v1/index-servers` shows (src-shared's IndexConnectionView). */
-export interface IndexClientStatus extends IndexConnectionView {
-  state: IndexClientState;
-  /** The index server this peer is registered with. */
-  server: string | null;
-  lastError: string | null;
-  servers: ({ address: string; source: IndexServerSource; state: IndexServerState } & ReachabilityView)[];
-}
+type IndexClientState = IndexConnectionView['state'];
+type IndexServerState = IndexConnectionView['servers'][number]['state'];
 
 type ServerList = () => readonly (string | IndexServerRef)[];
 
@@ -127,7 +119,7 @@ export interface IndexClientOptions {
   random?: () => number;
   tuning?: Partial<IndexClientTuning>;
   /** Told when the state or the server changes (for the UI). */
-  onStatus?: (status: IndexClientStatus) => void;
+  onStatus?: (status: IndexConnectionView) => void;
   /** With encryption on: every call, and /ws, over TLS to the id the index proved on first use. */
   dialer?: NodeDialer;
   /** An index this client must not register with, by its id (this node's own: its own listing is there). */
@@ -244,7 +236,7 @@ export class IndexClient {
     this.refresh();
   }
 
-  status(): IndexClientStatus {
+  status(): IndexConnectionView {
     return {
       state: this.state,
       server: this.session?.address ?? null,
@@ -376,14 +368,14 @@ export class IndexClient {
     const options = this.callOptions();
     const peerId = identity.key.id;
     const { indexId, challenge } = await indexApi.challenge(address, options);
-    if (this.o.refusesIndex?.(indexId)) throw new IndexCallError(409, 'OWN_INDEX', `${address} is this node\u2019s own index; its files are listed there already`);
+    if (this.o.refusesIndex?.(indexId)) throw new NodeCallError(409, 'OWN_INDEX', `${address} is this node\u2019s own index; its files are listed there already`);
     const signature = identity.key.sign(registrationStatement({ indexId, challenge, peerId, address: identity.address, port: identity.port }));
     const answer = await indexApi.register(address, {
       peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
       files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST, challenge, signature,
     }, options);
     if (answer.protocol !== PROTOCOL_VERSION) {
-      throw new IndexCallError(409, 'PROTOCOL_MISMATCH', `${address} runs ${answer.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${answer.protocol}); this node speaks protocol ${PROTOCOL_VERSION}`);
+      throw new NodeCallError(409, 'PROTOCOL_MISMATCH', `${address} runs ${answer.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${answer.protocol}); this node speaks protocol ${PROTOCOL_VERSION}`);
     }
     for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
       await indexApi.updateFiles(address, answer.sessionToken, { peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
@@ -434,12 +426,12 @@ export class IndexClient {
       return 'ok';
     } catch (err) {
       if (!this.running || this.session !== session) return 'failed';
-      if (err instanceof IndexCallError && err.needsRegistration) {
+      if (err instanceof NodeCallError && err.needsRegistration) {
         this.o.logger.info({ server: session.address, code: err.code }, 'the index server does not know this peer any more; registering again');
         this.dropSession();
         return 'failed';
       }
-      if (mayReject && err instanceof IndexCallError && err.rejected) {
+      if (mayReject && err instanceof NodeCallError && err.rejected) {
         this.lastError = `${session.address}: ${err.message}`;
         this.o.logger.warn({ server: session.address, err: err.message }, 'the index server refused a batch of library changes');
         return 'rejected';
@@ -545,7 +537,7 @@ export class IndexClient {
     this.lastError = `${address}: ${message}`;
     this.reachability.note(address, false, message);
     // A full or overloaded index server said so (or it is this node's own): no point asking it twice more, the next one may take us.
-    const full = err instanceof IndexCallError && (err.code === 'INDEX_FULL' || err.code === 'OWN_INDEX' || err.status === 429 || err.status === 503);
+    const full = err instanceof NodeCallError && (err.code === 'INDEX_FULL' || err.code === 'OWN_INDEX' || err.status === 429 || err.status === 503);
     if (full) this.choice.away(address, message);
     const away = full || this.choice.failed(address, message);
     const log = { server: address, err: message, attempt: this.consecutiveFailures };

@@ -18,7 +18,7 @@ import { PeerIdentityError, type NodeTls } from './node-tls.js';
 export type Expected = { node: string } | 'pinned' | 'any';
 
 export interface CallInit {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
