@@ -273,5 +273,3 @@ export const indexRoutes = {
     query: z.object({ hops: forwardedQuery.hops }), response: topologySchema,
   },
 } as const satisfies Record<string, RouteSpec>;
-
-export const indexEventTypes = ['peer_registered', 'peer_offline', 'peer_removed', 'file_registered', 'file_removed', 'stats_update', 'index_stopping'] as const;

@@ -96,15 +96,6 @@ export class PiecePicker {
     }
   }
 
-  /** A piece must be fetched again (it was found bad on disk). */
-  reopen(piece: number): void {
-    this.scanFrom = Math.min(this.scanFrom, piece);
-  }
-
-  get inFlight(): number {
-    return this.fetching.size;
-  }
-
   /** Pieces neither verified nor being fetched (about: bad copies are not told apart). */
   get openCount(): number {
     return Math.max(0, this.bitfield.pieceCount - this.bitfield.count - this.fetching.size);

@@ -11,10 +11,6 @@ export class PendingChanges {
   /** File id → the file as it is now, or null when it left the library. */
   private changes = new Map<string, IndexedFile | null>();
 
-  get size(): number {
-    return this.changes.size;
-  }
-
   added(file: IndexedFile): void {
     this.changes.delete(file.id); // keeps the map in event order
     this.changes.set(file.id, file);

@@ -69,10 +69,6 @@ export class ServerChoice {
     return this.health.get(address)?.failures ?? 0;
   }
 
-  lastError(address: string): string | null {
-    return this.health.get(address)?.lastError ?? null;
-  }
-
   succeeded(address: string): void {
     this.health.set(address, { failures: 0, awayUntil: 0, lastError: null });
   }

@@ -98,11 +98,6 @@ export class DisplayNames {
     }) ?? (() => undefined);
   }
 
-  /** The name to show for a peer of this index. */
-  of(peerId: string, name: string): string {
-    return this.known().suffixed.get(peerId) ?? name;
-  }
-
   search<A extends SearchResponse>(answer: A): A {
     if (!Array.isArray(answer?.items)) return answer; // not a page of results (a federation's bookkeeping answer)
     const claims = new Claims(this.known());

@@ -16,10 +16,6 @@ export const reputationDelta = {
 /** Fraction of the distance to neutral removed per hour. */
 const DECAY_PER_HOUR = 0.05;
 
-export function clampReputation(value: number): number {
-  return Math.min(REPUTATION_MAX, Math.max(REPUTATION_MIN, value));
-}
-
 /** The reputation after `elapsedMs` of decay toward neutral. */
 export function decayReputation(current: number, elapsedMs: number): number {
   const keep = Math.pow(1 - DECAY_PER_HOUR, elapsedMs / 3_600_000);

@@ -25,11 +25,6 @@ export class FolderWatcher {
 
   constructor(private readonly o: FolderWatcherOptions) {}
 
-  /** Folders watched right now. */
-  get size(): number {
-    return this.watchers.size;
-  }
-
   /** Watches a folder's direct entries (not its subfolders: walk and watch those too). */
   watch(dir: string): void {
     if (this.closed || this.watchers.has(dir)) return;
