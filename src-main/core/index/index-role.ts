@@ -106,10 +106,6 @@ export class IndexRole {
     };
   }
 
-  get service(): IndexService | undefined {
-    return this.running?.service;
-  }
-
   /** The port the role listens on: the one chosen in Settings, else the config's. */
   private get port(): number {
     const chosen = Number(this.o.meta.getMeta(PORT_KEY));
