@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Category } from '../../src-shared/api/common.js';
 import { searchQuerySchema, type IndexedFile } from '../../src-shared/api/index-routes.js';
-import { IndexStore, MAX_REPORT_ROWS, MAX_RESULT_DEPTH, quickRelevance, RANK_WINDOW, tagToken } from '../../src-main/core/index/index-store.js';
+import { IndexStore } from '../../src-main/core/index/index-store.js';
+import { tagToken } from '../../src-main/core/index/store/fts-tokens.js';
+import { MAX_RESULT_DEPTH, RANK_WINDOW } from '../../src-main/core/index/store/index-search.js';
+import { MAX_REPORT_ROWS } from '../../src-main/core/index/store/peer-reputation.js';
+import { quickRelevance } from '../../src-main/core/index/store/quick-relevance.js';
 import { sourceScore, sourceScoreSql } from '../../src-main/core/index/source-ranking.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -292,7 +296,7 @@ describe('IndexStore: several peers', () => {
     register('peer-aaaa-1', [shared]);
     store.adjustReputation('peer-aaaa-1', 500);
     expect(store.getPeer('peer-aaaa-1')?.reputation).toBe(100);
-    store.setReputation('peer-aaaa-1', -5);
+    store.adjustReputation('peer-aaaa-1', -500);
     expect(store.getPeer('peer-aaaa-1')?.reputation).toBe(0);
     store.decayReputations(T0);
     store.decayReputations(T0 + 30_000); // too soon

@@ -25,7 +25,7 @@ import { ShoalError } from '../../../../src-shared/errors.js';
 import { getJson } from '../../net/get-json.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
 import { withAllowedSources, type SourceAllowed } from '../allowed-sources.js';
-import { MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE } from '../index-store.js';
+import { MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE } from '../store/file-text.js';
 import { checkedRemote, hostOfAddress, isDownloadUrlOf, isLoopbackHost, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE, type RemoteOrigin } from './merge.js';
 import type { FederationMembers, Member } from './members.js';
 
