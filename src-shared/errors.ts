@@ -66,6 +66,33 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
+/** Whether a code read from another process or node is one of the catalogue's. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorCatalogue, code);
+}
+
+/**
+ * Codes only a client makes, about an answer it did not get or could not read: no node answers
+ * them, so they stay out of `errorCatalogue` (which has a status for each) and out of OpenAPI.
+ */
+export const clientErrorCodes = {
+  /** The node did not answer at all (stopped, or the line was cut). */
+  UNREACHABLE: 'The node does not answer.',
+  /** The node answered, but not in the shape the contract gives that route. */
+  UNEXPECTED_ANSWER: 'The node\u2019s answer has an unexpected shape.',
+  /** A failed answer without the catalogue's `{error: {code, message}}` body; its status says which. */
+  HTTP_ERROR: 'The node answered with an error.',
+  /** A failed answer whose code is not in this catalogue (a newer node's code, or junk). */
+  UNKNOWN_CODE: 'The node answered with an error this app does not know.',
+} as const satisfies Record<string, string>;
+
+export type ClientErrorCode = keyof typeof clientErrorCodes;
+
+/** A code read from the wire, as a client may hold it: the catalogue's own, or UNKNOWN_CODE. */
+export function wireErrorCode(code: unknown): ErrorCode | 'UNKNOWN_CODE' {
+  return isErrorCode(code) ? code : 'UNKNOWN_CODE';
+}
+
 /** The JSON body of every error answer. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

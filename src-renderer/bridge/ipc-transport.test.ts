@@ -31,6 +31,15 @@ describe('IpcTransport', () => {
     await expect(failure).rejects.toMatchObject({ code: 'DOWNLOAD_NOT_FOUND', status: 404 });
   });
 
+  it('names a code the catalogue lacks UNKNOWN_CODE, and a malformed answer UNEXPECTED_ANSWER', async () => {
+    const unknown = fakeShoal(() => ({ ok: false, error: { code: 'FROM_A_NEWER_APP', message: 'Newer says no.', status: 409 } }) as unknown as IpcResult);
+    await expect(new IpcTransport(unknown.shoal).invoke('getInfo', {})).rejects.toMatchObject({ code: 'UNKNOWN_CODE', message: 'Newer says no.', status: 409 });
+    for (const junk of [undefined, { ok: false }, { ok: false, error: { code: 'NOT_FOUND' } }, { ok: 'yes', value: 1 }]) {
+      const { shoal } = fakeShoal(() => junk as unknown as IpcResult);
+      await expect(new IpcTransport(shoal).invoke('getInfo', {})).rejects.toMatchObject({ code: 'UNEXPECTED_ANSWER' });
+    }
+  });
+
   it('refuses the HTTP-only byte streams', async () => {
     const { shoal, calls } = fakeShoal(() => ({ ok: true, value: null }));
     await expect(new IpcTransport(shoal).invoke('download', { params: { fileId: 'a'.repeat(64) } })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,14 +1,17 @@
 // The Electron transport: every call is one IPC invoke through `window.shoal` (preload.ts), every
 // event arrives on one subscription. Dropped files are shared where they are, by path, not copied.
-import { nodeMethodNames, type IpcResult, type NodeMethodName, type ShoalWindowApi } from '../../src-shared/api/ipc-contract.js';
+import { ipcResultSchema, nodeMethodNames, type IpcResult, type NodeMethodName, type ShoalWindowApi } from '../../src-shared/api/ipc-contract.js';
 import type { PeerRouteName, UploadResponse } from '../../src-shared/api/peer-routes.js';
 import { ApiError } from './api-error.js';
 import type { CallParts, ConnectionState, NodeTransport, RawEvent, UploadItem } from './transport.js';
 
 /** An IPC answer's value, or its catalogue error as an ApiError. */
 export function unwrap(result: IpcResult): unknown {
-  if (result.ok) return result.value;
-  throw new ApiError(result.error.code, result.error.message, result.error.status);
+  const parsed = ipcResultSchema.safeParse(result);
+  if (!parsed.success) throw new ApiError('UNEXPECTED_ANSWER', 'The app\u2019s answer to a call has an unexpected shape.');
+  if (parsed.data.ok) return parsed.data.value;
+  const { code, message, status } = parsed.data.error;
+  throw new ApiError(code, message, status);
 }
 
 const methods: ReadonlySet<string> = new Set(nodeMethodNames);

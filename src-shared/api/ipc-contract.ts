@@ -3,7 +3,7 @@
 // desktop shell can answer (folders, the file manager, launch at login). preload.ts builds
 // `window.shoal` from this; ipc.ts registers its handlers from this; the renderer types it.
 import { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
+import { wireErrorCode, type ErrorCode } from '../errors.js';
 import { okSchema } from './common.js';
 import { peerRoutes, type PeerRouteName } from './peer-routes.js';
 
@@ -72,7 +72,20 @@ export const EVENT_CHANNEL = 'shoal:event';
  */
 export type IpcResult =
   | { ok: true; value: unknown }
-  | { ok: false; error: { code: ErrorCode | string; message: string; status: number } };
+  | { ok: false; error: { code: ErrorCode; message: string; status: number } };
+
+/**
+ * An IPC answer as the window reads it: it crossed a process boundary, so it is checked, and an
+ * error code the catalogue lacks (a main process of another release) becomes UNKNOWN_CODE, never
+ * a bare string.
+ */
+export const ipcResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.string().transform(wireErrorCode), message: z.string(), status: z.number().int() }),
+  }),
+]);
 
 export interface IpcEvent {
   type: string;
