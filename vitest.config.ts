@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Every answer a node gives is checked against its route's schema (src-main/core/api/answer-check.ts).
+    env: { SHOAL_CHECK_ANSWERS: '1' },
   },
 });

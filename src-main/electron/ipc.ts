@@ -22,6 +22,7 @@ import { peerRoutes, type RouteSpec } from '../../src-shared/api/peer-routes.js'
 import { ShoalError } from '../../src-shared/errors.js';
 import { errorAnswer } from '../core/api/error-answer.js';
 import { parseCallInput } from '../core/http/route-registry.js';
+import { answersChecked, checkAnswer } from '../core/api/answer-check.js';
 import type { NodeApiHandlers } from '../core/http/peer-handlers.js';
 
 export type DesktopHandlers = {
@@ -43,6 +44,7 @@ export interface IpcOptions {
 /** Registers every handler; returns the function that removes them all. */
 export function registerIpc(o: IpcOptions): () => void {
   const channels: string[] = [];
+  const checked = answersChecked();
   const handle = (channel: string, run: (arg: unknown) => unknown) => {
     channels.push(channel);
     o.ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<IpcResult> => {
@@ -58,7 +60,11 @@ export function registerIpc(o: IpcOptions): () => void {
   };
 
   for (const name of nodeMethodNames) {
-    handle(nodeChannel(name), (arg) => callNode(o.nodeApi(), name, arg));
+    handle(nodeChannel(name), async (arg) => {
+      const answer = await callNode(o.nodeApi(), name, arg);
+      if (checked) checkAnswer(name, peerRoutes[name].response, answer);
+      return answer;
+    });
   }
   for (const name of desktopMethodNames) {
     const run = o.desktop[name] as (input: unknown) => Promise<unknown>;

@@ -82,7 +82,8 @@ export const indexConnectionSchema = z.object({
     address: z.string(),
     source: z.enum(['configured', 'added', 'self', 'discovered'])
       .describe('configured: config file or --index-server; added: by hand at runtime; self: this node\u2019s own index; discovered: found on the LAN'),
-    state: z.string(),
+    state: z.enum(['standby', 'connecting', 'registered', 'failing', 'away'])
+      .describe('standby: not asked yet or not needed; failing: its last calls failed; away: full, overloaded or this node\u2019s own, skipped a while'),
     reachable: z.boolean().nullable().describe('whether it answered when last asked (null: not asked yet); every known server is asked now and then'),
     lastError: z.string().nullable(),
     lastTriedAt: z.string().nullable(),

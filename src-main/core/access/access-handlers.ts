@@ -1,6 +1,6 @@
 // The access-control routes' handlers (access-routes.ts), for both transports.
 import type { accessRoutes } from '../../../src-shared/api/access-routes.js';
-import type { CallInput } from '../http/route-registry.js';
+import type { CallHandlers } from '../http/route-registry.js';
 import type { Library } from '../library/library.js';
 import type { Devices } from './devices.js';
 import type { NetworkFilter } from './network-filter.js';
@@ -13,7 +13,7 @@ export interface AccessDeps {
 
 type Routes = typeof accessRoutes;
 
-export function accessHandlers(deps: AccessDeps): { [K in keyof Routes]: (input: CallInput<Routes[K]>) => unknown } {
+export function accessHandlers(deps: AccessDeps): CallHandlers<Routes> {
   return {
     getNetworkSettings: () => deps.networks.get(),
     setNetworkSettings: ({ body }) => deps.networks.set(body),

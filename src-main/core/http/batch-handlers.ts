@@ -7,10 +7,10 @@ import type { DownloadView } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
-import type { CallInput } from './route-registry.js';
+import type { CallHandlers } from './route-registry.js';
 
 type Routes = typeof batchRoutes;
-export type BatchHandlers = { [K in keyof Routes]: (input: CallInput<Routes[K]>) => unknown };
+export type BatchHandlers = CallHandlers<Routes>;
 
 /** A file keeps at most this many tags of its own (as PUT /files/{id}/tags allows). */
 const MAX_USER_TAGS = 32;

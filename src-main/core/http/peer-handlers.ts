@@ -18,7 +18,7 @@ import { networkFile, networkTopology, searchNetwork } from './index-proxy.js';
 import { markOwn, markOwnResults, ownFileResult, type OwnLibrary } from './own-files.js';
 import { publicStats } from './public-view.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
-import type { CallInput, RouteHandlers } from './route-registry.js';
+import type { CallHandlers, RouteHandlers } from './route-registry.js';
 import type { UploadTracker } from './upload-tracker.js';
 import { accessHandlers, type AccessDeps } from '../access/access-handlers.js';
 import { batchHandlers } from './batch-handlers.js';
@@ -57,9 +57,7 @@ export interface PeerHandlerDeps extends ServingDeps {
 }
 
 /** The node API: every method either transport (HTTP, Electron's IPC) can call. */
-export type NodeApiHandlers = {
-  [K in NodeMethodName]: (input: CallInput<(typeof peerRoutes)[K]>) => unknown;
-};
+export type NodeApiHandlers = CallHandlers<Pick<typeof peerRoutes, NodeMethodName>>;
 
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
   return {

@@ -1,12 +1,14 @@
 // Registers one express handler per route of a declared table (src-shared/api/*-routes.ts):
 // checks access, validates params, query and body with the route's schemas, then calls the
-// handler. A handler returns the JSON answer, or answers itself and returns nothing.
+// handler. A handler returns the JSON answer (typed from the route's response schema, and checked
+// against it in tests and development: api/answer-check.ts), or answers itself and returns nothing.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { ControlAccess } from './control-access.js';
 import { ANONYMOUS, viewerOf, type Viewer } from '../access/viewer.js';
+import { answersChecked, checkAnswer } from '../api/answer-check.js';
 
 type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
 
@@ -26,8 +28,19 @@ export interface RouteInput<R extends RouteSpec> extends CallInput<R> {
   res: Response;
 }
 
+/**
+ * What a handler returns: its route's answer as the response schema takes it (`z.input`: before
+ * defaults), now or later; a route without one (bytes, a redirect) answers itself and returns nothing.
+ */
+export type Answer<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> | Promise<z.input<S>> : void | Promise<void>;
+
+/** A handler per route of a table, given the call's validated input (either transport's). */
+export type CallHandlers<T extends Record<string, RouteSpec>> = {
+  [K in keyof T]: (input: CallInput<T[K]>) => Answer<T[K]>;
+};
+
 export type RouteHandlers<T extends Record<string, RouteSpec>> = {
-  [K in keyof T]: (input: RouteInput<T[K]>) => unknown;
+  [K in keyof T]: (input: RouteInput<T[K]>) => Answer<T[K]>;
 };
 
 export function registerRoutes<T extends Record<string, RouteSpec>>(
@@ -38,6 +51,7 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
   jsonLimit: string,
 ): void {
   const readJson = express.json({ limit: jsonLimit, strict: true });
+  const checked = answersChecked();
   for (const name of Object.keys(routes) as (keyof T & string)[]) {
     const spec = routes[name] as RouteSpec;
     const handler = handlers[name] as (input: RouteInput<RouteSpec>) => unknown;
@@ -61,6 +75,7 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
         const isLocalUser = spec.access === 'control' || access.isLocalUser(req);
         const parts = { params: req.params, query: withoutToken(req.query), body: req.body };
         const result = await handler({ ...parseCallInput(spec, parts, isLocalUser), viewer: viewerOf(req, isLocalUser), req, res });
+        if (checked) checkAnswer(name, spec.response, result);
         if (result !== undefined && !res.headersSent) res.json(result);
       } catch (err) {
         next(err);

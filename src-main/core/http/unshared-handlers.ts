@@ -5,10 +5,10 @@ import type { unsharedRoutes } from '../../../src-shared/api/unshared-routes.js'
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { listUnshared, shareAgain } from '../library/unshared-files.js';
-import type { CallInput } from './route-registry.js';
+import type { CallHandlers } from './route-registry.js';
 
 type Routes = typeof unsharedRoutes;
-export type UnsharedHandlers = { [K in keyof Routes]: (input: CallInput<Routes[K]>) => unknown };
+export type UnsharedHandlers = CallHandlers<Routes>;
 
 export function unsharedHandlers(library: Library): UnsharedHandlers {
   return {

@@ -26,7 +26,7 @@ import { watchIndexEvents, type IndexSocket } from './index-socket.js';
 import { PendingChanges, type FileChangeBatch } from './pending-changes.js';
 import { nearestFirst } from './nearest-first.js';
 import { ServerReachability } from './server-reachability.js';
-import { ServerChoice, type IndexServerRef, type IndexServerSource } from './server-choice.js';
+import { ServerChoice, type IndexServerRef } from './server-choice.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import type { NodeKey } from '../identity/node-key.js';
 import { registrationStatement } from '../identity/signed-statement.js';

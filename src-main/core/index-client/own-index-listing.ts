@@ -3,7 +3,8 @@
 // the moment the role starts, and still does when the index server the node uses is gone. The
 // node's main client keeps its place in the network and never registers with its own index (an
 // index keeps one session per peer: two clients there would keep replacing each other's).
-import { IndexClient, type IndexClientOptions, type IndexClientStatus } from './index-client.js';
+import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
+import { IndexClient, type IndexClientOptions } from './index-client.js';
 import type { IndexServerRef } from './server-choice.js';
 
 /** How this node reaches its own index (it listens on the peer's host; loopback always works for the node itself). */
@@ -37,7 +38,7 @@ export function createOwnIndexListing(o: OwnIndexListingOptions): IndexClient {
  * What Settings shows: the main client's servers plus this node's own index (as the own listing
  * sees it). With no other index server known, the own index is the one this node is registered with.
  */
-export function withOwnIndex(main: IndexClientStatus, own: IndexClientStatus): IndexClientStatus {
+export function withOwnIndex(main: IndexConnectionView, own: IndexConnectionView): IndexConnectionView {
   const servers = [...main.servers.filter((s) => !own.servers.some((o) => o.address === s.address)), ...own.servers];
   if (main.servers.length > 0 || own.servers.length === 0) return { ...main, servers };
   return { ...own, servers };

@@ -3,14 +3,10 @@
 // "standby" even with nothing listening. So they are asked (`GET /api/v1/stats`, cheap) now and
 // then, and every attempt, the client's own included, is noted with its time and error.
 
-export interface ReachabilityView {
-  /** null: not tried yet. */
-  reachable: boolean | null;
-  lastError: string | null;
-  lastTriedAt: string | null;
-  /** The round trip of its last answer to a probe, in ms (null: none yet). */
-  rttMs: number | null;
-}
+import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
+
+/** A server's reachability as Settings shows it: that part of the contract's server view. */
+type ReachabilityView = Pick<IndexConnectionView['servers'][number], 'reachable' | 'lastError' | 'lastTriedAt' | 'rttMs'>;
 
 interface Attempt {
   ok: boolean;

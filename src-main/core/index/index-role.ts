@@ -7,6 +7,7 @@ import { addressCallBack } from './address-check.js';
 import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import { ShoalError } from '../../../src-shared/errors.js';
+import type { IndexRoleView } from '../../../src-shared/api/peer-routes.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
@@ -20,19 +21,7 @@ import type { Federation } from './federation/federation.js';
 import { GOSSIP_INTERVAL_MS } from './federation/setup.js';
 import { freePortNear } from './free-port-near.js';
 
-export type IndexRoleState = 'off' | 'starting' | 'on' | 'stopping';
-
-export interface IndexRoleStatus {
-  enabled: boolean;
-  state: IndexRoleState;
-  port: number | null;
-  indexId: string;
-  lastError: string | null;
-  /** The index port was taken: the role tries it again every few seconds until it is free or turned off. */
-  waitingForPort: boolean;
-  /** The index port was taken: a free one to offer instead. */
-  suggestedPort: number | null;
-}
+type IndexRoleState = IndexRoleView['state'];
 
 /** Something that makes the index known on the LAN (mDNS); optional. */
 export interface IndexAdvertiser {
@@ -59,7 +48,7 @@ export interface IndexRoleOptions {
   /** The node's access control: blocked devices and networks (issue 14). */
   indexAccess?: IndexAccess;
   /** Told when the role goes on or off (the node's own index client follows it). */
-  onChange?: (status: IndexRoleStatus) => void;
+  onChange?: (status: IndexRoleView) => void;
   /** TLS on the index port (the node certificate) and who may still use plain HTTP there. */
   tls?: { options: TlsOptions; plain: PlainHttpPolicy };
   /** How the index calls peers back (TLS to their ids when encryption is on). */
@@ -99,7 +88,7 @@ export class IndexRole {
     return this.o.meta.getMeta(META_KEY) === 'on';
   }
 
-  status(): IndexRoleStatus {
+  status(): IndexRoleView {
     return {
       enabled: this.state === 'on' || this.state === 'starting', state: this.state, port: this.running?.server.port ?? null, indexId: this.indexId, lastError: this.lastError,
       waitingForPort: this.portRetry !== undefined, suggestedPort: this.suggestedPort,
@@ -113,7 +102,7 @@ export class IndexRole {
   }
 
   /** Turns the role on or off; `port` (on): listen there from now on. Calls are applied one after another. */
-  set(enabled: boolean, port?: number): Promise<IndexRoleStatus> {
+  set(enabled: boolean, port?: number): Promise<IndexRoleView> {
     const next = this.queue.then(async () => {
       if (!enabled) return this.disable();
       if (port !== undefined && port !== this.port) {
@@ -126,7 +115,7 @@ export class IndexRole {
     return next;
   }
 
-  private async enable(): Promise<IndexRoleStatus> {
+  private async enable(): Promise<IndexRoleView> {
     if (this.running) return this.status();
     this.stopRetrying();
     this.state = 'starting';
@@ -164,7 +153,7 @@ export class IndexRole {
     return this.status();
   }
 
-  private async disable(persist = true): Promise<IndexRoleStatus> {
+  private async disable(persist = true): Promise<IndexRoleView> {
     if (persist) this.o.meta.setMeta(META_KEY, 'off');
     this.stopRetrying();
     const running = this.running;
