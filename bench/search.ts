@@ -124,7 +124,7 @@ function runQueries(store: IndexStore, seed: number): Timed[] {
       const t = performance.now();
       const res = store.search(query);
       times[i]?.push(performance.now() - t);
-      results[i] = { total: res.total, estimate: res.totalIsEstimate };
+      results[i] = { total: res.total, estimate: res.totalIsEstimate === true };
     });
   }
   return mix.slice(WARMUP).map(({ kind }, j) => {

@@ -11,14 +11,14 @@
 // - index-search.ts, search-results.ts, fts-tokens.ts, quick-relevance.ts: search (the first
 //   explains how it stays fast at a million files);
 // - index-rows.ts, typed-sql.ts: the rows the SQL returns, as zod schemas the tests check.
-import type { IndexedFile, IndexPeer, SearchQuery, SearchResult } from '../../../src-shared/api/index-routes.js';
+import type { IndexedFile, IndexPeer, SearchQuery, SearchResponse, SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { Db } from '../store/database.js';
 import type { PeerSession } from './peer-session-cache.js';
 import { DenormalisedCounts } from './store/denormalised-counts.js';
 import { FileClaims } from './store/file-claims.js';
 import { FileLocations } from './store/file-locations.js';
 import type { IndexSource, PeerStatus } from './store/index-rows.js';
-import { IndexSearch, type IndexSearchResponse } from './store/index-search.js';
+import { IndexSearch } from './store/index-search.js';
 import { PeerRegistry, type Beat, type PeerLoad, type PeerRegistration, type PeerStanding } from './store/peer-registry.js';
 import { PeerReputation, type Report } from './store/peer-reputation.js';
 import { SearchResults, SOURCES_PER_RESULT } from './store/search-results.js';
@@ -293,12 +293,12 @@ export class IndexStore {
   // ---- search -------------------------------------------------------------------------------
 
   /** Every indexed file, newest first (sources or not); or only those whose id starts with `idPrefix`. */
-  listFiles(q: { offset: number; limit: number; idPrefix?: string | undefined }): IndexSearchResponse {
+  listFiles(q: { offset: number; limit: number; idPrefix?: string | undefined }): SearchResponse {
     return this.index.listFiles(q);
   }
 
   /** Searches: the query language, filters, sort, paging (index-search.ts). */
-  search(query: SearchQuery): IndexSearchResponse {
+  search(query: SearchQuery): SearchResponse {
     return this.index.search(query);
   }
 

@@ -27,11 +27,6 @@ import { fold, quickRelevance } from './quick-relevance.js';
 import type { SearchResults } from './search-results.js';
 import type { RowSchema, TypedSql } from './typed-sql.js';
 
-export interface IndexSearchResponse extends SearchResponse {
-  /** True when `total` is an estimate (a broad query: see RANK_WINDOW). */
-  totalIsEstimate: boolean;
-}
-
 /** Hits ranked together: a query with at most this many is ranked exactly, a broader one window by window. See fullText. */
 export const RANK_WINDOW = 500;
 /** A search reads at most this many times the hits it needs (filters on size and sources reject some). */
@@ -72,7 +67,7 @@ export class IndexSearch {
   }
 
   /** Every indexed file, newest first (sources or not); or only those whose id starts with `idPrefix`. */
-  listFiles(q: { offset: number; limit: number; idPrefix?: string | undefined }): IndexSearchResponse {
+  listFiles(q: { offset: number; limit: number; idPrefix?: string | undefined }): SearchResponse {
     const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, q.limit));
     if (q.idPrefix !== undefined) return this.filesWithIdPrefix(q.idPrefix, Math.max(0, q.offset), pageSize);
     return this.search({
@@ -81,7 +76,7 @@ export class IndexSearch {
   }
 
   /** A range over the indexed 52-bit key, then the exact prefix: one index seek however big the index. */
-  private filesWithIdPrefix(prefix: string, offset: number, pageSize: number): IndexSearchResponse {
+  private filesWithIdPrefix(prefix: string, offset: number, pageSize: number): SearchResponse {
     const started = performance.now();
     const head = prefix.slice(0, 13);
     const shift = 2 ** (4 * (13 - head.length));
@@ -99,7 +94,7 @@ export class IndexSearch {
    * a page). Results are grouped by file id, with their online sources best first and every
    * name they are known by.
    */
-  search(query: SearchQuery): IndexSearchResponse {
+  search(query: SearchQuery): SearchResponse {
     const started = performance.now();
     const pageSize = pageSizeOf(query);
     const page = Math.max(1, Math.floor(query.page));
