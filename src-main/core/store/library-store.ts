@@ -69,8 +69,20 @@ const toLocation = (r: RawLocation): LocationRow => ({
   inode: r.inode, addedAt: r.added_at,
 });
 
+/** What recording one location did (recordLocation). */
+export interface RecordedLocation {
+  /** The content the path held before, when it was another one (dropped if it has no location left). */
+  before: string | undefined;
+  /** The content's row was written now, from what was passed: no user tags, no SHA-256 yet. */
+  inserted: boolean;
+  /** The new content took the tags its user gave the path's old one (its row's tags changed). */
+  tagsInherited: boolean;
+}
+
 export class LibraryStore {
   private readonly s;
+  /** Built once: better-sqlite3 builds a wrapper per db.transaction() call (~0.2 ms each). */
+  private readonly tx;
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -91,6 +103,7 @@ export class LibraryStore {
         WHERE f.sha256 IS NULL AND f.id > ? AND l.mtime_ms >= 0 ORDER BY f.id LIMIT 1`),
       setSha256: db.prepare('UPDATE files SET sha256 = ? WHERE id = ?'),
       getLocation: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE path = ?'),
+      locationFileId: db.prepare<[string], string>('SELECT file_id FROM locations WHERE path = ?').pluck(),
       locationsOf: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE file_id = ? ORDER BY added_at, path'),
       locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
       allLocations: db.prepare<[], RawLocation>('SELECT * FROM locations'),
@@ -125,6 +138,10 @@ export class LibraryStore {
       clearRootAccess: db.prepare('DELETE FROM root_access WHERE root = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM node_meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+    this.tx = {
+      record: db.transaction((file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow) => this.writeLocation(file, location)),
+      remove: db.transaction((path: string) => this.deleteLocation(path)),
     };
   }
 
@@ -187,29 +204,39 @@ export class LibraryStore {
    * was another content (so the caller can drop that content when it has no location left).
    */
   putLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): string | undefined {
-    return this.db.transaction(() => {
-      const before = this.s.getLocation.get(location.path)?.file_id;
-      this.s.upsertFile.run(file);
-      this.s.upsertLocation.run(location);
-      if (before !== undefined && before !== file.id) {
-        // The path's new content keeps the tags its user gave the old one (an edit, a re-hash).
-        this.s.inheritTags.run({ to: file.id, from: before });
-        this.s.deleteOrphanFile.run(before, before);
-        return before;
-      }
-      return undefined;
-    })();
+    return this.recordLocation(file, location).before;
+  }
+
+  /**
+   * putLocation, saying what it wrote. Inside a batch it adds no transaction of its own (a nested
+   * one is a SAVEPOINT per file: ~0.25 ms of the main thread each while indexing).
+   */
+  recordLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): RecordedLocation {
+    return this.db.inTransaction ? this.writeLocation(file, location) : this.tx.record(file, location);
   }
 
   /** Forgets a location; returns its file id and whether that content is now gone entirely. */
   removeLocation(path: string): { fileId: string; orphaned: boolean } | undefined {
-    return this.db.transaction(() => {
-      const row = this.s.getLocation.get(path);
-      if (!row) return undefined;
-      this.s.deleteLocation.run(path);
-      const orphaned = this.s.deleteOrphanFile.run(row.file_id, row.file_id).changes > 0;
-      return { fileId: row.file_id, orphaned };
-    })();
+    return this.db.inTransaction ? this.deleteLocation(path) : this.tx.remove(path);
+  }
+
+  private writeLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): RecordedLocation {
+    const before = this.s.locationFileId.get(location.path);
+    const inserted = this.s.upsertFile.run(file).changes > 0;
+    this.s.upsertLocation.run(location);
+    if (before === undefined || before === file.id) return { before: undefined, inserted, tagsInherited: false };
+    // The path's new content keeps the tags its user gave the old one (an edit, a re-hash).
+    const tagsInherited = this.s.inheritTags.run({ to: file.id, from: before }).changes > 0;
+    this.s.deleteOrphanFile.run(before, before);
+    return { before, inserted, tagsInherited };
+  }
+
+  private deleteLocation(path: string): { fileId: string; orphaned: boolean } | undefined {
+    const fileId = this.s.locationFileId.get(path);
+    if (fileId === undefined) return undefined;
+    this.s.deleteLocation.run(path);
+    const orphaned = this.s.deleteOrphanFile.run(fileId, fileId).changes > 0;
+    return { fileId, orphaned };
   }
 
   setUserTags(id: string, tags: string[]): void {
