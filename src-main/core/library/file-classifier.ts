@@ -115,9 +115,23 @@ export function classifyFile(name: string, detectedMime: string | null): Classif
 export function autoTags(name: string, category: Category): string[] {
   const tags: string[] = [];
   const ext = extensionOf(name);
-  if (ext && tagSchema.safeParse(ext).success) tags.push(ext);
+  if (ext && isTagExtension(ext)) tags.push(ext);
   if (!tags.includes(category)) tags.push(category);
   return tags;
+}
+
+/** Which extensions are valid tags, remembered: a zod parse per file name cost the main thread while indexing. */
+const tagExtensions = new Map<string, boolean>();
+const MAX_REMEMBERED_EXTENSIONS = 1_000;
+
+function isTagExtension(ext: string): boolean {
+  let valid = tagExtensions.get(ext);
+  if (valid === undefined) {
+    valid = tagSchema.safeParse(ext).success;
+    if (tagExtensions.size >= MAX_REMEMBERED_EXTENSIONS) tagExtensions.clear();
+    tagExtensions.set(ext, valid);
+  }
+  return valid;
 }
 
 /** Lowercased extension without the dot; '' for none (and for dotfiles such as .bashrc). */

@@ -23,13 +23,16 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Walks `root`. `onFolder` is called for each folder (the root included) before it is listed, so
  * a watch set up there misses nothing created after the listing. `skip`ped paths are neither
- * listed nor, for folders, walked or watched.
+ * listed nor, for folders, walked or watched. Once `stopped()` says so (the library is closing),
+ * the walk ends at its next folder or slice, with what it found so far.
  */
-export async function walkFolder(root: string, onFolder?: (dir: string) => void, skip?: (path: string) => boolean): Promise<WalkedFile[]> {
+export async function walkFolder(
+  root: string, onFolder?: (dir: string) => void, skip?: (path: string) => boolean, stopped: () => boolean = () => false,
+): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   const pendingDirs = [root];
   let calls = 0;
-  while (pendingDirs.length > 0) {
+  while (pendingDirs.length > 0 && !stopped()) {
     const dir = pendingDirs.pop() as string;
     onFolder?.(dir);
     let entries: Dirent[];
@@ -47,7 +50,10 @@ export async function walkFolder(root: string, onFolder?: (dir: string) => void,
       else if (entry.isFile()) {
         const st = tryLstat(path);
         if (st?.isFile()) files.push({ path, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-        if (++calls % CALLS_PER_SLICE === 0) await nextTurn();
+        if (++calls % CALLS_PER_SLICE === 0) {
+          await nextTurn();
+          if (stopped()) return files;
+        }
       }
     }
   }

@@ -1,0 +1,102 @@
+// Indexes one file the scheduler hands over: looks at it, recognises a rename by its stamp (no
+// hash), or has the hash pool hash it, classifies it and queues it to be written.
+import { lstat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Logger } from 'pino';
+import type { HashingStatus } from '../../../src-shared/api/library.js';
+import type { HashResult } from '../hashing/file-hasher.js';
+import { FileChangedWhileHashingError } from '../hashing/hash-errors.js';
+import type { FileRow, LibraryStore } from '../store/library-store.js';
+import { classifyFile } from './file-classifier.js';
+import { matchesStamp, type Stamp } from './library-stamp.js';
+import type { LibraryRoots } from './library-roots.js';
+import type { LocationRecorder } from './location-recorder.js';
+import type { RenameMemory } from './rename-memory.js';
+
+export interface Hasher {
+  /** `size`: the size the walk or watcher saw, so the hasher can send small files in batches. */
+  hash(path: string, onProgress?: (hashedBytes: number) => void, size?: number): Promise<HashResult>;
+}
+
+export interface FileIndexerOptions {
+  store: LibraryStore;
+  hasher: Hasher;
+  roots: LibraryRoots;
+  renames: RenameMemory;
+  recorder: LocationRecorder;
+  logger: Logger;
+  /** Bytes; 0 = no limit. */
+  maxFileSize: number;
+  /** Forgets a path's location (it is gone, or no longer shareable). */
+  forget(path: string): void;
+  /** Queues the path again (it changed while it was read). */
+  requeue(path: string, size: number): void;
+  /** The library is closing: whatever comes back is dropped, failures included. */
+  closed(): boolean;
+}
+
+export type HashCounters = Pick<HashingStatus, 'hashedFiles' | 'failedFiles' | 'hashedBytes'>;
+
+export class FileIndexer {
+  readonly counters: HashCounters = { hashedFiles: 0, failedFiles: 0, hashedBytes: 0 };
+
+  constructor(private readonly o: FileIndexerOptions) {}
+
+  /** `seen`: a stat taken when the file was queued, trusted instead of asking again (~0.2 ms of this thread per file). */
+  async index(path: string, seen: Stamp | undefined, onProgress: (hashedBytes: number) => void): Promise<void> {
+    const { store, roots } = this.o;
+    const st = seen ?? (await lstat(path).then((s) => (s.isFile() ? s : undefined), () => undefined));
+    if (this.o.closed()) return;
+    if (!st) {
+      // Gone, or a symbolic link: symlinks are never followed out of a root (nor by the hasher).
+      this.forgetKnown(path);
+      return;
+    }
+    const root = roots.rootOf(path);
+    if (!root) return;
+    if (this.o.maxFileSize > 0 && st.size > this.o.maxFileSize) {
+      this.o.logger.info({ path, size: st.size }, 'not sharing a file larger than max_file_size');
+      this.forgetKnown(path);
+      return;
+    }
+    const known = store.getLocation(path);
+    if (known && matchesStamp(known, st)) return;
+
+    const renamed = this.o.renames.find(st);
+    if (renamed) {
+      this.o.recorder.record(renamed, { path, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      return;
+    }
+
+    let result: HashResult;
+    try {
+      result = await this.o.hasher.hash(path, onProgress, st.size);
+    } catch (err) {
+      if (this.o.closed()) return; // the pool was closed under it: nothing went wrong
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof FileChangedWhileHashingError) {
+        this.o.requeue(path, st.size); // still being written: the next attempt sees the final bytes
+      } else if (code === 'ENOENT' || code === 'NOT_A_FILE') {
+        this.forgetKnown(path); // gone or replaced by a link since it was queued
+      } else {
+        this.counters.failedFiles++;
+        this.o.logger.warn({ err, path }, 'could not hash a file');
+      }
+      return;
+    }
+    this.counters.hashedFiles++;
+    this.counters.hashedBytes += result.size;
+    if (this.o.closed() || !roots.rootOf(path) || store.isExcluded(path)) return;
+    if (this.o.maxFileSize > 0 && result.size > this.o.maxFileSize) return; // grew past the limit since it was queued
+    const { mime, category } = classifyFile(basename(path), result.detectedMime);
+    const file: FileRow = {
+      id: result.id, size: result.size, pieceSize: result.pieceSize, pieceHashes: result.pieceHashes,
+      mime, category, userTags: [], sharedAt: Date.now(), sha256: null,
+    };
+    this.o.recorder.record(file, { path, root, size: result.size, mtimeMs: result.mtimeMs, ino: result.ino });
+  }
+
+  private forgetKnown(path: string): void {
+    if (this.o.store.getLocation(path)) this.o.forget(path);
+  }
+}

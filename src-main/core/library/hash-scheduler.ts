@@ -1,0 +1,146 @@
+// Which file goes to the hash pool next, and how many at once. Files wait here (one entry per
+// path: queuing a path again only updates it) and go to the pool while it can take more, so the
+// pool never holds more than a few MiB per worker and a close cancels everything still waiting.
+import type { Stamp } from './library-stamp.js';
+
+/** Small files in flight per hash worker: two batches of the pool's (hash-batch.ts) and some. */
+const MAX_IN_FLIGHT_FILES_PER_WORKER = 160;
+const MAX_IN_FLIGHT_BYTES_PER_WORKER = 12 * 1024 * 1024;
+/** A path queued while it is being hashed is looked at again this long after (it is being written). */
+const REQUEUE_BUSY_MS = 200;
+
+export interface HashSchedulerOptions {
+  /** How many files the pool hashes at once. */
+  workers: number;
+  /**
+   * Hashes and records one file. `seen`: the stat that queued it, if any; `onProgress` takes the
+   * bytes hashed so far. Must not reject (it logs its own failures).
+   */
+  run(path: string, seen: Stamp | undefined, onProgress: (hashedBytes: number) => void): Promise<void>;
+  /** Something changed that the hashing status shows (queued, started, progressed, ended). */
+  onChange(): void;
+}
+
+export interface ScheduleStatus {
+  queuedFiles: number;
+  activeFiles: number;
+  queuedBytes: number;
+  current: { path: string; size: number; hashedBytes: number }[];
+}
+
+export class HashScheduler {
+  private readonly pending = new Map<string, { size: number; seen: Stamp | undefined }>();
+  private readonly inFlight = new Map<string, { size: number; hashedBytes: number }>();
+  /** The sizes of the files in inFlight, summed. */
+  private inFlightBytes = 0;
+  /** Paths waiting to be looked at again once their hash ends (REQUEUE_BUSY_MS). */
+  private readonly requeues = new Set<NodeJS.Timeout>();
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly o: HashSchedulerOptions) {}
+
+  /** Nothing waiting and nothing being hashed (or closed). */
+  get idle(): boolean {
+    return this.closed || (this.pending.size === 0 && this.inFlight.size === 0 && this.requeues.size === 0);
+  }
+
+  /** Resolves the next time the scheduler is idle (at once if it is). */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Queues a file. `seen` is a stat taken just before (by the walk or the watcher): the hasher
+   * trusts it instead of asking again. `size` is what the status counts when there is no stat.
+   */
+  enqueue(path: string, seen: Stamp | undefined, size = seen?.size ?? 0): void {
+    if (this.closed) return;
+    this.pending.set(path, { size, seen: seen && { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino } });
+    this.pump();
+  }
+
+  /** Takes a path out of the queue (not out of the pool: its result is checked when it comes). */
+  drop(path: string): void {
+    this.pending.delete(path);
+  }
+
+  /** Takes every queued path that passes `test` out of the queue. */
+  dropWhere(test: (path: string) => boolean): void {
+    for (const path of [...this.pending.keys()]) if (test(path)) this.pending.delete(path);
+  }
+
+  status(): ScheduleStatus {
+    let queuedBytes = 0;
+    for (const { size } of this.pending.values()) queuedBytes += size;
+    return {
+      queuedFiles: this.pending.size,
+      activeFiles: this.inFlight.size,
+      queuedBytes,
+      current: [...this.inFlight].map(([path, p]) => ({ path, size: p.size, hashedBytes: p.hashedBytes })),
+    };
+  }
+
+  /** Cancels what waits; what the pool holds ends when the pool closes and is not recorded. */
+  close(): void {
+    this.closed = true;
+    this.pending.clear();
+    for (const timer of this.requeues) clearTimeout(timer);
+    this.requeues.clear();
+    this.settleIdle();
+  }
+
+  /**
+   * Whether another file may go to the hasher. At least three per worker: the one it hashes, the
+   * next waiting in its port (see HashPool), and one being looked at or stored here, so a worker
+   * never waits for this thread. Small files go further, up to a few MiB per worker: the pool
+   * sends them in batches, and a batch needs enough files to fill.
+   */
+  private canSendMore(): boolean {
+    const workers = this.o.workers;
+    if (this.inFlight.size < workers * 3) return true;
+    if (this.inFlight.size >= workers * MAX_IN_FLIGHT_FILES_PER_WORKER) return false;
+    return this.inFlightBytes < workers * MAX_IN_FLIGHT_BYTES_PER_WORKER;
+  }
+
+  private pump(): void {
+    while (!this.closed && this.pending.size > 0 && this.canSendMore()) {
+      const [path, { size, seen }] = this.pending.entries().next().value as [string, { size: number; seen: Stamp | undefined }];
+      this.pending.delete(path);
+      if (this.inFlight.has(path)) {
+        // Already hashing: look again once that ends (the file changed meanwhile).
+        const timer = setTimeout(() => {
+          this.requeues.delete(timer);
+          this.enqueue(path, undefined, size);
+          this.settleIdle();
+        }, REQUEUE_BUSY_MS);
+        this.requeues.add(timer);
+        continue;
+      }
+      const progress = { size, hashedBytes: 0 };
+      this.inFlight.set(path, progress);
+      this.inFlightBytes += size;
+      this.o.onChange();
+      void this.o.run(path, seen, (hashedBytes) => {
+        progress.hashedBytes = hashedBytes;
+        this.o.onChange();
+      }).finally(() => {
+        this.inFlight.delete(path);
+        this.inFlightBytes -= size;
+        if (this.closed) return;
+        this.o.onChange();
+        this.pump();
+        this.settleIdle();
+      });
+    }
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (!this.idle || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
