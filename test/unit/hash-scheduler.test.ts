@@ -1,0 +1,91 @@
+// The library's hash queue (hash-scheduler.ts) and its memory of renames (rename-memory.ts), with
+// a hasher whose answers the test releases by hand: how many files go out at once, a path queued
+// again while it is hashed, and a close that cancels what waits and leaves no timer behind.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HashScheduler } from '../../src-main/core/library/hash-scheduler.js';
+import { RenameMemory } from '../../src-main/core/library/rename-memory.js';
+import type { FileRow } from '../../src-main/core/store/library-store.js';
+
+/** A scheduler whose runs wait until the test ends them. */
+function scheduler(workers = 1) {
+  const running = new Map<string, () => void>();
+  const started: string[] = [];
+  const s = new HashScheduler({
+    workers,
+    run: (path) => {
+      started.push(path);
+      return new Promise<void>((resolve) => running.set(path, () => {
+        running.delete(path);
+        resolve();
+      }));
+    },
+    onChange: () => undefined,
+  });
+  const finish = async (path: string) => {
+    running.get(path)?.();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { s, running, started, finish };
+}
+
+const stamp = (size: number) => ({ size, mtimeMs: 1, ino: 1 });
+
+describe('HashScheduler', () => {
+  // The second look at a busy path is a timer: a fake clock moves it, no test sleeps.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('sends at least three files per worker at once, and the next as one ends', async () => {
+    const { s, started, finish } = scheduler(1);
+    // Large files: the byte budget keeps it to three per worker.
+    for (let i = 0; i < 5; i++) s.enqueue(`/f${i}`, stamp(64 * 1024 * 1024));
+    expect(started).toEqual(['/f0', '/f1', '/f2']);
+    expect(s.status()).toMatchObject({ queuedFiles: 2, activeFiles: 3, queuedBytes: 2 * 64 * 1024 * 1024 });
+    await finish('/f0');
+    expect(started).toEqual(['/f0', '/f1', '/f2', '/f3']);
+  });
+
+  it('looks again at a path queued while it is hashed, once that hash is over', async () => {
+    const { s, started, finish } = scheduler(1);
+    s.enqueue('/a', stamp(1));
+    s.enqueue('/a', stamp(2)); // written again meanwhile
+    expect(started).toEqual(['/a']);
+    await finish('/a');
+    expect(s.idle).toBe(false); // the second look is due
+    vi.advanceTimersByTime(200);
+    expect(started).toEqual(['/a', '/a']);
+    await finish('/a');
+    await s.whenIdle();
+    expect(s.idle).toBe(true);
+  });
+
+  it('close cancels what waits and the pending second look, and says idle at once', async () => {
+    const { s, started, finish } = scheduler(1);
+    for (let i = 0; i < 10; i++) s.enqueue(`/f${i}`, stamp(64 * 1024 * 1024));
+    s.enqueue('/f0', stamp(1)); // a second look at a file being hashed: a timer
+    const idle = s.whenIdle();
+    s.close();
+    await idle;
+    expect(s.status()).toMatchObject({ queuedFiles: 0, queuedBytes: 0 });
+    await finish('/f0');
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    expect(started).toEqual(['/f0', '/f1', '/f2']); // nothing more went out, the timer included
+    s.enqueue('/late', stamp(1));
+    expect(started).not.toContain('/late');
+  });
+});
+
+describe('RenameMemory', () => {
+  const file = { id: 'a'.repeat(64) } as FileRow;
+
+  it('recognises a stamp that left a moment ago, and forgets it after the memory', () => {
+    let now = 1_000;
+    const memory = new RenameMemory(10_000, () => now);
+    memory.remember({ ino: 7, size: 100, mtimeMs: 5.5 }, file);
+    expect(memory.find({ ino: 7, size: 100, mtimeMs: 5.5 })).toBe(file);
+    expect(memory.find({ ino: 7, size: 101, mtimeMs: 5.5 })).toBeUndefined();
+    now += 10_001;
+    expect(memory.find({ ino: 7, size: 100, mtimeMs: 5.5 })).toBeUndefined();
+  });
+});
