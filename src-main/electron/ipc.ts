@@ -21,9 +21,9 @@ import {
 import { peerRoutes, type RouteSpec } from '../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { errorAnswer } from '../core/api/error-answer.js';
-import { parseCallInput } from '../core/http/route-registry.js';
+import { parseCallInput } from '../core/api/call-input.js';
 import { answersChecked, checkAnswer } from '../core/api/answer-check.js';
-import type { NodeApiHandlers } from '../core/http/peer-handlers.js';
+import type { NodeApiHandlers } from '../core/api/node-api-handlers.js';
 
 export type DesktopHandlers = {
   [K in DesktopMethodName]: (

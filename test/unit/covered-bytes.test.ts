@@ -1,7 +1,7 @@
 // Progress through a file as the union of the ranges sent: exact against a byte map for random
 // ranges, cheap for a range sent in many chunks, and bounded in memory for scattered tiny ranges.
 import { describe, expect, it } from 'vitest';
-import { CoveredBytes, MAX_INTERVALS } from '../../src-main/core/http/covered-bytes.js';
+import { CoveredBytes, MAX_INTERVALS } from '../../src-main/core/transfers/covered-bytes.js';
 
 /** A small deterministic generator, so a failure repeats. */
 function random(seed: number): () => number {

@@ -10,8 +10,8 @@ import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
 import { MAX_ENDGAME_COPIES, PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
 import { RateWatchdog } from '../../src-main/core/downloads/rate-watchdog.js';
 import { pieceRoot } from '../../src-main/core/hashing/merkle-tree.js';
-import { safeFileName } from '../../src-main/core/downloads/safe-file-name.js';
-import { reserveUniquePath } from '../../src-main/core/downloads/unique-destination.js';
+import { safeFileName } from '../../src-main/core/files/safe-file-name.js';
+import { reserveUniquePath } from '../../src-main/core/files/unique-destination.js';
 import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

@@ -1,7 +1,7 @@
 // The uploads list: one row per (downloader, file) across its range requests, lingering between
 // them, with progress as the distinct bytes of the file sent.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LINGER_MS, UploadTracker } from '../../src-main/core/http/upload-tracker.js';
+import { LINGER_MS, UploadTracker } from '../../src-main/core/transfers/upload-tracker.js';
 
 const FILE = 'a'.repeat(64);
 const limits = () => ({ maxUploads: 10, maxUploadsPerPeer: 4, uploadQuotaPerPeer: 0 });

@@ -1,6 +1,6 @@
 // The access-control routes' handlers (access-routes.ts), for both transports.
 import type { accessRoutes } from '../../../src-shared/api/access-routes.js';
-import type { CallHandlers } from '../http/route-registry.js';
+import type { CallHandlers } from '../api/call-input.js';
 import type { Library } from '../library/library.js';
 import type { Devices } from './devices.js';
 import type { NetworkFilter } from './network-filter.js';

@@ -19,7 +19,7 @@ import { DownloadStore, type DownloadRecord } from './download-store.js';
 import type { Db } from '../store/database.js';
 import { DATA_DISK_RESERVE_BYTES, isDiskFull } from '../store/disk-full.js';
 import { DataDiskWatch } from './data-disk-watch.js';
-import { safeFileName } from './safe-file-name.js';
+import { safeFileName } from '../files/safe-file-name.js';
 import type { FoundFile, SourceFinder } from './source-finder.js';
 
 export interface DownloadManagerOptions {

@@ -25,7 +25,7 @@ import type { NodeDialer } from '../net/node-dialer.js';
 import { fetchPieceList } from './piece-list.js';
 import { PiecePicker } from './piece-picker.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
-import { reserveUniquePath } from './unique-destination.js';
+import { reserveUniquePath } from '../files/unique-destination.js';
 
 export interface DownloadTiming {
   /** A source that sends less than the minimum rate over this long loses its pieces to the others. */

@@ -12,7 +12,7 @@ import type { ChunkPool } from './chunk-pool.js';
 import { sendRange } from './range-sender.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { plainAddress } from './remote-address.js';
-import type { UploadTracker } from './upload-tracker.js';
+import type { UploadTracker } from '../transfers/upload-tracker.js';
 
 export interface ServingDeps {
   library: Library;

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { UploadResponse } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { safeFileName } from '../downloads/safe-file-name.js';
+import { safeFileName } from '../files/safe-file-name.js';
 import { placeUpload, type UnsharedPaths } from './upload-placement.js';
 
 export interface UploadOptions {

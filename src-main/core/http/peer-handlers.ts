@@ -1,63 +1,17 @@
-// The peer API's handlers: thin glue from validated input to the library, downloads and settings.
-// Most are the transport-neutral node API; only the byte streams need HTTP's request and response.
-import type { NodeDialer } from '../net/node-dialer.js';
-import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
+// The peer API over HTTP: the node API's handlers (api/node-api-handlers.ts), both transports'
+// own, plus the routes only HTTP carries: byte streams, which need its request and response.
+import type { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
-import type { DhtSettingsView } from '../../../src-shared/api/dht.js';
-import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
-import type { SearchResult } from '../../../src-shared/api/index-routes.js';
-import type { DownloadManager } from '../downloads/download-manager.js';
-import type { Library } from '../library/library.js';
-import type { TransferSettingsService } from '../transfers/transfer-settings.js';
-import type { DisplayName } from '../identity/display-name.js';
+import { nodeApiHandlers, type NodeApiDeps } from '../api/node-api-handlers.js';
 import { sendPeerTorrent } from '../torrent/peer-torrent.js';
 import { sendDownloadedFile } from './downloaded-file.js';
 import { sendSharedFile, type ServingDeps } from './file-download.js';
-import { networkFile, networkTopology, searchNetwork } from './index-proxy.js';
-import { markOwn, markOwnResults, ownFileResult, type OwnLibrary } from './own-files.js';
-import { publicStats } from './public-view.js';
-import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
-import type { CallHandlers, RouteHandlers } from './route-registry.js';
-import type { UploadTracker } from './upload-tracker.js';
-import { accessHandlers, type AccessDeps } from '../access/access-handlers.js';
-import { batchHandlers } from './batch-handlers.js';
-import { unsharedHandlers } from './unshared-handlers.js';
-import { filterWords } from '../../../src-shared/api/library-query.js';
+import type { RouteHandlers } from './route-registry.js';
 
-export interface PeerHandlerDeps extends ServingDeps {
-  library: Library;
-  uploads: UploadTracker;
-  downloads: DownloadManager;
-  transferSettings: TransferSettingsService;
-  /** This device's id and display name (Settings → "This device"). */
-  identity: Pick<DisplayName, 'view' | 'set'>;
-  info(): NodeInfo;
-  /** The node key's signature over an address challenge (an index server checking this node's address). */
-  proveAddress(challenge: string): string;
-  stats(): NodeStats;
-  indexRole: { status(): IndexRoleView; set(enabled: boolean, port?: number): Promise<IndexRoleView> };
-  /** The index servers this node's index federates with; the user adds their own (index/federation/added-federation.ts). */
-  federation?: { view(): FederationSettingsView; set(added: string[]): FederationSettingsView };
-  indexConnection(): IndexConnectionView;
-  /** Index servers added by hand (kept in the database); both throw catalogue errors. */
-  indexServers: { add(address: string): void; remove(address: string): void };
+export interface PeerHandlerDeps extends NodeApiDeps, ServingDeps {
   /** Where uploads from the web UI land, and how large one file may be (0 = no limit). */
   uploadTarget?: { sharedDirectory: string; maxFileSize: number };
-  /** Index servers to search through, best first. */
-  indexAddresses?(): string[];
-  /** This node's own index while its role is on (the Network view shows it at once), else null. */
-  ownIndexAddress?(): string | null;
-  /** How index servers are asked (TLS, pinned on first use, when encryption is on). */
-  dialer?: NodeDialer;
-  /** Sources without an index server: the DHT switch, and a file found through the DHT. */
-  dht?: { view(): DhtSettingsView; set(enabled: boolean): Promise<DhtSettingsView>; networkFile(fileId: string): Promise<SearchResult | undefined> };
-  /** Network filter, devices, sharing permissions (issue 14). */
-  accessControl: Omit<AccessDeps, 'library'>;
 }
-
-/** The node API: every method either transport (HTTP, Electron's IPC) can call. */
-export type NodeApiHandlers = CallHandlers<Pick<typeof peerRoutes, NodeMethodName>>;
 
 export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRoutes> {
   return {
@@ -82,93 +36,4 @@ export function peerHandlers(deps: PeerHandlerDeps): RouteHandlers<typeof peerRo
       return receiveUpload(req, deps.uploadTarget, deps.library);
     },
   };
-}
-
-export function nodeApiHandlers(deps: PeerHandlerDeps): NodeApiHandlers {
-  const { library, uploads, downloads, transferSettings, info, stats, indexRole, indexConnection, indexServers } = deps;
-  const own: OwnLibrary = { selfId: info().id, has: (fileId) => library.has(fileId) };
-  const dhtSwitch = () => {
-    if (!deps.dht) throw new ShoalError('SERVICE_UNAVAILABLE', 'This node runs no DHT.');
-    return deps.dht;
-  };
-  return {
-    ...accessHandlers({ ...deps.accessControl, library }),
-    ...batchHandlers({ library, downloads }),
-    ...unsharedHandlers(library),
-    getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
-    getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
-    health: () => ({ ok: true }),
-    getIndexRole: () => indexRole.status(),
-    setIndexRole: ({ body }) => indexRole.set(body.enabled, body.port),
-    getFederation: () => federationView(deps).view(),
-    setFederation: ({ body }) => federationView(deps).set(body.added),
-    getDhtSettings: () => dhtSwitch().view(),
-    setDhtSettings: ({ body }) => dhtSwitch().set(body.enabled),
-    getIndexConnection: () => indexConnection(),
-    addIndexServer: ({ body }) => {
-      indexServers.add(body.address);
-      return indexConnection();
-    },
-    removeIndexServer: ({ params }) => {
-      indexServers.remove(params.address);
-      return indexConnection();
-    },
-    listFiles: ({ query, isLocalUser, viewer }) => {
-      const { page, pageSize, sort, order, category, ext, tag, q } = query;
-      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort, order, category, ext, tag, words: filterWords(q) }, isLocalUser, viewer);
-      return { items, total, page, pageSize };
-    },
-    searchLocal: ({ query, isLocalUser, viewer }) => {
-      const { q, page, pageSize, category } = query;
-      const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 16);
-      const { items, total } = library.query({ offset: (page - 1) * pageSize, limit: pageSize, sort: 'name', order: 'asc', category, words }, isLocalUser, viewer);
-      return { items, total, page, pageSize };
-    },
-    getFile: ({ params, isLocalUser, viewer }) => library.get(params.fileId, isLocalUser, viewer),
-    getPieces: ({ params, viewer }) => library.pieces(params.fileId, viewer),
-    shareFiles: async ({ body }) => ({ ...(await library.share(body.path)), status: 'queued' as const }),
-    unshareFile: ({ params }) => library.unshare(params.fileId),
-    setFileTags: ({ params, body }) => library.setUserTags(params.fileId, body.tags),
-    listDownloads: () => ({ items: downloads.list() }),
-    startDownload: ({ body }) => downloads.start(body),
-    getDownload: ({ params }) => downloads.get(params.downloadId),
-    pauseDownload: ({ params }) => downloads.pause(params.downloadId),
-    resumeDownload: ({ params }) => downloads.resume(params.downloadId),
-    pauseAllDownloads: async () => ({ items: await downloads.pauseAll() }),
-    resumeAllDownloads: () => ({ items: downloads.resumeAll() }),
-    removeDownload: ({ params }) => downloads.remove(params.downloadId),
-    listUploads: () => ({ items: uploads.list() }),
-    getTransferSettings: () => transferSettings.get(),
-    setTransferSettings: ({ body }) => transferSettings.set(body),
-    getIdentity: () => deps.identity.view(),
-    setIdentity: ({ body }) => deps.identity.set(body.name),
-    searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query, deps.dialer), own),
-    getNetworkFile: async ({ params }) => {
-      // A file of this library opens even when no index server answers.
-      const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false, 'local')) : undefined);
-      let unanswered: unknown;
-      const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId, deps.dialer).catch((err: unknown) => {
-        if (mine()) return undefined;
-        unanswered = err; // the DHT may still know it
-        return undefined;
-      });
-      if (found) return markOwn(found, own);
-      const local = mine();
-      if (local) return local;
-      // No index server knows it: the DHT's sources, when it is on (a shoal:// link with no index).
-      const viaDht = await deps.dht?.networkFile(params.fileId);
-      if (viaDht) return markOwn(viaDht, own);
-      if (unanswered) throw unanswered;
-      throw new ShoalError('FILE_NOT_FOUND', deps.dht?.view().enabled
-        ? 'Neither the index servers nor the DHT know a source of this file.'
-        : 'No index server knows a file with this id (Settings \u2192 "Find and offer sources without an index server" asks the DHT too).');
-    },
-    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer, deps.ownIndexAddress?.()),
-  };
-}
-
-/** Federation settings, or an empty view for a node built without (tests, the CLI). */
-function federationView(deps: PeerHandlerDeps): NonNullable<PeerHandlerDeps['federation']> {
-  const empty: FederationSettingsView = { configured: [], added: [], servers: [] };
-  return deps.federation ?? { view: () => empty, set: () => empty };
 }

@@ -11,7 +11,7 @@ import { ConnectionGuard, type ServingLimits } from './connection-guard.js';
 import type { ControlAccess } from './control-access.js';
 import { peerHandlers, type PeerHandlerDeps } from './peer-handlers.js';
 import type { PlainHttpPolicy } from './plain-http.js';
-import { publicEvent } from './public-view.js';
+import { publicEvent } from '../api/public-view.js';
 import { serveRenderer } from './renderer-assets.js';
 
 export interface PeerServerOptions extends PeerHandlerDeps {

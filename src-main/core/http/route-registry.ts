@@ -3,41 +3,17 @@
 // handler. A handler returns the JSON answer (typed from the route's response schema, and checked
 // against it in tests and development: api/answer-check.ts), or answers itself and returns nothing.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { z } from 'zod';
 import type { RouteSpec } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { ControlAccess } from './control-access.js';
-import { ANONYMOUS, viewerOf, type Viewer } from '../access/viewer.js';
+import { viewerOf } from '../access/viewer.js';
 import { answersChecked, checkAnswer } from '../api/answer-check.js';
-
-type Parsed<R, K extends string> = R extends { [P in K]: infer S } ? (S extends z.ZodType ? z.output<S> : undefined) : undefined;
-
-/** A call's validated input, whichever transport (HTTP here, Electron's IPC) carried it. */
-export interface CallInput<R extends RouteSpec> {
-  params: Parsed<R, 'params'>;
-  query: Parsed<R, 'query'>;
-  body: Parsed<R, 'body'>;
-  /** True when the local user (loopback + token, or the desktop window) asks: answers may include local paths. */
-  isLocalUser: boolean;
-  /** Who asks, for sharing permissions: the local user, or a peer and the device it proved (access/viewer.ts). */
-  viewer: Viewer;
-}
+import { parseCallInput, type Answer, type CallInput } from '../api/call-input.js';
 
 export interface RouteInput<R extends RouteSpec> extends CallInput<R> {
   req: Request;
   res: Response;
 }
-
-/**
- * What a handler returns: its route's answer as the response schema takes it (`z.input`: before
- * defaults), now or later; a route without one (bytes, a redirect) answers itself and returns nothing.
- */
-export type Answer<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> | Promise<z.input<S>> : void | Promise<void>;
-
-/** A handler per route of a table, given the call's validated input (either transport's). */
-export type CallHandlers<T extends Record<string, RouteSpec>> = {
-  [K in keyof T]: (input: CallInput<T[K]>) => Answer<T[K]>;
-};
 
 export type RouteHandlers<T extends Record<string, RouteSpec>> = {
   [K in keyof T]: (input: RouteInput<T[K]>) => Answer<T[K]>;
@@ -82,24 +58,6 @@ export function registerRoutes<T extends Record<string, RouteSpec>>(
       }
     });
   }
-}
-
-/**
- * Validates a call's parts with its route's schemas (a part the route does not declare stays
- * undefined). Both transports go through here: HTTP above, Electron's IPC (electron/ipc.ts).
- */
-export function parseCallInput(
-  spec: RouteSpec,
-  parts: { params?: unknown; query?: unknown; body?: unknown },
-  isLocalUser: boolean,
-): CallInput<RouteSpec> {
-  return {
-    params: spec.params?.parse(parts.params ?? {}) as never,
-    query: spec.query?.parse(parts.query ?? {}) as never,
-    body: spec.body?.parse(parts.body) as never,
-    isLocalUser,
-    viewer: isLocalUser ? 'local' : ANONYMOUS,
-  };
 }
 
 /** `?token=` authenticates; it is not part of any route's query. */

@@ -3,7 +3,7 @@
 // back. Dropping an unshared file again shares it under its own name instead of making a copy
 // called "name (1).ext" (issue 16, item 15).
 import { lstat, open, link } from 'node:fs/promises';
-import { claimFreeName } from '../downloads/unique-destination.js';
+import { claimFreeName } from '../files/unique-destination.js';
 
 /** The library, as far as uploads need it. */
 export interface UnsharedPaths {

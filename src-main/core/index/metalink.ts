@@ -4,7 +4,7 @@
 // SHA-256s of the pieces' bytes, so a Metalink client could not check them. Built with fast-xml-parser's XMLBuilder, which escapes text and attributes:
 // names come from peers and may hold anything.
 import { XMLBuilder } from 'fast-xml-parser';
-import { safeFileName } from '../downloads/safe-file-name.js';
+import { safeFileName } from '../files/safe-file-name.js';
 
 export const METALINK_CONTENT_TYPE = 'application/metalink4+xml';
 const METALINK_NS = 'urn:ietf:params:xml:ns:metalink';

@@ -3,7 +3,7 @@
 import type { NodeStats } from '../../../src-shared/api/node.js';
 import type { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
-import type { UploadTracker } from '../http/upload-tracker.js';
+import type { UploadTracker } from '../transfers/upload-tracker.js';
 import type { Library } from '../library/library.js';
 
 export interface StatsReporter {

@@ -9,7 +9,7 @@
 import bencode, { type BencodeValue } from 'bencode';
 import { BLOCK_SIZE, EMPTY_FILE_ID, HASH_BYTES, nextPowerOfTwo, rootFromPieceLayer } from '../hashing/merkle-tree.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
-import { safeFileName } from '../downloads/safe-file-name.js';
+import { safeFileName } from '../files/safe-file-name.js';
 
 export const TORRENT_CONTENT_TYPE = 'application/x-bittorrent';
 /** More web seeds than this only make the torrent bigger: a client uses a handful at once. */

@@ -8,7 +8,7 @@
 // the same downloader joins it instead of starting a new row.
 import type { UploadView } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { SpeedMeter } from '../transfers/speed-meter.js';
+import { SpeedMeter } from './speed-meter.js';
 import { CoveredBytes } from './covered-bytes.js';
 
 export interface UploadLimits {

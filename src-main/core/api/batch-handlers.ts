@@ -7,7 +7,7 @@ import type { DownloadView } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
-import type { CallHandlers } from './route-registry.js';
+import type { CallHandlers } from './call-input.js';
 
 type Routes = typeof batchRoutes;
 export type BatchHandlers = CallHandlers<Routes>;

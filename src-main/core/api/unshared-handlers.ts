@@ -5,7 +5,7 @@ import type { unsharedRoutes } from '../../../src-shared/api/unshared-routes.js'
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { listUnshared, shareAgain } from '../library/unshared-files.js';
-import type { CallHandlers } from './route-registry.js';
+import type { CallHandlers } from './call-input.js';
 
 type Routes = typeof unsharedRoutes;
 export type UnsharedHandlers = CallHandlers<Routes>;
