@@ -29,7 +29,8 @@ import { IndexClient, type IndexCandidate } from '../index-client/index-client.j
 import { createOwnIndexListing, isOwnIndexAddress, ownIndexAddress, withOwnIndex } from '../index-client/own-index-listing.js';
 import { searchOrder } from '../index-client/search-order.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
-import { nodeApiHandlers, type NodeApiHandlers } from '../api/node-api-handlers.js';nimport type { PeerHandlerDeps } from '../http/peer-handlers.js';
+import { nodeApiHandlers, type NodeApiHandlers } from '../api/node-api-handlers.js';
+import type { PeerHandlerDeps } from '../http/peer-handlers.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../transfers/upload-tracker.js';
 import { ContentSha256 } from '../library/content-sha256.js';
