@@ -1,6 +1,6 @@
 // `shoal serve`: load the configuration, start the node, tell the user where to find it, and
 // stop cleanly on Ctrl-C / SIGTERM.
-import { ConfigError, loadConfig, type ConfigFlags, type NodeConfig } from '../core/config/load-config.js';
+import { ConfigError, ignoredSettingMessage, loadConfig, type ConfigFlags, type IgnoredSetting, type NodeConfig } from '../core/config/load-config.js';
 import { holdLines, type HeldDestination } from '../core/held-destination.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { FailurePolicy } from '../core/node/failure-policy.js';
@@ -27,8 +27,9 @@ export const EXIT_INVALID_CONFIG = 2;
 
 export async function serve(flags: ConfigFlags, context: ServeContext): Promise<void> {
   let config: NodeConfig;
+  const ignored: IgnoredSetting[] = []; // said once the logger exists
   try {
-    config = loadConfig({ ...context, flags });
+    config = loadConfig({ ...context, flags, onIgnored: (setting) => ignored.push(setting) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     context.stderr.write(`shoal: invalid configuration:\n${error.message}\n`);
@@ -41,6 +42,7 @@ export async function serve(flags: ConfigFlags, context: ServeContext): Promise<
     if (kind === 'uncaughtException') logger.fatal({ err }, 'an uncaught exception: stopping (state can no longer be trusted)');
     else logger.error({ err }, 'a promise failed and nothing handled it (a bug): the node keeps running');
   });
+  for (const setting of ignored) logger.warn({ key: setting.key, source: setting.source }, ignoredSettingMessage(setting));
   if (!config.security.enable_encryption) {
     logger.warn('security.enable_encryption is off: this node calls other nodes in plain HTTP (anyone on the path can read and change what it fetches)');
   }

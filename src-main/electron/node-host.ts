@@ -2,7 +2,7 @@
 // user-data folder and the folders and ports the user chose. Changing one restarts it (a moment).
 import type { Logger } from 'pino';
 import { ShoalError } from '../../src-shared/errors.js';
-import { loadConfig, type ConfigFlags } from '../core/config/load-config.js';
+import { ignoredSettingMessage, loadConfig, type ConfigFlags } from '../core/config/load-config.js';
 import type { BusEvent, EventBus } from '../core/events/event-bus.js';
 import { startNode, type RunningNode } from '../core/node/shoal-node.js';
 import type { NodeChoices } from './desktop-settings.js';
@@ -47,7 +47,10 @@ export class NodeHost {
       data: this.o.dataDirectory, shared: choices.sharedDirectory, downloads: choices.downloadDirectory,
       port: choices.peerPort, indexPort: choices.indexPort,
     };
-    const config = loadConfig({ ...this.o, cwd: this.o.homedir, flags });
+    const config = loadConfig({
+      ...this.o, cwd: this.o.homedir, flags,
+      onIgnored: (setting) => this.o.logger.warn({ key: setting.key, source: setting.source }, ignoredSettingMessage(setting)),
+    });
     let node: RunningNode;
     try {
       node = await startNode({ config, logger: this.o.logger });

@@ -7,7 +7,7 @@ import {
   defaultDownloadDirectory,
   defaultSharedDirectory,
 } from '../../src-main/core/config/default-paths.js';
-import { ConfigError, loadConfig, type LoadConfigInput } from '../../src-main/core/config/load-config.js';
+import { ConfigError, ignoredSettingMessage, loadConfig, type IgnoredSetting, type LoadConfigInput } from '../../src-main/core/config/load-config.js';
 import { serve, type ServeContext } from '../../src-main/cli/serve-command.js';
 
 let tmp: string;
@@ -57,7 +57,6 @@ describe('defaults', () => {
         shared_directory: path.join(home, 'Shoal', 'Shared'),
         download_directory: path.join(home, 'Shoal', 'Downloads'),
         max_file_size: 0,
-        heartbeat_interval: 30_000,
         auto_register: true,
         allow_remote_control: false,
         allowed_hosts: [],
@@ -95,7 +94,7 @@ describe('defaults', () => {
 });
 
 describe('the seed config.yaml', () => {
-  it('loads as written, with units and a single super-peer address', () => {
+  it('loads as written, with units and a single super-peer address; peer.heartbeat_interval is ignored, with a warning', () => {
     const file = writeFile(
       'conf/config.yaml',
       `super_peer:
@@ -123,14 +122,18 @@ logging:
   output: "stdout"
 `,
     );
-    const config = loadConfig(input({ configFile: file }));
+    const ignored: IgnoredSetting[] = [];
+    const config = loadConfig(input({ configFile: file, onIgnored: (s) => ignored.push(s) }));
     expect(config.super_peer).toMatchObject({ port: 8080, max_peers: 1000, heartbeat_interval: 30_000, cleanup_interval: 300_000 });
+    // The index sets the peers' heartbeat interval: the peer's own setting was never read.
+    expect(config.peer).not.toHaveProperty('heartbeat_interval');
+    expect(ignored).toEqual([{ key: 'peer.heartbeat_interval', source: file, why: expect.stringContaining('index server') }]);
+    expect(ignored.map(ignoredSettingMessage)[0]).toContain(`peer.heartbeat_interval (from ${file}) is ignored`);
     expect(config.peer).toMatchObject({
       port: 9001,
       super_peer_address: ['localhost:8080'],
       shared_directory: path.join(tmp, 'conf', 'shared_files'),
       max_file_size: 100 * 1024 * 1024,
-      heartbeat_interval: 30_000,
       auto_register: true,
     });
     expect(config.security.enable_encryption).toBe(true);
@@ -205,8 +208,10 @@ describe('environment variables', () => {
   });
 
   it('are read as the key expects: booleans, numbers, durations, lists', () => {
+    const ignored: IgnoredSetting[] = [];
     const config = loadConfig(
       input({
+        onIgnored: (s) => ignored.push(s),
         env: {
           SHOAL_SUPER_PEER_ENABLED: 'true',
           SHOAL_PEER_AUTO_REGISTER: 'no',
@@ -224,13 +229,15 @@ describe('environment variables', () => {
     expect(config.super_peer.max_peers).toBe(50);
     expect(config.peer).toMatchObject({
       auto_register: false,
-      heartbeat_interval: 10_000,
       max_file_size: 1024 ** 3,
       super_peer_address: ['a.example:8080', '[::1]:8081'],
       name: '1234',
       port: 9001, // an empty variable is unset
     });
     expect(config.logging.format).toBe('pretty');
+    // A retired key's variable is not an unknown setting: it is ignored, and said so.
+    expect(config.peer).not.toHaveProperty('heartbeat_interval');
+    expect(ignored).toEqual([{ key: 'peer.heartbeat_interval', source: 'SHOAL_PEER_HEARTBEAT_INTERVAL', why: expect.any(String) }]);
   });
 });
 
@@ -330,13 +337,13 @@ describe('errors name the key, the problem and the source', () => {
       [
         'peer:',
         '  port: 70000',
-        '  heartbeat_interval: soon',
         '  max_file_size: 1XB',
         '  auto_register: yes',
         '  super_peer_address: localhost',
         '  shared_directory: ""',
         'super_peer:',
         '  max_peers: 0',
+        '  heartbeat_interval: soon',
         '  cleanup_interval: 0s',
         'security:',
         '  hash_algorithm: md5',
@@ -350,7 +357,7 @@ describe('errors name the key, the problem and the source', () => {
     expect(keys.sort()).toEqual(
       [
         'peer.port',
-        'peer.heartbeat_interval',
+        'super_peer.heartbeat_interval',
         'peer.max_file_size',
         'peer.auto_register',
         'peer.super_peer_address',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { configKeys, type ConfigKey } from './config-keys.js';
 import { createConfigSchema } from './config-schema.js';
 import { flagKeys } from './flag-overrides.js';
+import { RETIRED_KEYS, retiredEnvName } from './retired-keys.js';
 
 // The defaults that depend on the machine, as the page describes them.
 const MACHINE_DEFAULTS = {
@@ -81,8 +82,15 @@ export function renderConfigDoc(): string {
       parts.push(`| \`${dotted}\` | ${kindOf(key)} | ${formatDefault(key, value)} | \`${key.envName}\` | ${flags.has(dotted) ? `\`${flags.get(dotted)}\`` : ''} | ${cell(key.schema.description ?? '')} |\n`);
     }
   }
-  parts.push(OUTRO);
+  parts.push(retiredSection(), OUTRO);
   return parts.join('');
+}
+
+/** Keys no longer read: a file or variable that sets one still loads, with a warning naming it. */
+function retiredSection(): string {
+  const rows = Object.entries(RETIRED_KEYS).map(([key, why]) => `| \`${key}\` | \`${retiredEnvName(key)}\` | ${cell(why)} |\n`);
+  if (rows.length === 0) return '';
+  return `\n## Settings no longer read\n\nStill accepted, so an older config file or environment keeps working, but ignored: the node warns, naming the key\nand where it was set.\n\n| key | environment | why |\n|---|---|---|\n${rows.join('')}`;
 }
 
 /** Keys without a description in the schema: each must have one (the test says which). */

@@ -107,8 +107,6 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('Where finished downloads land.'),
         max_file_size: byteSizeSchema.default(0)
           .describe('Largest file this node shares or downloads, in bytes; 0 = unlimited (the default).'),
-        heartbeat_interval: interval.default(30_000)
-          .describe('How often this peer tells its index server it is online, unless the index asks for another interval.'),
         auto_register: boolean.default(true)
           .describe('Register with an index server (configured, added in Settings, or found on the LAN) and announce the library.'),
         allow_remote_control: boolean.default(false)

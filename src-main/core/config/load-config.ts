@@ -15,10 +15,13 @@ import {
 import { envOverrides, wantsDebug } from './env-overrides.js';
 import { flagOverrides, type ConfigFlags } from './flag-overrides.js';
 import { resolveLayerPaths, resolveUserPath } from './resolve-path.js';
+import { dropRetiredKeys, withoutRetiredVariables, type IgnoredSetting } from './retired-keys.js';
 
 export { ConfigError } from './config-error.js';
 export type { ConfigFlags } from './flag-overrides.js';
 export type { NodeConfig } from './config-schema.js';
+export type { IgnoredSetting } from './retired-keys.js';
+export { ignoredSettingMessage } from './retired-keys.js';
 
 export interface LoadConfigInput {
   /** A config file the user named; it must exist. Otherwise <data_directory>/config.yaml, if present. */
@@ -29,12 +32,15 @@ export interface LoadConfigInput {
   homedir: string;
   platform: NodeJS.Platform;
   hostname: string;
+  /** Told of each retired setting that was set (and ignored), to warn about it. */
+  onIgnored?: (setting: IgnoredSetting) => void;
 }
 
 export const CONFIG_FILE_NAME = 'config.yaml';
 
 export function loadConfig(input: LoadConfigInput): NodeConfig {
-  const { env, flags, cwd, homedir, platform } = input;
+  const { flags, cwd, homedir, platform } = input;
+  const { env, ignored } = withoutRetiredVariables(input.env);
   const schema = createConfigSchema({
     dataDirectory: defaultDataDirectory(platform, env, homedir),
     sharedDirectory: defaultSharedDirectory(platform, homedir),
@@ -49,6 +55,7 @@ export function loadConfig(input: LoadConfigInput): NodeConfig {
 
   const file = findConfigFile(input, [fromFlags, fromEnv.layer]);
   const fromFile = file ? readConfigFile(file, homedir, platform) : undefined;
+  if (fromFile) ignored.push(...dropRetiredKeys(fromFile));
 
   const merged = mergeLayers(fromFile ? [fromFile, fromEnv.layer, fromFlags] : [fromEnv.layer, fromFlags]);
   const result = schema.safeParse(merged.values);
@@ -66,6 +73,7 @@ export function loadConfig(input: LoadConfigInput): NodeConfig {
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
 
   const config = result.data;
+  for (const setting of ignored) input.onIgnored?.(setting);
   // --verbose and DEBUG=true ask for *at least* debug detail; they never make logging quieter.
   if ((flags.verbose || wantsDebug(env)) && moreQuietThanDebug(config.logging.level)) {
     config.logging.level = 'debug';
