@@ -118,3 +118,19 @@ export class ShoalError extends Error {
     return body;
   }
 }
+
+// --- Download error codes ----------------------------------------------------------------------
+// Why a download failed, or waits by itself: a download view's `error.code` (issue 12). Not HTTP
+// answers, so no status; stored with the download, so a code is renamed only with a migration.
+import { z } from 'zod';
+
+export const downloadErrorCodeSchema = z.enum([
+  'NOT_FOUND', // waiting: no index server or peer knows the file yet
+  'NO_SOURCE', // waiting: no source of the file is online, or none answers
+  'NO_PIECE_LIST', // waiting: no source sent a piece list that proves against the file id
+  'FILE_TOO_LARGE', // failed: larger than this node's max_file_size
+  'DISK_FULL', // failed: no room in the download folder, or on the data folder's disk (goes on by itself)
+  'WRITE_FAILED', // failed: a file could not be written (permissions, I/O), or another error stopped the run
+  'FILE_ID_CHANGED', // cancelled by migration 4: started under the ids before the hash tree
+]);
+export type DownloadErrorCode = z.infer<typeof downloadErrorCodeSchema>;

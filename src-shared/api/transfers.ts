@@ -1,5 +1,6 @@
 // Downloads and uploads as the node API shows them: the Transfers view, `shoal get` and events.
 import { z } from 'zod';
+import { downloadErrorCodeSchema } from '../errors.js';
 import { fileIdSchema, hostPortSchema } from './common.js';
 
 export const downloadIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'a download id is a UUID').describe('id of one download');
@@ -48,7 +49,7 @@ export const downloadViewSchema = z.object({
   etaSeconds: z.number().nullable(),
   sources: z.array(downloadSourceSchema),
   path: z.string().nullable().describe('where the finished file is'),
-  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('why it failed or paused by itself'),
+  error: z.object({ code: downloadErrorCodeSchema, message: z.string() }).nullable().describe('why it failed or waits by itself'),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
 });

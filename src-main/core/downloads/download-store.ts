@@ -1,5 +1,6 @@
 // The downloads table (migration 3): what the manager needs to go on after a restart.
 import type { DownloadState } from '../../../src-shared/api/transfers.js';
+import { downloadErrorCodeSchema, type DownloadErrorCode } from '../../../src-shared/errors.js';
 import type { Db } from '../store/database.js';
 
 export interface StoredSource {
@@ -25,7 +26,7 @@ export interface DownloadRecord {
   finalPath: string | null;
   peer: string | null;
   sources: StoredSource[];
-  error: { code: string; message: string } | null;
+  error: { code: DownloadErrorCode; message: string } | null;
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
@@ -96,12 +97,16 @@ export class DownloadStore {
   }
 }
 
+// A code this release does not know (written by a newer one, before a downgrade) reads as the
+// catch-all, keeping its message, rather than stopping the node from starting.
+const storedErrorCode = downloadErrorCodeSchema.catch('WRITE_FAILED');
+
 function fromRow(row: Row): DownloadRecord {
   return {
     id: row.id, fileId: row.file_id, name: row.name, size: row.size, pieceSize: row.piece_size, pieceHashes: row.piece_hashes,
     bitfield: row.bitfield, state: row.state as DownloadState, directory: row.directory, partialPath: row.partial_path,
     finalPath: row.final_path, peer: row.peer, sources: JSON.parse(row.sources) as StoredSource[],
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+    error: row.error_code ? { code: storedErrorCode.parse(row.error_code), message: row.error_message ?? '' } : null,
     createdAt: row.created_at, updatedAt: row.updated_at, completedAt: row.completed_at,
   };
 }

@@ -5,27 +5,24 @@
 // file. State is saved so a restart goes on where it stopped, and verified pieces are never
 // fetched again.
 import { statfs, rename, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DownloadState, DownloadView } from '../../../src-shared/api/transfers.js';
 import { formatBytes } from '../../../src-shared/format-bytes.js';
 import { pieceCountFor } from '../../../src-shared/piece-size.js';
-import { leavesPerPiece } from '../hashing/merkle-tree.js';
 import { isDiskFull } from '../store/disk-full.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import { SpeedMeter } from '../transfers/speed-meter.js';
 import type { HashThread } from '../hashing/hash-thread.js';
 import { DownloadSourceState } from './download-source.js';
+import { DATA_DISK_FULL, DownloadStop, dataDiskFullStop } from './download-stop.js';
 import type { DownloadRecord, DownloadStore } from './download-store.js';
-import { PartialFile, partialFileName } from './partial-file.js';
 import { PieceBitfield } from './piece-bitfield.js';
-import { PieceBuffers } from './piece-buffers.js';
-import { FetchError, fetchPieces } from './piece-fetcher.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import { fetchPieceList } from './piece-list.js';
-import { PiecePicker } from './piece-picker.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
-import { reserveUniquePath } from '../files/unique-destination.js';
+import { CONNECTIONS_PER_SOURCE, TransferRun } from './transfer-run.js';
+import { reserveUniquePath } from './unique-destination.js';
+import { Wakeup } from './wakeup.js';
 
 export interface DownloadTiming {
   /** A source that sends less than the minimum rate over this long loses its pieces to the others. */
@@ -60,42 +57,12 @@ export interface DownloadContext {
   dialer?: NodeDialer | undefined;
 }
 
-/** Ends a run with a state and a reason a person understands. */
-class DownloadStop extends Error {
-  constructor(readonly state: 'failed' | 'waiting', readonly code: string, message: string) {
-    super(message);
-  }
-}
-
-const DATA_DISK_FULL = 'The disk holding Shoal\'s data folder is full, so this download\'s progress cannot be saved. It goes on by itself once there is room.';
-
-// One request asks for a run of pieces of about this many bytes: fewer round trips, and TCP
-// windows stay open. A source carries two requests at once, one when there are many sources:
-// about four in all is what it takes to keep a link busy, and more only cost CPU.
-const RUN_BYTES = 4 * 1024 * 1024;
-const CONNECTIONS_PER_SOURCE = 2;
-const CONNECTIONS_IN_ALL = 4;
-// Pieces received but not yet written are held in memory: past this, no new request starts until
-// the disk catches up (the network on loopback is faster than the page cache on some machines).
-const MAX_HELD_BYTES = 32 * 1024 * 1024;
-
-/** One HTTP request for a run of pieces, from one source. */
-interface RunFetch {
-  source: DownloadSourceState;
-  pieces: number[];
-  controller: AbortController;
-  /** Pieces this fetch already handed over (verified or not). */
-  delivered: Set<number>;
-  startedAt: number;
-}
-
 export class Download {
   private readonly sources = new Map<string, DownloadSourceState>();
   private readonly meter = new SpeedMeter();
   private bitfield: PieceBitfield | null = null;
   private run: { controller: AbortController; done: Promise<void> } | null = null;
-  private wake: (() => void) | null = null;
-  private woken = false;
+  private readonly wakeup = new Wakeup();
   /** The last save failed for want of disk space: the run stops, the record in memory stays right. */
   private unsaved = false;
 
@@ -185,7 +152,7 @@ export class Download {
     const run = this.run;
     if (!run) return;
     run.controller.abort();
-    this.notify();
+    this.wakeup.notify();
     await run.done;
   }
 
@@ -202,7 +169,7 @@ export class Download {
         if (signal.aborted) return;
         if (err instanceof DownloadStop && err.state === 'waiting') {
           this.setState('waiting', { code: err.code, message: err.message });
-          await this.sleep(this.ctx.timing.findRetryMs);
+          await this.wakeup.sleep(this.ctx.timing.findRetryMs);
           continue;
         }
         await this.fail(err);
@@ -258,175 +225,24 @@ export class Download {
     }
   }
 
-  /** Fetches every missing piece; false when the run was stopped first. */
+  /** Fetches every missing piece in one run; false when the run was stopped first. */
   private async transfer(signal: AbortSignal): Promise<boolean> {
-    const r = this.record;
-    const bitfield = this.bitfield!;
-    const size = r.size!;
-    const pieceSize = r.pieceSize!;
-    r.partialPath ??= join(r.directory, partialFileName(r.name, r.fileId));
-    const partial = await PartialFile.open(r.partialPath, size);
-    // A partial file that vanished (deleted by hand) takes its verified pieces with it.
-    if (partial.created && bitfield.count > 0) for (let i = 0; i < bitfield.pieceCount; i++) bitfield.clear(i);
-    const picker = new PiecePicker(bitfield);
-    const pieceLength = (i: number) => Math.min(pieceSize, size - i * pieceSize);
-    const buffers = new PieceBuffers(pieceSize);
-    const leaves = leavesPerPiece(size, pieceSize);
-    // Every fetch in flight, under each piece it still has to deliver.
-    const fetches = new Map<number, Set<RunFetch>>();
-    const pending = new Set<Promise<void>>();
-    let fatal: unknown = null;
-    let dirty = false;
-    let lastRefresh = performance.now();
-    let lastCheckpoint = performance.now();
-    let saving: Promise<void> | null = null;
-    // How long a piece usually takes, so the endgame only copies pieces that are late.
-    let pieceMs = 200;
-    const maxRun = Math.max(1, Math.floor(RUN_BYTES / pieceSize));
-    const track = (work: Promise<void>) => {
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    };
-    const forget = (fetch: RunFetch, piece: number) => {
-      const holders = fetches.get(piece);
-      holders?.delete(fetch);
-      if (holders?.size === 0) fetches.delete(piece);
-      picker.release(piece, fetch.source.url);
-    };
-
-    const checkpoint = async () => {
-      if (!dirty) return;
-      dirty = false;
-      const snapshot = bitfield.toBuffer(); // bits set after this are saved next time, after their sync
-      await partial.sync();
-      r.bitfield = snapshot;
-      this.save();
-    };
-
-    /** A piece of a run arrived: check it, write it, then let the picker know. */
-    const arrived = (fetch: RunFetch, piece: number, received: Buffer) => {
-      const source = fetch.source;
-      fetch.delivered.add(piece);
-      let data = received; // moves to the hash thread and back
-      track((async () => {
-        try {
-          if (bitfield.has(piece)) return; // another copy won the endgame
-          const check = await this.ctx.hasher.check(received, Buffer.from(r.pieceHashes!.subarray(piece * 32, piece * 32 + 32)), leaves);
-          data = check.data;
-          if (!check.matches) {
-            this.ctx.logger.info({ download: this.id, source: source.url, piece }, 'a piece failed verification');
-            picker.failedBy(piece, source.url);
-            if (source.sentBadData()) {
-              for (const holders of fetches.values()) for (const f of holders) if (f.source === source) f.controller.abort();
-              this.reportOnce(source, 'corrupt');
-            }
-            return;
-          }
-          if (bitfield.has(piece)) return;
-          await partial.write(piece * pieceSize, data);
-          if (bitfield.has(piece)) return;
-          bitfield.set(piece);
-          picker.verified(piece);
-          dirty = true;
-          source.verified(pieceLength(piece));
-          pieceMs = pieceMs * 0.8 + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * 0.2;
-          // Endgame: a copy still in flight elsewhere is cancelled once it has nothing else to give.
-          for (const other of fetches.get(piece) ?? []) {
-            if (other !== fetch && other.pieces.every((p) => bitfield.has(p) || other.delivered.has(p))) other.controller.abort();
-          }
-        } catch (err) {
-          fatal ??= err; // the disk or the hash thread, not the network
-        } finally {
-          buffers.give(data);
-          forget(fetch, piece);
-          this.notify();
-        }
-      })());
-    };
-
-    const launch = (source: DownloadSourceState, pieces: number[]) => {
-      const fetch: RunFetch = { source, pieces, controller: new AbortController(), delivered: new Set(), startedAt: performance.now() };
-      for (const piece of pieces) {
-        const holders = fetches.get(piece) ?? new Set<RunFetch>();
-        holders.add(fetch);
-        fetches.set(piece, holders);
-      }
-      source.inFlight++;
-      track((async () => {
-        try {
-          await fetchPieces({
-            first: pieces[0]!, count: pieces.length, pieceSize, size, connections: source.connections, limiter: this.ctx.limiter,
-            stallMs: this.ctx.timing.stallMs, signal: AbortSignal.any([signal, fetch.controller.signal]), buffers, selfId: this.ctx.selfId,
-            onBytes: (n) => {
-              source.meter.add(n);
-              this.meter.add(n);
-            },
-            onPiece: (piece, data) => arrived(fetch, piece, data),
-          });
-        } catch (err) {
-          if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
-          else fatal ??= err;
-        } finally {
-          source.inFlight--;
-          // Pieces it never delivered go back to the others.
-          for (const piece of pieces) if (!fetch.delivered.has(piece)) forget(fetch, piece);
-          this.notify();
-        }
-      })());
-    };
-
+    const run = await TransferRun.open({
+      record: this.record, bitfield: this.bitfield!, meter: this.meter, wakeup: this.wakeup,
+      sources: () => this.sources.values(),
+      liveSources: () => this.liveSources(),
+      refreshSources: (s) => this.refreshSources(s),
+      setState: (state, error) => this.setState(state, error),
+      save: () => this.save(),
+      unsaved: () => this.unsaved,
+      progress: () => this.ctx.changed(this, 'progress'),
+      reportCorrupt: (source) => this.reportOnce(source, 'corrupt'),
+      hasher: this.ctx.hasher, limiter: this.ctx.limiter, timing: this.ctx.timing, logger: this.ctx.logger, selfId: this.ctx.selfId,
+    }, signal);
     try {
-      this.setState('downloading', null);
-      while (!bitfield.complete && !signal.aborted && !fatal && !this.unsaved) {
-        const now = performance.now();
-        const live = this.liveSources().length;
-        const perSource = Math.max(1, Math.min(CONNECTIONS_PER_SOURCE, Math.floor(CONNECTIONS_IN_ALL / Math.max(1, live))));
-        for (const source of this.sources.values()) {
-          source.setShare(perSource);
-          while (source.usable(now) && buffers.heldBytes < MAX_HELD_BYTES) {
-            // Near the end, runs shrink so every connection still gets a share.
-            const share = Math.ceil(picker.openCount / (perSource * Math.max(1, live)));
-            const run = picker.pick(source.url, now, Math.max(300, 2 * pieceMs), Math.max(1, Math.min(maxRun, share)), pieceMs);
-            if (run.length === 0) break;
-            launch(source, run);
-          }
-        }
-        if (pending.size === 0 && live === 0) {
-          await this.refreshSources(signal);
-          if (this.liveSources().length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
-          continue;
-        }
-        const state = pending.size === 0 ? 'waiting' : 'downloading';
-        if (r.state !== state) this.setState(state, state === 'waiting' ? { code: 'NO_SOURCE', message: 'No source answers right now; trying again.' } : null);
-        if (now - lastRefresh > (pending.size === 0 ? this.ctx.timing.findRetryMs : this.ctx.timing.sourceRefreshMs)) {
-          lastRefresh = now;
-          void this.refreshSources(signal).then(() => this.notify());
-        }
-        // In the background: syncing hundreds of MB must not hold up the next requests.
-        if (now - lastCheckpoint > this.ctx.timing.checkpointMs && !saving) {
-          lastCheckpoint = now;
-          saving = checkpoint().catch((err: unknown) => {
-            fatal ??= err;
-          }).finally(() => {
-            saving = null;
-          });
-        }
-        this.ctx.changed(this, 'progress');
-        await this.sleep(picker.inEndgame ? Math.min(100, this.nextWakeMs(now)) : this.nextWakeMs(now));
-      }
-      if (fatal) throw fatal;
-      this.stopIfUnsaved();
-      if (signal.aborted) return false;
-      await partial.sync();
-      r.bitfield = bitfield.toBuffer();
-      return true;
+      return await run.fetchAll();
     } finally {
-      for (const holders of fetches.values()) for (const f of holders) f.controller.abort();
-      await Promise.allSettled([...pending]);
-      await saving;
-      await checkpoint().catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not save download progress'));
-      await partial.close();
-      r.sources = [...this.sources.values()].map((s) => s.stored());
+      this.record.sources = [...this.sources.values()].map((s) => s.stored());
     }
   }
 
@@ -476,36 +292,6 @@ export class Download {
     return [...this.sources.values()].filter((s) => s.alive);
   }
 
-  /** Until the next thing that can change without an event: a backoff ending, a refresh. */
-  private nextWakeMs(now: number): number {
-    let next = Math.min(this.ctx.timing.checkpointMs, this.ctx.timing.findRetryMs);
-    for (const s of this.sources.values()) if (s.alive && s.retryAt > now) next = Math.min(next, s.retryAt - now);
-    return Math.max(10, next);
-  }
-
-  /** Waits ms, or less if something happens; a wake-up that came while awake is not lost. */
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
-  }
-
-  private notify(): void {
-    if (this.wake) this.wake();
-    else this.woken = true;
-  }
-
   private bytesVerified(): number {
     const r = this.record;
     const b = this.bitfield;
@@ -542,11 +328,11 @@ export class Download {
       if (!this.unsaved) this.ctx.logger.warn({ err, download: this.id }, 'could not save a download: the data folder\'s disk is full');
       this.unsaved = true;
       this.ctx.dataDiskFull();
-      this.notify();
+      this.wakeup.notify();
     }
   }
 
   private stopIfUnsaved(): void {
-    if (this.unsaved) throw new DownloadStop('failed', 'DISK_FULL', DATA_DISK_FULL);
+    if (this.unsaved) throw dataDiskFullStop();
   }
 }
