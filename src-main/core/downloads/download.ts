@@ -21,7 +21,7 @@ import type { NodeDialer } from '../net/node-dialer.js';
 import { fetchPieceList } from './piece-list.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
 import { CONNECTIONS_PER_SOURCE, TransferRun } from './transfer-run.js';
-import { reserveUniquePath } from './unique-destination.js';
+import { reserveUniquePath } from '../files/unique-destination.js';
 import { Wakeup } from './wakeup.js';
 
 export interface DownloadTiming {
