@@ -13,16 +13,9 @@ export interface TlsAnswer {
   json<T = unknown>(): T;
 }
 
-const certificates = new WeakMap<NodeKey, Promise<string>>();
-
 /** GET (or another method) `path` on `port` over TLS as the device `key`. */
 export async function requestAs(key: NodeKey, port: number, path: string, init: { method?: string; headers?: Record<string, string>; host?: string } = {}): Promise<TlsAnswer> {
-  let cert = certificates.get(key);
-  if (!cert) {
-    cert = makeNodeCertificate(key);
-    certificates.set(key, cert);
-  }
-  const pem = await cert;
+  const pem = makeNodeCertificate(key);
   return new Promise((resolve, reject) => {
     const req = https.request({
       host: init.host ?? '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false,

@@ -1,6 +1,7 @@
 // TLS between nodes: the node certificate carries the node key, both sides learn the other's id,
 // one port serves TLS and plain HTTP, index servers are pinned on first use, and the download
 // client reads a range over TLS, its body in many records, into the buffers it chose.
+import { execFileSync } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -30,9 +31,26 @@ function listen<S extends Server | tls.Server>(server: S): Promise<number> {
 describe('node TLS', () => {
   it('makes a certificate whose key is the node id', async () => {
     const key = NodeKey.generate();
-    const cert = new X509Certificate(await makeNodeCertificate(key));
+    const cert = new X509Certificate(makeNodeCertificate(key));
     expect(nodeIdFromPublicKey(rawPublicKey(cert.publicKey))).toBe(key.id);
     expect(cert.verify(cert.publicKey)).toBe(true); // self-signed by that key
+  });
+
+  it('writes a certificate that OpenSSL reads as v3, self-signed with Ed25519, valid from yesterday for 20 years (GeneralizedTime past 2049)', async () => {
+    const key = NodeKey.generate();
+    for (const now of [Date.parse('2026-12-04T12:00:00Z'), Date.parse('2040-06-01T00:00:00Z')]) {
+      const pem = makeNodeCertificate(key, now);
+      const cert = new X509Certificate(pem);
+      expect(cert.verify(cert.publicKey)).toBe(true);
+      expect(Date.parse(cert.validFrom)).toBe(now - 86_400_000);
+      expect(Date.parse(cert.validTo)).toBe(now + 20 * 365 * 86_400_000);
+      expect(cert.subject).toBe(`CN=shoal-${key.id.slice(0, 7)}`);
+      expect(cert.issuer).toBe(cert.subject);
+      expect(BigInt(`0x${cert.serialNumber}`) > 0n).toBe(true);
+      const text = execFileSync('openssl', ['x509', '-noout', '-text'], { input: pem, encoding: 'utf8' });
+      expect(text).toContain('Version: 3 (0x2)');
+      expect(text).toMatch(/Signature Algorithm: ED25519/i);
+    }
   });
 
   it('closes the port at once with a TLS handshake half done (not after the handshake timeout)', async () => {

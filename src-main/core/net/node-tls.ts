@@ -49,7 +49,7 @@ export class NodeTls {
   }
 
   static async create(key: NodeKey): Promise<NodeTls> {
-    return new NodeTls(key.id, key.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, await makeNodeCertificate(key));
+    return new NodeTls(key.id, key.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, makeNodeCertificate(key));
   }
 
   /**
