@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileIdOf } from '../support/reference-tree.js';
+import { sha256 } from '../support/sha256.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin', 'shoal.js');
@@ -103,7 +104,6 @@ describe('shoal (the command line)', () => {
     fs.writeFileSync(path.join(tmp, 'abc.txt'), 'abc');
     const run = shoal(['hash', 'big.bin', 'abc.txt', '--sha256']);
     expect((await run.exited).code).toBe(0);
-    const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex');
     expect(run.stdout()).toBe(`${fileIdOf(big)}  ${sha256(big)}  big.bin\n${sha256('abc')}  ${sha256('abc')}  abc.txt\n`);
 
     const missing = shoal(['hash', 'abc.txt', 'nope.txt']);

@@ -22,7 +22,8 @@ import { dhtNetworkFile, dhtSourceFinder, type DhtFinderOptions } from '../../sr
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { getCommand } from '../../src-main/cli/terminal-commands.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
+import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { sha256 } from '../support/sha256.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 

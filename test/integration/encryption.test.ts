@@ -11,7 +11,8 @@ import { ConnectionError, SourceConnection } from '../../src-main/core/downloads
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
 import { NodeTls, PeerIdentityError } from '../../src-main/core/net/node-tls.js';
-import { randomContent, sha256, startDownload, waitForDownload } from '../support/downloads.js';
+import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { sha256 } from '../support/sha256.js';
 import { pollUntil } from '../support/poll.js';
 import { downgradingProxy, keySwappingProxy, recordingProxy, type Proxy } from '../support/tcp-proxies.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';

@@ -1,7 +1,7 @@
 // The peer's IndexClient against a small but real index server written here: node:http on
 // 127.0.0.1, bodies validated with the contract's zod schemas, session tokens, 404 PEER_UNKNOWN /
 // 401 SESSION_INVALID, a /ws that can say `index_stopping`, and a stop/restart on the same port.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -25,9 +25,9 @@ import { freePort } from '../support/free-port.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { registrationStatement, signedBy } from '../../src-main/core/identity/signed-statement.js';
 import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
+import { sha256 } from '../support/sha256.js';
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const file = (name: string): IndexedFile => ({ id: sha(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
+const file = (name: string): IndexedFile => ({ id: sha256(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
 const shared = (f: IndexedFile): SharedFile => ({ ...f, names: [f.name], userTags: [], pieceCount: 1, sharedAt: new Date().toISOString(), sha256: null });
 
 interface Recorded {
@@ -291,16 +291,16 @@ describe('IndexClient against a real HTTP index', () => {
     await registered(client);
     const added = ['one.txt', 'two.txt', 'three.txt'].map(file);
     for (const f of added) bus.publish('library_file_updated', shared(f));
-    bus.publish('library_file_removed', { id: sha('alpha.txt') });
-    bus.publish('library_file_removed', { id: sha('three.txt') }); // added then removed: only the removal counts
+    bus.publish('library_file_removed', { id: sha256('alpha.txt') });
+    bus.publish('library_file_removed', { id: sha256('three.txt') }); // added then removed: only the removal counts
     bus.publish('hashing_progress', { queuedFiles: 0, queuedBytes: 0, hashing: null } as never); // not a library change
 
     const [batch] = await pollUntil(() => (index.of('/api/v1/files/register').length > 0 ? index.of('/api/v1/files/register') : undefined), 'a batch');
     expect(batch?.auth).toBe(`Bearer ${index.peers.get(peerId)?.token}`);
     expect((batch?.body.added as IndexedFile[]).map((f) => f.name)).toEqual(['one.txt', 'two.txt']);
     expect(batch?.body.added).toEqual([file('one.txt'), file('two.txt')]);
-    expect((batch?.body.removed as string[]).sort()).toEqual([sha('alpha.txt'), sha('three.txt')].sort());
-    expect([...(index.peers.get(peerId)?.files.keys() ?? [])].sort()).toEqual([sha('beta.txt'), sha('gamma.txt'), sha('one.txt'), sha('two.txt')].sort());
+    expect((batch?.body.removed as string[]).sort()).toEqual([sha256('alpha.txt'), sha256('three.txt')].sort());
+    expect([...(index.peers.get(peerId)?.files.keys() ?? [])].sort()).toEqual([sha256('beta.txt'), sha256('gamma.txt'), sha256('one.txt'), sha256('two.txt')].sort());
   });
 
   it('registers again with its full list when the index forgot it (404 PEER_UNKNOWN, 401 SESSION_INVALID)', async () => {
@@ -454,11 +454,11 @@ describe('IndexClient against a real HTTP index', () => {
   it('reports transfers with its session', async () => {
     const index = await startIndex();
     const { client } = startClient([index.address]);
-    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(false);
+    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha256('x'), outcome: 'verified', bytes: 10 })).toBe(false);
     await registered(client);
-    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 })).toBe(true);
+    expect(await client.reportTransfer({ sourcePeerId: otherPeer, fileId: sha256('x'), outcome: 'verified', bytes: 10 })).toBe(true);
     const [report] = index.of('/api/v1/transfers/report');
-    expect(report?.body).toEqual({ peerId, sourcePeerId: otherPeer, fileId: sha('x'), outcome: 'verified', bytes: 10 });
+    expect(report?.body).toEqual({ peerId, sourcePeerId: otherPeer, fileId: sha256('x'), outcome: 'verified', bytes: 10 });
     expect(report?.auth).toBe(`Bearer ${index.peers.get(peerId)?.token}`);
   });
 

@@ -1,7 +1,6 @@
 // A small real network: one index server and three peers, all real nodes on port 0 in temporary
 // folders. Peers register by themselves, push library changes, survive an index restart, and move
 // to another index server when theirs turns its role off.
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +10,8 @@ import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { freePort } from '../support/free-port.js';
+import { sha256 } from '../support/sha256.js';
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 let indexDir: { path: string; remove(): Promise<void> };
 let index: TestNode;
@@ -50,7 +49,7 @@ describe('a network of real nodes', () => {
     expect(videos.total).toBe(3);
     for (const peer of peers) expect((await connection(peer)).state).toBe('registered');
     const [song] = (await search('q=common')).items;
-    expect(song?.id).toBe(sha('the same song everywhere'));
+    expect(song?.id).toBe(sha256('the same song everywhere'));
     // The redirect leads to a real peer that serves the bytes.
     const res = await fetch(`http://127.0.0.1:${indexPort}/api/v1/download/${song?.id}`);
     expect(await res.text()).toBe('the same song everywhere');

@@ -1,6 +1,5 @@
 // The index API over real HTTP, spoken by hand: registration, sessions, heartbeats, incremental
 // updates, search, redirect, health, bad input. (index-network.test.ts runs real peers against it.)
-import { createHash } from 'node:crypto';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,8 +7,8 @@ import type { IndexedFile, RegisterResponse, SearchResponse } from '../../src-sh
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { sha256 } from '../support/sha256.js';
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 type ErrorBody = { error: { code: string; message: string } };
 
 let index: TestNode;
@@ -18,7 +17,7 @@ const events: { type: string; data: unknown }[] = [];
 let ws: WebSocket;
 
 const file = (name: string, extra: Partial<IndexedFile> = {}): IndexedFile => ({
-  id: sha(name), name, size: 1000, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 262144, ...extra,
+  id: sha256(name), name, size: 1000, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 262144, ...extra,
 });
 
 async function post(path: string, body: unknown, token?: string): Promise<Response> {
@@ -99,7 +98,7 @@ describe('index protocol', () => {
     const sb = await register(b, [file('beta-only.txt')]);
     await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }), 401, 'SESSION_INVALID');
     await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/files/register', { peerId: a.id, removed: [sha('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
+    await expectError(await post('/api/v1/files/register', { peerId: a.id, removed: [sha256('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
     await expectError(await post('/api/v1/peers/unregister', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
     await expectError(await post('/api/v1/peers/heartbeat', { peerId: NodeKey.generate().id }, sa.sessionToken), 404, 'PEER_UNKNOWN');
     expect((await search('q=alpha')).total).toBe(1);
@@ -118,7 +117,7 @@ describe('index protocol', () => {
     }
     expect((await search('q=second')).total).toBe(1);
     for (let i = 0; i < 2; i++) {
-      const res = await post('/api/v1/files/register', { peerId: a.id, removed: [sha('first.doc')] }, s.sessionToken);
+      const res = await post('/api/v1/files/register', { peerId: a.id, removed: [sha256('first.doc')] }, s.sessionToken);
       expect(await res.json()).toEqual({ ok: true, files: 1 });
     }
     expect((await search('q=first')).total).toBe(0);
@@ -137,7 +136,7 @@ describe('index protocol', () => {
     const one = (await res.json()) as SearchResponse['items'][number];
     expect(one).toMatchObject({ id: shared.id, sourceCount: 25, size: 3_000_000 });
     expect(one.sources).toHaveLength(25); // every source, not a search result's first 20
-    await expectError(await fetch(`${base}/api/v1/files/${sha('never registered')}`), 404, 'FILE_NOT_FOUND');
+    await expectError(await fetch(`${base}/api/v1/files/${sha256('never registered')}`), 404, 'FILE_NOT_FOUND');
     await expectError(await fetch(`${base}/api/v1/files/not-an-id`), 400, 'VALIDATION_FAILED');
   });
 
@@ -148,7 +147,7 @@ describe('index protocol', () => {
     const res = await fetch(`${base}/api/v1/download/${f.id}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(`http://127.0.0.1:${a.port}/api/v1/download/${f.id}`);
-    await expectError(await fetch(`${base}/api/v1/download/${sha('nobody has this')}`), 404, 'FILE_NOT_FOUND');
+    await expectError(await fetch(`${base}/api/v1/download/${sha256('nobody has this')}`), 404, 'FILE_NOT_FOUND');
   });
 
   it('takes a silent peer offline after three intervals, out of results, then removes it', async () => {

@@ -1,11 +1,11 @@
 // "Run as index server", live: a plain peer turns the role on and off without a restart; the
 // choice persists, the index data survives, and a busy port is a clear error.
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { postRegistration, startAddressResponder } from '../support/signed-registration.js';
+import { sha256 } from '../support/sha256.js';
 
 type Role = { enabled: boolean; state: string; port: number | null };
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,7 +29,7 @@ describe('index role switch', () => {
     expect((await fetch(`${indexUrl}/api/v1/stats`)).status).toBe(200);
     expect((await n.json<{ roles: string[]; indexPort: number }>('/api/v1/info')).roles).toEqual(['peer', 'index']);
 
-    const id = createHash('sha256').update('kept').digest('hex');
+    const id = sha256('kept');
     const peer = await startAddressResponder();
     cleanups.push(() => peer.close());
     const reg = await postRegistration(indexUrl, peer.key, { name: 'p', port: peer.port, files: [{ id, name: 'kept.txt', size: 4, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144 }] });

@@ -1,6 +1,5 @@
 // Shoal's own state is never shared, whatever the config says: a data folder inside the shared
 // folder is left out (with a warning at start-up), and system secrets cannot be shared by hand.
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +9,7 @@ import type { SharedFile } from '../../src-shared/api/library.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { sha256 } from '../support/sha256.js';
 
 type Page = { items: SharedFile[]; total: number };
 type ErrorBody = { error: { code: string } };
@@ -54,7 +54,7 @@ describe('a data folder inside the shared folder', () => {
   it('cannot be downloaded: the token file is not served under its content id', async () => {
     const token = await readFile(join(n.dataDir, 'control-token'));
     // A file of one 16 KiB block: its id is the SHA-256 of its bytes (whole-file or tree hash alike).
-    const id = createHash('sha256').update(token).digest('hex');
+    const id = sha256(token);
     const res = await n.api(`/api/v1/download/${id}`, { auth: false });
     expect(res.status).toBe(404);
     expect(((await res.json()) as ErrorBody).error.code).toBe('FILE_NOT_FOUND');

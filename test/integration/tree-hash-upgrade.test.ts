@@ -2,7 +2,7 @@
 // anew (tags kept), the index forgets the old ids, an unfinished download under an old id is
 // cancelled with a message saying why and its partial file deleted, and the whole-content SHA-256
 // is then computed in the background.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import { pollUntil } from '../support/poll.js';
 import { fileIdOf } from '../support/reference-tree.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { sha256 } from '../support/sha256.js';
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();

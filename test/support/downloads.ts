@@ -1,13 +1,11 @@
 // Helpers for download tests: start a download through the control API and wait for a state.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DownloadState, DownloadView } from '../../src-shared/api/transfers.js';
 import { pollUntil } from './poll.js';
 import { fileIdOf } from './reference-tree.js';
 import { startTestNode, type TestNode } from './test-node.js';
-
-export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** Random bytes that compress to nothing, with their file id. */
 export function randomContent(bytes: number): { data: Buffer; id: string } {

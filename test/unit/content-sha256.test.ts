@@ -1,5 +1,5 @@
 // The background SHA-256: a real database, real files and the real hash thread.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -10,13 +10,13 @@ import { openDatabase } from '../../src-main/core/store/database.js';
 import { LibraryStore } from '../../src-main/core/store/library-store.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256 } from '../support/sha256.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 async function setup() {
   const dir = await makeTempDir();

@@ -1,6 +1,6 @@
 // The download manager's small parts: piece choice and the endgame, the bitfield, safe names,
 // the rate limiter, unique destinations, piece buffers and checks, the whole-file digest thread.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -14,6 +14,7 @@ import { safeFileName } from '../../src-main/core/files/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/files/unique-destination.js';
 import { RateLimiter } from '../../src-main/core/transfers/rate-limiter.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256, sha256Bytes } from '../support/sha256.js';
 
 describe('PiecePicker', () => {
   it('hands out runs of pieces in file order, skipping verified and asked ones', () => {
@@ -229,7 +230,7 @@ describe('HashThread', () => {
 
       const piece = new PieceBuffers(4096).take(3000).fill(1);
       const memory = piece.buffer;
-      const sha = createHash('sha256').update(piece).digest(); // one leaf: the node is its hash
+      const sha = sha256Bytes(piece); // one leaf: the node is its hash
       const first = await hasher.check(piece, sha, 1);
       expect(first.matches).toBe(true);
       expect(piece.length).toBe(0); // it moved to the thread
@@ -257,8 +258,8 @@ describe('HashThread', () => {
       for (const end of [1, 4096, 3 * 1024 * 1024, 3 * 1024 * 1024, 2, a.length]) await da.advance(end);
       await db.advance(b.length);
       const [ha, hb] = await Promise.all([da.digest(), db.digest()]);
-      expect(ha).toBe(createHash('sha256').update(a).digest('hex'));
-      expect(hb).toBe(createHash('sha256').update(b).digest('hex'));
+      expect(ha).toBe(sha256(a));
+      expect(hb).toBe(sha256(b));
       await expect(da.digest()).rejects.toThrow(/ended/);
 
       // A file shorter than expected fails its step; others go on.
@@ -267,7 +268,7 @@ describe('HashThread', () => {
       const empty = await hasher.startDigest(join(dir.path, 'a'));
       await expect(short.advance(1000)).rejects.toThrow(/shorter/);
       await expect(short.digest()).rejects.toThrow(/ended/);
-      expect(await empty.digest()).toBe(createHash('sha256').digest('hex'));
+      expect(await empty.digest()).toBe(sha256(''));
       await expect(hasher.startDigest(join(dir.path, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await hasher.close();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,12 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 import { referenceTree } from '../support/reference-tree.js';
+import { sha256, sha256Bytes } from '../support/sha256.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
-const sha256Hex = (data: Uint8Array) => sha256(data).toString('hex');
 
 /** Checks the id and every piece node against the reference tree over the content. */
 function expectTreeOf(content: Buffer, result: { id: string; pieceSize: number; pieceHashes: Buffer }): void {
@@ -61,7 +60,7 @@ describe('hashFile', () => {
     const content = randomBytes(256 * KiB);
     const result = await hashFile(await fileWith('one-piece.bin', content));
     expectTreeOf(content, result);
-    expect(result.id).not.toBe(sha256Hex(content));
+    expect(result.id).not.toBe(sha256(content));
     expect(result.pieceHashes.length).toBe(32);
     expect(result.pieceHashes.toString('hex')).toBe(result.id);
   });
@@ -106,12 +105,12 @@ describe('hashFile', () => {
     // Every full piece is 32 zero blocks; the last is one zero byte, padded with 31 zero leaves.
     const zeroPiece = referenceTree(Buffer.alloc(result.pieceSize), result.pieceSize).root;
     expect(result.pieceHashes.subarray(0, 32).toString('hex')).toBe(zeroPiece);
-    const oneByte = sha256(Buffer.alloc(1));
+    const oneByte = sha256Bytes(Buffer.alloc(1));
     let node: Buffer = oneByte;
     let pad = Buffer.alloc(32);
     for (let leaves = 1; leaves < result.pieceSize / (16 * KiB); leaves *= 2) {
-      node = sha256(Buffer.concat([node, pad]));
-      pad = sha256(Buffer.concat([pad, pad]));
+      node = sha256Bytes(Buffer.concat([node, pad]));
+      pad = sha256Bytes(Buffer.concat([pad, pad]));
     }
     expect(result.pieceHashes.subarray(-32).toString('hex')).toBe(node.toString('hex'));
   }, 60_000);

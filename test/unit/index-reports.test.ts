@@ -2,7 +2,6 @@
 // index believes"), on a real IndexService and IndexStore with a clock the test moves: once per
 // download, only after the index sent the reporter there, weighted by the reporter's age and
 // standing, at most PAIR_CAP per reporter and source a day, REPORTS_PER_HOUR per reporter.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,12 +15,13 @@ import { PAIR_CAP, REPORTS_PER_HOUR, reportWeight } from '../../src-main/core/in
 import { newSessionToken } from '../../src-main/core/index/session-tokens.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256 } from '../support/sha256.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = 1_700_000_000_000;
 const FILE: IndexedFile = {
-  id: createHash('sha256').update('the file').digest('hex'), name: 'film.mkv', size: 5_000_000, mime: 'video/x-matroska', category: 'video', tags: [], pieceSize: 262_144,
+  id: sha256('the file'), name: 'film.mkv', size: 5_000_000, mime: 'video/x-matroska', category: 'video', tags: [], pieceSize: 262_144,
 };
 
 let dir: { path: string; remove(): Promise<void> };

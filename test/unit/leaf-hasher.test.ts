@@ -1,16 +1,15 @@
 // The leaf layer: the native addon (native/leaf-hash, built by npm install) and the node:crypto
 // fallback both give SHA-256 of each 16 KiB block, at every length that crosses a SHA-256 padding
 // or block boundary.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hashLeavesInto, hashLeavesOneByOne, LEAF_BYTES, loadNativeLeafHasher, nativeLeafHashing } from '../../src-main/core/hashing/leaf-hasher.js';
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest();
+import { sha256Bytes } from '../support/sha256.js';
 
 function expectedLeaves(input: Buffer): Buffer {
   const leaves = Math.max(1, Math.ceil(input.length / LEAF_BYTES));
-  return Buffer.concat(Array.from({ length: leaves }, (_, i) => sha256(input.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES))));
+  return Buffer.concat(Array.from({ length: leaves }, (_, i) => sha256Bytes(input.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES))));
 }
 
 const LENGTHS = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, LEAF_BYTES - 1, LEAF_BYTES, LEAF_BYTES + 1, 2 * LEAF_BYTES, 3 * LEAF_BYTES, 5 * LEAF_BYTES + 56, 64 * LEAF_BYTES + 7];

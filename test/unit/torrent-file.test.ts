@@ -1,6 +1,6 @@
 // The v2-only .torrent of a Shoal file: its info dictionary is the one libtorrent makes of the
 // same bytes (same v2 info-hash), and a piece layer that does not prove the id never goes in.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import bencode from 'bencode';
@@ -11,6 +11,7 @@ import { buildTorrent, PieceLayerMismatchError, torrentFileName, type TorrentInp
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 import { hasLibtorrent, libtorrentCreate, LIBTORRENT_MISSING, skipLibtorrent } from '../support/libtorrent.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256 } from '../support/sha256.js';
 
 const PIECE = 256 * 1024;
 const SEED = 'http://127.0.0.1:9001/api/v1/download/';
@@ -34,7 +35,7 @@ interface Decoded {
 }
 const decode = (torrent: Uint8Array) => bencode.decode(torrent) as Decoded;
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
-const infoHash = (torrent: Uint8Array) => createHash('sha256').update(bencode.encode(decode(torrent).info as never)).digest('hex');
+const infoHash = (torrent: Uint8Array) => sha256(bencode.encode(decode(torrent).info as never));
 
 let dir: { path: string; remove(): Promise<void> };
 beforeAll(async () => {
