@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { AllowedHosts } from '../../src-main/core/http/allowed-hosts.js';
-import { ControlAccess, isLoopback } from '../../src-main/core/http/control-access.js';
+import { ControlAccess } from '../../src-main/core/http/control-access.js';
+import { isLoopback } from '../../src-main/core/net/remote-address.js';
 import { isIgnoredName } from '../../src-main/core/library/ignore-rules.js';
 import { isCleanAbsolutePath, isInside } from '../../src-main/core/library/path-rules.js';
 

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { PEER_ID_HEADER } from '../../../src-shared/api/transfers.js';
 import { normalizeNodeId } from '../../../src-shared/node-id.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { isLoopback } from '../http/control-access.js';
+import { isLoopback } from '../net/remote-address.js';
 import type { Devices } from './devices.js';
 import type { NetworkFilter } from './network-filter.js';
 import { requesterId } from './viewer.js';

@@ -6,7 +6,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { NetworkSettings } from '../../../src-shared/api/access.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { plainAddress } from '../http/remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 const META_KEY = 'network_settings';
 

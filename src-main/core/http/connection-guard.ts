@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { refuseUpgrade } from './event-socket.js';
-import { plainAddress } from './remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 export interface ServingLimits {
   /** Connections open at once; beyond, strangers' requests get 503 CONNECTIONS_FULL. */

@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { AllowedHosts } from './allowed-hosts.js';
-import { plainAddress } from './remote-address.js';
+import { isLoopback } from '../net/remote-address.js';
 import { cookieToken, tokenCookie } from './token-cookie.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 
@@ -13,12 +13,6 @@ export interface ControlAccessOptions {
   token: string;
   allowRemoteControl: boolean;
   hosts: AllowedHosts;
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const plain = plainAddress(address);
-  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { BusEvent } from '../events/event-bus.js';
-import { plainAddress } from './remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 const PING_INTERVAL_MS = 30_000;
 

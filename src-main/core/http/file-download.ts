@@ -11,7 +11,7 @@ import { parseByteRange } from './byte-range.js';
 import type { ChunkPool } from './chunk-pool.js';
 import { sendRange } from './range-sender.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
-import { plainAddress } from './remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 import type { UploadTracker } from '../transfers/upload-tracker.js';
 
 export interface ServingDeps {

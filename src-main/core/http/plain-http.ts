@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { isLoopback } from './control-access.js';
+import { isLoopback } from '../net/remote-address.js';
 import { refuseUpgrade } from './event-socket.js';
 
 export interface PlainHttpPolicy {

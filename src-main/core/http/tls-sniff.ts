@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { guardOf } from './connection-guard.js';
-import { plainAddress } from './remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 /** A connection that sends nothing for this long is closed before it costs more. */

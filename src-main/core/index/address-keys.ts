@@ -5,7 +5,7 @@
 // reaches the registering node, but a wildcard DNS name gives any number of names to one machine;
 // the observed source address, counted too, is what bounds that).
 import { isIPv4, isIPv6 } from 'node:net';
-import { plainAddress } from '../http/remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 /** The key an address counts under for the per-address limits. */
 export function addressKey(address: string): string {

@@ -1,6 +1,6 @@
 // The index API's handlers: validated input to the IndexService, and back.
 import type { indexRoutes } from '../../../src-shared/api/index-routes.js';
-import { plainAddress } from '../http/remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 import { bearerToken } from './session-tokens.js';
 import type { RouteHandlers } from '../http/route-registry.js';
 import type { IndexService } from './index-service.js';

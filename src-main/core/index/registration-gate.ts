@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { indexRoutes } from '../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { plainAddress } from '../http/remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 
 const MINUTE_MS = 60_000;
 /** Buckets kept at most (about 100 bytes each). */

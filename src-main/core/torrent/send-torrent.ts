@@ -3,7 +3,7 @@
 // a bad piece list, never a torrent.
 import type { Request, Response } from 'express';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { plainAddress } from '../http/remote-address.js';
+import { plainAddress } from '../net/remote-address.js';
 import { hostForUrl } from '../net/host-for-url.js';
 import { buildTorrent, PieceLayerMismatchError, TORRENT_CONTENT_TYPE, torrentFileName, type TorrentInput } from './torrent-file.js';
 
