@@ -59,7 +59,6 @@ export class DownloadStore {
   constructor(db: Db) {
     this.s = {
       all: db.prepare<[], Row>('SELECT * FROM downloads ORDER BY created_at DESC, rowid DESC'),
-      get: db.prepare<[string], Row>('SELECT * FROM downloads WHERE id = ?'),
       upsert: db.prepare(`
         INSERT INTO downloads (id, file_id, name, size, piece_size, piece_hashes, bitfield, state, directory, partial_path,
           final_path, peer, sources, error_code, error_message, created_at, updated_at, completed_at)
@@ -76,11 +75,6 @@ export class DownloadStore {
 
   all(): DownloadRecord[] {
     return this.s.all.all().map(fromRow);
-  }
-
-  get(id: string): DownloadRecord | undefined {
-    const row = this.s.get.get(id);
-    return row && fromRow(row);
   }
 
   save(r: DownloadRecord): void {

@@ -172,10 +172,6 @@ export class Library {
     return this.queries.get(fileId, includePaths, viewer);
   }
 
-  isVisible(fileId: string, viewer: Viewer): boolean {
-    return this.queries.isVisible(fileId, viewer);
-  }
-
   publicView(file: SharedFile): SharedFile | undefined {
     return this.queries.publicView(file);
   }

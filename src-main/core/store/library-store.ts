@@ -106,7 +106,6 @@ export class LibraryStore {
       locationFileId: db.prepare<[string], string>('SELECT file_id FROM locations WHERE path = ?').pluck(),
       locationsOf: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE file_id = ? ORDER BY added_at, path'),
       locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
-      allLocations: db.prepare<[], RawLocation>('SELECT * FROM locations'),
       // Raw rows (arrays), not objects: a rescan reads every location at once.
       locationStamps: db.prepare<[], [string, number, number, number]>('SELECT path, size, mtime_ms, inode FROM locations').raw(),
       // A range on the primary key instead of a scan of every location.
@@ -176,10 +175,6 @@ export class LibraryStore {
 
   locationsUnder(root: string): LocationRow[] {
     return this.s.locationsUnder.all(root).map(toLocation);
-  }
-
-  allLocations(): LocationRow[] {
-    return this.s.allLocations.all().map(toLocation);
   }
 
   /** Every location's (size, mtime, inode): what a rescan compares the disk with, in one query instead of one lookup per file. */
