@@ -45,7 +45,12 @@ beforeAll(async () => {
   try {
     await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 2, 'both files hashed', 60_000);
     await n.library.whenIdle();
-    await new Promise((resolve) => setTimeout(resolve, 1_200)); // the coalesced stats_update after the last change
+    // The coalesced stats_update after the last change, on both sockets: they carry it too.
+    const settled = (messages: string[]) => messages.some((m) => {
+      const { type, data } = JSON.parse(m) as { type: string; data: NodeStats };
+      return type === 'stats_update' && data.files === 2 && data.hashing.current.length === 0;
+    });
+    await pollUntil(() => settled(publicMessages) && settled(localMessages), 'the stats_update after the last change');
   } finally {
     clearInterval(sampler);
   }
