@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'stream/*', 'url', 'util', 'events'];
 const electron = ['electron', 'electron/*'];
@@ -17,6 +18,31 @@ function layer(files, forbidden) {
       }],
     },
   };
+}
+
+const coreForbidden = [
+  [electron, 'src-main/core runs in plain Node: never import electron (DESIGN.md, layers).'],
+  [react, 'src-main/core never imports React.'],
+  [['**/src-renderer/**', '**/electron/**', '**/cli/**'], 'src-main/core imports only src-shared and Node.'],
+];
+
+/**
+ * The shape inside src-main/core (docs/architecture.md, "The node"): which folders each folder
+ * must not import, and why. A folder not named here gets every rule that names no exception for it.
+ */
+const coreRules = [
+  { not: ['node'], except: ['node'], message: 'node/ is the composition root: it builds the services, nothing imports it.' },
+  { not: ['http'], except: ['http', 'node', 'index'], message: 'http/ is a transport (the index server is served over it too): the node API lives in core/api, addresses in core/net.' },
+  { not: ['downloads'], except: ['downloads', 'api', 'dht', 'node'], message: 'downloads/ is the download manager, not a utility drawer: shared helpers live where they belong (core/files, core/net, core/transfers).' },
+];
+
+/** One config per folder of core, so each gets the core-wide rule plus all of its own (a later config's rule options replace an earlier one's). */
+function coreFolderLayers() {
+  const folders = readdirSync(new URL('./src-main/core', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  return folders.map((folder) => layer([`src-main/core/${folder}/**`], [
+    ...coreForbidden,
+    ...coreRules.filter((r) => !r.except.includes(folder)).map((r) => [r.not.map((f) => `**/${f}/**`), `src-main/core/${folder}: ${r.message}`]),
+  ]));
 }
 
 export default tseslint.config(
@@ -45,11 +71,8 @@ export default tseslint.config(
     [react, 'src-shared runs anywhere: no React.'],
     [['**/src-main/**', '**/src-renderer/**'], 'src-shared imports nothing of the other layers.'],
   ]),
-  layer(['src-main/core/**'], [
-    [electron, 'src-main/core runs in plain Node: never import electron (DESIGN.md, layers).'],
-    [react, 'src-main/core never imports React.'],
-    [['**/src-renderer/**', '**/electron/**', '**/cli/**'], 'src-main/core imports only src-shared and Node.'],
-  ]),
+  layer(['src-main/core/**'], coreForbidden),
+  ...coreFolderLayers(),
   layer(['src-main/cli/**'], [
     [electron, 'src-main/cli runs in plain Node: never import electron.'],
     [react, 'src-main/cli never imports React.'],

@@ -1,17 +1,15 @@
 // The node API's handlers: thin glue from validated input to the library, downloads and settings,
 // shared by both transports (HTTP, where http/peer-handlers.ts adds the byte streams; Electron's IPC).
-import type { NodeDialer } from '../net/node-dialer.js';
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import type { DhtSettingsView } from '../../../src-shared/api/dht.js';
 import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
-import type { SearchResult } from '../../../src-shared/api/index-routes.js';
+import type { SearchQuery, SearchResponse, SearchResult, Topology } from '../../../src-shared/api/index-routes.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { TransferSettingsService } from '../transfers/transfer-settings.js';
 import type { DisplayName } from '../identity/display-name.js';
-import { networkFile, networkTopology, searchNetwork } from '../http/index-proxy.js';
 import { markOwn, markOwnResults, ownFileResult, type OwnLibrary } from './own-files.js';
 import { publicStats } from './public-view.js';
 import type { NodeMethodName } from '../../../src-shared/api/ipc-contract.js';
@@ -39,16 +37,23 @@ export interface NodeApiDeps {
   indexConnection(): IndexConnectionView;
   /** Index servers added by hand (kept in the database); both throw catalogue errors. */
   indexServers: { add(address: string): void; remove(address: string): void };
-  /** Index servers to search through, best first. */
-  indexAddresses?(): string[];
-  /** This node's own index while its role is on (the Network view shows it at once), else null. */
-  ownIndexAddress?(): string | null;
-  /** How index servers are asked (TLS, pinned on first use, when encryption is on). */
-  dialer?: NodeDialer;
+  /**
+   * The network, asked through the index servers this node knows (the first that answers; the
+   * composition root gives http/index-proxy.ts's calls, over TLS when encryption is on).
+   */
+  network: NetworkLookups;
   /** Sources without an index server: the DHT switch, and a file found through the DHT. */
   dht?: { view(): DhtSettingsView; set(enabled: boolean): Promise<DhtSettingsView>; networkFile(fileId: string): Promise<SearchResult | undefined> };
   /** Network filter, devices, sharing permissions (issue 14). */
   accessControl: Omit<AccessDeps, 'library'>;
+}
+
+export interface NetworkLookups {
+  search(query: SearchQuery): Promise<SearchResponse>;
+  /** undefined: no index server knows it. */
+  file(fileId: string): Promise<SearchResult | undefined>;
+  /** The index servers' topology, with this node's own index at once while its role is on. */
+  topology(): Promise<Topology>;
 }
 
 /** The node API: every method either transport (HTTP, Electron's IPC) can call. */
@@ -112,12 +117,12 @@ export function nodeApiHandlers(deps: NodeApiDeps): NodeApiHandlers {
     setTransferSettings: ({ body }) => transferSettings.set(body),
     getIdentity: () => deps.identity.view(),
     setIdentity: ({ body }) => deps.identity.set(body.name),
-    searchNetwork: async ({ query }) => markOwnResults(await searchNetwork(deps.indexAddresses?.() ?? [], query, deps.dialer), own),
+    searchNetwork: async ({ query }) => markOwnResults(await deps.network.search(query), own),
     getNetworkFile: async ({ params }) => {
       // A file of this library opens even when no index server answers.
       const mine = () => (library.has(params.fileId) ? ownFileResult(library.get(params.fileId, false, 'local')) : undefined);
       let unanswered: unknown;
-      const found = await networkFile(deps.indexAddresses?.() ?? [], params.fileId, deps.dialer).catch((err: unknown) => {
+      const found = await deps.network.file(params.fileId).catch((err: unknown) => {
         if (mine()) return undefined;
         unanswered = err; // the DHT may still know it
         return undefined;
@@ -133,7 +138,7 @@ export function nodeApiHandlers(deps: NodeApiDeps): NodeApiHandlers {
         ? 'Neither the index servers nor the DHT know a source of this file.'
         : 'No index server knows a file with this id (Settings \u2192 "Find and offer sources without an index server" asks the DHT too).');
     },
-    getNetworkTopology: () => networkTopology(deps.indexAddresses?.() ?? [], deps.dialer, deps.ownIndexAddress?.()),
+    getNetworkTopology: () => deps.network.topology(),
   };
 }
 

@@ -31,6 +31,7 @@ import { searchOrder } from '../index-client/search-order.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
 import { nodeApiHandlers, type NodeApiHandlers } from '../api/node-api-handlers.js';
 import type { PeerHandlerDeps } from '../http/peer-handlers.js';
+import { networkFile, networkTopology, searchNetwork } from '../http/index-proxy.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../transfers/upload-tracker.js';
 import { ContentSha256 } from '../library/content-sha256.js';
@@ -233,14 +234,16 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const apiDeps: PeerHandlerDeps = {
     library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
     identity: displayName,
-    dialer,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled, port) => indexRole.set(enabled, port) },
     federation: { view: () => addedFederation.view(federation.members), set: (added) => addedFederation.set(added, federation.members) },
     indexConnection: () => withOwnIndex(indexClient.status(), ownIndexListing.status()),
     indexServers: addedIndexServers,
-    indexAddresses,
-    ownIndexAddress: () => ownIndexAddress(ownIndexPort()),
+    network: {
+      search: (query) => searchNetwork(indexAddresses(), query, dialer),
+      file: (fileId) => networkFile(indexAddresses(), fileId, dialer),
+      topology: () => networkTopology(indexAddresses(), dialer, ownIndexAddress(ownIndexPort())),
+    },
     dht: { view: () => dht.view(), set: (enabled) => dht.set(enabled), networkFile: (fileId) => dhtNetworkFile(dhtFinder, fileId) },
     devices: accessControl.devices,
     accessControl: { networks: accessControl.networks, devices: accessControl.devices },
