@@ -1,14 +1,14 @@
 // Tells a peer's port from an index server's: only a peer answers /api/v1/info. Asked when the
 // user names an --index, so a peer's port gets "that is a peer" instead of a bare 404 later.
-import { nodeInfoSchema } from '../../src-shared/api/node.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { errorCatalogue } from '../../src-shared/errors.js';
-import { getJson } from '../core/net/get-json.js';
+import { attempt, nodeApiClient } from '../core/net/contract-transport.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
 /** A sentence saying the address is a peer (and where its index is, if it runs one), or undefined. */
 export async function notAnIndexServer(address: string): Promise<string | undefined> {
-  const info = await getJson(`http://${address}/api/v1/info`, nodeInfoSchema, PROBE_TIMEOUT_MS);
+  const info = await attempt(nodeApiClient(peerRoutes).getInfo(undefined, { address, timeoutMs: PROBE_TIMEOUT_MS }));
   if (!info.ok) return undefined;
   const elsewhere = info.value.indexPort === null
     ? 'it does not run an index server'

@@ -2,10 +2,11 @@
 // A prefix is looked up on the index servers (`GET /api/v1/files?idPrefix=`): one match is the
 // id, none or several is a clear error naming the candidates.
 import { z } from 'zod';
-import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
-import { firstAnswer, type NodeLink } from '../core/net/get-json.js';
+import { firstAnswer, nodeApiClient } from '../core/net/contract-transport.js';
+import type { NodeDialer } from '../core/net/node-dialer.js';
 
 /** What `shoal get` accepts: 4 to 64 lowercase hex digits (upper case is folded). */
 export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
@@ -13,12 +14,13 @@ export const fileIdOrPrefixSchema = z.string().trim().toLowerCase()
 
 const CANDIDATES_SHOWN = 10;
 
-/** `link`: how to reach the index servers (asked for only when a prefix has to be looked up). */
-export async function resolveFileId(idOrPrefix: string, indexes: readonly string[], link?: () => Promise<NodeLink | undefined>): Promise<string> {
+/** `dialer`: how to reach the index servers (made only when a prefix has to be looked up; none, plain HTTP). */
+export async function resolveFileId(idOrPrefix: string, indexes: readonly string[], dialer?: () => Promise<NodeDialer | undefined>): Promise<string> {
   if (idOrPrefix.length === 64) return idOrPrefix;
   if (indexes.length === 0) throw new ShoalError('INVALID_FILE_ID', 'A short file id needs an index server to look it up (--index HOST:PORT); give the whole id to fetch from --peer alone.');
-  const query = new URLSearchParams({ idPrefix: idOrPrefix, pageSize: String(CANDIDATES_SHOWN) });
-  const answer = await firstAnswer(indexes, `/api/v1/files?${query}`, searchResponseSchema, 10_000, await link?.());
+  const api = nodeApiClient(indexRoutes, await dialer?.());
+  const query = { idPrefix: idOrPrefix, pageSize: CANDIDATES_SHOWN };
+  const answer = await firstAnswer(indexes, (address) => api.listFiles({ query }, { address, expected: 'pinned', timeoutMs: 10_000 }));
   if (!answer.ok) throw new ShoalError('FILE_NOT_FOUND', `Could not look up the id ${idOrPrefix}: ${answer.reasons.join('; ')}`);
   const { items, total } = answer.value;
   if (items.length === 0) throw new ShoalError('FILE_NOT_FOUND', `No file id known to the index starts with ${idOrPrefix}.`);

@@ -1,7 +1,8 @@
 // `shoal search WORDS`: asks an index server and prints the results as a table.
-import { searchResponseSchema } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import type { Category } from '../../src-shared/api/common.js';
-import { firstAnswer, type NodeLink } from '../core/net/get-json.js';
+import { firstAnswer, nodeApiClient } from '../core/net/contract-transport.js';
+import type { NodeDialer } from '../core/net/node-dialer.js';
 import { renderSearchTable } from './search-table.js';
 
 export interface SearchOptions {
@@ -21,18 +22,15 @@ export interface SearchOutput {
   stderr: { write(text: string): unknown };
 }
 
-/** Returns the exit code: 0 with results or none, 1 when no index server answered. */
-export async function runSearch(indexes: readonly string[], o: SearchOptions, out: SearchOutput, link?: NodeLink): Promise<number> {
+/** Returns the exit code: 0 with results or none, 1 when no index server answered. `dialer`: TLS to each index (pinned on first use); none, plain HTTP. */
+export async function runSearch(indexes: readonly string[], o: SearchOptions, out: SearchOutput, dialer?: NodeDialer): Promise<number> {
   if (indexes.length === 0) {
     out.stderr.write('shoal: no index server known. Give one with --index HOST:PORT, or set peer.super_peer_address.\n');
     return 1;
   }
-  const query = new URLSearchParams({ q: o.words.join(' '), pageSize: String(o.limit) });
-  if (o.category) query.set('category', o.category);
-  if (o.ext) query.set('ext', o.ext);
-  if (o.minSize !== undefined) query.set('minSize', String(o.minSize));
-  if (o.maxSize !== undefined) query.set('maxSize', String(o.maxSize));
-  const answer = await firstAnswer(indexes, `/api/v1/files/search?${query}`, searchResponseSchema, 10_000, link);
+  const query = { q: o.words.join(' '), pageSize: o.limit, category: o.category, ext: o.ext, minSize: o.minSize, maxSize: o.maxSize };
+  const api = nodeApiClient(indexRoutes, dialer);
+  const answer = await firstAnswer(indexes, (address) => api.search({ query }, { address, expected: 'pinned', timeoutMs: 10_000 }));
   if (!answer.ok) {
     out.stderr.write(`shoal: no index server answered: ${answer.reasons.join('; ')}\n`);
     return 1;

@@ -9,7 +9,6 @@ import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, ignoredSettingMessage, loadConfig, type IgnoredSetting, type NodeConfig } from '../core/config/load-config.js';
 import { byteSizeSchema } from '../core/config/units.js';
 import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
-import type { NodeLink } from '../core/net/get-json.js';
 import { NodeDialer } from '../core/net/node-dialer.js';
 import { NodeTls } from '../core/net/node-tls.js';
 import { runGet, type GetContext } from './get-command.js';
@@ -49,7 +48,7 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = await indexAddresses(args.data.index, config, logger);
   const { index: _index, ...filters } = args.data;
-  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await linkOf(terminalDialer(config, join(config.data_directory, 'terminal'))));
+  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await terminalDialer(config, join(config.data_directory, 'terminal'))());
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
@@ -67,7 +66,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   const dialer = terminalDialer(config, dataDirectory);
   let id: string;
   try {
-    id = await resolveFileId(args.data.fileId, indexes, () => linkOf(dialer));
+    id = await resolveFileId(args.data.fileId, indexes, dialer);
   } catch (error) {
     if (!(error instanceof ShoalError)) throw error;
     context.stderr.write(`shoal: ${error.message}\n`);
@@ -109,11 +108,6 @@ function terminalDialer(config: NodeConfig, directory: string): () => Promise<No
     await mkdir(directory, { recursive: true, mode: 0o700 });
     return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory)));
   })());
-}
-
-async function linkOf(dialer: () => Promise<NodeDialer | undefined>): Promise<NodeLink | undefined> {
-  const made = await dialer();
-  return made && { dialer: made, expected: 'pinned' };
 }
 
 /** False (after saying so) when the address the user named as an index server is a peer's port. */

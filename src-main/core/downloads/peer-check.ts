@@ -11,11 +11,12 @@
 //    can be false, but a peer that says it is a blocked device is taken at its word).
 // Integrity never rests on the peer: the piece list is proven against the file id, every piece
 // checked. What it says about itself and the file is bounded here (the name) or by the caller.
-import { sharedFileSchema, type SharedFile } from '../../../src-shared/api/library.js';
-import { nodeInfoSchema, type NodeInfo } from '../../../src-shared/api/node.js';
+import type { SharedFile } from '../../../src-shared/api/library.js';
+import type { NodeInfo } from '../../../src-shared/api/node.js';
+import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { nodeIdSchema } from '../../../src-shared/node-id.js';
-import { getJson, MAX_JSON_BYTES } from '../net/get-json.js';
+import { attempt, MAX_JSON_BYTES, nodeApiClient, type NodeCallOptions } from '../net/contract-transport.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import type { SourceRef } from './source-finder.js';
 
@@ -62,10 +63,14 @@ export async function checkPeer(address: string, fileId: string, o: PeerCheckOpt
   const base = `http://${address}`;
   const url = `${base}/api/v1/download/${fileId}`;
   if (o.allows && !o.allows({ url, peerId: null, name: null })) return fail(`${address} is in a network this node blocks (Settings \u2192 Networks)`);
-  const anyNode = o.dialer && { dialer: o.dialer, expected: 'any' as const };
+  const api = nodeApiClient(peerRoutes, o.dialer);
+  // To whichever node answers: over TLS, what it proves is weighed below.
+  const fileProof: NodeCallOptions['proof'] = {};
+  const infoProof: NodeCallOptions['proof'] = {};
+  const call = { address, expected: 'any', timeoutMs: o.timeoutMs, signal: o.signal } as const;
   const [file, info] = await Promise.all([
-    getJson(`${base}/api/v1/files/${fileId}`, sharedFileSchema, o.timeoutMs, o.signal, o.fileAnswerBytes ?? MAX_JSON_BYTES, anyNode),
-    getJson(`${base}/api/v1/info`, nodeInfoSchema, o.timeoutMs, o.signal, o.infoAnswerBytes ?? MAX_JSON_BYTES, anyNode),
+    attempt(api.getFile({ params: { fileId } }, { ...call, maxBytes: o.fileAnswerBytes ?? MAX_JSON_BYTES, proof: fileProof })),
+    attempt(api.getInfo(undefined, { ...call, maxBytes: o.infoAnswerBytes ?? MAX_JSON_BYTES, proof: infoProof })),
   ]);
   let claimedId: string | null = null;
   if (info.ok) {
@@ -75,12 +80,12 @@ export async function checkPeer(address: string, fileId: string, o: PeerCheckOpt
     const protocol = info.value.protocol;
     if (protocol !== PROTOCOL_VERSION) return fail(`${address} runs ${protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${protocol}; this one speaks ${PROTOCOL_VERSION})`);
   }
-  if (!file.ok) return fail(file.status === 404 ? `${address} does not share this file` : file.reason);
+  if (!file.ok) return fail(file.error.status === 404 ? `${address} does not share this file` : file.error.message);
   if (file.value.id !== fileId) return fail(`${address} sent another file`);
-  if (!info.ok && (o.dialer?.encrypts || !o.infoOptional)) return fail(info.reason);
+  if (!info.ok && (o.dialer?.encrypts || !o.infoOptional)) return fail(info.error.message);
   if (claimedId !== null && claimedId === o.selfPeerId) return fail(`${address} is this node itself`);
   // Over TLS the peer's id is the key it proved: what it says in /info must be that (and both answers came from it).
-  const provenId = info.ok && info.nodeId !== undefined && info.nodeId === info.value.id && file.nodeId === info.nodeId ? info.nodeId : null;
+  const provenId = info.ok && infoProof.nodeId !== undefined && infoProof.nodeId === info.value.id && fileProof.nodeId === infoProof.nodeId ? infoProof.nodeId : null;
   if (o.dialer?.encrypts && provenId === null) return fail(`${address} did not prove over TLS that it is the node ${claimedId?.slice(0, 7) ?? ''} it says it is`);
   const peerId = provenId ?? claimedId;
   if (o.allows && peerId !== null && !o.allows({ url, peerId, name: null })) return fail(`${address} is a device this node blocks (Settings \u2192 Devices)`);

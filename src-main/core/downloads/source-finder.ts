@@ -1,8 +1,8 @@
 // Where a file can be fetched from: the index servers this node knows (their answer lists every
 // online source, best first) and, when a download was started from a peer's address, that peer.
 import { z } from 'zod';
-import { searchResultSchema } from '../../../src-shared/api/index-routes.js';
-import { getJson } from '../net/get-json.js';
+import { indexRoutes } from '../../../src-shared/api/index-routes.js';
+import { attempt, nodeApiClient } from '../net/contract-transport.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import { checkPeer } from './peer-check.js';
 
@@ -35,6 +35,7 @@ export function networkSourceFinder(o: {
   dialer?: NodeDialer;
 }): SourceFinder {
   const dialer = o.dialer;
+  const indexApi = nodeApiClient(indexRoutes, dialer);
   return {
     async find(fileId, peer, signal) {
       const sources: SourceRef[] = [];
@@ -56,9 +57,9 @@ export function networkSourceFinder(o: {
       }
       const indexes = o.indexAddresses();
       for (const address of indexes) {
-        const answer = await getJson(`http://${address}/api/v1/files/${fileId}`, searchResultSchema, TIMEOUT_MS, signal, undefined, dialer && { dialer, expected: 'pinned' });
+        const answer = await attempt(indexApi.getFile({ params: { fileId } }, { address, expected: 'pinned', timeoutMs: TIMEOUT_MS, signal }));
         if (!answer.ok) {
-          problems.push(answer.status === 404 ? `index ${address} does not know this file` : answer.reason);
+          problems.push(answer.error.status === 404 ? `index ${address} does not know this file` : answer.error.message);
           continue;
         }
         if (answer.value.id !== fileId) continue;

@@ -6,10 +6,10 @@
 // Accepted lists are kept in a small LRU (digests as bytes, bounded in entries and bytes), so a
 // peer cannot make the index hold unbounded memory; concurrent asks for one file share one fetch.
 import type { NodeDialer } from '../net/node-dialer.js';
-import { piecesSchema } from '../../../src-shared/api/library.js';
+import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
 import { pieceCountFor, pieceSizeFor } from '../../../src-shared/piece-size.js';
 import { pieceListProves } from '../hashing/piece-layer-proof.js';
-import { readCapped } from '../net/read-capped.js';
+import { nodeApiClient, type NodeApiOf } from '../net/contract-transport.js';
 
 export interface PieceList {
   pieceSize: number;
@@ -53,10 +53,10 @@ export class PieceLists {
   private readonly ttlMs: number;
   private readonly now: () => number;
 
-  private readonly dialer: NodeDialer | undefined;
+  private readonly peers: NodeApiOf<typeof peerRoutes>;
 
   constructor(o: PieceListOptions = {}) {
-    this.dialer = o.dialer;
+    this.peers = nodeApiClient(peerRoutes, o.dialer);
     this.maxSources = o.maxSources ?? 4;
     this.timeoutMs = o.timeoutMs ?? 2_000;
     this.maxEntries = o.maxEntries ?? 256;
@@ -100,23 +100,16 @@ export class PieceLists {
   private async ask(downloadUrl: string, fileId: string, size: number): Promise<PieceList | undefined> {
     const count = pieceCountFor(size, pieceSizeFor(size));
     try {
-      const url = new URL(`/api/v1/files/${fileId}/pieces`, downloadUrl);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-      const init = { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } };
+      const source = new URL(downloadUrl);
+      if (source.protocol !== 'http:' && source.protocol !== 'https:') return undefined;
       // Over TLS when encryption is on, to whichever node answers: the list proves itself against the id.
-      const res = this.dialer ? (await this.dialer.call(url.href, init, 'any')).response : await fetch(url, { ...init, redirect: 'error' });
-      if (!res.ok || !res.body) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      const text = await readCapped(res.body, count * JSON_BYTES_PER_PIECE + 1024);
-      if (text === undefined) return undefined;
-      const parsed = piecesSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) return undefined;
-      if (!pieceListProves(parsed.data, fileId, size)) return undefined;
-      return { pieceSize: parsed.data.pieceSize, pieces: parsed.data.pieces, ...(parsed.data.sha256 ? { sha256: parsed.data.sha256 } : {}) };
+      const list = await this.peers.getPieces({ params: { fileId } }, {
+        address: source.origin, expected: 'any', timeoutMs: this.timeoutMs, maxBytes: count * JSON_BYTES_PER_PIECE + 1024,
+      });
+      if (!pieceListProves(list, fileId, size)) return undefined;
+      return { pieceSize: list.pieceSize, pieces: list.pieces, ...(list.sha256 ? { sha256: list.sha256 } : {}) };
     } catch {
-      return undefined; // unreachable, timed out, not JSON: the next source
+      return undefined; // unreachable, timed out, refused, not the route's answer: the next source
     }
   }
 

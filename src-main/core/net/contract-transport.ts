@@ -123,3 +123,28 @@ function reason(err: unknown): string {
   const cause = err.cause as { code?: string; message?: string } | undefined;
   return cause?.code ?? (err as { code?: string }).code ?? cause?.message ?? err.message;
 }
+
+/** A call's answer or its NodeCallError, for callers that weigh failures instead of throwing them on. */
+export async function attempt<T>(call: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: NodeCallError }> {
+  try {
+    return { ok: true, value: await call };
+  } catch (err) {
+    return { ok: false, error: err instanceof NodeCallError ? err : new NodeCallError(0, 'UNREACHABLE', err instanceof Error ? err.message : String(err)) };
+  }
+}
+
+/** Asks each address in turn: the first answer, or why each failed. */
+export async function firstAnswer<T>(addresses: readonly string[], ask: (address: string) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reasons: string[] }> {
+  const reasons: string[] = [];
+  for (const address of addresses) {
+    const answer = await attempt(ask(address));
+    if (answer.ok) return answer;
+    reasons.push(answer.error.message);
+  }
+  return { ok: false, reasons };
+}
+
+/** A query as parsed by its schema, back in the form it is sent: lists (the `asked` ids) comma-joined. */
+export function sentQuery<Q extends object>(query: Q): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]));
+}

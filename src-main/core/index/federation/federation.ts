@@ -18,11 +18,11 @@ import { z } from 'zod';
 import { MAX_ASKED, MAX_FORWARD_BUDGET_MS, type FederationSummary } from '../../../../src-shared/api/federation.js';
 import { MAX_FOLDER_LENGTH } from '../../../../src-shared/api/folder.js';
 import {
-  indexedFileSchema, registerRequestSchema, searchResponseSchema, searchResultSchema, sourceSchema, topologySchema,
+  indexedFileSchema, indexRoutes, registerRequestSchema, searchResponseSchema, searchResultSchema, sourceSchema, topologySchema,
   type SearchQuery, type SearchResponse, type SearchResult, type Topology,
 } from '../../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../../src-shared/errors.js';
-import { getJson } from '../../net/get-json.js';
+import { nodeApiClient, sentQuery, type NodeApiOf, type NodeCallOptions } from '../../net/contract-transport.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
 import { withAllowedSources, type SourceAllowed } from '../allowed-sources.js';
 import { MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE } from '../store/file-text.js';
@@ -216,8 +216,8 @@ export class Federation {
     const own = local();
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
     if (route.wait !== undefined) {
-      const path = (onward: readonly string[]) => `/api/v1/files/${fileId}?${forwardParams(route, onward)}`;
-      const round = this.forward(path, route.asked, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
+      const ask: Ask = (api, at, onward) => api.getFile({ params: { fileId }, query: forwardParams(route, onward) }, at);
+      const round = this.forward(ask, route.asked, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
       await round.wait(route.wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
@@ -263,7 +263,7 @@ export class Federation {
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
     if (!forwarded) {
-      const round = this.forward(() => '/api/v1/topology?hops=1', [], remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
+      const round = this.forward((api, at) => api.topology({ query: { hops: 1 } }, at), [], remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
       await round.wait(this.settings().searchDeadlineMs);
       for (const t of round.answers) {
         for (const n of t.nodes) {
@@ -290,10 +290,9 @@ export class Federation {
   }
 
   private forwardSearch(window: SearchQuery, route: Route, timeoutMs: number): Round<RemotePage> {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(window)) if (v !== undefined) params.set(k, String(v));
-    const path = (onward: readonly string[]) => `/api/v1/files/search?${params}&${forwardParams(route, onward)}`;
-    return this.forward(path, route.asked, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
+    const query = sentQuery(window);
+    const ask: Ask = (api, at, onward) => api.search({ query: { ...query, ...forwardParams(route, onward) } }, at);
+    return this.forward(ask, route.asked, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
       const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window, origin, this.now())) ?? []);
       // A total is a claim: at most 1,000 times what it listed, never less.
       return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
@@ -301,13 +300,13 @@ export class Federation {
   }
 
   /**
-   * Sends `path` to up to fanOut active members not `asked` already; each valid answer, checked by
+   * Sends `ask` to up to fanOut active members not `asked` already; each valid answer, checked by
    * `accept` (told whether that member is on loopback), joins the round. The path names who was
    * asked (`onward`: we, our targets, then those asked before us), so that our targets do not
    * forward it to each other: in a federation where every server knows every other, a query
    * makes one hop to each, not a hop and then a chain of duplicates the last waits on.
    */
-  private forward<S extends z.ZodType, T>(path: (onward: readonly string[]) => string, asked: readonly string[], schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
+  private forward<S extends z.ZodType, T>(ask: Ask, asked: readonly string[], schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
     const s = this.settings();
     const skip = new Set(asked);
     let targets: Member[] = this.members.active().filter((m) => !m.indexId || !skip.has(m.indexId)).slice(0, s.fanOut);
@@ -317,14 +316,19 @@ export class Federation {
     }
     const onward = [...new Set([this.members.selfId, ...targets.flatMap((m) => (m.indexId ? [m.indexId] : [])), ...asked])].slice(0, MAX_ASKED);
     const round = new Round<T>(targets.length);
+    const api = nodeApiClient(indexRoutes, s.dialer);
     for (const m of targets) {
       this.inFlight++;
       this.stats.forwardedSent++;
       // Over TLS, to the id it proved when it joined (or, not known yet, the one it proves first).
-      const link = s.dialer ? { dialer: s.dialer, expected: m.indexId ? { node: m.indexId } : ('pinned' as const) } : undefined;
+      const at: NodeCallOptions = { address: m.address, expected: m.indexId ? { node: m.indexId } : 'pinned', timeoutMs: Math.max(1, timeoutMs), maxBytes };
       const origin: RemoteOrigin = { loopback: isLoopbackHost(hostOfAddress(m.address) ?? '') };
-      void getJson(`http://${m.address}${path(onward)}`, schema, Math.max(1, timeoutMs), undefined, maxBytes, link)
-        .then((answer) => round.settle(answer.ok ? accept(answer.value, origin) : undefined), () => round.settle(undefined))
+      // The route's contract, then the federation's tighter bounds on what another server may say.
+      void ask(api, at, onward)
+        .then((answer) => {
+          const bounded = schema.safeParse(answer);
+          round.settle(bounded.success ? accept(bounded.data, origin) : undefined);
+        }, () => round.settle(undefined))
         .finally(() => { this.inFlight--; });
     }
     return round;
@@ -389,10 +393,12 @@ function summary(queryId: string, round: { asked: number; answered: number; pend
   return { queryId, asked: round.asked, answered: round.answered, pending: round.pending };
 }
 
-function forwardParams(route: Route, asked: readonly string[]): string {
-  const params = new URLSearchParams({ fq: route.id, hops: String(route.hops), budget: String(Math.max(0, Math.min(route.budget, MAX_FORWARD_BUDGET_MS))) });
-  if (asked.length > 0) params.set('asked', asked.join(','));
-  return params.toString();
+/** One forward of a query to one member, through the index routes' client. */
+type Ask = (api: NodeApiOf<typeof indexRoutes>, at: NodeCallOptions, onward: readonly string[]) => Promise<unknown>;
+
+function forwardParams(route: Route, asked: readonly string[]): { fq: string; hops: number; budget: number; asked?: string } {
+  const params = { fq: route.id, hops: route.hops, budget: Math.max(0, Math.min(route.budget, MAX_FORWARD_BUDGET_MS)) };
+  return asked.length > 0 ? { ...params, asked: asked.join(',') } : params;
 }
 
 function newQueryId(): string {

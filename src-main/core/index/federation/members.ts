@@ -3,9 +3,9 @@
 // servers it knows, as eMule servers exchange server lists). A learned address is only a thing
 // to try: it becomes a member once it answered that route itself, with an index id other than
 // ours; a learned one that fails 3 times in a row is forgotten. Bounded: at most MAX_LEARNED learned.
-import { federationListSchema, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
+import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
-import { getJson } from '../../net/get-json.js';
+import { attempt, nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
 import { hostForUrl } from '../../net/host-for-url.js';
 
@@ -59,6 +59,8 @@ export class FederationMembers {
   /** Probes waiting for their time: a retry after a failure, or a caller tried back within the gap. */
   private readonly retries = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private running = false;
+  /** The federation routes, over TLS to the id each server proved first when encryption is on. */
+  private readonly api;
 
   /** This index server's own id (never a member). */
   get selfId(): string {
@@ -67,6 +69,7 @@ export class FederationMembers {
 
   constructor(private readonly o: MembersOptions) {
     this.now = o.now ?? Date.now;
+    this.api = nodeApiClient(federationRoutes, o.dialer);
   }
 
   /** Every known index server (not this one), configured first, then the LAN's, then learned. */
@@ -188,8 +191,10 @@ export class FederationMembers {
     m.lastTried = now;
     const port = this.o.ownPort();
     try {
-      const link = this.o.dialer ? { dialer: this.o.dialer, expected: 'pinned' as const } : undefined;
-      const answer = await getJson(`http://${m.address}/api/v1/federation${port ? `?port=${port}` : ''}`, federationListSchema, this.o.probeTimeoutMs ?? 2_000, undefined, MAX_LIST_BYTES, link);
+      const proof: NodeCallOptions['proof'] = {};
+      const answer = await attempt(this.api.federationServers({ query: { port: port || undefined } }, {
+        address: m.address, expected: 'pinned', timeoutMs: this.o.probeTimeoutMs ?? 2_000, maxBytes: MAX_LIST_BYTES, proof,
+      }));
       const wasActive = m.failures === 0 && m.lastSeen !== null;
       if (!answer.ok) {
         m.failures++;
@@ -199,7 +204,7 @@ export class FederationMembers {
         if (wasActive) this.o.onChange?.();
         return;
       }
-      if (answer.nodeId !== undefined && answer.nodeId !== answer.value.indexId) {
+      if (proof.nodeId !== undefined && proof.nodeId !== answer.value.indexId) {
         m.failures++; // it says it is one index server and holds the key of another: not a member
         return;
       }
