@@ -43,4 +43,20 @@ describe('migrations', () => {
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
     db.close();
   });
+
+  it('8 drops the columns nobody read and keeps the rows', async () => {
+    const dir = await makeTempDir();
+    cleanups.push(() => dir.remove());
+    const db = openDatabase(join(dir.path, 'shoal.db'), migrations.filter((m) => m.version <= 7));
+    cleanups.push(async () => void db.close());
+    db.prepare("INSERT INTO shared_paths (path, added_at) VALUES ('/home/me/film.mkv', 1)").run();
+    db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, status, registered_at, last_seen, source_address, transfers_ok, bytes_served, source_key)
+      VALUES ('P', 'p', '10.0.0.1', 9001, 'online', 1, 1, '10.0.0.1', 3, 100, '10.0.0.1')`).run();
+    expect(migrate(db, migrations)).toBe(migrations.length - 7);
+    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('index_peers').filter((c) => ['source_address', 'transfers_ok', 'transfers_failed', 'bytes_served'].includes(c))).toEqual([]);
+    expect(columns('shared_paths')).toEqual(['path']);
+    expect(db.prepare('SELECT path FROM shared_paths').all()).toEqual([{ path: '/home/me/film.mkv' }]);
+    expect(db.prepare('SELECT peer_id, source_key FROM index_peers').all()).toEqual([{ peer_id: 'P', source_key: '10.0.0.1' }]);
+  });
 });

@@ -346,7 +346,7 @@ export class IndexService {
     const weight = reportWeight({ reputation: reporter.reputation, ageMs: now - reporter.firstSeen }, this.o.settings.reporterMaturityMs ?? DEFAULT_REPORTER_MATURITY_MS);
     const effect = reportEffect(body.outcome, weight, this.o.store.reporterEffectOn(body.peerId, body.sourcePeerId, now - PAIR_WINDOW_MS));
     const failure = body.outcome !== 'verified';
-    this.o.store.adjustReputation(body.sourcePeerId, effect, { failure, failureWeight: weight, bytes: failure ? 0 : body.bytes });
+    this.o.store.adjustReputation(body.sourcePeerId, effect, { failure, failureWeight: weight });
     this.o.store.recordReport({ ...key, at: now, effect });
     if (!failure && weight > 0) {
       this.recentTransfers.push({ from: body.sourcePeerId, to: body.peerId, bytes: body.bytes });

@@ -168,7 +168,7 @@ export class IndexStore {
    * A downloader's report on a source: `delta` to its reputation (bounded), a failure (counts
    * against it in source ranking, fading), bytes it served.
    */
-  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; bytes?: number; failureWeight?: number } = {}): void {
+  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; failureWeight?: number } = {}): void {
     this.reputation.adjustReputation(peerId, delta, report);
   }
 

@@ -120,7 +120,7 @@ export class LibraryStore {
         (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM locations) AS locations,
         (SELECT coalesce(sum(size), 0) FROM files) AS bytes`),
       sharedPaths: db.prepare<[], { path: string }>('SELECT path FROM shared_paths ORDER BY path'),
-      addSharedPath: db.prepare('INSERT OR IGNORE INTO shared_paths (path, added_at) VALUES (?, ?)'),
+      addSharedPath: db.prepare('INSERT OR IGNORE INTO shared_paths (path) VALUES (?)'),
       removeSharedPath: db.prepare('DELETE FROM shared_paths WHERE path = ?'),
       isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
       addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
@@ -299,7 +299,7 @@ export class LibraryStore {
   }
 
   addSharedPath(path: string): void {
-    this.s.addSharedPath.run(path, Date.now());
+    this.s.addSharedPath.run(path);
   }
 
   removeSharedPath(path: string): void {

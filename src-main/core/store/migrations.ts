@@ -269,4 +269,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX index_reports_at ON index_reports(at);
     `,
   },
+  {
+    version: 8,
+    name: 'columns nobody read',
+    // Written on every registration, report or share, and never read (issue 12): a peer's
+    // observed address (its key, source_key, is what the limits count), its transfer tallies
+    // (reputation and failures_recent carry what the index uses of them), and when a path was
+    // shared by hand.
+    sql: `
+      ALTER TABLE index_peers DROP COLUMN source_address;
+      ALTER TABLE index_peers DROP COLUMN transfers_ok;
+      ALTER TABLE index_peers DROP COLUMN transfers_failed;
+      ALTER TABLE index_peers DROP COLUMN bytes_served;
+      ALTER TABLE shared_paths DROP COLUMN added_at;
+    `,
+  },
 ];

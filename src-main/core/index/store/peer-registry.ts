@@ -62,11 +62,11 @@ export class PeerRegistry {
       peerRef: sql.select<[string], typeof peerRefRow>(peerRefRow, 'SELECT id, status FROM index_peers WHERE peer_id = ?'),
       session: sql.select<[string], typeof sessionRow>(sessionRow, 'SELECT id, session_hash, status FROM index_peers WHERE peer_id = ?'),
       upsertPeer: sql.write(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen,
-          source_address, address_key, source_key, first_seen)
-        VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now, @sourceAddress, @addressKey, @sourceKey, @now)
+          address_key, source_key, first_seen)
+        VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now, @addressKey, @sourceKey, @now)
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
           session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen,
-          source_address = excluded.source_address, address_key = excluded.address_key, source_key = excluded.source_key`),
+          address_key = excluded.address_key, source_key = excluded.source_key`),
       filesAtKey: sql.select<{ key: string }, typeof filesAtKeyRow>(filesAtKeyRow, 'SELECT sum(file_count) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peersAtKey: sql.select<{ key: string }, typeof countRow>(countRow, 'SELECT count(*) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peerKeys: sql.select<[string], typeof standingRow>(standingRow,
@@ -141,7 +141,7 @@ export class PeerRegistry {
     const before = this.s.peerRef.get(r.peerId);
     const row = {
       peerId: r.peerId, name: r.name, address: r.address, port: r.port, sessionHash: r.sessionHash, now: r.now,
-      sourceAddress: r.sourceAddress ?? r.address, addressKey: r.addressKey ?? r.address, sourceKey: r.sourceKey ?? r.sourceAddress ?? r.address,
+      addressKey: r.addressKey ?? r.address, sourceKey: r.sourceKey ?? r.sourceAddress ?? r.address,
     };
     if (before) {
       this.setStatus(before, 'online');

@@ -20,10 +20,9 @@ export class PeerReputation {
 
   constructor(sql: TypedSql) {
     this.s = {
-      adjust: sql.write<{ peerId: string; delta: number; failure: number; failed: number; ok: number; bytes: number }>(
+      adjust: sql.write<{ peerId: string; delta: number; failure: number }>(
         `UPDATE index_peers SET reputation = min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta)),
-          failures_recent = failures_recent + @failure, transfers_ok = transfers_ok + @ok, transfers_failed = transfers_failed + @failed,
-          bytes_served = bytes_served + @bytes
+          failures_recent = failures_recent + @failure
         WHERE peer_id = @peerId`),
       reportSeen: sql.select<Report, typeof oneRow>(oneRow,
         'SELECT 1 AS one FROM index_reports WHERE reporter = @reporter AND subject = @subject AND file_id = @fileId AND download_id = @downloadId'),
@@ -42,12 +41,10 @@ export class PeerReputation {
 
   /**
    * A downloader's report on a source: `delta` to its reputation (bounded), a failure (counts
-   * against it in source ranking, fading), bytes it served.
+   * against it in source ranking, fading).
    */
-  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; bytes?: number; failureWeight?: number } = {}): void {
-    this.s.adjust.run({
-      peerId, delta, failure: report.failure ? (report.failureWeight ?? 1) : 0, failed: report.failure ? 1 : 0, ok: report.failure ? 0 : 1, bytes: report.bytes ?? 0,
-    });
+  adjustReputation(peerId: string, delta: number, report: { failure?: boolean; failureWeight?: number } = {}): void {
+    this.s.adjust.run({ peerId, delta, failure: report.failure ? (report.failureWeight ?? 1) : 0 });
   }
 
   /** Whether a report on (reporter, subject, file, download) has counted already (kept a day, see forgetReportsBefore). */
