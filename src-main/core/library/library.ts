@@ -33,8 +33,6 @@ import type { NeverShared } from './never-shared.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { RenameMemory } from './rename-memory.js';
 
-export type { Hasher } from './file-indexer.js';
-
 export interface LibraryOptions {
   store: LibraryStore;
   hasher: Hasher;
