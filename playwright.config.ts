@@ -1,5 +1,5 @@
 // End-to-end tests in Debian's Chromium (Playwright cannot download its own browser here; see
-// STACK.md) against real headless nodes each test starts (e2e/support/node-process.ts).
+// docs/libraries.md) against real headless nodes each test starts (e2e/support/shoal-process.ts).
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({

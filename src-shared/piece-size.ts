@@ -1,4 +1,4 @@
-// DESIGN.md: a file's pieces are a power of two between 256 KiB and 16 MiB, chosen so a file has
+// docs/architecture.md ("File ids: a hash tree"): a file's pieces are a power of two between 256 KiB and 16 MiB, chosen so a file has
 // at most about 2,000 of them. Both the hasher and (later) the downloader derive it from the size.
 
 export const MIN_PIECE_SIZE = 256 * 1024;

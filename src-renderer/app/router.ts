@@ -1,4 +1,4 @@
-// Four views, one address each (/share, /search, /transfers, /settings), with the History API:
+// Six views, one address each (/share, /search, /transfers, /network, /dashboard, /settings), with the History API:
 // the node answers every such path with the app (SPA fallback), so reloads and links work.
 import { useSyncExternalStore } from 'react';
 

@@ -1,5 +1,5 @@
 // electron-builder.yml, checked without packaging (which needs downloads our machines cannot make,
-// STACK.md): it must pass electron-builder's own JSON schema, and say what docs/packaging.md promises.
+// docs/packaging.md): it must pass electron-builder's own JSON schema, and say what docs/packaging.md promises.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';

@@ -1,4 +1,4 @@
-// DESIGN.md's layer table is enforced by the lint that `npm test` runs: prove each rule bites.
+// The layer table (docs/architecture.md, "Layers") is enforced by the lint that `npm test` runs: prove each rule bites.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 

@@ -1,5 +1,5 @@
 // Whether a piece list another node sent belongs to the file it claims: the same id and size, the
-// piece size DESIGN.md derives from the size, the right count, and a layer whose tree root is the
+// piece size src-shared/piece-size.ts derives from the size, the right count, and a layer whose tree root is the
 // id (for a file of one piece, the list is the id itself). Checked before any byte is requested,
 // so a lying peer cannot even start a download, let alone blame the sources that told the truth.
 import type { Pieces } from '../../../src-shared/api/library.js';
