@@ -31,7 +31,7 @@ import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import type { NodeKey } from '../identity/node-key.js';
 import { registrationStatement } from '../identity/signed-statement.js';
 
-export type { IndexServerRef, IndexServerSource } from './server-choice.js';
+export type { IndexServerRef } from './server-choice.js';
 /** The name the node's wiring uses for an entry of the list. */
 export type IndexCandidate = IndexServerRef;
 
