@@ -2,32 +2,32 @@
 // choice persists, the index data survives, and a busy port is a clear error.
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { postRegistration, startAddressResponder } from '../support/signed-registration.js';
 import { sha256 } from '../support/sha256.js';
+import { typedClient } from '../support/typed-client.js';
 
-type Role = { enabled: boolean; state: string; port: number | null };
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-const setRole = (n: TestNode, enabled: boolean) =>
-  n.api('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
+const setRole = (n: TestNode, enabled: boolean) => n.client.setIndexRole({ body: { enabled } });
 
 describe('index role switch', () => {
   it('turns on and off live, persists, and keeps the index data', async () => {
     const dir = await makeTempDir();
     cleanups.push(() => dir.remove());
     let n = await startTestNode({ root: dir.path });
-    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: false, state: 'off', port: null });
+    expect(await n.client.getIndexRole()).toMatchObject({ enabled: false, state: 'off', port: null });
 
-    const on = (await (await setRole(n, true)).json()) as Role;
+    const on = await setRole(n, true);
     expect(on).toMatchObject({ enabled: true, state: 'on' });
     const indexUrl = `http://127.0.0.1:${on.port}`;
     expect((await fetch(`${indexUrl}/api/v1/stats`)).status).toBe(200);
-    expect((await n.json<{ roles: string[]; indexPort: number }>('/api/v1/info')).roles).toEqual(['peer', 'index']);
+    expect((await n.client.getInfo()).roles).toEqual(['peer', 'index']);
 
     const id = sha256('kept');
     const peer = await startAddressResponder();
@@ -35,20 +35,20 @@ describe('index role switch', () => {
     const reg = await postRegistration(indexUrl, peer.key, { name: 'p', port: peer.port, files: [{ id, name: 'kept.txt', size: 4, mime: 'text/plain', category: 'document', tags: [], pieceSize: 262144 }] });
     expect(reg.status).toBe(200);
 
-    const off = (await (await setRole(n, false)).json()) as Role;
+    const off = await setRole(n, false);
     expect(off).toMatchObject({ enabled: false, state: 'off', port: null });
     await expect(fetch(`${indexUrl}/api/v1/stats`)).rejects.toThrow();
 
     // On again: the same index, from SQLite (the peer is known, offline until it registers again).
-    const again = (await (await setRole(n, true)).json()) as Role;
-    const stats = await (await fetch(`http://127.0.0.1:${again.port}/api/v1/files/search?q=kept&minSources=0`)).json() as { total: number };
-    expect(stats.total).toBe(1);
+    const again = await setRole(n, true);
+    const found = await typedClient(indexRoutes, `127.0.0.1:${again.port}`).search({ query: { q: 'kept', minSources: 0 } });
+    expect(found.total).toBe(1);
     await n.stop();
 
     // The choice persists across a restart.
     n = await startTestNode({ root: dir.path });
     cleanups.push(() => n.stop());
-    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: true, state: 'on' });
+    expect(await n.client.getIndexRole()).toMatchObject({ enabled: true, state: 'on' });
   });
 
   it('refuses the role change without the token, and reports a busy port clearly', async () => {
@@ -58,12 +58,9 @@ describe('index role switch', () => {
     const busyPort = (blocker.address() as { port: number }).port;
     const n = await startTestNode({ superPeer: { port: busyPort } });
     cleanups.push(() => n.destroy());
-    const anonymous = await n.api('/api/v1/settings/index-role', { method: 'PUT', auth: false, headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' });
-    expect(anonymous.status).toBe(401);
-    const res = await setRole(n, true);
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PORT_IN_USE');
-    expect(await n.json<Role>('/api/v1/settings/index-role')).toMatchObject({ enabled: false, state: 'off' });
+    await expect(n.publicClient.setIndexRole({ body: { enabled: true } })).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    await expect(setRole(n, true)).rejects.toMatchObject({ status: 409, code: 'PORT_IN_USE' });
+    expect(await n.client.getIndexRole()).toMatchObject({ enabled: false, state: 'off' });
   });
 
   it('starts the node anyway when the saved role cannot start, and says why', async () => {
@@ -74,7 +71,7 @@ describe('index role switch', () => {
     const n = await startTestNode({ superPeer: { enabled: true, port: busyPort } });
     cleanups.push(() => n.destroy());
     expect((await n.api('/api/v1/info')).status).toBe(200);
-    const role = await n.json<Role & { lastError: string | null }>('/api/v1/settings/index-role');
+    const role = await n.client.getIndexRole();
     expect(role).toMatchObject({ enabled: false, state: 'off' });
     expect(role.lastError).toContain(`The index port ${busyPort} is already in use`);
   });

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CallInput } from '../../src-shared/api/contract-client.js';
+import type { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import type { DownloadState, DownloadView } from '../../src-shared/api/transfers.js';
 import { pollUntil } from './poll.js';
 import { fileIdOf } from './reference-tree.js';
@@ -18,17 +20,15 @@ export async function startSharingNode(files: Record<string, Buffer>): Promise<T
   const node = await startTestNode();
   for (const [name, data] of Object.entries(files)) await writeFile(join(node.sharedDir, name), data);
   const count = Object.keys(files).length;
-  await pollUntil(async () => (await node.json<{ total: number }>('/api/v1/files')).total === count, 'the source to hash its files');
+  await pollUntil(async () => (await node.client.listFiles()).total === count, 'the source to hash its files');
   return node;
 }
 
-export async function startDownload(node: TestNode, body: Record<string, unknown>): Promise<DownloadView> {
-  const res = await node.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`start download: ${res.status} ${await res.text()}`);
-  return (await res.json()) as DownloadView;
+export function startDownload(node: TestNode, body: CallInput<typeof peerRoutes['startDownload']>['body']): Promise<DownloadView> {
+  return node.client.startDownload({ body });
 }
 
-export const downloadView = (node: TestNode, id: string) => node.json<DownloadView>(`/api/v1/downloads/${id}`);
+export const downloadView = (node: TestNode, downloadId: string) => node.client.getDownload({ params: { downloadId } });
 
 export async function waitForDownload(node: TestNode, id: string, until: DownloadState | ((d: DownloadView) => boolean), timeoutMs = 20_000): Promise<DownloadView> {
   let last: DownloadView | undefined;
@@ -41,12 +41,10 @@ export async function waitForDownload(node: TestNode, id: string, until: Downloa
   return last!;
 }
 
-export async function action(node: TestNode, id: string, what: 'pause' | 'resume'): Promise<DownloadView> {
-  const res = await node.api(`/api/v1/downloads/${id}/${what}`, { method: 'POST' });
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as DownloadView;
+export function action(node: TestNode, downloadId: string, what: 'pause' | 'resume'): Promise<DownloadView> {
+  return what === 'pause' ? node.client.pauseDownload({ params: { downloadId } }) : node.client.resumeDownload({ params: { downloadId } });
 }
 
 export async function bytesSent(node: TestNode): Promise<number> {
-  return (await node.json<{ uploads: { bytesSent: number } }>('/api/v1/stats', { auth: false })).uploads.bytesSent;
+  return (await node.publicClient.getStats()).uploads.bytesSent;
 }

@@ -5,14 +5,21 @@ import { pino, type Logger } from 'pino';
 import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
 import type { DownloadTiming } from '../../src-main/core/downloads/download.js';
 import { startNode, type RunningNode } from '../../src-main/core/node/shoal-node.js';
+import type { ContractApi } from '../../src-shared/api/contract-client.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { makeTempDir } from './temp-dir.js';
+import { typedClient } from './typed-client.js';
 
 export interface TestNode extends RunningNode {
   root: string;
   sharedDir: string;
   downloadDir: string;
   dataDir: string;
-  /** fetch against the node, with the control token unless `auth: false`. */
+  /** The node's API as typed methods, with the control token (typed-client.ts). */
+  client: ContractApi<typeof peerRoutes>;
+  /** The same without the token: what a stranger or another peer gets. */
+  publicClient: ContractApi<typeof peerRoutes>;
+  /** fetch against the node, with the control token unless `auth: false` (for what the contract cannot say: raw bytes, bad input). */
   api(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
   json<T = unknown>(path: string, init?: RequestInit & { auth?: boolean }): Promise<T>;
   /** Stops the node and deletes its folders. */
@@ -59,6 +66,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
   };
   return Object.assign(node, {
     root, sharedDir, dataDir, downloadDir: config.peer.download_directory, api,
+    client: typedClient(peerRoutes, node.url, node.token), publicClient: typedClient(peerRoutes, node.url),
     json: async <T>(path: string, init?: RequestInit & { auth?: boolean }) => (await (await api(path, init)).json()) as T,
     destroy: async () => {
       await node.stop();
