@@ -1,7 +1,8 @@
 // The desktop-only methods of the contract. Opening or revealing a file is limited to files the
 // node knows (shared, or downloaded): the window must not be able to open any path on the disk.
 import { ShoalError } from '../../src-shared/errors.js';
-import type { NodeChoices } from './desktop-settings.js';
+import type { UpdateStatus } from '../../src-shared/api/update-status.js';
+import { checksForUpdates, NODE_KEYS, type NodeChoices } from './desktop-settings.js';
 import type { DesktopHandlers } from './ipc.js';
 
 export interface DesktopDeps {
@@ -14,13 +15,17 @@ export interface DesktopDeps {
   choices(): NodeChoices;
   /** Saves the choices and restarts the node with them. */
   changeChoices(choices: NodeChoices): Promise<void>;
+  /** Saves the choices without touching the node (the update switch). */
+  saveChoices?(choices: NodeChoices): Promise<void>;
+  /** The update check (updates.ts); absent where there is none (tests, the harness). */
+  updates?: { status(): UpdateStatus; setEnabled(on: boolean): void };
 }
 
 export function desktopHandlers(d: DesktopDeps): DesktopHandlers {
   const known = (path: string) => {
     if (!d.isKnownPath(path)) throw new ShoalError('PATH_OUTSIDE_LIBRARY', 'Only shared and downloaded files can be opened from the app.');
   };
-  const settings = () => ({ ...d.choices(), launchAtLogin: d.loginItem.get() });
+  const settings = () => ({ ...d.choices(), launchAtLogin: d.loginItem.get(), checkForUpdates: checksForUpdates(d.choices()) });
   return {
     showInFolder: async ({ path }) => {
       known(path);
@@ -40,8 +45,11 @@ export function desktopHandlers(d: DesktopDeps): DesktopHandlers {
       const { launchAtLogin: _, ...node } = change;
       const current = d.choices();
       const next = { ...current, ...node };
-      if ((Object.keys(next) as (keyof NodeChoices)[]).some((key) => next[key] !== current[key])) await d.changeChoices(next);
+      if (NODE_KEYS.some((key) => next[key] !== current[key])) await d.changeChoices(next);
+      else if (next.checkForUpdates !== current.checkForUpdates) await d.saveChoices?.(next);
+      if (change.checkForUpdates !== undefined) d.updates?.setEnabled(change.checkForUpdates);
       return settings();
     },
+    getUpdateStatus: async () => d.updates?.status() ?? { state: 'off' as const },
   };
 }

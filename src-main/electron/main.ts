@@ -14,10 +14,11 @@ import { createLogger } from '../core/logger.js';
 import { installFailurePolicy, stderrReport } from '../core/node/failure-policy.js';
 import { APP_ORIGIN, appScheme, isAppUrl, serveApp } from './app-protocol.js';
 import { desktopHandlers } from './desktop-handlers.js';
-import { DEFAULT_PORTS, loadChoices, saveChoices, type NodeChoices } from './desktop-settings.js';
+import { checksForUpdates, DEFAULT_PORTS, loadChoices, saveChoices, type NodeChoices } from './desktop-settings.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { denyPermissions, guardWindow } from './navigation-guard.js';
 import { NodeHost } from './node-host.js';
+import { startUpdates } from './updates.js';
 import { isRunning, trayMenu, trayTooltip } from './tray-menu.js';
 import { mainWindowOptions } from './window-options.js';
 import { loadWindowState, placeWindow, saveWindowState } from './window-state.js';
@@ -116,6 +117,29 @@ async function runApp(): Promise<void> {
   });
   await host.start(choices);
 
+  let announced = '';
+  const updates = startUpdates({
+    enabled: checksForUpdates(choices),
+    isPackaged: app.isPackaged,
+    version: app.getVersion(),
+    platform: process.platform,
+    arch: process.arch,
+    env: process.env,
+    resourcesPath: process.resourcesPath,
+    logger,
+    onChange: (status) => {
+      // Settings shows every state; the system tells the user once a release is there for them.
+      if ((status.state !== 'notify' && status.state !== 'ready') || announced === `${status.state} ${status.version}`) return;
+      announced = `${status.state} ${status.version}`;
+      logger.info({ update: status }, 'a newer release is available');
+      if (!Notification.isSupported()) return;
+      const body = status.state === 'ready' ? 'It installs when you quit Shoal.' : 'Click to download it from its release page.';
+      const notice = new Notification({ title: `Shoal ${status.version} is available`, body });
+      if (status.state === 'notify') notice.on('click', () => void shell.openExternal(status.releaseUrl));
+      notice.show();
+    },
+  });
+
   registerIpc({
     ipcMain,
     nodeApi: () => host.current.nodeApi,
@@ -136,6 +160,11 @@ async function runApp(): Promise<void> {
         choices = next;
         await host.restart(next);
       },
+      saveChoices: async (next) => {
+        await saveChoices(choicesFile, next);
+        choices = next;
+      },
+      updates,
     }),
   });
 
@@ -199,6 +228,7 @@ async function runApp(): Promise<void> {
     if (quitting === null) {
       event.preventDefault();
       followTransfers.cancel();
+      updates.stop();
       quitting = host.stop().catch((err: unknown) => logger.error({ err }, 'the node did not stop cleanly')).finally(() => {
         logger.flush();
         app.quit();

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { wireErrorCode, type ErrorCode } from '../errors.js';
 import { okSchema } from './common.js';
 import { peerRoutes, type PeerRouteName } from './peer-routes.js';
+import { updateStatusSchema } from './update-status.js';
 
 type Routes = typeof peerRoutes;
 
@@ -35,6 +36,8 @@ export const desktopSettingsSchema = z.object({
   peerPort: portSchema,
   indexPort: portSchema,
   launchAtLogin: z.boolean(),
+  /** Look for a newer release at start and every few hours (update-check.ts). */
+  checkForUpdates: z.boolean(),
 });
 export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
 
@@ -54,9 +57,12 @@ export const desktopMethods = {
       peerPort: portSchema.optional(),
       indexPort: portSchema.optional(),
       launchAtLogin: z.boolean().optional(),
+      checkForUpdates: z.boolean().optional(),
     }),
     output: desktopSettingsSchema,
   },
+  /** Where the update check stands: the Settings notice. */
+  getUpdateStatus: { input: z.strictObject({}), output: updateStatusSchema },
 } as const;
 export type DesktopMethodName = keyof typeof desktopMethods;
 export const desktopMethodNames = Object.keys(desktopMethods) as DesktopMethodName[];
