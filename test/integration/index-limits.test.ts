@@ -88,7 +88,13 @@ describe('one address', () => {
   }, 120_000);
 
   it('counts the claimed address and the observed one each: moving either to a fresh address does not help', async () => {
-    // 127.0.0.2 is full (the test above). Claiming it from elsewhere is refused ...
+    // An index of its own, where 127.0.0.2 fills its max_peers_per_address (5) here, not in the test above.
+    const { base } = await startIndex({ max_peers: 20, max_peers_per_address: 5, max_registrations_per_address: 0 });
+    for (let i = 0; i < 5; i++) {
+      const r = await responderOn('127.0.0.2');
+      expect((await registerFrom('127.0.0.2', base, r.key, { name: `filler-${i}`, port: r.port, address: '127.0.0.2', files: [] })).status).toBe(200);
+    }
+    // Claiming 127.0.0.2 from elsewhere is refused ...
     const claimFull = await responderOn('127.0.0.2');
     const fromElsewhere = await registerFrom('127.0.0.4', base, claimFull.key, { name: 'x', port: claimFull.port, address: '127.0.0.2', files: [] });
     expect(fromElsewhere.status).toBe(429);
