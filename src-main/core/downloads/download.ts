@@ -3,7 +3,8 @@
 // every source at once, verify each piece against the list before it is written, then move it to
 // its final name. Nothing is hashed twice: a file whose every piece matches a proven list is the
 // file. State is saved so a restart goes on where it stopped, and verified pieces are never
-// fetched again.
+// fetched again. This class is the state machine (queued, finding, downloading, waiting, paused,
+// failed, completed, cancelled); the pulling and checking of pieces is one run (transfer-run.ts).
 import { statfs, rename, rm, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { DownloadState, DownloadView } from '../../../src-shared/api/transfers.js';
