@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortNodeId } from '../src-shared/node-id.js';
 import { expect, test } from './support/fixtures.js';
-import { overflow, seriousViolations } from './support/page-checks.js';
+import { overflow, seriousViolations, transitionsEnded } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { indexPortOf } from './support/shoal-process.js';
 
@@ -70,7 +70,7 @@ test('Settings lists the devices seen, blocks and trusts them, restricts a share
   expect(await seriousViolations(page), 'axe, light').toEqual([]);
   await page.getByRole('radio', { name: 'Dark' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await page.waitForTimeout(300); // the theme's colour transition has ended before colours are read
+  await transitionsEnded(page); // colours are read once the theme's colour change has ended
   await devices.scrollIntoViewIfNeeded();
   await saveScreen(page, testInfo, 'devices-375-dark');
   expect(await seriousViolations(page), 'axe, dark').toEqual([]);

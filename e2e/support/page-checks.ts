@@ -11,6 +11,12 @@ export async function openView(page: Page, view: string): Promise<void> {
   await expect(page.getByRole('link', { name: view })).toHaveAttribute('aria-current', 'page');
 }
 
+/** Waits until the page's CSS transitions (a theme's colour change) have ended, so colours read are the final ones. */
+export async function transitionsEnded(page: Page): Promise<void> {
+  // getAnimations() flushes style first, so a transition the last change started is among them.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => undefined))));
+}
+
 /** How many pixels the page is wider than the window (0 or less: no sideways scrolling). */
 export async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
