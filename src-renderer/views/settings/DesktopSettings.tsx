@@ -1,12 +1,13 @@
 // The desktop app's folders (picked with the native folder picker), ports (the node restarts with
-// them) and launch at login. Shown only in the desktop app: a browser cannot restart the node it
+// them), launch at login and updates. Shown only in the desktop app: a browser cannot restart the node it
 // talks to, so `shoal serve` takes these as flags.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { DesktopSettings as Settings } from '../../../src-shared/api/ipc-contract.js';
 import { errorMessage } from '../../bridge/api-error.js';
 import type { DesktopApi } from '../../bridge/desktop-api.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { PortsForm } from './PortsForm.js';
+import { UpdateSetting } from './UpdateSetting.js';
 
 const folders = [
   { key: 'sharedDirectory', label: 'Shared folder', title: 'Folder to share' },
@@ -33,6 +34,7 @@ export function DesktopSettings({ desktop }: { desktop: DesktopApi }) {
       setBusy(false);
     }
   };
+  const updateStatus = useCallback(() => desktop.getUpdateStatus({}), [desktop]);
   const pick = async (key: (typeof folders)[number]['key'], title: string) => {
     const { path } = await desktop.chooseFolder({ title });
     if (path) await change({ [key]: path });
@@ -65,6 +67,12 @@ export function DesktopSettings({ desktop }: { desktop: DesktopApi }) {
         />
         <span>Start Shoal when I log in</span>
       </label>
+      <UpdateSetting
+        enabled={settings?.checkForUpdates}
+        busy={busy}
+        onToggle={(on) => void change({ checkForUpdates: on })}
+        getStatus={updateStatus}
+      />
     </div>
   );
 }
