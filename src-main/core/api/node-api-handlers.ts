@@ -39,7 +39,7 @@ export interface NodeApiDeps {
   indexServers: { add(address: string): void; remove(address: string): void };
   /**
    * The network, asked through the index servers this node knows (the first that answers; the
-   * composition root gives http/index-proxy.ts's calls, over TLS when encryption is on).
+   * composition root gives index-client/index-proxy.ts's calls, over TLS when encryption is on).
    */
   network: NetworkLookups;
   /** Sources without an index server: the DHT switch, and a file found through the DHT. */

@@ -31,7 +31,7 @@ import { searchOrder } from '../index-client/search-order.js';
 import { mdnsLanDiscovery, noLanDiscovery, type IndexBrowsing } from '../index-client/lan-discovery.js';
 import { nodeApiHandlers, type NodeApiHandlers } from '../api/node-api-handlers.js';
 import type { PeerHandlerDeps } from '../http/peer-handlers.js';
-import { networkFile, networkTopology, searchNetwork } from '../http/index-proxy.js';
+import { networkFile, networkTopology, searchNetwork } from '../index-client/index-proxy.js';
 import { startPeerServer } from '../http/peer-server.js';
 import { UploadTracker } from '../transfers/upload-tracker.js';
 import { ContentSha256 } from '../library/content-sha256.js';
