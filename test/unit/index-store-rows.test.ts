@@ -1,7 +1,6 @@
 // Typed SQL rows (issue 12): every statement the index store prepares that returns rows selects
 // exactly the columns its row type has, of the kind the type reads. A column forgotten in the SQL
 // or in the type fails here instead of reading `undefined` at run time.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,10 +12,10 @@ import { TypedSql } from '../../src-main/core/index/store/typed-sql.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { rowMismatches } from '../support/sql-rows.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256 } from '../support/sha256.js';
 
-const id = (text: string) => createHash('sha256').update(text).digest('hex');
 const file = (name: string, size = 1000): IndexedFile => ({
-  id: id(name), name, size, mime: 'video/mp4', category: 'video', tags: ['mp4', 'holiday'], pieceSize: 256 * 1024, folder: 'Films',
+  id: sha256(name), name, size, mime: 'video/mp4', category: 'video', tags: ['mp4', 'holiday'], pieceSize: 256 * 1024, folder: 'Films',
 });
 const q = (query: Record<string, unknown>) => searchQuerySchema.parse(query);
 
@@ -51,7 +50,7 @@ function exerciseSearch(): void {
   store.search(q({ q: 'holiday', minSources: 2, minSize: 10, maxSize: 10_000 }));
   store.search(q({ q: '', minSources: 2 }));
   store.search(q({ q: '-trailer' }));
-  store.listFiles({ offset: 0, limit: 10, idPrefix: id('Holiday.mp4').slice(0, 6) });
+  store.listFiles({ offset: 0, limit: 10, idPrefix: sha256('Holiday.mp4').slice(0, 6) });
 }
 
 describe('Typed SQL rows of the index store', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Category } from '../../src-shared/api/common.js';
@@ -11,15 +10,15 @@ import { quickRelevance } from '../../src-main/core/index/store/quick-relevance.
 import { sourceScore, sourceScoreSql } from '../../src-main/core/index/source-ranking.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { sha256 } from '../support/sha256.js';
 
-const id = (text: string) => createHash('sha256').update(text).digest('hex');
 const MiB = 1024 * 1024;
 
 function file(name: string, options: { size?: number; category?: Category; tags?: string[]; key?: string } = {}): IndexedFile {
   const ext = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
   const category = options.category ?? 'other';
   return {
-    id: id(options.key ?? name), name, size: options.size ?? 1000, mime: 'application/octet-stream', category,
+    id: sha256(options.key ?? name), name, size: options.size ?? 1000, mime: 'application/octet-stream', category,
     tags: options.tags ?? [ext, category].filter(Boolean), pieceSize: 256 * 1024,
   };
 }
@@ -171,9 +170,9 @@ describe('IndexStore: registration and search', () => {
   it('returns a complete result', () => {
     const [result] = store.search(q({ q: 'annual' })).items;
     expect(result).toMatchObject({
-      id: id('Annual Report 2023.pdf'), name: 'Annual Report 2023.pdf', names: ['Annual Report 2023.pdf'], size: 2 * MiB,
+      id: sha256('Annual Report 2023.pdf'), name: 'Annual Report 2023.pdf', names: ['Annual Report 2023.pdf'], size: 2 * MiB,
       category: 'document', tags: ['pdf', 'document'], pieceSize: 256 * 1024, sourceCount: 1,
-      sources: [{ peerId: 'peer-aaaa-1', name: 'name of peer-aaaa-1', url: `http://10.0.0.1:9001/api/v1/download/${id('Annual Report 2023.pdf')}`, reputation: 50, activeUploads: 0, freeUploadSlots: 0 }],
+      sources: [{ peerId: 'peer-aaaa-1', name: 'name of peer-aaaa-1', url: `http://10.0.0.1:9001/api/v1/download/${sha256('Annual Report 2023.pdf')}`, reputation: 50, activeUploads: 0, freeUploadSlots: 0 }],
     });
     expect(result?.firstSeen).toBe(new Date(T0).toISOString());
     expect(store.search(q({ q: 'annual' })).tookMs).toBeGreaterThanOrEqual(0);
@@ -234,7 +233,7 @@ describe('IndexStore: several peers', () => {
     expect(store.addPeerFiles('peer-aaaa-1', [a, shared])).toEqual([]);
     expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(2);
     expect(store.search(q({ q: 'bunny' })).items[0]?.sourceCount).toBe(2);
-    expect(store.removePeerFiles('peer-aaaa-1', [a.id, shared.id, id('never registered')])).toEqual([a.id]);
+    expect(store.removePeerFiles('peer-aaaa-1', [a.id, shared.id, sha256('never registered')])).toEqual([a.id]);
     expect(store.removePeerFiles('peer-aaaa-1', [a.id, shared.id])).toEqual([]);
     expect(store.hasFile(a.id)).toBe(false);
     expect(store.hasFile(shared.id)).toBe(true);
@@ -289,7 +288,7 @@ describe('IndexStore: several peers', () => {
     expect(store.search(q({ q: 'bunny' })).items[0]?.sources.map((s) => s.peerId)).toEqual(order());
     store.markOffline(['peer-aaaa-1']);
     expect(order()[0]).toBe('peer-bbbb-2');
-    expect(store.sourcesOf(id('unknown'))).toEqual([]);
+    expect(store.sourcesOf(sha256('unknown'))).toEqual([]);
   });
 
   it('bounds reputations, and lets them and failures decay toward neutral', () => {
@@ -316,10 +315,10 @@ describe('IndexStore: peer health', () => {
     store.markOffline(store.peersSilentSince(T0 + 10_000));
     expect(store.peersSilentSince(T0 + 10_000)).toEqual([]);
     expect(store.removePeersOfflineSince(T0 - 1)).toEqual([]);
-    expect(store.removePeersOfflineSince(T0 + 10_000)).toEqual([{ peerId: 'peer-aaaa-1', removedFileIds: [id('a.txt')] }]);
+    expect(store.removePeersOfflineSince(T0 + 10_000)).toEqual([{ peerId: 'peer-aaaa-1', removedFileIds: [sha256('a.txt')] }]);
     expect(store.getPeer('peer-aaaa-1')).toBeUndefined();
-    expect(store.hasFile(id('both.txt'))).toBe(true);
-    expect(store.removePeer('peer-bbbb-2')).toEqual([id('both.txt')]);
+    expect(store.hasFile(sha256('both.txt'))).toBe(true);
+    expect(store.removePeer('peer-bbbb-2')).toEqual([sha256('both.txt')]);
     expect(store.removePeer('peer-bbbb-2')).toBeUndefined();
     expect(store.counts()).toEqual({ peersOnline: 0, peersTotal: 0, uniqueFiles: 0, availableFiles: 0, availableBytes: 0 });
     expectTotalsConsistent();
