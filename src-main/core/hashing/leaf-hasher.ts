@@ -2,8 +2,8 @@
 // where indexing and piece checks spend nearly all their CPU. node:crypto needs one call per
 // block, and each call costs ~3-4 µs besides the hashing (about a fifth of a block's time), so
 // where it can be built, a small native addon (native/leaf-hash: the SHA-256 instructions of x86
-// and 64-bit ARM) hashes a
-// whole run of blocks in one call, ~1.2x as fast per CPU second (docs/benchmarks.md). Without it
+// and 64-bit ARM) hashes a whole run of blocks in one call, ~1.2x as fast per CPU second
+// (docs/benchmarks.md). Without it
 // (no compiler at install, another CPU, a packaged app without the file) node:crypto does the
 // same work, one call a block: same results, only slower.
 import { hash } from 'node:crypto';
