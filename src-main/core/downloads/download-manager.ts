@@ -96,6 +96,9 @@ export class DownloadManager {
     if (this.dataDisk.full) throw new ShoalError('DISK_FULL', DATA_DISK_FULL);
     const settings = this.o.settings();
     const unfinished = [...this.downloads.values()].find((d) => d.record.fileId === input.fileId && !d.finished && d.record.directory === settings.downloadDirectory);
+    // One being cancelled still deletes its partial file: the new start waits for that, then is a new download.
+    const cancelled = unfinished?.cancelled;
+    if (cancelled) return cancelled.catch(() => undefined).then(() => this.start(input));
     if (unfinished) {
       if (unfinished.state === 'paused' || unfinished.state === 'failed') unfinished.resume();
       else unfinished.start();

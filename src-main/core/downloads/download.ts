@@ -66,6 +66,8 @@ export class Download {
   private readonly wakeup = new Wakeup();
   /** The last save failed for want of disk space: the run stops, the record in memory stays right. */
   private unsaved = false;
+  /** A cancel under way (it awaits the run, then the partial file's deletion): nothing starts the download meanwhile. */
+  private cancelling: Promise<void> | null = null;
 
   /**
    * `found`: what the index servers said when the download was started, so its first run does
@@ -88,9 +90,9 @@ export class Download {
     return this.record.state === 'completed' || this.record.state === 'cancelled';
   }
 
-  /** Starts (or goes on with) the download unless it is paused, finished or already running. */
+  /** Starts (or goes on with) the download unless it is paused, finished, being cancelled or already running. */
   start(): void {
-    if (this.run || this.finished || this.record.state === 'paused') return;
+    if (this.run || this.finished || this.cancelling || this.record.state === 'paused') return;
     for (const source of this.sources.values()) source.newRun();
     this.unsaved = false;
     const controller = new AbortController();
@@ -108,14 +110,26 @@ export class Download {
 
   /** A paused or failed download goes on. */
   resume(): void {
-    if (this.record.state !== 'paused' && this.record.state !== 'failed') return;
+    if (this.cancelling || (this.record.state !== 'paused' && this.record.state !== 'failed')) return;
     this.setState('queued', null);
     this.start();
   }
 
   /** Stops and deletes the partial file; the record stays, as cancelled, in the history. */
-  async cancel(): Promise<void> {
-    if (this.finished) return;
+  cancel(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.cancelling ??= this.cancelNow().finally(() => {
+      this.cancelling = null;
+    });
+    return this.cancelling;
+  }
+
+  /** Settles once a cancel under way is done (the download is then finished); null when none is. */
+  get cancelled(): Promise<void> | null {
+    return this.cancelling;
+  }
+
+  private async cancelNow(): Promise<void> {
     await this.halt();
     if (this.record.partialPath) await rm(this.record.partialPath, { force: true });
     this.record.partialPath = null;
