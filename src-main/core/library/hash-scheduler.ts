@@ -2,6 +2,7 @@
 // path: queuing a path again only updates it) and go to the pool while it can take more, so the
 // pool never holds more than a few MiB per worker and a close cancels everything still waiting.
 import type { Stamp } from './library-stamp.js';
+import type { HashingStatus } from '../../../src-shared/api/library.js';
 
 /** Small files in flight per hash worker: two batches of the pool's (hash-batch.ts) and some. */
 const MAX_IN_FLIGHT_FILES_PER_WORKER = 160;
@@ -21,12 +22,8 @@ export interface HashSchedulerOptions {
   onChange(): void;
 }
 
-export interface ScheduleStatus {
-  queuedFiles: number;
-  activeFiles: number;
-  queuedBytes: number;
-  current: { path: string; size: number; hashedBytes: number }[];
-}
+/** The scheduler's part of the hashing status the node shows (the contract's HashingStatus). */
+export type ScheduleStatus = Pick<HashingStatus, 'queuedFiles' | 'activeFiles' | 'queuedBytes' | 'current'>;
 
 export class HashScheduler {
   private readonly pending = new Map<string, { size: number; seen: Stamp | undefined }>();
