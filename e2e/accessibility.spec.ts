@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { chartAxisContrasts, chartContrastViolations } from './support/chart-contrast.js';
 import { expect, test } from './support/fixtures.js';
-import { openView, seriousViolations } from './support/page-checks.js';
+import { openView, seriousViolations, transitionsEnded } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
 import { indexWithTwoPeers, searchUntilFound, type StartNode } from './search-network.js';
 
@@ -33,7 +33,7 @@ test('every view passes axe (WCAG 2.1 A/AA, serious and critical) in light and d
     await openView(page, 'Settings');
     await page.getByRole('radio', { name: theme }).check();
     await expect(page.locator('html')).toHaveAttribute('data-theme', t);
-    await page.waitForTimeout(300); // the theme's colour transition (0.25 s) has ended before colours are read
+    await transitionsEnded(page); // colours are read once the theme's colour change has ended
     await audit(page, testInfo, `${t}-settings`);
 
     await openView(page, 'Share');
@@ -100,7 +100,7 @@ test('the Dashboard charts follow the theme: legend and axis labels readable in 
   const check = async (theme: string) => {
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await expect(page.locator('.chart canvas')).toHaveCount(2);
-    await page.waitForTimeout(300); // the theme's colour transition (0.25 s) has ended
+    await transitionsEnded(page); // colours are read once the theme's colour change has ended
     await saveScreen(page, testInfo, `${theme}-charts`);
     expect(await chartContrastViolations(page), `axe in ${theme}`).toEqual([]);
     const charts = await chartAxisContrasts(page);
