@@ -44,7 +44,7 @@ test('the packaged app shares, serves an index, keeps one instance and stops its
     sharedDirectory: folders.sharedDirectory, downloadDirectory: folders.downloadDirectory, peerPort, indexPort, checkForUpdates: false,
   }));
   const args = [`--user-data-dir=${userData}`, ...(process.platform === 'linux' ? ['--no-sandbox'] : [])];
-  app = await electron.launch({ executablePath: executable as string, args, env: { ...process.env } });
+  app = await electron.launch({ executablePath: executable as string, args });
   expect(await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'))).toBe(userData);
 
   // The window opens on the app's own origin, and the node in the main process answers over IPC.
