@@ -20,9 +20,13 @@ export interface UnsharedState {
   /** The loaded rows, most recently unshared first. */
   items: UnsharedFile[];
   error: string | null;
+  /** The search box's text: the server lists only paths containing it ('' lists all). */
+  search: string;
   lastUnshare: LastUnshare | null;
   /** Loads the first page again (after library changes). */
   load(): Promise<void>;
+  /** Lists only the paths containing `text`, from the first page. */
+  setSearch(text: string): Promise<void>;
   /** Appends the next page. */
   more(): Promise<void>;
   reshare(paths: string[]): Promise<PathBatchResult>;
@@ -41,25 +45,38 @@ export function undoOf(result: UnshareBatchResult): LastUnshare {
 
 export function createUnsharedStore(api: NodeApi) {
   return createStore<UnsharedState>()((set, get) => {
-    const page = (n: number) => api.listUnshared({ query: { page: n, pageSize: UNSHARED_PAGE_SIZE } });
+    const page = (n: number) => {
+      const q = get().search.trim();
+      return api.listUnshared({ query: { page: n, pageSize: UNSHARED_PAGE_SIZE, ...(q ? { q } : {}) } });
+    };
+    // Only the answer for the latest search lands: a slow answer to older text is dropped.
+    let asked = 0;
     return {
       total: -1,
       items: [],
       error: null,
+      search: '',
       lastUnshare: null,
       load: async () => {
+        const ask = ++asked;
         try {
           const answer = await page(1);
-          set({ total: answer.total, items: answer.items, error: null });
+          if (ask === asked) set({ total: answer.total, items: answer.items, error: null });
         } catch (err) {
-          set({ error: errorMessage(err) });
+          if (ask === asked) set({ error: errorMessage(err) });
         }
+      },
+      setSearch: async (text) => {
+        set({ search: text });
+        await get().load();
       },
       more: async () => {
         const { items, total } = get();
         if (items.length >= total) return;
+        const ask = asked;
         try {
           const answer = await page(Math.floor(items.length / UNSHARED_PAGE_SIZE) + 1);
+          if (ask !== asked) return; // the search changed meanwhile: its first page is on its way
           const known = new Set(items.map((f) => f.path));
           set({ total: answer.total, items: [...items, ...answer.items.filter((f) => !known.has(f.path))], error: null });
         } catch (err) {

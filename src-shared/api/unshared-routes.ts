@@ -6,11 +6,14 @@ import { pageOf, pageQuery } from './common.js';
 import type { RouteSpec } from './peer-routes.js';
 import { pathBatchResultSchema, reshareBatchSchema, unsharedFileSchema } from './unshared.js';
 
+/** Share's search box over the unshared list: text the path (folders and name) contains, any case of ASCII. */
+const unsharedSearchSchema = z.string().trim().max(200).optional().transform((s) => s || undefined);
+
 export const unsharedRoutes = {
   listUnshared: {
     method: 'get', path: '/api/v1/library/unshared', access: 'control',
     summary: 'Files the user stopped sharing, most recent first: a rescan or the watcher leaves them out until shared again',
-    query: z.object(pageQuery), response: pageOf(unsharedFileSchema),
+    query: z.object({ ...pageQuery, q: unsharedSearchSchema }), response: pageOf(unsharedFileSchema),
   },
   reshareFiles: {
     method: 'post', path: '/api/v1/files/reshare', access: 'control', bodyLimit: BATCH_BODY_LIMIT,

@@ -150,3 +150,45 @@ describe('uploading a file the user unshared', () => {
     expect((await unshared()).items.map((f) => f.path)).not.toContain(delta);
   });
 });
+
+describe('searching the unshared files', () => {
+  const names = ['report_1.txt', 'reportX1.txt', '100% done.txt', '100 done.txt'];
+  beforeAll(async () => {
+    for (const name of names) await writeFile(join(n.sharedDir, name), `search ${name}\n`);
+    await mkdir(join(n.sharedDir, 'Reports Q4'));
+    await writeFile(join(n.sharedDir, 'Reports Q4', 'notes.txt'), 'in a folder\n');
+    const ids = [];
+    for (const name of [...names, 'notes.txt']) ids.push(await idOf(name));
+    expect((await postJson<UnshareBatchResult>('/api/v1/files/unshare', { ids })).succeeded).toBe(5);
+  }, 30_000);
+
+  const found = async (q: string, page = '') => {
+    const answer = await unshared(`?q=${encodeURIComponent(q)}${page}`);
+    return { total: answer.total, names: answer.items.map((f) => f.name).sort() };
+  };
+
+  it('matches the name or the folders, in any case, and total counts only the matches', async () => {
+    expect(await found('REPORT')).toEqual({ total: 3, names: ['notes.txt', 'reportX1.txt', 'report_1.txt'] });
+    expect(await found('reports q4')).toEqual({ total: 1, names: ['notes.txt'] });
+    expect(await found('nothing like it')).toEqual({ total: 0, names: [] });
+    expect(await found('  ')).toEqual(await found(''));
+  });
+
+  it('takes % and _ literally', async () => {
+    expect(await found('report_1')).toEqual({ total: 1, names: ['report_1.txt'] });
+    expect(await found('100%')).toEqual({ total: 1, names: ['100% done.txt'] });
+  });
+
+  it('pages through the matches', async () => {
+    const first = await found('report', '&pageSize=2&page=1');
+    const second = await found('report', '&pageSize=2&page=2');
+    expect([first.total, first.names.length, second.total, second.names.length]).toEqual([3, 2, 3, 1]);
+    expect([...first.names, ...second.names].sort()).toEqual(['notes.txt', 'reportX1.txt', 'report_1.txt']);
+  });
+
+  it('refuses a search longer than 200 characters', async () => {
+    const res = await n.api(`/api/v1/library/unshared?q=${'a'.repeat(201)}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -13,8 +13,8 @@ export type UnsharedHandlers = CallHandlers<Routes>;
 export function unsharedHandlers(library: Library): UnsharedHandlers {
   return {
     listUnshared: async ({ query }) => {
-      const { page, pageSize } = query;
-      return { ...(await listUnshared(library, (page - 1) * pageSize, pageSize)), page, pageSize };
+      const { page, pageSize, q } = query;
+      return { ...(await listUnshared(library, (page - 1) * pageSize, pageSize, q)), page, pageSize };
     },
     reshareFiles: async ({ body }) => {
       const results: PathBatchResult['results'] = [];

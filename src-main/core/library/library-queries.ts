@@ -95,8 +95,8 @@ export class LibraryQueries {
   }
 
   /** A page of the paths the user unshared, the most recent first (unshared-files.ts looks at each on disk). */
-  unsharedPage(offset: number, limit: number): { rows: { path: string; unsharedAt: number }[]; total: number } {
-    return this.store.excludedPage(offset, limit);
+  unsharedPage(offset: number, limit: number, search?: string): { rows: { path: string; unsharedAt: number }[]; total: number } {
+    return this.store.excludedPage(offset, limit, search);
   }
 
   /** Whether the user unshared the file at `path` (its folder may be named through a link: compared by real path). */

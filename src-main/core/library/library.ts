@@ -200,8 +200,8 @@ export class Library {
     return this.queries.counts();
   }
 
-  unsharedPage(offset: number, limit: number): { rows: { path: string; unsharedAt: number }[]; total: number } {
-    return this.queries.unsharedPage(offset, limit);
+  unsharedPage(offset: number, limit: number, search?: string): { rows: { path: string; unsharedAt: number }[]; total: number } {
+    return this.queries.unsharedPage(offset, limit, search);
   }
 
   isUnshared(path: string): Promise<boolean> {

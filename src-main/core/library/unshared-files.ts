@@ -9,8 +9,8 @@ import type { Library } from './library.js';
 type Unshared = Pick<Library, 'unsharedPage' | 'isUnshared' | 'share'>;
 
 /** A page of unshared files, each looked at on disk (a page is at most 200: one lstat each). */
-export async function listUnshared(library: Unshared, offset: number, limit: number): Promise<{ items: UnsharedFile[]; total: number }> {
-  const { rows, total } = library.unsharedPage(offset, limit);
+export async function listUnshared(library: Unshared, offset: number, limit: number, search?: string): Promise<{ items: UnsharedFile[]; total: number }> {
+  const { rows, total } = library.unsharedPage(offset, limit, search);
   const items = await Promise.all(rows.map(async ({ path, unsharedAt }) => {
     const st = await lstat(path).catch(() => undefined);
     const present = st?.isFile() === true;

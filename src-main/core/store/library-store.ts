@@ -125,8 +125,9 @@ export class LibraryStore {
       isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
       addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
       removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
-      excludedPage: db.prepare<[number, number], { path: string; added_at: number }>('SELECT path, added_at FROM excluded_paths ORDER BY added_at DESC, path LIMIT ? OFFSET ?'),
-      excludedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM excluded_paths'),
+      // `pattern` is '%' for every path, or the search text escaped for LIKE (excludedPage).
+      excludedPage: db.prepare<[string, number, number], { path: string; added_at: number }>("SELECT path, added_at FROM excluded_paths WHERE path LIKE ? ESCAPE '\\' ORDER BY added_at DESC, path LIMIT ? OFFSET ?"),
+      excludedCount: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM excluded_paths WHERE path LIKE ? ESCAPE '\\'"),
       visibleCounts: db.prepare<{ viewer: string | null }, { files: number; locations: number; bytes: number }>(`SELECT count(*) AS files,
         coalesce(sum(size), 0) AS bytes,
         (SELECT count(*) FROM locations l WHERE NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = l.root)
@@ -315,9 +316,12 @@ export class LibraryStore {
   }
 
   /** A page of the unshared paths, the most recent first, and how many there are. */
-  excludedPage(offset: number, limit: number): { rows: { path: string; unsharedAt: number }[]; total: number } {
-    const rows = this.s.excludedPage.all(limit, offset).map((r) => ({ path: r.path, unsharedAt: r.added_at }));
-    return { rows, total: this.s.excludedCount.get()?.n ?? 0 };
+  /** A page of unshared paths; with `search`, only those whose path (so its name too) contains it, and `total` counts those. */
+  excludedPage(offset: number, limit: number, search = ''): { rows: { path: string; unsharedAt: number }[]; total: number } {
+    // The user's text is matched literally: its % and _ are not wildcards.
+    const pattern = search ? `%${escapeLike(search)}%` : '%';
+    const rows = this.s.excludedPage.all(pattern, limit, offset).map((r) => ({ path: r.path, unsharedAt: r.added_at }));
+    return { rows, total: this.s.excludedCount.get(pattern)?.n ?? 0 };
   }
 
   /** Sharing a path again lifts every exclusion at or under it. */

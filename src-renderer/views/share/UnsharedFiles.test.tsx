@@ -117,6 +117,40 @@ describe('unshared files in Share', () => {
     stores.dispose();
   });
 
+  it('searches the unshared files on the node, a page at a time, and says how many match', async () => {
+    const all: UnsharedFile[] = Array.from({ length: 150 }, (_, i) => ({
+      path: `/home/ana/Shared/${i % 2 ? 'Holiday' : 'Work'}/f${i}.txt`, name: `f${i}.txt`, unsharedAt: '2026-12-01T10:00:00.000Z', present: true, size: i,
+    }));
+    const { stores, transport } = renderShare({
+      listUnshared: ({ query }: CallParts) => {
+        const q = String(query?.q ?? '').toLowerCase();
+        const page = Number(query?.page);
+        const size = Number(query?.pageSize);
+        const matches = all.filter((f) => f.path.toLowerCase().includes(q));
+        return { items: matches.slice((page - 1) * size, page * size), total: matches.length, page, pageSize: size };
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Unshared (150)' }));
+    const list = screen.getByRole('region', { name: 'Unshared files' });
+    fireEvent.change(within(list).getByRole('searchbox', { name: 'Find in unshared files' }), { target: { value: 'holiday' } });
+    await waitFor(() => expect(within(list).getByRole('status').textContent).toBe('75 files match'));
+    expect(within(list).getAllByTestId('unshared-file')).toHaveLength(75);
+    expect(within(list).queryByRole('button', { name: 'Show more' })).toBeNull();
+    expect(transport.calls.filter((c) => c.route === 'listUnshared').at(-1)?.parts.query).toMatchObject({ q: 'holiday', page: 1 });
+
+    fireEvent.change(within(list).getByRole('searchbox', { name: 'Find in unshared files' }), { target: { value: 'f1' } });
+    await waitFor(() => expect(within(list).getByRole('status').textContent).toBe('61 files match'));
+    fireEvent.change(within(list).getByRole('searchbox', { name: 'Find in unshared files' }), { target: { value: 'nothing' } });
+    await waitFor(() => expect(within(list).getByRole('status').textContent).toBe('0 files match'));
+    expect(within(list).queryAllByTestId('unshared-file')).toHaveLength(0);
+    fireEvent.change(within(list).getByRole('searchbox', { name: 'Find in unshared files' }), { target: { value: '' } });
+    await screen.findByRole('button', { name: 'Unshared (150)' });
+    expect(within(list).getAllByTestId('unshared-file')).toHaveLength(100);
+    fireEvent.click(within(list).getByRole('button', { name: 'Show more' }));
+    await waitFor(() => expect(within(list).getAllByTestId('unshared-file')).toHaveLength(150));
+    stores.dispose();
+  });
+
   it('shows where the shared folder is, and how many paths are shared by hand', async () => {
     const deep = `/home/ana/${'A_very_long_folder_name_without_spaces_'.repeat(6)}/Shared`;
     const { stores } = renderShare({

@@ -15,11 +15,14 @@ export function UnsharedFiles({ onMessage }: { onMessage(message: string | null)
   const load = useDomain('unshared', (s) => s.load);
   const more = useDomain('unshared', (s) => s.more);
   const reshare = useDomain('unshared', (s) => s.reshare);
+  const search = useDomain('unshared', (s) => s.search);
+  const setSearch = useDomain('unshared', (s) => s.setSearch);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const selection = useSelection();
   useEffect(() => void load(), [load]);
-  if (total <= 0 && !open) return null;
+  const searching = search.trim() !== '';
+  if (total <= 0 && !open && !searching) return null;
 
   const order = items.map((f) => f.path);
   const shareAgain = (paths: string[]) => {
@@ -34,17 +37,30 @@ export function UnsharedFiles({ onMessage }: { onMessage(message: string | null)
   return (
     <div className="unshared">
       <button type="button" className="link" aria-expanded={open} aria-controls={open ? 'unshared-files' : undefined} onClick={() => setOpen(!open)}>
-        Unshared ({Math.max(0, total).toLocaleString()})
+        {searching ? 'Unshared' : `Unshared (${Math.max(0, total).toLocaleString()})`}
       </button>
       {open ? (
         <section id="unshared-files" className="unshared-files" aria-label="Unshared files">
           <p className="muted small">Files you stopped sharing stay where they are; peers cannot see them until you share them again.</p>
+          <label className="grow-field unshared-search">
+            Find in unshared files
+            <input type="search" value={search} placeholder="name or folder" maxLength={200}
+              onChange={(e) => {
+                selection.clear(); // a selection the user can no longer see is never acted on
+                void setSearch(e.target.value);
+              }} />
+          </label>
+          {searching ? (
+            <p className="muted small" role="status">
+              {total < 0 ? 'Searching\u2026' : `${total.toLocaleString()} ${total === 1 ? 'file matches' : 'files match'}`}
+            </p>
+          ) : null}
           <SelectionBar count={selection.ids.size} noun="unshared file" onClear={selection.clear}>
             <button type="button" className="secondary" disabled={busy} onClick={() => shareAgain([...selection.ids])}>
               Share again
             </button>
           </SelectionBar>
-          {items.length === 0 ? <p className="muted">Nothing is unshared.</p> : null}
+          {items.length === 0 && !searching ? <p className="muted">Nothing is unshared.</p> : null}
           <ul className="unshared-list">
             {items.map((f) => (
               <UnsharedRow key={f.path} file={f} busy={busy} selected={selection.has(f.path)}
