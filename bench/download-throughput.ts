@@ -29,7 +29,8 @@ interface Timed {
 
 /** Runs a shell pipeline under bash and reads its children's CPU time from `times`. */
 async function timed(script: string): Promise<Timed & { stdout: string }> {
-  const result = await run('bash', ['-c', `${script}\ntimes`], { timeoutMs: 300_000, env: cleanEnv({ SHOAL_LOGGING_LEVEL: 'warn' }) });
+  // -e: a reference tool that fails (or is missing) fails the figure, never times an empty run.
+  const result = await run('bash', ['-ec', `${script}\ntimes`], { timeoutMs: 300_000, env: cleanEnv({ SHOAL_LOGGING_LEVEL: 'warn' }) });
   const lines = result.stdout.trim().split('\n');
   const children = lines.at(-1) ?? '';
   const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
