@@ -3,12 +3,16 @@
 import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { errorCatalogue } from '../../src-shared/errors.js';
 import { attempt, nodeApiClient } from '../core/net/contract-transport.js';
+import type { NodeDialer } from '../core/net/node-dialer.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
-/** A sentence saying the address is a peer (and where its index is, if it runs one), or undefined. */
-export async function notAnIndexServer(address: string): Promise<string | undefined> {
-  const info = await attempt(nodeApiClient(peerRoutes).getInfo(undefined, { address, timeoutMs: PROBE_TIMEOUT_MS }));
+/**
+ * A sentence saying the address is a peer (and where its index is, if it runs one), or undefined.
+ * `dialer`: the terminal's TLS identity, so a peer that refuses plain HTTP is still recognised; none, plain HTTP.
+ */
+export async function notAnIndexServer(address: string, dialer?: NodeDialer): Promise<string | undefined> {
+  const info = await attempt(nodeApiClient(peerRoutes, dialer).getInfo(undefined, { address, expected: 'any', timeoutMs: PROBE_TIMEOUT_MS }));
   if (!info.ok) return undefined;
   const elsewhere = info.value.indexPort === null
     ? 'it does not run an index server'

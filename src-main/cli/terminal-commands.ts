@@ -1,5 +1,5 @@
 // `shoal search`, `shoal get` and `shoal torrent`: check the arguments, read the same configuration as `shoal
-// serve` (for index servers, limits and folders), then run the command. Returns the exit code.
+// serve` (for index servers, limits, folders and encryption), then run the command. Returns the exit code.
 import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { pino } from 'pino';
@@ -44,11 +44,12 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
-  if (args.data.index && !(await isIndex(args.data.index, context))) return 1;
+  const dialer = terminalDialer(config, join(config.data_directory, 'terminal'));
+  if (args.data.index && !(await isIndex(args.data.index, dialer, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
   const indexes = await indexAddresses(args.data.index, config, logger);
   const { index: _index, ...filters } = args.data;
-  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await terminalDialer(config, join(config.data_directory, 'terminal'))());
+  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await dialer());
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
@@ -57,13 +58,13 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
-  if (args.data.index && !(await isIndex(args.data.index, context))) return 1;
-  const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-  const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
   // Its own database by default, so it never races a running app over the same downloads.
   const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
-  // One identity for the whole command: the id lookup and the download (the same key, the same pins).
+  // One identity for the whole command: the probe, the id lookup and the download (the same key, the same pins).
   const dialer = terminalDialer(config, dataDirectory);
+  if (args.data.index && !(await isIndex(args.data.index, dialer, context))) return 1;
+  const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
+  const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
   let id: string;
   try {
     id = await resolveFileId(args.data.fileId, indexes, dialer);
@@ -85,15 +86,17 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
 export async function torrentCommand(fileId: string, flags: TorrentFlags, context: TerminalContext): Promise<number> {
   const args = z.object({ fileId: fileIdSchema, index: address.optional(), peer: address.optional() }).safeParse({ fileId, index: flags.index, peer: flags.peer });
   if (!args.success) return usage(context, args.error);
-  // A peer alone answers for itself; no configuration is needed to ask it.
+  // Read even for a peer alone: whether to encrypt, and where the terminal's key is.
+  const config = readConfig(flags, context);
+  if (!config) return EXIT_INVALID_CONFIG;
+  // A peer alone answers for itself: no index server is looked for.
   let addresses = args.data.peer ? [args.data.peer] : [];
   if (!args.data.peer || args.data.index) {
-    const config = readConfig(flags, context);
-    if (!config) return EXIT_INVALID_CONFIG;
     const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
     addresses = [...await indexAddresses(args.data.index, config, logger), ...addresses];
   }
-  return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd }, context);
+  const dialer = await terminalDialer(config, join(config.data_directory, 'terminal'))();
+  return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd, dialer }, context);
 }
 
 /**
@@ -111,8 +114,8 @@ function terminalDialer(config: NodeConfig, directory: string): () => Promise<No
 }
 
 /** False (after saying so) when the address the user named as an index server is a peer's port. */
-async function isIndex(address: string, context: TerminalContext): Promise<boolean> {
-  const problem = await notAnIndexServer(address);
+async function isIndex(address: string, dialer: () => Promise<NodeDialer | undefined>, context: TerminalContext): Promise<boolean> {
+  const problem = await notAnIndexServer(address, await dialer());
   if (problem) context.stderr.write(`shoal: ${problem}\n`);
   return problem === undefined;
 }

@@ -1,8 +1,11 @@
 // `shoal torrent FILE_ID`: saves the file's BitTorrent v2 .torrent (from an index server: every
 // online source a web seed; or from one peer), for qBittorrent or any libtorrent 2.x client.
-// The torrent is checked to be of that file id before it is written.
+// The torrent is checked to be of that file id before it is written. Asked over TLS with the
+// terminal's own key when encryption is on (each address pinned to the id it proves first), so an
+// index or peer that refuses plain HTTP to strangers still answers.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { NodeDialer } from '../core/net/node-dialer.js';
 import { checkTorrent } from '../core/torrent/torrent-check.js';
 import { PieceLayerMismatchError, torrentFileName } from '../core/torrent/torrent-file.js';
 
@@ -13,6 +16,8 @@ export interface TorrentOptions {
   /** Where to write it: a path, `-` for stdout, or undefined for `<name>.torrent` in `cwd`. */
   output: string | undefined;
   cwd: string;
+  /** The terminal's identity for TLS (terminal-commands.ts); none: plain HTTP. */
+  dialer?: NodeDialer | undefined;
 }
 
 export interface TorrentOutput {
@@ -31,8 +36,9 @@ export async function runTorrent(o: TorrentOptions, out: TorrentOutput): Promise
     return 1;
   }
   const reasons: string[] = [];
+  const dialer = o.dialer ?? new NodeDialer(null);
   for (const address of o.addresses) {
-    const answer = await fetchTorrent(address, o.fileId);
+    const answer = await fetchTorrent(dialer, address, o.fileId);
     if (!answer.ok) {
       reasons.push(`${address}: ${answer.reason}`);
       continue;
@@ -54,9 +60,10 @@ export async function runTorrent(o: TorrentOptions, out: TorrentOutput): Promise
 
 type Answer = { ok: true; bytes: Buffer; name: string; seeds: number } | { ok: false; reason: string };
 
-async function fetchTorrent(address: string, fileId: string): Promise<Answer> {
+async function fetchTorrent(dialer: NodeDialer, address: string, fileId: string): Promise<Answer> {
   try {
-    const res = await fetch(`http://${address}/api/v1/files/${fileId}/torrent`, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+    // The dialer follows no redirect; the whole call, answer included, within the timeout.
+    const { response: res } = await dialer.call(`http://${address}/api/v1/files/${fileId}/torrent`, { signal: AbortSignal.timeout(TIMEOUT_MS) }, 'pinned');
     const bytes = await readCapped(res, MAX_TORRENT_BYTES);
     if (!bytes) return { ok: false, reason: 'the answer is too large' };
     if (!res.ok) return { ok: false, reason: errorMessage(bytes) ?? `answered ${res.status}` };

@@ -1,9 +1,10 @@
-// `shoal search` and `shoal get` as users run them (`node bin/shoal.js …`, the built output)
+// `shoal search`, `shoal get` and `shoal torrent` as users run them (`node bin/shoal.js …`, the built output)
 // against a real index server and real peers.
 import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTorrent } from '../../src-main/core/torrent/torrent-check.js';
 import type { SearchResult } from '../../src-shared/api/index-routes.js';
 import { bytesSent, randomContent } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
@@ -190,6 +191,37 @@ describe('the terminal client', () => {
     // The second run fetched the rest and no more than one piece besides (the endgame may ask two
     // sources for the last one), never what the first had verified.
     expect(servedAfter - servedBefore).toBeLessThanOrEqual(FILE.data.length - kept + MiB);
+  }, 40_000);
+
+  it('saves a torrent from the index and from a peer that both refuse plain HTTP, asking over TLS', async () => {
+    // Plain HTTP is refused as this test's premise (the terminal must not fall back to it).
+    expect((await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}/torrent`)).status).toBe(403);
+    const fromIndex = join(work.path, 'index.torrent');
+    const run = shoal(['torrent', FILE.id, '--index', indexAddress, '-o', fromIndex]);
+    expect(await run.code, run.stderr()).toBe(0);
+    expect(run.stdout().trim()).toBe(fromIndex);
+    const torrent = checkTorrent(await readFile(fromIndex), FILE.id);
+    expect(torrent.name).toBe('Ocean-Documentary.2026.mkv');
+    expect(torrent.webSeeds).toHaveLength(2);
+
+    const locked = await startTestNode({ security: { allow_plain_http: false } });
+    try {
+      const small = randomContent(40_000);
+      await writeFile(join(locked.sharedDir, 'locked-notes.txt'), small.data);
+      await pollUntil(async () => (await locked.api(`/api/v1/files/${small.id}/torrent`)).ok, 'the locked peer to share its file', 15_000);
+      const lockedAddress = `127.0.0.1:${locked.port}`;
+      expect((await fetch(`http://${lockedAddress}/api/v1/files/${small.id}/torrent`)).status).toBe(403);
+      const fromPeer = join(work.path, 'peer.torrent');
+      const direct = shoal(['torrent', small.id, '--peer', lockedAddress, '-o', fromPeer]);
+      expect(await direct.code, direct.stderr()).toBe(0);
+      expect(checkTorrent(await readFile(fromPeer), small.id).webSeeds).toEqual([`https://${lockedAddress}/api/v1/download/${small.id}/`]);
+      // The check that an --index is really one asks over TLS too, so such a peer is still named.
+      const misnamed = shoal(['search', 'notes', '--index', lockedAddress]);
+      expect(await misnamed.code).toBe(1);
+      expect(misnamed.stderr()).toContain(`${lockedAddress}: that is a peer, not an index server`);
+    } finally {
+      await locked.destroy();
+    }
   }, 40_000);
 
   it('fails clearly: a bad id, an unknown file, no index', async () => {
