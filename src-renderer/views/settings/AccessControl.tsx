@@ -7,6 +7,7 @@ import { shortNodeId } from '../../../src-shared/node-id.js';
 import { formatAgo, formatBytes } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
+import { Switch } from '../../components/Switch.js';
 import './access-control.css';
 
 const DEVICES_REFRESH_MS = 5_000;
@@ -193,21 +194,19 @@ function PlainHttpSwitch() {
   if (!networks) return null;
   return (
     <div className="setting">
-      <label className="switch-label">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={networks.allowPlainHttp}
-          disabled={busy === 'networks'}
-          onChange={(e) => void saveNetworks({ allowPlainHttp: e.target.checked })}
-        />
-        <span>Let programs without encryption download from this device</span>
-      </label>
-      <p className="muted">
-        Other Shoal nodes always use encryption. Plain HTTP is for curl, aria2c and BitTorrent clients (web seeds):
-        anyone on the way can read what they fetch. Off, they get &ldquo;403 plain HTTP refused&rdquo;; you, on this
-        computer, still can.
-      </p>
+      <Switch
+        label="Let programs without encryption download from this device"
+        checked={networks.allowPlainHttp}
+        disabled={busy === 'networks'}
+        onChange={(on) => void saveNetworks({ allowPlainHttp: on })}
+        description={
+          <>
+            Other Shoal nodes always use encryption. Plain HTTP is for curl, aria2c and BitTorrent clients (web seeds):
+            anyone on the way can read what they fetch. Off, they get &ldquo;403 plain HTTP refused&rdquo;; you, on this
+            computer, still can.
+          </>
+        }
+      />
     </div>
   );
 }

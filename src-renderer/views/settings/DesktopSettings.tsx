@@ -6,6 +6,7 @@ import type { DesktopSettings as Settings } from '../../../src-shared/api/ipc-co
 import { errorMessage } from '../../bridge/api-error.js';
 import type { DesktopApi } from '../../bridge/desktop-api.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { Switch } from '../../components/Switch.js';
 import { PortsForm } from './PortsForm.js';
 import { UpdateSetting } from './UpdateSetting.js';
 
@@ -58,15 +59,12 @@ export function DesktopSettings({ desktop }: { desktop: DesktopApi }) {
         busy={busy}
         onSave={(ports) => change(ports)}
       />
-      <label className="switch-label">
-        <input
-          type="checkbox"
-          checked={settings?.launchAtLogin ?? false}
-          disabled={busy || !settings}
-          onChange={(e) => void change({ launchAtLogin: e.target.checked })}
-        />
-        <span>Start Shoal when I log in</span>
-      </label>
+      <Switch
+        label="Start Shoal when I log in"
+        checked={settings?.launchAtLogin ?? false}
+        disabled={busy || !settings}
+        onChange={(on) => void change({ launchAtLogin: on })}
+      />
       <UpdateSetting
         enabled={settings?.checkForUpdates}
         busy={busy}

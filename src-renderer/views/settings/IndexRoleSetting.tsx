@@ -1,5 +1,6 @@
 import { useDomain, useStores } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
+import { Switch } from '../../components/Switch.js';
 
 const stateText = { off: 'Off', starting: 'Starting…', on: 'On', stopping: 'Stopping…' } as const;
 /** How often the page asks again while the index port is taken (the node retries it by itself). */
@@ -16,21 +17,20 @@ export function IndexRoleSetting() {
   const address = role.port !== null ? `${host}:${role.port}` : null;
   return (
     <div className="setting">
-      <label className="switch-label">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={role.enabled}
-          disabled={saving || role.state === 'starting' || role.state === 'stopping'}
-          onChange={(e) => void setIndexRole(e.target.checked)}
-        />
-        <span>Run as index server</span>
-      </label>
-      <p className="muted" data-testid="index-role-explained">
-        This node then also keeps a file index: other peers register their files with it and search it, and peers on
-        your network find it by themselves. Your own sharing and downloads work the same either way. Turned off, its
-        index is kept on disk for next time.
-      </p>
+      <Switch
+        label="Run as index server"
+        checked={role.enabled}
+        disabled={saving || role.state === 'starting' || role.state === 'stopping'}
+        onChange={(on) => void setIndexRole(on)}
+        descriptionTestId="index-role-explained"
+        description={
+          <>
+            This node then also keeps a file index: other peers register their files with it and search it, and peers on
+            your network find it by themselves. Your own sharing and downloads work the same either way. Turned off, its
+            index is kept on disk for next time.
+          </>
+        }
+      />
       <p data-testid="index-state">
         State: <strong>{role.waitingForPort && role.state === 'off' ? 'Waiting for the port' : stateText[role.state]}</strong>
         {address && role.state === 'on' ? (

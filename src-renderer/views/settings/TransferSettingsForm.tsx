@@ -56,7 +56,7 @@ export function TransferSettingsForm() {
           <input type="number" min={1} max={1000} value={draft.uploads} onChange={(e) => setDraft({ ...draft, uploads: e.target.value })} />
         </label>
       </div>
-      <label className="switch-label">
+      <label className="check-label">
         <input type="checkbox" checked={draft.share} onChange={(e) => setDraft({ ...draft, share: e.target.checked })} />
         <span>Share what I download</span>
       </label>

@@ -4,6 +4,7 @@
 // this view asks it every few seconds while it is open.
 import { useEffect, useState } from 'react';
 import type { UpdateStatus } from '../../../src-shared/api/update-status.js';
+import { Switch } from '../../components/Switch.js';
 
 export const STATUS_POLL_MS = 5000;
 
@@ -30,16 +31,7 @@ export function UpdateSetting({ enabled, busy, onToggle, getStatus }: Props) {
 
   return (
     <div className="update-setting">
-      <label className="switch-label">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={enabled ?? false}
-          disabled={busy || enabled === undefined}
-          onChange={(e) => onToggle(e.target.checked)}
-        />
-        <span>Check for updates</span>
-      </label>
+      <Switch label="Check for updates" checked={enabled ?? false} disabled={busy || enabled === undefined} onChange={onToggle} />
       {status ? <UpdateNotice status={status} /> : null}
     </div>
   );
