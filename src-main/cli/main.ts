@@ -4,7 +4,6 @@ import { installFailurePolicy, stderrReport } from '../core/node/failure-policy.
 import { readPackageVersion } from '../core/node/package-version.js';
 import { trimHeapWhenIdle } from './idle-heap-trim.js';
 import { createProgram } from './program.js';
-import { serve } from './serve-command.js';
 
 const failures = installFailurePolicy(process, stderrReport(process.stderr));
 
@@ -13,7 +12,8 @@ const terminal = {
   stdout: process.stdout, stderr: process.stderr, signals: process,
 };
 
-// Loaded when used: --help and --version should not pay for SQLite and HTTP.
+// Each command's code is loaded when it runs: --help, --version, hash, search and get do not pay
+// for the whole node (serve-command.ts), nor serve for the terminal commands.
 const program = createProgram(readPackageVersion(), {
   search: async (words, flags) => {
     const { searchCommand } = await import('./terminal-commands.js');
@@ -31,9 +31,10 @@ const program = createProgram(readPackageVersion(), {
     const { getCommand } = await import('./terminal-commands.js');
     process.exit(await getCommand(fileId, flags, terminal));
   },
-  serve: (flags) => {
+  serve: async (flags) => {
     // A long-lived server that mostly idles: give back what busy spells grew (idle-heap-trim.ts).
     trimHeapWhenIdle();
+    const { serve } = await import('./serve-command.js');
     return serve(flags, {
       env: process.env,
       cwd: process.cwd(),

@@ -4,6 +4,7 @@ import { ConfigError, ignoredSettingMessage, loadConfig, type ConfigFlags, type 
 import { holdLines, type HeldDestination } from '../core/held-destination.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { FailurePolicy } from '../core/node/failure-policy.js';
+import { EXIT_INVALID_CONFIG } from './exit-codes.js';
 import { startSummary } from './start-summary.js';
 import { stopOnSignals, type SignalSource } from './stop-on-signals.js';
 
@@ -21,9 +22,6 @@ export interface ServeContext {
   /** The process's policy for uncaught errors (failure-policy.ts): serve points it at its logger. */
   failures?: FailurePolicy;
 }
-
-/** Exit code for a configuration the node cannot start with (a usage error, as in sysexits' spirit). */
-export const EXIT_INVALID_CONFIG = 2;
 
 export async function serve(flags: ConfigFlags, context: ServeContext): Promise<void> {
   let config: NodeConfig;

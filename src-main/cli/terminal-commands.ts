@@ -17,7 +17,8 @@ import { notAnIndexServer } from './index-probe.js';
 import { fileIdOrPrefixSchema, resolveFileId } from './resolve-file-id.js';
 import { runSearch } from './search-command.js';
 import { runTorrent } from './torrent-command.js';
-import { EXIT_INVALID_CONFIG, type ServeContext } from './serve-command.js';
+import { EXIT_INVALID_CONFIG } from './exit-codes.js';
+import type { ServeContext } from './serve-command.js';
 
 export interface SearchFlags {
   index?: string; category?: string; ext?: string; minSize?: string; maxSize?: string; limit?: string; json?: boolean; config?: string; verbose?: boolean;
