@@ -12,12 +12,12 @@ import { saveScreen } from './support/screens.js';
 /** Two index servers, 498 peers each registered with one of them, some recent transfers. */
 function bigTopology(peers = 498): Topology {
   const nodes: Topology['nodes'] = [
-    { id: 'index-a', role: 'index', name: 'index-a', status: 'online', fileCount: 0, reputation: 100 },
-    { id: 'index-b', role: 'index', name: 'index-b', status: 'online', fileCount: 0, reputation: 100 },
+    { id: 'index-a', role: 'index', name: 'index-a', status: 'online', fileCount: 0, reputation: 100, address: '10.0.0.1:8080' },
+    { id: 'index-b', role: 'index', name: 'index-b', status: 'online', fileCount: 0, reputation: 100, address: '10.0.0.2:8080' },
   ];
   const edges: Topology['edges'] = [];
   for (let i = 0; i < peers; i++) {
-    nodes.push({ id: `peer-${i}`, role: 'peer', name: `peer-${i}`, status: i % 9 ? 'online' : 'offline', fileCount: (i * 37) % 400, reputation: 40 + (i % 60) });
+    nodes.push({ id: `peer-${i}`, role: 'peer', name: `peer-${i}`, status: i % 9 ? 'online' : 'offline', fileCount: (i * 37) % 400, reputation: 40 + (i % 60), address: `10.0.${i >> 8}.${i & 255}:7070` });
     edges.push({ source: `peer-${i}`, target: i % 2 ? 'index-a' : 'index-b', kind: 'registration' });
     if (i % 10 === 0 && i > 0) edges.push({ source: `peer-${i}`, target: `peer-${i - 7}`, kind: 'transfer', bytes: 1 << 20 });
   }
@@ -103,7 +103,7 @@ test('the Network view lays out 500 nodes and comes to rest', async ({ page, sta
   if (!box) throw new Error('the graph is not on screen');
   const details = page.getByTestId('graph-details');
   for (let x = box.x + 10; x < box.x + box.width && (await details.textContent())?.startsWith('Hover'); x += 6) await page.mouse.move(x, box.y + box.height / 2);
-  await expect(details).toContainText(/ · (peer|index server) · (online|offline) · /);
+  await expect(details).toContainText(/ · (peer|index server) · (online|offline) · at 10\.0\.\d+\.\d+:(7070|8080) · /);
   await page.mouse.wheel(0, -300);
   await expect(graph).toHaveAttribute('data-zoom', /^(?!1\.00$)/);
 });

@@ -1,7 +1,7 @@
 // The index server's API (the seed's super-peer endpoints), declared once: the index HTTP server
 // validates with these schemas, peers' index clients send them, and OpenAPI is generated from them.
 import { z } from 'zod';
-import { categorySchema, fileIdSchema, hostSchema, pageOf, pageQuery, tagSchema } from './common.js';
+import { categorySchema, fileIdSchema, hostPortSchema, hostSchema, pageOf, pageQuery, tagSchema } from './common.js';
 import { nodeIdSchema } from '../node-id.js';
 import { folderSchema } from './folder.js';
 import type { RouteSpec } from './peer-routes.js';
@@ -189,6 +189,8 @@ export const topologySchema = z.object({
     status: z.enum(['online', 'offline']),
     fileCount: z.number().int(),
     reputation: z.number(),
+    address: hostPortSchema.max(300).optional()
+      .describe('host:port where the index reached it (a peer\u2019s registered address, a federation member\u2019s); absent where it does not know one'),
   })),
   edges: z.array(z.object({
     source: z.string(),

@@ -120,5 +120,11 @@ describe('index servers in a federation', () => {
     const links = topology.edges.filter((e) => e.kind === 'federation').map((e) => `${e.source}>${e.target}`);
     expect(links).toContain(`${indexes[1]!.indexRole.indexId}>${indexes[2]!.indexRole.indexId}`);
     expect(topology.edges).toContainEqual({ source: peers[2]!.indexRole.indexId, target: indexes[2]!.indexRole.indexId, kind: 'registration' });
+    // Where each is reached (the Network view's hover): every peer at the address it registered,
+    // the other index servers where A reaches them; A knows no address of its own.
+    const node = (role: string, id: string) => topology.nodes.find((n) => n.role === role && n.id === id);
+    for (const p of peers) expect(node('peer', p.indexRole.indexId)?.address).toBe(`127.0.0.1:${p.port}`);
+    for (const i of [1, 2]) expect(node('index', indexes[i]!.indexRole.indexId)?.address).toBe(`127.0.0.1:${ports[i]}`);
+    expect(node('index', indexes[0]!.indexRole.indexId)?.address).toBeUndefined();
   });
 });

@@ -35,6 +35,7 @@ import { newSessionToken, sessionMatches } from './session-tokens.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { registrationStatement, signedBy } from '../identity/signed-statement.js';
 import { callBackAddress, type AddressChecker } from './address-check.js';
+import { hostForUrl } from '../net/host-for-url.js';
 import { RegistrationChallenges } from './registration-challenges.js';
 
 export interface IndexSettings {
@@ -436,7 +437,8 @@ export class IndexService {
     return {
       nodes: [
         { id: this.o.indexId, role: 'index', name: indexName, status: 'online', fileCount: stats.uniqueFiles, reputation: 100 },
-        ...peers.map((p) => ({ id: p.peerId, role: 'peer' as const, name: p.name, status: p.status, fileCount: p.fileCount, reputation: p.reputation })),
+        // The address it registered (called back before it was listed), as public as in GET /peers.
+        ...peers.map((p) => ({ id: p.peerId, role: 'peer' as const, name: p.name, status: p.status, fileCount: p.fileCount, reputation: p.reputation, address: `${hostForUrl(p.address)}:${p.port}` })),
       ],
       edges,
     };

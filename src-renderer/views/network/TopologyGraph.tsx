@@ -7,15 +7,20 @@ import { zoom, zoomIdentity, type ZoomTransform } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { Topology } from '../../../src-shared/api/index-routes.js';
 import { drawGraph, fitTo, nearestNode, type View } from './draw-graph.js';
-import { placeTopology, type Placed, type PlacedNode } from './force-layout.js';
+import { placeTopology, type Placed, type PlacedNode, type TopologyNode } from './force-layout.js';
 import { GraphFallback } from './GraphFallback.js';
 import { useLayoutWorker } from './use-layout-worker.js';
 
-/** The hover line: who, what, and the full id (this node is marked "you"). */
-export function nodeDetails(n: PlacedNode, selfId: string | null): string {
+/**
+ * The hover line: who, what, where (host:port, when the index knows it and the name is not that
+ * already: a federation member that never answered is named by its address) and the full id
+ * (this node is marked "you").
+ */
+export function nodeDetails(n: TopologyNode, selfId: string | null): string {
   const who = n.id === selfId ? `${n.name} (you)` : n.name;
   const standing = n.role === 'index' ? '' : ` · reputation ${Math.round(n.reputation)} of 100`;
-  return `${who} · ${n.role === 'index' ? 'index server' : 'peer'} · ${n.status} · ${n.fileCount} files${standing} · id ${n.id}`;
+  const where = n.address && n.address !== n.name ? ` · at ${n.address}` : '';
+  return `${who} · ${n.role === 'index' ? 'index server' : 'peer'} · ${n.status}${where} · ${n.fileCount} files${standing} · id ${n.id}`;
 }
 
 export function TopologyGraph({ topology, selfId = null }: { topology: Topology; selfId?: string | null }) {

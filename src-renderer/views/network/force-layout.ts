@@ -30,7 +30,8 @@ export function placeTopology(topology: Topology, known: ReadonlyMap<string, Pla
   const unique = topology.nodes.filter((n) => !seen.has(n.id) && !!seen.add(n.id));
   const nodes: PlacedNode[] = unique.map((n, i) => {
     const before = known.get(n.id);
-    if (before) return Object.assign(before, n);
+    // (An address the index no longer gives is gone here too, not kept from before.)
+    if (before) return Object.assign(before, { address: undefined }, n);
     // A spiral, not a pile at the origin: the first frames already look like a network.
     const angle = i * 2.4;
     const r = 10 * Math.sqrt(i + 1);

@@ -259,7 +259,7 @@ export class Federation {
     const active = new Set(this.members.active().map((m) => m.address));
     for (const m of this.members.all()) {
       if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId }))) continue;
-      nodes.set(key({ role: 'index', id: m.indexId }), { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0 });
+      nodes.set(key({ role: 'index', id: m.indexId }), { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0, address: m.address });
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
     if (!forwarded) {
@@ -271,7 +271,9 @@ export class Federation {
           // A member's word about itself (its name, its file count) replaces our placeholder.
           if (had && !(had.role === 'index' && had.fileCount === 0 && had.name.includes(':'))) continue;
           if (!had && nodes.size >= MAX_TOPOLOGY_NODES) continue;
-          nodes.set(key(n), { ...n, name: n.name.slice(0, 200) });
+          // Where we reach a member is ours to say, not its claim.
+          const address = had?.address ?? n.address;
+          nodes.set(key(n), { ...n, name: n.name.slice(0, 200), ...(address ? { address } : {}) });
         }
         const known = ids();
         for (const e of t.edges) addEdge(e, known);
