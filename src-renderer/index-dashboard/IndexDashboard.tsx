@@ -4,14 +4,16 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { shortNodeId } from '../../src-shared/node-id.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { TopologyGraph } from '../views/network/TopologyGraph.js';
-import { indexName, type DashboardState } from './dashboard-state.js';
+import { indexName, type DashboardState, type PeersView } from './dashboard-state.js';
 import { IndexServersTable } from './IndexServersTable.js';
-import { PeersTable } from './PeersTable.js';
+import { PeersSection } from './PeersSection.js';
 import { StatsTiles } from './StatsTiles.js';
 
 export interface DashboardFeed {
   getState(): DashboardState;
   subscribe(listener: () => void): () => void;
+  /** Shows another page or filter of the peers (kept by every refresh after). */
+  showPeers(view: PeersView): Promise<void>;
 }
 
 /** The time now, once a second: uptime and "last seen" move between updates. */
@@ -86,15 +88,7 @@ export function IndexDashboard({ feed, host }: { feed: DashboardFeed; host: stri
         )}
       </section>
 
-      <section className="card" aria-labelledby="peers-title">
-        <div className="card-head">
-          <h2 id="peers-title">Peers registered here</h2>
-          <span className="muted" data-testid="peers-count">
-            {state.peers.length < state.peersTotal ? `the first ${state.peers.length} of ${state.peersTotal}` : `${state.peersTotal} in all`}
-          </span>
-        </div>
-        <PeersTable peers={state.peers} now={now} />
-      </section>
+      <PeersSection state={state} now={now} showPeers={feed.showPeers} />
     </main>
   );
 }

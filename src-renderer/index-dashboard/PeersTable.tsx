@@ -1,14 +1,24 @@
-// The peers registered with this index server (GET /api/v1/peers, online first), live.
+// One page of the peers registered with this index server (GET /api/v1/peers, online first), live.
 import type { IndexPeer } from '../../src-shared/api/index-routes.js';
 import { formatAgo } from '../app/format.js';
 import { Reputation, ReputationHelp } from '../components/Reputation.js';
 import { NodeName } from '../components/PeerName.js';
+import type { PeerFilter } from './dashboard-state.js';
 
-export function PeersTable({ peers, now }: { peers: readonly IndexPeer[]; now: number }) {
-  if (!peers.length) return <p className="muted" data-testid="no-peers">No peer has registered with this index server yet.</p>;
+/** The table's id: Next under the table brings the focus back to its top. */
+export const PEERS_TABLE_ID = 'peers-table';
+
+const NONE = {
+  all: 'No peer has registered with this index server yet.',
+  online: 'No peer registered here is online.',
+  offline: 'No peer registered here is offline.',
+} as const;
+
+export function PeersTable({ peers, filter, now }: { peers: readonly IndexPeer[]; filter: PeerFilter; now: number }) {
+  if (!peers.length) return <p className="muted" data-testid="no-peers">{NONE[filter]}</p>;
   return (
     <>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="Peers registered here, table">
+      <div className="table-scroll" id={PEERS_TABLE_ID} tabIndex={0} role="region" aria-label="Peers registered here, table">
         <table className="peers">
           <thead>
             <tr>

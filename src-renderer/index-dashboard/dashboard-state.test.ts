@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IndexPeer, IndexStats } from '../../src-shared/api/index-routes.js';
 import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
-import { applyEvent, changesPeers, indexName, initialState, peersPerIndex, PEERS_SHOWN, type DashboardState } from './dashboard-state.js';
+import { applyEvent, changesPeers, indexName, initialState, peersPerIndex, PEERS_PAGE_SIZE, type DashboardState } from './dashboard-state.js';
 
 const nodeId = (byte: number) => nodeIdFromPublicKey(new Uint8Array(32).fill(byte));
 const ID_A = nodeId(1);
@@ -40,11 +40,31 @@ describe('dashboard state', () => {
   });
 
   it('lists at most a page of peers', () => {
-    const many = Array.from({ length: PEERS_SHOWN }, (_, i) => peer(nodeId(10 + i), { name: `p${i}` }));
-    const next = applyEvent({ ...initialState, peers: many, peersTotal: PEERS_SHOWN }, event('peer_registered', peer(ID_B)), 0);
-    expect(next.peers).toHaveLength(PEERS_SHOWN);
+    const many = Array.from({ length: PEERS_PAGE_SIZE }, (_, i) => peer(nodeId(10 + i), { name: `p${i}` }));
+    const next = applyEvent({ ...initialState, peers: many, peersTotal: PEERS_PAGE_SIZE }, event('peer_registered', peer(ID_B)), 0);
+    expect(next.peers).toHaveLength(PEERS_PAGE_SIZE);
     expect(next.peers[0]?.peerId).toBe(ID_B);
-    expect(next.peersTotal).toBe(PEERS_SHOWN + 1);
+    expect(next.peersTotal).toBe(PEERS_PAGE_SIZE + 1);
+  });
+
+  it('on a later page, counts a new peer without listing it (it belongs at the top of the first)', () => {
+    const state: DashboardState = { ...initialState, peersView: { page: 2, filter: 'all' }, peers: [peer(ID_A)], peersTotal: 201 };
+    const next = applyEvent(state, event('peer_registered', peer(ID_B)), 0);
+    expect(next.peers.map((p) => p.peerId)).toEqual([ID_A]);
+    expect(next.peersTotal).toBe(202);
+    expect(next.peersView).toEqual({ page: 2, filter: 'all' });
+  });
+
+  it('keeps a filtered page to its status: a peer going offline leaves the online list, one coming back the offline list', () => {
+    const online: DashboardState = { ...initialState, peersView: { page: 1, filter: 'online' }, peers: [peer(ID_A), peer(ID_B)], peersTotal: 2 };
+    const left = applyEvent(online, event('peer_offline', { peerId: ID_A }), 0);
+    expect(left.peers.map((p) => p.peerId)).toEqual([ID_B]);
+    expect(left.peersTotal).toBe(1);
+    const offline: DashboardState = { ...initialState, peersView: { page: 1, filter: 'offline' }, peers: [peer(ID_A, { status: 'offline' })], peersTotal: 1 };
+    const back = applyEvent(offline, event('peer_registered', peer(ID_A)), 0);
+    expect(back.peers).toEqual([]);
+    expect(back.peersTotal).toBe(0);
+    expect(applyEvent(offline, event('peer_registered', peer(ID_B)), 0)).toBe(offline); // a newcomer is online
   });
 
   it('marks a peer offline and drops a removed one', () => {

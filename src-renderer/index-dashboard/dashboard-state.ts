@@ -5,8 +5,17 @@ import { indexEventSchemas } from '../../src-shared/api/index-events.js';
 import type { IndexPeer, IndexStats, Topology } from '../../src-shared/api/index-routes.js';
 import type { ConnectionState, RawEvent } from '../bridge/transport.js';
 
-/** Peers listed at most (one page of GET /api/v1/peers); the total is still shown. */
-export const PEERS_SHOWN = 200;
+/** Peers on one page of the table (the most one GET /api/v1/peers gives). */
+export const PEERS_PAGE_SIZE = 200;
+
+/** Which peers the table lists: all, or only the online or offline ones. */
+export type PeerFilter = 'all' | 'online' | 'offline';
+
+/** The page of the peers table the user is on (1 = the first), and its filter. */
+export interface PeersView {
+  page: number;
+  filter: PeerFilter;
+}
 
 export interface DashboardState {
   /** This index server's node id (GET /api/v1/federation). */
@@ -14,8 +23,11 @@ export interface DashboardState {
   stats: IndexStats | null;
   /** When `stats` arrived (ms since the epoch), so uptime can tick between updates. */
   statsAt: number;
-  /** The first PEERS_SHOWN peers, online first. */
+  /** The page and filter the user chose; refreshes and events keep them. */
+  peersView: PeersView;
+  /** That page's peers (online first, as the index orders them). */
   peers: IndexPeer[];
+  /** Peers matching the filter, on every page. */
   peersTotal: number;
   topology: Topology | null;
   /** The index servers this one federates with (addresses, when they last answered). */
@@ -26,7 +38,7 @@ export interface DashboardState {
 }
 
 export const initialState: DashboardState = {
-  indexId: null, stats: null, statsAt: 0, peers: [], peersTotal: 0, topology: null, federation: [], connection: 'connecting', error: null,
+  indexId: null, stats: null, statsAt: 0, peersView: { page: 1, filter: 'all' }, peers: [], peersTotal: 0, topology: null, federation: [], connection: 'connecting', error: null,
 };
 
 /** Whether an event changes who is registered or what they hold (worth asking the lists again). */
@@ -41,27 +53,43 @@ export function applyEvent(state: DashboardState, event: RawEvent, now: number):
       const stats = indexEventSchemas.stats_update.safeParse(event.data);
       return stats.success ? { ...state, stats: stats.data, statsAt: now } : state;
     }
+    // The events change the page on screen at once; the lists are asked again right after
+    // (index-feed.ts), which settles what an event cannot tell (a peer on another page).
     case 'peer_registered': {
       const peer = indexEventSchemas.peer_registered.safeParse(event.data);
       if (!peer.success) return state;
+      const { page, filter } = state.peersView;
       const at = state.peers.findIndex((p) => p.peerId === peer.data.peerId);
+      if (filter === 'offline') return at >= 0 ? dropPeer(state, peer.data.peerId) : state; // online now
       if (at >= 0) return { ...state, peers: state.peers.map((p, i) => (i === at ? peer.data : p)) };
-      // New: online peers come first in the index's own order, so it goes at the top.
-      return { ...state, peers: [peer.data, ...state.peers].slice(0, PEERS_SHOWN), peersTotal: state.peersTotal + 1 };
+      // New: online peers come first in the index's own order, so it goes at the top of the first page.
+      const peers = page === 1 ? [peer.data, ...state.peers].slice(0, PEERS_PAGE_SIZE) : state.peers;
+      return { ...state, peers, peersTotal: state.peersTotal + 1 };
     }
     case 'peer_offline': {
       const gone = indexEventSchemas.peer_offline.safeParse(event.data);
-      if (!gone.success) return state;
+      if (!gone.success || !state.peers.some((p) => p.peerId === gone.data.peerId)) return state;
+      if (state.peersView.filter === 'online') return dropPeer(state, gone.data.peerId);
       return { ...state, peers: state.peers.map((p) => (p.peerId === gone.data.peerId ? { ...p, status: 'offline' as const } : p)) };
     }
     case 'peer_removed': {
       const removed = indexEventSchemas.peer_removed.safeParse(event.data);
       if (!removed.success || !state.peers.some((p) => p.peerId === removed.data.peerId)) return state;
-      return { ...state, peers: state.peers.filter((p) => p.peerId !== removed.data.peerId), peersTotal: Math.max(0, state.peersTotal - 1) };
+      return dropPeer(state, removed.data.peerId);
     }
     default:
       return state;
   }
+}
+
+/** The page without that peer, which no longer matches the filter. */
+function dropPeer(state: DashboardState, peerId: string): DashboardState {
+  return { ...state, peers: state.peers.filter((p) => p.peerId !== peerId), peersTotal: Math.max(0, state.peersTotal - 1) };
+}
+
+/** How many pages `total` peers fill (at least one, which may be empty). */
+export function pageCount(total: number): number {
+  return Math.max(1, Math.ceil(total / PEERS_PAGE_SIZE));
 }
 
 /** This index server's name, as its own topology gives it. */
