@@ -1,5 +1,6 @@
 // The store queries the rescan and folder deletions rely on: every location's stamp in one
-// query, and the locations under a folder by a range on the primary key (not by scanning all).
+// query, and the locations under a folder by a range on the primary key (not by scanning all);
+// and what an unshared path keeps so that sharing it again unchanged needs no hash.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
 import { LibraryStore } from '../../src-main/core/store/library-store.js';
@@ -37,5 +38,31 @@ describe('LibraryStore locations', () => {
     expect(stamps.take('/s/new', 1, 1000.5, 10)).toBe(false);
     expect(stamps.take('/s/one', 1, 1000.5, 10)).toBe(false); // taken once only
     expect(stamps.untaken()).toEqual(['/s/three']);
+  });
+
+  it('keeps an unshared path\'s stamp and content until it is shared again, and the content while a path names it', () => {
+    const store = storeWith(['/s/dir/a.txt', '/s/dir/b.txt', '/s/other.txt']);
+    const file = store.getFile('a'.repeat(64))!;
+    store.setUserTags(file.id, ['kept']);
+    store.setSha256(file.id, 'f'.repeat(64));
+    const kept = store.getFile(file.id)!;
+    for (const path of ['/s/dir/a.txt', '/s/dir/b.txt', '/s/other.txt']) {
+      store.exclude(store.getLocation(path)!, kept);
+      store.removeLocation(path);
+    }
+    expect(store.getFile(file.id)).toBeUndefined(); // no location left: gone from the library
+    expect(store.isExcluded('/s/dir/a.txt')).toBe(true);
+
+    expect(store.unexcludeUnder('/s/dir', '/').sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: '/s/dir/a.txt', fileId: file.id, size: 1, mtimeMs: 1000.5, inode: 10 },
+      { path: '/s/dir/b.txt', fileId: file.id, size: 1, mtimeMs: 1001.5, inode: 11 },
+    ]);
+    expect(store.isExcluded('/s/dir/a.txt')).toBe(false);
+    store.dropUnusedUnsharedContents();
+    expect(store.unsharedContent(file.id)).toEqual({ ...kept, sharedAt: 0 }); // /s/other.txt still names it
+
+    expect(store.unexcludeUnder('/s/other.txt', '/')).toHaveLength(1);
+    store.dropUnusedUnsharedContents();
+    expect(store.unsharedContent(file.id)).toBeUndefined();
   });
 });

@@ -40,6 +40,8 @@ const rows: Record<string, string[]> = {
   isExcluded: ['path'],
   excludedPage: ['path', 'added_at'],
   excludedCount: ['n'],
+  stampsUnder: ['path', 'file_id', 'size', 'mtime_ms', 'inode'],
+  unsharedContent: FILE.filter((c) => c !== 'shared_at'),
   rootAccess: ['root', 'devices'],
   getMeta: ['value'],
 };

@@ -59,4 +59,17 @@ describe('migrations', () => {
     expect(db.prepare('SELECT path FROM shared_paths').all()).toEqual([{ path: '/home/me/film.mkv' }]);
     expect(db.prepare('SELECT peer_id, source_key FROM index_peers').all()).toEqual([{ peer_id: 'P', source_key: '10.0.0.1' }]);
   });
+
+  it('9 keeps the unshared paths, with no stamp (they are hashed when shared again), and adds the kept contents', async () => {
+    const dir = await makeTempDir();
+    cleanups.push(() => dir.remove());
+    const db = openDatabase(join(dir.path, 'shoal.db'), migrations.filter((m) => m.version <= 8));
+    cleanups.push(async () => void db.close());
+    db.prepare("INSERT INTO excluded_paths (path, added_at) VALUES ('/home/me/film.mkv', 7)").run();
+    expect(migrate(db, migrations)).toBe(migrations.length - 8);
+    expect(db.prepare('SELECT * FROM excluded_paths').all()).toEqual([
+      { path: '/home/me/film.mkv', added_at: 7, file_id: null, size: null, mtime_ms: null, inode: null },
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM unshared_contents').get()).toEqual({ n: 0 });
+  });
 });

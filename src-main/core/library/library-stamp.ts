@@ -7,7 +7,7 @@ export interface Stamp {
   ino: number;
 }
 
-/** Whether a stored location still has the stamp it was hashed with. */
-export function matchesStamp(known: LocationRow, st: Stamp): boolean {
+/** Whether a stored location (or an unshared path) still has the stamp it was hashed with. */
+export function matchesStamp(known: Pick<LocationRow, 'size' | 'mtimeMs' | 'inode'>, st: Stamp): boolean {
   return known.size === st.size && known.mtimeMs === st.mtimeMs && known.inode === st.ino;
 }

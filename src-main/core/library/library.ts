@@ -32,6 +32,7 @@ import { LocationRecorder } from './location-recorder.js';
 import type { NeverShared } from './never-shared.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { RenameMemory } from './rename-memory.js';
+import { unchangedSinceUnshare, type UnsharedStamps } from './resume-unshared.js';
 
 export interface LibraryOptions {
   store: LibraryStore;
@@ -285,16 +286,36 @@ export class Library {
 
   // ---- commands -----------------------------------------------------------------------------
 
-  /** Shares a file or folder by its absolute path; its files are hashed in the background. */
+  /**
+   * Shares a file or folder by its absolute path; its files are hashed in the background, except
+   * those the user unshared and that are unchanged since: they are shared at once, under the id
+   * they had (resume-unshared.ts).
+   */
   async share(path: string): Promise<{ path: string; kind: 'file' | 'folder' }> {
-    const { real, st } = await this.addRoot(path);
-    if (st.isFile()) {
-      this.enqueue(real, st);
-    } else {
-      const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir), this.neverShared, () => this.closed);
-      this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path)));
+    const { real, st, unshared } = await this.addRoot(path);
+    try {
+      if (st.isFile()) {
+        if (!this.shareUnchanged(real, st, unshared)) this.enqueue(real, st);
+      } else {
+        const walked = await walkFolder(real, (dir) => this.watcher?.watch(dir), this.neverShared, () => this.closed);
+        this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path) && !this.shareUnchanged(f.path, f, unshared)));
+      }
+      this.recorder.flush(); // what was shared unchanged is served the moment this returns
+    } finally {
+      // What the unshare kept for these paths is used now or never (they are no longer unshared).
+      if (unshared.size > 0) this.o.store.dropUnusedUnsharedContents();
     }
     return { path: real, kind: st.isFile() ? 'file' : 'folder' };
+  }
+
+  /** Queues a path unchanged since it was unshared to be recorded with the content it held then; false: hash it. */
+  private shareUnchanged(path: string, st: Stamp, unshared: UnsharedStamps): boolean {
+    const root = this.libraryRoots.rootOf(path);
+    if (!root || (this.o.maxFileSize > 0 && st.size > this.o.maxFileSize)) return false;
+    const file = unchangedSinceUnshare(this.o.store, unshared, path, st);
+    if (!file) return false;
+    this.recorder.record(file, { path, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    return true;
   }
 
   /**
@@ -303,7 +324,8 @@ export class Library {
    * magic bytes without a read). If the file changes later, the watcher hashes it as any other.
    */
   async shareVerified(path: string, hashes: { id: string; pieceSize: number; pieceHashes: Buffer }): Promise<void> {
-    const { real, st } = await this.addRoot(path);
+    const { real, st, unshared } = await this.addRoot(path);
+    if (unshared.size > 0) this.o.store.dropUnusedUnsharedContents();
     if (!st.isFile()) throw new ShoalError('NOT_A_FILE');
     const root = this.libraryRoots.rootOf(real) as string;
     const { mime, category } = classifyFile(basename(real), null);
@@ -314,8 +336,11 @@ export class Library {
     this.recorder.flush();
   }
 
-  /** Checks a path the user shares and makes it a root (or finds the root it is in), watched. */
-  private async addRoot(path: string): Promise<{ real: string; st: Stats }> {
+  /**
+   * Checks a path the user shares and makes it a root (or finds the root it is in), watched.
+   * `unshared`: the stamps of the paths at or under it that were unshared until now.
+   */
+  private async addRoot(path: string): Promise<{ real: string; st: Stats; unshared: UnsharedStamps }> {
     if (!isCleanAbsolutePath(path)) throw new ShoalError('INVALID_PATH');
     let real: string;
     let st: Stats;
@@ -329,23 +354,25 @@ export class Library {
     if (this.o.neverShared.covers(real) || this.o.neverShared.under(real).length > 0) throw new ShoalError('PATH_NOT_SHAREABLE');
     if (st.isFile() && this.o.maxFileSize > 0 && st.size > this.o.maxFileSize) throw new ShoalError('FILE_TOO_LARGE');
 
-    this.o.store.unexcludeUnder(real, sep);
+    const unshared = new Map(this.o.store.unexcludeUnder(real, sep).map((stamp) => [stamp.path, stamp]));
     if (!this.libraryRoots.rootOf(real)) {
       this.o.store.addSharedPath(real);
       this.libraryRoots.add(real);
     }
     // A file's own watch would end when it is replaced by a rename: its folder is watched.
     if (st.isFile()) this.watcher?.watch(dirname(real));
-    return { real, st };
+    return { real, st, unshared };
   }
 
   /**
    * Stops sharing a content: every location of it. Each path is remembered as unshared: one inside
    * a shared folder stays out of rescans, and Share lists them all to share again (unshared-files.ts).
+   * Each keeps the content and the stamp it was hashed with: shared again unchanged, it needs no hash.
    */
   unshare(fileId: string): { id: string; removedPaths: string[] } {
     const locations = this.o.store.locationsOf(fileId);
     if (locations.length === 0) throw new ShoalError('FILE_NOT_FOUND');
+    const file = this.o.store.getFile(fileId);
     const wasPublic = this.queries.isPublic(fileId);
     this.o.store.batch(() => {
       for (const location of locations) {
@@ -354,7 +381,7 @@ export class Library {
           this.libraryRoots.delete(location.root);
           this.unwatchUnneeded(dirname(location.root));
         }
-        this.o.store.exclude(location.path);
+        this.o.store.exclude(location, file);
         this.o.store.removeLocation(location.path);
       }
     });

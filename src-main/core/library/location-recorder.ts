@@ -86,18 +86,23 @@ export class LocationRecorder {
         const heldBefore = restricted ? store.getLocation(at.path)?.fileId : undefined;
         const wasPublic = heldBefore === undefined || heldBefore === file.id || queries.isPublic(heldBefore);
         const result = store.recordLocation(file, location);
-        // A content that was renamed keeps the tags its user gave it.
-        let tagged = false;
+        // A content that was renamed, or shared again unchanged (resume-unshared.ts), keeps the
+        // tags its user gave it, and its SHA-256 (not read again in the background).
+        let amended = false; // the row differs from what recordLocation wrote: read back
         if (file.userTags.length > 0 && store.getFile(file.id)?.userTags.length === 0) {
           store.setUserTags(file.id, file.userTags);
-          tagged = true;
+          amended = true;
+        }
+        if (file.sha256 !== null && result.inserted) {
+          store.setSha256(file.id, file.sha256);
+          amended = true;
         }
         if (result.before) previous.set(result.before, (previous.get(result.before) ?? false) || wasPublic);
         const entry = written.get(file.id);
         if (entry) {
           entry.exact = false; // several locations in one batch: read back, in the store's order
         } else {
-          written.set(file.id, { file, locations: [location], exact: result.inserted && !result.tagsInherited && !tagged });
+          written.set(file.id, { file, locations: [location], exact: result.inserted && !result.tagsInherited && !amended });
         }
       }
     });

@@ -20,7 +20,8 @@ export async function listUnshared(library: Unshared, offset: number, limit: num
 }
 
 /**
- * Shares one unshared path again, as sharing it by path would (hashed again, in the background).
+ * Shares one unshared path again, as sharing it by path would: at once under its old id when it is
+ * unchanged since the unshare (resume-unshared.ts), else hashed again in the background.
  * Only a path the node remembers, and only while it is a regular file: a link put in its place is
  * never followed to share what it points at.
  */

@@ -69,6 +69,15 @@ const toLocation = (r: RawLocation): LocationRow => ({
   inode: r.inode, addedAt: r.added_at,
 });
 
+/** What an unshared path held: its content and the stamp that content was hashed with (resume-unshared.ts). */
+export interface UnsharedStamp {
+  path: string;
+  fileId: string;
+  size: number;
+  mtimeMs: number;
+  inode: number;
+}
+
 /** What recording one location did (recordLocation). */
 export interface RecordedLocation {
   /** The content the path held before, when it was another one (dropped if it has no location left). */
@@ -123,8 +132,19 @@ export class LibraryStore {
       addSharedPath: db.prepare('INSERT OR IGNORE INTO shared_paths (path) VALUES (?)'),
       removeSharedPath: db.prepare('DELETE FROM shared_paths WHERE path = ?'),
       isExcluded: db.prepare<[string], { path: string }>('SELECT path FROM excluded_paths WHERE path = ?'),
-      addExcluded: db.prepare('INSERT OR IGNORE INTO excluded_paths (path, added_at) VALUES (?, ?)'),
+      // A path unshared again keeps the date it was first unshared, and takes its latest stamp.
+      addExcluded: db.prepare(`INSERT INTO excluded_paths (path, added_at, file_id, size, mtime_ms, inode)
+        VALUES (@path, @addedAt, @fileId, @size, @mtimeMs, @inode)
+        ON CONFLICT(path) DO UPDATE SET file_id = excluded.file_id, size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode`),
+      stampsUnder: db.prepare<[string, string], { path: string; file_id: string; size: number; mtime_ms: number; inode: number }>(`
+        SELECT path, file_id, size, mtime_ms, inode FROM excluded_paths
+        WHERE (path = ? OR path LIKE ? ESCAPE '\\') AND file_id IS NOT NULL`),
       removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
+      keepUnsharedContent: db.prepare(`INSERT OR REPLACE INTO unshared_contents (id, size, piece_size, piece_hashes, mime, category, user_tags, sha256)
+        VALUES (@id, @size, @pieceSize, @pieceHashes, @mime, @category, @userTags, @sha256)`),
+      unsharedContent: db.prepare<[string], Omit<RawFile, 'shared_at'>>('SELECT * FROM unshared_contents WHERE id = ?'),
+      dropUnusedUnsharedContents: db.prepare(`DELETE FROM unshared_contents
+        WHERE id NOT IN (SELECT file_id FROM excluded_paths WHERE file_id IS NOT NULL)`),
       // `pattern` is '%' for every path, or the search text escaped for LIKE (excludedPage).
       excludedPage: db.prepare<[string, number, number], { path: string; added_at: number }>("SELECT path, added_at FROM excluded_paths WHERE path LIKE ? ESCAPE '\\' ORDER BY added_at DESC, path LIMIT ? OFFSET ?"),
       excludedCount: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM excluded_paths WHERE path LIKE ? ESCAPE '\\'"),
@@ -311,8 +331,17 @@ export class LibraryStore {
     return this.s.isExcluded.get(path) !== undefined;
   }
 
-  exclude(path: string): void {
-    this.s.addExcluded.run(path, Date.now());
+  /**
+   * Remembers a location as unshared, with the content it held and the stamp it was hashed with:
+   * the content's row (pieces, tags, SHA-256) is kept while an unshared path names it, so that
+   * sharing the path again unchanged needs no hash (resume-unshared.ts).
+   */
+  exclude(location: LocationRow, file: FileRow | undefined): void {
+    if (file) this.s.keepUnsharedContent.run({ ...file, userTags: JSON.stringify(file.userTags) });
+    this.s.addExcluded.run({
+      path: location.path, addedAt: Date.now(), fileId: file ? file.id : null,
+      size: location.size, mtimeMs: location.mtimeMs, inode: location.inode,
+    });
   }
 
   /** A page of the unshared paths, the most recent first, and how many there are. */
@@ -324,9 +353,27 @@ export class LibraryStore {
     return { rows, total: this.s.excludedCount.get(pattern)?.n ?? 0 };
   }
 
-  /** Sharing a path again lifts every exclusion at or under it. */
-  unexcludeUnder(path: string, separator: string): void {
-    this.s.removeExcludedUnder.run(path, `${escapeLike(path)}${escapeLike(separator)}%`);
+  /**
+   * Sharing a path again lifts every exclusion at or under it. Returns the stamps those paths were
+   * unshared with; their contents stay readable (unsharedContent) until dropUnusedUnsharedContents.
+   */
+  unexcludeUnder(path: string, separator: string): UnsharedStamp[] {
+    const under = `${escapeLike(path)}${escapeLike(separator)}%`;
+    const stamps = this.s.stampsUnder.all(path, under)
+      .map((r) => ({ path: r.path, fileId: r.file_id, size: r.size, mtimeMs: r.mtime_ms, inode: r.inode }));
+    this.s.removeExcludedUnder.run(path, under);
+    return stamps;
+  }
+
+  /** A content kept since its last path was unshared, `sharedAt` left 0 (it is shared again now, or never). */
+  unsharedContent(id: string): FileRow | undefined {
+    const row = this.s.unsharedContent.get(id);
+    return row && toFile({ ...row, shared_at: 0 });
+  }
+
+  /** Forgets the kept contents no unshared path names any more. */
+  dropUnusedUnsharedContents(): void {
+    this.s.dropUnusedUnsharedContents.run();
   }
 
   getMeta(key: string): string | undefined {

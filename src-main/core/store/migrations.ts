@@ -284,4 +284,29 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE shared_paths DROP COLUMN added_at;
     `,
   },
+  {
+    version: 9,
+    name: 'unshared stamps',
+    // Sharing again what was unshared needs no hash when the file is unchanged (issue 16, item 15;
+    // resume-unshared.ts): an unshared path keeps the content it held and the stamp it was hashed
+    // with, and the content keeps its row here once it has left files (pieces, tags, SHA-256),
+    // while an unshared path still names it. Paths unshared before this have no stamp: hashed.
+    sql: `
+      ALTER TABLE excluded_paths ADD COLUMN file_id TEXT;     -- NULL: the content is not known
+      ALTER TABLE excluded_paths ADD COLUMN size INTEGER;
+      ALTER TABLE excluded_paths ADD COLUMN mtime_ms REAL;
+      ALTER TABLE excluded_paths ADD COLUMN inode INTEGER;
+      CREATE INDEX excluded_paths_file_id ON excluded_paths(file_id) WHERE file_id IS NOT NULL;
+      CREATE TABLE unshared_contents (
+        id            TEXT PRIMARY KEY,
+        size          INTEGER NOT NULL,
+        piece_size    INTEGER NOT NULL,
+        piece_hashes  BLOB NOT NULL,
+        mime          TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        user_tags     TEXT NOT NULL,
+        sha256        TEXT
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,0 +1,125 @@
+// Sharing again what was unshared (issue 16, item 15), over real HTTP: a file unchanged since its
+// unshare is shared at once under the id it had, with its pieces, tags and SHA-256, and nothing is
+// hashed (the hashing counters say so); a file changed in between (new bytes and mtime, a new size,
+// or another file put in its place with the old mtime restored) is hashed again and gets its new id.
+import { randomBytes } from 'node:crypto';
+import { appendFile, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnshareBatchResult } from '../../src-shared/api/batch.js';
+import type { HashingStatus, Pieces, SharedFile } from '../../src-shared/api/library.js';
+import type { NodeStats } from '../../src-shared/api/node.js';
+import type { PathBatchResult } from '../../src-shared/api/unshared.js';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+let n: TestNode;
+/** Several pieces (the smallest piece is 256 KiB), so a piece list is kept, not only an id. */
+const SIZE = 700 * 1024;
+const names = ['same.bin', 'edited.bin', 'grown.bin', 'swapped.bin'];
+
+const postJson = async <T>(path: string, body: unknown): Promise<T> => {
+  const res = await n.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as T;
+};
+const hashing = async (): Promise<HashingStatus> => (await n.json<NodeStats>('/api/v1/stats')).hashing;
+const fileAt = async (path: string): Promise<SharedFile | undefined> => {
+  const page = await n.json<{ items: SharedFile[] }>('/api/v1/files?pageSize=200');
+  return page.items.find((f) => f.paths?.includes(path));
+};
+const getFile = (id: string) => n.api(`/api/v1/files/${id}`);
+const unshare = async (id: string) => expect((await postJson<UnshareBatchResult>('/api/v1/files/unshare', { ids: [id] })).succeeded).toBe(1);
+const reshare = async (path: string) => expect((await postJson<PathBatchResult>('/api/v1/files/reshare', { paths: [path] })).succeeded).toBe(1);
+
+/** Unshares the file at `path`, changes it with `change`, shares it again: its id before and after, and the hashing counters meanwhile. */
+async function changeWhileUnshared(path: string, change: () => Promise<void>): Promise<{ before: string; after: string; hashedBefore: number; hashedAfter: number }> {
+  const before = (await fileAt(path))!.id;
+  await unshare(before);
+  await change();
+  const hashedBefore = (await hashing()).hashedFiles;
+  await reshare(path);
+  const after = await pollUntil(async () => (await fileAt(path))?.id, `${path} to be shared again`, 20_000);
+  return { before, after, hashedBefore, hashedAfter: (await hashing()).hashedFiles };
+}
+
+beforeAll(async () => {
+  n = await startTestNode();
+  for (const name of names) await writeFile(join(n.sharedDir, name), randomBytes(SIZE));
+  // A whole second, which utimes can restore exactly (a stat's sub-millisecond digits it cannot).
+  const second = Math.floor(Date.now() / 1000) - 60;
+  await utimes(join(n.sharedDir, 'swapped.bin'), second, second);
+  await pollUntil(async () => {
+    const all = await Promise.all(names.map((name) => fileAt(join(n.sharedDir, name))));
+    return all.every((f) => f !== undefined);
+  }, 'the files to be shared', 20_000);
+}, 30_000);
+afterAll(() => n?.destroy());
+
+describe('sharing again a file unchanged since it was unshared', () => {
+  it('hashes nothing and finds it at once under the same id, with its pieces, tags and SHA-256', async () => {
+    const path = join(n.sharedDir, 'same.bin');
+    const id = (await fileAt(path))!.id;
+    await postJson('/api/v1/files/tags', { ids: [id], add: ['holiday'] });
+    // The background SHA-256 is kept too: it is not read again after the reshare.
+    const sha256 = await pollUntil(async () => ((await (await getFile(id)).json()) as SharedFile).sha256, 'the SHA-256 to be computed', 20_000);
+    const pieces = await n.json<Pieces>(`/api/v1/files/${id}/pieces`);
+
+    await unshare(id);
+    expect((await getFile(id)).status).toBe(404);
+    const before = await hashing();
+    await reshare(path);
+
+    // The reshare queued nothing to hash, and the file is there the moment it answered.
+    const after = await hashing();
+    expect(after).toMatchObject({ queuedFiles: 0, activeFiles: 0, hashedFiles: before.hashedFiles, hashedBytes: before.hashedBytes });
+    const res = await getFile(id);
+    expect(res.status).toBe(200);
+    const file = (await res.json()) as SharedFile;
+    expect(file).toMatchObject({ id, size: SIZE, userTags: ['holiday'], sha256, paths: [path] });
+    expect(await n.json<Pieces>(`/api/v1/files/${id}/pieces`)).toEqual(pieces);
+    // Served as before: the stamp it was recorded with is the file's.
+    const download = await n.api(`/api/v1/download/${id}`, { auth: false });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(await readFile(path))).toBe(true);
+    expect((await n.json<{ total: number }>('/api/v1/library/unshared')).total).toBe(0);
+  });
+});
+
+describe('sharing again a file changed while it was unshared', () => {
+  it('hashes it again when its bytes and mtime changed, its size not', async () => {
+    const path = join(n.sharedDir, 'edited.bin');
+    const result = await changeWhileUnshared(path, async () => {
+      const old = await stat(path);
+      await writeFile(path, randomBytes(SIZE)); // in place: the same inode
+      await utimes(path, old.atime, new Date(old.mtimeMs + 5_000));
+      expect((await stat(path)).ino).toBe(old.ino);
+    });
+    expect(result.after).not.toBe(result.before);
+    expect(result.hashedAfter).toBeGreaterThan(result.hashedBefore);
+    expect((await getFile(result.before)).status).toBe(404);
+  });
+
+  it('hashes it again when its size changed', async () => {
+    const path = join(n.sharedDir, 'grown.bin');
+    const result = await changeWhileUnshared(path, () => appendFile(path, 'more'));
+    expect(result.after).not.toBe(result.before);
+    expect(result.hashedAfter).toBeGreaterThan(result.hashedBefore);
+    expect((await fileAt(path))!.size).toBe(SIZE + 4);
+  });
+
+  it('hashes it again when another file of the same size took its place with the old mtime restored', async () => {
+    const path = join(n.sharedDir, 'swapped.bin');
+    const result = await changeWhileUnshared(path, async () => {
+      const old = await stat(path);
+      const copy = join(n.root, 'swapped.tmp'); // outside the shared folder, on the same disk
+      await writeFile(copy, randomBytes(SIZE));
+      await utimes(copy, old.atimeMs / 1000, old.mtimeMs / 1000); // a whole second (beforeAll)
+      await rename(copy, path); // the old file is unlinked only now: the new one has another inode
+      const now = await stat(path);
+      expect([now.size, now.mtimeMs, now.ino === old.ino]).toEqual([old.size, old.mtimeMs, false]);
+    });
+    expect(result.after).not.toBe(result.before);
+    expect(result.hashedAfter).toBeGreaterThan(result.hashedBefore);
+  });
+});
