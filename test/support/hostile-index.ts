@@ -23,7 +23,8 @@ import { NodeTls } from '../../src-main/core/net/node-tls.js';
  * - `loop`: sends every forwarded query straight back to the index server it names (`back`),
  *   with the same query id, and answers nothing useful.
  * Every mode also lists `junk` index servers (more than a list may hold is refused whole, so
- * it lists as many as it may, all unreachable).
+ * it lists as many as it may, all unreachable), or the addresses it is told to `advertise`.
+ * `host`: where it listens (127.0.0.1 unless told).
  */
 export type HostileIndexMode = 'garbage' | 'huge' | 'slow' | 'liar' | 'loop' | 'late' | 'foreign';
 
@@ -42,7 +43,7 @@ export interface HostileIndex {
   close(): Promise<void>;
 }
 
-export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () => string; junk?: number } = {}): Promise<HostileIndex> {
+export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () => string; junk?: number; advertise?: readonly string[]; host?: string } = {}): Promise<HostileIndex> {
   let queries = 0;
   const echoes: unknown[] = [];
   const held: http.ServerResponse[] = [];
@@ -51,7 +52,9 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hostile');
     if (url.pathname === '/api/v1/federation') {
-      const servers = Array.from({ length: o.junk ?? 64 }, (_, i) => ({ address: `127.0.0.1:${i + 1}`, indexId: `junk-${i}`, lastSeen: new Date().toISOString() }));
+      const servers = o.advertise
+        ? o.advertise.map((address, i) => ({ address, indexId: `advertised-${i}`, lastSeen: new Date().toISOString() }))
+        : Array.from({ length: o.junk ?? 64 }, (_, i) => ({ address: `127.0.0.1:${i + 1}`, indexId: `junk-${i}`, lastSeen: new Date().toISOString() }));
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ indexId: key.id, servers }));
       return;
@@ -123,10 +126,11 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
     }
   });
   acceptTlsToo(server, (await NodeTls.create(key)).serverOptions);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    address: `127.0.0.1:${port}`,
+    address: `${host}:${port}`,
     get queries() {
       return queries;
     },

@@ -3,6 +3,8 @@
 // servers it knows, as eMule servers exchange server lists). A learned address is only a thing
 // to try: it becomes a member once it answered that route itself, with an index id other than
 // ours; a learned one that fails 3 times in a row is forgotten. Bounded: at most MAX_LEARNED learned.
+// An address in a network this node blocks (or outside those it allows) is never contacted,
+// whoever named it: not learned, not probed, no query forwarded to it (`allows`).
 import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
 import { attempt, nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
@@ -33,6 +35,12 @@ export interface MembersOptions {
   ownPort: () => number | null;
   /** How to call other index servers: over TLS when encryption is on (an address is pinned to the id it proves first). */
   dialer?: NodeDialer;
+  /**
+   * Whether `host:port` may be contacted: the network filter, as for peers' addresses (a host name
+   * is not believed while a list is in force). Asked at every use, so a change in Settings applies
+   * at once. Default: every address.
+   */
+  allows?: (address: string) => boolean;
   /** Learn addresses from other servers' lists and from servers that ask (super_peer.federation_learn). */
   learn?: boolean;
   probeTimeoutMs?: number;
@@ -93,11 +101,14 @@ export class FederationMembers {
     return [...out.values()].filter((m) => m.indexId !== this.o.selfId);
   }
 
-  /** Those that answered their last probe, one address per index id: where queries are forwarded. */
+  /**
+   * Those that answered their last probe, one address per index id: where queries are forwarded.
+   * Never one at an address blocked since (before its next probe finds it so).
+   */
   active(): Member[] {
     const ids = new Set<string>();
     return this.all().filter((m) => {
-      if (m.lastSeen === null || m.failures > 0 || m.indexId === null || ids.has(m.indexId)) return false;
+      if (m.lastSeen === null || m.failures > 0 || m.indexId === null || ids.has(m.indexId) || !this.allows(m.address)) return false;
       ids.add(m.indexId);
       return true;
     });
@@ -143,11 +154,16 @@ export class FederationMembers {
     this.retries.set(m.address, { timer: t, due });
   }
 
+  private allows(address: string): boolean {
+    return this.o.allows?.(address) ?? true;
+  }
+
   /** Addresses to try (from another server's list, or a server that asked us); true when new. */
   learn(address: string): boolean {
     if (this.o.learn === false) return false;
     const key = canonical(address);
-    if (!key || this.state.has(key)) return false;
+    // A blocked address takes no learned slot: it would never be tried.
+    if (!key || this.state.has(key) || !this.allows(key)) return false;
     const learned = [...this.state.values()].filter((m) => m.origin === 'learned');
     if (learned.length >= MAX_LEARNED) {
       // Room is made only by a learned entry that never answered; members that work are kept.
@@ -187,6 +203,15 @@ export class FederationMembers {
   private async probe(m: Member, timed = false): Promise<void> {
     const now = this.now();
     if (this.probing.has(m.address) || (!timed && m.lastTried !== null && now - m.lastTried < MIN_PROBE_GAP_MS)) return;
+    if (!this.allows(m.address)) {
+      // Blocked (configured, on the LAN, or blocked after it was learned): not contacted. A learned
+      // one is forgotten; a configured or LAN one waits for the next round, in case the lists change.
+      const wasActive = m.failures === 0 && m.lastSeen !== null;
+      if (m.origin === 'learned') this.state.delete(m.address);
+      else m.failures = Math.max(1, m.failures); // not answering: Settings says so
+      if (wasActive) this.o.onChange?.();
+      return;
+    }
     this.probing.add(m.address);
     m.lastTried = now;
     const port = this.o.ownPort();
