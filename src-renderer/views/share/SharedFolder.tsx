@@ -1,8 +1,10 @@
 // Where the shared folder is (GET /api/v1/library/roots), whole: a long path wraps anywhere
-// instead of pushing the page sideways at phone widths.
+// instead of pushing the page sideways at phone widths. A folder shared only with chosen devices
+// has a lock badge saying with how many.
 import { useEffect } from 'react';
 import { useDomain } from '../../app/stores-context.js';
 import { countOf } from '../../app/use-selection.js';
+import { RestrictedBadge } from './RestrictedBadge.js';
 import './unshared.css';
 
 export function SharedFolder() {
@@ -19,6 +21,7 @@ export function SharedFolder() {
       {folder ? (
         <>
           Shared folder: <code className="path">{folder.path}</code>
+          {folder.access === 'devices' ? <RestrictedBadge devices={folder.devices.length} /> : null}
         </>
       ) : null}
       {byHand > 0 ? <span>{`${folder ? ', and ' : ''}${countOf(byHand, 'path')} shared by hand`}</span> : null}

@@ -163,6 +163,19 @@ describe('unshared files in Share', () => {
     });
     const line = await screen.findByTestId('shared-folder');
     expect(line.textContent).toBe(`Shared folder: ${deep}, and 1 path shared by hand`);
+    expect(screen.queryByTestId('restricted-badge')).toBeNull(); // shared with everyone: no mark
+    stores.dispose();
+  });
+
+  it('marks a shared folder only chosen devices see with a lock, naming how many', async () => {
+    const devices = ['AAAAAAA-BBBBBBB-CCCCCCC-DDDDDDD-EEEEEEE-FFFFFFF-GGGGGGG-HHHHHHH', 'IIIIIII-JJJJJJJ-KKKKKKK-LLLLLLL-MMMMMMM-NNNNNNN-OOOOOOO-PPPPPPP'];
+    const { stores } = renderShare({
+      listSharedRoots: () => ({ items: [{ path: '/home/ana/Shared', kind: 'folder', sharedFolder: true, access: 'devices', devices, fileCount: 3 }] }),
+    });
+    const badge = await screen.findByTestId('restricted-badge');
+    expect(badge.getAttribute('title')).toBe('Shared only with 2 chosen devices; no other peer sees it');
+    expect(within(badge).getByText('Shared only with 2 chosen devices; no other peer sees it').className).toBe('visually-hidden');
+    expect(screen.getByTestId('shared-folder').contains(badge)).toBe(true);
     stores.dispose();
   });
 });

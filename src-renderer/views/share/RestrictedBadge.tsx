@@ -1,0 +1,23 @@
+// The mark of a shared folder only chosen devices see (Settings → Shared folders, access
+// "devices"): a small lock and how many devices, said in full in the tooltip and to screen readers.
+import { countOf } from '../../app/use-selection.js';
+
+function restrictedText(devices: number): string {
+  return devices === 0
+    ? 'Shared with no device yet: no other peer sees it (Settings \u2192 Shared folders)'
+    : `Shared only with ${countOf(devices, 'chosen device')}; no other peer sees it`;
+}
+
+export function RestrictedBadge({ devices }: { devices: number }) {
+  const text = restrictedText(devices);
+  return (
+    <span className="restricted-badge" title={text} data-testid="restricted-badge">
+      <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+        <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+        <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      </svg>
+      <span aria-hidden="true">{devices}</span>
+      <span className="visually-hidden">{text}</span>
+    </span>
+  );
+}
