@@ -58,8 +58,8 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('Shoal');
   });
 
-  it('builds a dmg for Intel and Apple Silicon, an NSIS installer and an AppImage', () => {
-    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
+  it('builds a dmg for Intel and Apple Silicon (and the zip the macOS update feed is written from), an NSIS installer and an AppImage', () => {
+    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }, { target: 'zip', arch: ['x64', 'arm64'] }]);
     expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
     expect(config.linux.target).toEqual([{ target: 'AppImage', arch: ['x64'] }]);
   });
@@ -69,13 +69,17 @@ describe('electron-builder.yml', () => {
   });
 
   it('packages the compiled app, main entry included, and nothing else of the repo', () => {
-    expect(config.files).toEqual(['out/src-main/**', 'out/src-shared/**', 'out/renderer/**', 'out/dashboard/**', 'out/preload/**', 'package.json']);
+    expect(config.files).toEqual([
+      'out/src-main/**', 'out/src-shared/**', 'out/renderer/**', 'out/dashboard/**', 'out/preload/**', 'package.json',
+      'native/leaf-hash/build/Release/leaf_hash.node', // the native leaf hasher, built by npm install
+    ]);
     expect(pkg.main.startsWith('out/src-main/')).toBe(true);
   });
 
   it('unpacks better-sqlite3 from the asar and rebuilds it for Electron', () => {
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
     expect(config.asarUnpack).toContain('node_modules/@chainsafe/hashtree*/**');
+    expect(config.asarUnpack).toContain('native/leaf-hash/build/Release/leaf_hash.node'); // a .node file cannot load from inside the asar
     expect(config.npmRebuild).toBe(true);
   });
 
