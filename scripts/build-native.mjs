@@ -1,7 +1,8 @@
 // npm install's last step: builds the native leaf hasher (native/leaf-hash) with the node-gyp that
 // npm carries. It is optional: where it can't be built (no compiler, no headers), Shoal hashes with
 // node:crypto instead (src-main/core/hashing/leaf-hasher.ts), so a failure here is a notice, not an
-// error that would stop the install.
+// error that would stop the install. To build it again by hand: `npm run install` (npm passes its
+// node-gyp and its settings, such as nodedir, to the script; run directly, node-gyp has neither).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
