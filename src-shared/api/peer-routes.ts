@@ -93,6 +93,9 @@ export const indexConnectionSchema = z.object({
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
 export type IndexServerSource = IndexConnectionView['servers'][number]['source'];
 
+/** At most this many index servers added by hand (Settings, POST /api/v1/index-servers). */
+export const MAX_ADDED_INDEX_SERVERS = 20;
+
 /** An index server added by hand; the URL form (DELETE) percent-encodes it: `127.0.0.1%3A8080`. */
 export const indexServerAddressSchema = z.object({ address: hostPortSchema });
 

@@ -43,7 +43,6 @@ const rows: Record<string, string[]> = {
   stampsUnder: ['path', 'file_id', 'size', 'mtime_ms', 'inode'],
   unsharedContent: FILE.filter((c) => c !== 'shared_at'),
   rootAccess: ['root', 'devices'],
-  getMeta: ['value'],
 };
 
 let dir: { path: string; remove(): Promise<void> };

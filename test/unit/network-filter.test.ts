@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConfigSchema } from '../../src-main/core/config/config-schema.js';
 import { NetworkFilter, parseNetwork } from '../../src-main/core/access/network-filter.js';
+import { openNodeStateFile } from '../support/node-state-file.js';
 
 const filter = (allowedNetworks: string[], blockedNetworks: string[]) => new NetworkFilter({ defaults: { allowedNetworks, blockedNetworks, allowPlainHttp: true } });
 
@@ -31,12 +32,15 @@ describe('the network filter', () => {
     expect(filter(['192.168.0.0/16'], []).allows('peer.example')).toBe(false);
   });
 
-  it('keeps only what the user changed: the config still decides the rest', () => {
-    const meta = new Map<string, string>();
-    const store = { getMeta: (k: string) => meta.get(k), setMeta: (k: string, v: string) => void meta.set(k, v) };
-    new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true }, meta: store }).set({ allowPlainHttp: false });
-    const later = new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: true }, meta: store });
-    expect(later.get()).toEqual({ allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: false });
+  it('keeps only what the user changed: the config still decides the rest', async () => {
+    const file = await openNodeStateFile();
+    try {
+      new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true }, state: file.state }).set({ allowPlainHttp: false });
+      const later = new NetworkFilter({ defaults: { allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: true }, state: file.reopen() });
+      expect(later.get()).toEqual({ allowedNetworks: [], blockedNetworks: ['10.0.0.0/8'], allowPlainHttp: false });
+    } finally {
+      await file.close();
+    }
   });
 
   it('changes live; a list that does not parse changes nothing', () => {

@@ -4,6 +4,7 @@
 import type { NodeConfig } from '../config/config-schema.js';
 import type { IndexAccess } from '../index/index-service.js';
 import type { Db } from '../store/database.js';
+import type { NodeStateOf } from '../store/node-state.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { AccessGate } from './access-gate.js';
 import { Devices } from './devices.js';
@@ -18,10 +19,10 @@ export interface AccessControl {
   sourceAllowed(source: { url: string; peerId: string | null }): boolean;
 }
 
-export function createAccessControl(o: { config: NodeConfig; db: Db; selfId: string; meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void } }): AccessControl {
+export function createAccessControl(o: { config: NodeConfig; db: Db; selfId: string; state: NodeStateOf<'networkSettings'> }): AccessControl {
   const networks = new NetworkFilter({
     defaults: { allowedNetworks: o.config.security.allowed_networks, blockedNetworks: o.config.security.blocked_networks, allowPlainHttp: o.config.security.allow_plain_http },
-    meta: o.meta,
+    state: o.state,
   });
   const devices = new Devices(o.db, o.selfId);
   const sourceAllowed = (source: { url: string; peerId: string | null }) => networks.allowsUrl(source.url) && !devices.isBlocked(source.peerId);

@@ -2,17 +2,17 @@
 // IPv6), matched with Node's built-in net.BlockList. A blocked address gets 403 NETWORK_BLOCKED
 // on the peer and index ports before anything else (connection-guard.ts), is never listed as a
 // source by this node's index and is never used as a source by its downloads. The config gives
-// the starting lists; a change in Settings is kept in the database and wins from then on.
+// the starting lists; a change in Settings is kept in the node state and wins from then on.
 import { BlockList, isIP } from 'node:net';
 import type { NetworkSettings } from '../../../src-shared/api/access.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { plainAddress } from '../net/remote-address.js';
-
-const META_KEY = 'network_settings';
+import type { NodeStateOf } from '../store/node-state.js';
 
 export interface NetworkFilterOptions {
   defaults: NetworkSettings;
-  meta?: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void };
+  /** Where a change is kept (none: the config's lists, changed for this run only). */
+  state?: NodeStateOf<'networkSettings'>;
 }
 
 export class NetworkFilter {
@@ -21,8 +21,8 @@ export class NetworkFilter {
   private blocked = new BlockList();
 
   constructor(private readonly o: NetworkFilterOptions) {
-    this.current = { ...o.defaults, ...this.saved() };
-    this.apply(this.current);
+    this.current = { ...o.defaults, ...o.state?.get('networkSettings') };
+    this.apply(this.current, listsOf(this.current));
   }
 
   get(): NetworkSettings {
@@ -38,10 +38,10 @@ export class NetworkFilter {
   set(update: Partial<NetworkSettings>): NetworkSettings {
     const changed = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as Partial<NetworkSettings>;
     const next = { ...this.current, ...changed };
-    this.apply(next);
-    this.current = next;
+    const lists = listsOf(next);
     // Only what the user changed is kept: the config still decides the rest (as transfer settings do).
-    this.o.meta?.setMeta(META_KEY, JSON.stringify({ ...this.saved(), ...changed }));
+    this.o.state?.set('networkSettings', { ...this.o.state.get('networkSettings'), ...changed });
+    this.apply(next, lists);
     return this.get();
   }
 
@@ -67,27 +67,10 @@ export class NetworkFilter {
     }
   }
 
-  private apply(settings: NetworkSettings): void {
-    const blocked = toBlockList(settings.blockedNetworks);
-    const allowed = settings.allowedNetworks.length > 0 ? toBlockList(settings.allowedNetworks) : undefined;
-    this.blocked = blocked;
-    this.allowed = allowed;
-  }
-
-  private saved(): Partial<NetworkSettings> {
-    const text = this.o.meta?.getMeta(META_KEY);
-    if (!text) return {};
-    try {
-      const value = JSON.parse(text) as Partial<NetworkSettings>;
-      const lists = (v: unknown) => Array.isArray(v) && v.every((n) => typeof n === 'string' && parseNetwork(n) !== undefined);
-      return {
-        ...(lists(value.allowedNetworks) ? { allowedNetworks: value.allowedNetworks } : {}),
-        ...(lists(value.blockedNetworks) ? { blockedNetworks: value.blockedNetworks } : {}),
-        ...(typeof value.allowPlainHttp === 'boolean' ? { allowPlainHttp: value.allowPlainHttp } : {}),
-      };
-    } catch {
-      return {};
-    }
+  private apply(settings: NetworkSettings, lists: { blocked: BlockList; allowed: BlockList | undefined }): void {
+    this.current = settings;
+    this.blocked = lists.blocked;
+    this.allowed = lists.allowed;
   }
 }
 
@@ -101,6 +84,11 @@ export function parseNetwork(text: string): { address: string; prefix: number; t
   const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
   if (!(prefix >= 0 && prefix <= max)) return undefined;
   return { address, prefix, type: family === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/** The lists' matchers; a network that does not parse throws INVALID_NETWORK, before anything changed. */
+function listsOf(settings: NetworkSettings): { blocked: BlockList; allowed: BlockList | undefined } {
+  return { blocked: toBlockList(settings.blockedNetworks), allowed: settings.allowedNetworks.length > 0 ? toBlockList(settings.allowedNetworks) : undefined };
 }
 
 function toBlockList(networks: readonly string[]): BlockList {

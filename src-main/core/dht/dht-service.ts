@@ -1,11 +1,12 @@
 // The DHT in a running node: Settings' "Find and offer sources without an index server" switch
-// (live, kept in node_meta; until it is first used, `dht.enabled` decides), the DHT node while it
+// (live, kept in the node state; until it is first used, `dht.enabled` decides), the DHT node while it
 // is on, and the announcer: every shared file (public ones only, at most `dht.max_announced`) is
 // announced one at a time, again every REANNOUNCE_MS (BEP 5 nodes forget a peer after about
 // 30 minutes), and a newly shared file within a few seconds. Nothing is sent while it is off:
 // no UDP socket is even opened.
 import type { Logger } from 'pino';
 import type { DhtSettingsView } from '../../../src-shared/api/dht.js';
+import type { NodeStateOf } from '../store/node-state.js';
 import { DhtNode, PUBLIC_BOOTSTRAP } from './dht-node.js';
 
 export const REANNOUNCE_MS = 15 * 60_000;
@@ -13,7 +14,6 @@ export const REANNOUNCE_MS = 15 * 60_000;
 const ROUND_MS = 60_000;
 /** A newly shared file is announced this long after the last library change of a burst. */
 const CHANGE_DELAY_MS = 2_000;
-const META_KEY = 'dht_enabled';
 
 export interface DhtConfig {
   enabled: boolean;
@@ -27,7 +27,7 @@ export interface DhtServiceOptions {
   config: DhtConfig;
   /** The address the peer API binds; the DHT's UDP socket binds the same. */
   host: string;
-  meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void };
+  state: NodeStateOf<'dhtEnabled'>;
   /** The ids of the files anyone may fetch (Library.indexEntries), in a stable order. */
   sharedFileIds(): string[];
   /** The peer API's port, announced as the port of every file. */
@@ -53,8 +53,7 @@ export class DhtService {
   private closed = false;
 
   constructor(private readonly o: DhtServiceOptions) {
-    const stored = o.meta.getMeta(META_KEY);
-    this.enabled = stored === undefined ? o.config.enabled : stored === '1';
+    this.enabled = o.state.get('dhtEnabled') ?? o.config.enabled;
   }
 
   /** The running DHT node, or null while off. */
@@ -72,8 +71,8 @@ export class DhtService {
   }
 
   async set(enabled: boolean): Promise<DhtSettingsView> {
+    this.o.state.set('dhtEnabled', enabled);
     this.enabled = enabled;
-    this.o.meta.setMeta(META_KEY, enabled ? '1' : '0');
     await this.switchTo(enabled);
     return this.view();
   }

@@ -1,16 +1,14 @@
 // Index servers the user adds by hand while the node runs (Settings, POST /api/v1/index-servers).
-// They are kept in the database's node_meta, so they survive a restart; the config file's and the
+// They are kept in the node state (`addedIndexServers`), so they survive a restart; the config file's and the
 // --index-server flag's addresses stay the config's business and cannot be removed here.
-import { z } from 'zod';
 import { HOST_PORT, hostPortSchema } from '../../../src-shared/api/common.js';
+import { MAX_ADDED_INDEX_SERVERS } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
+import type { NodeStateOf } from '../store/node-state.js';
 import type { IndexServerRef } from './server-choice.js';
 
-const META_KEY = 'added_index_servers';
-export const MAX_ADDED_INDEX_SERVERS = 20;
-
 export interface AddedIndexServersOptions {
-  meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void };
+  state: NodeStateOf<'addedIndexServers'>;
   /** Every index server the node knows now (configured, added, self, discovered). */
   known: () => readonly IndexServerRef[];
   /** Told after every change, so the index client looks at its list at once. */
@@ -70,26 +68,13 @@ export class AddedIndexServers {
   }
 
   private save(addresses: string[]): void {
-    this.o.meta.setMeta(META_KEY, JSON.stringify(addresses));
+    this.o.state.set('addedIndexServers', addresses);
     this.addresses = addresses;
     this.o.onChange();
   }
 
-  /** A damaged or hand-edited entry is skipped, never a reason not to start. */
+  /** The node state skips a damaged or hand-edited entry; a hand-edited spelling is made one here. */
   private saved(): string[] {
-    const text = this.o.meta.getMeta(META_KEY);
-    if (!text) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return [];
-    }
-    const items = z.array(z.unknown()).safeParse(value).data ?? [];
-    const valid = items.flatMap((item) => {
-      const parsed = hostPortSchema.safeParse(item);
-      return parsed.success ? [canonicalAddress(parsed.data)] : [];
-    });
-    return [...new Set(valid)].slice(0, this.max);
+    return [...new Set(this.o.state.get('addedIndexServers').map(canonicalAddress))].slice(0, this.max);
   }
 }

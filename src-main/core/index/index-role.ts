@@ -12,7 +12,7 @@ import { EventBus } from '../events/event-bus.js';
 import type { ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
 import type { Db } from '../store/database.js';
-import type { LibraryStore } from '../store/library-store.js';
+import type { NodeStateOf } from '../store/node-state.js';
 import { IndexService, type IndexAccess, type IndexSettings } from './index-service.js';
 import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
@@ -32,7 +32,8 @@ export interface IndexRoleOptions {
   db: Db;
   /** This node's id, which is also its index's id. */
   nodeId: string;
-  meta: Pick<LibraryStore, 'getMeta' | 'setMeta'>;
+  /** Whether the role was on when the node last ran, and the port chosen in Settings. */
+  state: NodeStateOf<'indexRole' | 'indexPort'>;
   settings: IndexSettings;
   port: number;
   host: string;
@@ -57,9 +58,6 @@ export interface IndexRoleOptions {
   portRetryMs?: number;
 }
 
-const META_KEY = 'index_role';
-/** A port the user chose in Settings instead of the config's (its own was taken). */
-const PORT_KEY = 'index_port';
 const PORT_RETRY_MS = 2_000;
 /** Time given to peers' sockets to receive `index_stopping` before the port closes. */
 const STOPPING_GRACE_MS = 200;
@@ -85,7 +83,7 @@ export class IndexRole {
 
   /** Whether the role was on when the node last ran. */
   get persistedEnabled(): boolean {
-    return this.o.meta.getMeta(META_KEY) === 'on';
+    return this.o.state.get('indexRole');
   }
 
   status(): IndexRoleView {
@@ -95,10 +93,9 @@ export class IndexRole {
     };
   }
 
-  /** The port the role listens on: the one chosen in Settings, else the config's. */
+  /** The port the role listens on: the one the user chose in Settings (the config's was taken), else the config's. */
   private get port(): number {
-    const chosen = Number(this.o.meta.getMeta(PORT_KEY));
-    return Number.isInteger(chosen) && chosen > 0 && chosen <= 65_535 ? chosen : this.o.port;
+    return this.o.state.get('indexPort') ?? this.o.port;
   }
 
   /** Turns the role on or off; `port` (on): listen there from now on. Calls are applied one after another. */
@@ -106,7 +103,7 @@ export class IndexRole {
     const next = this.queue.then(async () => {
       if (!enabled) return this.disable();
       if (port !== undefined && port !== this.port) {
-        this.o.meta.setMeta(PORT_KEY, String(port));
+        this.o.state.set('indexPort', port);
         if (this.running) await this.disable(false);
       }
       return this.enable();
@@ -141,7 +138,7 @@ export class IndexRole {
       this.o.federation?.members.start(GOSSIP_INTERVAL_MS);
       this.lastError = null;
       this.suggestedPort = null;
-      this.o.meta.setMeta(META_KEY, 'on');
+      this.o.state.set('indexRole', true);
       this.o.logger.info({ port: server.port }, 'index role on');
     } catch (err) {
       this.state = 'off';
@@ -154,7 +151,7 @@ export class IndexRole {
   }
 
   private async disable(persist = true): Promise<IndexRoleView> {
-    if (persist) this.o.meta.setMeta(META_KEY, 'off');
+    if (persist) this.o.state.set('indexRole', false);
     this.stopRetrying();
     const running = this.running;
     if (!running) return this.status();

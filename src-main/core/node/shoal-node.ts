@@ -41,6 +41,7 @@ import { neverSharedPaths } from '../library/never-shared.js';
 import { openDatabase } from '../store/database.js';
 import { diskIsFull } from '../store/disk-full.js';
 import { LibraryStore } from '../store/library-store.js';
+import { NodeState } from '../store/node-state.js';
 import { RateLimiter } from '../transfers/rate-limiter.js';
 import { TransferSettingsService } from '../transfers/transfer-settings.js';
 import { loadOrCreateControlToken } from './control-token.js';
@@ -97,13 +98,15 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const store = new LibraryStore(db);
   const key = await loadOrCreateNodeKey(dataDirectory);
   const id = key.id;
-  const accessControl = createAccessControl({ config, db, meta: store, selfId: id });
+  // What the user changed in Settings, kept across restarts (store/node-state-keys.ts lists it all).
+  const nodeState = new NodeState(db, logger.child({ service: 'node-state' }));
+  const accessControl = createAccessControl({ config, db, state: nodeState, selfId: id });
   // TLS between nodes, authenticated by the node keys (net/node-tls.ts): both ports always accept
   // it; with security.enable_encryption this node calls others over it too, and never in plain.
   const nodeTls = await NodeTls.create(key);
   const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null);
   // The name others see: the config's until the user sets one (Settings → "This device").
-  const displayName = new DisplayName({ id, defaultName: config.peer.name, meta: store, onChange: () => {
+  const displayName = new DisplayName({ id, defaultName: config.peer.name, state: nodeState, onChange: () => {
     indexClient.identityChanged();
     ownIndexListing.identityChanged();
   } });
@@ -121,7 +124,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       maxDownloadRate: t.max_download_rate, maxUploadRate: t.max_upload_rate, maxUploads: t.max_uploads,
       uploadQuotaPerPeer: t.upload_quota_per_peer, shareDownloads: t.share_downloads,
     },
-    downloadDirectory: config.peer.download_directory, meta: store, downloadLimiter, uploadLimiter,
+    downloadDirectory: config.peer.download_directory, state: nodeState, downloadLimiter, uploadLimiter,
   });
   const publishUploads = throttle(() => bus.publish('uploads_update', uploads.list()), 1000);
   const uploads = new UploadTracker(() => ({ ...transferSettings.get(), maxUploadsPerPeer: t.max_uploads_per_peer }), publishUploads);
@@ -138,12 +141,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // Zero configuration: an index server advertises itself on the LAN; peers find it (mDNS).
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
-  const addedFederation = new AddedFederation({ meta: store, configured: config.super_peer.federation });
+  const addedFederation = new AddedFederation({ state: nodeState, configured: config.super_peer.federation });
   const federation = createFederation({ selfId: id, config: config.super_peer, configured: () => addedFederation.addresses(), lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed, addressAllowed: (address) => accessControl.networks.allowsUrl(`http://${address}/`), dialer });
   const indexRole = new IndexRole({
     federation, tls: tlsServing, dialer,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
-    db, meta: store, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
+    db, state: nodeState, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),
     // The own listing registers with the index at once; the main client drops it from its list.
     onChange: () => {
@@ -157,7 +160,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     },
   });
   let port = 0;
-  const addedIndexServers = new AddedIndexServers({ meta: store, known: () => candidates(), onChange: () => indexClient.candidatesChanged() });
+  const addedIndexServers = new AddedIndexServers({ state: nodeState, known: () => candidates(), onChange: () => indexClient.candidatesChanged() });
   // Preference order: the config's, then those added by hand, then this node's own, then the LAN's.
   const candidates = (): IndexCandidate[] => {
     const list: IndexCandidate[] = config.peer.super_peer_address.map((address) => ({ address, source: 'configured' }));
@@ -192,7 +195,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
   // Sources without an index server: the DHT is asked when the index servers gave none (docs/downloads.md).
   const dht = new DhtService({
-    config: config.dht, host: config.peer.host, meta: store, peerPort: () => port, logger: logger.child({ service: 'dht' }),
+    config: config.dht, host: config.peer.host, state: nodeState, peerPort: () => port, logger: logger.child({ service: 'dht' }),
     sharedFileIds: () => (config.peer.share ? library.indexEntries().map((e) => e.id) : []),
   });
   const dhtFinder: DhtFinderOptions = { dht: () => dht.dht(), selfPeerId: id, peersPerLookup: dht.peersPerLookup, allows: accessControl.sourceAllowed, dialer };

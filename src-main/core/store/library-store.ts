@@ -156,8 +156,6 @@ export class LibraryStore {
       rootAccess: db.prepare<[], { root: string; devices: string }>('SELECT root, devices FROM root_access'),
       setRootAccess: db.prepare('INSERT INTO root_access (root, devices) VALUES (?, ?) ON CONFLICT(root) DO UPDATE SET devices = excluded.devices'),
       clearRootAccess: db.prepare('DELETE FROM root_access WHERE root = ?'),
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM node_meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO node_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
     this.tx = {
       record: db.transaction((file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow) => this.writeLocation(file, location)),
@@ -374,14 +372,6 @@ export class LibraryStore {
   /** Forgets the kept contents no unshared path names any more. */
   dropUnusedUnsharedContents(): void {
     this.s.dropUnusedUnsharedContents.run();
-  }
-
-  getMeta(key: string): string | undefined {
-    return this.s.getMeta.get(key)?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.s.setMeta.run(key, value);
   }
 
   /** Runs `fn` in one transaction: a rescan's thousands of writes cost one fsync. */

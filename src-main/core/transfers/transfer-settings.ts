@@ -2,16 +2,15 @@
 // /api/v1/settings/transfers): the config file gives the starting values, a change is kept in
 // the database and wins from then on, and the rate limiters follow at once.
 import type { TransferSettings } from '../../../src-shared/api/transfers.js';
+import type { NodeStateOf } from '../store/node-state.js';
 import type { RateLimiter } from './rate-limiter.js';
-
-const META_KEY = 'transfer_settings';
 
 export type ChangeableTransferSettings = Omit<TransferSettings, 'downloadDirectory'>;
 
 export interface TransferSettingsOptions {
   defaults: ChangeableTransferSettings;
   downloadDirectory: string;
-  meta: { getMeta(key: string): string | undefined; setMeta(key: string, value: string): void };
+  state: NodeStateOf<'transferSettings'>;
   downloadLimiter: RateLimiter;
   uploadLimiter: RateLimiter;
 }
@@ -20,7 +19,7 @@ export class TransferSettingsService {
   private current: ChangeableTransferSettings;
 
   constructor(private readonly o: TransferSettingsOptions) {
-    this.current = { ...o.defaults, ...this.saved() };
+    this.current = { ...o.defaults, ...o.state.get('transferSettings') };
     this.apply();
   }
 
@@ -30,23 +29,11 @@ export class TransferSettingsService {
 
   set(update: Partial<ChangeableTransferSettings>): TransferSettings {
     const changed = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as Partial<ChangeableTransferSettings>;
+    // Only what the user changed is saved, so a later config change of another key still counts.
+    this.o.state.set('transferSettings', { ...this.o.state.get('transferSettings'), ...changed });
     this.current = { ...this.current, ...changed };
-    this.o.meta.setMeta(META_KEY, JSON.stringify({ ...this.saved(), ...changed }));
     this.apply();
     return this.get();
-  }
-
-  /** Only what the user changed is saved, so a later config change of another key still counts. */
-  private saved(): Partial<ChangeableTransferSettings> {
-    const text = this.o.meta.getMeta(META_KEY);
-    if (!text) return {};
-    try {
-      const value = JSON.parse(text) as Record<string, unknown>;
-      const known = Object.keys(this.o.defaults);
-      return Object.fromEntries(Object.entries(value).filter(([k, v]) => known.includes(k) && typeof v === typeof this.o.defaults[k as keyof ChangeableTransferSettings]));
-    } catch {
-      return {};
-    }
   }
 
   private apply(): void {

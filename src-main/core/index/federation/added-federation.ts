@@ -1,23 +1,18 @@
-// The index servers the user added to the federation in Settings ("Federate with"), kept in
-// node_meta beside `super_peer.federation` from the config file, and what Settings shows of the
+// The index servers the user added to the federation in Settings ("Federate with"), kept in the
+// node state (`federationAdded`) beside `super_peer.federation` from the config file, and what Settings shows of the
 // federation. A change applies at once: the new servers are probed and join when they answer.
 import type { FederationSettingsView } from '../../../../src-shared/api/federation.js';
 import { MAX_ADDED_FEDERATION } from '../../../../src-shared/api/federation.js';
+import type { NodeStateOf } from '../../store/node-state.js';
 import type { FederationMembers } from './members.js';
 import { canonical } from './members.js';
-
-const META_KEY = 'federation_added';
-
-export interface FederationMeta {
-  getMeta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
-}
 
 export class AddedFederation {
   private list: string[];
 
-  constructor(private readonly o: { meta: FederationMeta; configured: readonly string[] }) {
-    this.list = parse(o.meta.getMeta(META_KEY));
+  constructor(private readonly o: { state: NodeStateOf<'federationAdded'>; configured: readonly string[] }) {
+    // The node state skips a damaged or hand-edited entry; a hand-edited spelling is made one here.
+    this.list = o.state.get('federationAdded').flatMap((a) => canonical(a) ?? []);
   }
 
   /** The configured servers, then the added ones (what the members table starts from). */
@@ -44,18 +39,10 @@ export class AddedFederation {
   /** Replaces the added list (deduplicated, without configured ones); the new ones are probed now. */
   set(addresses: readonly string[], members: FederationMembers): FederationSettingsView {
     const configured = new Set(this.o.configured.map((a) => canonical(a) ?? a));
-    this.list = [...new Set(addresses.flatMap((a) => canonical(a) ?? []))].filter((a) => !configured.has(a)).slice(0, MAX_ADDED_FEDERATION);
-    this.o.meta.setMeta(META_KEY, JSON.stringify(this.list));
+    const list = [...new Set(addresses.flatMap((a) => canonical(a) ?? []))].filter((a) => !configured.has(a)).slice(0, MAX_ADDED_FEDERATION);
+    this.o.state.set('federationAdded', list);
+    this.list = list;
     void members.refresh();
     return this.view(members);
-  }
-}
-
-function parse(stored: string | undefined): string[] {
-  try {
-    const value: unknown = JSON.parse(stored ?? '[]');
-    return Array.isArray(value) ? value.flatMap((a) => (typeof a === 'string' && canonical(a) ? [canonical(a)!] : [])).slice(0, MAX_ADDED_FEDERATION) : [];
-  } catch {
-    return [];
   }
 }
