@@ -18,7 +18,11 @@ test('Run as index server on a plain peer makes its index port answer', async ({
   const stats = await fetch(`http://${address}/api/v1/stats`);
   expect(stats.status).toBe(200);
 
-  await toggle.click();
+  // Off by the keyboard: Space on the focused switch, as on any switch.
+  await toggle.focus();
+  await page.keyboard.press('Space');
   await expect(page.getByTestId('index-state')).toContainText('Off');
+  await expect(toggle).not.toBeChecked();
+  await expect(toggle).toBeFocused();
   await expect(fetch(`http://${address}/api/v1/stats`)).rejects.toThrow();
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The one on/off switch: a switch to assistive technology, named by its label and described by its
 // description, reachable with Tab, flipped by its activation (what Space does to a native checkbox;
-// the browser tests press the key), and neither focusable nor flippable while disabled.
+// e2e/index-role.spec.ts presses the key), and while unavailable refusing flips but keeping the focus.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,15 +62,32 @@ describe('Switch', () => {
     expect(flips).toEqual([true]);
   });
 
-  it('while disabled says so and flips nothing', () => {
+  it('while unavailable says so, keeps its focus and flips nothing', () => {
     const flips: boolean[] = [];
     render(<Owned disabled flips={flips} />);
     const toggle = screen.getByRole('switch', { name: 'Run as index server' }) as HTMLInputElement;
-    expect(toggle.disabled).toBe(true);
+    expect(toggle.getAttribute('aria-disabled')).toBe('true');
+    expect(toggle.disabled).toBe(false); // a disabled control would drop the focus of whoever pressed Space
+    expect(toggle.tabIndex).toBe(0);
+    toggle.focus();
     fireEvent.click(toggle);
     fireEvent.click(screen.getByText('Run as index server'));
     expect(flips).toEqual([]);
     expect(toggle.checked).toBe(false);
+    expect(document.activeElement).toBe(toggle);
+  });
+
+  it('becomes unavailable under the focus and keeps it (the node applying the flip)', () => {
+    const flips: boolean[] = [];
+    const { rerender } = render(<Switch label="Run as index server" checked={false} onChange={(on) => flips.push(on)} />);
+    const toggle = screen.getByRole('switch', { name: 'Run as index server' });
+    toggle.focus();
+    fireEvent.click(toggle);
+    rerender(<Switch label="Run as index server" checked disabled onChange={(on) => flips.push(on)} />);
+    expect(document.activeElement).toBe(toggle);
+    rerender(<Switch label="Run as index server" checked onChange={(on) => flips.push(on)} />);
+    expect(toggle.hasAttribute('aria-disabled')).toBe(false);
+    expect(flips).toEqual([true]);
   });
 
   it('has no description when given none', () => {
