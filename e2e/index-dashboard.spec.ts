@@ -2,9 +2,11 @@
 // which index server it is, that the page only reads, its stats and a registered peer; a second
 // peer registering shows up live (over the index's /ws) without a reload; at 375 px in dark mode
 // nothing scrolls sideways and axe finds nothing serious; the policy blocks nothing the page needs.
+// With more peers than a page holds, the page moves through them and stays on its page while live.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortNodeId } from '../src-shared/node-id.js';
+import { postRegistration, startAddressResponder } from '../test/support/signed-registration.js';
 import { expect, test } from './support/fixtures.js';
 import { overflow, seriousViolations } from './support/page-checks.js';
 import { saveScreen } from './support/screens.js';
@@ -93,4 +95,67 @@ test('the dashboard shows the federation: the other index server and its peers',
   await expect(page.getByTestId('graph-node').filter({ hasText: 'far-peer' })).toHaveCount(1);
   // Peers registered here are this index server's own: the far peer is not one of them.
   await expect(page.getByTestId('dash-peer-row').filter({ hasText: 'far-peer' })).toHaveCount(0);
+});
+
+/** Registers `count` peers with the index at `base` as the protocol wants (a key, a signed challenge, a call-back), a few at a time. */
+async function registerCrowd(base: string, count: number, first = 0): Promise<void> {
+  const one = async (n: number) => {
+    const responder = await startAddressResponder();
+    try {
+      const res = await postRegistration(base, responder.key, { name: `crowd-${String(n).padStart(3, '0')}`, port: responder.port, address: '127.0.0.1', files: [] });
+      expect(res.status, await res.clone().text()).toBe(200);
+    } finally {
+      await responder.close();
+    }
+  };
+  for (let n = first; n < first + count; n += 8) await Promise.all(Array.from({ length: Math.min(8, first + count - n) }, (_, i) => one(n + i)));
+}
+
+test('the dashboard pages through the peers registered here and keeps the page live', async ({ page, startNode }, testInfo) => {
+  test.setTimeout(180_000);
+  // One address registers them all: the per-address limits are lifted for this crowd.
+  const index = await startNode({
+    index: true, noShare: true,
+    env: { SHOAL_SUPER_PEER_MAX_PEERS_PER_ADDRESS: '0', SHOAL_SUPER_PEER_MAX_REGISTRATIONS_PER_ADDRESS: '0' },
+  });
+  const base = `http://127.0.0.1:${await indexPortOf(index)}`;
+  await registerCrowd(base, 205);
+
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${base}/`);
+  const shown = page.getByTestId('peers-count');
+  await expect(shown).toHaveText('Showing 1\u2013200 of 205');
+  await expect(page.getByTestId('dash-peer-row')).toHaveCount(200);
+  const pager = page.getByRole('navigation', { name: 'Pages of peers', exact: true });
+  await expect(pager.getByRole('button', { name: 'Previous' })).toHaveAttribute('aria-disabled', 'true');
+
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect(shown).toHaveText('Showing 201\u2013205 of 205');
+  await expect(page.getByTestId('dash-peer-row')).toHaveCount(5);
+  await expect(pager.getByRole('button', { name: 'Next' })).toHaveAttribute('aria-disabled', 'true');
+  // A phone, in dark mode, pager and all: no sideways scrolling, nothing serious for axe.
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await saveScreen(page, testInfo, 'index-dashboard-peers-page-2-375-dark');
+
+  // One more registers: the live update and the refresh after it keep the user on page 2.
+  await registerCrowd(base, 1, 205);
+  await expect(shown).toHaveText('Showing 201\u2013206 of 206');
+  await expect(page.getByTestId('dash-peer-row')).toHaveCount(6);
+
+  // The filter starts again from the first page; the index answers by status.
+  await page.getByRole('combobox', { name: 'Show' }).selectOption('offline');
+  await expect(page.getByTestId('no-peers')).toHaveText('No peer registered here is offline.');
+  await page.getByRole('combobox', { name: 'Show' }).selectOption('online');
+  await expect(shown).toHaveText('Showing 1\u2013200 of 206 online');
+
+  // Next under the table, by the keyboard: the next page, read from the top of the table.
+  await page.getByRole('navigation', { name: 'Pages of peers, under the table' }).getByRole('button', { name: 'Next' }).press('Enter');
+  await expect(shown).toHaveText('Showing 201\u2013206 of 206 online');
+  await expect(page.getByRole('region', { name: 'Peers registered here, table' })).toBeFocused();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await seriousViolations(page)).toEqual([]);
+  await saveScreen(page, testInfo, 'index-dashboard-peers-1280-light');
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // Paging through many peers: the real feed (index-feed.ts) asks a fake index server that answers
 // GET /api/v1/peers from 10,000 peers the way the index does (its own query schema, online first,
-// then by id), and the section shows "Showing 201–400 of 10,000", Previous and Next, a status
+// then in the order they registered), and the section shows "Showing 201–400 of 10,000", Previous and Next, a status
 // filter, keeps the page through live refreshes, falls back to the last page when peers leave, and
 // never lets an older answer replace the page the user just asked for.
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
@@ -50,7 +50,7 @@ class FakeIndex {
     const q = indexRoutes.listPeers.query.parse(Object.fromEntries(url.searchParams));
     const matching = this.peers
       .filter((p) => q.status === undefined || p.status === q.status)
-      .sort((a, b) => Number(b.status === 'online') - Number(a.status === 'online') || (a.peerId < b.peerId ? -1 : 1));
+      .sort((a, b) => Number(b.status === 'online') - Number(a.status === 'online')); // stable: registration order after
     const items = matching.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     const body = { items, total: matching.length, page: q.page, pageSize: q.pageSize };
     if (held) await held;
@@ -105,7 +105,7 @@ describe('the peers registered here, a page at a time', () => {
     await show();
     expect(screen.getByTestId('peers-count').textContent).toBe(`Showing 1\u2013200 of ${n(10_000)}`);
     expect(rows()).toHaveLength(200);
-    const expected = [...index.peers].sort((a, b) => (a.peerId < b.peerId ? -1 : 1)).filter((p) => p.status === 'online');
+    const expected = index.peers.filter((p) => p.status === 'online');
     expect(rows()[0]?.dataset.peerId).toBe(expected[0]?.peerId);
     const previous = within(top()).getByRole('button', { name: 'Previous' });
     expect(previous.getAttribute('aria-disabled')).toBe('true');
