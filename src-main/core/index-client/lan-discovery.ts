@@ -55,7 +55,12 @@ export interface MdnsOptions {
   staleAfterMs?: number;
   /** Use only the network interface with this IPv4 address (default: all). */
   interfaceAddress?: string;
+  /** The mDNS responder to use instead of a new bonjour-service one (a test's stand-in, driven on a fake clock). */
+  bonjour?: MdnsResponder;
 }
+
+/** What browsing uses of bonjour-service. */
+export type MdnsResponder = Pick<Bonjour, 'find' | 'destroy'>;
 
 /** Discovery switched off: advertises nothing, finds nothing, opens no socket. */
 export const noLanDiscovery: LanDiscovery = {
@@ -108,7 +113,7 @@ export function advertiseIndex(info: AdvertisedIndex, options: MdnsOptions = {})
 export function browseIndexes(onChange?: (list: DiscoveredIndex[]) => void, options: MdnsOptions = {}): IndexBrowsing {
   const refreshMs = options.refreshMs ?? 60_000;
   const staleAfterMs = options.staleAfterMs ?? refreshMs * 3;
-  const bonjour = openBonjour(options);
+  const bonjour = options.bonjour ?? openBonjour(options);
   const found = new Map<string, DiscoveredIndex & { seenAtMs: number }>();
 
   const changed = () => onChange?.(list());
