@@ -3,16 +3,21 @@
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { IndexedFile, RegisterResponse, SearchResponse } from '../../src-shared/api/index-routes.js';
+import { indexRoutes, type IndexedFile, type RegisterResponse } from '../../src-shared/api/index-routes.js';
+import type { ContractApi } from '../../src-shared/api/contract-client.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
-import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { postRegistration, signedRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 import { sha256 } from '../support/sha256.js';
+import { typedClient } from '../support/typed-client.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 
 let index: TestNode;
 let base: string;
+/** The index's API without a session; `as(token)` is a peer's, with its session token. */
+let idx: ContractApi<typeof indexRoutes>;
+const as = (sessionToken: string) => typedClient(indexRoutes, base, sessionToken);
 const events: { type: string; data: unknown }[] = [];
 let ws: WebSocket;
 
@@ -20,10 +25,9 @@ const file = (name: string, extra: Partial<IndexedFile> = {}): IndexedFile => ({
   id: sha256(name), name, size: 1000, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 262144, ...extra,
 });
 
-async function post(path: string, body: unknown, token?: string): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  return fetch(base + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+// Raw, for input the contract refuses on purpose (bad JSON, wrong types): the typed client would not send it.
+async function post(path: string, body: unknown): Promise<Response> {
+  return fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
 const responders: AddressResponder[] = [];
@@ -36,11 +40,10 @@ async function fakePeer(): Promise<AddressResponder> {
 }
 
 async function register(peer: AddressResponder, files: IndexedFile[]): Promise<RegisterResponse> {
-  const res = await postRegistration(base, peer.key, { name: `peer-${peer.id.slice(0, 4)}`, port: peer.port, files });
-  expect(res.status).toBe(200);
-  return (await res.json()) as RegisterResponse;
+  return idx.register({ body: signedRegistration(peer.key, { name: `peer-${peer.id.slice(0, 4)}`, port: peer.port, files }, await idx.challenge()) });
 }
 
+/** A raw answer's catalogue error (for requests sent raw on purpose). */
 async function expectError(res: Response, status: number, code: string): Promise<ErrorBody['error']> {
   expect(res.status).toBe(status);
   const { error } = (await res.json()) as ErrorBody;
@@ -48,14 +51,15 @@ async function expectError(res: Response, status: number, code: string): Promise
   return error;
 }
 
-const search = async (query: string) => (await (await fetch(`${base}/api/v1/files/search?${query}`)).json()) as SearchResponse;
+const search = (query: { q: string; minSources?: number }) => idx.search({ query });
 
 beforeAll(async () => {
   // Its fake peers all come from 127.0.0.1: the per-address limits (index-limits.test.ts) are off.
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s', max_peers_per_address: 0, max_registrations_per_address: 0 } });
-  const role = await index.json<{ state: string; port: number }>('/api/v1/settings/index-role');
+  const role = await index.client.getIndexRole();
   expect(role.state).toBe('on');
   base = `http://127.0.0.1:${role.port}`;
+  idx = typedClient(indexRoutes, base);
   ws = new WebSocket(`ws://127.0.0.1:${role.port}/ws`);
   ws.on('message', (m) => events.push(JSON.parse(String(m)) as { type: string; data: unknown }));
   await new Promise((resolve) => ws.once('open', resolve));
@@ -73,7 +77,7 @@ describe('index protocol', () => {
     const shared = file('Big.Buck.Bunny.1080p.mkv', { category: 'video', size: 5_000_000 });
     await register(a, [shared, file('holidayPhotosAlbum.zip', { category: 'archive' })]);
     await register(b, [{ ...shared, name: 'bunny.mkv' }]);
-    const result = await search('q=bunny');
+    const result = await search({ q: 'bunny' });
     expect(result.total).toBe(1);
     const [hit] = result.items;
     expect(hit).toMatchObject({ id: shared.id, sourceCount: 2, size: 5_000_000, category: 'video' });
@@ -83,11 +87,11 @@ describe('index protocol', () => {
       `http://127.0.0.1:${b.port}/api/v1/download/${shared.id}`,
     ].sort());
     expect(hit?.sources.map((s) => s.peerId).sort()).toEqual([a.id, b.id].sort());
-    expect((await search('q=holiday')).items.map((i) => i.name)).toEqual(['holidayPhotosAlbum.zip']); // camelCase split
-    expect((await search('q=photo')).total).toBe(1); // prefix on the last word
-    expect((await search('q=photo%20')).total).toBe(0); // a trailing space: the whole word only
-    expect((await search('q=photos%20')).total).toBe(1);
-    expect((await search('q=bunn')).totalIsEstimate).toBe(false);
+    expect((await search({ q: 'holiday' })).items.map((i) => i.name)).toEqual(['holidayPhotosAlbum.zip']); // camelCase split
+    expect((await search({ q: 'photo' })).total).toBe(1); // prefix on the last word
+    expect((await search({ q: 'photo ' })).total).toBe(0); // a trailing space: the whole word only
+    expect((await search({ q: 'photos ' })).total).toBe(1);
+    expect((await search({ q: 'bunn' })).totalIsEstimate).toBe(false);
     await pollUntil(() => events.some((e) => e.type === 'peer_registered') && events.some((e) => e.type === 'file_registered'), 'registration events');
   });
 
@@ -96,15 +100,14 @@ describe('index protocol', () => {
     const b = await fakePeer();
     const sa = await register(a, [file('alpha-only.txt')]);
     const sb = await register(b, [file('beta-only.txt')]);
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/files/register', { peerId: a.id, removed: [sha256('alpha-only.txt')] }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/unregister', { peerId: a.id }, sb.sessionToken), 401, 'SESSION_INVALID');
-    await expectError(await post('/api/v1/peers/heartbeat', { peerId: NodeKey.generate().id }, sa.sessionToken), 404, 'PEER_UNKNOWN');
-    expect((await search('q=alpha')).total).toBe(1);
-    const ok = await post('/api/v1/peers/heartbeat', { peerId: a.id, activeUploads: 1, freeUploadSlots: 3 }, sa.sessionToken);
-    expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { heartbeatIntervalMs: number }).heartbeatIntervalMs).toBe(300);
+    await expect(idx.heartbeat({ body: { peerId: a.id } })).rejects.toMatchObject({ status: 401, code: 'SESSION_INVALID' });
+    await expect(as(sb.sessionToken).heartbeat({ body: { peerId: a.id } })).rejects.toMatchObject({ status: 401, code: 'SESSION_INVALID' });
+    await expect(as(sb.sessionToken).registerFiles({ body: { peerId: a.id, removed: [sha256('alpha-only.txt')] } })).rejects.toMatchObject({ status: 401, code: 'SESSION_INVALID' });
+    await expect(as(sb.sessionToken).unregister({ body: { peerId: a.id } })).rejects.toMatchObject({ status: 401, code: 'SESSION_INVALID' });
+    await expect(as(sa.sessionToken).heartbeat({ body: { peerId: NodeKey.generate().id } })).rejects.toMatchObject({ status: 404, code: 'PEER_UNKNOWN' });
+    expect((await search({ q: 'alpha' })).total).toBe(1);
+    const ok = await as(sa.sessionToken).heartbeat({ body: { peerId: a.id, activeUploads: 1, freeUploadSlots: 3 } });
+    expect(ok.heartbeatIntervalMs).toBe(300);
   });
 
   it('applies incremental updates idempotently', async () => {
@@ -112,15 +115,13 @@ describe('index protocol', () => {
     const s = await register(a, [file('first.doc')]);
     const added = file('second.doc');
     for (let i = 0; i < 2; i++) {
-      const res = await post('/api/v1/files/register', { peerId: a.id, added: [added] }, s.sessionToken);
-      expect(await res.json()).toEqual({ ok: true, files: 2 });
+      expect(await as(s.sessionToken).registerFiles({ body: { peerId: a.id, added: [added] } })).toEqual({ ok: true, files: 2 });
     }
-    expect((await search('q=second')).total).toBe(1);
+    expect((await search({ q: 'second' })).total).toBe(1);
     for (let i = 0; i < 2; i++) {
-      const res = await post('/api/v1/files/register', { peerId: a.id, removed: [sha256('first.doc')] }, s.sessionToken);
-      expect(await res.json()).toEqual({ ok: true, files: 1 });
+      expect(await as(s.sessionToken).registerFiles({ body: { peerId: a.id, removed: [sha256('first.doc')] } })).toEqual({ ok: true, files: 1 });
     }
-    expect((await search('q=first')).total).toBe(0);
+    expect((await search({ q: 'first' })).total).toBe(0);
   });
 
   it('answers one file with all its online sources, for a downloader', async () => {
@@ -130,13 +131,12 @@ describe('index protocol', () => {
     for (const peer of peers) sessions.push(await register(peer, [shared]));
     // Registering 25 (each called back over TLS) can outlast this index's 300 ms heartbeats:
     // one heartbeat each, as real peers send, keeps every one online (and brings back any that went quiet).
-    await Promise.all(sessions.map(async (s) => expect((await post('/api/v1/peers/heartbeat', { peerId: s.peerId }, s.sessionToken)).status).toBe(200)));
-    const res = await fetch(`${base}/api/v1/files/${shared.id}`);
-    expect(res.status).toBe(200);
-    const one = (await res.json()) as SearchResponse['items'][number];
+    await Promise.all(sessions.map((s) => as(s.sessionToken).heartbeat({ body: { peerId: s.peerId } })));
+    const one = await idx.getFile({ params: { fileId: shared.id } });
     expect(one).toMatchObject({ id: shared.id, sourceCount: 25, size: 3_000_000 });
     expect(one.sources).toHaveLength(25); // every source, not a search result's first 20
-    await expectError(await fetch(`${base}/api/v1/files/${sha256('never registered')}`), 404, 'FILE_NOT_FOUND');
+    await expect(idx.getFile({ params: { fileId: sha256('never registered') } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    // Sent raw: the typed client refuses a malformed id before it leaves.
     await expectError(await fetch(`${base}/api/v1/files/not-an-id`), 400, 'VALIDATION_FAILED');
   });
 
@@ -144,27 +144,29 @@ describe('index protocol', () => {
     const a = await fakePeer();
     const f = file('redirect-me.iso');
     await register(a, [f]);
+    // Raw: the answer is a redirect, read from its headers.
     const res = await fetch(`${base}/api/v1/download/${f.id}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(`http://127.0.0.1:${a.port}/api/v1/download/${f.id}`);
-    await expectError(await fetch(`${base}/api/v1/download/${sha256('nobody has this')}`), 404, 'FILE_NOT_FOUND');
+    await expect(idx.download({ params: { fileId: sha256('nobody has this') } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
   });
 
   it('takes a silent peer offline after three intervals, out of results, then removes it', async () => {
     const a = await fakePeer();
     const f = file('soon-gone.flac', { category: 'audio' });
     await register(a, [f]);
-    expect((await search('q=soon')).total).toBe(1);
-    await pollUntil(async () => (await search('q=soon')).total === 0, 'peer offline', 5000);
+    expect((await search({ q: 'soon' })).total).toBe(1);
+    await pollUntil(async () => (await search({ q: 'soon' })).total === 0, 'peer offline', 5000);
     await pollUntil(() => events.some((e) => e.type === 'peer_offline' && (e.data as { peerId: string }).peerId === a.id), 'peer_offline event');
-    await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 503, 'NO_SOURCE_ONLINE');
-    expect((await search('q=soon&minSources=0')).total).toBe(1); // still indexed, no online source
+    await expect(idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 503, code: 'NO_SOURCE_ONLINE' });
+    expect((await search({ q: 'soon', minSources: 0 })).total).toBe(1); // still indexed, no online source
     await pollUntil(() => events.some((e) => e.type === 'peer_removed' && (e.data as { peerId: string }).peerId === a.id), 'peer_removed event', 8000);
-    await expectError(await fetch(`${base}/api/v1/download/${f.id}`), 404, 'FILE_NOT_FOUND');
+    await expect(idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
   });
 
   it('rejects bad input with a catalogue error and changes nothing', async () => {
-    const before = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
+    const before = await idx.stats();
+    // Sent raw: each is input the contract refuses, which the typed client would not send.
     await expectError(await post('/api/v1/peers/register', '{"peerId":'), 400, 'MALFORMED_JSON');
     await expectError(await post('/api/v1/peers/register', { peerId: 'x', name: 'n', port: 1, files: [] }), 400, 'VALIDATION_FAILED');
     const stranger = NodeKey.generate();
@@ -177,16 +179,17 @@ describe('index protocol', () => {
     const old = await postRegistration(base, stranger, { name: 'old', port: 1, files: [], protocol: 2 });
     const oldError = await expectError(old, 409, 'PROTOCOL_MISMATCH');
     expect(oldError.message).toMatch(/older Shoal \(protocol 2\).*protocol 3/);
-    const after = (await (await fetch(`${base}/api/v1/stats`)).json()) as { peersTotal: number; uniqueFiles: number };
+    const after = await idx.stats();
     expect(after.peersTotal).toBe(before.peersTotal);
     expect(after.uniqueFiles).toBe(before.uniqueFiles);
   });
 
   it('describes itself in OpenAPI and as a topology', async () => {
     await register(await fakePeer(), [file('topology.txt')]);
+    // The OpenAPI document is not a route of the contract: read raw.
     const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/peers/register', '/api/v1/peers/heartbeat', '/api/v1/files/search', '/api/v1/topology']));
-    const topology = (await (await fetch(`${base}/api/v1/topology`)).json()) as { nodes: { role: string }[]; edges: unknown[] };
+    const topology = await idx.topology();
     expect(topology.nodes.filter((n) => n.role === 'index')).toHaveLength(1);
     expect(topology.nodes.filter((n) => n.role === 'peer').length).toBeGreaterThan(0);
   });
