@@ -12,8 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DhtSettingsView } from '../../src-shared/api/dht.js';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
 import type { SharedFile } from '../../src-shared/api/library.js';
 import type { NodeInfo } from '../../src-shared/api/node.js';
 import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
@@ -35,7 +33,7 @@ const originalLookup = dns.lookup;
 /** UDP sockets this process holds open (real handles, as Node counts them). */
 const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
 
-const dhtView = (node: TestNode) => node.json<DhtSettingsView>('/api/v1/settings/dht');
+const dhtView = (node: TestNode) => node.client.getDhtSettings();
 
 /** A Shoal peer API that is not one: answers /api/v1/info as a node of its own and /api/v1/files/{id} with whatever it is given. */
 async function fakePeer(file: SharedFile): Promise<{ port: number; server: Server }> {
@@ -71,11 +69,7 @@ async function lyingDhtNode(peers: readonly [string, number][]): Promise<{ port:
   return { port: socket.address().port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
 }
 
-async function putDht(node: TestNode, enabled: boolean): Promise<DhtSettingsView> {
-  const res = await node.api('/api/v1/settings/dht', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled }) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as DhtSettingsView;
-}
+const putDht = (node: TestNode, enabled: boolean) => node.client.setDhtSettings({ body: { enabled } });
 
 beforeAll(() => {
   // A spy, not a mock: it records where each datagram goes and sends it.
@@ -120,7 +114,7 @@ describe('the DHT is off by default', () => {
       expect(off).toMatchObject({ enabled: false, state: 'off', port: null });
       expect(udpSockets()).toBe(before);
       // The control route is the local user's alone.
-      expect((await node.api('/api/v1/settings/dht', { auth: false })).status).toBe(401);
+      await expect(node.publicClient.getDhtSettings()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     } finally {
       await node.destroy();
     }
@@ -165,16 +159,16 @@ describe('a private DHT on loopback, no index server anywhere', () => {
   });
 
   it('B downloads A\'s file by id through the DHT; a peer the DHT names falsely is only a failed source', async () => {
-    await pollUntil(async () => (await a.json<{ total: number }>('/api/v1/files')).total === 1, 'A to hash its file');
+    await pollUntil(async () => (await a.client.listFiles()).total === 1, 'A to hash its file');
     await pollUntil(async () => (await dhtView(a)).announced === 1, 'A to announce its file', 15_000);
     // A false claim: the router announces, for the same file, a peer that does not have it.
     await router.announce(content.id, liar.port);
 
     // No index server is known to B: neither configured, added, nor on the LAN.
-    expect((await b.json<{ servers: unknown[] }>('/api/v1/index-servers')).servers).toEqual([]);
+    expect((await b.client.getIndexConnection()).servers).toEqual([]);
 
     // A shoal:// link (GET /network/files/{id}) opens with the sources the DHT gave, checked.
-    const opened = await b.json<SearchResult>(`/api/v1/network/files/${content.id}`);
+    const opened = await b.client.getNetworkFile({ params: { fileId: content.id } });
     expect(opened).toMatchObject({ id: content.id, name: 'film.bin', size: content.data.length, sourceCount: 1 });
     expect(opened.sources.map((s) => s.url)).toEqual([`http://127.0.0.1:${a.port}/api/v1/download/${content.id}`]);
     expect(opened.sources[0]?.peerId).toBe(a.id);
@@ -234,20 +228,15 @@ describe('a private DHT on loopback, no index server anywhere', () => {
   it('a device this node blocks is no source, though the DHT names it and it proves its id (the proven id is what is checked)', async () => {
     const c = await startTestNode({ dht: { enabled: true, bootstrap: [`127.0.0.1:${router.port}`] } });
     try {
-      const setDevice = async (id: string, state: 'blocked' | 'none') => {
-        const res = await c.api(`/api/v1/devices/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }) });
-        expect(res.status).toBe(200);
-      };
+      const setDevice = (deviceId: string, state: 'blocked' | 'none') => c.client.setDeviceState({ params: { deviceId }, body: { state } });
       // A and B (which shares what it downloaded, and may have announced it by now) both blocked: no source at all.
       await setDevice(a.id, 'blocked');
       await setDevice(b.id, 'blocked');
-      expect((await c.api(`/api/v1/network/files/${content.id}`)).status).toBe(404);
-      const res = await c.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: content.id }) });
-      expect(res.status).toBe(404);
-      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/DHT/);
+      await expect(c.client.getNetworkFile({ params: { fileId: content.id } })).rejects.toMatchObject({ status: 404 });
+      await expect(c.client.startDownload({ body: { fileId: content.id } })).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/DHT/) });
       // A unblocked, the same DHT answer has it as a source again (B still left out): it was the block.
       await setDevice(a.id, 'none');
-      const opened = await c.json<SearchResult>(`/api/v1/network/files/${content.id}`);
+      const opened = await c.client.getNetworkFile({ params: { fileId: content.id } });
       expect(opened.sources.map((s) => s.peerId)).toEqual([a.id]);
     } finally {
       await c.destroy();
@@ -255,7 +244,7 @@ describe('a private DHT on loopback, no index server anywhere', () => {
   }, 60_000);
 
   it('a lying DHT peer named first does not decide the size: the size most sources give does; what one says is shown bounded', async () => {
-    const real = await a.json<SharedFile>(`/api/v1/files/${content.id}`);
+    const real = await a.client.getFile({ params: { fileId: content.id } });
     // Named first, it says the file is another size: alone against two, it is left out.
     const liarPeer = await fakePeer({ ...real, size: real.size + 1, name: 'liar.bin' });
     // Agrees on the size, but says everything else at length.
@@ -285,23 +274,16 @@ describe('a private DHT on loopback, no index server anywhere', () => {
   });
 
   it('searching by words still needs an index server, and the answer says what works without one', async () => {
-    const res = await b.api('/api/v1/network/search?q=film');
-    expect(res.status).toBe(503);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
-    expect(body.error.message).toMatch(/Searching by words needs an index server; a file id or a shoal:\/\/ link/);
+    await expect(b.client.searchNetwork({ query: { q: 'film' } })).rejects.toMatchObject({
+      status: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/Searching by words needs an index server; a file id or a shoal:\/\/ link/),
+    });
   });
 
   it('a file nobody announced is a clear "not found", after asking the DHT', async () => {
     const unknown = randomContent(1000).id;
-    const opened = await b.api(`/api/v1/network/files/${unknown}`);
-    expect(opened.status).toBe(404);
-    expect(((await opened.json()) as { error: { message: string } }).error.message).toBe('Neither the index servers nor the DHT know a source of this file.');
-    const res = await b.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: unknown }) });
-    expect(res.status).toBe(404);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('FILE_NOT_FOUND');
-    expect(body.error.message).toMatch(/DHT/);
+    // The client's message is "<host> answered <status> <code>: <the node's message>".
+    await expect(b.client.getNetworkFile({ params: { fileId: unknown } })).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/: Neither the index servers nor the DHT know a source of this file\.$/) });
+    await expect(b.client.startDownload({ body: { fileId: unknown } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND', message: expect.stringMatching(/DHT/) });
   });
 });
 
@@ -372,7 +354,7 @@ describe('the DHT is bounded', () => {
       const view = await dhtView(node);
       expect(view).toMatchObject({ enabled: true, state: 'failed', port: null });
       expect(view.lastError).toMatch(new RegExp(`UDP port ${router.port} is already in use`));
-      expect((await node.api('/api/v1/info', { auth: false })).status).toBe(200);
+      expect((await node.publicClient.getInfo()).id).toBe(node.id);
     } finally {
       await node.destroy();
       await router.close();
