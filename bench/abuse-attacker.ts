@@ -1,15 +1,21 @@
 // The hostile clients of `npm run bench -- abuse`, in their own process so their work does not
 // slow the process that times the normal client. One mode per run, bounded in time and in
-// connections opened; 127.0.0.1 only. Prints one JSON line of counts when it stops.
-//   node abuse-attacker.js stalled-uploads PORT SECONDS FILE_ID
-//   node abuse-attacker.js request-flood PORT SECONDS CLIENTS
-//   node abuse-attacker.js ws-never-read PORT SECONDS CLIENTS
+// connections opened; loopback only. Prints one JSON line of counts when it stops.
+//   node abuse-attacker.js stalled-uploads PORT SECONDS FILE_ID [FROM]
+//   node abuse-attacker.js request-flood PORT SECONDS CLIENTS [FROM]
+//   node abuse-attacker.js ws-never-read PORT SECONDS CLIENTS [FROM]
+// FROM: the local addresses the attacker's sockets connect from, comma-separated (default
+// 127.0.0.2). Linux routes all of 127/8 to lo, so 127.0.0.2 and up are strangers on other
+// addresses than the local user's 127.0.0.1; the clients are spread over them in turn.
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 
-const [mode, portText, secondsText, extra = ''] = process.argv.slice(2);
+const [mode, portText, secondsText, extra = '', fromText = '127.0.0.2'] = process.argv.slice(2);
 const port = Number(portText);
+const from = fromText.split(',');
+/** The local address of the `i`th client. */
+const fromOf = (i: number) => from[i % from.length] as string;
 const deadline = Date.now() + Number(secondsText) * 1000;
 /** No mode opens more connections than this in one run. */
 const MAX_OPENED = 200_000;
@@ -19,10 +25,10 @@ let opened = 0;
 
 /** 16 connections that each ask for the whole file and never read; each one the node closes is opened again. */
 function stalledUploads(fileId: string): Promise<void> {
-  const open = () => {
+  const open = (i: number) => {
     if (Date.now() >= deadline || opened >= MAX_OPENED) return;
     opened++;
-    const socket: Socket = connect({ host: '127.0.0.1', port }, () => {
+    const socket: Socket = connect({ host: '127.0.0.1', port, localAddress: fromOf(i) }, () => {
       socket.pause();
       socket.write(`GET /api/v1/download/${fileId} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
       count('requests');
@@ -35,12 +41,12 @@ function stalledUploads(fileId: string): Promise<void> {
       clearInterval(again);
       sockets.delete(socket);
       if (Date.now() < deadline) count('closed by the node');
-      setTimeout(open, 50);
+      setTimeout(() => open(i), 50);
     });
     sockets.add(socket);
   };
   const sockets = new Set<Socket>();
-  for (let i = 0; i < 16; i++) open();
+  for (let i = 0; i < 16; i++) open(i);
   return new Promise((resolve) =>
     setTimeout(() => {
       for (const socket of sockets) socket.destroy();
@@ -51,10 +57,11 @@ function stalledUploads(fileId: string): Promise<void> {
 
 /** `clients` loops asking GET /api/v1/info as fast as they are answered, on kept-alive connections. */
 async function requestFlood(clients: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const one = () =>
+  const agents = from.map(() => new Agent({ keepAlive: true, maxSockets: clients }));
+  const one = (i: number) =>
     new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/v1/info', agent, timeout: 10_000 }, (res) => {
+      const agent = agents[i % from.length];
+      const req = request({ host: '127.0.0.1', port, localAddress: fromOf(i), path: '/api/v1/info', agent, timeout: 10_000 }, (res) => {
         count(String(res.statusCode));
         res.resume();
         res.once('end', resolve);
@@ -68,23 +75,23 @@ async function requestFlood(clients: number): Promise<void> {
       req.end();
     });
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_, i) => {
       while (Date.now() < deadline && opened < MAX_OPENED) {
         opened++;
-        await one();
+        await one(i);
       }
     }),
   );
-  agent.destroy();
+  for (const agent of agents) agent.destroy();
 }
 
 /** `clients` WebSocket clients that stop reading once open; a refused or dropped one tries again a second later. */
 function wsNeverRead(clients: number): Promise<void> {
   const all = new Set<WebSocket>();
-  const open = () => {
+  const open = (i: number) => {
     if (Date.now() >= deadline || opened >= MAX_OPENED) return;
     opened++;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { localAddress: fromOf(i) });
     all.add(ws);
     ws.once('open', () => {
       count('open');
@@ -97,10 +104,10 @@ function wsNeverRead(clients: number): Promise<void> {
     ws.on('error', () => undefined);
     ws.once('close', () => {
       all.delete(ws);
-      setTimeout(open, 1000);
+      setTimeout(() => open(i), 1000);
     });
   };
-  for (let i = 0; i < clients; i++) open();
+  for (let i = 0; i < clients; i++) open(i);
   return new Promise((resolve) =>
     setTimeout(() => {
       for (const ws of all) ws.terminate();

@@ -1,11 +1,15 @@
 // `npm run bench -- abuse` (issue 13): a real `shoal serve` with its default limits (the upload
-// stall timeout shortened to 5 s so the run is short) under attack from 127.0.0.1: 16 download
-// connections that never read, floods of 500 and 2,000 looping clients, and 100 WebSocket clients
-// that never read while the library changes. A normal client, the local user's UI (its token:
-// every client here shares 127.0.0.1, so the token is what tells it apart), is timed meanwhile:
-// GET /api/v1/info and a 1 MiB range of a shared file, one after the other. Each figure is its
-// p99 during an attack against its p99 with no attack, in the same run. The attackers run in
-// their own process (abuse-attacker.ts), bounded in time and connections.
+// stall timeout shortened to 5 s so the run is short) under attack: 16 download connections that
+// never read, floods of 500 and 2,000 looping clients, and 100 WebSocket clients that never read
+// while the library changes. A normal client, the local user's UI (127.0.0.1 with its token), is
+// timed meanwhile: GET /api/v1/info and a 1 MiB range of a shared file, one after the other. Each
+// figure is its p99 during an attack against its p99 with no attack, in the same run. The
+// attackers run in their own process (abuse-attacker.ts), bounded in time and connections.
+// The attackers are strangers, so they connect from other loopback addresses than the local
+// user's (Linux routes all of 127/8 to lo): the floods from 127.0.0.2–127.0.0.5 (the connection
+// limits are per address, so four addresses open four times the connections one may), the
+// others from 127.0.0.2. One flood of 500 runs from 127.0.0.1 too: a stranger on the local
+// user's own address, which the node can tell apart only by the token, request by request.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHeadlessNode, type HeadlessNode } from './headless-node.js';
@@ -15,6 +19,10 @@ const STALL_TIMEOUT_S = 5;
 const MEASURE_MS = 8_000;
 const RAMP_MS = 1_000;
 const AIM_RATIO = 5;
+/** Where the strangers connect from (abuse-attacker.ts): one address, or four for the floods. */
+const STRANGER = '127.0.0.2';
+const STRANGERS = '127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5';
+const LOCAL_USERS_ADDRESS = '127.0.0.1';
 
 interface Timings {
   info: number[];
@@ -100,10 +108,10 @@ function watchUploads(node: HeadlessNode): () => Promise<{ longestMs: number; mo
 }
 
 /** Runs the attacker for the ramp plus the measurement (plus a margin), and the normal client meanwhile. */
-async function underAttack(node: HeadlessNode, fileId: string, mode: string, arg: string, during?: () => Promise<void>): Promise<{ timings: Timings; attacker: string; rss: number }> {
+async function underAttack(node: HeadlessNode, fileId: string, mode: string, arg: string, from: string, during?: () => Promise<void>): Promise<{ timings: Timings; attacker: string; rss: number }> {
   const port = new URL(node.url).port;
   const seconds = String((RAMP_MS + MEASURE_MS + 1_000) / 1000);
-  const attacker = run(process.execPath, [join(repoRoot, 'out', 'bench', 'abuse-attacker.js'), mode, port, seconds, arg], { timeoutMs: 60_000 });
+  const attacker = run(process.execPath, [join(repoRoot, 'out', 'bench', 'abuse-attacker.js'), mode, port, seconds, arg, from], { timeoutMs: 60_000 });
   const peak = rssPeak(node.pid);
   await sleep(RAMP_MS);
   const [timings] = await Promise.all([normalClient(node, fileId, MEASURE_MS), during?.()]);
@@ -157,7 +165,7 @@ export async function abuse(): Promise<Figure[]> {
 
     log('abuse: 16 download connections that never read');
     const uploadsSeen = watchUploads(node);
-    const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, () => sleep(STALL_TIMEOUT_S * 1000));
+    const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, STRANGER, () => sleep(STALL_TIMEOUT_S * 1000));
     const slots = await uploadsSeen();
     row('16 download connections that never read', stalled, unattacked, `longest an upload stayed listed: ${(slots.longestMs / 1000).toFixed(1)} s (stall timeout ${STALL_TIMEOUT_S} s); most uploads at once: ${slots.mostAtOnce}`);
     rows.push({
@@ -169,10 +177,15 @@ export async function abuse(): Promise<Figure[]> {
       met: slots.longestMs <= (STALL_TIMEOUT_S + 2) * 1000,
     });
 
-    for (const clients of [500, 2000]) {
+    const floods = [
+      { clients: 500, from: LOCAL_USERS_ADDRESS, label: 'from the local user\'s 127.0.0.1' },
+      { clients: 500, from: STRANGERS, label: 'from 4 other addresses' },
+      { clients: 2000, from: STRANGERS, label: 'from 4 other addresses' },
+    ];
+    for (const { clients, from, label } of floods) {
       await sleep(2_000);
-      log(`abuse: ${clients} looping clients`);
-      row(`a flood of ${clients.toLocaleString('en')} looping clients`, await underAttack(node, fileId, 'request-flood', String(clients)), unattacked, '');
+      log(`abuse: ${clients} looping clients ${label}`);
+      row(`a flood of ${clients.toLocaleString('en')} looping clients ${label}`, await underAttack(node, fileId, 'request-flood', String(clients), from), unattacked, '');
     }
 
     await sleep(2_000);
@@ -182,7 +195,7 @@ export async function abuse(): Promise<Figure[]> {
     const quietRss = eventsRss();
     const withEvents = { info: percentile(eventsOnly.info, 99), range: percentile(eventsOnly.range, 99), label: 'library changes, no attack' };
     log('abuse: 100 WebSocket clients that never read, while the library changes');
-    const ws = await underAttack(node, fileId, 'ws-never-read', '100', () => libraryChanges(sharedDir, 'loud', 150));
+    const ws = await underAttack(node, fileId, 'ws-never-read', '100', STRANGER, () => libraryChanges(sharedDir, 'loud', 150));
     row('100 WebSocket clients that never read (library changing)', ws, withEvents, `peak RSS with the same library changes and no attack: ${mb(quietRss)}; against no attack at all: ${(percentile(ws.timings.info, 99) / baseline.info).toFixed(2)}× / ${(percentile(ws.timings.range, 99) / baseline.range).toFixed(2)}×`);
     return rows;
   } finally {
