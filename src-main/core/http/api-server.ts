@@ -15,6 +15,7 @@ import { attachEventSocket, type Audience, type SocketLimits } from './event-soc
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { registerRoutes, type RouteHandlers } from './route-registry.js';
 import { acceptTlsToo } from './tls-sniff.js';
+import { refuseAtAccept } from './accept-refusal.js';
 import { refusePlain, refusePlainUpgrade, type PlainHttpPolicy } from './plain-http.js';
 
 export interface ApiAppOptions<T extends Record<string, RouteSpec>> {
@@ -70,8 +71,11 @@ export async function listenWithEvents<M>(
   const plain = options.tls?.plain;
   if (plain) server.on('upgrade', (req: IncomingMessage, socket: Duplex) => refusePlainUpgrade(plain, req, socket));
   const events = attachEventSocket(server, bus, options.audience, '/ws', options.socketLimits);
-  // Last: it takes over the 'connection' listeners put on so far.
+  // It takes over the 'connection' listeners put on so far.
   const sniffer = options.tls ? acceptTlsToo(server, options.tls.options) : undefined;
+  // Last of all: an address far over its limits is refused before even the sniff.
+  const guard = options.guard;
+  if (guard) refuseAtAccept(server, (address) => guard.refusesAtAccept(address));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -51,7 +51,7 @@ export function startPeerServer(o: PeerServerOptions, port: number, host: string
     isLocalUser: (req: IncomingMessage) => o.access.isLocalUpgrade(req),
     publicView: (event: Parameters<typeof publicEvent>[0]) => publicEvent(event, o.library),
   };
-  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
+  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req), o.logger);
   return listenWithEvents(createPeerApp(o), o.bus, { port, host, keepAliveTimeoutMs: 10_000, audience, guard, ...(o.tls ? { tls: o.tls } : {}) }).catch((err: unknown) => {
     // The same plain sentence as a busy index port (index-role.ts), not `listen EADDRINUSE`.
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {

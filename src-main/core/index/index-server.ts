@@ -76,6 +76,6 @@ export function startIndexServer(o: {
   };
   // Peers heartbeat on kept-alive connections. A deep accept queue: peers (re)connect in crowds,
   // after an index restart for one, and SYNs dropped from a full queue are retried only 1, 3, 7 s later.
-  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req));
+  const guard = new ConnectionGuard(o.limits, (req) => o.access.isLocalUpgrade(req), o.logger);
   return listenWithEvents(listener, o.bus, { port: o.port, host: o.host, keepAliveTimeoutMs: 65_000, backlog: 4096, socketLimits: INDEX_SOCKET_LIMITS, guard, ...(o.tls ? { tls: o.tls } : {}) });
 }

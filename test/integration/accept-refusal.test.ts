@@ -1,0 +1,147 @@
+// An address far over its limits is refused at accept (issue 13, item 9): a stranger on 127.0.0.2
+// (Linux routes all of 127/8 to lo) that holds its maximum of connections, or has made twice its
+// requests of the window, has every new socket closed before a byte of HTTP is answered, while
+// another address (127.0.0.3) and the local user (127.0.0.1 with the token) are served.
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../support/poll.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
+
+const STRANGER = '127.0.0.2';
+const OTHER = '127.0.0.3';
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+});
+
+/** A connection to the node from `from`. */
+function openFrom(port: number, from: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress: from }, () => resolve(socket));
+    sockets.push(socket);
+    socket.once('error', reject);
+  });
+}
+
+/** One keep-alive GET on an open socket; resolves with the status code once the whole answer is in. */
+function ask(socket: Socket, target: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+      if (text.length < end + 4 + length) return;
+      socket.off('data', onData);
+      resolve(Number(text.split(' ')[1]));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
+  });
+}
+
+/**
+ * Opens a connection from `from`, sends a request (and a TLS-looking first byte would do the same:
+ * the refusal is before the sniff) and reports what came back before the node closed it.
+ */
+function refusedOrAnswered(port: number, from: string): Promise<{ closedBy: 'node'; bytes: number }> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const socket = connect({ host: '127.0.0.1', port, localAddress: from }, () => {
+      socket.write(`GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    });
+    sockets.push(socket);
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    socket.on('error', () => undefined); // a reset is how a destroyed socket may look from here
+    socket.once('close', () => resolve({ closedBy: 'node', bytes }));
+  });
+}
+
+/** A GET from `from` on a connection of its own; the status code, or 0 when the node closed the connection unanswered. */
+function getFrom(port: number, from: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, localAddress: from, agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/** A logger whose lines the test can read. */
+function recordingLogger() {
+  const lines: { msg: string; address?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string; address?: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, stream), lines };
+}
+
+describe('an address holding its maximum of connections', () => {
+  let n: TestNode;
+  const log = recordingLogger();
+  beforeAll(async () => {
+    n = await startTestNode({ security: { max_connections: 1000, max_connections_per_address: 5 }, logger: log.logger });
+  });
+  afterAll(() => n.destroy());
+
+  it('has its extra sockets closed before any HTTP byte; another address and the local user are served', async () => {
+    const held = await Promise.all(Array.from({ length: 5 }, () => openFrom(n.port, STRANGER)));
+    expect(await Promise.all(held.map((socket) => ask(socket, '/api/v1/info')))).toEqual([200, 200, 200, 200, 200]);
+
+    const extra = await Promise.all(Array.from({ length: 10 }, () => refusedOrAnswered(n.port, STRANGER)));
+    expect(extra.map((e) => e.bytes)).toEqual(Array.from({ length: 10 }, () => 0));
+    // A TLS client is refused before its handshake: the refusal comes before the TLS sniff.
+    const handshake = await new Promise<'secure' | 'closed'>((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: n.port, localAddress: STRANGER, rejectUnauthorized: false }, () => resolve('secure'));
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('close', () => resolve('closed'));
+    });
+    expect(handshake).toBe('closed');
+    // The held ones are still served: only new sockets are refused.
+    expect(await ask(held[0] as Socket, '/api/v1/info')).toBe(200);
+
+    expect(await getFrom(n.port, OTHER, '/api/v1/info')).toBe(200);
+    expect((await n.api('/api/v1/settings/transfers')).status).toBe(200);
+    expect((await n.api('/api/v1/info', { auth: false })).status).toBe(200); // 127.0.0.1 holds nothing here
+    await pollUntil(() => log.lines.some((l) => l.address === STRANGER && l.msg.includes('at accept')), 'the refusal logged');
+
+    // Its connections closed, the address is served again.
+    for (const socket of held) socket.destroy();
+    await pollUntil(async () => (await getFrom(n.port, STRANGER, '/api/v1/info')) === 200, 'the address served again');
+  }, 20_000);
+});
+
+describe('an address far over its request rate', () => {
+  let n: TestNode;
+  beforeAll(async () => {
+    n = await startTestNode({ security: { max_connections: 1000, max_connections_per_address: 1000, max_requests_per_address: 20, request_window: '30s' } });
+  });
+  afterAll(() => n.destroy());
+
+  it('has its new sockets closed before any HTTP byte; another address and the local user are served', async () => {
+    // 45 at once: 20 served, the others refused with 429 (each after a pause of at most a second)
+    // until 40 were counted, twice the limit; a connection accepted after that is closed unanswered.
+    const statuses = await Promise.all(Array.from({ length: 45 }, () => getFrom(n.port, STRANGER, '/api/v1/info')));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.every((s) => s === 200 || s === 429 || s === 0)).toBe(true);
+
+    const next = await refusedOrAnswered(n.port, STRANGER);
+    expect(next.bytes).toBe(0);
+    expect(await getFrom(n.port, OTHER, '/api/v1/info')).toBe(200);
+    expect((await n.api('/api/v1/info')).status).toBe(200);
+  }, 20_000);
+});
