@@ -30,7 +30,7 @@ export async function sendSharedFile(
   { library, uploads, uploadLimiter, chunks, uploadStallMs, devices }: ServingDeps, fileId: string, req: Request, res: Response, isLocalUser: boolean, viewer: Viewer,
 ): Promise<void> {
   // A file shared only with some devices does not exist for anyone else (404, as for an id never shared).
-  const { handle, file, name } = await library.openForServing(fileId, viewer);
+  const { handle, release, file, name } = await library.openForServing(fileId, viewer);
   const device = viewer === 'local' ? null : viewer.device;
   try {
     const etag = `"${file.id}"`;
@@ -80,7 +80,7 @@ export async function sendSharedFile(
       res.destroy();
     }
   } finally {
-    await handle.close();
+    await release(); // closed, or kept open a moment for the next range (library/kept-handles.ts)
   }
 }
 

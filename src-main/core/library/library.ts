@@ -24,6 +24,7 @@ import { walkFolder, type WalkedFile } from './folder-walker.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { HashScheduler } from './hash-scheduler.js';
 import { isIgnoredName } from './ignore-rules.js';
+import { KeptHandles } from './kept-handles.js';
 import { LibraryQueries } from './library-queries.js';
 import { findChanges } from './library-rescan.js';
 import { LibraryRoots } from './library-roots.js';
@@ -50,9 +51,10 @@ export interface LibraryOptions {
   writeSettleMs?: number;
 }
 
-/** An open, verified file ready to be served. */
+/** An open, verified file ready to be served; `release` once done with its handle (never close it: it may be kept for the next answer). */
 export interface ServableFile {
   handle: FileHandle;
+  release(): Promise<void>;
   file: FileRow;
   name: string;
 }
@@ -64,6 +66,8 @@ export class Library {
   private readonly publisher: ChangePublisher;
   private readonly recorder: LocationRecorder;
   private readonly renames = new RenameMemory();
+  /** Handles of files just served, kept open a moment for the next range (kept-handles.ts). */
+  private readonly handles = new KeptHandles();
   private readonly indexer: FileIndexer;
   private readonly scheduler: HashScheduler;
   private scanning = false;
@@ -154,6 +158,7 @@ export class Library {
     this.publishProgress.cancel();
     this.scheduler.close();
     this.watcher?.close();
+    await this.handles.close();
     await this.readyPromise; // the walk ends at its next slice
   }
 
@@ -258,13 +263,16 @@ export class Library {
 
   /**
    * Opens a content for serving: a location whose bytes are still the ones hashed (size, mtime and
-   * inode of the open handle match) and whose real path is still inside its root.
+   * inode of the open handle match) and whose real path is still inside its root. A handle kept
+   * from a recent answer for the same location is lent instead once its stamp matched again.
    */
   async openForServing(fileId: string, viewer: Viewer): Promise<ServableFile> {
     const file = this.o.store.getFile(fileId);
     if (!file) throw new ShoalError('FILE_NOT_FOUND');
     let changed = false;
     for (const location of this.queries.locationsFor(fileId, viewer)) {
+      const kept = await this.handles.lend(location.path, location);
+      if (kept) return { ...kept, file, name: location.name };
       let handle: FileHandle | undefined;
       try {
         const real = await realpath(location.path);
@@ -272,7 +280,7 @@ export class Library {
         handle = await open(real, 'r');
         const st = await handle.stat();
         if (st.isFile() && st.size === location.size && st.mtimeMs === location.mtimeMs && st.ino === location.inode) {
-          return { handle, file, name: location.name };
+          return { ...this.handles.keep(location.path, handle), file, name: location.name };
         }
         changed = true;
         this.enqueue(location.path, st);
