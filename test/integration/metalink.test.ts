@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { NodeInfo, NodeStats } from '../../src-shared/api/node.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
+import type { ContractApi } from '../../src-shared/api/contract-client.js';
 import { randomBytes } from 'node:crypto';
 import { randomContent } from '../support/downloads.js';
 import { sha256 } from '../support/sha256.js';
@@ -21,7 +21,8 @@ import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { PieceLists } from '../../src-main/core/index/piece-lists.js';
-import { infoAnswer, isInfoRequest, postRegistration } from '../support/signed-registration.js';
+import { infoAnswer, isInfoRequest, signedRegistration } from '../support/signed-registration.js';
+import { typedClient } from '../support/typed-client.js';
 import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
 import { NodeTls } from '../../src-main/core/net/node-tls.js';
 import { NodeKey, loadOrCreateNodeKey } from '../../src-main/core/identity/node-key.js';
@@ -38,9 +39,12 @@ const NAME = 'holiday <&"> video.mkv';
 const PEER_HOSTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 let index: TestNode;
 let indexUrl: string;
+let idx: ContractApi<typeof indexRoutes>;
 const peers: TestNode[] = [];
 
+// Raw: a Metalink is XML, read with its headers; its refusals are JSON, asserted through the client.
 const metalinkUrl = (fileId: string) => `${indexUrl}/api/v1/files/${fileId}/metalink`;
+const metalinkRefused = (fileId: string) => idx.metalink({ params: { fileId } });
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: true, isArray: (name) => ['url', 'hash'].includes(name) });
 
 interface ParsedMetalink {
@@ -58,8 +62,9 @@ interface ParsedMetalink {
 
 /** A peer's own address (TestNode.url says 127.0.0.1). */
 const peerUrl = (peer: TestNode) => `http://${PEER_HOSTS[peers.indexOf(peer)]}:${peer.port}`;
-const peerJson = async <T>(peer: TestNode, path: string) => (await (await fetch(peerUrl(peer) + path)).json()) as T;
-const bytesSent = async (peer: TestNode) => (await peerJson<NodeStats>(peer, '/api/v1/stats')).uploads.bytesSent;
+/** The peer's public API at its own address. */
+const peerApi = (peer: TestNode) => typedClient(peerRoutes, peerUrl(peer));
+const bytesSent = async (peer: TestNode) => (await peerApi(peer).getStats()).uploads.bytesSent;
 
 /**
  * aria2c counts connections per host name, not per port: peers on one address would get one
@@ -69,30 +74,30 @@ const bytesSent = async (peer: TestNode) => (await peerJson<NodeStats>(peer, '/a
  * client would.
  */
 async function registerWithAddress(peer: TestNode, address: string): Promise<void> {
-  const info = await peerJson<NodeInfo>(peer, '/api/v1/info');
-  const { items } = await peerJson<{ items: SharedFile[] }>(peer, '/api/v1/files?pageSize=200');
+  const info = await peerApi(peer).getInfo();
+  const { items } = await peerApi(peer).listFiles({ query: { pageSize: 200 } });
   const files = items.map((f) => ({ id: f.id, name: f.name, size: f.size, mime: f.mime, category: f.category, tags: f.tags, pieceSize: f.pieceSize }));
   const key = await loadOrCreateNodeKey(peer.dataDir); // the peer's own key: it answers the call-back with it
-  const res = await postRegistration(indexUrl, key, { name: info.name, port: info.port, address, files });
-  if (!res.ok) throw new Error(`register: ${res.status} ${await res.text()}`);
+  await idx.register({ body: signedRegistration(key, { name: info.name, port: info.port, address, files }, await idx.challenge()) });
 }
 
 beforeAll(async () => {
   // A long heartbeat interval: these registrations stay online for the whole test without heartbeats.
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m' } });
-  const indexPort = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+  const indexPort = (await index.client.getIndexRole()).port;
   indexUrl = `http://127.0.0.1:${indexPort}`;
+  idx = typedClient(indexRoutes, indexUrl);
   peers.push(...await Promise.all(PEER_HOSTS.map((host) => startTestNode({ peer: { host } }))));
   for (const peer of peers) await writeFile(join(peer.sharedDir, NAME), FILE.data);
   for (const [i, peer] of peers.entries()) {
-    await pollUntil(async () => (await peerJson<NodeInfo>(peer, '/api/v1/info')).fileCount === 1, 'the file hashed', 20_000);
+    await pollUntil(async () => (await peerApi(peer).getInfo()).fileCount === 1, 'the file hashed', 20_000);
     await registerWithAddress(peer, PEER_HOSTS[i] as string);
   }
   // The SHA-256 a Metalink needs is computed in the background once the peers are idle.
   for (const peer of peers) {
-    await pollUntil(async () => (await peerJson<SharedFile>(peer, `/api/v1/files/${FILE.id}`)).sha256 === FILE.sha256, 'the SHA-256 computed', 20_000);
+    await pollUntil(async () => (await peerApi(peer).getFile({ params: { fileId: FILE.id } })).sha256 === FILE.sha256, 'the SHA-256 computed', 20_000);
   }
-  const file = (await (await fetch(`${indexUrl}/api/v1/files/${FILE.id}`)).json()) as SearchResult;
+  const file = await idx.getFile({ params: { fileId: FILE.id } });
   if (file.sourceCount !== 3) throw new Error(`expected three sources, the index has ${file.sourceCount}`);
 }, 60_000);
 
@@ -121,9 +126,8 @@ describe('GET /api/v1/files/{fileId}/metalink', () => {
   });
 
   it('answers 404 for an unknown file and 400 for a bad id', async () => {
-    const unknown = await fetch(metalinkUrl('0'.repeat(64)));
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
+    await expect(metalinkRefused('0'.repeat(64))).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    // Raw: the typed client refuses a malformed id before it leaves.
     const bad = await fetch(metalinkUrl('not-a-file-id'));
     expect(bad.status).toBe(400);
   });
@@ -169,15 +173,11 @@ describe('GET /api/v1/files/{fileId}/metalink', () => {
       ];
       for (const [what, answer] of answers) {
         liar.answer = answer;
-        const res = await fetch(metalinkUrl(fileId));
-        expect(res.status, what).toBe(502);
-        expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe('NO_PIECE_LIST');
+        await expect(metalinkRefused(fileId), what).rejects.toMatchObject({ status: 502, code: 'NO_PIECE_LIST' });
       }
       // A proven list without the SHA-256 makes no Metalink: aria2c could not verify what it got.
       liar.answer = (res) => res.end(JSON.stringify(good));
-      const notReady = await fetch(metalinkUrl(fileId));
-      expect(notReady.status).toBe(503);
-      expect(((await notReady.json()) as { error: { code: string } }).error.code).toBe('CHECKSUM_NOT_READY');
+      await expect(metalinkRefused(fileId)).rejects.toMatchObject({ status: 503, code: 'CHECKSUM_NOT_READY' });
       // Once the source tells it, the Metalink is served, then comes from the cache.
       const claimed = sha256('the whole content, as the source says');
       liar.answer = (res) => res.end(JSON.stringify({ ...good, sha256: claimed }));
@@ -193,17 +193,13 @@ describe('GET /api/v1/files/{fileId}/metalink', () => {
       const small = sha256('a small file');
       token = await liar.register(small, 12);
       liar.answer = (res) => res.end(JSON.stringify({ id: small, size: 12, pieceSize: 256 * 1024, pieces: [sha256('something else')], sha256: small }));
-      expect((await fetch(metalinkUrl(small))).status).toBe(502);
+      await expect(metalinkRefused(small)).rejects.toMatchObject({ status: 502 });
       liar.answer = (res) => res.end(JSON.stringify({ id: small, size: 12, pieceSize: 256 * 1024, pieces: [small], sha256: small }));
       expect((await fetch(metalinkUrl(small))).status).toBe(200);
 
-      await fetch(`${indexUrl}/api/v1/peers/unregister`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ peerId: liar.peerId }),
-      });
+      await typedClient(indexRoutes, indexUrl, token).unregister({ body: { peerId: liar.peerId } });
       // It was the file's only source: the file leaves the index with it (docs/security.md, "What the index believes").
-      const gone = await fetch(metalinkUrl(small));
-      expect(gone.status).toBe(404);
-      expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
+      await expect(metalinkRefused(small)).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
     } finally {
       await liar.close();
     }
@@ -259,11 +255,11 @@ async function startLyingPeer(): Promise<LyingPeer> {
     answer: (res) => res.end(),
     requests: 0,
     register: async (fileId, size) => {
-      const res = await postRegistration(indexUrl, liarKey, {
+      const registered = await idx.register({ body: signedRegistration(liarKey, {
         name: 'liar', port: peer.port, address: '127.0.0.1',
         files: [{ id: fileId, name: 'fake.bin', size, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 256 * 1024 }],
-      });
-      return ((await res.json()) as { sessionToken: string }).sessionToken;
+      }, await idx.challenge()) });
+      return registered.sessionToken;
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
