@@ -8,7 +8,6 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SharedFile } from '../../src-shared/api/library.js';
-import type { UploadView } from '../../src-shared/api/transfers.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -58,7 +57,7 @@ function ask(socket: Socket, target: string, headers: Record<string, string> = {
 
 async function shareOneFile(n: TestNode, size: number): Promise<SharedFile> {
   await writeFile(join(n.sharedDir, 'big.bin'), randomBytes(size));
-  return pollUntil(async () => (await n.json<{ items: SharedFile[] }>('/api/v1/files')).items[0], 'the file shared', 20_000);
+  return pollUntil(async () => (await n.client.listFiles()).items[0], 'the file shared', 20_000);
 }
 
 describe('download connections that never read', () => {
@@ -73,7 +72,7 @@ describe('download connections that never read', () => {
   afterAll(() => n.destroy());
 
   // Slots are range requests being answered (the stats' count); the uploads list has one row per downloader and file.
-  const slotsHeld = async () => (await n.json<{ uploads: { active: number } }>('/api/v1/stats', { auth: false })).uploads.active;
+  const slotsHeld = async () => (await n.publicClient.getStats()).uploads.active;
 
   it('one address holds at most its share of the slots, the local user still gets one, and stalled uploads are cut', async () => {
     const started = Date.now();
@@ -83,8 +82,9 @@ describe('download connections that never read', () => {
       return active >= 4 && active;
     }, 'the node serving the stalled connections');
     expect(held).toBe(4);
-    expect((await n.json<{ items: UploadView[] }>('/api/v1/uploads')).items).toHaveLength(1); // one downloader, one file
+    expect((await n.client.listUploads()).items).toHaveLength(1); // one downloader, one file
 
+    // Downloads stay raw: ranges, Retry-After and the bytes are read from the answer itself.
     // Another client from that address gets no more than the share; the local user is not counted in it.
     const stranger = await n.api(`/api/v1/download/${file.id}`, { auth: false, headers: { range: 'bytes=0-1023' } });
     expect(stranger.status).toBe(503);
@@ -177,6 +177,7 @@ describe('a flood of requests', () => {
     const started = Date.now();
     const until = started + 8_000;
     let localDone = false;
+    // Raw: each refusal's status and Retry-After header are what is counted.
     // 100 clients in a loop, at most 40 requests each, until they have been refused and the local
     // user is done (bounded in time and count, and no slower machine makes it pass by luck).
     const flood = Array.from({ length: 100 }, async () => {
@@ -190,8 +191,8 @@ describe('a flood of requests', () => {
     const mine: number[] = [];
     const local = (async () => {
       for (let i = 0; i < 10; i++) {
-        mine.push((await n.api('/api/v1/settings/transfers')).status);
-        mine.push((await n.api('/api/v1/info')).status);
+        mine.push(await n.client.getTransferSettings().then(() => 200, (err: { status: number }) => err.status));
+        mine.push(await n.client.getInfo().then(() => 200, (err: { status: number }) => err.status));
       }
       localDone = true;
     })();
@@ -208,6 +209,6 @@ describe('a flood of requests', () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
 
     // The window passes: the address is served again.
-    await pollUntil(async () => (await n.api('/api/v1/info', { auth: false })).status === 200, 'the address served again', WINDOW_MS + 5_000, 200);
+    await pollUntil(() => n.publicClient.getInfo().then(() => true, () => false), 'the address served again', WINDOW_MS + 5_000, 200);
   }, 20_000);
 });
