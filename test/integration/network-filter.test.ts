@@ -6,22 +6,21 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
-import type { SharedFile } from '../../src-shared/api/library.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
+import type { NodeCallError } from '../../src-main/core/net/contract-transport.js';
 import { loadOrCreateNodeKey } from '../../src-main/core/identity/node-key.js';
-import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
+import { downloadView, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
-import { postRegistration } from '../support/signed-registration.js';
+import { signedRegistration } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const json = { 'content-type': 'application/json' };
+/** The catalogue code of a raw answer (requests sent raw on purpose). */
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
-async function setNetworks(node: TestNode, body: { allowedNetworks?: string[]; blockedNetworks?: string[] }) {
-  const res = await node.api('/api/v1/settings/networks', { method: 'PUT', headers: json, body: JSON.stringify(body) });
-  expect(res.status).toBe(200);
-  return res.json();
-}
+const setNetworks = (node: TestNode, body: { allowedNetworks?: string[]; blockedNetworks?: string[] }) => node.client.setNetworkSettings({ body });
 
 function upgradeStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,6 +45,7 @@ describe('the peer port', () => {
   afterAll(() => n.destroy());
 
   it('refuses a stranger in a blocked network with 403 NETWORK_BLOCKED, before anything else', async () => {
+    // Raw: a path no route has, and a download, are refused the same way before any route is chosen.
     for (const path of ['/api/v1/files', '/api/v1/info', '/api/v1/download/' + '0'.repeat(64), '/api/v1/nothing-here']) {
       const res = await n.api(path, { auth: false });
       expect(res.status, path).toBe(403);
@@ -55,25 +55,26 @@ describe('the peer port', () => {
   });
 
   it('never locks the local user out: token requests, their /ws and the UI page are served', async () => {
-    expect((await n.api('/api/v1/files')).status).toBe(200);
-    expect((await n.api('/api/v1/settings/networks')).status).toBe(200);
+    await n.client.listFiles();
+    await n.client.getNetworkSettings();
     expect(await upgradeStatus(`${n.url.replace('http', 'ws')}/ws?token=${n.token}`)).toBe(101);
-    expect((await n.api('/', { auth: false })).status).not.toBe(403);
+    expect((await n.api('/', { auth: false })).status).not.toBe(403); // the UI page is no route of the contract
   });
 
   it('changes live from Settings, and validates what it is given', async () => {
     expect(await setNetworks(n, { blockedNetworks: [] })).toEqual({ allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true });
-    expect((await n.api('/api/v1/files', { auth: false })).status).toBe(200);
+    expect((await n.publicClient.listFiles()).items).toBeDefined();
     // An allow list that leaves loopback out: strangers there are refused too.
     await setNetworks(n, { allowedNetworks: ['10.0.0.0/8', 'fd00::/8'] });
-    expect(await errorCode(await n.api('/api/v1/files', { auth: false }))).toBe('NETWORK_BLOCKED');
+    await expect(n.publicClient.listFiles()).rejects.toMatchObject({ status: 403, code: 'NETWORK_BLOCKED' });
     await setNetworks(n, { allowedNetworks: ['127.0.0.1', '::1/128'] });
-    expect((await n.api('/api/v1/files', { auth: false })).status).toBe(200);
+    expect((await n.publicClient.listFiles()).items).toBeDefined();
+    // Sent raw: the contract refuses these networks, so the typed client would not send them.
     for (const bad of ['10.0.0.0/33', 'example.com', '1.2.3.4/8/8', '::g/8']) {
       const res = await n.api('/api/v1/settings/networks', { method: 'PUT', headers: json, body: JSON.stringify({ blockedNetworks: [bad] }) });
       expect(res.status, bad).toBe(400);
     }
-    expect(await n.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
+    expect(await n.client.getNetworkSettings()).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
   });
 
   it('keeps a change across a restart (the config gives only the starting lists)', async () => {
@@ -81,7 +82,7 @@ describe('the peer port', () => {
       throw err;
     });
     try {
-      expect(await again.json('/api/v1/settings/networks')).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
+      expect(await again.client.getNetworkSettings()).toEqual({ allowedNetworks: ['127.0.0.1', '::1/128'], blockedNetworks: [], allowPlainHttp: true });
     } finally {
       await again.stop();
     }
@@ -95,7 +96,10 @@ describe('sources in blocked networks', () => {
   let fileId: string;
   let data: Buffer;
   let indexBase: string;
+  // Raw, for the Metalink and torrent documents, which are read as text.
   const indexGet = (path: string) => fetch(`${indexBase}${path}`, { headers: { authorization: `Bearer ${index.token}` }, redirect: 'manual' });
+  /** The index's API as its local user (the token), whom the filter never refuses. */
+  const indexApi = () => typedClient(indexRoutes, indexBase, index.token);
 
   beforeAll(async () => {
     index = await startTestNode({ superPeer: { enabled: true, heartbeat_interval: '1s' }, peer: { auto_register: false } });
@@ -106,14 +110,14 @@ describe('sources in blocked networks', () => {
     fileId = content.id;
     data = content.data;
     await writeFile(join(source.sharedDir, 'report.pdf'), data);
-    const sourceFiles = async () => (await (await fetch(`http://127.0.0.2:${source.port}/api/v1/files`)).json()) as { items: SharedFile[] };
-    const file = await pollUntil(async () => (await sourceFiles()).items[0], 'the source to hash its file');
+    const sourceApi = typedClient(peerRoutes, `http://127.0.0.2:${source.port}`);
+    const file = await pollUntil(async () => (await sourceApi.listFiles()).items[0], 'the source to hash its file');
     const key = await loadOrCreateNodeKey(source.dataDir);
-    const res = await postRegistration(indexBase, key, {
+    const stranger = typedClient(indexRoutes, indexBase);
+    await stranger.register({ body: signedRegistration(key, {
       name: 'far away', port: source.port, address: '127.0.0.2',
       files: [{ id: file.id, name: file.name, size: file.size, mime: file.mime, category: file.category, tags: file.tags, pieceSize: file.pieceSize }],
-    });
-    expect(res.status).toBe(200);
+    }, await stranger.challenge()) });
     downloader = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${index.indexRole.status().port}`], auto_register: false } });
   }, 30_000);
   afterAll(async () => {
@@ -123,29 +127,30 @@ describe('sources in blocked networks', () => {
   });
 
   it('are listed while their network is allowed', async () => {
-    const found = (await (await indexGet(`/api/v1/files/${fileId}`)).json()) as SearchResult;
+    const found = await indexApi().getFile({ params: { fileId } });
     expect(found.sources.map((s) => s.url)).toEqual([`http://127.0.0.2:${source.port}/api/v1/download/${fileId}`]);
   });
 
   it('leave every list of the index once their network is blocked', async () => {
     await setNetworks(index, { blockedNetworks: ['127.0.0.2/32'] });
     try {
-      const found = (await (await indexGet(`/api/v1/files/${fileId}`)).json()) as SearchResult;
+      const found = await indexApi().getFile({ params: { fileId } });
       expect(found.sources).toEqual([]);
-      const search = (await (await indexGet('/api/v1/files/search?q=report')).json()) as { items: SearchResult[] };
+      const search = await indexApi().search({ query: { q: 'report' } });
       expect(search.items.flatMap((r) => r.sources)).toEqual([]);
-      const redirect = await indexGet(`/api/v1/download/${fileId}`);
-      expect(redirect.status).not.toBe(302); // 503 NO_SOURCE_ONLINE, or 404 once the federation knows no other
-      expect(['NO_SOURCE_ONLINE', 'FILE_NOT_FOUND']).toContain(await errorCode(redirect));
+      // The client never follows a redirect: a 302 would be an HTTP_ERROR with its status.
+      const redirect = await indexApi().download({ params: { fileId } }).then(() => undefined, (err: NodeCallError) => err);
+      expect(redirect?.status).not.toBe(302); // 503 NO_SOURCE_ONLINE, or 404 once the federation knows no other
+      expect(['NO_SOURCE_ONLINE', 'FILE_NOT_FOUND']).toContain(redirect?.code);
       for (const doc of ['metalink', 'torrent']) {
         const res = await indexGet(`/api/v1/files/${fileId}/${doc}`);
         expect(await res.text(), doc).not.toContain('127.0.0.2');
       }
       // Nor may it register from there again.
       const key = await loadOrCreateNodeKey(source.dataDir);
-      const again = await postRegistration(indexBase, key, { name: 'far away', port: source.port, address: '127.0.0.2', files: [] });
-      expect(again.status).toBe(403);
-      expect(await errorCode(again)).toBe('NETWORK_BLOCKED');
+      const stranger = typedClient(indexRoutes, indexBase);
+      const again = signedRegistration(key, { name: 'far away', port: source.port, address: '127.0.0.2', files: [] }, await stranger.challenge());
+      await expect(stranger.register({ body: again })).rejects.toMatchObject({ status: 403, code: 'NETWORK_BLOCKED' });
     } finally {
       await setNetworks(index, { blockedNetworks: [] });
     }
@@ -157,13 +162,16 @@ describe('sources in blocked networks', () => {
       security: { blocked_networks: ['127.0.0.2'] },
     });
     try {
-      const base = `http://127.0.0.1:${federated.indexRole.status().port}`;
-      const sourcesThere = async () => {
-        const res = await fetch(`${base}/api/v1/files/${fileId}`);
-        return res.status === 404 ? [] : ((await res.json()) as SearchResult).sources.map((s) => s.url);
-      };
+      const there = typedClient(indexRoutes, `http://127.0.0.1:${federated.indexRole.status().port}`);
+      const sourcesThere = () => there.getFile({ params: { fileId } }).then(
+        (found) => found.sources.map((s) => s.url),
+        (err: NodeCallError) => {
+          if (err.status === 404) return [];
+          throw err;
+        },
+      );
       expect(await sourcesThere()).toEqual([]);
-      const search = (await (await fetch(`${base}/api/v1/files/search?q=report`)).json()) as { items: SearchResult[] };
+      const search = await there.search({ query: { q: 'report' } });
       expect(search.items.flatMap((r) => r.sources)).toEqual([]);
       await setNetworks(federated, { blockedNetworks: [] });
       expect(await sourcesThere()).toEqual([`http://127.0.0.2:${source.port}/api/v1/download/${fileId}`]);
@@ -176,7 +184,7 @@ describe('sources in blocked networks', () => {
     await setNetworks(downloader, { blockedNetworks: ['127.0.0.2'] });
     const started = await startDownload(downloader, { fileId });
     await pollUntil(async () => {
-      const d = await downloader.json<{ state: string; sources: unknown[]; bytesDownloaded?: number }>(`/api/v1/downloads/${started.id}`);
+      const d = await downloadView(downloader, started.id);
       return d.sources.length === 0 && d.state !== 'completed';
     }, 'the download to find no usable source');
     await setNetworks(downloader, { blockedNetworks: [] });
