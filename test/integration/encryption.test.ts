@@ -6,7 +6,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadView, UploadView } from '../../src-shared/api/transfers.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
+import type { CallInput } from '../../src-shared/api/contract-client.js';
+import type { peerRoutes } from '../../src-shared/api/peer-routes.js';
+import type { DownloadView } from '../../src-shared/api/transfers.js';
+import type { NodeCallError } from '../../src-main/core/net/contract-transport.js';
 import { ConnectionError, SourceConnection } from '../../src-main/core/downloads/source-connection.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
@@ -16,6 +20,7 @@ import { sha256 } from '../support/sha256.js';
 import { pollUntil } from '../support/poll.js';
 import { downgradingProxy, keySwappingProxy, recordingProxy, type Proxy } from '../support/tcp-proxies.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const MiB = 1024 * 1024;
 const NAME = 'quarterly-secret-plans.bin';
@@ -36,7 +41,7 @@ async function node(o: Parameters<typeof startTestNode>[0] = {}): Promise<TestNo
 async function sharing(o: Parameters<typeof startTestNode>[0] = {}): Promise<TestNode> {
   const n = await node(o);
   await writeFile(join(n.sharedDir, NAME), file.data);
-  await pollUntil(async () => (await n.json<{ total: number }>('/api/v1/files')).total === 1, 'the source to hash its file');
+  await pollUntil(async () => (await n.client.listFiles()).total === 1, 'the source to hash its file');
   return n;
 }
 
@@ -57,10 +62,11 @@ function slicesOfFileIn(seen: Buffer): number {
 }
 
 /** A download the node refuses to start: nobody it asked could be used. Why, as the node says it. */
-async function refusedStart(n: TestNode, body: Record<string, unknown>): Promise<string> {
-  const res = await n.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status).toBe(404);
-  return ((await res.json()) as { error: { message: string } }).error.message;
+async function refusedStart(n: TestNode, body: CallInput<typeof peerRoutes['startDownload']>['body']): Promise<string> {
+  const err = await n.client.startDownload({ body }).then(() => undefined, (e: NodeCallError) => e);
+  expect(err?.status).toBe(404);
+  // The client's message is "<host> answered <status> <code>: <the node's message>": the node's part.
+  return err?.message.replace(/^\S+ answered 404 \S+: /, '') ?? '';
 }
 
 beforeAll(async () => {
@@ -92,7 +98,7 @@ describe('between two encrypting nodes', () => {
     expect(seen.includes(file.id)).toBe(false); // nor which file it was (the id is in every request's path)
 
     // The source knows who fetched it: the downloader's node id, proven by its TLS certificate.
-    const uploads = await source.json<{ items: UploadView[] }>('/api/v1/uploads');
+    const uploads = await source.client.listUploads();
     expect(uploads.items).toContainEqual(expect.objectContaining({ fileId: file.id, peerId: downloader.id, encrypted: true }));
   });
 
@@ -142,17 +148,19 @@ describe('between two encrypting nodes', () => {
 describe('with an index server', () => {
   it('registration, heartbeats and lookups cross encrypted; the index calls the peer back over TLS; downloads via the index are pinned', async () => {
     const index = await node({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms' } });
-    const indexPort = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+    const indexPort = (await index.client.getIndexRole()).port;
+    if (indexPort === null) throw new Error('the index role did not start');
     const observer = await proxy(recordingProxy(indexPort));
     const other = randomContent(1 * MiB);
     const otherName = 'board-minutes-draft.bin';
     // It refuses plain HTTP: the index's call-back can only have reached it over TLS.
     const peer = await node({ peer: { super_peer_address: [observer.address] }, security: { allow_plain_http: false } });
     await writeFile(join(peer.sharedDir, otherName), other.data);
-    await pollUntil(async () => {
-      const res = await fetch(`http://127.0.0.1:${indexPort}/api/v1/files/${other.id}`);
-      return res.ok && ((await res.json()) as { sourceCount: number }).sourceCount === 1;
-    }, 'the index to list the peer as a source', 20_000);
+    const indexApi = typedClient(indexRoutes, `127.0.0.1:${indexPort}`);
+    await pollUntil(
+      () => indexApi.getFile({ params: { fileId: other.id } }).then((found) => found.sourceCount === 1, () => false),
+      'the index to list the peer as a source', 20_000,
+    );
 
     const fetcher = await node({ peer: { super_peer_address: [observer.address] } });
     const started = await startDownload(fetcher, { fileId: other.id });
@@ -173,12 +181,13 @@ describe('plain HTTP (curl, aria2c, web seeds)', () => {
   });
 
   it('is refused when switched off, except to the local user; TLS clients and encrypting nodes still get the file', async () => {
+    // Raw: a download and a piece list are refused the same way as any JSON route.
     for (const path of [`/api/v1/download/${file.id}`, '/api/v1/info', `/api/v1/files/${file.id}/pieces`]) {
       const res = await fetch(`${strict.url}${path}`);
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PLAIN_HTTP_REFUSED');
     }
-    expect((await strict.api('/api/v1/downloads')).status).toBe(200); // the local user, with the token, in plain
+    await strict.client.listDownloads(); // the local user, with the token, in plain
     expect((await fetch(`${strict.url}/`)).status).not.toBe(403); // the UI's page on loopback
 
     // `curl -k https://…`: TLS without a node certificate is a stranger, served as one.
@@ -198,17 +207,16 @@ describe('plain HTTP (curl, aria2c, web seeds)', () => {
   });
 
   it('is switched off and on live from Settings, by the local user only', async () => {
-    const put = (allowPlainHttp: boolean) => source.json<{ allowPlainHttp: boolean }>('/api/v1/settings/networks', {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allowPlainHttp }),
-    });
-    expect((await source.json<{ allowPlainHttp: boolean }>('/api/v1/settings/networks')).allowPlainHttp).toBe(true);
+    const put = (allowPlainHttp: boolean) => source.client.setNetworkSettings({ body: { allowPlainHttp } });
+    expect((await source.client.getNetworkSettings()).allowPlainHttp).toBe(true);
+    // Downloads stay raw: plain HTTP as curl sends it.
     expect((await put(false)).allowPlainHttp).toBe(false);
     const refused = await fetch(`${source.url}/api/v1/download/${file.id}`);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('PLAIN_HTTP_REFUSED');
     expect((await put(true)).allowPlainHttp).toBe(true);
     expect((await fetch(`${source.url}/api/v1/download/${file.id}`)).status).toBe(200);
-    const stranger = await fetch(`${source.url}/api/v1/settings/networks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"allowPlainHttp":false}' });
-    expect(stranger.status).toBe(401); // only the local user, with the token
+    // Only the local user, with the token.
+    await expect(source.publicClient.setNetworkSettings({ body: { allowPlainHttp: false } })).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
   });
 });
