@@ -16,10 +16,10 @@ beforeAll(async () => {
   n = await startTestNode();
   await writeFile(join(n.sharedDir, 'one.txt'), 'one');
   const page = await pollUntil(async () => {
-    const p = await n.json<{ items: SharedFile[] }>('/api/v1/files');
+    const p = await n.client.listFiles();
     return p.items.length === 1 && p;
   }, 'one file shared');
-  shared = page.items[0] as SharedFile;
+  shared = page.items[0]!;
 });
 afterAll(async () => {
   for (const ws of clients) ws.terminate();
