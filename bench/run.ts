@@ -8,6 +8,7 @@ import { benchDht } from './dht.js';
 import { downloadThroughput } from './download-throughput.js';
 import { hashingThroughput } from './hashing-throughput.js';
 import { idleMemory } from './idle-memory.js';
+import { benchRegistration } from './registration.js';
 import { rescan } from './rescan.js';
 import { serveThroughput } from './serve-throughput.js';
 import { benchSearch } from './search.js';
@@ -23,6 +24,7 @@ const BENCHMARKS: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'abuse', run: abuse },
   { name: 'federation', run: benchFederation },
   { name: 'dht', run: benchDht },
+  { name: 'registration', run: benchRegistration },
 ];
 
 function table(rows: Figure[]): string {

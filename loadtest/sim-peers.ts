@@ -24,10 +24,19 @@ export class SimPeer {
     return this.key.id;
   }
 
-  /** Registers with the index server at `port`; throws with the index's answer when refused. */
-  async register(http: LoadHttp, port: number): Promise<string> {
+  /** The key's TLS identity (for the call-back's responder, and for calling over TLS as a node does). */
+  async tls(): Promise<NodeTls> {
     this.keyTls ??= await NodeTls.create(this.key);
-    const responder = await startAddressResponder(this.key, '127.0.0.1', this.keyTls);
+    return this.keyTls;
+  }
+
+  /**
+   * Registers with the index server at `port`; throws with the index's answer when refused.
+   * `http`: the load test's plain HTTP, or any caller of the same shape (the registration
+   * benchmark's TLS, as a real node calls).
+   */
+  async register(http: Pick<LoadHttp, 'call'>, port: number): Promise<string> {
+    const responder = await startAddressResponder(this.key, '127.0.0.1', await this.tls());
     try {
       const challenge = await http.call(port, 'GET', '/api/v1/peers/challenge');
       if (challenge.status !== 200) throw new Error(`challenge answered ${challenge.status}: ${challenge.body}`);
