@@ -4,16 +4,19 @@
 // (127.0.0.2 and up: Linux routes all of 127/8 to lo) registers as many identities as it can,
 // against a real index, and a real peer still registers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndexedFile, IndexPeer } from '../../src-shared/api/index-routes.js';
+import { indexRoutes, type IndexedFile } from '../../src-shared/api/index-routes.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { registerFrom, requestFrom } from '../support/crowd-registration.js';
 import { pollUntil } from '../support/poll.js';
 import { startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 /** Plain HTTP: hundreds of hand-made registrations, each called back; TLS would only slow them (the call-back over TLS is tested in encryption.test.ts). */
 const PLAIN = { enable_encryption: false };
 
+// Registrations go raw (registerFrom): each is sent from a chosen loopback address, which the
+// typed client cannot choose; what the index lists and accepts afterwards goes through it.
 type ErrorBody = { error: { code: string; message: string } };
 const responders: AddressResponder[] = [];
 const nodes: TestNode[] = [];
@@ -25,7 +28,7 @@ afterAll(async () => {
 async function startIndex(superPeer: Record<string, unknown>): Promise<{ index: TestNode; base: string; address: string }> {
   const index = await startTestNode({ security: PLAIN, peer: { share: false }, superPeer: { enabled: true, ...superPeer } });
   nodes.push(index);
-  const role = await index.json<{ port: number }>('/api/v1/settings/index-role');
+  const role = await index.client.getIndexRole();
   return { index, base: `http://127.0.0.1:${role.port}`, address: `127.0.0.1:${role.port}` };
 }
 
@@ -74,14 +77,14 @@ describe('one address', () => {
     const seconds = (performance.now() - started) / 1000; // refused before any call-back: cheap
     expect(ok).toHaveLength(5);
     expect(codes.get('TOO_MANY_PEERS')).toBe(400 + 3);
-    const listed = (await (await fetch(`${base}/api/v1/peers?pageSize=50`)).json()) as { items: IndexPeer[]; total: number };
+    const listed = await typedClient(indexRoutes, base).listPeers({ query: { pageSize: 50 } });
     expect(listed.total).toBe(5);
 
     // A real peer, from 127.0.0.1, registers as if nothing had happened.
     const real = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
     nodes.push(real);
     await pollUntil(async () => {
-      const peers = (await (await fetch(`${base}/api/v1/peers?pageSize=50`)).json()) as { items: IndexPeer[] };
+      const peers = await typedClient(indexRoutes, base).listPeers({ query: { pageSize: 50 } });
       return peers.items.some((p) => p.peerId === real.id && p.status === 'online');
     }, 'the real peer registered');
     expect(seconds).toBeLessThan(60);
@@ -165,17 +168,12 @@ describe('files per peer and the body size', () => {
     const res = await registerFrom('127.0.0.1', base, r.key, { name: 'big', port: r.port, address: '127.0.0.1', files: eleven.slice(0, 10) });
     expect(res.status).toBe(200);
     const { sessionToken } = res.json<{ sessionToken: string }>();
-    const update = (body: unknown) => fetch(`${base}/api/v1/files/register`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` }, body: JSON.stringify(body),
-    });
-    const more = await update({ peerId: r.id, added: [fileOf(10)] });
-    expect(more.status).toBe(413);
-    expect(((await more.json()) as ErrorBody).error.code).toBe('TOO_MANY_FILES');
+    const asPeer = typedClient(indexRoutes, base, sessionToken);
+    await expect(asPeer.registerFiles({ body: { peerId: r.id, added: [fileOf(10)] } })).rejects.toMatchObject({ status: 413, code: 'TOO_MANY_FILES' });
     // A rename of a file it has is no new file; one out, one in is room.
-    expect((await update({ peerId: r.id, added: [{ ...fileOf(3), name: 'renamed.txt' }] })).status).toBe(200);
-    const swap = await update({ peerId: r.id, added: [fileOf(10)], removed: [fileOf(0).id] });
-    expect(swap.status).toBe(200);
-    expect(((await swap.json()) as { files: number }).files).toBe(10);
+    await asPeer.registerFiles({ body: { peerId: r.id, added: [{ ...fileOf(3), name: 'renamed.txt' }] } });
+    const swap = await asPeer.registerFiles({ body: { peerId: r.id, added: [fileOf(10)], removed: [fileOf(0).id] } });
+    expect(swap.files).toBe(10);
   });
 
   it('the peers of one address list at most max_files_per_address files in all', async () => {
