@@ -18,6 +18,8 @@ import { startTestNode, type TestNode } from '../support/test-node.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 let node: TestNode;
+// Requests here stay raw: the page, its assets and unknown paths are no routes of the contract,
+// and what is checked is their headers and bytes.
 let base: string;
 
 beforeAll(async () => {
@@ -26,7 +28,7 @@ beforeAll(async () => {
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.dashboard.config.ts', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
   }
   node = await startTestNode({ peer: { share: false }, superPeer: { enabled: true } });
-  const info = await node.json<{ indexPort: number | null }>('/api/v1/info');
+  const info = await node.client.getInfo();
   base = `http://127.0.0.1:${info.indexPort}`;
 }, 120_000);
 
