@@ -6,12 +6,15 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndexedFile, IndexPeer, SearchResponse, SearchResult } from '../../src-shared/api/index-routes.js';
+import type { ContractApi } from '../../src-shared/api/contract-client.js';
+import { indexRoutes, type IndexedFile, type SearchResult } from '../../src-shared/api/index-routes.js';
+import type { NodeCallError } from '../../src-main/core/net/contract-transport.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
-import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { signedRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 /** Plain HTTP: many hand-made registrations, each called back; TLS would only slow them (the call-back over TLS is tested in encryption.test.ts). */
 const PLAIN = { enable_encryption: false };
@@ -21,6 +24,7 @@ const MOVIE = randomContent(3 * MiB);
 const SONG = randomContent(2 * MiB);
 let index: TestNode;
 let base: string;
+let idx: ContractApi<typeof indexRoutes>;
 let indexAddress: string;
 const nodes: TestNode[] = [];
 const fakes: FakePeer[] = [];
@@ -37,22 +41,15 @@ interface FakePeer {
 
 async function fakePeer(name: string, files: IndexedFile[]): Promise<FakePeer> {
   const responder = await startAddressResponder(NodeKey.generate());
-  const res = await postRegistration(base, responder.key, { name, port: responder.port, address: '127.0.0.1', files });
-  if (!res.ok) throw new Error(`fake registration: ${res.status} ${await res.text()}`);
-  const { sessionToken } = (await res.json()) as { sessionToken: string };
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` }, body: JSON.stringify(body),
-  });
+  const { sessionToken } = await idx.register({ body: signedRegistration(responder.key, { name, port: responder.port, address: '127.0.0.1', files }, await idx.challenge()) });
+  const session = typedClient(indexRoutes, base, sessionToken);
   const fake: FakePeer = {
     id: responder.id, token: sessionToken, responder,
-    lookup: async (fileId) => (await (await fetch(`${base}/api/v1/files/${fileId}`)).json()) as SearchResult,
-    report: async (subject, fileId, outcome, downloadId) => {
-      const answer = await post('/api/v1/transfers/report', { peerId: responder.id, sourcePeerId: subject, fileId, outcome, bytes: MiB, downloadId });
-      if (!answer.ok) throw new Error(`report: ${answer.status} ${await answer.text()}`);
-      return (await answer.json()) as { counted: boolean; weight: number; effect: number };
-    },
+    lookup: (fileId) => idx.getFile({ params: { fileId } }),
+    report: (subject, fileId, outcome, downloadId) =>
+      session.reportTransfer({ body: { peerId: responder.id, sourcePeerId: subject, fileId, outcome, bytes: MiB, downloadId } }),
     leave: async () => {
-      await post('/api/v1/peers/unregister', { peerId: responder.id });
+      await session.unregister({ body: { peerId: responder.id } });
       await responder.close();
     },
   };
@@ -60,13 +57,14 @@ async function fakePeer(name: string, files: IndexedFile[]): Promise<FakePeer> {
   return fake;
 }
 
-const peers = async () => ((await (await fetch(`${base}/api/v1/peers?pageSize=200`)).json()) as { items: IndexPeer[] }).items;
+const peers = async () => (await idx.listPeers({ query: { pageSize: 200 } })).items;
 const reputationOf = async (peerId: string) => (await peers()).find((p) => p.peerId === peerId)?.reputation ?? NaN;
-const fileAtIndex = async (fileId: string) => {
-  const res = await fetch(`${base}/api/v1/files/${fileId}`);
-  return res.ok ? ((await res.json()) as SearchResult) : undefined;
-};
-const search = async (q: string) => ((await (await fetch(`${base}/api/v1/files/search?q=${encodeURIComponent(q)}&minSources=0`)).json()) as SearchResponse).items;
+/** The file as the index lists it; undefined when it refuses (404 once it is gone). */
+const fileAtIndex = (fileId: string): Promise<SearchResult | undefined> => idx.getFile({ params: { fileId } }).catch((err: NodeCallError) => {
+  if (err.status >= 400) return undefined;
+  throw err;
+});
+const search = async (q: string) => (await idx.search({ query: { q, minSources: 0 } })).items;
 
 async function sharing(files: Record<string, Buffer>): Promise<TestNode> {
   const node = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
@@ -81,8 +79,9 @@ beforeAll(async () => {
   // never heartbeat, so they stay online for the test's length.
   index = await startTestNode({ security: PLAIN, peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m', max_peers_per_address: 0, max_registrations_per_address: 0 } });
   nodes.push(index);
-  const role = await index.json<{ port: number }>('/api/v1/settings/index-role');
+  const role = await index.client.getIndexRole();
   base = `http://127.0.0.1:${role.port}`;
+  idx = typedClient(indexRoutes, base);
   indexAddress = `127.0.0.1:${role.port}`;
 }, 30_000);
 
@@ -138,7 +137,7 @@ describe('reputation', () => {
     // ... and three of them, fake sources that serve nothing, never block a real download.
     const downloader = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
     nodes.push(downloader);
-    await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'the downloader registered');
+    await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'the downloader registered');
     const listed = await fileAtIndex(SONG.id);
     expect(listed?.sourceCount).toBe(31);
     const started = await startDownload(downloader, { fileId: SONG.id });
@@ -172,7 +171,7 @@ describe('metadata', () => {
     // A download of the real file finishes.
     const downloader = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
     nodes.push(downloader);
-    await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'the downloader registered');
+    await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'the downloader registered');
     const started = await startDownload(downloader, { fileId: MOVIE.id });
     const done = await waitForDownload(downloader, started.id, 'completed', 30_000);
     expect(done.name).toBe(movieName);
@@ -201,7 +200,7 @@ describe('metadata', () => {
     expect(settled).toMatchObject({ name: 'lecture.mp4', category: 'video', sourceCount: 1 });
     const downloader = await startTestNode({ security: PLAIN, peer: { super_peer_address: [indexAddress] } });
     nodes.push(downloader);
-    await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'the downloader registered');
+    await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'the downloader registered');
     const done = await waitForDownload(downloader, (await startDownload(downloader, { fileId: content.id })).id, 'completed', 30_000);
     expect((await readFile(done.path!)).equals(content.data)).toBe(true);
   }, 60_000);
