@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { randomBytes } from 'node:crypto';
-import type { SharedFile } from '../../src-shared/api/library.js';
 import { startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -20,7 +19,7 @@ let fileId: string;
 beforeAll(async () => {
   source = await startTestNode();
   await writeFile(join(source.sharedDir, name), content);
-  fileId = await pollUntil(async () => (await source.json<{ items: SharedFile[] }>('/api/v1/files')).items[0]?.id, 'the source to hash its file');
+  fileId = await pollUntil(async () => (await source.client.listFiles()).items[0]?.id, 'the source to hash its file');
   downloader = await startTestNode({ transfers: { share_downloads: false } });
   const started = await startDownload(downloader, { fileId, peer: `127.0.0.1:${source.port}` });
   done = await waitForDownload(downloader, started.id, 'completed');
@@ -30,10 +29,10 @@ afterAll(async () => {
   await Promise.all([source, downloader].filter(Boolean).map((n) => n.destroy()));
 });
 
+// The bytes are read raw (body, ranges, headers); refusals are JSON, asserted through the typed client's error.
 describe('a finished download that is not shared', () => {
   it('is not served to peers', async () => {
-    const res = await downloader.api(`/api/v1/download/${fileId}`, { auth: false });
-    expect(res.status).toBe(404);
+    await expect(downloader.publicClient.download({ params: { fileId } })).rejects.toMatchObject({ status: 404 });
   });
 
   it('is served to the local user, whole or by range, under its name', async () => {
@@ -55,18 +54,13 @@ describe('a finished download that is not shared', () => {
   });
 
   it('answers nobody but the local user', async () => {
-    const res = await downloader.api(`/api/v1/downloads/${done.id}/file`, { auth: false });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    await expect(downloader.publicClient.downloadedFile({ params: { downloadId: done.id } })).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
   });
 
   it('explains an unknown download and a file that is gone', async () => {
-    const unknown = await downloader.api(`/api/v1/downloads/00000000-0000-4000-8000-000000000000/file`);
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('DOWNLOAD_NOT_FOUND');
-    await rm(done.path as string);
-    const gone = await downloader.api(`/api/v1/downloads/${done.id}/file`);
-    expect(gone.status).toBe(404);
-    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('DOWNLOADED_FILE_MISSING');
+    const file = (downloadId: string) => downloader.client.downloadedFile({ params: { downloadId } });
+    await expect(file('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ status: 404, code: 'DOWNLOAD_NOT_FOUND' });
+    await rm(done.path!);
+    await expect(file(done.id)).rejects.toMatchObject({ status: 404, code: 'DOWNLOADED_FILE_MISSING' });
   });
 });
