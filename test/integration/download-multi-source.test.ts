@@ -6,11 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { IndexPeer, SearchResult } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { startCorruptPeer, type CorruptPeer } from '../support/corrupt-peer.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const FILE = randomContent(12 * 1024 * 1024 + 12345); // 49 pieces of 256 KiB, the last one short
 let index: TestNode;
@@ -32,7 +33,7 @@ async function listen(url: string, into: { type: string }[]): Promise<void> {
 
 beforeAll(async () => {
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms', reporter_maturity: '1ms' } }); // reports count fully at once (what a report does is tested here, not whom the index believes)
-  indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  indexAddress = `127.0.0.1:${(await index.client.getIndexRole()).port}`;
   // Slow honest uploads, so the download lasts long enough to lose a source in the middle.
   const sources = await Promise.all(Array.from({ length: 4 }, () => startTestNode({
     peer: { super_peer_address: [indexAddress] }, transfers: { max_upload_rate: '2MB' },
@@ -43,11 +44,10 @@ beforeAll(async () => {
   corrupt = await startCorruptPeer(FILE.data, 'holiday-video.mkv', indexAddress);
   stalling = await startCorruptPeer(FILE.data, 'holiday-video.mkv', indexAddress, 'stall');
   downloader = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
-  await pollUntil(async () => {
-    const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`);
-    return res.ok && ((await res.json()) as SearchResult).sourceCount === 6;
-  }, 'six sources at the index', 20_000);
-  await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'downloader registered');
+  const atIndex = typedClient(indexRoutes, indexAddress);
+  // Not listed yet is a 404: keep asking.
+  await pollUntil(() => atIndex.getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 6, () => false), 'six sources at the index', 20_000);
+  await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'downloader registered');
   await listen(`ws://127.0.0.1:${downloader.port}/ws?token=${downloader.token}`, events.local as { type: string }[]);
   await listen(`ws://127.0.0.1:${downloader.port}/ws`, events.stranger);
 }, 60_000);
@@ -91,7 +91,7 @@ describe('a multi-source download', () => {
 
     // The index heard about it: the corrupting peer's reputation fell below everyone else's.
     await pollUntil(async () => {
-      const peers = (await (await fetch(`http://${indexAddress}/api/v1/peers?pageSize=50`)).json()) as { items: IndexPeer[] };
+      const peers = await typedClient(indexRoutes, indexAddress).listPeers({ query: { pageSize: 50 } });
       const liar = peers.items.find((p) => p.peerId === corrupt.peerId);
       const others = peers.items.filter((p) => p.peerId !== corrupt.peerId);
       return liar && liar.reputation < 50 && others.every((p) => p.reputation > liar.reputation);
@@ -125,14 +125,15 @@ describe('a multi-source download', () => {
 
   it('joins the library when done, so the file gains a source: served at once, never hashed again', async () => {
     // The downloads above were announced completed only once shared: no waiting here.
-    expect((await downloader.api(`/api/v1/files/${FILE.id}`, { auth: false })).ok).toBe(true);
+    expect((await downloader.publicClient.getFile({ params: { fileId: FILE.id } })).id).toBe(FILE.id);
+    // The bytes stay raw: a range, read as it is sent.
     const served = await downloader.api(`/api/v1/download/${FILE.id}`, { auth: false, headers: { range: 'bytes=0-9' } });
     expect(served.status).toBe(206);
     expect(Buffer.from(await served.arrayBuffer()).equals(FILE.data.subarray(0, 10))).toBe(true);
     // Its hashes are the ones every piece was just verified against: the library took them as they are.
-    const stats = await downloader.json<{ hashing: { hashedFiles: number } }>('/api/v1/stats', { auth: false });
+    const stats = await downloader.publicClient.getStats();
     expect(stats.hashing.hashedFiles).toBe(0);
-    const pieces = await downloader.json<{ pieces: string[] }>(`/api/v1/files/${FILE.id}/pieces`, { auth: false });
+    const pieces = await downloader.publicClient.getPieces({ params: { fileId: FILE.id } });
     expect(pieces.pieces).toHaveLength(49);
   });
 });
