@@ -4,7 +4,7 @@
 // file's size; Pause all / Resume all answer the whole list in one call each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadView, UploadView } from '../../src-shared/api/transfers.js';
-import { randomContent, startDownload, startSharingNode, waitForDownload } from '../support/downloads.js';
+import { downloadView, randomContent, startDownload, startSharingNode, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -12,14 +12,12 @@ import { startTestNode, type TestNode } from '../support/test-node.js';
 const MiB = 1024 * 1024;
 const big = randomContent(6 * MiB);
 const paused = randomContent(4 * MiB);
-const json = { 'content-type': 'application/json' };
 let source: TestNode;
 let downloader: TestNode;
 let downloaderDir: { path: string; remove(): Promise<void> };
 
-const setUploadRate = async (maxUploadRate: number) =>
-  expect((await source.api('/api/v1/settings/transfers', { method: 'PUT', headers: json, body: JSON.stringify({ maxUploadRate }) })).status).toBe(200);
-const uploadsOf = async (fileId: string) => (await source.json<{ items: UploadView[] }>('/api/v1/uploads')).items.filter((u) => u.fileId === fileId);
+const setUploadRate = async (maxUploadRate: number) => expect((await source.client.setTransferSettings({ body: { maxUploadRate } })).maxUploadRate).toBe(maxUploadRate);
+const uploadsOf = async (fileId: string) => (await source.client.listUploads()).items.filter((u) => u.fileId === fileId);
 
 beforeAll(async () => {
   source = await startSharingNode({ 'big.bin': big.data, 'paused.bin': paused.data });
@@ -36,7 +34,7 @@ afterAll(async () => {
 describe('the uploads list', () => {
   it('shows one row per downloader and file for the whole transfer, bytes growing, progress reaching the size', async () => {
     await setUploadRate(2 * MiB); // about 3 s: many ranges
-    const downloaderId = (await downloader.json<{ id: string }>('/api/v1/info', { auth: false })).id;
+    const downloaderId = (await downloader.publicClient.getInfo()).id;
     const started = await startDownload(downloader, { fileId: big.id, peer: `127.0.0.1:${source.port}` });
     const seen: UploadView[] = [];
     let done: DownloadView | undefined;
@@ -44,7 +42,7 @@ describe('the uploads list', () => {
       const rows = await uploadsOf(big.id);
       expect(rows.length).toBeLessThanOrEqual(1);
       if (rows[0]) seen.push(rows[0]);
-      done = await downloader.json<DownloadView>(`/api/v1/downloads/${started.id}`);
+      done = await downloadView(downloader, started.id);
       return done.state === 'completed';
     }, 'the download to complete', 30_000);
     expect(seen.length).toBeGreaterThan(3);
@@ -60,6 +58,7 @@ describe('the uploads list', () => {
     await setUploadRate(0);
   }, 40_000);
 
+  // The downloads here stay raw: a hand-set header and a range, as plain HTTP clients send them.
   it('ignores a node id header that is not one', async () => {
     const res = await fetch(`${source.url}/api/v1/download/${paused.id}`, { headers: { range: 'bytes=0-99', 'x-shoal-peer': 'x'.repeat(65) } });
     expect(res.status).toBe(206);
@@ -70,7 +69,7 @@ describe('the uploads list', () => {
   });
 
   it('does not believe a node id only claimed in plain HTTP (X-Shoal-Peer): the row is the address\u2019s', async () => {
-    const downloaderId = (await downloader.json<{ id: string }>('/api/v1/info', { auth: false })).id;
+    const downloaderId = (await downloader.publicClient.getInfo()).id;
     const res = await fetch(`${source.url}/api/v1/download/${paused.id}`, { headers: { range: 'bytes=100-199', 'x-shoal-peer': downloaderId } });
     expect(res.status).toBe(206);
     await res.arrayBuffer();
@@ -83,16 +82,12 @@ describe('the uploads list', () => {
     await setUploadRate(1 * MiB); // slow enough to still be running when paused
     const started = await startDownload(downloader, { fileId: paused.id, peer: `127.0.0.1:${source.port}` });
     await waitForDownload(downloader, started.id, (d) => d.bytesVerified > 0);
-    const pauseRes = await downloader.api('/api/v1/downloads/pause-all', { method: 'POST' });
-    expect(pauseRes.status).toBe(200);
-    const afterPause = (await pauseRes.json()) as { items: DownloadView[] };
+    const afterPause = await downloader.client.pauseAllDownloads();
     expect(afterPause.items.find((d) => d.id === started.id)?.state).toBe('paused');
     expect(afterPause.items.some((d) => d.state === 'completed')).toBe(true); // the whole list, finished ones untouched
-    expect((await downloader.api('/api/v1/downloads/pause-all', { method: 'POST', auth: false })).status).toBe(401);
+    await expect(downloader.publicClient.pauseAllDownloads()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     await setUploadRate(0);
-    const resumeRes = await downloader.api('/api/v1/downloads/resume-all', { method: 'POST' });
-    expect(resumeRes.status).toBe(200);
-    const afterResume = (await resumeRes.json()) as { items: DownloadView[] };
+    const afterResume = await downloader.client.resumeAllDownloads();
     expect(afterResume.items.find((d) => d.id === started.id)?.state).not.toBe('paused');
     const done = await waitForDownload(downloader, started.id, 'completed');
     expect(done.bytesVerified).toBe(paused.data.length);
