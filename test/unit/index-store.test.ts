@@ -263,6 +263,37 @@ describe('IndexStore: several peers', () => {
     expectTotalsConsistent();
   });
 
+  it('a registration that lists a file twice, changes one or changes nothing keeps every count a recount finds (issue 15)', () => {
+    const a = file('a.txt');
+    const b = file('b.txt', { tags: ['txt', 'one'] });
+    register('peer-bbbb-2', [shared]);
+    // Listed twice in one registration: one location, the later claim kept, one more source.
+    expect(register('peer-aaaa-1', [shared, a, { ...shared, name: 'Bunny twice.mkv' }]).added).toEqual([a.id]);
+    expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(2);
+    expect(store.getFile(shared.id)?.sourceCount).toBe(2);
+    expect(store.getFile(shared.id)?.names).toContain('Bunny twice.mkv');
+    expectTotalsConsistent();
+    // Nothing changed: nothing new, nothing gone, the same counts.
+    expect(register('peer-aaaa-1', [shared, a, { ...shared, name: 'Bunny twice.mkv' }])).toMatchObject({ added: [], removed: [] });
+    expect(store.getFile(shared.id)?.sourceCount).toBe(2);
+    expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(2);
+    // One file's tags change, one file comes, one goes.
+    register('peer-aaaa-1', [{ ...shared, name: 'Bunny twice.mkv', tags: ['mkv', 'video', 'animation'] }, b]);
+    expect(store.getFile(shared.id)?.tags).toContain('animation');
+    expect(store.getFile(shared.id)?.sourceCount).toBe(2);
+    expect(store.hasFile(a.id)).toBe(false);
+    expect(store.getPeer('peer-aaaa-1')?.fileCount).toBe(2);
+    expectTotalsConsistent();
+    // The peer counts follow registrations, status changes and removals.
+    expect(store.counts()).toMatchObject({ peersOnline: 2, peersTotal: 2 });
+    store.markOffline(['peer-bbbb-2']);
+    expect(store.counts()).toMatchObject({ peersOnline: 1, peersTotal: 2 });
+    expect(store.getFile(shared.id)?.sourceCount).toBe(1);
+    store.removePeer('peer-aaaa-1');
+    expect(store.counts()).toMatchObject({ peersOnline: 0, peersTotal: 1 });
+    expectTotalsConsistent();
+  });
+
   it('updates a name when a peer renames its copy', () => {
     register('peer-aaaa-1', [shared]);
     store.addPeerFiles('peer-aaaa-1', [{ ...shared, name: 'Bunny renamed.mkv' }]);

@@ -29,6 +29,8 @@ export class DenormalisedCounts {
         WHERE fid IN (SELECT fid FROM index_files WHERE online_sources > 0 LIMIT ?)`),
       bump: sql.select<[number, number], typeof availabilityRow>(availabilityRow,
         'UPDATE index_files SET online_sources = online_sources + ? WHERE fid = ? RETURNING online_sources, size'),
+      bumpMany: sql.select<[string], typeof availabilityRow>(availabilityRow,
+        'UPDATE index_files SET online_sources = online_sources + 1 WHERE fid IN (SELECT value FROM json_each(?)) RETURNING online_sources, size'),
       // A peer's files it claims the file's size of (the others' it is no source of; see file-claims.ts).
       bumpPeer: sql.select<{ by: number; peer: number }, typeof availabilityRow>(availabilityRow, `UPDATE index_files SET online_sources = online_sources + @by
         WHERE fid IN (SELECT fid FROM index_locations WHERE peer = @peer)
@@ -62,6 +64,12 @@ export class DenormalisedCounts {
   bumpSources(fid: number, by: 1 | -1): void {
     const row = this.s.bump.get(by, fid);
     if (row) this.noteAvailability(row, by);
+  }
+
+  /** Adds one to the online sources of each of `fids` (distinct): a registration's, in one statement. */
+  bumpSourcesOf(fids: readonly number[]): void {
+    if (fids.length === 1) return this.bumpSources(fids[0] as number, 1);
+    for (const row of this.s.bumpMany.all(JSON.stringify(fids))) this.noteAvailability(row, 1);
   }
 
   /** Adds `by` to the online sources of every file `peer` is a source of (its status changed). */

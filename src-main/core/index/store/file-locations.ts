@@ -1,8 +1,11 @@
 // Which peer holds which file (index_locations), and the file rows (index_files, index_fts) that
 // exist exactly while some peer holds the file. Registration writes land here: they are the
 // index's main cost under load, so the common case (one more source agreeing with the file's row)
-// is one insert and one counter bump; anything else asks file-claims.ts to decide again.
-// Every method runs inside the caller's write (DenormalisedCounts.write).
+// is one insert, its counter bumped with the others' in one statement at the end of the write;
+// anything else asks file-claims.ts to decide again. A registration reads the peer's locations
+// once, with their claims, so a file it lists as before costs no statement at all (every peer
+// registers again after an index restart, most with an unchanged library). Every method runs
+// inside the caller's write (DenormalisedCounts.write).
 import type { Category } from '../../../../src-shared/api/common.js';
 import type { IndexedFile } from '../../../../src-shared/api/index-routes.js';
 import { extensionOf } from '../name-tokens.js';
@@ -11,7 +14,7 @@ import type { FileClaims } from './file-claims.js';
 import { cleanTags, MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE, MAX_TAGS_PER_FILE } from './file-text.js';
 import { fileKey, ftsRow } from './fts-tokens.js';
 import {
-  availabilityRow, fidRow, locationRow, oneRow, peerLocationRow, SUMMARY_COLUMNS, summaryRow, type PeerRef,
+  availabilityRow, fidRow, locationRow, oneRow, peerLocationRow, SUMMARY_COLUMNS, summaryRow, type PeerLocation, type PeerRef,
 } from './index-rows.js';
 import type { TypedSql } from './typed-sql.js';
 
@@ -20,9 +23,18 @@ interface NewFile {
   online: number; names: string; tags: string; folders: string;
 }
 type LocationValues = [string, string, string, number, string, Category];
+type Location = Pick<PeerLocation, 'name' | 'tags' | 'folder' | 'size' | 'mime' | 'category'>;
+
+/** Whether a stored location claims what `file` says now (`tagsJson`: its cleaned tags). */
+function sameClaims(l: Location, file: IndexedFile, tagsJson: string): boolean {
+  return l.name === file.name && l.tags === tagsJson && l.folder === (file.folder ?? '')
+    && l.size === file.size && l.mime === file.mime && l.category === file.category;
+}
 
 export class FileLocations {
   private readonly s;
+  /** Files that gained an online source in this write, bumped together (flushBumps) before anything reads their counts. */
+  private pendingBumps: number[] = [];
 
   constructor(sql: TypedSql, private readonly counts: DenormalisedCounts, private readonly claims: FileClaims) {
     this.s = {
@@ -45,8 +57,8 @@ export class FileLocations {
       anyLocation: sql.select<[number], typeof oneRow>(oneRow, 'SELECT 1 AS one FROM index_locations WHERE fid = ? LIMIT 1'),
       sameLocation: sql.select<[number, string, string, string], typeof oneRow>(oneRow,
         'SELECT 1 AS one FROM index_locations WHERE fid = ? AND name = ? AND tags = ? AND folder = ? LIMIT 1'),
-      peerLocations: sql.select<[number], typeof peerLocationRow>(peerLocationRow, `SELECT l.fid, f.file_id FROM index_locations l
-        JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
+      peerLocations: sql.select<[number], typeof peerLocationRow>(peerLocationRow, `SELECT l.fid, f.file_id, l.name, l.tags, l.folder,
+        l.size, l.mime, l.category FROM index_locations l JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
     };
   }
 
@@ -57,21 +69,34 @@ export class FileLocations {
 
   /** The peer's files become exactly `files`. Returns the ids new to the index and those gone from it entirely. */
   replaceFiles(peer: PeerRef, files: readonly IndexedFile[], now: number): { added: string[]; removed: string[] } {
-    const before = new Map(this.s.peerLocations.all(peer.id).map((r) => [r.file_id, r.fid]));
+    return this.bumpingOnce(() => this.replace(peer, files, now));
+  }
+
+  private replace(peer: PeerRef, files: readonly IndexedFile[], now: number): { added: string[]; removed: string[] } {
+    const before = new Map(this.s.peerLocations.all(peer.id).map((r) => [r.file_id, r]));
+    const listed = new Set<string>();
     const added: string[] = [];
     const removed: string[] = [];
+    let moved = 0; // locations added or removed: the peer's file count changes
     for (const file of files) {
-      if (this.putLocation(peer, file, now)) added.push(file.id);
-      before.delete(file.id);
+      // What the peer held before is known; a file listed twice is looked up the second time.
+      const held = listed.has(file.id) ? undefined : before.get(file.id) ?? null;
+      listed.add(file.id);
+      if (held === null) moved++;
+      if (this.putLocation(peer, file, now, held)) added.push(file.id);
     }
-    for (const [fileId, fid] of before) if (this.removeLocation(peer, fid)) removed.push(fileId);
-    this.counts.setFileCount(peer.id);
+    for (const [fileId, { fid }] of before) {
+      if (listed.has(fileId)) continue;
+      moved++;
+      if (this.removeLocation(peer, fid)) removed.push(fileId);
+    }
+    if (moved > 0) this.counts.setFileCount(peer.id);
     return { added, removed };
   }
 
   /** Adds (or updates the name and tags of) some of a peer's files; idempotent. Returns the ids new to the index. */
   addFiles(peer: PeerRef, files: readonly IndexedFile[], now: number): string[] {
-    const added = files.filter((file) => this.putLocation(peer, file, now)).map((f) => f.id);
+    const added = this.bumpingOnce(() => files.filter((file) => this.putLocation(peer, file, now)).map((f) => f.id));
     this.counts.setFileCount(peer.id);
     return added;
   }
@@ -116,11 +141,13 @@ export class FileLocations {
    * Records that `peer` holds `file`. True when the file is new to the index. The file row shows
    * the claim most of its sources make (file-claims.ts), and only sources that claim the file's
    * size are listed as its sources: a download proves piece lists against the id and that size,
-   * so a source claiming another is of no use to it.
+   * so a source claiming another is of no use to it. `held`: the peer's location of this file as
+   * the caller read it (null: it has none), undefined: look it up.
    */
-  private putLocation(peer: PeerRef, file: IndexedFile, now: number): boolean {
+  private putLocation(peer: PeerRef, file: IndexedFile, now: number, held?: Location | null): boolean {
     const tags = cleanTags(file.tags);
     const tagsJson = JSON.stringify(tags);
+    if (held && sameClaims(held, file, tagsJson)) return false; // listed as before: nothing to write
     const folder = file.folder ?? '';
     const known = this.s.fileByFileId.get(fileKey(file.id), file.id);
     if (!known) {
@@ -138,12 +165,11 @@ export class FileLocations {
       this.s.ftsInsert.run(fid, row.name, row.tags, row.meta);
       return true;
     }
-    const existing = this.s.location.get(known.fid, peer.id);
+    const existing = held === undefined ? this.s.location.get(known.fid, peer.id) : held;
     if (existing) {
-      if (existing.name === file.name && existing.tags === tagsJson && existing.folder === folder
-        && existing.size === file.size && existing.mime === file.mime && existing.category === file.category) return false;
+      if (sameClaims(existing, file, tagsJson)) return false;
       this.s.updateLocation.run(file.name, tagsJson, folder, file.size, file.mime, file.category, known.fid, peer.id);
-      this.claims.refreshSummary(known.fid);
+      this.refreshSummary(known.fid);
       return false;
     }
     this.s.insertLocation.run(known.fid, peer.id, file.name, tagsJson, folder, file.size, file.mime, file.category);
@@ -151,10 +177,10 @@ export class FileLocations {
     const sameClaim = file.size === known.size && file.mime === known.mime && file.category === known.category;
     if (!sameClaim || (names.includes(file.name) && names[0] !== file.name)) {
       // Another size or type, or one more source for a name that is not shown first: the majority may change.
-      this.claims.refreshSummary(known.fid);
+      this.refreshSummary(known.fid);
       return false;
     }
-    if (peer.status === 'online') this.counts.bumpSources(known.fid, 1);
+    if (peer.status === 'online') this.pendingBumps.push(known.fid);
     // The summary grows when this source brings a new name, tag or folder (a new name has one
     // source: it goes last, after names as many sources give).
     const allTags = JSON.parse(known.tags) as string[];
@@ -172,6 +198,7 @@ export class FileLocations {
 
   /** Forgets that `peer` holds file `fid`. True when the file is now gone from the index. */
   private removeLocation(peer: PeerRef, fid: number): boolean {
+    this.flushBumps();
     const existing = this.s.location.get(fid, peer.id);
     if (!existing) return false;
     this.s.deleteLocation.run(fid, peer.id);
@@ -190,5 +217,30 @@ export class FileLocations {
     if (!sameClaim || this.s.otherClaim.get(fid, existing.name, existing.size, existing.mime, existing.category)
       || !this.s.sameLocation.get(fid, existing.name, existing.tags, existing.folder)) this.claims.refreshSummary(fid);
     return false;
+  }
+
+  /** Decides a file's claims again (file-claims.ts), on its counts as they are: the bumps waiting are written first. */
+  private refreshSummary(fid: number): void {
+    this.flushBumps();
+    this.claims.refreshSummary(fid);
+  }
+
+  /** Runs `fn` with its bumps gathered and written once at its end; a failed write (rolled back) leaves none behind. */
+  private bumpingOnce<T>(fn: () => T): T {
+    this.pendingBumps = [];
+    try {
+      const result = fn();
+      this.flushBumps();
+      return result;
+    } finally {
+      this.pendingBumps = [];
+    }
+  }
+
+  /** The online sources waiting to be added (pendingBumps), in one statement. */
+  private flushBumps(): void {
+    if (this.pendingBumps.length === 0) return;
+    this.counts.bumpSourcesOf(this.pendingBumps);
+    this.pendingBumps = [];
   }
 }

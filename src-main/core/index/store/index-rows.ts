@@ -70,7 +70,9 @@ export const claimRow = z.object({
 });
 export type Claim = z.infer<typeof claimRow>;
 export const onlineClaimRow = z.object({ size: int, address: text, port: int });
-export const peerLocationRow = z.object({ fid: int, file_id: text });
+/** One of a peer's locations, with its claims (a registration compares them with what it lists now). */
+export const peerLocationRow = locationRow.extend({ fid: int, file_id: text });
+export type PeerLocation = z.infer<typeof peerLocationRow>;
 
 // ---- sources --------------------------------------------------------------------------------
 

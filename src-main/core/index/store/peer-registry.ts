@@ -55,6 +55,13 @@ type TouchValues = { now: number; activeUploads: number | null; freeUploadSlots:
 export class PeerRegistry {
   private readonly s;
   private readonly sessions = new PeerSessionCache();
+  /**
+   * The peers online and in all, kept between writes: counting them is a scan of every peer, and
+   * a registration asks twice (room for it) and its stats once more. Every write of a peer's row
+   * count or status forgets it; only a count read outside a transaction is kept (one read inside
+   * may yet be rolled back), as for the sessions.
+   */
+  private counted: { online: number; total: number } | undefined;
 
   constructor(private readonly sql: TypedSql, private readonly counts: DenormalisedCounts) {
     this.s = {
@@ -138,6 +145,7 @@ export class PeerRegistry {
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. In the caller's write. */
   upsert(r: PeerRegistration): PeerRef {
     this.sessions.forgetPeer(r.peerId); // a new session, and online
+    this.counted = undefined;
     const before = this.s.peerRef.get(r.peerId);
     const row = {
       peerId: r.peerId, name: r.name, address: r.address, port: r.port, sessionHash: r.sessionHash, now: r.now,
@@ -206,6 +214,7 @@ export class PeerRegistry {
   /** Every peer offline, in the caller's write: their files' online sources are the caller's (markAllOffline). */
   allOffline(): void {
     this.sessions.forgetAll();
+    this.counted = undefined;
     this.s.allOffline.run();
   }
 
@@ -229,6 +238,7 @@ export class PeerRegistry {
   delete(peer: PeerRef, peerId: string): void {
     this.s.deletePeer.run(peer.id);
     this.sessions.forgetPeer(peerId);
+    this.counted = undefined;
   }
 
   listPeers(q: { offset: number; limit: number; status?: PeerStatus | undefined }): { items: IndexPeer[]; total: number } {
@@ -238,8 +248,11 @@ export class PeerRegistry {
   }
 
   peerCounts(): { online: number; total: number } {
+    if (this.counted) return { ...this.counted };
     const peers = this.s.peerCounts.get();
-    return { online: peers?.online ?? 0, total: peers?.total ?? 0 };
+    const counted = { online: peers?.online ?? 0, total: peers?.total ?? 0 };
+    if (!this.sql.db.inTransaction) this.counted = counted;
+    return { ...counted };
   }
 
   /** A peer's status change, with its files' online sources. */
@@ -247,6 +260,7 @@ export class PeerRegistry {
     if (peer.status === status) return;
     this.s.setStatus.run(status, peer.id);
     this.sessions.forgetRow(peer.id);
+    this.counted = undefined;
     this.counts.bumpPeerSources(peer.id, status === 'online' ? 1 : -1);
     peer.status = status;
   }
