@@ -2,10 +2,11 @@
 // port instead, takes its own port the moment it frees up, and keeps a port the user picked.
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IndexRoleView } from '../../src-shared/api/peer-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,16 +22,17 @@ async function blockPort(): Promise<{ port: number; free(): Promise<void> }> {
   return { port: (blocker.address() as { port: number }).port, free };
 }
 
-const setRole = (n: TestNode, body: object) => n.api('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const role = (n: TestNode) => n.json<IndexRoleView>('/api/v1/settings/index-role');
+const setRole = (n: TestNode, body: { enabled: boolean; port?: number }) => n.client.setIndexRole({ body });
+const role = (n: TestNode) => n.client.getIndexRole();
+/** The index answering on `port`. */
+const indexStats = (port: number) => typedClient(indexRoutes, `127.0.0.1:${port}`).stats();
 
 describe('index port taken', () => {
   it('offers a free port, and takes its own the moment it frees up', async () => {
     const busy = await blockPort();
     const n = await startTestNode({ superPeer: { port: busy.port } });
     cleanups.push(() => n.destroy());
-    const refused = await setRole(n, { enabled: true });
-    expect(refused.status).toBe(409);
+    await expect(setRole(n, { enabled: true })).rejects.toMatchObject({ status: 409 });
     const waiting = await role(n);
     expect(waiting).toMatchObject({ state: 'off', waitingForPort: true });
     expect(waiting.lastError).toContain(`${busy.port} is already in use`);
@@ -43,7 +45,7 @@ describe('index port taken', () => {
       return r.state === 'on' && r;
     }, 'the role on once the port is free', 10_000);
     expect(on).toMatchObject({ port: busy.port, lastError: null, waitingForPort: false, suggestedPort: null });
-    expect((await fetch(`http://127.0.0.1:${busy.port}/api/v1/stats`)).status).toBe(200);
+    expect((await indexStats(busy.port)).uptimeSeconds).toEqual(expect.any(Number));
   });
 
   it('listens on the port the user picked instead, and keeps it across a restart', async () => {
@@ -51,12 +53,13 @@ describe('index port taken', () => {
     const dir = await makeTempDir();
     cleanups.push(() => dir.remove());
     let n = await startTestNode({ root: dir.path, superPeer: { port: busy.port } });
-    expect((await setRole(n, { enabled: true })).status).toBe(409);
-    const offered = (await role(n)).suggestedPort as number;
+    await expect(setRole(n, { enabled: true })).rejects.toMatchObject({ status: 409 });
+    const offered = (await role(n)).suggestedPort;
+    if (typeof offered !== 'number') throw new Error('no port offered');
 
-    const picked = (await (await setRole(n, { enabled: true, port: offered })).json()) as IndexRoleView;
+    const picked = await setRole(n, { enabled: true, port: offered });
     expect(picked).toMatchObject({ state: 'on', port: offered, lastError: null, waitingForPort: false });
-    expect((await fetch(`http://127.0.0.1:${offered}/api/v1/stats`)).status).toBe(200);
+    expect((await indexStats(offered)).uptimeSeconds).toEqual(expect.any(Number));
     await n.stop();
 
     n = await startTestNode({ root: dir.path, superPeer: { port: busy.port } });
@@ -67,7 +70,8 @@ describe('index port taken', () => {
   it('refuses a port out of range and changes nothing', async () => {
     const n = await startTestNode();
     cleanups.push(() => n.destroy());
-    const res = await setRole(n, { enabled: true, port: 70_000 });
+    // Raw: the contract refuses the port before it leaves.
+    const res = await n.api('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true, port: 70_000 }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
     expect(await role(n)).toMatchObject({ state: 'off' });
