@@ -3,10 +3,11 @@
 // (peer-session-cache.ts), so every change of a peer's status or session must show at once.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisterResponse } from '../../src-shared/api/index-routes.js';
+import { indexRoutes, type RegisterResponse } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
-import { postRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { signedRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
+import { typedClient } from '../support/typed-client.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 
 let index: TestNode;
@@ -14,7 +15,10 @@ let port: number;
 
 interface Answer { status: number; type: string | undefined; body: string }
 
-/** POSTs `body` as is; `chunked` sends it without a Content-Length (express's path). */
+/** The index's API; with a peer's session token when given. */
+const idx = (token?: string) => typedClient(indexRoutes, `127.0.0.1:${port}`, token);
+
+/** Raw, because the form of the request is what the first test varies. POSTs `body` as is; `chunked` sends it without a Content-Length (express's path). */
 function post(path: string, body: string, o: { token?: string; chunked?: boolean; type?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { 'content-type': o.type ?? 'application/json' };
@@ -44,20 +48,20 @@ async function register(peer?: AddressResponder): Promise<RegisterResponse & { p
     peer = await startAddressResponder();
     responders.push(peer);
   }
-  const res = await postRegistration(`http://127.0.0.1:${port}`, peer.key, { name: 'hb', port: peer.port, files: [] });
-  expect(res.status).toBe(200);
-  return { ...((await res.json()) as RegisterResponse), peer };
+  const registered = await idx().register({ body: signedRegistration(peer.key, { name: 'hb', port: peer.port, files: [] }, await idx().challenge()) });
+  return { ...registered, peer };
 }
 
 async function statusOf(peerId: string): Promise<string | undefined> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/peers?pageSize=200`);
-  const { items } = (await res.json()) as { items: { peerId: string; status: string }[] };
+  const { items } = await idx().listPeers({ query: { pageSize: 200 } });
   return items.find((p) => p.peerId === peerId)?.status;
 }
 
 beforeAll(async () => {
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s' } });
-  port = (await index.json<{ port: number }>('/api/v1/settings/index-role')).port;
+  const role = await index.client.getIndexRole();
+  if (role.port === null) throw new Error('the index role did not start');
+  port = role.port;
 });
 afterAll(async () => {
   await index.destroy();
@@ -98,20 +102,20 @@ describe('heartbeats', () => {
   it('follows the peer: offline and back, a new session, unregistered, removed', async () => {
     const first = await register();
     const peerId = first.peer.id;
-    expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200);
+    const beat = (token: string) => idx(token).heartbeat({ body: { peerId } });
+    expect((await beat(first.sessionToken)).ok).toBe(true);
     await pollUntil(async () => (await statusOf(peerId)) === 'offline', 'silent peer offline', 5000);
-    expect((await heartbeat({ peerId }, first.sessionToken)).status).toBe(200); // back online
+    expect((await beat(first.sessionToken)).ok).toBe(true); // back online
     expect(await statusOf(peerId)).toBe('online');
 
     const second = await register(first.peer);
-    expect(code(await heartbeat({ peerId }, first.sessionToken))).toBe('SESSION_INVALID');
-    expect((await heartbeat({ peerId }, second.sessionToken)).status).toBe(200);
+    await expect(beat(first.sessionToken)).rejects.toMatchObject({ code: 'SESSION_INVALID' });
+    expect((await beat(second.sessionToken)).ok).toBe(true);
 
-    const bye = await post('/api/v1/peers/unregister', JSON.stringify({ peerId }), { token: second.sessionToken });
-    expect(bye.status).toBe(200);
-    expect(code(await heartbeat({ peerId }, second.sessionToken))).toBe('SESSION_INVALID');
+    expect(await idx(second.sessionToken).unregister({ body: { peerId } })).toEqual({ ok: true });
+    await expect(beat(second.sessionToken)).rejects.toMatchObject({ code: 'SESSION_INVALID' });
 
     await pollUntil(async () => (await statusOf(peerId)) === undefined, 'offline peer removed', 8000);
-    expect(code(await heartbeat({ peerId }, second.sessionToken))).toBe('PEER_UNKNOWN'); // it registers again
+    await expect(beat(second.sessionToken)).rejects.toMatchObject({ code: 'PEER_UNKNOWN' }); // it registers again
   });
 });
