@@ -61,7 +61,7 @@ beforeAll(async () => {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint]);
   source = await startTestNode({ transfers: { max_upload_rate: '2MB' } });
   for (const [name, f] of Object.entries(files)) await writeFile(join(source.sharedDir, `${name}.bin`), f.data);
-  await pollUntil(async () => (await source.json<{ total: number }>('/api/v1/files')).total === 3, 'the source to hash');
+  await pollUntil(async () => (await source.client.listFiles()).total === 3, 'the source to hash');
 }, 30_000);
 
 afterAll(async () => {
@@ -84,10 +84,8 @@ describe.skipIf(!isRoot)('a full data disk', () => {
       expect(failed.error?.code).toBe('DISK_FULL');
       expect(failed.error?.message).toMatch(/data folder is full/);
       // Up, and clear about why nothing new starts.
-      expect((await node.api('/api/v1/info', { auth: false })).status).toBe(200);
-      const refused = await node.api('/api/v1/downloads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: files.terminal.id, peer: peer() }) });
-      expect(refused.status).toBe(507);
-      expect(((await refused.json()) as { error: { code: string; message: string } }).error.message).toMatch(/data folder is full/);
+      expect((await node.publicClient.getInfo()).id).toBe(node.id);
+      await expect(node.client.startDownload({ body: { fileId: files.terminal.id, peer: peer() } })).rejects.toMatchObject({ status: 507, message: expect.stringMatching(/data folder is full/) });
 
       await freeDisk();
       const done = await waitForDownload(node, started.id, (d) => d.state === 'completed');
@@ -113,7 +111,7 @@ describe.skipIf(!isRoot)('a full data disk', () => {
       expect(restarted.log.some((l) => l.level === 40 && /data folder is full: Shoal starts read-only/.test(l.msg))).toBe(true);
       const held = await waitForDownload(node, started.id, 'failed');
       expect(held.error?.code).toBe('DISK_FULL');
-      expect((await node.api('/api/v1/info', { auth: false })).status).toBe(200);
+      expect((await node.publicClient.getInfo()).id).toBe(node.id);
       await freeDisk();
       const done = await waitForDownload(node, started.id, (d) => d.state === 'completed');
       expect((await readFile(done.path!)).equals(files.restart.data)).toBe(true);
