@@ -62,6 +62,12 @@ async function normalClient(node: HeadlessNode, fileId: string, durationMs: numb
   return timings;
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux clock ticks are 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function vmRss(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) * 1024;
@@ -108,15 +114,16 @@ function watchUploads(node: HeadlessNode): () => Promise<{ longestMs: number; mo
 }
 
 /** Runs the attacker for the ramp plus the measurement (plus a margin), and the normal client meanwhile. */
-async function underAttack(node: HeadlessNode, fileId: string, mode: string, arg: string, from: string, during?: () => Promise<void>): Promise<{ timings: Timings; attacker: string; rss: number }> {
+async function underAttack(node: HeadlessNode, fileId: string, mode: string, arg: string, from: string, during?: () => Promise<void>): Promise<{ timings: Timings; attacker: string; rss: number; nodeCpuMs: number }> {
   const port = new URL(node.url).port;
+  const cpuBefore = cpuMs(node.pid);
   const seconds = String((RAMP_MS + MEASURE_MS + 1_000) / 1000);
   const attacker = run(process.execPath, [join(repoRoot, 'out', 'bench', 'abuse-attacker.js'), mode, port, seconds, arg, from], { timeoutMs: 60_000 });
   const peak = rssPeak(node.pid);
   await sleep(RAMP_MS);
   const [timings] = await Promise.all([normalClient(node, fileId, MEASURE_MS), during?.()]);
   const { stdout } = await attacker;
-  return { timings, attacker: stdout.trim(), rss: peak() };
+  return { timings, attacker: stdout.trim(), rss: peak(), nodeCpuMs: cpuMs(node.pid) - cpuBefore };
 }
 
 /** Adds `count` small files to the shared folder, one every 50 ms: public events for every /ws. */
@@ -146,7 +153,7 @@ export async function abuse(): Promise<Figure[]> {
     log(`abuse: baseline p99 info ${ms(baseline.info)}, range ${ms(baseline.range)} (${base.info.length} calls)`);
 
     const rows: Figure[] = [];
-    const row = (what: string, r: { timings: Timings; attacker: string; rss: number }, reference: { info: number; range: number; label: string }, note: string) => {
+    const row = (what: string, r: { timings: Timings; attacker: string; rss: number; nodeCpuMs: number }, reference: { info: number; range: number; label: string }, note: string) => {
       const info = percentile(r.timings.info, 99);
       const range = percentile(r.timings.range, 99);
       const worst = Math.max(info / reference.info, range / reference.range);
@@ -157,7 +164,7 @@ export async function abuse(): Promise<Figure[]> {
         ratio: `${(info / reference.info).toFixed(2)}× / ${(range / reference.range).toFixed(2)}×`,
         aim: `≤ ${AIM_RATIO}×, all answered`,
         met: worst <= AIM_RATIO && r.timings.failures === 0,
-        note: `${r.timings.info.length} calls, ${r.timings.failures} failed; node peak RSS ${mb(r.rss)} (${mb(baseline.rss)} unattacked); attacker: ${r.attacker}${note ? `; ${note}` : ''}`,
+        note: `${r.timings.info.length} calls, ${r.timings.failures} failed; node peak RSS ${mb(r.rss)} (${mb(baseline.rss)} unattacked); node CPU ${(r.nodeCpuMs / 1000).toFixed(1)} s over the attack; attacker: ${r.attacker}${note ? `; ${note}` : ''}`,
       });
       log(`abuse: ${what}: p99 ${ms(info)} / ${ms(range)}, ${r.timings.failures} failed, RSS ${mb(r.rss)}`);
     };
