@@ -9,16 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SharedRoot } from '../../src-shared/api/access.js';
-import type { SearchResponse, Topology } from '../../src-shared/api/index-routes.js';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { NodeInfo, NodeStats } from '../../src-shared/api/node.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { requestAs } from '../support/node-tls-client.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
-type Page = { items: SharedFile[]; total: number };
 const json = { 'content-type': 'application/json' };
 
 let n: TestNode;
@@ -32,14 +31,15 @@ const stranger = NodeKey.generate();
 const publicMessages: string[] = [];
 let ws: WebSocket;
 
-const indexSearch = async (q: string) => (await (await fetch(`${indexBase}/api/v1/files/search?q=${q}`)).json()) as SearchResponse;
-const indexIds = async () => ((await (await fetch(`${indexBase}/api/v1/files?pageSize=200`)).json()) as SearchResponse).items.map((r) => r.id);
+const index = () => typedClient(indexRoutes, indexBase);
+const indexSearch = (q: string) => index().search({ query: { q } });
+const indexIds = async () => (await index().listFiles({ query: { pageSize: 200 } })).items.map((r) => r.id);
+/** A listing answered over the device's TLS (raw: the client key is what is tested), read with the route's schema. */
+const listingOf = (answer: { json(): unknown }) => peerRoutes.listFiles.response.parse(answer.json());
 
-async function setAccess(path: string, access: 'everyone' | 'devices', devices: string[] = []): Promise<SharedRoot> {
-  const res = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path, access, devices }) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as SharedRoot;
-}
+const setAccess = (path: string, access: 'everyone' | 'devices', devices: string[] = []): Promise<SharedRoot> =>
+  n.client.setRootAccess({ body: { path, access, devices } });
+const sharedFolderOf = async (node: TestNode) => (await node.client.listSharedRoots()).items.find((r) => r.sharedFolder)!;
 
 beforeAll(async () => {
   n = await startTestNode({ superPeer: { enabled: true, heartbeat_interval: '1s' } });
@@ -48,8 +48,8 @@ beforeAll(async () => {
   openDir = join(n.root, 'open');
   await mkdir(openDir);
   await writeFile(join(openDir, 'open-notes.txt'), open.data);
-  expect((await n.api('/api/v1/files/share', { method: 'POST', headers: json, body: JSON.stringify({ path: openDir }) })).status).toBe(200);
-  await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 2, 'both files hashed');
+  await n.client.shareFiles({ body: { path: openDir } });
+  await pollUntil(async () => (await n.client.listFiles()).total === 2, 'both files hashed');
   await pollUntil(async () => (await indexIds()).length === 2, 'the index to list both');
   ws = new WebSocket(`${n.url.replace('http', 'ws')}/ws`);
   ws.on('message', (data: Buffer) => publicMessages.push(data.toString('utf8')));
@@ -65,46 +65,51 @@ afterAll(async () => {
 
 describe('shared roots', () => {
   it('lists the shared folder and the folder shared by hand, shared with everyone by default', async () => {
-    const { items } = await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots');
+    const { items } = await n.client.listSharedRoots();
     expect(items.map((r) => [r.access, r.sharedFolder, r.fileCount])).toEqual(expect.arrayContaining([['everyone', true, 1], ['everyone', false, 1]]));
   });
 
   it('refuses a path that is not a root, and a bad device id', async () => {
-    const notRoot = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: join(n.root, 'data'), access: 'everyone' }) });
-    expect(notRoot.status).toBe(404);
+    await expect(setAccess(join(n.root, 'data'), 'everyone')).rejects.toMatchObject({ status: 404 });
+    // Raw: the contract refuses the id before it leaves.
     const badId = await n.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: openDir, access: 'devices', devices: ['NOT-AN-ID'] }) });
     expect(badId.status).toBe(400);
-    const stranger = await n.api('/api/v1/library/roots', { auth: false });
-    expect(stranger.status).toBe(401);
+    await expect(n.publicClient.listSharedRoots()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
   });
 });
 
 describe('a folder shared only with one device', () => {
   beforeAll(async () => {
-    const root = (await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items.find((r) => r.sharedFolder)!;
+    const root = await sharedFolderOf(n);
     const view = await setAccess(root.path, 'devices', [friend.id]);
     expect(view).toMatchObject({ access: 'devices', devices: [friend.id] });
     // A file added afterwards is restricted too.
     await writeFile(join(n.sharedDir, 'later-secret.bin'), later.data);
-    await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 3, 'the later file hashed');
+    await pollUntil(async () => (await n.client.listFiles()).total === 3, 'the later file hashed');
   }, 20_000);
 
   it('is gone from the peer\u2019s public listings, search, file, pieces, torrent and bytes', async () => {
-    const page = await n.json<Page>('/api/v1/files', { auth: false });
+    const page = await n.publicClient.listFiles();
     expect(page.items.map((f) => f.id)).toEqual([open.id]);
     expect(page.total).toBe(1);
-    expect((await n.json<Page>('/api/v1/search?q=secret', { auth: false })).total).toBe(0);
-    for (const id of [secret.id, later.id]) {
-      for (const path of [`/api/v1/files/${id}`, `/api/v1/files/${id}/pieces`, `/api/v1/files/${id}/torrent`, `/api/v1/download/${id}`, `/api/v1/download/${id}/x.pdf`]) {
-        expect((await n.api(path, { auth: false })).status, path).toBe(404);
-      }
+    expect((await n.publicClient.searchLocal({ query: { q: 'secret' } })).total).toBe(0);
+    const stranger = n.publicClient;
+    for (const fileId of [secret.id, later.id]) {
+      const asked: [string, () => Promise<unknown>][] = [
+        ['file', () => stranger.getFile({ params: { fileId } })],
+        ['pieces', () => stranger.getPieces({ params: { fileId } })],
+        ['torrent', () => stranger.getTorrent({ params: { fileId } })],
+        ['bytes', () => stranger.download({ params: { fileId } })],
+        ['bytes by name', () => stranger.downloadAs({ params: { fileId, fileName: 'x.pdf' } })],
+      ];
+      for (const [what, ask] of asked) await expect(ask(), what).rejects.toMatchObject({ status: 404 });
     }
   });
 
   it('is not counted in /info and the public /stats', async () => {
-    const info = await n.json<NodeInfo>('/api/v1/info', { auth: false });
+    const info = await n.publicClient.getInfo();
     expect([info.fileCount, info.totalBytes]).toEqual([1, open.data.length]);
-    const stats = await n.json<NodeStats>('/api/v1/stats', { auth: false });
+    const stats = await n.publicClient.getStats();
     expect([stats.files, stats.totalBytes]).toEqual([1, open.data.length]);
   });
 
@@ -121,23 +126,28 @@ describe('a folder shared only with one device', () => {
     expect(await indexIds()).toEqual([open.id]);
     expect((await indexSearch('secret')).items).toEqual([]);
     for (const id of [secret.id, later.id]) {
-      for (const path of [`/api/v1/files/${id}`, `/api/v1/files/${id}/metalink`, `/api/v1/files/${id}/torrent`, `/api/v1/download/${id}`]) {
-        const res = await fetch(`${indexBase}${path}`, { redirect: 'manual' });
-        expect(res.status, path).toBe(404);
-      }
+      const params = { fileId: id };
+      const asked: [string, () => Promise<unknown>][] = [
+        ['file', () => index().getFile({ params })],
+        ['metalink', () => index().metalink({ params })],
+        ['torrent', () => index().torrent({ params })],
+        ['redirect', () => index().download({ params })], // the client never follows one: a 302 would be its own status
+      ];
+      for (const [what, ask] of asked) await expect(ask(), what).rejects.toMatchObject({ status: 404 });
     }
-    const topology = (await (await fetch(`${indexBase}/api/v1/topology`)).json()) as Topology;
+    const topology = await index().topology();
     expect(topology.nodes.find((node) => node.id === n.id)?.fileCount).toBe(1);
   });
 
   it('still shows the local user everything', async () => {
-    expect((await n.json<Page>('/api/v1/files')).total).toBe(3);
+    expect((await n.client.listFiles()).total).toBe(3);
   });
 
   it('serves it to the device it is shared with, authenticated by its key, and to no other', async () => {
+    // Raw, over TLS with the device's key: who asks is what is tested.
     const asFriend = await requestAs(friend, n.port, '/api/v1/files');
     expect(asFriend.status).toBe(200);
-    expect(asFriend.json<Page>().items.map((f) => f.id).sort()).toEqual([open.id, secret.id, later.id].sort());
+    expect(listingOf(asFriend).items.map((f) => f.id).sort()).toEqual([open.id, secret.id, later.id].sort());
     const bytes = await requestAs(friend, n.port, `/api/v1/download/${secret.id}`);
     expect(bytes.status).toBe(200);
     expect(bytes.body.equals(secret.data)).toBe(true);
@@ -145,16 +155,16 @@ describe('a folder shared only with one device', () => {
     expect((await requestAs(friend, n.port, `/api/v1/files/${secret.id}/torrent`)).status).toBe(200);
 
     const asStranger = await requestAs(stranger, n.port, '/api/v1/files');
-    expect(asStranger.json<Page>().items.map((f) => f.id)).toEqual([open.id]);
+    expect(listingOf(asStranger).items.map((f) => f.id)).toEqual([open.id]);
     expect((await requestAs(stranger, n.port, `/api/v1/download/${secret.id}`)).status).toBe(404);
     // Saying you are the friend proves nothing.
     expect((await n.api(`/api/v1/download/${secret.id}`, { auth: false, headers: { 'x-shoal-peer': friend.id } })).status).toBe(404);
   });
 
   it('comes back everywhere when shared with everyone again', async () => {
-    const root = (await n.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items.find((r) => r.sharedFolder)!;
+    const root = await sharedFolderOf(n);
     await setAccess(root.path, 'everyone');
-    expect((await n.json<Page>('/api/v1/files', { auth: false })).total).toBe(3);
+    expect((await n.publicClient.listFiles()).total).toBe(3);
     await pollUntil(async () => (await indexIds()).length === 3, 'the index to list all three again');
   });
 });
@@ -167,16 +177,13 @@ describe('between Shoal nodes', () => {
     try {
       const file = randomContent(300_000);
       await writeFile(join(source.sharedDir, 'holiday.mov'), file.data);
-      await pollUntil(async () => (await source.json<Page>('/api/v1/files')).total === 1, 'the source to hash its file');
-      const root = (await source.json<{ items: SharedRoot[] }>('/api/v1/library/roots')).items[0]!;
-      const res = await source.api('/api/v1/library/roots/access', { method: 'PUT', headers: json, body: JSON.stringify({ path: root.path, access: 'devices', devices: [mate.id] }) });
-      expect(res.status).toBe(200);
+      await pollUntil(async () => (await source.client.listFiles()).total === 1, 'the source to hash its file');
+      const root = (await source.client.listSharedRoots()).items[0]!;
+      await source.client.setRootAccess({ body: { path: root.path, access: 'devices', devices: [mate.id] } });
       const peer = `127.0.0.1:${source.port}`;
       const started = await startDownload(mate, { fileId: file.id, peer });
       expect((await waitForDownload(mate, started.id, 'completed')).state).toBe('completed');
-      const refused = await outsider.api('/api/v1/downloads', { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, peer }) });
-      expect(refused.status).toBe(404);
-      expect(await refused.text()).toContain('does not share this file');
+      await expect(outsider.client.startDownload({ body: { fileId: file.id, peer } })).rejects.toMatchObject({ status: 404, message: expect.stringContaining('does not share this file') });
     } finally {
       await outsider.destroy();
       await mate.destroy();
