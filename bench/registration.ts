@@ -27,7 +27,7 @@ import { type Figure, log, ratio, repoRoot, seconds, startProcess, stopProcess, 
 const PEERS = Number(process.env.SHOAL_BENCH_REGISTRATION_PEERS ?? 10_000);
 const FILES_PER_PEER = 100;
 /** Registrations timed over HTTP, after WARMUP untimed ones (connections, JIT, the page cache). */
-const REGISTRATIONS = 200;
+const REGISTRATIONS = 500;
 const WARMUP = 20;
 /** Registrations timed in this process on the store alone (cheap: more of them, steadier). */
 const STORE_REGISTRATIONS = 500;
