@@ -16,6 +16,8 @@ import { startHeadlessNode, type HeadlessNode } from './headless-node.js';
 import { type Figure, MiB, log, mb, removeDir, repoRoot, run, sleep, tempDir, writeRandomFile } from './support.js';
 
 const STALL_TIMEOUT_S = 5;
+/** The node's default share of upload slots per address (config-schema.ts). */
+const MAX_UPLOADS_PER_PEER = 4;
 const MEASURE_MS = 8_000;
 const RAMP_MS = 1_000;
 const AIM_RATIO = 5;
@@ -83,23 +85,22 @@ function rssPeak(pid: number): () => number {
   };
 }
 
-/** Lists the node's uploads every 250 ms: how long each stayed, and the most at once. */
-function watchUploads(node: HeadlessNode): () => Promise<{ longestMs: number; mostAtOnce: number }> {
-  const seen = new Map<number, { first: number; last: number }>();
+/**
+ * Reads the node's open uploads (ranges being sent, `/api/v1/stats`) every 250 ms: the most at
+ * once. The stalled connections come from one address, whose share is MAX_UPLOADS_PER_PEER; the
+ * local user's timed client may hold one more. (The uploads list can't tell: it shows one row per
+ * downloader and file, joining that downloader's ranges, issue 16.) That a stalled range is cut at
+ * the stall timeout is asserted by test/integration/serving-under-attack.test.ts.
+ */
+function watchUploads(node: HeadlessNode): () => Promise<{ mostAtOnce: number }> {
   let mostAtOnce = 0;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       try {
-        const res = await fetch(`${node.url}/api/v1/uploads`, { headers: { authorization: `Bearer ${node.token}` }, signal: AbortSignal.timeout(5_000) });
-        const { items } = (await res.json()) as { items: { id: number }[] };
-        const now = Date.now();
-        mostAtOnce = Math.max(mostAtOnce, items.length);
-        for (const { id } of items) {
-          const entry = seen.get(id) ?? { first: now, last: now };
-          entry.last = now;
-          seen.set(id, entry);
-        }
+        const res = await fetch(`${node.url}/api/v1/stats`, { headers: { authorization: `Bearer ${node.token}` }, signal: AbortSignal.timeout(5_000) });
+        const { uploads } = (await res.json()) as { uploads: { active: number } };
+        mostAtOnce = Math.max(mostAtOnce, uploads.active);
       } catch {
         // a slow answer during an attack: the next poll tells
       }
@@ -109,7 +110,7 @@ function watchUploads(node: HeadlessNode): () => Promise<{ longestMs: number; mo
   return async () => {
     stopped = true;
     await loop;
-    return { longestMs: Math.max(0, ...[...seen.values()].map((e) => e.last - e.first)), mostAtOnce };
+    return { mostAtOnce };
   };
 }
 
@@ -174,14 +175,14 @@ export async function abuse(): Promise<Figure[]> {
     const uploadsSeen = watchUploads(node);
     const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, STRANGER, () => sleep(STALL_TIMEOUT_S * 1000));
     const slots = await uploadsSeen();
-    row('16 download connections that never read', stalled, unattacked, `longest an upload stayed listed: ${(slots.longestMs / 1000).toFixed(1)} s (stall timeout ${STALL_TIMEOUT_S} s); most uploads at once: ${slots.mostAtOnce}`);
+    row('16 download connections that never read', stalled, unattacked, `most uploads open at once: ${slots.mostAtOnce}`);
     rows.push({
-      figure: 'Longest an upload stayed listed during that attack',
-      shoal: `${(slots.longestMs / 1000).toFixed(1)} s`,
-      reference: `stall timeout ${STALL_TIMEOUT_S} s`,
+      figure: 'Most uploads open at once while 16 stalled connections ask (from one address)',
+      shoal: String(slots.mostAtOnce),
+      reference: `that address's share, transfers.max_uploads_per_peer = ${MAX_UPLOADS_PER_PEER}, + 1 for the local user`,
       ratio: '-',
-      aim: `≤ ${STALL_TIMEOUT_S + 2} s`,
-      met: slots.longestMs <= (STALL_TIMEOUT_S + 2) * 1000,
+      aim: `≤ ${MAX_UPLOADS_PER_PEER + 1}`,
+      met: slots.mostAtOnce <= MAX_UPLOADS_PER_PEER + 1,
     });
 
     const floods = [
