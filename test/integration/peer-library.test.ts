@@ -4,14 +4,10 @@ import { mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { NodeStats } from '../../src-shared/api/node.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { fileIdOf } from '../support/reference-tree.js';
-
-type Page = { items: SharedFile[]; total: number };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,7 +20,7 @@ async function node(options?: Parameters<typeof startTestNode>[0]): Promise<Test
   return n;
 }
 
-const files = (n: TestNode) => n.json<Page>('/api/v1/files?pageSize=200');
+const files = (n: TestNode) => n.client.listFiles({ query: { pageSize: 200 } });
 const byName = async (n: TestNode, name: string) => (await files(n)).items.find((f) => f.names.includes(name));
 
 describe('library', () => {
@@ -48,7 +44,7 @@ describe('library', () => {
     // Local paths only go to the local user.
     expect(notes?.paths).toHaveLength(1);
     expect(notes?.paths?.[0]).toMatch(/notes\.txt$/);
-    const anonymous = await n.json<Page>('/api/v1/files', { auth: false });
+    const anonymous = await n.publicClient.listFiles();
     expect(anonymous.items.every((f) => f.paths === undefined)).toBe(true);
   });
 
@@ -72,8 +68,7 @@ describe('library', () => {
     await n.library.whenIdle();
     const page = await files(n);
     expect(page.items.map((f) => f.name)).toEqual(['visible.txt']);
-    const secret = await n.api(`/api/v1/download/${fileIdOf('not for sharing')}`);
-    expect(secret.status).toBe(404);
+    await expect(n.client.download({ params: { fileId: fileIdOf('not for sharing') } })).rejects.toMatchObject({ status: 404 });
   });
 
   it('follows renames and deletions, keeping one id for one content at several paths', async () => {
@@ -99,7 +94,7 @@ describe('library', () => {
     await rm(join(n.sharedDir, 'renamed.txt'));
     await rm(join(n.sharedDir, 'sub'), { recursive: true });
     await pollUntil(async () => (await files(n)).total === 0, 'deletions reflected');
-    expect((await n.api(`/api/v1/files/${id}`)).status).toBe(404);
+    await expect(n.client.getFile({ params: { fileId: id } })).rejects.toMatchObject({ status: 404 });
   });
 
   it('re-hashes a changed file, and nothing unchanged after a restart', async () => {
@@ -114,7 +109,7 @@ describe('library', () => {
     n = await startTestNode({ root: dir.path });
     cleanups.push(() => n.stop());
     await n.library.whenIdle();
-    let stats = await n.json<NodeStats>('/api/v1/stats');
+    let stats = await n.client.getStats();
     expect(stats.hashing.hashedFiles).toBe(0);
     expect(stats.files).toBe(5);
     await n.stop();
@@ -126,7 +121,7 @@ describe('library', () => {
     n = await startTestNode({ root: dir.path });
     cleanups.push(() => n.stop());
     await n.library.whenIdle();
-    stats = await n.json<NodeStats>('/api/v1/stats');
+    stats = await n.client.getStats();
     expect(stats.hashing.hashedFiles).toBe(1);
     expect(stats.files).toBe(4);
     expect((await byName(n, 'file-0.bin'))?.id).toBe(fileIdOf('new content'));
@@ -143,16 +138,12 @@ describe('library', () => {
     await n.library.whenReady();
     await writeFile(join(n.sharedDir, 'inside.txt'), 'inside');
 
-    const shared = await n.api('/api/v1/files/share', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: join(elsewhere.path, 'report.pdf') }) });
-    expect(shared.status).toBe(200);
-    expect(await shared.json()).toMatchObject({ kind: 'file', status: 'queued' });
-    const folder = await n.api('/api/v1/files/share', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: join(elsewhere.path, 'photos') }) });
-    expect(await folder.json()).toMatchObject({ kind: 'folder' });
+    expect(await n.client.shareFiles({ body: { path: join(elsewhere.path, 'report.pdf') } })).toMatchObject({ kind: 'file', status: 'queued' });
+    expect(await n.client.shareFiles({ body: { path: join(elsewhere.path, 'photos') } })).toMatchObject({ kind: 'folder' });
     await pollUntil(async () => (await files(n)).total === 3, 'three files');
 
     const inside = fileIdOf('inside');
-    const unshared = await n.api(`/api/v1/files/unshare/${inside}`, { method: 'DELETE' });
-    expect(unshared.status).toBe(200);
+    await n.client.unshareFile({ params: { fileId: inside } });
     expect((await files(n)).total).toBe(2);
     await n.stop();
 
@@ -178,7 +169,7 @@ describe('library', () => {
     await pollUntil(() => events.some((e) => e.type === 'stats_update'), 'stats event');
     const progress = events.filter((e) => e.type === 'hashing_progress');
     expect(progress.length).toBeGreaterThan(0);
-    const stats = await n.json<NodeStats>('/api/v1/stats');
+    const stats = await n.client.getStats();
     expect(stats.hashing.hashedBytes).toBe(8 * 1024 * 1024);
     expect(stats.totalBytes).toBe(8 * 1024 * 1024);
     ws.close();
