@@ -4,12 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SharedFile } from '../../src-shared/api/library.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { fileIdOf, referenceTree } from '../support/reference-tree.js';
 
-type Page = { items: SharedFile[]; total: number };
 type ErrorBody = { error: { code: string; message: string } };
 
 let n: TestNode;
@@ -21,10 +19,13 @@ beforeAll(async () => {
   n = await startTestNode();
   await writeFile(join(n.sharedDir, unicodeName), content);
   await writeFile(join(n.sharedDir, 'empty.dat'), '');
-  await pollUntil(async () => (await n.json<Page>('/api/v1/files')).total === 2, 'files hashed');
+  await pollUntil(async () => (await n.client.listFiles()).total === 2, 'files hashed');
 });
 afterAll(() => n.destroy());
 
+// This file checks the refusals' wire form (a JSON content type, the catalogue's code, a message)
+// and sends input the contract refuses: its refusals stay raw. What it reads of a working node goes
+// through the typed client.
 async function expectError(res: Response, status: number, code: string): Promise<void> {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/application\/json/);
@@ -86,14 +87,14 @@ describe('downloads', () => {
   });
 
   it('gives the piece layer of the file\'s hash tree, which proves the id', async () => {
-    const pieces = await n.json<{ pieceSize: number; pieces: string[]; size: number }>(`/api/v1/files/${id}/pieces`);
+    const pieces = await n.client.getPieces({ params: { fileId: id } });
     expect(pieces.size).toBe(content.length);
     expect(pieces.pieces).toHaveLength(Math.ceil(content.length / pieces.pieceSize));
     expect(pieces.pieces).toEqual(referenceTree(content, pieces.pieceSize).layer);
   });
 
   it('counts what it served', async () => {
-    const stats = await n.json<{ uploads: { served: number; bytesSent: number } }>('/api/v1/stats');
+    const stats = await n.client.getStats();
     expect(stats.uploads.served).toBeGreaterThan(0);
     expect(stats.uploads.bytesSent).toBeGreaterThanOrEqual(content.length);
   });
@@ -124,7 +125,7 @@ describe('bad input gets a catalogue error and changes nothing', () => {
   });
 
   it('rejects bad share requests without sharing anything', async () => {
-    const before = await n.json<Page>('/api/v1/files');
+    const before = await n.client.listFiles();
     await expectError(await postJson('/api/v1/files/share', '{"path": '), 400, 'MALFORMED_JSON');
     await expectError(await postJson('/api/v1/files/share', JSON.stringify({ path: 'x'.repeat(70_000) })), 413, 'BODY_TOO_LARGE');
     await expectError(await postJson('/api/v1/files/share', JSON.stringify({ nope: 1 })), 400, 'VALIDATION_FAILED');
@@ -140,33 +141,32 @@ describe('bad input gets a catalogue error and changes nothing', () => {
     await expectError(await n.api(`/api/v1/files/unshare/${'0'.repeat(64)}`, { method: 'DELETE' }), 404, 'FILE_NOT_FOUND');
     await expectError(await n.api('/api/v1/files/unshare/..%2Fx', { method: 'DELETE' }), 400, 'VALIDATION_FAILED');
     await n.library.whenIdle();
-    expect(await n.json<Page>('/api/v1/files')).toEqual(before);
+    expect(await n.client.listFiles()).toEqual(before);
   });
 });
 
 describe('control endpoints answer only the local user', () => {
   it('refuses share, unshare and tags without the token', async () => {
-    const before = await n.json<Page>('/api/v1/files');
+    const before = await n.client.listFiles();
     const body = JSON.stringify({ path: '/etc/hosts' });
     await expectError(await postJson('/api/v1/files/share', body, false), 401, 'UNAUTHORIZED');
     const wrong = await fetch(`${n.url}/api/v1/files/share`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer 0123' }, body });
     await expectError(wrong, 401, 'UNAUTHORIZED');
     await expectError(await n.api(`/api/v1/files/unshare/${id}`, { method: 'DELETE', auth: false }), 401, 'UNAUTHORIZED');
     await expectError(await n.api(`/api/v1/files/${id}/tags`, { method: 'PUT', auth: false, headers: { 'content-type': 'application/json' }, body: '{"tags":["x"]}' }), 401, 'UNAUTHORIZED');
-    expect(await n.json<Page>('/api/v1/files')).toEqual(before);
+    expect(await n.client.listFiles()).toEqual(before);
   });
 
   it('lets the local user tag a file, and search finds it by tag and by name', async () => {
-    const res = await n.api(`/api/v1/files/${id}/tags`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tags: ['Holiday', 'résumé'] }) });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as SharedFile).userTags).toEqual(['holiday', 'résumé']);
-    const byTag = await n.json<Page>('/api/v1/search?q=holiday');
+    const tagged = await n.client.setFileTags({ params: { fileId: id }, body: { tags: ['Holiday', 'résumé'] } });
+    expect(tagged.userTags).toEqual(['holiday', 'résumé']);
+    const byTag = await n.client.searchLocal({ query: { q: 'holiday' } });
     expect(byTag.items.map((f) => f.id)).toEqual([id]);
-    const byName = await n.json<Page>('/api/v1/search?q=' + encodeURIComponent('日本'));
+    const byName = await n.client.searchLocal({ query: { q: '日本' } });
     expect(byName.items.map((f) => f.id)).toEqual([id]);
-    const none = await n.json<Page>('/api/v1/search?q=holiday+nothing');
+    const none = await n.client.searchLocal({ query: { q: 'holiday nothing' } });
     expect(none.total).toBe(0);
-    const filtered = await n.json<Page>('/api/v1/files?tag=holiday');
+    const filtered = await n.client.listFiles({ query: { tag: 'holiday' } });
     expect(filtered.items.map((f) => f.id)).toEqual([id]);
   });
 
@@ -179,6 +179,7 @@ describe('control endpoints answer only the local user', () => {
 
 describe('OpenAPI', () => {
   it('describes every route and lints clean', async () => {
+    // The OpenAPI document is no route of the contract: read raw.
     const doc = await n.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('/api/v1/openapi.json');
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/info', '/api/v1/stats', '/api/v1/files', '/api/v1/files/share', '/api/v1/files/unshare/{fileId}', '/api/v1/download/{fileId}', '/api/v1/search', '/api/v1/files/{fileId}/pieces']));
@@ -193,7 +194,7 @@ describe('OpenAPI', () => {
   });
 
   it('answers info with who the node is', async () => {
-    const info = await n.json<{ roles: string[]; port: number; fileCount: number; apiVersion: string }>('/api/v1/info', { auth: false });
+    const info = await n.publicClient.getInfo();
     expect(info).toMatchObject({ roles: ['peer'], port: n.port, apiVersion: 'v1' });
     expect(info.fileCount).toBe(2);
   });
