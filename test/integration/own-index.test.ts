@@ -4,24 +4,24 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResponse, Topology } from '../../src-shared/api/index-routes.js';
-import type { IndexConnectionView, IndexRoleView } from '../../src-shared/api/peer-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 let main: TestNode;
 let mainAddress: string;
 let peer: TestNode;
 let ownPort: number;
 
-const search = async (base: string, q: string) => (await (await fetch(`${base}/api/v1/files/search?q=${q}`)).json()) as SearchResponse;
+const search = (address: string, q: string) => typedClient(indexRoutes, address).search({ query: { q } });
 
 beforeAll(async () => {
   main = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms' } });
-  mainAddress = `127.0.0.1:${(await main.json<IndexRoleView>('/api/v1/settings/index-role')).port}`;
+  mainAddress = `127.0.0.1:${(await main.client.getIndexRole()).port}`;
   peer = await startTestNode({ peer: { super_peer_address: [mainAddress] } });
   await writeFile(join(peer.sharedDir, 'lighthouse-keeper-diary.txt'), 'a diary kept by the light');
-  await pollUntil(async () => (await search(`http://${mainAddress}`, 'lighthouse')).total === 1, 'the peer\u2019s file on the main index');
+  await pollUntil(async () => (await search(mainAddress, 'lighthouse')).total === 1, 'the peer\u2019s file on the main index');
 });
 afterAll(async () => {
   await peer.destroy();
@@ -30,31 +30,32 @@ afterAll(async () => {
 
 describe('a peer that turns on its own index', () => {
   it('lists its own files there and shows that index in its Network view at once, staying registered with the main one', async () => {
-    const role = await peer.json<IndexRoleView>('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"enabled":true}' });
+    const role = await peer.client.setIndexRole({ body: { enabled: true } });
     expect(role.state).toBe('on');
-    ownPort = role.port as number;
+    if (role.port === null) throw new Error('the own index has no port');
+    ownPort = role.port;
     const started = Date.now();
-    await pollUntil(async () => (await search(`http://127.0.0.1:${ownPort}`, 'lighthouse')).total === 1, 'the peer\u2019s file on its own index', 5_000);
+    await pollUntil(async () => (await search(`127.0.0.1:${ownPort}`, 'lighthouse')).total === 1, 'the peer\u2019s file on its own index', 5_000);
     expect(Date.now() - started).toBeLessThan(3_000);
 
     const topology = await pollUntil(async () => {
-      const t = await peer.json<Topology>('/api/v1/network/topology');
+      const t = await peer.client.getNetworkTopology();
       return t.nodes.some((n) => n.role === 'index' && n.id === peer.id) && t;
     }, 'the own index in the topology', 3_000);
     expect(topology.nodes).toContainEqual(expect.objectContaining({ role: 'index', id: main.id }));
     expect(topology.edges).toContainEqual({ source: peer.id, target: main.id, kind: 'registration' });
 
-    const connection = await peer.json<IndexConnectionView>('/api/v1/index-servers');
+    const connection = await peer.client.getIndexConnection();
     expect(connection.server).toBe(mainAddress);
     expect(connection.servers).toContainEqual(expect.objectContaining({ address: `127.0.0.1:${ownPort}`, source: 'self', state: 'registered' }));
-    const onMain = (await (await fetch(`http://${mainAddress}/api/v1/peers`)).json()) as { items: { peerId: string; status: string }[] };
+    const onMain = await typedClient(indexRoutes, mainAddress).listPeers();
     expect(onMain.items.find((p) => p.peerId === peer.id)?.status).toBe('online');
   });
 
   it('answers searches from its own index at once when the main index server is gone', async () => {
     await main.stop();
     const started = Date.now();
-    const found = await peer.json<SearchResponse>('/api/v1/network/search?q=lighthouse');
+    const found = await peer.client.searchNetwork({ query: { q: 'lighthouse' } });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(found.items.map((r) => r.name)).toEqual(['lighthouse-keeper-diary.txt']);
     expect(found.items[0]?.inLibrary).toBe(true);
