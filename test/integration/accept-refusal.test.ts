@@ -104,7 +104,8 @@ describe('an address holding its maximum of connections', () => {
     expect(extra.map((e) => e.bytes)).toEqual(Array.from({ length: 10 }, () => 0));
     // A TLS client is refused before its handshake: the refusal comes before the TLS sniff.
     const handshake = await new Promise<'secure' | 'closed'>((resolve) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: n.port, localAddress: STRANGER, rejectUnauthorized: false }, () => resolve('secure'));
+      // tls.connect's types lack localAddress: the TCP socket is made first, from the stranger's address.
+      const socket = tls.connect({ socket: connect({ host: '127.0.0.1', port: n.port, localAddress: STRANGER }), rejectUnauthorized: false }, () => resolve('secure'));
       sockets.push(socket);
       socket.on('error', () => undefined);
       socket.once('close', () => resolve('closed'));
