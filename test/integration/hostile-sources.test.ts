@@ -4,13 +4,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndexPeer, SearchResult } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { action, bytesSent, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { startHostilePeer, type HostilePeer } from '../support/hostile-peer.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const MiB = 1024 * 1024;
 const files = {
@@ -32,23 +33,23 @@ async function hostilePeer(content: Buffer, mode: HostilePeer['mode'], atIndex: 
   return peer;
 }
 
+const atIndex = () => typedClient(indexRoutes, indexAddress);
+
 async function sourcesAtIndex(fileId: string, count: number): Promise<void> {
-  await pollUntil(async () => {
-    const res = await fetch(`http://${indexAddress}/api/v1/files/${fileId}`);
-    return res.ok && ((await res.json()) as SearchResult).sourceCount === count;
-  }, `${count} sources at the index`, 20_000);
+  // Not listed yet is a 404: keep asking.
+  await pollUntil(() => atIndex().getFile({ params: { fileId } }).then((f) => f.sourceCount === count, () => false), `${count} sources at the index`, 20_000);
 }
 
 const sourceOf = (d: DownloadView, peer: HostilePeer) => d.sources.find((s) => s.url.includes(`:${peer.port}/`));
 
 beforeAll(async () => {
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '500ms', reporter_maturity: '1ms' } }); // reports count fully at once (what a report does is tested here, not whom the index believes)
-  indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  indexAddress = `127.0.0.1:${(await index.client.getIndexRole()).port}`;
   honest = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
   await writeFile(join(honest.sharedDir, 'slowloris.bin'), files.slowloris.data);
   await writeFile(join(honest.sharedDir, 'corrupt.bin'), files.corrupt.data);
   downloader = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
-  await pollUntil(async () => (await downloader.json<{ state: string }>('/api/v1/index-servers')).state === 'registered', 'downloader registered');
+  await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'downloader registered');
 }, 30_000);
 
 afterAll(async () => {
@@ -65,7 +66,7 @@ describe('a slowloris source', () => {
     const cut = await waitForDownload(downloader, started.id, (d) => sourceOf(d, slow)?.state === 'backoff', 8_000);
     expect(sourceOf(cut, slow)?.reason).toMatch(/sent \d+ bytes in 2 s, less than/);
     expect(performance.now() - startedAt).toBeLessThan(4_000);
-    await downloader.api(`/api/v1/downloads/${started.id}`, { method: 'DELETE' });
+    await downloader.client.removeDownload({ params: { downloadId: started.id } });
   });
 
   it('cannot stall a download or make it fetch verified pieces again: the honest source finishes it at once', async () => {
@@ -131,7 +132,7 @@ describe('a corrupting source', () => {
     const bad = await hostilePeer(f.data, 'corrupt', true);
     await sourcesAtIndex(f.id, 2);
     const reputation = async (peerId: string) => {
-      const peers = (await (await fetch(`http://${indexAddress}/api/v1/peers?pageSize=50`)).json()) as { items: IndexPeer[] };
+      const peers = await atIndex().listPeers({ query: { pageSize: 50 } });
       return peers.items.find((p) => p.peerId === peerId)!.reputation;
     };
     const honestBefore = await reputation(honest.id);
