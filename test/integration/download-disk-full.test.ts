@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransferSettings } from '../../src-shared/api/transfers.js';
 import { action, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -29,7 +28,7 @@ beforeAll(async () => {
   source = await startTestNode();
   await writeFile(join(source.sharedDir, 'too-big.bin'), tooBig.data);
   await writeFile(join(source.sharedDir, 'fits.bin'), fits.data);
-  await pollUntil(async () => (await source.json<{ total: number }>('/api/v1/files')).total === 2, 'the source to hash');
+  await pollUntil(async () => (await source.client.listFiles()).total === 2, 'the source to hash');
   downloader = await startTestNode({ peer: { download_directory: mountPoint } });
 }, 30_000);
 
@@ -45,19 +44,15 @@ describe.skipIf(!isRoot)('a full disk', () => {
   const peer = () => `127.0.0.1:${source.port}`;
 
   it('refuses a file larger than the free space, writing nothing', async () => {
-    const res = await downloader.api('/api/v1/downloads', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: tooBig.id, peer: peer() }),
+    await expect(downloader.client.startDownload({ body: { fileId: tooBig.id, peer: peer() } })).rejects.toMatchObject({
+      status: 507, code: 'DISK_FULL', message: expect.stringMatching(/answered 507 DISK_FULL: .*free/),
     });
-    expect(res.status).toBe(507);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('DISK_FULL');
-    expect(body.error.message).toMatch(/free/);
     expect(await readdir(mountPoint)).toEqual([]);
-    expect((await downloader.json<{ items: unknown[] }>('/api/v1/downloads')).items).toEqual([]);
+    expect((await downloader.client.listDownloads()).items).toEqual([]);
   });
 
   it('stops with a clear reason when the disk fills up midway, and resumes once there is room', async () => {
-    const set = (body: Partial<TransferSettings>) => source.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const set = (body: { maxUploadRate: number }) => source.client.setTransferSettings({ body });
     await set({ maxUploadRate: 2 * MiB });
     const started = await startDownload(downloader, { fileId: fits.id, peer: peer() });
     await waitForDownload(downloader, started.id, (d) => d.bytesVerified >= MiB);
