@@ -4,13 +4,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentityView } from '../../src-shared/api/identity.js';
-import type { IndexPeer, SearchResponse, SearchResult, Topology } from '../../src-shared/api/index-routes.js';
-import type { NodeInfo } from '../../src-shared/api/node.js';
+import { indexRoutes, type SearchResult } from '../../src-shared/api/index-routes.js';
 import { shortNodeId } from '../../src-shared/node-id.js';
 import { freePort } from '../support/free-port.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 let index: TestNode;
 let indexUrl: string;
@@ -18,10 +17,12 @@ const peers: TestNode[] = [];
 /** Nodes restarted in the same folder: destroyed (folders removed) after the ones in use stop. */
 const restarted: TestNode[] = [];
 
-const setName = (n: TestNode, name: unknown, init: { auth?: boolean } = {}) =>
-  n.api('/api/v1/settings/identity', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }), ...init });
-const indexJson = async <T>(path: string) => (await (await fetch(indexUrl + path)).json()) as T;
-const song = async () => (await indexJson<SearchResponse>('/api/v1/files/search?q=common')).items[0];
+const setName = (n: TestNode, name: string | null) => n.client.setIdentity({ body: { name } });
+/** Raw, for names the contract refuses or would tidy before sending (spaces): the node's own check is what is tested. */
+const setNameRaw = (n: TestNode, name: unknown) =>
+  n.api('/api/v1/settings/identity', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+const atIndex = () => typedClient(indexRoutes, indexUrl);
+const song = async () => (await atIndex().search({ query: { q: 'common' } })).items[0];
 /** peer id → the name the index shows for it, in a search result's sources. */
 const sourceNames = (result: SearchResult | undefined) => new Map(result?.sources.map((s) => [s.peerId, s.name]));
 
@@ -45,24 +46,24 @@ afterAll(async () => {
 describe('this device', () => {
   it('shows the node id, its short form and the default name', async () => {
     const [peer] = peers as [TestNode];
-    const me = await peer.json<IdentityView>('/api/v1/settings/identity');
+    const me = await peer.client.getIdentity();
     expect(me).toEqual({ id: peer.id, shortId: shortNodeId(peer.id), name: 'test-node', defaultName: 'test-node', custom: false });
     expect(me.id).toMatch(/^[A-Z2-7]{7}(-[A-Z2-7]{7}){7}$/);
-    expect((await peer.api('/api/v1/settings/identity', { auth: false })).status).toBe(401);
-    expect((await setName(peer, 'sneaky', { auth: false })).status).toBe(401);
+    await expect(peer.publicClient.getIdentity()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    await expect(peer.publicClient.setIdentity({ body: { name: 'sneaky' } })).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
   });
 
   it('refuses names that are empty, too long, multi-line or not text, and changes nothing', async () => {
     const [peer] = peers as [TestNode];
     for (const bad of ['', '   ', 'x'.repeat(65), 'two\nlines', 'bell\u0007', 'rtl\u202eoverride', 42, { first: 'a' }]) {
-      const res = await setName(peer, bad);
+      const res = await setNameRaw(peer, bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
     }
     const extra = await peer.api('/api/v1/settings/identity', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ok', admin: true }) });
     expect(extra.status).toBe(400);
-    expect((await peer.json<IdentityView>('/api/v1/settings/identity')).name).toBe('test-node');
-    expect((await peer.json<NodeInfo>('/api/v1/info', { auth: false })).name).toBe('test-node');
+    expect((await peer.client.getIdentity()).name).toBe('test-node');
+    expect((await peer.publicClient.getInfo()).name).toBe('test-node');
   });
 });
 
@@ -75,11 +76,11 @@ describe('names on the index', () => {
     for (const [peerId, name] of names) {
       if (name !== 'test-node') expect(name).toBe(`test-node (${shortNodeId(peerId)})`);
     }
-    const listed = await indexJson<{ items: IndexPeer[] }>('/api/v1/peers');
+    const listed = await atIndex().listPeers();
     expect(new Map(listed.items.map((p) => [p.peerId, p.name]))).toEqual(names);
-    const one = await indexJson<SearchResult>(`/api/v1/files/${(await song())?.id}`);
+    const one = await atIndex().getFile({ params: { fileId: (await song())!.id } });
     expect(sourceNames(one)).toEqual(names);
-    const topology = await indexJson<Topology>('/api/v1/topology');
+    const topology = await atIndex().topology();
     expect(new Map(topology.nodes.filter((n) => n.role === 'peer').map((n) => [n.id, n.name]))).toEqual(names);
     // The index node is "test-node" too, and not one of the peers: it is told apart as well.
     const indexNode = topology.nodes.find((n) => n.role === 'index');
@@ -90,10 +91,10 @@ describe('names on the index', () => {
     const names = sourceNames(await song());
     // Rename the peer that holds the plain name: the next of that name takes it.
     const holder = peers.find((p) => names.get(p.id) === 'test-node') as TestNode;
-    const res = await setName(holder, '  Kitchen PC  ');
+    const res = await setNameRaw(holder, '  Kitchen PC  ');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: 'Kitchen PC', custom: true, defaultName: 'test-node' });
-    expect((await holder.json<NodeInfo>('/api/v1/info', { auth: false })).name).toBe('Kitchen PC');
+    expect((await holder.publicClient.getInfo()).name).toBe('Kitchen PC');
 
     const renamed = await pollUntil(async () => {
       const now = sourceNames(await song());
@@ -106,7 +107,7 @@ describe('names on the index', () => {
 
     // Names are compared without case or surrounding spaces: "TEST-NODE" is one more test-node.
     const [loud] = others as [TestNode];
-    expect((await setName(loud, 'TEST-NODE')).status).toBe(200);
+    expect((await setName(loud, 'TEST-NODE')).name).toBe('TEST-NODE');
     const after = await pollUntil(async () => {
       const now = sourceNames(await song());
       return [...now.values()].some((n) => n.startsWith('TEST-NODE')) && now;
@@ -120,17 +121,16 @@ describe('names on the index', () => {
     restarted.push(holder);
     const again = await startTestNode({ root, peer: { super_peer_address: [indexUrl.replace('http://', '')] } });
     peers[peers.indexOf(holder)] = again;
-    expect((await again.json<IdentityView>('/api/v1/settings/identity')).name).toBe('Kitchen PC');
-    const reset = await setName(again, null);
-    expect(await reset.json()).toMatchObject({ name: 'test-node', custom: false });
-    expect((await again.json<NodeInfo>('/api/v1/info', { auth: false })).name).toBe('test-node');
+    expect((await again.client.getIdentity()).name).toBe('Kitchen PC');
+    expect(await setName(again, null)).toMatchObject({ name: 'test-node', custom: false });
+    expect((await again.publicClient.getInfo()).name).toBe('test-node');
   });
 });
 
 describe('names across a federation', () => {
   const fed: TestNode[] = [];
   const fedPorts: number[] = [];
-  const fedSearch = async (i: number) => (await (await fetch(`http://127.0.0.1:${fedPorts[i]}/api/v1/files/search?q=federated+anthem`)).json()) as SearchResponse;
+  const fedSearch = (i: number) => typedClient(indexRoutes, `127.0.0.1:${fedPorts[i]}`).search({ query: { q: 'federated anthem' } });
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) fedPorts.push(await freePort());
