@@ -7,23 +7,23 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../src-shared/api/access.js';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { requestAs } from '../support/node-tls-client.js';
 import { pollUntil } from '../support/poll.js';
-import { postRegistration, startAddressResponder } from '../support/signed-registration.js';
+import { signedRegistration, startAddressResponder } from '../support/signed-registration.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const json = { 'content-type': 'application/json' };
-const devicesOf = async (node: TestNode) => (await node.json<{ items: Device[] }>('/api/v1/devices')).items;
+// Requests made as a device (requestAs: TLS with its key) or with a claimed X-Shoal-Peer stay raw:
+// who asks, and how, is what they test.
+const devicesOf = async (node: TestNode) => (await node.client.listDevices()).items;
 const deviceOf = async (node: TestNode, id: string) => (await devicesOf(node)).find((d) => d.id === id);
 
-async function setState(node: TestNode, id: string, state: 'none' | 'trusted' | 'blocked'): Promise<Device> {
-  const res = await node.api(`/api/v1/devices/${id}`, { method: 'PUT', headers: json, body: JSON.stringify({ state }) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Device;
-}
+const setState = (node: TestNode, deviceId: string, state: 'none' | 'trusted' | 'blocked'): Promise<Device> =>
+  node.client.setDeviceState({ params: { deviceId }, body: { state } });
 
 describe('a device downloading over TLS', () => {
   let n: TestNode;
@@ -33,7 +33,7 @@ describe('a device downloading over TLS', () => {
   beforeAll(async () => {
     n = await startTestNode({ transfers: { upload_quota_per_peer: 100_000 } });
     await writeFile(join(n.sharedDir, 'song.flac'), file.data);
-    await pollUntil(async () => (await n.json<{ total: number }>('/api/v1/files')).total === 1, 'the file hashed');
+    await pollUntil(async () => (await n.client.listFiles()).total === 1, 'the file hashed');
   });
   afterAll(() => n.destroy());
 
@@ -66,7 +66,7 @@ describe('a device downloading over TLS', () => {
     expect(claimed.status).toBe(403);
     // Others, and the local user, are served as before.
     expect((await requestAs(carol, n.port, '/api/v1/files')).status).toBe(200);
-    expect((await n.api('/api/v1/files', { auth: false })).status).toBe(200);
+    expect((await n.publicClient.listFiles()).total).toBe(1);
     await setState(n, carol.id, 'trusted');
     expect((await devicesOf(n)).map((d) => [d.id, d.state])).toEqual([[carol.id, 'trusted'], [alice.id, 'blocked']]);
     await setState(n, alice.id, 'none');
@@ -74,11 +74,12 @@ describe('a device downloading over TLS', () => {
   });
 
   it('validates the device id, and answers only the local user', async () => {
+    // Raw: the contract refuses these before they leave.
     const bad = await n.api('/api/v1/devices/NOT-A-NODE-ID', { method: 'PUT', headers: json, body: JSON.stringify({ state: 'blocked' }) });
     expect(bad.status).toBe(400);
     const badState = await n.api(`/api/v1/devices/${alice.id}`, { method: 'PUT', headers: json, body: JSON.stringify({ state: 'banned' }) });
     expect(badState.status).toBe(400);
-    expect((await n.api('/api/v1/devices', { auth: false })).status).toBe(401);
+    await expect(n.publicClient.listDevices()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     expect((await requestAs(alice, n.port, '/api/v1/devices')).status).toBe(401);
   });
 });
@@ -94,7 +95,9 @@ describe('registrations and sources', () => {
     source = await startTestNode({ peer: { super_peer_address: [indexAddress], name: 'harbour-source' } });
     await writeFile(join(source.sharedDir, 'chart.bin'), file.data);
     downloader = await startTestNode({ peer: { super_peer_address: [indexAddress], name: 'harbour-downloader' } });
-    await pollUntil(async () => ((await (await fetch(`http://${indexAddress}/api/v1/files/${file.id}`)).json()) as SearchResult).sources?.length === 1, 'the index to list the source');
+    const atIndex = typedClient(indexRoutes, indexAddress);
+    // Not listed yet is a 404: keep asking.
+    await pollUntil(() => atIndex.getFile({ params: { fileId: file.id } }).then((f) => f.sources.length === 1, () => false), 'the index to list the source');
   }, 30_000);
   afterAll(async () => {
     await downloader?.destroy();
@@ -127,17 +130,16 @@ describe('registrations and sources', () => {
   });
 
   it('a blocked device is left out of the index\u2019s sources and cannot register (refused before the index calls it back)', async () => {
-    const indexBase = `http://127.0.0.1:${index.indexRole.status().port}`;
+    const atIndex = typedClient(indexRoutes, `127.0.0.1:${index.indexRole.status().port}`);
     await setState(index, source.id, 'blocked');
-    const found = (await (await fetch(`${indexBase}/api/v1/files/${file.id}`)).json()) as SearchResult;
+    const found = await atIndex.getFile({ params: { fileId: file.id } });
     expect(found.sources.map((s) => s.peerId)).not.toContain(source.id);
     const key = NodeKey.generate();
     const responder = await startAddressResponder(key);
     try {
       await setState(index, key.id, 'blocked');
-      const refused = await postRegistration(indexBase, key, { name: 'blocked one', port: responder.port, files: [] });
-      expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('DEVICE_BLOCKED');
+      const registration = signedRegistration(key, { name: 'blocked one', port: responder.port, files: [] }, await atIndex.challenge());
+      await expect(atIndex.register({ body: registration })).rejects.toMatchObject({ status: 403, code: 'DEVICE_BLOCKED' });
     } finally {
       await responder.close();
       await setState(index, source.id, 'none');
