@@ -9,12 +9,13 @@ import bencode from 'bencode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTorrent } from '../../src-main/cli/torrent-command.js';
 import { TreeBuilder } from '../../src-main/core/hashing/merkle-tree.js';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 import { hasLibtorrent, libtorrentDownload, LIBTORRENT_MISSING, skipLibtorrent } from '../support/libtorrent.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 /** Random bytes and their Shoal id (the BEP 52 pieces root). */
 function content(size: number): { data: Buffer; id: string } {
@@ -39,6 +40,7 @@ interface DecodedTorrent {
   'url-list': Uint8Array[];
 }
 
+/** Raw: a torrent is bencoded bytes, read with its headers; its refusals go through the typed client. */
 async function fetchTorrent(url: string): Promise<{ bytes: Buffer; torrent: DecodedTorrent; res: Response }> {
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -61,15 +63,16 @@ async function downloadWithLibtorrent(bytes: Buffer, name: string, label: string
 beforeAll(async () => {
   out = await makeTempDir();
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m' } });
-  indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  indexAddress = `127.0.0.1:${(await index.client.getIndexRole()).port}`;
   peers.push(...await Promise.all([0, 1].map(() => startTestNode({ peer: { super_peer_address: [indexAddress] } }))));
   for (const peer of peers) {
     await writeFile(join(peer.sharedDir, BIG.name), BIG.data);
     await writeFile(join(peer.sharedDir, SMALL.name), SMALL.data);
   }
   await pollUntil(async () => {
-    const answers = await Promise.all([BIG.id, SMALL.id].map((id) => fetch(`http://${indexAddress}/api/v1/files/${id}`)));
-    const files = await Promise.all(answers.map(async (res) => (res.ok ? ((await res.json()) as SearchResult) : undefined)));
+    const atIndex = typedClient(indexRoutes, indexAddress);
+    // Not listed yet is a 404: undefined, and keep asking.
+    const files = await Promise.all([BIG.id, SMALL.id].map((fileId) => atIndex.getFile({ params: { fileId } }).catch(() => undefined)));
     return files.every((f) => f?.sourceCount === 2);
   }, 'both files at the index with two sources', 30_000);
 }, 60_000);
@@ -93,12 +96,11 @@ describe('GET /api/v1/files/{fileId}/torrent', () => {
   });
 
   it('answers 404 from the catalogue for an unknown id, on the index and on a peer, and 400 for a bad one', async () => {
-    for (const base of [`http://${indexAddress}`, peers[0]!.url]) {
-      const unknown = await fetch(torrentUrl(base, '0'.repeat(64)));
-      expect(unknown.status).toBe(404);
-      expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('FILE_NOT_FOUND');
-      expect((await fetch(torrentUrl(base, 'not-an-id'))).status).toBe(400);
-    }
+    const unknown = { params: { fileId: '0'.repeat(64) } };
+    await expect(typedClient(indexRoutes, indexAddress).torrent(unknown)).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    await expect(peers[0]!.publicClient.getTorrent(unknown)).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    // Raw: the typed client refuses a malformed id before it leaves.
+    for (const base of [`http://${indexAddress}`, peers[0]!.url]) expect((await fetch(torrentUrl(base, 'not-an-id'))).status).toBe(400);
   });
 
   it.skipIf(skipLibtorrent)('lets libtorrent download a file of several pieces from the index\u2019s torrent, every piece verified', async () => {
