@@ -7,8 +7,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { fileIdOf } from '../support/reference-tree.js';
 import { sha256 } from '../support/sha256.js';
+import { typedClient } from '../support/typed-client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin', 'shoal.js');
@@ -142,9 +144,8 @@ describe('shoal (the command line)', () => {
     expect(run.stdout()).toContain(`Shoal is sharing ${shared}`);
     expect(new URL(controlUrl).searchParams.get('token')).toMatch(/\S/);
 
-    const response = await fetch(new URL('/api/v1/info', controlUrl));
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ apiVersion: 'v1', version, port: Number(new URL(controlUrl).port) });
+    const info = await typedClient(peerRoutes, new URL(controlUrl).origin).getInfo();
+    expect(info).toMatchObject({ apiVersion: 'v1', version, port: Number(new URL(controlUrl).port) });
 
     const stoppingAt = Date.now();
     run.child.kill('SIGTERM');
