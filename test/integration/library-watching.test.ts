@@ -4,13 +4,10 @@
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { NodeStats } from '../../src-shared/api/node.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { fileIdOf } from '../support/reference-tree.js';
 
-type Page = { items: SharedFile[]; total: number };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,8 +21,8 @@ async function node(): Promise<TestNode> {
   return n;
 }
 
-const files = async (n: TestNode) => (await n.json<Page>('/api/v1/files?pageSize=200')).items;
-const hashed = async (n: TestNode) => (await n.json<NodeStats>('/api/v1/stats')).hashing.hashedFiles;
+const files = async (n: TestNode) => (await n.client.listFiles({ query: { pageSize: 200 } })).items;
+const hashed = async (n: TestNode) => (await n.client.getStats()).hashing.hashedFiles;
 
 describe('library watching', () => {
   it('picks up a whole tree created at once, files written before its folders were watched included', async () => {
