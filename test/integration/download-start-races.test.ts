@@ -3,7 +3,6 @@
 // cancelled download back to life nor share its partial file; it waits, then is a new download.
 import { readFile, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { downloadView, randomContent, startDownload, startSharingNode, waitForDownload } from '../support/downloads.js';
 import type { TestNode } from '../support/test-node.js';
 import { startTestNode } from '../support/test-node.js';
@@ -17,8 +16,7 @@ beforeAll(async () => {
   source = await startSharingNode({ 'raced.bin': file.data });
   downloader = await startTestNode();
   // Slow enough that the first download is still under way when it is cancelled.
-  const res = await source.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate: 1 * MiB }) });
-  expect(res.status).toBe(200);
+  expect((await source.client.setTransferSettings({ body: { maxUploadRate: 1 * MiB } })).maxUploadRate).toBe(1 * MiB);
 }, 30_000);
 
 afterAll(async () => {
@@ -32,13 +30,13 @@ describe('a start racing a cancel of the same file', () => {
     const first = await startDownload(downloader, { fileId: file.id, peer });
     await waitForDownload(downloader, first.id, (d) => d.bytesVerified > 0);
     // The cancel goes first; the start follows while it is still stopping the run.
-    const cancelling = downloader.api(`/api/v1/downloads/${first.id}`, { method: 'DELETE' });
+    const cancelling = downloader.client.removeDownload({ params: { downloadId: first.id } });
     const again = startDownload(downloader, { fileId: file.id, peer });
-    const cancelled = (await (await cancelling).json()) as DownloadView;
+    const cancelled = await cancelling;
     const second = await again;
     expect(cancelled.state).toBe('cancelled');
     expect(second.id).not.toBe(first.id);
-    await source.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate: 0 }) });
+    await source.client.setTransferSettings({ body: { maxUploadRate: 0 } });
     const done = await waitForDownload(downloader, second.id, 'completed');
     expect((await readFile(done.path!)).equals(file.data)).toBe(true);
     expect((await downloadView(downloader, first.id)).state).toBe('cancelled');
