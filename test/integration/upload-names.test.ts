@@ -3,9 +3,7 @@
 // in `filename="…"` (no RFC 5987 `filename*`), so the bodies here are built byte by byte that way.
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResponse } from '../../src-shared/api/index-routes.js';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { UploadResponse } from '../../src-shared/api/peer-routes.js';
+import { uploadResponseSchema } from '../../src-shared/api/peer-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { freePort } from '../support/free-port.js';
@@ -66,9 +64,10 @@ describe('non-ASCII names through the web upload', () => {
     // One request per file, as the web UI sends them; each with distinct content, so each is its own file id.
     for (const [i, f] of dropped.entries()) {
       const { body, type } = browserMultipart([{ name: f.sent, content: `file ${i}: ${f.kept}` }]);
+      // Raw: a multipart body as a browser sends it, which the typed client (JSON bodies) does not; the answer read with its route's schema.
       const res = await uploader.api('/api/v1/files/upload', { method: 'POST', headers: { 'content-type': type }, body });
       expect(res.status).toBe(200);
-      const answer = (await res.json()) as UploadResponse;
+      const answer = uploadResponseSchema.parse(await res.json());
       expect(answer.files.map((x) => x.name)).toEqual([f.kept.split('/').pop()]);
     }
     const onDisk = (await namesOnDisk(uploader.sharedDir)).map((b) => b.toString('hex')).sort();
@@ -79,7 +78,7 @@ describe('non-ASCII names through the web upload', () => {
   it('are listed by the library under the same names', async () => {
     const names = dropped.map((f) => f.kept.split('/').pop() as string).sort();
     const listed = await pollUntil(async () => {
-      const page = await uploader.json<{ items: SharedFile[] }>('/api/v1/files?pageSize=100');
+      const page = await uploader.client.listFiles({ query: { pageSize: 100 } });
       return page.items.length === dropped.length && page.items.map((f) => f.name).sort();
     }, 'every uploaded file to be hashed and shared', 20_000);
     expect(listed).toEqual(names);
@@ -89,8 +88,8 @@ describe('non-ASCII names through the web upload', () => {
     for (const f of dropped) {
       const name = f.kept.split('/').pop() as string;
       const found = await pollUntil(async () => {
-        const answer = await searcher.json<SearchResponse>(`/api/v1/network/search?q=${encodeURIComponent(f.search)}`);
-        return answer.items?.find((item) => item.name === name);
+        const answer = await searcher.client.searchNetwork({ query: { q: f.search } });
+        return answer.items.find((item) => item.name === name);
       }, `a search for "${f.search}" to find ${name}`, 20_000);
       expect(Buffer.from(found.name).equals(Buffer.from(name))).toBe(true);
     }
