@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SharedFile } from '../../src-shared/api/library.js';
-import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
 import { migrations } from '../../src-main/core/store/migrations.js';
 import { pollUntil } from '../support/poll.js';
@@ -54,14 +52,14 @@ describe('upgrading to tree-hash ids', () => {
     const node: TestNode = await startTestNode({ root: dir.path, peer: { download_directory: downloads } });
     cleanups.push(() => node.stop());
     const file = await pollUntil(async () => {
-      const { items } = await node.json<{ items: SharedFile[] }>('/api/v1/files');
+      const { items } = await node.client.listFiles();
       return items.length === 1 && items[0]?.id !== oldId ? items[0] : undefined;
     }, 'the library re-hashed');
     expect(file.id).toBe(fileIdOf(content));
     expect(file.userTags).toEqual(['live']);
     expect(file.pieceCount).toBe(3);
 
-    const { items: list } = await node.json<{ items: DownloadView[] }>('/api/v1/downloads');
+    const { items: list } = await node.client.listDownloads();
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ state: 'cancelled', error: { code: 'FILE_ID_CHANGED' } });
     expect(list[0]?.error?.message).toMatch(/Search for the file again/);
@@ -69,11 +67,11 @@ describe('upgrading to tree-hash ids', () => {
 
     // Idle again, the node computes the plain SHA-256 (for Metalink clients and sha256sum users).
     const withSha = await pollUntil(async () => {
-      const f = await node.json<SharedFile>(`/api/v1/files/${file.id}`);
+      const f = await node.client.getFile({ params: { fileId: file.id } });
       return f.sha256 ? f : undefined;
     }, 'the whole-content SHA-256');
     expect(withSha.sha256).toBe(oldId);
-    expect((await node.json<{ sha256?: string }>(`/api/v1/files/${file.id}/pieces`)).sha256).toBe(oldId);
+    expect((await node.client.getPieces({ params: { fileId: file.id } })).sha256).toBe(oldId);
 
     // What peers told this node's index under old ids is gone: they register again.
     await node.stop();
