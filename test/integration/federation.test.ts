@@ -6,13 +6,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FederationList } from '../../src-shared/api/federation.js';
-import type { SearchResponse, SearchResult, Topology } from '../../src-shared/api/index-routes.js';
+import { federationRoutes } from '../../src-shared/api/federation.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { randomContent, startDownload, waitForDownload } from '../support/downloads.js';
 import { sha256 } from '../support/sha256.js';
 import { freePort } from '../support/free-port.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const names = ['alpha', 'beta', 'gamma'] as const;
 const ports: number[] = [];
@@ -21,8 +22,9 @@ const peers: TestNode[] = [];
 const video = randomContent(300_000);
 
 const at = (i: number) => `http://127.0.0.1:${ports[i]}`;
-const search = async (i: number, q: string) => (await (await fetch(`${at(i)}/api/v1/files/search?${q}`)).json()) as SearchResponse;
-const federationOf = async (i: number) => (await (await fetch(`${at(i)}/api/v1/federation`)).json()) as FederationList;
+const indexAt = (i: number) => typedClient(indexRoutes, at(i));
+const search = (i: number, query: { q: string; fq?: string; hops?: number; budget?: number }) => indexAt(i).search({ query });
+const federationOf = (i: number) => typedClient(federationRoutes, at(i)).federationServers();
 
 beforeAll(async () => {
   for (let i = 0; i < 3; i++) ports.push(await freePort());
@@ -48,7 +50,7 @@ describe('index servers in a federation', () => {
   it('a search on any of them finds the files registered on all of them', async () => {
     for (let i = 0; i < 3; i++) {
       const found = await pollUntil(async () => {
-        const answer = await search(i, 'q=federated+notes');
+        const answer = await search(i, { q: 'federated notes' });
         return answer.items.length === 3 && answer;
       }, `index ${names[i]} to find the three peers' notes`, 20_000);
       expect(found.items.map((r) => r.name).sort()).toEqual(names.map((n) => `${n}-federated-notes.txt`));
@@ -70,7 +72,7 @@ describe('index servers in a federation', () => {
 
   it('a query reaches each server once: the mesh asks each directly, and none forwards it to one asked already', async () => {
     const before = await Promise.all([0, 1, 2].map(federationOf));
-    const answer = await search(0, 'q=federated+notes');
+    const answer = await search(0, { q: 'federated notes' });
     expect(answer.items).toHaveLength(3);
     // Forwards that outlived a hop's wait still arrive: count once everything has settled.
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b);
@@ -86,23 +88,23 @@ describe('index servers in a federation', () => {
     expect(received).toEqual([0, 1, 1]);
     expect(refused).toEqual([0, 0, 0]);
     // The same query id sent again is refused at once, with nothing.
-    const replay = await search(1, `q=federated+notes&fq=${answer.federation!.queryId}&hops=1&budget=1000`);
+    const replay = await search(1, { q: 'federated notes', fq: answer.federation!.queryId, hops: 1, budget: 1000 });
     expect(replay.federation?.duplicate).toBe(true);
     expect(replay.items).toEqual([]);
   });
 
   it('source lookups answer for the federation: the file, the redirect, the Metalink', async () => {
     const [found] = (await pollUntil(async () => {
-      const a = await search(0, 'q=holiday+video');
+      const a = await search(0, { q: 'holiday video' });
       return a.items.length === 1 && a;
     }, 'the video through the federation', 20_000)).items;
     expect(found?.id).toBe(video.id);
-    const file = (await (await fetch(`${at(0)}/api/v1/files/${video.id}`)).json()) as SearchResult;
+    const file = await indexAt(0).getFile({ params: { fileId: video.id } });
     expect(file.sources.map((s) => s.peerId)).toEqual([peers[2]!.indexRole.indexId]);
+    // Raw: the redirect is followed to the bytes, which are what is checked.
     const redirected = await fetch(`${at(1)}/api/v1/download/${video.id}`);
     expect(sha256(Buffer.from(await redirected.arrayBuffer()))).toBe(sha256(video.data));
-    const unknown = await fetch(`${at(0)}/api/v1/files/${'0'.repeat(64)}`);
-    expect(unknown.status).toBe(404);
+    await expect(indexAt(0).getFile({ params: { fileId: '0'.repeat(64) } })).rejects.toMatchObject({ status: 404 });
   });
 
   it('a download of a file found through the federation finishes', async () => {
@@ -113,7 +115,7 @@ describe('index servers in a federation', () => {
   });
 
   it('the topology shows every index server, the links between them and their peers', async () => {
-    const topology = (await (await fetch(`${at(0)}/api/v1/topology`)).json()) as Topology;
+    const topology = await indexAt(0).topology();
     const ids = new Set(topology.nodes.map((n) => n.id));
     for (const n of [...indexes, ...peers]) expect(ids.has(n.indexRole.indexId)).toBe(true);
     expect(topology.nodes.filter((n) => n.role === 'index')).toHaveLength(3);
