@@ -5,11 +5,12 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FederationList, FederationSettingsView } from '../../src-shared/api/federation.js';
-import type { SearchResponse } from '../../src-shared/api/index-routes.js';
+import { federationRoutes } from '../../src-shared/api/federation.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { startHostileIndex, type HostileIndex } from '../support/hostile-index.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 /** A port that only counts the connections made to it (and closes them). */
 interface Counter {
@@ -42,8 +43,8 @@ let blockedAdvertised: Counter;
 let blockedConfigured: Counter;
 let allowedAdvertised: Counter;
 
-const federationView = () => a.json<FederationSettingsView>('/api/v1/settings/federation');
-const searchA = async () => (await (await fetch(`http://${indexA}/api/v1/files/search?q=anything`)).json()) as SearchResponse;
+const federationView = () => a.client.getFederation();
+const searchA = () => typedClient(indexRoutes, indexA).search({ query: { q: 'anything' } });
 
 beforeAll(async () => {
   blockedAdvertised = await countingPort('127.0.0.2');
@@ -57,7 +58,7 @@ beforeAll(async () => {
     superPeer: { enabled: true, federation: [member.address, blockedConfigured.address] },
     security: { blocked_networks: ['127.0.0.2/32'] },
   });
-  indexA = `127.0.0.1:${(await a.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  indexA = `127.0.0.1:${(await a.client.getIndexRole()).port}`;
 }, 30_000);
 
 afterAll(async () => {
@@ -77,18 +78,17 @@ describe('federation addresses in blocked networks', () => {
     const view = await federationView();
     expect(view.servers.map((s) => s.address)).not.toContain(blockedAdvertised.address);
     expect(view.servers.find((s) => s.address === blockedConfigured.address)?.answering).toBe(false);
-    const list = (await (await fetch(`http://${indexA}/api/v1/federation`)).json()) as FederationList;
+    const list = await typedClient(federationRoutes, indexA).federationServers();
     expect(list.servers.map((s) => s.address)).not.toContain(blockedAdvertised.address);
   });
 
   it('a member whose network is blocked later gets no more queries', async () => {
-    await a.api('/api/v1/settings/federation', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ added: [later.address] }) });
+    await a.client.setFederation({ body: { added: [later.address] } });
     await pollUntil(async () => (await federationView()).servers.some((s) => s.address === later.address && s.answering), 'the added member to answer');
     const before = await searchA();
     await pollUntil(() => later.queries > 0, 'a query forwarded to the added member');
 
-    const blocked = await a.api('/api/v1/settings/networks', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ blockedNetworks: ['127.0.0.2/32', '127.0.0.3/32'] }) });
-    expect(blocked.status).toBe(200);
+    await a.client.setNetworkSettings({ body: { blockedNetworks: ['127.0.0.2/32', '127.0.0.3/32'] } });
     const queries = later.queries;
     const after = await searchA();
     // Asked one server fewer, at once: not after its next probe finds it blocked.
