@@ -4,16 +4,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SearchResponse } from '../../src-shared/api/index-routes.js';
-import type { IndexConnectionView } from '../../src-shared/api/peer-routes.js';
+import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { freePort } from '../support/free-port.js';
 import { sha256 } from '../support/sha256.js';
+import { typedClient } from '../support/typed-client.js';
 
 const indexSettings = (port: number) => ({ enabled: true, port, heartbeat_interval: '300ms', cleanup_interval: '30s' });
-const connection = (n: TestNode) => n.json<IndexConnectionView>('/api/v1/index-servers');
+const connection = (n: TestNode) => n.client.getIndexConnection();
+const searchAt = (port: number, q: string) => typedClient(indexRoutes, `127.0.0.1:${port}`).search({ query: { q } });
 
 /** An index server and `count` peers using it, each sharing the common song and a video of its own. */
 async function startNetwork(count: number) {
@@ -24,7 +25,7 @@ async function startNetwork(count: number) {
     indexPort,
     index: await startIndex(),
     peers: [] as TestNode[],
-    search: async (q: string) => (await (await fetch(`http://127.0.0.1:${indexPort}/api/v1/files/search?${q}`)).json()) as SearchResponse,
+    search: (q: string) => searchAt(indexPort, q),
     stopIndex: (): Promise<void> => net.index.stop(),
     /** The index again, on the same port and folder. */
     async startIndexAgain(): Promise<void> {
@@ -58,36 +59,37 @@ afterEach(async () => {
 describe('a network of real nodes', { timeout: 60_000 }, () => {
   it('peers register by themselves and their files are found, grouped by content', async () => {
     const { peers, search, indexPort } = (network = await startNetwork(3));
-    await pollUntil(async () => (await search('q=common')).items[0]?.sourceCount === 3, 'three sources of the common song', 30_000);
+    await pollUntil(async () => (await search('common')).items[0]?.sourceCount === 3, 'three sources of the common song', 30_000);
     // Each peer hashes and sends its files on its own schedule: wait for the videos too.
     const videos = await pollUntil(async () => {
-      const found = await search('q=holiday+video');
+      const found = await search('holiday video');
       return found.total === 3 && found;
     }, 'three holiday videos', 15_000);
     expect(videos.total).toBe(3);
     for (const peer of peers) expect((await connection(peer)).state).toBe('registered');
-    const [song] = (await search('q=common')).items;
+    const [song] = (await search('common')).items;
     expect(song?.id).toBe(sha256('the same song everywhere'));
-    // The redirect leads to a real peer that serves the bytes.
+    // The redirect leads to a real peer that serves the bytes (raw: followed, and the bytes read).
     const res = await fetch(`http://127.0.0.1:${indexPort}/api/v1/download/${song?.id}`);
     expect(await res.text()).toBe('the same song everywhere');
   });
 
   it('a library change reaches the index within seconds', async () => {
     const { peers, search } = (network = await startNetwork(1));
-    await pollUntil(async () => (await search('q=common')).total === 1, 'the first files indexed', 30_000);
+    await pollUntil(async () => (await search('common')).total === 1, 'the first files indexed', 30_000);
     await writeFile(join(peers[0]!.sharedDir, 'brand-new-report.pdf'), '%PDF-1.7 new');
-    await pollUntil(async () => (await search('q=brand')).total === 1, 'new file indexed', 10_000);
+    await pollUntil(async () => (await search('brand')).total === 1, 'new file indexed', 10_000);
   });
 
   it('a stopped peer leaves the results; the redirect picks an online source', async () => {
     const { peers, search, indexPort } = (network = await startNetwork(3));
-    await pollUntil(async () => (await search('q=common')).items[0]?.sourceCount === 3, 'three sources', 30_000);
+    await pollUntil(async () => (await search('common')).items[0]?.sourceCount === 3, 'three sources', 30_000);
     await peers[2]!.destroy();
     const online = peers.slice(0, 2);
-    await pollUntil(async () => (await search('q=common')).items[0]?.sourceCount === 2, 'two sources left', 10_000);
-    expect((await search('q=peer2')).total).toBe(0);
-    const [song] = (await search('q=common')).items;
+    await pollUntil(async () => (await search('common')).items[0]?.sourceCount === 2, 'two sources left', 10_000);
+    expect((await search('peer2')).total).toBe(0);
+    const [song] = (await search('common')).items;
+    // Raw: the redirect's Location header is what is checked.
     const res = await fetch(`http://127.0.0.1:${indexPort}/api/v1/download/${song?.id}`, { redirect: 'manual' });
     const location = res.headers.get('location') ?? '';
     expect(online.map((p) => `${p.url}/api/v1/download/${song?.id}`)).toContain(location);
@@ -95,26 +97,27 @@ describe('a network of real nodes', { timeout: 60_000 }, () => {
 
   it('after an index restart, peers register again by themselves', async () => {
     const net = (network = await startNetwork(2));
-    await pollUntil(async () => (await net.search('q=common')).items[0]?.sourceCount === 2, 'two sources', 30_000);
+    await pollUntil(async () => (await net.search('common')).items[0]?.sourceCount === 2, 'two sources', 30_000);
     await net.stopIndex();
     await pollUntil(async () => (await connection(net.peers[0]!)).state === 'backoff', 'peer notices', 10_000);
     await net.startIndexAgain();
-    await pollUntil(async () => (await net.search('q=common')).items[0]?.sourceCount === 2, 'peers back', 20_000);
+    await pollUntil(async () => (await net.search('common')).items[0]?.sourceCount === 2, 'peers back', 20_000);
     for (const peer of net.peers) await pollUntil(async () => (await connection(peer)).state === 'registered', 'registered again', 10_000);
   });
 
   it('moves to the next index server when its index turns the role off', async () => {
     const { index, indexPort, search } = (network = await startNetwork(0));
     const spare = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms' } });
-    const sparePort = (await spare.json<{ port: number }>('/api/v1/settings/index-role')).port;
+    const sparePort = (await spare.client.getIndexRole()).port;
+    if (sparePort === null) throw new Error('the spare index did not start');
     const mover = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${indexPort}`, `127.0.0.1:${sparePort}`] } });
     try {
       await writeFile(join(mover.sharedDir, 'mover-file.txt'), 'moving along');
       await pollUntil(async () => (await connection(mover)).server === `127.0.0.1:${indexPort}`, 'on the first index', 30_000);
-      await pollUntil(async () => (await search('q=mover')).total === 1, 'indexed on the first', 30_000);
-      await index.api('/api/v1/settings/index-role', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"enabled":false}' });
+      await pollUntil(async () => (await search('mover')).total === 1, 'indexed on the first', 30_000);
+      await index.client.setIndexRole({ body: { enabled: false } });
       await pollUntil(async () => (await connection(mover)).server === `127.0.0.1:${sparePort}`, 'moved to the spare', 10_000);
-      const found = (await (await fetch(`http://127.0.0.1:${sparePort}/api/v1/files/search?q=mover`)).json()) as SearchResponse;
+      const found = await searchAt(sparePort, 'mover');
       expect(found.total).toBe(1);
     } finally {
       await mover.destroy();
