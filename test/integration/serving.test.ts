@@ -20,12 +20,13 @@ beforeAll(async () => {
   // Twelve ranges at once from one address: more than the 4 upload slots one address may hold by default.
   n = await startTestNode({ transfers: { max_uploads_per_peer: 16 } });
   await writeFile(join(n.sharedDir, 'reef.bin'), content);
-  await pollUntil(async () => (await n.json<{ total: number }>('/api/v1/files')).total === 1, 'file hashed');
+  await pollUntil(async () => (await n.client.listFiles()).total === 1, 'file hashed');
 });
 afterAll(() => n.destroy());
 
-const setUploadRate = (maxUploadRate: number) =>
-  n.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate }) });
+const setUploadRate = (maxUploadRate: number) => n.client.setTransferSettings({ body: { maxUploadRate } });
+
+// Downloads stay raw here: ranges, bytes and cut connections are what is tested.
 
 describe('serving', () => {
   it('sends every byte of ranges that cross the read buffers', async () => {
@@ -46,7 +47,7 @@ describe('serving', () => {
   });
 
   it('sends the same bytes in even slices under an upload rate limit', async () => {
-    expect((await setUploadRate(8 * MiB)).status).toBe(200);
+    expect((await setUploadRate(8 * MiB)).maxUploadRate).toBe(8 * MiB);
     try {
       const res = await n.api(`/api/v1/download/${id}`, { auth: false });
       expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
@@ -67,7 +68,7 @@ describe('serving', () => {
         });
         req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
       });
-      await pollUntil(async () => (await n.json<{ items: unknown[] }>('/api/v1/uploads')).items.length === 0, 'the upload ended');
+      await pollUntil(async () => (await n.client.listUploads()).items.length === 0, 'the upload ended');
     } finally {
       await setUploadRate(0);
     }
