@@ -6,10 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UnshareBatchResult } from '../../src-shared/api/batch.js';
-import type { HashingStatus, Pieces, SharedFile } from '../../src-shared/api/library.js';
-import type { NodeStats } from '../../src-shared/api/node.js';
-import type { PathBatchResult } from '../../src-shared/api/unshared.js';
+import type { HashingStatus, SharedFile } from '../../src-shared/api/library.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -18,19 +15,15 @@ let n: TestNode;
 const SIZE = 700 * 1024;
 const names = ['same.bin', 'edited.bin', 'grown.bin', 'swapped.bin'];
 
-const postJson = async <T>(path: string, body: unknown): Promise<T> => {
-  const res = await n.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as T;
-};
-const hashing = async (): Promise<HashingStatus> => (await n.json<NodeStats>('/api/v1/stats')).hashing;
+const hashing = async (): Promise<HashingStatus> => (await n.client.getStats()).hashing;
 const fileAt = async (path: string): Promise<SharedFile | undefined> => {
-  const page = await n.json<{ items: SharedFile[] }>('/api/v1/files?pageSize=200');
+  const page = await n.client.listFiles({ query: { pageSize: 200 } });
   return page.items.find((f) => f.paths?.includes(path));
 };
-const getFile = (id: string) => n.api(`/api/v1/files/${id}`);
-const unshare = async (id: string) => expect((await postJson<UnshareBatchResult>('/api/v1/files/unshare', { ids: [id] })).succeeded).toBe(1);
-const reshare = async (path: string) => expect((await postJson<PathBatchResult>('/api/v1/files/reshare', { paths: [path] })).succeeded).toBe(1);
+const getFile = (fileId: string) => n.client.getFile({ params: { fileId } });
+const pieces = (fileId: string) => n.client.getPieces({ params: { fileId } });
+const unshare = async (id: string) => expect((await n.client.unshareFiles({ body: { ids: [id] } })).succeeded).toBe(1);
+const reshare = async (path: string) => expect((await n.client.reshareFiles({ body: { paths: [path] } })).succeeded).toBe(1);
 
 /** Unshares the file at `path`, changes it with `change`, shares it again: its id before and after, and the hashing counters meanwhile. */
 async function changeWhileUnshared(path: string, change: () => Promise<void>): Promise<{ before: string; after: string; hashedBefore: number; hashedAfter: number }> {
@@ -60,29 +53,27 @@ describe('sharing again a file unchanged since it was unshared', () => {
   it('hashes nothing and finds it at once under the same id, with its pieces, tags and SHA-256', async () => {
     const path = join(n.sharedDir, 'same.bin');
     const id = (await fileAt(path))!.id;
-    await postJson('/api/v1/files/tags', { ids: [id], add: ['holiday'] });
+    await n.client.tagFiles({ body: { ids: [id], add: ['holiday'] } });
     // The background SHA-256 is kept too: it is not read again after the reshare.
-    const sha256 = await pollUntil(async () => ((await (await getFile(id)).json()) as SharedFile).sha256, 'the SHA-256 to be computed', 20_000);
-    const pieces = await n.json<Pieces>(`/api/v1/files/${id}/pieces`);
+    const sha256 = await pollUntil(async () => (await getFile(id)).sha256, 'the SHA-256 to be computed', 20_000);
+    const piecesBefore = await pieces(id);
 
     await unshare(id);
-    expect((await getFile(id)).status).toBe(404);
+    await expect(getFile(id)).rejects.toMatchObject({ status: 404 });
     const before = await hashing();
     await reshare(path);
 
     // The reshare queued nothing to hash, and the file is there the moment it answered.
     const after = await hashing();
     expect(after).toMatchObject({ queuedFiles: 0, activeFiles: 0, hashedFiles: before.hashedFiles, hashedBytes: before.hashedBytes });
-    const res = await getFile(id);
-    expect(res.status).toBe(200);
-    const file = (await res.json()) as SharedFile;
+    const file = await getFile(id);
     expect(file).toMatchObject({ id, size: SIZE, userTags: ['holiday'], sha256, paths: [path] });
-    expect(await n.json<Pieces>(`/api/v1/files/${id}/pieces`)).toEqual(pieces);
-    // Served as before: the stamp it was recorded with is the file's.
+    expect(await pieces(id)).toEqual(piecesBefore);
+    // Served as before: the stamp it was recorded with is the file's (raw: the bytes are read).
     const download = await n.api(`/api/v1/download/${id}`, { auth: false });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(await readFile(path))).toBe(true);
-    expect((await n.json<{ total: number }>('/api/v1/library/unshared')).total).toBe(0);
+    expect((await n.client.listUnshared()).total).toBe(0);
   });
 });
 
@@ -97,7 +88,7 @@ describe('sharing again a file changed while it was unshared', () => {
     });
     expect(result.after).not.toBe(result.before);
     expect(result.hashedAfter).toBeGreaterThan(result.hashedBefore);
-    expect((await getFile(result.before)).status).toBe(404);
+    await expect(getFile(result.before)).rejects.toMatchObject({ status: 404 });
   });
 
   it('hashes it again when its size changed', async () => {
