@@ -70,7 +70,6 @@ export const federationListSchema = z.object({
   servers: z.array(federatedIndexServerSchema).max(MAX_LISTED_INDEX_SERVERS),
   stats: federationStatsSchema.optional(),
 });
-export type FederationList = z.infer<typeof federationListSchema>;
 
 export const federationRoutes = {
   federationServers: {
