@@ -5,17 +5,20 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTorrent } from '../../src-main/core/torrent/torrent-check.js';
-import type { SearchResult } from '../../src-shared/api/index-routes.js';
+import { indexRoutes, type SearchResult } from '../../src-shared/api/index-routes.js';
 import { bytesSent, randomContent } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
+import { typedClient } from '../support/typed-client.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/shoal.js');
 const MiB = 1024 * 1024;
 const FILE = randomContent(6 * MiB);
 let index: TestNode;
 let indexAddress: string;
+/** The index as its local user (the token), whom its refusal of plain HTTP does not concern. */
+const asLocalUser = () => typedClient(indexRoutes, indexAddress, index.token);
 const peers: TestNode[] = [];
 let work: { path: string; remove(): Promise<void> };
 
@@ -48,16 +51,14 @@ beforeAll(async () => {
   work = await makeTempDir();
   // An index that refuses plain HTTP to strangers: the terminal asks it over TLS, with its own key.
   index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true }, security: { allow_plain_http: false } });
-  indexAddress = `127.0.0.1:${(await index.json<{ port: number }>('/api/v1/settings/index-role')).port}`;
+  indexAddress = `127.0.0.1:${(await index.client.getIndexRole()).port}`;
   for (let i = 0; i < 2; i++) {
     const peer = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
     await writeFile(join(peer.sharedDir, 'Ocean-Documentary.2026.mkv'), FILE.data);
     peers.push(peer);
   }
-  await pollUntil(async () => {
-    const res = await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}`, { headers: { authorization: `Bearer ${index.token}` } }); // the local user may
-    return res.ok && ((await res.json()) as SearchResult).sourceCount === 2;
-  }, 'two sources at the index', 20_000);
+  // Not listed yet is a 404: keep asking.
+  await pollUntil(() => asLocalUser().getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 2, () => false), 'two sources at the index', 20_000);
 }, 40_000);
 
 afterAll(async () => {
@@ -121,7 +122,8 @@ describe('the terminal client', () => {
     }
     await writeFile(join(peers[1]!.sharedDir, 'twin-a.bin'), pair[0].data);
     await writeFile(join(peers[1]!.sharedDir, 'twin-b.bin'), pair[1].data);
-    await pollUntil(async () => (await Promise.all(pair.map((f) => fetch(`http://${indexAddress}/api/v1/files/${f.id}`, { headers: { authorization: `Bearer ${index.token}` } })))).every((r) => r.ok), 'both twins at the index', 20_000);
+    const listed = (fileId: string) => asLocalUser().getFile({ params: { fileId } }).then(() => true, () => false);
+    await pollUntil(async () => (await Promise.all(pair.map((f) => listed(f.id)))).every(Boolean), 'both twins at the index', 20_000);
     const ambiguous = shoal(['get', pair[0].id.slice(0, 4), '--index', indexAddress, '--data', join(work.path, 'state-prefix')]);
     expect(await ambiguous.code).toBe(1);
     expect(ambiguous.stderr()).toMatch(/file ids start with/);
@@ -163,7 +165,7 @@ describe('the terminal client', () => {
 
   it('leaves a partial file on Ctrl-C that the next run goes on with', async () => {
     for (const peer of peers) {
-      await peer.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate: MiB }) });
+      await peer.client.setTransferSettings({ body: { maxUploadRate: MiB } });
     }
     const out = join(work.path, 'out-resume');
     const args = ['get', FILE.id, '--index', indexAddress, '-o', out, '--data', join(work.path, 'state-resume')];
@@ -181,7 +183,7 @@ describe('the terminal client', () => {
     const servedBefore = (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0);
 
     for (const peer of peers) {
-      await peer.api('/api/v1/settings/transfers', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxUploadRate: 0 }) });
+      await peer.client.setTransferSettings({ body: { maxUploadRate: 0 } });
     }
     const second = shoal(args);
     expect(await second.code, second.stderr()).toBe(0);
@@ -195,7 +197,7 @@ describe('the terminal client', () => {
 
   it('saves a torrent from the index and from a peer that both refuse plain HTTP, asking over TLS', async () => {
     // Plain HTTP is refused as this test's premise (the terminal must not fall back to it).
-    expect((await fetch(`http://${indexAddress}/api/v1/files/${FILE.id}/torrent`)).status).toBe(403);
+    await expect(typedClient(indexRoutes, indexAddress).torrent({ params: { fileId: FILE.id } })).rejects.toMatchObject({ status: 403, code: 'PLAIN_HTTP_REFUSED' });
     const fromIndex = join(work.path, 'index.torrent');
     const run = shoal(['torrent', FILE.id, '--index', indexAddress, '-o', fromIndex]);
     expect(await run.code, run.stderr()).toBe(0);
@@ -208,9 +210,10 @@ describe('the terminal client', () => {
     try {
       const small = randomContent(40_000);
       await writeFile(join(locked.sharedDir, 'locked-notes.txt'), small.data);
+      // Raw: a torrent is bytes, not the JSON the typed client reads.
       await pollUntil(async () => (await locked.api(`/api/v1/files/${small.id}/torrent`)).ok, 'the locked peer to share its file', 15_000);
       const lockedAddress = `127.0.0.1:${locked.port}`;
-      expect((await fetch(`http://${lockedAddress}/api/v1/files/${small.id}/torrent`)).status).toBe(403);
+      await expect(locked.publicClient.getTorrent({ params: { fileId: small.id } })).rejects.toMatchObject({ status: 403, code: 'PLAIN_HTTP_REFUSED' });
       const fromPeer = join(work.path, 'peer.torrent');
       const direct = shoal(['torrent', small.id, '--peer', lockedAddress, '-o', fromPeer]);
       expect(await direct.code, direct.stderr()).toBe(0);
