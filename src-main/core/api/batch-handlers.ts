@@ -1,5 +1,6 @@
 // The batch routes (src-shared/api/batch-routes.ts): each item goes through the same call as its
 // one-at-a-time route, and a failing item is reported, never the end of the batch.
+import type { Logger } from 'pino';
 import type { batchRoutes } from '../../../src-shared/api/batch-routes.js';
 import { MAX_BATCH_ITEMS, type BatchItem, type DownloadBatchItem } from '../../../src-shared/api/batch.js';
 import { filterWords } from '../../../src-shared/api/library-query.js';
@@ -8,6 +9,7 @@ import { ShoalError } from '../../../src-shared/errors.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
 import type { Library } from '../library/library.js';
 import type { CallHandlers } from './call-input.js';
+import { errorAnswer } from './error-answer.js';
 
 type Routes = typeof batchRoutes;
 export type BatchHandlers = CallHandlers<Routes>;
@@ -17,8 +19,13 @@ const MAX_USER_TAGS = 32;
 /** Starts ask the network for each file: a few at a time, so 1,000 do not open 1,000 requests at once. */
 const START_CONCURRENCY = 16;
 
-export function batchHandlers(deps: { library: Library; downloads: DownloadManager }): BatchHandlers {
-  const { library, downloads } = deps;
+export function batchHandlers(deps: { library: Library; downloads: DownloadManager; logger: Pick<Logger, 'error'> }): BatchHandlers {
+  const { library, downloads, logger } = deps;
+  // An item's failure by its catalogue code; anything else is a bug of ours, logged and said without details.
+  const failed = (id: string, err: unknown): BatchItem => {
+    const error = errorAnswer(err, logger, { batchItem: id });
+    return { id, ok: false, error: { code: error.code, message: error.message } };
+  };
   const finished = (d: DownloadView) => d.state === 'completed' || d.state === 'cancelled' || d.state === 'failed';
   return {
     listFileIds: ({ query }) => {
@@ -62,6 +69,15 @@ export function batchHandlers(deps: { library: Library; downloads: DownloadManag
       })))),
   };
 
+  function attempt(id: string, act: () => unknown): BatchItem {
+    try {
+      act();
+      return { id, ok: true };
+    } catch (err) {
+      return failed(id, err);
+    }
+  }
+
   async function attemptDownload(id: string, act: () => Promise<DownloadView | undefined>): Promise<DownloadBatchItem> {
     try {
       const download = await act();
@@ -80,20 +96,6 @@ export function batchHandlers(deps: { library: Library; downloads: DownloadManag
   }
 }
 
-function attempt(id: string, act: () => unknown): BatchItem {
-  try {
-    act();
-    return { id, ok: true };
-  } catch (err) {
-    return failed(id, err);
-  }
-}
-
-/** An item's failure by its catalogue code; anything else is the node's fault, said without details. */
-function failed(id: string, err: unknown): BatchItem {
-  const error = err instanceof ShoalError ? err : new ShoalError('INTERNAL');
-  return { id, ok: false, error: { code: error.code, message: error.message } };
-}
 
 function summary<T extends BatchItem>(results: T[]): { results: T[]; succeeded: number; failed: number } {
   const succeeded = results.filter((r) => r.ok).length;

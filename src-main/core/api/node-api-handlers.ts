@@ -1,5 +1,6 @@
 // The node API's handlers: thin glue from validated input to the library, downloads and settings,
 // shared by both transports (HTTP, where http/peer-handlers.ts adds the byte streams; Electron's IPC).
+import type { Logger } from 'pino';
 import type { NodeInfo, NodeStats } from '../../../src-shared/api/node.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { IndexConnectionView, IndexRoleView, peerRoutes } from '../../../src-shared/api/peer-routes.js';
@@ -46,6 +47,8 @@ export interface NodeApiDeps {
   dht?: { view(): DhtSettingsView; set(enabled: boolean): Promise<DhtSettingsView>; networkFile(fileId: string): Promise<SearchResult | undefined> };
   /** Network filter, devices, sharing permissions (issue 14). */
   accessControl: Omit<AccessDeps, 'library'>;
+  /** Where a batch item's unexpected failure is logged (answered INTERNAL, as a whole call's would be). */
+  logger: Pick<Logger, 'error'>;
 }
 
 export interface NetworkLookups {
@@ -68,8 +71,8 @@ export function nodeApiHandlers(deps: NodeApiDeps): NodeApiHandlers {
   };
   return {
     ...accessHandlers({ ...deps.accessControl, library }),
-    ...batchHandlers({ library, downloads }),
-    ...unsharedHandlers(library),
+    ...batchHandlers({ library, downloads, logger: deps.logger }),
+    ...unsharedHandlers(library, deps.logger),
     getInfo: ({ query }) => (query.challenge ? { ...info(), proof: deps.proveAddress(query.challenge) } : info()),
     getStats: ({ isLocalUser }) => (isLocalUser ? stats() : publicStats(stats(), library)),
     health: () => ({ ok: true }),

@@ -1,16 +1,18 @@
 // The unshared files' routes (src-shared/api/unshared-routes.ts): a page of them, and sharing a
 // list of them again, one result per path (a failing path is reported, never the end of the call).
+import type { Logger } from 'pino';
 import type { PathBatchResult } from '../../../src-shared/api/unshared.js';
 import type { unsharedRoutes } from '../../../src-shared/api/unshared-routes.js';
-import { ShoalError } from '../../../src-shared/errors.js';
 import type { Library } from '../library/library.js';
 import { listUnshared, shareAgain } from '../library/unshared-files.js';
 import type { CallHandlers } from './call-input.js';
+import { errorAnswer } from './error-answer.js';
 
 type Routes = typeof unsharedRoutes;
 export type UnsharedHandlers = CallHandlers<Routes>;
 
-export function unsharedHandlers(library: Library): UnsharedHandlers {
+/** `logger`: where a path's unexpected failure is logged (it is answered INTERNAL). */
+export function unsharedHandlers(library: Library, logger: Pick<Logger, 'error'>): UnsharedHandlers {
   return {
     listUnshared: async ({ query }) => {
       const { page, pageSize, q } = query;
@@ -24,7 +26,7 @@ export function unsharedHandlers(library: Library): UnsharedHandlers {
           await shareAgain(library, path);
           results.push({ path, ok: true });
         } catch (err) {
-          const error = err instanceof ShoalError ? err : new ShoalError('INTERNAL');
+          const error = errorAnswer(err, logger, { reshare: path });
           results.push({ path, ok: false, error: { code: error.code, message: error.message } });
         }
       }

@@ -235,7 +235,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   };
 
   const apiDeps: PeerHandlerDeps = {
-    library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
+    logger, library, uploads, uploadLimiter, chunks: new ChunkPool(), uploadStallMs: t.upload_stall_timeout, downloads, transferSettings, info, stats: reporter.stats,
     identity: displayName,
     proveAddress: (challenge) => key.sign(statement('address', [challenge])),
     indexRole: { status: () => indexRole.status(), set: (enabled, port) => indexRole.set(enabled, port) },
