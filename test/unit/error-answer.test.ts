@@ -1,22 +1,11 @@
 // errorAnswer: the one mapping every transport answers failures with (HTTP, the heartbeat fast
 // path, Electron's IPC). Logged through a real pino logger into memory, to read what it wrote.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { errorAnswer } from '../../src-main/core/api/error-answer.js';
 import { errorCatalogue, ShoalError } from '../../src-shared/errors.js';
+import { memoryLogger } from '../support/memory-logger.js';
 
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
 
 describe('errorAnswer', () => {
   it('answers a ShoalError as it is, unlogged', () => {
