@@ -3,11 +3,9 @@
 // mapped from. DownloadRecord lists its keys below (TypeScript refuses a key missing or extra), so
 // a field added to the record and forgotten in the SQL or a mapping fails here.
 import type { Statement } from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DownloadStore, type DownloadRecord } from '../../src-main/core/downloads/download-store.js';
-import { openDatabase, type Db } from '../../src-main/core/store/database.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { databasePerTest } from '../support/temp-database.js';
 
 /** Each field of a record and the columns it is stored in. */
 const columnsOf = {
@@ -27,31 +25,20 @@ const full: DownloadRecord = {
   completedAt: 1_700_000_000_002,
 };
 
-let dir: { path: string; remove(): Promise<void> };
-let db: Db;
-
-beforeEach(async () => {
-  dir = await makeTempDir();
-  db = openDatabase(join(dir.path, 'shoal.db'));
-});
-
-afterEach(async () => {
-  db.close();
-  await dir.remove();
-});
+const database = databasePerTest();
 
 describe('Typed SQL rows of the download store', () => {
   it('reads back every field it saved', () => {
-    const store = new DownloadStore(db);
+    const store = new DownloadStore(database());
     store.save(full);
-    const [read] = new DownloadStore(db).all();
+    const [read] = new DownloadStore(database()).all();
     // updatedAt is the time of the save, by design.
     expect({ ...read, updatedAt: full.updatedAt }).toEqual(full);
   });
 
   it('selects exactly the columns a record is mapped from', () => {
     // The prepared statements are the store's own (private): read, never run, here.
-    const statements = (new DownloadStore(db) as unknown as { s: Record<string, Statement> }).s;
+    const statements = (new DownloadStore(database()) as unknown as { s: Record<string, Statement> }).s;
     const readers = Object.entries(statements).filter(([, statement]) => statement.reader);
     expect(readers.length).toBeGreaterThan(0);
     const expected = Object.values(columnsOf).flat().sort();

@@ -1,17 +1,16 @@
 // Typed SQL rows (issue 12): every statement the index store prepares that returns rows selects
 // exactly the columns its row type has, of the kind the type reads. A column forgotten in the SQL
 // or in the type fails here instead of reading `undefined` at run time.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { searchQuerySchema, type IndexedFile } from '../../src-shared/api/index-routes.js';
 import { IndexStore } from '../../src-main/core/index/index-store.js';
 import { browseSql, countedSql, hitsSql } from '../../src-main/core/index/store/index-search.js';
 import { countedRow, fidRow, hitRow } from '../../src-main/core/index/store/index-rows.js';
 import { TypedSql } from '../../src-main/core/index/store/typed-sql.js';
-import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import type { Db } from '../../src-main/core/store/database.js';
 import { rowMismatches } from '../support/sql-rows.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { databasePerTest } from '../support/temp-database.js';
 import { sha256 } from '../support/sha256.js';
 
 const file = (name: string, size = 1000): IndexedFile => ({
@@ -19,21 +18,15 @@ const file = (name: string, size = 1000): IndexedFile => ({
 });
 const q = (query: Record<string, unknown>) => searchQuerySchema.parse(query);
 
-let dir: { path: string; remove(): Promise<void> };
+const database = databasePerTest();
 let db: Db;
 let sql: TypedSql;
 let store: IndexStore;
 
-beforeEach(async () => {
-  dir = await makeTempDir();
-  db = openDatabase(join(dir.path, 'shoal.db'));
+beforeEach(() => {
+  db = database();
   sql = new TypedSql(db);
   store = new IndexStore(db, sql);
-});
-
-afterEach(async () => {
-  db.close();
-  await dir.remove();
 });
 
 /** Runs what prepares the statements built per query: every search form, filters, browsing, paging by id. */

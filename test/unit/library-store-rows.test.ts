@@ -4,11 +4,9 @@
 // extra), and the SQL must select each, snake_cased. A statement the list does not know fails,
 // so a new one is checked from the start.
 import type { Statement } from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import { describe, expect, it } from 'vitest';
 import { LibraryStore, type FileRow, type LocationRow } from '../../src-main/core/store/library-store.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { databasePerTest } from '../support/temp-database.js';
 
 const fileRowKeys = {
   id: true, size: true, pieceSize: true, pieceHashes: true, mime: true, category: true, userTags: true, sharedAt: true, sha256: true,
@@ -45,23 +43,12 @@ const rows: Record<string, string[]> = {
   rootAccess: ['root', 'devices'],
 };
 
-let dir: { path: string; remove(): Promise<void> };
-let db: Db;
-
-beforeEach(async () => {
-  dir = await makeTempDir();
-  db = openDatabase(join(dir.path, 'shoal.db'));
-});
-
-afterEach(async () => {
-  db.close();
-  await dir.remove();
-});
+const database = databasePerTest();
 
 describe('Typed SQL rows of the library store', () => {
   it('selects exactly the columns each row is read by', () => {
     // The prepared statements are the store's own (private): read, never run, here.
-    const statements = (new LibraryStore(db) as unknown as { s: Record<string, Statement> }).s;
+    const statements = (new LibraryStore(database()) as unknown as { s: Record<string, Statement> }).s;
     const readers = Object.entries(statements).filter(([, statement]) => statement.reader);
     expect(readers.length).toBeGreaterThan(10);
     const mismatches = Object.fromEntries(readers
