@@ -5,9 +5,9 @@
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../support/memory-logger.js';
+import { askOn } from '../support/raw-http.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -27,25 +27,6 @@ function openFrom(port: number, from: string): Promise<Socket> {
   });
 }
 
-/** One keep-alive GET on an open socket; resolves with the status code once the whole answer is in. */
-function ask(socket: Socket, target: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
-      if (text.length < end + 4 + length) return;
-      socket.off('data', onData);
-      resolve(Number(text.split(' ')[1]));
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
-  });
-}
 
 /**
  * Opens a connection from `from`, sends a request (and a TLS-looking first byte would do the same:
@@ -76,21 +57,10 @@ function getFrom(port: number, from: string, path: string): Promise<number> {
   });
 }
 
-/** A logger whose lines the test can read. */
-function recordingLogger() {
-  const lines: { msg: string; address?: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string; address?: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, stream), lines };
-}
 
 describe('an address holding its maximum of connections', () => {
   let n: TestNode;
-  const log = recordingLogger();
+  const log = memoryLogger();
   beforeAll(async () => {
     n = await startTestNode({ security: { max_connections: 1000, max_connections_per_address: 5 }, logger: log.logger });
   });
@@ -98,7 +68,7 @@ describe('an address holding its maximum of connections', () => {
 
   it('has its extra sockets closed before any HTTP byte; another address and the local user are served', async () => {
     const held = await Promise.all(Array.from({ length: 5 }, () => openFrom(n.port, STRANGER)));
-    expect(await Promise.all(held.map((socket) => ask(socket, '/api/v1/info')))).toEqual([200, 200, 200, 200, 200]);
+    expect(await Promise.all(held.map(async (socket) => (await askOn(socket, '/api/v1/info')).status))).toEqual([200, 200, 200, 200, 200]);
 
     const extra = await Promise.all(Array.from({ length: 10 }, () => refusedOrAnswered(n.port, STRANGER)));
     expect(extra.map((e) => e.bytes)).toEqual(Array.from({ length: 10 }, () => 0));
@@ -112,12 +82,12 @@ describe('an address holding its maximum of connections', () => {
     });
     expect(handshake).toBe('closed');
     // The held ones are still served: only new sockets are refused.
-    expect(await ask(held[0] as Socket, '/api/v1/info')).toBe(200);
+    expect((await askOn(held[0] as Socket, '/api/v1/info')).status).toBe(200);
 
     expect(await getFrom(n.port, OTHER, '/api/v1/info')).toBe(200);
     expect((await n.api('/api/v1/settings/transfers')).status).toBe(200);
     expect((await n.api('/api/v1/info', { auth: false })).status).toBe(200); // 127.0.0.1 holds nothing here
-    await pollUntil(() => log.lines.some((l) => l.address === STRANGER && l.msg.includes('at accept')), 'the refusal logged');
+    await pollUntil(() => log.lines.some((l) => l.address === STRANGER && String(l.msg).includes('at accept')), 'the refusal logged');
 
     // Its connections closed, the address is served again.
     for (const socket of held) socket.destroy();

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SharedFile } from '../../src-shared/api/library.js';
+import { askOn } from '../support/raw-http.js';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
@@ -32,28 +33,6 @@ async function neverReading(port: number, target: string): Promise<Socket> {
   return socket;
 }
 
-/** One keep-alive request on an open socket; resolves with the status line's code and the headers. */
-function ask(socket: Socket, target: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
-      const h: Record<string, string> = {};
-      for (const line of lines) h[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
-      const length = Number(h['content-length'] ?? 0);
-      if (text.length < end + 4 + length) return;
-      socket.off('data', onData);
-      resolve({ status: Number(statusLine.split(' ')[1]), headers: h, body: text.slice(end + 4, end + 4 + length) });
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
-  });
-}
 
 async function shareOneFile(n: TestNode, size: number): Promise<SharedFile> {
   await writeFile(join(n.sharedDir, 'big.bin'), randomBytes(size));
@@ -125,7 +104,7 @@ describe('more connections than the node allows', () => {
 
   it('answers max_connections of them; the rest get 503 with Retry-After; the local user is still answered', async () => {
     const opened = await openMany(n.port, 30);
-    const answers = await Promise.all(opened.map((socket) => ask(socket, '/api/v1/info')));
+    const answers = await Promise.all(opened.map((socket) => askOn(socket, '/api/v1/info')));
     const served = answers.filter((a) => a.status === 200).length;
     const refused = answers.filter((a) => a.status === 503);
     expect(served).toBe(10);
@@ -136,10 +115,10 @@ describe('more connections than the node allows', () => {
     }
     // The local user's request on yet another connection: over the limit, and answered.
     const [mine] = await openMany(n.port, 1);
-    expect((await ask(mine as Socket, '/api/v1/settings/transfers', { authorization: `Bearer ${n.token}` })).status).toBe(200);
+    expect((await askOn(mine as Socket, '/api/v1/settings/transfers', { authorization: `Bearer ${n.token}` })).status).toBe(200);
 
     for (const socket of opened) socket.destroy();
-    await pollUntil(async () => (await ask((await openMany(n.port, 1))[0] as Socket, '/api/v1/info')).status === 200, 'a free connection once the others closed');
+    await pollUntil(async () => (await askOn((await openMany(n.port, 1))[0] as Socket, '/api/v1/info')).status === 200, 'a free connection once the others closed');
   }, 20_000);
 });
 
@@ -152,7 +131,7 @@ describe('more connections from one address than it may hold', () => {
 
   it('answers five; the others get 429 TOO_MANY_CONNECTIONS with Retry-After', async () => {
     const opened = await openMany(n.port, 12);
-    const answers = await Promise.all(opened.map((socket) => ask(socket, '/api/v1/info')));
+    const answers = await Promise.all(opened.map((socket) => askOn(socket, '/api/v1/info')));
     expect(answers.filter((a) => a.status === 200).length).toBe(5);
     const refused = answers.filter((a) => a.status === 429);
     expect(refused.length).toBe(7);

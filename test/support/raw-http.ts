@@ -1,6 +1,7 @@
 // One HTTP/1.1 request written byte for byte on a raw socket: for what fetch() refuses to send
-// (malformed percent-escapes, any Host header, no Host at all).
-import { connect } from 'node:net';
+// (malformed percent-escapes, any Host header, no Host at all); and one GET on a socket already open,
+// for tests that choose the connection (its source address, how many are held).
+import { connect, type Socket } from 'node:net';
 
 export interface RawAnswer {
   status: number;
@@ -41,5 +42,28 @@ export function rawRequest(port: number, r: RawRequest): Promise<RawAnswer> {
     });
     socket.write(head);
     if (r.body !== undefined) socket.write(r.body);
+  });
+}
+
+/** One keep-alive GET on an open socket; resolves once the whole answer (by its Content-Length) is in. */
+export function askOn(socket: Socket, target: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+      const h: Record<string, string> = {};
+      for (const line of lines) h[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      const length = Number(h['content-length'] ?? 0);
+      if (text.length < end + 4 + length) return;
+      socket.off('data', onData);
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: h, body: text.slice(end + 4, end + 4 + length) });
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`);
   });
 }
