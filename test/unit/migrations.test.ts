@@ -44,11 +44,17 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('8 drops the columns nobody read and keeps the rows', async () => {
+  /** A database as a release that had migrations up to `version` left it. */
+  async function databaseAtVersion(version: number) {
     const dir = await makeTempDir();
     cleanups.push(() => dir.remove());
-    const db = openDatabase(join(dir.path, 'shoal.db'), migrations.filter((m) => m.version <= 7));
+    const db = openDatabase(join(dir.path, 'shoal.db'), migrations.filter((m) => m.version <= version));
     cleanups.push(async () => void db.close());
+    return db;
+  }
+
+  it('8 drops the columns nobody read and keeps the rows', async () => {
+    const db = await databaseAtVersion(7);
     db.prepare("INSERT INTO shared_paths (path, added_at) VALUES ('/home/me/film.mkv', 1)").run();
     db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, status, registered_at, last_seen, source_address, transfers_ok, bytes_served, source_key)
       VALUES ('P', 'p', '10.0.0.1', 9001, 'online', 1, 1, '10.0.0.1', 3, 100, '10.0.0.1')`).run();
@@ -61,10 +67,7 @@ describe('migrations', () => {
   });
 
   it('9 keeps the unshared paths, with no stamp (they are hashed when shared again), and adds the kept contents', async () => {
-    const dir = await makeTempDir();
-    cleanups.push(() => dir.remove());
-    const db = openDatabase(join(dir.path, 'shoal.db'), migrations.filter((m) => m.version <= 8));
-    cleanups.push(async () => void db.close());
+    const db = await databaseAtVersion(8);
     db.prepare("INSERT INTO excluded_paths (path, added_at) VALUES ('/home/me/film.mkv', 7)").run();
     expect(migrate(db, migrations)).toBe(migrations.length - 8);
     expect(db.prepare('SELECT * FROM excluded_paths').all()).toEqual([
