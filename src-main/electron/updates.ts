@@ -18,7 +18,7 @@ export interface UpdatesOptions {
   env: Readonly<Record<string, string | undefined>>;
   resourcesPath: string;
   logger: Logger;
-  /** Each change of status, for the window (main.ts sends it as an `update_status` event). */
+  /** Each change of status (main.ts notifies the user of a new release; Settings polls status()). */
   onChange(status: UpdateStatus): void;
 }
 
@@ -68,10 +68,12 @@ export function startUpdates(o: UpdatesOptions): Updates {
     set({ state: 'checking' });
     if (action === 'install') {
       installer ??= loadInstaller();
-      await (await installer).checkForUpdates();
+      // A failed check both rejects and emits 'error', whose listener reports it: once, not twice.
+      await (await installer).checkForUpdates().catch(() => undefined);
       return;
     }
-    set(await checkFeed({ urls: githubReleaseUrls(release), currentVersion: o.version, platform: o.platform, arch: o.arch, fetch, now: () => new Date() }));
+    const found = await checkFeed({ urls: githubReleaseUrls(release), currentVersion: o.version, platform: o.platform, arch: o.arch, fetch, now: () => new Date() });
+    if (enabled) set(found); // switched off meanwhile: no notice the user just turned off
   };
   const run = () => void check().catch(fail);
 
