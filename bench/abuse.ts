@@ -10,8 +10,9 @@
 // limits are per address, so four addresses open four times the connections one may), the
 // others from 127.0.0.2. One flood of 500 runs from 127.0.0.1 too: a stranger on the local
 // user's own address, which the node can tell apart only by the token, request by request.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processUsage } from '../loadtest/machine-usage.js';
 import { startHeadlessNode, type HeadlessNode } from './headless-node.js';
 import { type Figure, MiB, log, mb, removeDir, repoRoot, run, sleep, tempDir, writeRandomFile } from './support.js';
 
@@ -64,16 +65,9 @@ async function normalClient(node: HeadlessNode, fileId: string, durationMs: numb
   return timings;
 }
 
-/** CPU time (user + system) a process has used, in ms (Linux clock ticks are 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function vmRss(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
-}
+/** CPU time (user + system) a process has used, in ms, and its resident memory in bytes (/proc). */
+const cpuMs = (pid: number) => processUsage(pid).cpuSeconds * 1000;
+const vmRss = (pid: number) => processUsage(pid).rssMb * 1024 * 1024;
 
 /** Reads the node's resident memory every 200 ms until stopped; returns the peak. */
 function rssPeak(pid: number): () => number {

@@ -10,8 +10,7 @@
 // this process: a new peer, and a peer registering again with nothing changed.
 // SHOAL_BENCH_CPU_PROF=DIR: the index process writes a V8 CPU profile there
 // (loadtest/cpu-profile-summary.ts reads it).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IndexedFile } from '../src-shared/api/index-routes.js';
 import { NodeKey } from '../src-main/core/identity/node-key.js';
@@ -19,6 +18,7 @@ import { IndexStore } from '../src-main/core/index/index-store.js';
 import { NodeDialer } from '../src-main/core/net/node-dialer.js';
 import { openDatabase } from '../src-main/core/store/database.js';
 import { startIndexServers } from '../loadtest/index-servers.js';
+import { processUsage } from '../loadtest/machine-usage.js';
 import type { Answer } from '../loadtest/load-http.js';
 import { SimPeer } from '../loadtest/sim-peers.js';
 import { buildWorld, worldPeerFiles } from './registration-world.js';
@@ -35,12 +35,7 @@ const STORE_REGISTRATIONS = 500;
 const AIM_MS = (3 * 30_000) / 2 / 3_333;
 
 /** CPU time (user + system) a process has used so far, in ms (Linux). */
-function processCpuMs(pid: number, tick: number): number {
-  // The command may hold spaces and parentheses: the fields start after the last ')'.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick; // utime, stime (fields 14, 15)
-}
+const processCpuMs = (pid: number) => processUsage(pid).cpuSeconds * 1000;
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
@@ -65,13 +60,13 @@ async function tlsCaller(peer: SimPeer): Promise<{ call: (port: number, method: 
 }
 
 /** Registers `peers` one after another with the server at `port`; the CPU ms per registration `pid` used for the last ones. */
-async function cpuPerRegistration(pid: number, port: number, peers: SimPeer[], tick: number): Promise<number> {
+async function cpuPerRegistration(pid: number, port: number, peers: SimPeer[]): Promise<number> {
   let before = 0;
   for (const [i, peer] of peers.entries()) {
-    if (i === WARMUP) before = processCpuMs(pid, tick);
+    if (i === WARMUP) before = processCpuMs(pid);
     await peer.register(await tlsCaller(peer), port);
   }
-  return (processCpuMs(pid, tick) - before) / (peers.length - WARMUP);
+  return (processCpuMs(pid) - before) / (peers.length - WARMUP);
 }
 
 /** The bare reference server (registration-reference.ts) in its own process: its pid and port. */
@@ -110,7 +105,6 @@ function storeAlone(dbFile: string, first: number, count: number): { fresh: numb
 }
 
 export async function benchRegistration(): Promise<Figure[]> {
-  const tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   const dir = tempDir('registration');
   const dbFile = join(dir, 'index-0', 'shoal.db');
   let t = performance.now();
@@ -126,7 +120,7 @@ export async function benchRegistration(): Promise<Figure[]> {
   log(`registration: index server up in ${seconds(performance.now() - t)} (every stored peer marked offline)`);
   let shoal: number;
   try {
-    shoal = await cpuPerRegistration(index.child.pid, index.port, await newPeers(PEERS, WARMUP + REGISTRATIONS), tick);
+    shoal = await cpuPerRegistration(index.child.pid, index.port, await newPeers(PEERS, WARMUP + REGISTRATIONS));
   } finally {
     await stopProcess(index.child, 30_000);
   }
@@ -138,7 +132,7 @@ export async function benchRegistration(): Promise<Figure[]> {
   const reference = await startReference();
   let bare: number;
   try {
-    bare = await cpuPerRegistration(reference.pid, reference.port, await newPeers(0, WARMUP + REGISTRATIONS), tick);
+    bare = await cpuPerRegistration(reference.pid, reference.port, await newPeers(0, WARMUP + REGISTRATIONS));
   } finally {
     await reference.stop();
   }

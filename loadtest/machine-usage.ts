@@ -1,12 +1,23 @@
 // What the processes and the machine did during a phase, read from /proc (Linux).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+let clockTicks: number | undefined;
+/** The kernel's clock ticks a second, which /proc counts CPU time in (asked once). */
+function ticksPerSecond(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return clockTicks;
+}
+
+/** A process's resident memory and CPU time (user + system) so far. */
 export function processUsage(pid: number): { rssMb: number; cpuSeconds: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
-  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+  // The command may hold spaces and parentheses: the fields start after the last ')'.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
+  return { rssMb: rssKb / 1024, cpuSeconds: ticks / ticksPerSecond() };
 }
 
 /** Busy and total CPU ticks of the whole machine (/proc/stat): did other work share the cores? */
