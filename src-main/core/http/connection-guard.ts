@@ -7,8 +7,8 @@
 // The local user is told apart by the control token, not by address (strangers can be on
 // loopback too): an over-limit connection still gets its requests answered if they carry it, so
 // the UI and the control calls work during a flood.
-// An address far over its limits is refused more cheaply still, at accept (accept-refusal.ts):
-// a new connection from an address already holding its maximum, or that has made twice its
+// An address at or far over its limits is refused more cheaply still, at accept (accept-refusal.ts):
+// a new connection from an address already holding its maximum of connections, or that has made twice its
 // requests of the window, is destroyed before any TLS sniff, handshake or parse. Every refusal
 // there would otherwise cost an HTTP parse and a timer. Never on an address the local user may
 // be on (127.0.0.1, ::1, and any address a request proved the token from): there the token can
@@ -24,7 +24,11 @@ import { plainAddress } from '../net/remote-address.js';
 export interface ServingLimits {
   /** Connections open at once; beyond, strangers' requests get 503 CONNECTIONS_FULL. */
   maxConnections: number;
-  /** Connections open at once from one address; beyond, 429 TOO_MANY_CONNECTIONS. */
+  /**
+   * Connections open at once from one address; beyond, a stranger's new connection is closed at
+   * accept, and the local user's addresses get 429 TOO_MANY_CONNECTIONS (they cannot be told apart
+   * before a request shows the token).
+   */
   maxConnectionsPerAddress: number;
   /** Requests one address may make per window (429 RATE_LIMITED beyond); 0 = no limit. */
   maxRequestsPerAddress: number;
