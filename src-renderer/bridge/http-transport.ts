@@ -1,5 +1,6 @@
 // The HTTP/WS transport: the route table says each method's verb and path; the token goes as a
 // Bearer header (and in the /ws address, the one thing a browser can set on a WebSocket).
+import { routePath } from '../../src-shared/api/contract-client.js';
 import { peerRoutes, uploadResponseSchema, type PeerRouteName, type UploadResponse } from '../../src-shared/api/peer-routes.js';
 import { ApiError, errorFromBody } from './api-error.js';
 import { ReconnectingSocket } from './event-socket.js';
@@ -12,12 +13,7 @@ export interface HttpTransportOptions {
 }
 
 export function routeUrl(baseUrl: string, route: PeerRouteName, parts: CallParts): string {
-  const path = peerRoutes[route].path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(String(parts.params?.[key] ?? '')));
-  const url = new URL(path, baseUrl);
-  for (const [key, value] of Object.entries(parts.query ?? {})) {
-    if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
-  }
-  return url.toString();
+  return new URL(routePath(peerRoutes[route], parts), baseUrl).toString();
 }
 
 export class HttpTransport implements NodeTransport {
