@@ -105,6 +105,16 @@ const remoteTopologySchema = topologySchema.extend({
   edges: z.array(topologySchema.shape.edges.element).max(MAX_TOPOLOGY_EDGES * 2),
 });
 
+/**
+ * The index routes a forward calls, answered within the federation's tighter bounds: the client
+ * checks each answer once, against these, as it is read.
+ */
+const federationCalls = {
+  search: { ...indexRoutes.search, response: remoteSearchSchema },
+  getFile: { ...indexRoutes.getFile, response: remoteFileSchema },
+  topology: { ...indexRoutes.topology, response: remoteTopologySchema },
+};
+
 /** The answers to one query forwarded to several servers, arriving as they come. */
 class Round<T> {
   readonly answers: T[] = [];
@@ -168,6 +178,8 @@ export class Federation {
   readonly stats = { forwardedReceived: 0, duplicatesRefused: 0, forwardedSent: 0, shed: 0 };
   private readonly seen = new Map<string, number>();
   private readonly pending = new Map<string, PendingSearch>();
+  /** The client for forwards, made once per dialer (the settings give the same one each time). */
+  private calls: { dialer: NodeDialer | undefined; api: NodeApiOf<typeof federationCalls> } | undefined;
   private inFlight = 0;
 
   constructor(readonly members: FederationMembers, private readonly settings: () => FederationSettings, private readonly now: () => number = Date.now) {}
@@ -216,8 +228,8 @@ export class Federation {
     const own = local();
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
     if (route.wait !== undefined) {
-      const ask: Ask = (api, at, onward) => api.getFile({ params: { fileId }, query: forwardParams(route, onward) }, at);
-      const round = this.forward(ask, route.asked, remoteFileSchema, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
+      const ask: Ask<RemoteFile> = (api, at, onward) => api.getFile({ params: { fileId }, query: forwardParams(route, onward) }, at);
+      const round = this.forward(ask, route.asked, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
       await round.wait(route.wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
@@ -263,7 +275,7 @@ export class Federation {
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
     if (!forwarded) {
-      const round = this.forward((api, at) => api.topology({ query: { hops: 1 } }, at), [], remoteTopologySchema, this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
+      const round = this.forward((api, at) => api.topology({ query: { hops: 1 } }, at), [], this.settings().searchDeadlineMs, MAX_TOPOLOGY_ANSWER_BYTES, (t) => t);
       await round.wait(this.settings().searchDeadlineMs);
       for (const t of round.answers) {
         for (const n of t.nodes) {
@@ -293,8 +305,8 @@ export class Federation {
 
   private forwardSearch(window: SearchQuery, route: Route, timeoutMs: number): Round<RemotePage> {
     const query = sentQuery(window);
-    const ask: Ask = (api, at, onward) => api.search({ query: { ...query, ...forwardParams(route, onward) } }, at);
-    return this.forward(ask, route.asked, remoteSearchSchema, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
+    const ask: Ask<RemoteSearch> = (api, at, onward) => api.search({ query: { ...query, ...forwardParams(route, onward) } }, at);
+    return this.forward(ask, route.asked, timeoutMs, MAX_SEARCH_ANSWER_BYTES, (answer, origin) => {
       const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window, origin, this.now())) ?? []);
       // A total is a claim: at most 1,000 times what it listed, never less.
       return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
@@ -308,7 +320,7 @@ export class Federation {
    * forward it to each other: in a federation where every server knows every other, a query
    * makes one hop to each, not a hop and then a chain of duplicates the last waits on.
    */
-  private forward<S extends z.ZodType, T>(ask: Ask, asked: readonly string[], schema: S, timeoutMs: number, maxBytes: number, accept: (answer: z.output<S>, origin: RemoteOrigin) => T | undefined): Round<T> {
+  private forward<A, T>(ask: Ask<A>, asked: readonly string[], timeoutMs: number, maxBytes: number, accept: (answer: A, origin: RemoteOrigin) => T | undefined): Round<T> {
     const s = this.settings();
     const skip = new Set(asked);
     let targets: Member[] = this.members.active().filter((m) => !m.indexId || !skip.has(m.indexId)).slice(0, s.fanOut);
@@ -318,22 +330,24 @@ export class Federation {
     }
     const onward = [...new Set([this.members.selfId, ...targets.flatMap((m) => (m.indexId ? [m.indexId] : [])), ...asked])].slice(0, MAX_ASKED);
     const round = new Round<T>(targets.length);
-    const api = nodeApiClient(indexRoutes, s.dialer);
+    const api = this.callsOver(s.dialer);
     for (const m of targets) {
       this.inFlight++;
       this.stats.forwardedSent++;
       // Over TLS, to the id it proved when it joined (or, not known yet, the one it proves first).
       const at: NodeCallOptions = { address: m.address, expected: m.indexId ? { node: m.indexId } : 'pinned', timeoutMs: Math.max(1, timeoutMs), maxBytes };
       const origin: RemoteOrigin = { loopback: isLoopbackHost(hostOfAddress(m.address) ?? '') };
-      // The route's contract, then the federation's tighter bounds on what another server may say.
+      // An answer outside the federation's bounds fails in the client (UNEXPECTED_ANSWER): no answer.
       void ask(api, at, onward)
-        .then((answer) => {
-          const bounded = schema.safeParse(answer);
-          round.settle(bounded.success ? accept(bounded.data, origin) : undefined);
-        }, () => round.settle(undefined))
+        .then((answer) => round.settle(accept(answer, origin)), () => round.settle(undefined))
         .finally(() => { this.inFlight--; });
     }
     return round;
+  }
+
+  private callsOver(dialer: NodeDialer | undefined): NodeApiOf<typeof federationCalls> {
+    if (!this.calls || this.calls.dialer !== dialer) this.calls = { dialer, api: nodeApiClient(federationCalls, dialer) };
+    return this.calls.api;
   }
 
   /** A remote result without the sources this node's access control leaves out. */
@@ -395,8 +409,10 @@ function summary(queryId: string, round: { asked: number; answered: number; pend
   return { queryId, asked: round.asked, answered: round.answered, pending: round.pending };
 }
 
-/** One forward of a query to one member, through the index routes' client. */
-type Ask = (api: NodeApiOf<typeof indexRoutes>, at: NodeCallOptions, onward: readonly string[]) => Promise<unknown>;
+/** One forward of a query to one member, through the federation's client. */
+type Ask<A> = (api: NodeApiOf<typeof federationCalls>, at: NodeCallOptions, onward: readonly string[]) => Promise<A>;
+type RemoteSearch = z.output<typeof remoteSearchSchema>;
+type RemoteFile = z.output<typeof remoteFileSchema>;
 
 function forwardParams(route: Route, asked: readonly string[]): { fq: string; hops: number; budget: number; asked?: string } {
   const params = { fq: route.id, hops: route.hops, budget: Math.max(0, Math.min(route.budget, MAX_FORWARD_BUDGET_MS)) };
