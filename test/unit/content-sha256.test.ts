@@ -28,7 +28,7 @@ async function setup() {
     const path = join(dir.path, name);
     await writeFile(path, content);
     const st = await stat(path);
-    store.putLocation(
+    store.recordLocation(
       { id, size: content.length, pieceSize: 262144, pieceHashes: Buffer.alloc(32), mime: 'application/octet-stream', category: 'other', sharedAt: 1 },
       { path, fileId: id, root: dir.path, name, size: st.size, mtimeMs: st.mtimeMs, inode: st.ino, addedAt: 1 },
     );

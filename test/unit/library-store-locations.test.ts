@@ -16,7 +16,7 @@ function storeWith(paths: string[]): LibraryStore {
   const store = new LibraryStore(db);
   const file = { id: 'a'.repeat(64), size: 1, pieceSize: 262144, pieceHashes: Buffer.alloc(32), mime: 'text/plain', category: 'document' as const, sharedAt: 0 };
   paths.forEach((path, i) => {
-    store.putLocation(file, { path, fileId: file.id, root: '/s', name: path.split('/').pop() ?? '', size: 1, mtimeMs: 1000.5 + i, inode: 10 + i, addedAt: 0 });
+    store.recordLocation(file, { path, fileId: file.id, root: '/s', name: path.split('/').pop() ?? '', size: 1, mtimeMs: 1000.5 + i, inode: 10 + i, addedAt: 0 });
   });
   return store;
 }
@@ -47,7 +47,7 @@ describe('LibraryStore locations', () => {
     store.setSha256(file.id, 'f'.repeat(64));
     const kept = store.getFile(file.id)!;
     for (const path of ['/s/dir/a.txt', '/s/dir/b.txt', '/s/other.txt']) {
-      store.exclude(store.getLocation(path)!, kept);
+      store.exclude(store.getLocation(path)!);
       store.removeLocation(path);
     }
     expect(store.getFile(file.id)).toBeUndefined(); // no location left: gone from the library

@@ -380,7 +380,6 @@ export class Library {
   unshare(fileId: string): { id: string; removedPaths: string[] } {
     const locations = this.o.store.locationsOf(fileId);
     if (locations.length === 0) throw new ShoalError('FILE_NOT_FOUND');
-    const file = this.o.store.getFile(fileId);
     const wasPublic = this.queries.isPublic(fileId);
     this.o.store.batch(() => {
       for (const location of locations) {
@@ -389,7 +388,7 @@ export class Library {
           this.libraryRoots.delete(location.root);
           this.unwatchUnneeded(dirname(location.root));
         }
-        this.o.store.exclude(location, file);
+        this.o.store.exclude(location);
         this.o.store.removeLocation(location.path);
       }
     });

@@ -140,8 +140,9 @@ export class LibraryStore {
         SELECT path, file_id, size, mtime_ms, inode FROM excluded_paths
         WHERE (path = ? OR path LIKE ? ESCAPE '\\') AND file_id IS NOT NULL`),
       removeExcludedUnder: db.prepare('DELETE FROM excluded_paths WHERE path = ? OR path LIKE ? ESCAPE \'\\\''),
+      // Copied inside SQLite: the piece hashes (up to 64 KiB) never pass through JavaScript.
       keepUnsharedContent: db.prepare(`INSERT OR REPLACE INTO unshared_contents (id, size, piece_size, piece_hashes, mime, category, user_tags, sha256)
-        VALUES (@id, @size, @pieceSize, @pieceHashes, @mime, @category, @userTags, @sha256)`),
+        SELECT id, size, piece_size, piece_hashes, mime, category, user_tags, sha256 FROM files WHERE id = ?`),
       unsharedContent: db.prepare<[string], Omit<RawFile, 'shared_at'>>('SELECT * FROM unshared_contents WHERE id = ?'),
       dropUnusedUnsharedContents: db.prepare(`DELETE FROM unshared_contents
         WHERE id NOT IN (SELECT file_id FROM excluded_paths WHERE file_id IS NOT NULL)`),
@@ -214,16 +215,10 @@ export class LibraryStore {
   }
 
   /**
-   * Records that `location` holds content `file`. Returns the id the path held before, if it
-   * was another content (so the caller can drop that content when it has no location left).
-   */
-  putLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): string | undefined {
-    return this.recordLocation(file, location).before;
-  }
-
-  /**
-   * putLocation, saying what it wrote. Inside a batch it adds no transaction of its own (a nested
-   * one is a SAVEPOINT per file: ~0.25 ms of the main thread each while indexing).
+   * Records that `location` holds content `file`, saying what it wrote (`before`: the id the path
+   * held, if another content, so the caller can drop it when it has no location left). Inside a
+   * batch it adds no transaction of its own (a nested one is a SAVEPOINT per file: ~0.25 ms of the
+   * main thread each while indexing).
    */
   recordLocation(file: Omit<FileRow, 'userTags' | 'sha256'>, location: LocationRow): RecordedLocation {
     return this.db.inTransaction ? this.writeLocation(file, location) : this.tx.record(file, location);
@@ -334,15 +329,14 @@ export class LibraryStore {
    * the content's row (pieces, tags, SHA-256) is kept while an unshared path names it, so that
    * sharing the path again unchanged needs no hash (resume-unshared.ts).
    */
-  exclude(location: LocationRow, file: FileRow | undefined): void {
-    if (file) this.s.keepUnsharedContent.run({ ...file, userTags: JSON.stringify(file.userTags) });
+  exclude(location: LocationRow): void {
+    this.s.keepUnsharedContent.run(location.fileId);
     this.s.addExcluded.run({
-      path: location.path, addedAt: Date.now(), fileId: file ? file.id : null,
+      path: location.path, addedAt: Date.now(), fileId: location.fileId,
       size: location.size, mtimeMs: location.mtimeMs, inode: location.inode,
     });
   }
 
-  /** A page of the unshared paths, the most recent first, and how many there are. */
   /** A page of unshared paths; with `search`, only those whose path (so its name too) contains it, and `total` counts those. */
   excludedPage(offset: number, limit: number, search = ''): { rows: { path: string; unsharedAt: number }[]; total: number } {
     // The user's text is matched literally: its % and _ are not wildcards.

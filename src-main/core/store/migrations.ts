@@ -169,7 +169,7 @@ export const migrations: readonly Migration[] = [
     // File ids became BitTorrent v2 pieces roots (merkle-tree.ts) and piece hashes a layer of that
     // tree. Every id and piece list before this is of the old kind, so:
     // - the library is re-hashed once: every location looks changed to the next rescan, which
-    //   hashes it anew (progress shown as usual) and moves its tags to the new id (putLocation);
+    //   hashes it anew (progress shown as usual) and moves its tags to the new id (recordLocation);
     // - the index forgets what peers told it (they register again with their new ids);
     // - unfinished downloads cannot be found under their old ids: they are cancelled with a
     //   message saying why, and the manager deletes their partial files at start-up;
