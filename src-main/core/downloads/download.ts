@@ -245,7 +245,6 @@ export class Download {
     const run = await TransferRun.open({
       record: this.record, bitfield: this.bitfield!, meter: this.meter, wakeup: this.wakeup,
       sources: () => this.sources.values(),
-      liveSources: () => this.liveSources(),
       refreshSources: (s) => this.refreshSources(s),
       setState: (state, error) => this.setState(state, error),
       save: () => this.save(),

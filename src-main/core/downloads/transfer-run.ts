@@ -58,7 +58,6 @@ export interface TransferRunDeps {
   record: DownloadRecord;
   bitfield: PieceBitfield;
   sources(): Iterable<DownloadSourceState>;
-  liveSources(): DownloadSourceState[];
   /** Asks the index servers (or the given peer) for sources again. */
   refreshSources(signal: AbortSignal): Promise<void>;
   /** The download's speed, over all its runs. */
@@ -135,11 +134,11 @@ export class TransferRun {
       deps.setState('downloading', null);
       while (!bitfield.complete && !signal.aborted && !this.fatal && !deps.unsaved()) {
         const now = performance.now();
-        const live = deps.liveSources().length;
+        const live = this.liveCount();
         this.requestPieces(now, live);
         if (this.pending.size === 0 && live === 0) {
           await deps.refreshSources(signal);
-          if (deps.liveSources().length === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
+          if (this.liveCount() === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
           continue;
         }
         const state = this.pending.size === 0 ? 'waiting' : 'downloading';
@@ -161,6 +160,13 @@ export class TransferRun {
     } finally {
       await this.windDown();
     }
+  }
+
+  /** Sources not dropped for good. */
+  private liveCount(): number {
+    let live = 0;
+    for (const source of this.deps.sources()) if (source.alive) live++;
+    return live;
   }
 
   /** Gives every usable source as many runs of pieces as it may carry. */
