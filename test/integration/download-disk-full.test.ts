@@ -53,9 +53,11 @@ describe.skipIf(!isRoot)('a full disk', () => {
 
   it('stops with a clear reason when the disk fills up midway, and resumes once there is room', async () => {
     const set = (body: { maxUploadRate: number }) => source.client.setTransferSettings({ body });
-    await set({ maxUploadRate: 2 * MiB });
+    // At 256 KiB/s the 3 MiB take 12 s, so the filler lands long before the download could end,
+    // however slowly this test's process is scheduled.
+    await set({ maxUploadRate: 256 * 1024 });
     const started = await startDownload(downloader, { fileId: fits.id, peer: peer() });
-    await waitForDownload(downloader, started.id, (d) => d.bytesVerified >= MiB);
+    await waitForDownload(downloader, started.id, (d) => d.bytesVerified >= 256 * 1024);
     // Something else fills the disk.
     const filler = join(mountPoint, 'filler.bin');
     await writeFile(filler, Buffer.alloc(3 * MiB)).catch(() => undefined);
