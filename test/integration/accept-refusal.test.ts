@@ -30,18 +30,22 @@ function openFrom(port: number, from: string): Promise<Socket> {
 
 /**
  * Opens a connection from `from`, sends a request (and a TLS-looking first byte would do the same:
- * the refusal is before the sniff) and reports what came back before the node closed it.
+ * the refusal is before the sniff) and reports what came back before the node closed it, how,
+ * and after how long.
  */
-function refusedOrAnswered(port: number, from: string): Promise<{ closedBy: 'node'; bytes: number }> {
+function refusedOrAnswered(port: number, from: string): Promise<{ bytes: number; reset: boolean; openMs: number }> {
   return new Promise((resolve) => {
     let bytes = 0;
+    let reset = false;
+    let connectedAt = 0;
     const socket = connect({ host: '127.0.0.1', port, localAddress: from }, () => {
+      connectedAt = performance.now();
       socket.write(`GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     });
     sockets.push(socket);
     socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    socket.on('error', () => undefined); // a reset is how a destroyed socket may look from here
-    socket.once('close', () => resolve({ closedBy: 'node', bytes }));
+    socket.on('error', (err: NodeJS.ErrnoException) => (reset ||= err.code === 'ECONNRESET'));
+    socket.once('close', () => resolve({ bytes, reset, openMs: performance.now() - connectedAt }));
   });
 }
 
@@ -72,6 +76,8 @@ describe('an address holding its maximum of connections', () => {
 
     const extra = await Promise.all(Array.from({ length: 10 }, () => refusedOrAnswered(n.port, STRANGER)));
     expect(extra.map((e) => e.bytes)).toEqual(Array.from({ length: 10 }, () => 0));
+    // Held unread for a second (a client looping on refusals is slowed to one a second), then reset.
+    expect(extra.every((e) => e.reset && e.openMs >= 900)).toBe(true);
     // A TLS client is refused before its handshake: the refusal comes before the TLS sniff.
     const handshake = await new Promise<'secure' | 'closed'>((resolve) => {
       // tls.connect's types lack localAddress: the TCP socket is made first, from the stranger's address.

@@ -75,7 +75,7 @@ export async function listenWithEvents<M>(
   const sniffer = options.tls ? acceptTlsToo(server, options.tls.options) : undefined;
   // Last of all: an address far over its limits is refused before even the sniff.
   const guard = options.guard;
-  if (guard) refuseAtAccept(server, (address) => guard.refusesAtAccept(address));
+  const refusal = guard ? refuseAtAccept(server, (address) => guard.refusesAtAccept(address)) : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -95,6 +95,7 @@ export async function listenWithEvents<M>(
       await events.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       sniffer?.close();
+      refusal?.close();
       server.closeAllConnections();
       await closed;
     },

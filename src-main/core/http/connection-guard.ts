@@ -9,7 +9,7 @@
 // the UI and the control calls work during a flood.
 // An address at or far over its limits is refused more cheaply still, at accept (accept-refusal.ts):
 // a new connection from an address already holding its maximum of connections, or that has made twice its
-// requests of the window, is destroyed before any TLS sniff, handshake or parse. Every refusal
+// requests of the window, is held a second unread and reset, before any TLS sniff, handshake or parse. Every refusal
 // there would otherwise cost an HTTP parse and a timer. Never on an address the local user may
 // be on (127.0.0.1, ::1, and any address a request proved the token from): there the token can
 // only be read request by request, so the refusals above stay.
@@ -72,7 +72,7 @@ export class ConnectionGuard {
   /** Addresses far over their request rate, with when their window ends. */
   private readonly shunned = new Map<string, number>();
   private readonly localUserAddresses = new Set(LOCAL_USER_ADDRESSES);
-  /** Connections destroyed at accept since the start (in the log). */
+  /** Connections refused at accept since the start (in the log). */
   private refusedAtAccept = 0;
   /** Refused at accept since the last log line (in all, and by address for the first few), while a log window is open. */
   private unlogged: { refused: number; byAddress: Map<string, number> } | undefined;
@@ -84,7 +84,7 @@ export class ConnectionGuard {
   }
 
   /**
-   * Whether a new connection from `remoteAddress` is destroyed at once, before anything is read
+   * Whether a new connection from `remoteAddress` is refused at accept, before anything is read
    * from it: its address holds its maximum of connections or is far over its request rate, and
    * the local user is not on it. Counts and logs the refusal.
    */
