@@ -13,13 +13,44 @@ import { typedClient } from '../support/typed-client.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 
-let index: TestNode;
+/** An index server with its API, and the events of its /ws as they come. */
+interface TestIndex {
+  node: TestNode;
+  base: string;
+  /** The index's API without a session. */
+  idx: ContractApi<typeof indexRoutes>;
+  events: { type: string; data: unknown }[];
+  ws: WebSocket;
+}
+
+async function startIndex(superPeer: Record<string, unknown>): Promise<TestIndex> {
+  // Its fake peers all come from 127.0.0.1: the per-address limits (index-limits.test.ts) are off.
+  const node = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, max_peers_per_address: 0, max_registrations_per_address: 0, ...superPeer } });
+  const role = await node.client.getIndexRole();
+  expect(role.state).toBe('on');
+  const base = `http://127.0.0.1:${role.port}`;
+  const events: TestIndex['events'] = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${role.port}/ws`);
+  ws.on('message', (m) => events.push(JSON.parse(String(m)) as { type: string; data: unknown }));
+  await new Promise((resolve) => ws.once('open', resolve));
+  return { node, base, idx: typedClient(indexRoutes, base), events, ws };
+}
+
+async function stopIndex(index: TestIndex | undefined): Promise<void> {
+  index?.ws.close();
+  await index?.node.destroy();
+}
+
+// The fake peers never heartbeat. With an interval of minutes none of them goes quiet while this
+// file runs, however slowly it is scheduled: registering 25 peers took 3 s on a loaded machine,
+// and with 300 ms heartbeats the first were offline, even removed, before the test looked.
+// Going offline is tested on an index of its own with short intervals (below).
+const HEARTBEAT_MS = 600_000;
+let index: TestIndex;
 let base: string;
 /** The index's API without a session; `as(token)` is a peer's, with its session token. */
 let idx: ContractApi<typeof indexRoutes>;
 const as = (sessionToken: string) => typedClient(indexRoutes, base, sessionToken);
-const events: { type: string; data: unknown }[] = [];
-let ws: WebSocket;
 
 const file = (name: string, extra: Partial<IndexedFile> = {}): IndexedFile => ({
   id: sha256(name), name, size: 1000, mime: 'application/octet-stream', category: 'other', tags: [], pieceSize: 262144, ...extra,
@@ -39,8 +70,8 @@ async function fakePeer(): Promise<AddressResponder> {
   return peer;
 }
 
-async function register(peer: AddressResponder, files: IndexedFile[]): Promise<RegisterResponse> {
-  return idx.register({ body: signedRegistration(peer.key, { name: `peer-${peer.id.slice(0, 4)}`, port: peer.port, files }, await idx.challenge()) });
+async function register(peer: AddressResponder, files: IndexedFile[], on = idx): Promise<RegisterResponse> {
+  return on.register({ body: signedRegistration(peer.key, { name: `peer-${peer.id.slice(0, 4)}`, port: peer.port, files }, await on.challenge()) });
 }
 
 /** A raw answer's catalogue error (for requests sent raw on purpose). */
@@ -54,19 +85,11 @@ async function expectError(res: Response, status: number, code: string): Promise
 const search = (query: { q: string; minSources?: number }) => idx.search({ query });
 
 beforeAll(async () => {
-  // Its fake peers all come from 127.0.0.1: the per-address limits (index-limits.test.ts) are off.
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms', cleanup_interval: '2s', max_peers_per_address: 0, max_registrations_per_address: 0 } });
-  const role = await index.client.getIndexRole();
-  expect(role.state).toBe('on');
-  base = `http://127.0.0.1:${role.port}`;
-  idx = typedClient(indexRoutes, base);
-  ws = new WebSocket(`ws://127.0.0.1:${role.port}/ws`);
-  ws.on('message', (m) => events.push(JSON.parse(String(m)) as { type: string; data: unknown }));
-  await new Promise((resolve) => ws.once('open', resolve));
+  index = await startIndex({ heartbeat_interval: `${HEARTBEAT_MS}ms` });
+  ({ base, idx } = index);
 });
 afterAll(async () => {
-  ws.close();
-  await index.destroy();
+  await stopIndex(index);
   await Promise.all(responders.map((r) => r.close()));
 });
 
@@ -92,7 +115,7 @@ describe('index protocol', () => {
     expect((await search({ q: 'photo ' })).total).toBe(0); // a trailing space: the whole word only
     expect((await search({ q: 'photos ' })).total).toBe(1);
     expect((await search({ q: 'bunn' })).totalIsEstimate).toBe(false);
-    await pollUntil(() => events.some((e) => e.type === 'peer_registered') && events.some((e) => e.type === 'file_registered'), 'registration events');
+    await pollUntil(() => index.events.some((e) => e.type === 'peer_registered') && index.events.some((e) => e.type === 'file_registered'), 'registration events');
   });
 
   it('keeps sessions: no peer can heartbeat, update or remove another', async () => {
@@ -107,7 +130,7 @@ describe('index protocol', () => {
     await expect(as(sa.sessionToken).heartbeat({ body: { peerId: NodeKey.generate().id } })).rejects.toMatchObject({ status: 404, code: 'PEER_UNKNOWN' });
     expect((await search({ q: 'alpha' })).total).toBe(1);
     const ok = await as(sa.sessionToken).heartbeat({ body: { peerId: a.id, activeUploads: 1, freeUploadSlots: 3 } });
-    expect(ok.heartbeatIntervalMs).toBe(300);
+    expect(ok.heartbeatIntervalMs).toBe(HEARTBEAT_MS);
   });
 
   it('applies incremental updates idempotently', async () => {
@@ -127,11 +150,7 @@ describe('index protocol', () => {
   it('answers one file with all its online sources, for a downloader', async () => {
     const shared = file('one-file-many-sources.bin', { size: 3_000_000 });
     const peers = await Promise.all(Array.from({ length: 25 }, () => fakePeer()));
-    const sessions = [];
-    for (const peer of peers) sessions.push(await register(peer, [shared]));
-    // Registering 25 (each called back over TLS) can outlast this index's 300 ms heartbeats:
-    // one heartbeat each, as real peers send, keeps every one online (and brings back any that went quiet).
-    await Promise.all(sessions.map((s) => as(s.sessionToken).heartbeat({ body: { peerId: s.peerId } })));
+    for (const peer of peers) await register(peer, [shared]);
     const one = await idx.getFile({ params: { fileId: shared.id } });
     expect(one).toMatchObject({ id: shared.id, sourceCount: 25, size: 3_000_000 });
     expect(one.sources).toHaveLength(25); // every source, not a search result's first 20
@@ -152,16 +171,26 @@ describe('index protocol', () => {
   });
 
   it('takes a silent peer offline after three intervals, out of results, then removes it', async () => {
-    const a = await fakePeer();
-    const f = file('soon-gone.flac', { category: 'audio' });
-    await register(a, [f]);
-    expect((await search({ q: 'soon' })).total).toBe(1);
-    await pollUntil(async () => (await search({ q: 'soon' })).total === 0, 'peer offline', 5000);
-    await pollUntil(() => events.some((e) => e.type === 'peer_offline' && (e.data as { peerId: string }).peerId === a.id), 'peer_offline event');
-    await expect(idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 503, code: 'NO_SOURCE_ONLINE' });
-    expect((await search({ q: 'soon', minSources: 0 })).total).toBe(1); // still indexed, no online source
-    await pollUntil(() => events.some((e) => e.type === 'peer_removed' && (e.data as { peerId: string }).peerId === a.id), 'peer_removed event', 8000);
-    await expect(idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    // An index of its own, with intervals short enough to watch and long enough for a slow machine
+    // to look in between: the peer stays online 2.25 s after registering (three intervals), and is
+    // removed 4.5 s after it, so it is offline and still indexed for 2.25 s.
+    const quick = await startIndex({ heartbeat_interval: '750ms', cleanup_interval: '4500ms' });
+    try {
+      const a = await fakePeer();
+      const f = file('soon-gone.flac', { category: 'audio' });
+      await register(a, [f], quick.idx);
+      const soon = (minSources?: number) => quick.idx.search({ query: { q: 'soon', minSources } });
+      const saw = (type: string) => quick.events.some((e) => e.type === type && (e.data as { peerId: string }).peerId === a.id);
+      expect((await soon()).total).toBe(1);
+      await pollUntil(async () => (await soon()).total === 0, 'peer offline');
+      await pollUntil(() => saw('peer_offline'), 'peer_offline event');
+      await expect(quick.idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 503, code: 'NO_SOURCE_ONLINE' });
+      expect((await soon(0)).total).toBe(1); // still indexed, no online source
+      await pollUntil(() => saw('peer_removed'), 'peer_removed event');
+      await expect(quick.idx.download({ params: { fileId: f.id } })).rejects.toMatchObject({ status: 404, code: 'FILE_NOT_FOUND' });
+    } finally {
+      await stopIndex(quick);
+    }
   });
 
   it('rejects bad input with a catalogue error and changes nothing', async () => {
