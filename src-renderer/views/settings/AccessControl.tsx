@@ -2,20 +2,17 @@
 // node has seen by their keys (block, trust), who may see each shared folder, and the networks
 // allowed on or blocked from its ports. Styles: access-control.css.
 import { useEffect, useId, useState } from 'react';
-import { networkSchema, type Device, type DeviceState, type SharedRoot } from '../../../src-shared/api/access.js';
+import { networkSchema, type DeviceState, type SharedRoot } from '../../../src-shared/api/access.js';
 import { shortNodeId } from '../../../src-shared/node-id.js';
 import { formatAgo, formatBytes } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
+import { RootAccessControl, deviceName, rootName } from '../../components/RootAccessControl.js';
 import { Switch } from '../../components/Switch.js';
 import './access-control.css';
 
 const DEVICES_REFRESH_MS = 5_000;
 const stateText: Record<DeviceState, string> = { none: '', trusted: 'Trusted', blocked: 'Blocked' };
-
-function deviceName(d: Pick<Device, 'name' | 'id'>): string {
-  return d.name ?? `Device ${shortNodeId(d.id)}`;
-}
 
 export function AccessControl() {
   const load = useDomain('access', (s) => s.load);
@@ -129,59 +126,18 @@ function SharedRoots() {
 }
 
 function RootAccessRow({ root }: { root: SharedRoot }) {
-  const devices = useDomain('access', (s) => s.devices) ?? [];
-  const busy = useDomain('access', (s) => s.busy);
-  const setRootAccess = useDomain('access', (s) => s.setRootAccess);
-  const selectId = useId();
-  const chosen = new Set(root.devices);
-  // Devices chosen before but not seen lately still show, so they can be taken off.
-  const candidates: Pick<Device, 'id' | 'name' | 'state'>[] = [
-    ...devices.filter((d) => d.state !== 'blocked' || chosen.has(d.id)),
-    ...root.devices.filter((id) => !devices.some((d) => d.id === id)).map((id) => ({ id, name: null, state: 'none' as const })),
-  ];
-  const toggle = (id: string, on: boolean) => {
-    const next = on ? [...root.devices, id] : root.devices.filter((d) => d !== id);
-    void setRootAccess(root.path, 'devices', next);
-  };
-  const name = root.path.split(/[\\/]/).filter(Boolean).pop() ?? root.path;
   return (
     <li className="root" data-testid="shared-root">
       <div className="root-head">
         <span className="root-name" title={root.path}>
-          <strong>{name}</strong> <span className="muted root-path">{root.path}</span>
+          <strong>{rootName(root)}</strong> <span className="muted root-path">{root.path}</span>
         </span>
         <span className="muted">
           {root.sharedFolder ? 'shared folder \u00b7 ' : ''}
           {root.fileCount} {root.fileCount === 1 ? 'file' : 'files'}
         </span>
       </div>
-      <div className="root-access">
-        <label htmlFor={selectId}>Shared with</label>
-        <select
-          id={selectId}
-          value={root.access}
-          disabled={busy === root.path}
-          onChange={(e) => void setRootAccess(root.path, e.target.value === 'devices' ? 'devices' : 'everyone', root.devices)}
-        >
-          <option value="everyone">Everyone</option>
-          <option value="devices">Only these devices</option>
-        </select>
-      </div>
-      {root.access === 'devices' ? (
-        candidates.length === 0 ? (
-          <p className="muted">No device yet: only you see these files. Devices you have seen appear here to choose.</p>
-        ) : (
-          <fieldset className="root-devices">
-            <legend className="visually-hidden">Devices that may see {name}</legend>
-            {candidates.map((d) => (
-              <label key={d.id} className="root-device">
-                <input type="checkbox" checked={chosen.has(d.id)} disabled={busy === root.path} onChange={(e) => toggle(d.id, e.target.checked)} />
-                <span>{deviceName(d)}</span> <code title={d.id}>{shortNodeId(d.id)}</code>
-              </label>
-            ))}
-          </fieldset>
-        )
-      ) : null}
+      <RootAccessControl root={root} />
     </li>
   );
 }

@@ -1,12 +1,16 @@
-// A shared file's identity, explained: its id, how the id is made, and its plain SHA-256. Shown
+// A shared file's identity, explained: its id, how the id is made, and its plain SHA-256; and who
+// may see it, changed right here for the root it is shared through (the same control as Settings). Shown
 // over the page (a portal: the virtualised list moves its rows with transforms, which would trap a
 // fixed-position child inside the row).
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { SharedFile } from '../../../src-shared/api/library.js';
 import { formatBytes } from '../../app/format.js';
+import { RootAccessControl } from '../../components/RootAccessControl.js';
+import type { FileAccess } from './file-access.js';
+import { RestrictedBadge } from './RestrictedBadge.js';
 
-export function FileDetailsDialog({ file, onClose }: { file: SharedFile; onClose(): void }) {
+export function FileDetailsDialog({ file, access, onClose }: { file: SharedFile; access?: FileAccess | undefined; onClose(): void }) {
   const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     closeButton.current?.focus();
@@ -42,6 +46,30 @@ export function FileDetailsDialog({ file, onClose }: { file: SharedFile; onClose
               <span className="hint">Not yet: Shoal computes it while idle, for sha256sum and Metalink clients.</span>
             )}
           </dd>
+          {access ? (
+            <>
+              <dt>Who sees it</dt>
+              <dd className="file-access">
+                <p>
+                  {access.restricted ? 'Only chosen devices' : 'Everyone'}
+                  {access.restricted ? <RestrictedBadge devices={access.devices} /> : null}
+                </p>
+                {access.roots.map((root) => (
+                  <div key={root.path} className="file-access-root">
+                    <p className="hint">
+                      {root.kind === 'file'
+                        ? 'Shared by hand, by itself: '
+                        : root.sharedFolder
+                          ? 'In the shared folder, so this applies to every file in it: '
+                          : 'In a folder shared by hand, so this applies to every file in it: '}
+                      <code className="path">{root.path}</code>
+                    </p>
+                    <RootAccessControl root={root} />
+                  </div>
+                ))}
+              </dd>
+            </>
+          ) : null}
         </dl>
         <button type="button" ref={closeButton} onClick={onClose}>
           Close

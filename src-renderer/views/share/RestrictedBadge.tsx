@@ -1,10 +1,11 @@
-// The mark of a shared folder only chosen devices see (Settings → Shared folders, access
-// "devices"): a small lock and how many devices, said in full in the tooltip and to screen readers.
+// The mark of what only chosen devices see (a root with access "devices": the shared folder, a path
+// shared by hand, a file in one): a small lock and how many devices, said in full in the tooltip
+// and to screen readers. The same mark and sentence wherever Share shows it.
 import { countOf } from '../../app/use-selection.js';
 
 function restrictedText(devices: number): string {
   return devices === 0
-    ? 'Shared with no device yet: no other peer sees it (Settings \u2192 Shared folders)'
+    ? 'Shared with no device yet: no other peer sees it'
     : `Shared only with ${countOf(devices, 'chosen device')}; no other peer sees it`;
 }
 

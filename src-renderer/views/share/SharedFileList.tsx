@@ -11,6 +11,7 @@ import { useSelection } from '../../app/use-selection.js';
 import { rowAt } from '../../stores/library-store.js';
 import { LibraryBatchBar } from './LibraryBatchBar.js';
 import { LibraryToolbar } from './LibraryToolbar.js';
+import { fileAccess } from './file-access.js';
 import { SharedFileRow, type RowActions } from './SharedFileRow.js';
 import { SharedFolder } from './SharedFolder.js';
 import { UndoUnshare } from './UndoUnshare.js';
@@ -36,6 +37,8 @@ export function SharedFileList() {
   const [actionError, setActionError] = useState<string | null>(null);
   const matchingIds = useDomain('library', (s) => s.matchingIds);
   const filter = useDomain('library', (s) => s.filter);
+  // Who may see each row: its paths against the roots the shared-folder line loads (SharedFolder).
+  const roots = useDomain('access', (s) => s.roots);
   const selection = useSelection();
   // The loaded rows in the order shown: a shift-click's range, a link's name.
   const loaded = Object.keys(pages).map(Number).sort((a, b) => a - b).flatMap((p) => pages[p] ?? []);
@@ -104,7 +107,7 @@ export function SharedFileList() {
               return (
                 <div key={item.key} className="virtual-row" style={{ height: item.size, transform: `translateY(${item.start}px)` }}>
                   {file ? (
-                    <SharedFileRow file={file} actions={actions} selected={selection.has(file.id)} onSelect={(shift) => selection.toggle(file.id, shift, order)} />
+                    <SharedFileRow file={file} actions={actions} access={fileAccess(file.paths, roots)} selected={selection.has(file.id)} onSelect={(shift) => selection.toggle(file.id, shift, order)} />
                   ) : (
                     <div className="file-row placeholder" aria-hidden="true" />
                   )}

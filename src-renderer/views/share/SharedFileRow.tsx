@@ -5,6 +5,8 @@ import { CategoryIcon } from '../../components/CategoryIcon.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { RowCheckbox } from '../../components/SelectionBar.js';
 import { FileDetailsDialog } from './FileDetailsDialog.js';
+import type { FileAccess } from './file-access.js';
+import { RestrictedBadge } from './RestrictedBadge.js';
 
 export interface RowActions {
   unshare(id: string): Promise<void>;
@@ -18,9 +20,11 @@ export interface RowActions {
   onError(message: string): void;
 }
 
-export function SharedFileRow({ file, actions, selected, onSelect }: {
+export function SharedFileRow({ file, actions, access, selected, onSelect }: {
   file: SharedFile;
   actions: RowActions;
+  /** Who may see it (file-access.ts): a lock badge when only chosen devices do; undefined while unknown. */
+  access?: FileAccess | undefined;
   /** Picked for a batch action; absent where rows cannot be picked. */
   selected?: boolean;
   onSelect?(shift: boolean): void;
@@ -80,6 +84,7 @@ export function SharedFileRow({ file, actions, selected, onSelect }: {
           </form>
         ) : (
           <span className="tags">
+            {access?.restricted ? <RestrictedBadge devices={access.devices} /> : null}
             {/* The folder inside the shared folder: tells same-named files apart, and is searchable. */}
             {file.folder ? (
               <span className="folder" title={file.folder}>
@@ -132,7 +137,7 @@ export function SharedFileRow({ file, actions, selected, onSelect }: {
         <button type="button" className="link" aria-label={`Details: ${file.name}`} onClick={() => setDetails(true)}>
           Details
         </button>
-        {details ? <FileDetailsDialog file={file} onClose={() => setDetails(false)} /> : null}
+        {details ? <FileDetailsDialog file={file} access={access} onClose={() => setDetails(false)} /> : null}
         <ConfirmButton
           label="Unshare"
           ariaLabel={`Unshare ${file.name}`}

@@ -162,7 +162,8 @@ describe('unshared files in Share', () => {
       }),
     });
     const line = await screen.findByTestId('shared-folder');
-    expect(line.textContent).toBe(`Shared folder: ${deep}, and 1 path shared by hand`);
+    expect(within(line).getAllByTestId('shared-path')[0]!.textContent).toBe(`Shared folder: ${deep}Who sees it`);
+    expect(within(screen.getByTestId('hand-shared')).getByText('1 path shared by hand')).toBeTruthy();
     expect(screen.queryByTestId('restricted-badge')).toBeNull(); // shared with everyone: no mark
     stores.dispose();
   });
