@@ -58,6 +58,7 @@ export const errorCatalogue = {
   INDEX_SERVER_EXISTS: { status: 409, message: 'This index server is already in the list.' },
   INDEX_SERVER_NOT_REMOVABLE: { status: 409, message: 'Only index servers added by hand can be removed here.' },
   INDEX_SERVERS_FULL: { status: 409, message: 'Too many index servers added by hand; remove one first.' },
+  INDEX_ID_CONFIGURED: { status: 409, message: 'This index server\u2019s node id is given in the node\u2019s configuration (host:port#NODEID); change it there.' },
   AMBIGUOUS_FILE_ID: { status: 409, message: 'More than one file id starts like this; give more of the id.' },
   NOT_AN_INDEX_SERVER: { status: 400, message: 'That is a peer, not an index server; give an index server\u2019s port (8080 by default).' },
   ALREADY_DOWNLOADED: { status: 409, message: 'This file is already downloaded here (--force downloads a second copy).' },

@@ -2,6 +2,7 @@
 // ones (peer.super_peer_address), else those advertising themselves on the LAN (mDNS).
 import type { Logger } from 'pino';
 import type { NodeConfig } from '../core/config/config-schema.js';
+import { splitIndexAddress } from '../../src-shared/api/index-address.js';
 import { mdnsLanDiscovery } from '../core/index-client/lan-discovery.js';
 import { pollUntilFound } from './poll-until-found.js';
 
@@ -9,7 +10,8 @@ const LAN_WAIT_MS = 2_000;
 
 export async function indexAddresses(flag: string | undefined, config: NodeConfig, logger: Logger): Promise<string[]> {
   if (flag) return [flag];
-  if (config.peer.super_peer_address.length > 0) return config.peer.super_peer_address;
+  // Their ids (host:port#NODEID) are the terminal's dialer's business (terminal-commands.ts).
+  if (config.peer.super_peer_address.length > 0) return config.peer.super_peer_address.map((a) => splitIndexAddress(a).address);
   if (!config.peer.lan_discovery) return [];
   const browsing = mdnsLanDiscovery({ logger }).browseIndexes();
   try {

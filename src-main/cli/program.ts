@@ -29,7 +29,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .option('--config <file>', 'config file to read instead of <data>/config.yaml')
     .option('--index', 'run as an index server too (super_peer.enabled)')
     .option('--index-port <n>', 'index API port, 0 for any free port (super_peer.port)')
-    .option('--index-server <host:port...>', 'index servers to register with (peer.super_peer_address)')
+    .option('--index-server <host:port...>', 'index servers to register with, host:port or host:port#NODEID to accept only that node there (peer.super_peer_address)')
     .option('--no-share', 'share nothing: an index server only (peer.share)')
     .option('-v, --verbose', 'log at debug level or more detailed')
     .action((flags: ConfigFlags) => actions.serve(flags));
@@ -38,7 +38,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .command('search')
     .description('search the network\u2019s files and print a table')
     .argument('<words...>', 'words to look for: all must match; "a phrase", -excluded, OR')
-    .option('--index <host:port>', 'the index server to ask (default: peer.super_peer_address, else one found on the LAN)')
+    .option('--index <host:port>', 'the index server to ask, host:port#NODEID to accept only that node (default: peer.super_peer_address, else one found on the LAN)')
     .option('--category <name>', 'video, audio, image, document, archive, software, code or other')
     .option('--ext <ext>', 'only files with this extension (mkv or .mkv)')
     .option('--min-size <size>', 'only files at least this big (700MB, 1.5GiB, bytes)')

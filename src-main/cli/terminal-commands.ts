@@ -5,10 +5,12 @@ import { resolve, join } from 'node:path';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { categorySchema, fileIdSchema, hostPortSchema as address } from '../../src-shared/api/common.js';
+import { indexAddressSchema, splitIndexAddress } from '../../src-shared/api/index-address.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, ignoredSettingMessage, loadConfig, type IgnoredSetting, type NodeConfig } from '../core/config/load-config.js';
 import { byteSizeSchema } from '../core/config/units.js';
 import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
+import { IndexPins } from '../core/net/index-pins.js';
 import { NodeDialer } from '../core/net/node-dialer.js';
 import { NodeTls } from '../core/net/node-tls.js';
 import { runGet, type GetContext } from './get-command.js';
@@ -35,7 +37,7 @@ export type TerminalContext = Omit<ServeContext, 'signals' | 'exit' | 'stdout' |
 
 export async function searchCommand(words: string[], flags: SearchFlags, context: TerminalContext): Promise<number> {
   const args = z.object({
-    index: address.optional(),
+    index: indexAddressSchema.optional(),
     category: categorySchema.optional(),
     ext: z.string().trim().toLowerCase().transform((e) => e.replace(/^\./, '')).pipe(z.string().regex(/^[a-z0-9]{1,16}$/, 'expected an extension like mkv or .mkv')).optional(),
     minSize: byteSizeSchema.optional(),
@@ -45,16 +47,17 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
-  const dialer = terminalDialer(config, join(config.data_directory, 'terminal'));
-  if (args.data.index && !(await isIndex(args.data.index, dialer, context))) return 1;
+  const dialer = terminalDialer(config, join(config.data_directory, 'terminal'), args.data.index);
+  const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
+  if (index && !(await isIndex(index, dialer, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-  const indexes = await indexAddresses(args.data.index, config, logger);
+  const indexes = await indexAddresses(index, config, logger);
   const { index: _index, ...filters } = args.data;
   return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await dialer());
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
-  const args = z.object({ fileId: fileIdOrPrefixSchema, index: address.optional(), peer: address.optional(), force: z.boolean().default(false) })
+  const args = z.object({ fileId: fileIdOrPrefixSchema, index: indexAddressSchema.optional(), peer: address.optional(), force: z.boolean().default(false) })
     .safeParse({ fileId, index: flags.index, peer: flags.peer, force: flags.force });
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
@@ -62,10 +65,11 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   // Its own database by default, so it never races a running app over the same downloads.
   const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
   // One identity for the whole command: the probe, the id lookup and the download (the same key, the same pins).
-  const dialer = terminalDialer(config, dataDirectory);
-  if (args.data.index && !(await isIndex(args.data.index, dialer, context))) return 1;
+  const dialer = terminalDialer(config, dataDirectory, args.data.index);
+  const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
+  if (index && !(await isIndex(index, dialer, context))) return 1;
   const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-  const indexes = args.data.peer && !args.data.index ? [] : await indexAddresses(args.data.index, config, logger);
+  const indexes = args.data.peer && !index ? [] : await indexAddresses(index, config, logger);
   let id: string;
   try {
     id = await resolveFileId(args.data.fileId, indexes, dialer);
@@ -85,7 +89,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
 }
 
 export async function torrentCommand(fileId: string, flags: TorrentFlags, context: TerminalContext): Promise<number> {
-  const args = z.object({ fileId: fileIdSchema, index: address.optional(), peer: address.optional() }).safeParse({ fileId, index: flags.index, peer: flags.peer });
+  const args = z.object({ fileId: fileIdSchema, index: indexAddressSchema.optional(), peer: address.optional() }).safeParse({ fileId, index: flags.index, peer: flags.peer });
   if (!args.success) return usage(context, args.error);
   // Read even for a peer alone: whether to encrypt, and where the terminal's key is.
   const config = readConfig(flags, context);
@@ -94,23 +98,28 @@ export async function torrentCommand(fileId: string, flags: TorrentFlags, contex
   let addresses = args.data.peer ? [args.data.peer] : [];
   if (!args.data.peer || args.data.index) {
     const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-    addresses = [...await indexAddresses(args.data.index, config, logger), ...addresses];
+    addresses = [...await indexAddresses(args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address, config, logger), ...addresses];
   }
-  const dialer = await terminalDialer(config, join(config.data_directory, 'terminal'))();
+  const dialer = await terminalDialer(config, join(config.data_directory, 'terminal'), args.data.index)();
   return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd, dialer }, context);
 }
 
 /**
  * The terminal's identity when encryption is on: a node key kept in `directory` (made there on
- * first use), for TLS to index servers (each pinned to the id it proves first) and to sources; so
- * an index that refuses plain HTTP to strangers still answers. Made once, and only when needed.
+ * first use), for TLS to index servers (each pinned to the id given with its address, `--index
+ * host:port#NODEID` or the config's, else to the id it proves first) and to sources; so an index
+ * that refuses plain HTTP to strangers still answers. Made once, and only when needed.
  */
-function terminalDialer(config: NodeConfig, directory: string): () => Promise<NodeDialer | undefined> {
+function terminalDialer(config: NodeConfig, directory: string, index?: string): () => Promise<NodeDialer | undefined> {
   let made: Promise<NodeDialer | undefined> | undefined;
+  const given = new Map([...config.peer.super_peer_address, ...(index ? [index] : [])].flatMap((text) => {
+    const { address, nodeId } = splitIndexAddress(text);
+    return nodeId ? [[address, nodeId] as const] : [];
+  }));
   return () => (made ??= (async () => {
     if (!config.security.enable_encryption) return undefined;
     await mkdir(directory, { recursive: true, mode: 0o700 });
-    return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory)));
+    return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory)), new IndexPins({ given: () => given }));
   })());
 }
 

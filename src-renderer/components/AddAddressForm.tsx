@@ -2,6 +2,7 @@
 // schema before anything is sent, so a typo is explained inline; the node's refusal shows in
 // the same place. The field empties once the node took the address.
 import { useId, useState } from 'react';
+import type { z } from 'zod';
 import { hostPortSchema } from '../../src-shared/api/common.js';
 
 export interface AddAddressFormProps {
@@ -11,9 +12,11 @@ export interface AddAddressFormProps {
   onAdd(address: string): Promise<boolean>;
   /** The node's own message (a refusal), shown when the typed address itself is fine. */
   error: string | null;
+  /** The API's schema for the field; default: "host:port". */
+  schema?: z.ZodType<string, string>;
 }
 
-export function AddAddressForm({ label, placeholder, onAdd, error }: AddAddressFormProps) {
+export function AddAddressForm({ label, placeholder, onAdd, error, schema = hostPortSchema }: AddAddressFormProps) {
   const [draft, setDraft] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,7 +24,7 @@ export function AddAddressForm({ label, placeholder, onAdd, error }: AddAddressF
   const messageId = useId();
 
   const submit = async () => {
-    const parsed = hostPortSchema.safeParse(draft);
+    const parsed = schema.safeParse(draft);
     if (!parsed.success) {
       setInvalid(parsed.error.issues[0]?.message ?? 'expected "host:port"');
       return;

@@ -23,6 +23,8 @@ export interface NetworkState {
   /** Adds an index server by hand; true when the node took it. */
   addIndexServer(address: string): Promise<boolean>;
   removeIndexServer(address: string): Promise<void>;
+  /** "Trust the new identity": forgets the node id pinned for an index server. */
+  forgetIndexServerPin(address: string): Promise<void>;
   loadTopology(): Promise<void>;
   /** Asks which index servers the node knows and how its registration goes. */
   loadIndexConnection(): Promise<void>;
@@ -54,6 +56,13 @@ export function createNetworkStore(api: NodeApi) {
     removeIndexServer: async (address) => {
       try {
         set({ indexConnection: await api.removeIndexServer({ params: { address } }), indexServerError: null });
+      } catch (err) {
+        set({ indexServerError: errorMessage(err) });
+      }
+    },
+    forgetIndexServerPin: async (address) => {
+      try {
+        set({ indexConnection: await api.forgetIndexServerPin({ params: { address } }), indexServerError: null });
       } catch (err) {
         set({ indexServerError: errorMessage(err) });
       }

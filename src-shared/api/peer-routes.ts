@@ -11,6 +11,7 @@ import {
   unshareResponseSchema,
 } from './library.js';
 import { federationSettingsSchema, setFederationSchema } from './federation.js';
+import { indexAddressSchema } from './index-address.js';
 import { searchQuerySchema, searchResponseSchema, searchResultSchema, topologySchema } from './index-routes.js';
 import { identityUpdateSchema, identityViewSchema } from './identity.js';
 import { dhtSettingsSchema, dhtSettingsUpdateSchema } from './dht.js';
@@ -74,6 +75,14 @@ export const indexRoleSchema = z.object({
 });
 export type IndexRoleView = z.infer<typeof indexRoleSchema>;
 
+/** Which node id an index server's address must prove (net/index-pins.ts). */
+const indexServerIdentitySchema = z.object({
+  nodeId: z.string().describe('the id accepted at this address: given with it (host:port#NODEID), or the one it proved first (its pin, kept across restarts)'),
+  given: z.boolean().describe('given in the configuration (peer.super_peer_address, --index-server): only the configuration changes it'),
+  presented: z.string().nullable().describe('another id this address proved when last refused (PEER_IDENTITY_MISMATCH); forgetting the pin (DELETE /api/v1/index-servers/{address}/pin) trusts whoever answers next'),
+});
+export type IndexServerIdentity = z.infer<typeof indexServerIdentitySchema>;
+
 export const indexConnectionSchema = z.object({
   state: z.enum(['idle', 'connecting', 'registered', 'backoff']),
   server: z.string().nullable().describe('the index server this peer is registered with'),
@@ -88,6 +97,7 @@ export const indexConnectionSchema = z.object({
     lastError: z.string().nullable(),
     lastTriedAt: z.string().nullable(),
     rttMs: z.number().nullable().describe('round trip of its last answer (the nearest is preferred among servers of one kind)'),
+    identity: indexServerIdentitySchema.optional().describe('the node id accepted at this address; absent: none known yet (not reached over TLS, no id given)'),
   })),
 });
 export type IndexConnectionView = z.infer<typeof indexConnectionSchema>;
@@ -98,6 +108,8 @@ export const MAX_ADDED_INDEX_SERVERS = 20;
 
 /** An index server added by hand; the URL form (DELETE) percent-encodes it: `127.0.0.1%3A8080`. */
 export const indexServerAddressSchema = z.object({ address: hostPortSchema });
+/** An index server to add: `host:port`, or `host:port#NODEID` to accept only that node there. */
+const newIndexServerSchema = z.object({ address: indexAddressSchema.describe('"host:port", or "host:port#NODEID" (the index server\u2019s full node id): only that node is accepted there, from the first contact') });
 
 export const uploadResponseSchema = z.object({
   files: z.array(z.object({
@@ -196,11 +208,16 @@ export const peerRoutes = {
   addIndexServer: {
     method: 'post', path: '/api/v1/index-servers', access: 'control',
     summary: 'Add an index server by hand (kept across restarts); answers the updated list',
-    body: indexServerAddressSchema, response: indexConnectionSchema,
+    body: newIndexServerSchema, response: indexConnectionSchema,
   },
   removeIndexServer: {
     method: 'delete', path: '/api/v1/index-servers/:address', access: 'control',
     summary: 'Remove an index server added by hand (host:port, URL-encoded); answers the updated list',
+    params: indexServerAddressSchema, response: indexConnectionSchema,
+  },
+  forgetIndexServerPin: {
+    method: 'delete', path: '/api/v1/index-servers/:address/pin', access: 'control',
+    summary: 'Forget the node id pinned for an index server ("Trust the new identity"): whoever answers there next is trusted and pinned; answers the updated list',
     params: indexServerAddressSchema, response: indexConnectionSchema,
   },
   listDownloads: {

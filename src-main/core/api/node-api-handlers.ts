@@ -36,8 +36,8 @@ export interface NodeApiDeps {
   /** The index servers this node's index federates with; the user adds their own (index/federation/added-federation.ts). */
   federation?: { view(): FederationSettingsView; set(added: string[]): FederationSettingsView };
   indexConnection(): IndexConnectionView;
-  /** Index servers added by hand (kept in the database); both throw catalogue errors. */
-  indexServers: { add(address: string): void; remove(address: string): void };
+  /** Index servers added by hand (kept in the database), and the ids pinned for them; each throws catalogue errors. */
+  indexServers: { add(address: string): void; remove(address: string): void; forgetPin(address: string): void };
   /**
    * The network, asked through the index servers this node knows (the first that answers; the
    * composition root gives index-client/index-proxy.ts's calls, over TLS when encryption is on).
@@ -89,6 +89,10 @@ export function nodeApiHandlers(deps: NodeApiDeps): NodeApiHandlers {
     },
     removeIndexServer: ({ params }) => {
       indexServers.remove(params.address);
+      return indexConnection();
+    },
+    forgetIndexServerPin: ({ params }) => {
+      indexServers.forgetPin(params.address);
       return indexConnection();
     },
     listFiles: ({ query, isLocalUser, viewer }) => {

@@ -3,6 +3,7 @@
 // because a misspelt setting that is silently ignored is worse than one that stops the node.
 import { z } from 'zod';
 import { HOST_PORT } from '../../../src-shared/api/common.js';
+import { indexAddressSchema } from '../../../src-shared/api/index-address.js';
 import { MAX_NETWORKS, networkSchema } from '../../../src-shared/api/access.js';
 import { byteSizeSchema, durationSchema } from './units.js';
 
@@ -70,7 +71,7 @@ const address = z
   }, { error: 'expected "host:port", like "localhost:8080"' });
 
 /** One address or a list; an empty string means none. Always a list once parsed. */
-const addressList = z
+const listOf = (address: z.ZodType<string>) => z
   .union([z.string(), z.array(z.unknown())], { error: 'expected "host:port" or a list of them' })
   .transform((value, ctx) => {
     const single = typeof value === 'string';
@@ -83,6 +84,9 @@ const addressList = z
       return [];
     });
   });
+const addressList = listOf(address);
+/** Index servers: `host:port`, or `host:port#NODEID` to accept only that node there (a mistyped id is an error). */
+const indexAddressList = listOf(indexAddressSchema);
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -99,8 +103,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('All interfaces by default: other peers must be able to reach us.'),
         name: nonEmpty('a peer name').default(defaults.name)
           .describe('The name other nodes show for this one.'),
-        super_peer_address: addressList.default([])
-          .describe('Index servers to register with.'),
+        super_peer_address: indexAddressList.default([])
+          .describe('Index servers to register with: "host:port", or "host:port#NODEID" with the index server\'s full node id (its Settings → This device), so only that node is accepted there. Without an id, the id an index proves the first time is kept and required from then on (trust on first use).'),
         shared_directory: pathSetting.default(defaults.sharedDirectory)
           .describe('The folder this node shares, watched for added, changed, renamed and deleted files.'),
         download_directory: pathSetting.default(defaults.downloadDirectory)

@@ -1,7 +1,8 @@
 // Index servers the user adds by hand while the node runs (Settings, POST /api/v1/index-servers).
 // They are kept in the node state (`addedIndexServers`), so they survive a restart; the config file's and the
-// --index-server flag's addresses stay the config's business and cannot be removed here.
-import { HOST_PORT, hostPortSchema } from '../../../src-shared/api/common.js';
+// --index-server flag's addresses stay the config's business and cannot be removed here. One added
+// as `host:port#NODEID` has that id pinned before it is first reached (net/index-pins.ts).
+import { canonicalHostPort, indexAddressSchema, splitIndexAddress } from '../../../src-shared/api/index-address.js';
 import { MAX_ADDED_INDEX_SERVERS } from '../../../src-shared/api/peer-routes.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { NodeStateOf } from '../store/node-state.js';
@@ -13,15 +14,13 @@ export interface AddedIndexServersOptions {
   known: () => readonly IndexServerRef[];
   /** Told after every change, so the index client looks at its list at once. */
   onChange: () => void;
+  /** The node id given with an added address (`host:port#NODEID`): the only one accepted there. */
+  giveId?: (address: string, nodeId: string) => void;
   max?: number;
 }
 
 /** One spelling per server: host names are case-insensitive and "08080" is port 8080. */
-export function canonicalAddress(address: string): string {
-  const match = HOST_PORT.exec(address.trim());
-  if (!match) return address.trim();
-  return `${(match[1] as string).toLowerCase()}:${Number(match[2])}`;
-}
+export const canonicalAddress = (address: string): string => canonicalHostPort(address.trim());
 
 export class AddedIndexServers {
   private addresses: string[];
@@ -37,7 +36,7 @@ export class AddedIndexServers {
   }
 
   add(input: string): void {
-    const address = canonicalAddress(hostPortSchema.parse(input));
+    const { address, nodeId } = splitIndexAddress(indexAddressSchema.parse(input));
     if (this.addresses.includes(address)) throw new ShoalError('INDEX_SERVER_EXISTS', `${address} is already added.`);
     if (this.sourceOf(address) === 'configured') {
       throw new ShoalError('INDEX_SERVER_EXISTS', `${address} is already in this node\u2019s configuration.`);
@@ -45,6 +44,7 @@ export class AddedIndexServers {
     if (this.addresses.length >= this.max) {
       throw new ShoalError('INDEX_SERVERS_FULL', `At most ${this.max} index servers can be added by hand; remove one first.`);
     }
+    if (nodeId) this.o.giveId?.(address, nodeId);
     this.save([...this.addresses, address]);
   }
 

@@ -124,6 +124,8 @@ export interface IndexClientOptions {
   dialer?: NodeDialer;
   /** An index this client must not register with, by its id (this node's own: its own listing is there). */
   refusesIndex?: (indexId: string) => boolean;
+  /** The node id each server must prove, for Settings (net/index-pins.ts view). */
+  identityOf?: (address: string) => IndexConnectionView['servers'][number]['identity'];
 }
 
 export type TransferReport = Omit<z.input<typeof transferReportSchema>, 'peerId'>;
@@ -241,8 +243,19 @@ export class IndexClient {
       state: this.state,
       server: this.session?.address ?? null,
       lastError: this.lastError,
-      servers: this.list().map((ref) => ({ address: ref.address, source: ref.source, state: this.serverState(ref.address), ...this.reachability.view(ref.address) })),
+      servers: this.list().map((ref) => {
+        const identity = this.o.identityOf?.(ref.address);
+        return { address: ref.address, source: ref.source, state: this.serverState(ref.address), ...this.reachability.view(ref.address), ...(identity ? { identity } : {}) };
+      }),
     };
+  }
+
+  /** `address` may answer now where it was refused (its pin was forgotten): asks it again at once, even in a backoff. */
+  retry(address: string): void {
+    this.choice.succeeded(address);
+    this.nextPreferredCheckAt = 0;
+    if (this.running) void this.reachability.probeAll();
+    this.wake(true);
   }
 
   /** The index server this peer is registered with, and that index's id. */

@@ -2,12 +2,15 @@
 // encryption is on (security.enable_encryption), plain fetch otherwise. Never both: an encrypting
 // node that cannot make TLS work with a node reports the failure and sends nothing in the clear
 // (no downgrade). Index servers are pinned on first use: the id an index proves the first time
-// this node reaches it at an address is the only one it accepts there afterwards.
+// this node reaches it at an address is the only one it accepts there afterwards, across restarts
+// when the pins are kept in the node state, and from the first contact when the user gave the id
+// with the address (index-pins.ts).
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { hostForUrl } from './host-for-url.js';
 import type { TLSSocket } from 'node:tls';
 import { IdleConnections } from './idle-connections.js';
+import { IndexPins } from './index-pins.js';
 import { PeerIdentityError, type NodeTls } from './node-tls.js';
 
 /**
@@ -31,20 +34,21 @@ export interface NodeAnswer {
 }
 
 export class NodeDialer {
-  /** address (host:port) → the node id it proved first (index servers). */
-  private readonly pins = new Map<string, string>();
   private readonly idle = new IdleConnections();
 
-  /** `tls` null: encryption is off, calls go in plain HTTP. */
-  constructor(readonly tls: NodeTls | null) {}
+  /**
+   * `tls` null: encryption is off, calls go in plain HTTP. `pins`: which id each index server
+   * address must prove (default: pinned on first use, in memory for this run).
+   */
+  constructor(readonly tls: NodeTls | null, readonly pins: IndexPins = new IndexPins()) {}
 
   get encrypts(): boolean {
     return this.tls !== null;
   }
 
-  /** The id pinned for an index at `address`, if this node has reached it over TLS. */
+  /** The id an index at `address` must prove: given with its address, or pinned when this node first reached it over TLS. */
   pinned(address: string): string | undefined {
-    return this.pins.get(address);
+    return this.pins.expected(address);
   }
 
   /** One request; no redirects are followed (a 3xx is an answer like any other). */
@@ -56,7 +60,9 @@ export class NodeDialer {
     const target = new URL(url);
     const address = target.host;
     const port = Number(target.port || 80);
-    const pin = expected === 'pinned' ? this.pins.get(address) : undefined;
+    // Pins are kept by `host:port`, the port always written (a URL leaves out 80).
+    const pinAt = `${target.hostname}:${port}`;
+    const pin = expected === 'pinned' ? this.pins.expected(pinAt) : undefined;
     const expect = typeof expected === 'object' ? expected.node : pin ?? null;
     init.signal?.throwIfAborted();
     const reused = this.idle.take(address, (nodeId) => expect === null || nodeId === expect);
@@ -77,13 +83,18 @@ export class NodeDialer {
       nodeId = await verified;
     } catch (err) {
       if (pin && err instanceof PeerIdentityError) {
-        throw new PeerIdentityError(`the index server ${address} (pinned on first use)`, pin, err.presented);
+        this.pins.refused(pinAt, err.presented);
+        const how = this.pins.view(pinAt)?.given ? 'its id given in this node\u2019s configuration' : 'pinned on first use';
+        throw new PeerIdentityError(`the index server ${address} (${how})`, pin, err.presented);
       }
       throw err;
     } finally {
       init.signal?.removeEventListener('abort', abort);
     }
-    if (expected === 'pinned' && !pin) this.pins.set(address, nodeId);
+    if (expected === 'pinned') {
+      if (pin) this.pins.confirmed(pinAt);
+      else this.pins.learned(pinAt, nodeId);
+    }
     try {
       return await this.send(target, socket, nodeId, init);
     } catch (err) {

@@ -24,7 +24,9 @@ import { indexServingLimits, peerServingLimits } from './serving-limits.js';
 import { IndexRole } from '../index/index-role.js';
 import { createFederation } from '../index/federation/setup.js';
 import { AddedFederation } from '../index/federation/added-federation.js';
-import { AddedIndexServers, canonicalAddress } from '../index-client/added-index-servers.js';
+import { AddedIndexServers } from '../index-client/added-index-servers.js';
+import { IndexPins } from '../net/index-pins.js';
+import { splitIndexAddress } from '../../../src-shared/api/index-address.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { createOwnIndexListing, isOwnIndexAddress, ownIndexAddress, withOwnIndex } from '../index-client/own-index-listing.js';
 import { searchOrder } from '../index-client/search-order.js';
@@ -104,7 +106,12 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // TLS between nodes, authenticated by the node keys (net/node-tls.ts): both ports always accept
   // it; with security.enable_encryption this node calls others over it too, and never in plain.
   const nodeTls = await NodeTls.create(key);
-  const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null);
+  // Index servers are pinned to the id they prove first, kept across restarts, or to the id given
+  // with a configured address (host:port#NODEID) from the first contact (net/index-pins.ts).
+  const configuredIndexes = config.peer.super_peer_address.map(splitIndexAddress);
+  const givenIndexIds = new Map(configuredIndexes.flatMap((c) => (c.nodeId ? [[c.address, c.nodeId] as const] : [])));
+  const indexPins = new IndexPins({ state: nodeState, given: () => givenIndexIds });
+  const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null, indexPins);
   // The name others see: the config's until the user sets one (Settings → "This device").
   const displayName = new DisplayName({ id, defaultName: config.peer.name, state: nodeState, onChange: () => {
     indexClient.identityChanged();
@@ -160,11 +167,14 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     },
   });
   let port = 0;
-  const addedIndexServers = new AddedIndexServers({ state: nodeState, known: () => candidates(), onChange: () => indexClient.candidatesChanged() });
+  const addedIndexServers = new AddedIndexServers({
+    state: nodeState, known: () => candidates(), onChange: () => indexClient.candidatesChanged(),
+    giveId: (address, nodeId) => indexPins.give(address, nodeId),
+  });
   // Preference order: the config's, then those added by hand, then this node's own, then the LAN's.
   const candidates = (): IndexCandidate[] => {
-    const list: IndexCandidate[] = config.peer.super_peer_address.map((address) => ({ address, source: 'configured' }));
-    const configured = new Set(list.map((c) => canonicalAddress(c.address)));
+    const list: IndexCandidate[] = configuredIndexes.map(({ address }) => ({ address, source: 'configured' }));
+    const configured = new Set(list.map((c) => c.address));
     for (const address of addedIndexServers.list()) if (!configured.has(address)) list.push({ address, source: 'added' });
     const own = indexRole.status().port;
     if (own !== null) list.push({ address: `127.0.0.1:${own}`, source: 'self' });
@@ -185,6 +195,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     ...listing, logger: logger.child({ service: 'index-client' }),
     candidates: () => candidates().filter((c) => c.source !== 'self' && !isOwnIndexAddress(c.address, indexRole.status().port)),
     refusesIndex: (indexId) => indexId === id,
+    identityOf: (address) => indexPins.view(address),
   });
   const ownIndexPort = () => (indexRole.status().state === 'on' ? indexRole.status().port : null);
   const ownIndexListing = createOwnIndexListing({ ...listing, logger: logger.child({ service: 'own-index-listing' }), ownPort: ownIndexPort });
@@ -241,7 +252,15 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
     indexRole: { status: () => indexRole.status(), set: (enabled, port) => indexRole.set(enabled, port) },
     federation: { view: () => addedFederation.view(federation.members), set: (added) => addedFederation.set(added, federation.members) },
     indexConnection: () => withOwnIndex(indexClient.status(), ownIndexListing.status()),
-    indexServers: addedIndexServers,
+    indexServers: {
+      add: (address) => addedIndexServers.add(address),
+      remove: (address) => addedIndexServers.remove(address),
+      // "Trust the new identity": whoever answers there next is pinned; the client asks at once.
+      forgetPin: (address) => {
+        indexPins.forget(address);
+        indexClient.retry(address);
+      },
+    },
     network: {
       search: (query) => searchNetwork(indexAddresses(), query, dialer),
       file: (fileId) => networkFile(indexAddresses(), fileId, dialer),

@@ -12,6 +12,8 @@ import { IndexServersSetting } from './IndexServersSetting.js';
 const info = { id: 'n', name: 'desk', version: '0.1.0', apiVersion: 'v1', roles: ['peer'], port: 9001, indexPort: null, startedAt: '', fileCount: 0, totalBytes: 0 };
 type Server = IndexConnectionView['servers'][number];
 const untried = { reachable: null, lastError: null, lastTriedAt: null, rttMs: null };
+const PINNED = 'BNSSEWO-P2KSWVM-NWHCJJ5-INCWXJQ-RKPVUTV-SIZPHTS-PXA22IB-I6TZYAP';
+const OTHER = 'LSADALM-JHZRNM2-HZ5F574-7RQSYFN-7AIS73J-4WMMRWI-QKJ3SYY-VPXU3AM';
 
 /** A node that keeps a list of index servers the way the real one answers. */
 async function renderWith(servers: Server[]) {
@@ -28,6 +30,12 @@ async function renderWith(servers: Server[]) {
     removeIndexServer: ({ params }) => {
       const address = params?.address as string;
       servers.splice(servers.findIndex((s) => s.address === address), 1);
+      return view();
+    },
+    forgetIndexServerPin: ({ params }) => {
+      const at = servers.findIndex((s) => s.address === params?.address);
+      const { identity: _forgotten, ...rest } = servers[at] as Server;
+      servers[at] = rest;
       return view();
     },
   });
@@ -125,6 +133,36 @@ describe('the index servers setting', () => {
     await waitFor(() => expect(screen.getAllByTestId('index-server')).toHaveLength(1));
     expect(screen.queryByText('10.0.0.2:8080')).toBeNull();
     expect(transport.calls.filter((c) => c.route === 'removeIndexServer').map((c) => c.parts.params)).toEqual([{ address: '10.0.0.2:8080' }]);
+    stores.dispose();
+  });
+
+  it('refuses a mistyped node id after "#" inline, and sends a full one', async () => {
+    const { transport, stores } = await renderWith([]);
+    fireEvent.change(input(), { target: { value: `10.0.0.5:8080#${PINNED.slice(0, -1)}B` } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('a typo?');
+    expect(addCalls(transport)).toHaveLength(0);
+    fireEvent.change(input(), { target: { value: `10.0.0.5:8080#${PINNED.toLowerCase()}` } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(addCalls(transport).map((c) => c.parts.body)).toEqual([{ address: `10.0.0.5:8080#${PINNED}` }]));
+    stores.dispose();
+  });
+
+  it('says when a server proves another id than its pin, and forgets the pin on "Trust the new identity" (not an id from the config)', async () => {
+    const refused = { reachable: false, lastError: 'the index server is not the node expected', lastTriedAt: new Date().toISOString(), rttMs: null };
+    const { transport, stores } = await renderWith([
+      { address: '10.0.0.1:8080', source: 'configured', state: 'failing', ...refused, identity: { nodeId: PINNED, given: true, presented: OTHER } },
+      { address: '10.0.0.2:8080', source: 'added', state: 'failing', ...refused, identity: { nodeId: PINNED, given: false, presented: OTHER } },
+      { address: '10.0.0.3:8080', source: 'added', state: 'standby', ...untried, identity: { nodeId: PINNED, given: false, presented: null } },
+    ]);
+    const notes = screen.getAllByTestId('index-server-identity');
+    expect(notes).toHaveLength(2);
+    expect(notes[0]?.textContent).toContain(`It now proves the id ${OTHER.slice(0, 7)}, not ${PINNED.slice(0, 7)} given in this node’s configuration`);
+    expect(notes[1]?.textContent).toContain('it proved before');
+    expect(screen.getAllByRole('button', { name: /^Trust the new identity/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Trust the new identity of 10.0.0.2:8080']);
+    fireEvent.click(screen.getByRole('button', { name: 'Trust the new identity of 10.0.0.2:8080' }));
+    await waitFor(() => expect(screen.getAllByTestId('index-server-identity')).toHaveLength(1));
+    expect(transport.calls.filter((c) => c.route === 'forgetIndexServerPin').map((c) => c.parts.params)).toEqual([{ address: '10.0.0.2:8080' }]);
     stores.dispose();
   });
 });

@@ -1,3 +1,4 @@
+import { indexAddressSchema } from '../../../src-shared/api/index-address.js';
 import type { IndexConnectionView, IndexServerSource } from '../../../src-shared/api/peer-routes.js';
 import { formatAgo } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
@@ -37,6 +38,29 @@ function serverText(s: Server, now: number): string {
   return `${state} \u00b7 answers${s.rttMs !== null ? ` in ${Math.round(s.rttMs)} ms` : ''} (${triedAgo(s.lastTriedAt, now)})`;
 }
 
+/**
+ * The server proved another node id than the one pinned for it (or given with it): said plainly,
+ * since it may be someone in between as well as a reinstalled index server.
+ */
+function IdentityChanged({ server, onTrust }: { server: Server; onTrust: (address: string) => void }) {
+  const identity = server.identity;
+  if (!identity?.presented) return null;
+  return (
+    <div className="error-inline" data-testid="index-server-identity">
+      It now proves the id <code>{shortId(identity.presented)}</code>, not <code>{shortId(identity.nodeId)}</code>
+      {identity.given ? ' given in this node\u2019s configuration' : ' it proved before'}: nothing is sent to it. Someone may be in
+      between, or the index server was set up again.{' '}
+      {identity.given ? null : (
+        <button type="button" aria-label={`Trust the new identity of ${server.address}`} onClick={() => onTrust(server.address)}>
+          Trust the new identity
+        </button>
+      )}
+    </div>
+  );
+}
+
+const shortId = (id: string) => id.slice(0, 7);
+
 /** The index servers this node knows and its registration; the user adds and removes their own. */
 export function IndexServersSetting() {
   const connection = useDomain('network', (s) => s.indexConnection);
@@ -44,6 +68,7 @@ export function IndexServersSetting() {
   const loadIndexConnection = useDomain('network', (s) => s.loadIndexConnection);
   const addIndexServer = useDomain('network', (s) => s.addIndexServer);
   const removeIndexServer = useDomain('network', (s) => s.removeIndexServer);
+  const forgetIndexServerPin = useDomain('network', (s) => s.forgetIndexServerPin);
 
   useVisiblePolling(loadIndexConnection, REFRESH_MS);
 
@@ -76,11 +101,16 @@ export function IndexServersSetting() {
                   Remove
                 </button>
               ) : null}
+              <IdentityChanged server={s} onTrust={(address) => void forgetIndexServerPin(address)} />
             </li>
           ))}
         </ul>
       ) : null}
-      <AddAddressForm label="Add an index server (host:port)" placeholder="192.168.1.20:8080" onAdd={addIndexServer} error={error} />
+      <p className="muted">
+        Write <code>host:port#NODEID</code> with the index server&rsquo;s full node id to accept only that node there; without
+        one, the id it proves the first time is the only one accepted afterwards.
+      </p>
+      <AddAddressForm label="Add an index server (host:port)" placeholder="192.168.1.20:8080" onAdd={addIndexServer} error={error} schema={indexAddressSchema} />
     </div>
   );
 }
