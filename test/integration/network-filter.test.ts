@@ -102,7 +102,10 @@ describe('sources in blocked networks', () => {
   const indexApi = () => typedClient(indexRoutes, indexBase, index.token);
 
   beforeAll(async () => {
-    index = await startTestNode({ superPeer: { enabled: true, heartbeat_interval: '1s' }, peer: { auto_register: false } });
+    // The source registers by hand once and never heartbeats: with minutes between heartbeats it
+    // stays online for the whole describe (at 1 s it went offline 3 s after registering, before a
+    // loaded machine got to the last test's download).
+    index = await startTestNode({ superPeer: { enabled: true, heartbeat_interval: '10m' }, peer: { auto_register: false } });
     indexBase = `http://127.0.0.1:${index.indexRole.status().port}`;
     // The source lives at 127.0.0.2 and registers there by hand (its key, its address).
     source = await startTestNode({ peer: { host: '127.0.0.2', auto_register: false } });
