@@ -26,7 +26,9 @@ const peers = async () => (await idx.listPeers()).items;
 const register = async (key: NodeKey, body: HandRegistration) => idx.register({ body: signedRegistration(key, body, await idx.challenge()) });
 
 beforeAll(async () => {
-  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms' } });
+  // Heartbeats minutes apart: the victim must be online when a test looks, and at 300 ms a loaded
+  // machine could leave it silent for three intervals (offline until its next heartbeat).
+  index = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m' } });
   const role = await index.client.getIndexRole();
   base = `http://127.0.0.1:${role.port}`;
   idx = typedClient(indexRoutes, base);
