@@ -12,7 +12,7 @@ import { NodeTls } from '../../src-main/core/net/node-tls.js';
 export interface Proxy {
   address: string;
   port: number;
-  /** Every byte that crossed, both directions (the key-swapping proxy: what clients sent it, decrypted). */
+  /** Every byte that crossed, both directions, each connection's each way in order (the key-swapping proxy: what clients sent it, decrypted). */
   recorded(): Buffer;
   /** Connections it forwarded (the downgrading proxy: plain ones only). */
   readonly forwarded: number;
@@ -39,15 +39,21 @@ async function listen(server: net.Server, sockets: Set<net.Socket>, recorded: ()
 }
 
 export function recordingProxy(targetPort: number): Promise<Proxy> {
-  const chunks: Buffer[] = [];
+  // One list of chunks per connection and direction, joined stream by stream: with one list for
+  // all, the chunks of a downloader's two connections interleave, and bytes sent in one piece
+  // would not be found together.
+  const streams: Buffer[][] = [];
   const counter = { forwarded: 0 };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     counter.forwarded++;
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(upstream);
-    client.on('data', (d: Buffer) => chunks.push(Buffer.from(d)));
-    upstream.on('data', (d: Buffer) => chunks.push(Buffer.from(d)));
+    const sent: Buffer[] = [];
+    const received: Buffer[] = [];
+    streams.push(sent, received);
+    client.on('data', (d: Buffer) => sent.push(Buffer.from(d)));
+    upstream.on('data', (d: Buffer) => received.push(Buffer.from(d)));
     client.pipe(upstream).on('error', () => client.destroy());
     upstream.pipe(client).on('error', () => upstream.destroy());
     client.on('error', () => upstream.destroy());
@@ -55,7 +61,7 @@ export function recordingProxy(targetPort: number): Promise<Proxy> {
     upstream.on('close', () => client.destroy());
     client.on('close', () => upstream.destroy());
   });
-  return listen(server, sockets, () => Buffer.concat(chunks), counter);
+  return listen(server, sockets, () => Buffer.concat(streams.flat()), counter);
 }
 
 export async function keySwappingProxy(targetPort: number): Promise<Proxy & { id: string }> {
