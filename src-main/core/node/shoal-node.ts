@@ -149,7 +149,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const discovery = config.peer.lan_discovery ? mdnsLanDiscovery({ logger: logger.child({ service: 'lan-discovery' }) }) : noLanDiscovery;
   let browsing: IndexBrowsing | undefined;
   const addedFederation = new AddedFederation({ state: nodeState, configured: config.super_peer.federation });
-  const federation = createFederation({ selfId: id, config: config.super_peer, configured: () => addedFederation.addresses(), lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed, addressAllowed: (address) => accessControl.networks.allowsUrl(`http://${address}/`), dialer });
+  const federation = createFederation({ selfId: id, config: config.super_peer, configured: () => addedFederation.addresses(), lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed, addressAllowed: (address) => accessControl.networks.allowsUrl(`http://${address}/`), deviceBlocked: (nodeId) => accessControl.devices.isBlocked(nodeId), dialer });
   const indexRole = new IndexRole({
     federation, tls: tlsServing, dialer,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },

@@ -31,7 +31,8 @@ export class AddedFederation {
         origin: m.origin === 'configured' && added.has(m.address) && !configured.has(m.address) ? 'added' : m.origin,
         indexId: m.indexId,
         lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString(),
-        answering: m.lastSeen !== null && m.failures === 0,
+        // A member blocked since (its network, or its id) gets no query from now on: not "answering".
+        answering: m.lastSeen !== null && m.failures === 0 && !members.refuses(m),
       })),
     };
   }

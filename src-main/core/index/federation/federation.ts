@@ -270,7 +270,8 @@ export class Federation {
     };
     const active = new Set(this.members.active().map((m) => m.address));
     for (const m of this.members.all()) {
-      if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId }))) continue;
+      // A blocked one (its network, or its id a blocked device) is not passed on.
+      if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId })) || this.members.refuses(m)) continue;
       nodes.set(key({ role: 'index', id: m.indexId }), { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0, address: m.address });
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }
@@ -279,6 +280,7 @@ export class Federation {
       await round.wait(this.settings().searchDeadlineMs);
       for (const t of round.answers) {
         for (const n of t.nodes) {
+          if (this.members.isBlockedId(n.id)) continue; // a blocked device (index or peer) is not shown, nor linked
           const had = nodes.get(key(n));
           // A member's word about itself (its name, its file count) replaces our placeholder.
           if (had && !(had.role === 'index' && had.fileCount === 0 && had.name.includes(':'))) continue;

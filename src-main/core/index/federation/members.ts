@@ -4,7 +4,12 @@
 // to try: it becomes a member once it answered that route itself, with an index id other than
 // ours; a learned one that fails 3 times in a row is forgotten. Bounded: at most MAX_LEARNED learned.
 // An address in a network this node blocks (or outside those it allows) is never contacted,
-// whoever named it: not learned, not probed, no query forwarded to it (`allows`).
+// whoever named it: not learned, not probed, no query forwarded to it (`allows`). The same for an
+// index server whose node id is a device the user blocked (`blocked`): one another server lists
+// with that id is not learned; one whose id is known (it proved it, or the LAN named it) is not
+// probed, gets no query and is not passed on, from the moment it is blocked; one that proves a
+// blocked id when first probed is dropped there (its list unread). Its own calls to this index
+// are refused by the access gate (403 DEVICE_BLOCKED, by its TLS key).
 import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
 import { attempt, nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
@@ -41,6 +46,8 @@ export interface MembersOptions {
    * at once. Default: every address.
    */
   allows?: (address: string) => boolean;
+  /** Whether a node id is a device the user blocked (access/devices.ts); asked at every use. Default: none. */
+  blocked?: (nodeId: string) => boolean;
   /** Learn addresses from other servers' lists and from servers that ask (super_peer.federation_learn). */
   learn?: boolean;
   probeTimeoutMs?: number;
@@ -83,18 +90,19 @@ export class FederationMembers {
   /** Every known index server (not this one), configured first, then the LAN's, then learned. */
   all(): Member[] {
     const out = new Map<string, Member>();
-    const take = (address: string, origin: MemberOrigin) => {
+    const take = (address: string, origin: MemberOrigin, indexId: string | null = null) => {
       const key = canonical(address);
       if (!key || out.has(key)) return;
       let m = this.state.get(key);
       if (!m) {
-        m = { address: key, origin, indexId: null, lastSeen: null, failures: 0, lastTried: null };
+        // The LAN's word for its id: enough to leave a blocked one alone, not to trust one.
+        m = { address: key, origin, indexId, lastSeen: null, failures: 0, lastTried: null };
         this.state.set(key, m);
       } else if (rank(origin) < rank(m.origin)) m.origin = origin;
       out.set(key, m);
     };
     for (const a of this.o.configured()) take(a, 'configured');
-    for (const found of this.o.lan()) if (found.indexId !== this.o.selfId) take(found.address, 'lan');
+    for (const found of this.o.lan()) if (found.indexId !== this.o.selfId) take(found.address, 'lan', found.indexId);
     for (const m of this.state.values()) if (m.origin === 'learned') take(m.address, 'learned');
     // Forget entries that are neither configured, on the LAN nor learned any more.
     for (const key of [...this.state.keys()]) if (!out.has(key)) this.state.delete(key);
@@ -103,12 +111,12 @@ export class FederationMembers {
 
   /**
    * Those that answered their last probe, one address per index id: where queries are forwarded.
-   * Never one at an address blocked since (before its next probe finds it so).
+   * Never one at an address blocked since, nor one whose id was blocked since (before its next probe finds it so).
    */
   active(): Member[] {
     const ids = new Set<string>();
     return this.all().filter((m) => {
-      if (m.lastSeen === null || m.failures > 0 || m.indexId === null || ids.has(m.indexId) || !this.allows(m.address)) return false;
+      if (m.lastSeen === null || m.failures > 0 || m.indexId === null || ids.has(m.indexId) || this.refuses(m)) return false;
       ids.add(m.indexId);
       return true;
     });
@@ -117,7 +125,7 @@ export class FederationMembers {
   /** What GET /api/v1/federation answers: those that answered us, then the configured ones. */
   list(): FederatedIndexServer[] {
     return this.all()
-      .filter((m) => m.lastSeen !== null || m.origin === 'configured')
+      .filter((m) => (m.lastSeen !== null || m.origin === 'configured') && !this.refuses(m))
       .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
       .slice(0, MAX_LISTED_INDEX_SERVERS)
       .map((m) => ({ address: m.address, indexId: m.indexId, lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString() }));
@@ -158,12 +166,25 @@ export class FederationMembers {
     return this.o.allows?.(address) ?? true;
   }
 
-  /** Addresses to try (from another server's list, or a server that asked us); true when new. */
-  learn(address: string): boolean {
+  /** Whether `nodeId` is a device the user blocked. */
+  isBlockedId(nodeId: string | null): boolean {
+    return nodeId !== null && (this.o.blocked?.(nodeId) ?? false);
+  }
+
+  /** Whether `m` is not to be contacted nor passed on: its network is blocked, or its id (as far as it is known) is a blocked device. */
+  refuses(m: Pick<Member, 'address' | 'indexId'>): boolean {
+    return !this.allows(m.address) || this.isBlockedId(m.indexId);
+  }
+
+  /**
+   * Addresses to try (from another server's list, with the id it gives, or a server that asked
+   * us); true when new.
+   */
+  learn(address: string, indexId: string | null = null): boolean {
     if (this.o.learn === false) return false;
     const key = canonical(address);
-    // A blocked address takes no learned slot: it would never be tried.
-    if (!key || this.state.has(key) || !this.allows(key)) return false;
+    // A blocked address or id takes no learned slot: it would never be tried.
+    if (!key || this.state.has(key) || this.refuses({ address: key, indexId })) return false;
     const learned = [...this.state.values()].filter((m) => m.origin === 'learned');
     if (learned.length >= MAX_LEARNED) {
       // Room is made only by a learned entry that never answered; members that work are kept.
@@ -189,6 +210,14 @@ export class FederationMembers {
     }
   }
 
+  /** `m` is blocked: a learned one is forgotten, a configured or LAN one shows as not answering. */
+  private drop(m: Member): void {
+    const wasActive = m.failures === 0 && m.lastSeen !== null;
+    if (m.origin === 'learned') this.state.delete(m.address);
+    else m.failures = Math.max(1, m.failures); // not answering: Settings says so
+    if (wasActive) this.o.onChange?.();
+  }
+
   /** Asks every known server for its list (a gossip round). */
   async refresh(): Promise<void> {
     if (!this.running) return; // the index role is off: nobody to forward for
@@ -203,13 +232,11 @@ export class FederationMembers {
   private async probe(m: Member, timed = false): Promise<void> {
     const now = this.now();
     if (this.probing.has(m.address) || (!timed && m.lastTried !== null && now - m.lastTried < MIN_PROBE_GAP_MS)) return;
-    if (!this.allows(m.address)) {
-      // Blocked (configured, on the LAN, or blocked after it was learned): not contacted. A learned
-      // one is forgotten; a configured or LAN one waits for the next round, in case the lists change.
-      const wasActive = m.failures === 0 && m.lastSeen !== null;
-      if (m.origin === 'learned') this.state.delete(m.address);
-      else m.failures = Math.max(1, m.failures); // not answering: Settings says so
-      if (wasActive) this.o.onChange?.();
+    if (this.refuses(m)) {
+      // Blocked (its network or its id; configured, on the LAN, or blocked after it was learned):
+      // not contacted. A learned one is forgotten; a configured or LAN one waits for the next
+      // round, in case the lists change.
+      this.drop(m);
       return;
     }
     this.probing.add(m.address);
@@ -233,6 +260,12 @@ export class FederationMembers {
         m.failures++; // it says it is one index server and holds the key of another: not a member
         return;
       }
+      if (this.isBlockedId(answer.value.indexId)) {
+        // It proved (or, in plain HTTP, claims) the id of a device the user blocked: not a member, its list unread.
+        m.indexId = answer.value.indexId;
+        this.drop(m);
+        return;
+      }
       m.failures = 0;
       m.lastSeen = this.now();
       m.indexId = answer.value.indexId;
@@ -241,7 +274,7 @@ export class FederationMembers {
       const fresh: Member[] = [];
       for (const s of answer.value.servers) {
         if (s.indexId === this.o.selfId) continue;
-        if (this.learn(s.address)) fresh.push(this.state.get(canonical(s.address)!)!);
+        if (this.learn(s.address, s.indexId)) fresh.push(this.state.get(canonical(s.address)!)!);
       }
       await Promise.all(fresh.slice(0, PROBE_CONCURRENCY).map((f) => this.probe(f)));
     } finally {

@@ -31,12 +31,15 @@ export function createFederation(o: {
   sourceAllowed?: (source: { url: string; peerId: string }) => boolean;
   /** Access control: whether an index server's `host:port` may be contacted (members.ts `allows`). */
   addressAllowed?: (address: string) => boolean;
+  /** Access control: whether a node id is a blocked device (members.ts `blocked`). */
+  deviceBlocked?: (nodeId: string) => boolean;
   /** The node's dialer: index servers are called over TLS when encryption is on. */
   dialer?: NodeDialer;
 }): Federation {
   const members = new FederationMembers({
     selfId: o.selfId, configured: o.configured ?? (() => o.config.federation), lan: o.lan, ownPort: o.ownPort, learn: o.config.federation_learn,
     ...(o.addressAllowed ? { allows: o.addressAllowed } : {}),
+    ...(o.deviceBlocked ? { blocked: o.deviceBlocked } : {}),
     ...(o.dialer ? { dialer: o.dialer } : {}),
   });
   return new Federation(members, () => ({
