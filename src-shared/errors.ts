@@ -32,6 +32,7 @@ export const errorCatalogue = {
   PORT_IN_USE: { status: 409, message: 'The port is already in use by another program.' },
   FILE_TOO_LARGE: { status: 413, message: 'The file is larger than this node\u2019s max_file_size.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request\u2019s address or headers are too long (16 KiB at most).' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   ROOT_NOT_FOUND: { status: 404, message: 'Nothing is shared at this path: give the shared folder or a path shared by hand (GET /api/v1/library/roots).' },
   DOWNLOAD_NOT_FOUND: { status: 404, message: 'No download has this id.' },

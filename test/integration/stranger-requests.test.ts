@@ -26,6 +26,18 @@ function errorOf(body: string): ErrorBody['error'] {
   return (JSON.parse(body) as ErrorBody).error;
 }
 
+describe('requests the HTTP parser refuses', () => {
+  it('an address over 16 KiB is 431 HEADERS_TOO_LARGE and a malformed request 400 BAD_REQUEST, both in the catalogue\u2019s JSON', async () => {
+    const long = await rawRequest(n.port, { target: `/api/v1/files?q=${'a'.repeat(20_000)}` });
+    expect(long.status).toBe(431);
+    expect(long.headers['content-type']).toMatch(/application\/json/);
+    expect(errorOf(long.body).code).toBe('HEADERS_TOO_LARGE');
+    const garbage = await rawRequest(n.port, { target: '/api/v1/info', headers: { 'bad header': 'x' } });
+    expect(garbage.status).toBe(400);
+    expect(errorOf(garbage.body).code).toBe('BAD_REQUEST');
+  });
+});
+
 describe('malformed percent-escapes', () => {
   it('answer 400 MALFORMED_URL from the catalogue, never a 500, and log no stack', async () => {
     const before = logLines.length;

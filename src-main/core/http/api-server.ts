@@ -15,6 +15,7 @@ import { attachEventSocket, type Audience, type SocketLimits } from './event-soc
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { registerRoutes, type RouteHandlers } from './route-registry.js';
 import { acceptTlsToo } from './tls-sniff.js';
+import { answerClientErrors } from './client-error.js';
 import { refuseAtAccept } from './accept-refusal.js';
 import { refusePlain, refusePlainUpgrade, type PlainHttpPolicy } from './plain-http.js';
 
@@ -67,6 +68,7 @@ export async function listenWithEvents<M>(
   const served = options.tls ? refusePlain(options.tls.plain, app) : app;
   const server = createServer(options.guard ? options.guard.wrap(served) : served);
   options.guard?.watch(server);
+  answerClientErrors(server);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const plain = options.tls?.plain;
   if (plain) server.on('upgrade', (req: IncomingMessage, socket: Duplex) => refusePlainUpgrade(plain, req, socket));
