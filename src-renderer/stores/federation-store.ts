@@ -3,6 +3,7 @@
 // answers. Nothing in the event stream says so, so the block asks again while it is on screen.
 import { createStore } from 'zustand/vanilla';
 import type { FederationSettingsView } from '../../src-shared/api/federation.js';
+import { splitIndexAddress } from '../../src-shared/api/index-address.js';
 import { errorMessage } from '../bridge/api-error.js';
 import type { NodeApi } from '../bridge/node-client.js';
 
@@ -38,7 +39,8 @@ export function createFederationStore(api: Pick<NodeApi, 'getFederation' | 'setF
       },
       add: (address) => save([...(get().view?.added ?? []), address]),
       remove: async (address) => {
-        await save((get().view?.added ?? []).filter((a) => a !== address));
+        // An added entry may carry the server's id (host:port#NODEID); Settings names it by host:port.
+        await save((get().view?.added ?? []).filter((a) => splitIndexAddress(a).address !== address));
       },
     };
   });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { normalizeNodeId } from '../node-id.js';
 import { hostPortSchema } from './common.js';
+import { indexAddressSchema } from './index-address.js';
 import type { RouteSpec } from './peer-routes.js';
 
 /** The most hops a forwarded query may have made (the configured limit is at most this). */
@@ -95,10 +96,14 @@ export const federationSettingsSchema = z.object({
     indexId: z.string().nullable(),
     lastSeen: z.string().nullable().describe('when it last answered (ISO 8601)'),
     answering: z.boolean().describe('it answered its last probe: queries are forwarded to it'),
+    identity: z.object({
+      nodeId: z.string().describe('the id given with its address (host:port#NODEID): the only node accepted there'),
+      presented: z.string().nullable().describe('another id it proved when last asked (PEER_IDENTITY_MISMATCH): refused, no query goes to it'),
+    }).optional().describe('only for a server given with its id'),
   })).describe('every index server this one federates with or tries, and how it is doing'),
 });
 export type FederationSettingsView = z.infer<typeof federationSettingsSchema>;
 
 export const setFederationSchema = z.object({
-  added: z.array(hostPortSchema).max(MAX_ADDED_FEDERATION).describe('the whole list of index servers added in Settings'),
+  added: z.array(indexAddressSchema).max(MAX_ADDED_FEDERATION).describe('the whole list of index servers added in Settings: "host:port", or "host:port#NODEID" to accept only that node there'),
 });

@@ -58,6 +58,10 @@ export const indexAddressSchema = z.string().trim().max(400)
     return joinIndexAddress(splitIndexAddress(text));
   });
 
+/** An index address kept in the node state: `host:port` or `host:port#NODEID`, in its one written form. */
+export const writtenIndexAddressSchema = z.string().max(400)
+  .refine((text) => problemOf(text) === undefined && joinIndexAddress(splitIndexAddress(text)) === text, 'expected "host:port" or "host:port#NODEID"');
+
 /** A kept pin (node state): `host:port#NODEID` in its one written form, the id required. */
 export const pinnedIndexAddressSchema = z.string().max(400)
   .refine((text) => {

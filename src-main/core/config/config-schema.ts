@@ -85,7 +85,7 @@ const listOf = (address: z.ZodType<string>) => z
     });
   });
 const addressList = listOf(address);
-/** Index servers: `host:port`, or `host:port#NODEID` to accept only that node there (a mistyped id is an error). */
+/** Index servers (peer.super_peer_address, super_peer.federation): `host:port`, or `host:port#NODEID` to accept only that node there (a mistyped id is an error). */
 const indexAddressList = listOf(indexAddressSchema);
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -136,8 +136,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('The heartbeat interval the index asks of its peers; 3 missed and a peer is offline.'),
         cleanup_interval: interval.default(300_000)
           .describe('How long a peer stays offline before the index forgets it and its files.'),
-        federation: addressList.default([])
-          .describe('Other index servers to federate with ("host:port"): a search or a source lookup on this one answers for them too, and for the index servers they know (docs/architecture.md, "Federation").'),
+        federation: indexAddressList.default([])
+          .describe('Other index servers to federate with ("host:port"): a search or a source lookup on this one answers for them too, and for the index servers they know (docs/architecture.md, "Federation"). "host:port#NODEID" with the server\'s full node id (its Settings → This device) federates only with that node there: another one at that address is refused and not used.'),
         federation_deadline: interval.default(500)
           .describe('How long a federated search or source lookup waits for the other index servers before it answers; later answers come with `more=<queryId>`.'),
         federation_max_hops: count.max(8, { error: 'expected at most 8' }).default(3)

@@ -10,7 +10,7 @@ import { networkSettingsSchema } from '../../../src-shared/api/access.js';
 import { hostPortSchema } from '../../../src-shared/api/common.js';
 import { MAX_ADDED_FEDERATION } from '../../../src-shared/api/federation.js';
 import { displayNameSchema } from '../../../src-shared/api/identity.js';
-import { MAX_INDEX_PINS, pinnedIndexAddressSchema } from '../../../src-shared/api/index-address.js';
+import { MAX_INDEX_PINS, pinnedIndexAddressSchema, writtenIndexAddressSchema } from '../../../src-shared/api/index-address.js';
 import { MAX_ADDED_INDEX_SERVERS } from '../../../src-shared/api/peer-routes.js';
 import { transferSettingsSchema } from '../../../src-shared/api/transfers.js';
 import { flag, integerText, jsonFields, jsonList, optionalText } from './state-codecs.js';
@@ -31,8 +31,8 @@ export const nodeStateKeys = {
   addedIndexServers: stateKey('added_index_servers', jsonList(hostPortSchema, MAX_ADDED_INDEX_SERVERS), []),
   /** The node id each index server address proved first, or was given in Settings (net/index-pins.ts): a JSON list of "host:port#NODEID", least recently used first. */
   indexPins: stateKey('index_pins', jsonList(pinnedIndexAddressSchema, MAX_INDEX_PINS), []),
-  /** Index servers added to the federation in Settings (index/federation/added-federation.ts), a JSON list. */
-  federationAdded: stateKey('federation_added', jsonList(hostPortSchema.max(300), MAX_ADDED_FEDERATION), []),
+  /** Index servers added to the federation in Settings (index/federation/added-federation.ts), a JSON list of "host:port" or "host:port#NODEID". */
+  federationAdded: stateKey('federation_added', jsonList(writtenIndexAddressSchema, MAX_ADDED_FEDERATION), []),
   /** "Run as index server" (index/index-role.ts), 'on' or 'off': whether the role was on when the node last ran. */
   indexRole: stateKey('index_role', flag('on', 'off'), false),
   /** The index port chosen in Settings when the config's was taken (index/index-role.ts); null: the config's. */

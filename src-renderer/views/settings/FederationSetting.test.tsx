@@ -9,15 +9,21 @@ import { FakeTransport } from '../../test-support/fake-transport.js';
 import { FederationSetting } from './FederationSetting.js';
 
 const role = { enabled: true, state: 'on' as const, port: 8080, indexId: 'x', lastError: null };
+const GIVEN = 'BNSSEWO-P2KSWVM-NWHCJJ5-INCWXJQ-RKPVUTV-SIZPHTS-PXA22IB-I6TZYAP';
+const OTHER = 'LSADALM-JHZRNM2-HZ5F574-7RQSYFN-7AIS73J-4WMMRWI-QKJ3SYY-VPXU3AM';
 
 /** A node whose index federates the way the real one answers (the added list replaced whole). */
 async function renderWith(enabled = true) {
   let added: string[] = [];
+  // An added server given with an id (host:port#NODEID) proves another one: refused, as the node says.
   const view = (): FederationSettingsView => ({
     configured: ['10.0.0.1:8080'], added: [...added],
     servers: [
       { address: '10.0.0.1:8080', origin: 'configured', indexId: 'A', lastSeen: new Date().toISOString(), answering: true },
-      ...added.map((address) => ({ address, origin: 'added' as const, indexId: null, lastSeen: null, answering: false })),
+      ...added.map((entry) => {
+        const [address = '', nodeId] = entry.split('#');
+        return { address, origin: 'added' as const, indexId: nodeId ?? null, lastSeen: null, answering: false, ...(nodeId ? { identity: { nodeId, presented: OTHER } } : {}) };
+      }),
     ],
   });
   const transport = new FakeTransport({
@@ -56,6 +62,24 @@ describe('the federation setting', () => {
     expect(transport.calls.filter((c) => c.route === 'setFederation').map((c) => c.parts.body)).toEqual([{ added: ['10.0.0.2:8080'] }]);
     fireEvent.click(screen.getByRole('button', { name: 'Stop federating with 10.0.0.2:8080' }));
     await waitFor(() => expect(screen.getAllByTestId('federated-server')).toHaveLength(1));
+  });
+
+  it('takes host:port#NODEID (a mistyped id refused inline), says when that server proves another id, and removes it by its address', async () => {
+    const { transport } = await renderWith();
+    await screen.findAllByTestId('federated-server');
+    const input = screen.getByLabelText('Federate with (host:port of its index)');
+    fireEvent.change(input, { target: { value: `10.0.0.3:8080#${GIVEN.slice(0, -1)}B` } });
+    fireEvent.submit(input.closest('form') as HTMLFormElement);
+    expect((await screen.findByRole('alert')).textContent).toContain('a typo?');
+    fireEvent.change(input, { target: { value: `10.0.0.3:8080#${GIVEN.toLowerCase()}` } });
+    fireEvent.submit(input.closest('form') as HTMLFormElement);
+    const note = await screen.findByTestId('federated-server-identity');
+    expect(note.textContent).toContain(`It proves the id ${OTHER.slice(0, 7)}, not ${GIVEN.slice(0, 7)} given with its address`);
+    expect(screen.getByText('refused: another node')).toBeTruthy();
+    expect(transport.calls.filter((c) => c.route === 'setFederation').map((c) => c.parts.body)).toEqual([{ added: [`10.0.0.3:8080#${GIVEN}`] }]);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop federating with 10.0.0.3:8080' }));
+    await waitFor(() => expect(screen.getAllByTestId('federated-server')).toHaveLength(1));
+    expect(transport.calls.filter((c) => c.route === 'setFederation').at(-1)?.parts.body).toEqual({ added: [] });
   });
 
   it('is not shown, and not asked for, while this node is not an index server', async () => {

@@ -1,4 +1,5 @@
 import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
+import { indexAddressSchema } from '../../../src-shared/api/index-address.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { AddAddressForm } from '../../components/AddAddressForm.js';
@@ -15,6 +16,24 @@ const originText: Record<Server['origin'], string> = {
   lan: 'found on your network',
   learned: 'learned from another index server',
 };
+
+const shortId = (id: string) => id.slice(0, 7);
+
+/**
+ * A server given with its id (host:port#NODEID) proved another one: refused, said plainly, since
+ * it may be someone in between as well as a reinstalled index server.
+ */
+function IdentityRefused({ server }: { server: Server }) {
+  const identity = server.identity;
+  if (!identity?.presented) return null;
+  return (
+    <div className="error-inline" data-testid="federated-server-identity">
+      It proves the id <code>{shortId(identity.presented)}</code>, not <code>{shortId(identity.nodeId)}</code> given with its
+      address: no query goes to it. Someone may be in between, or the index server was set up again; to federate with the new
+      one, give its new id ({server.origin === 'added' ? 'remove it and add it again' : 'in super_peer.federation'}).
+    </div>
+  );
+}
 
 /** "Federate with other index servers": shown while this node runs as an index server. */
 export function FederationSetting() {
@@ -48,19 +67,20 @@ function Federation() {
             <li key={s.address} className="row" data-testid="federated-server">
               <code>{s.address}</code>
               <span className="badge">{originText[s.origin]}</span>
-              <span className={s.answering ? 'muted' : 'error-inline'}>{s.answering ? 'answers' : s.lastSeen ? 'not answering' : 'not answered yet'}</span>
+              <span className={s.answering ? 'muted' : 'error-inline'}>{s.answering ? 'answers' : s.identity?.presented ? 'refused: another node' : s.lastSeen ? 'not answering' : 'not answered yet'}</span>
               {s.origin === 'added' ? (
                 <button type="button" aria-label={`Stop federating with ${s.address}`} onClick={() => void remove(s.address)}>
                   Remove
                 </button>
               ) : null}
+              <IdentityRefused server={s} />
             </li>
           ))}
         </ul>
       ) : (
         <p className="muted">No other index server yet.</p>
       )}
-      <AddAddressForm label="Federate with (host:port of its index)" placeholder="192.168.1.30:8080" onAdd={add} error={error} />
+      <AddAddressForm label="Federate with (host:port of its index)" placeholder="192.168.1.30:8080 or 192.168.1.30:8080#NODEID" onAdd={add} error={error} schema={indexAddressSchema} />
     </div>
   );
 }

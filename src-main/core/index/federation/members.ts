@@ -10,8 +10,13 @@
 // probed, gets no query and is not passed on, from the moment it is blocked; one that proves a
 // blocked id when first probed is dropped there (its list unread). Its own calls to this index
 // are refused by the access gate (403 DEVICE_BLOCKED, by its TLS key).
+// A configured or added server may be given with its node id (`host:port#NODEID`, index-address.ts):
+// it is asked over TLS for that id alone, so another node at that address is refused
+// (PEER_IDENTITY_MISMATCH, shown in Settings) and never a member; without an id, the id an
+// address proves first is pinned (the dialer's index pins, kept in the node state).
 import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
+import { splitIndexAddress } from '../../../../src-shared/api/index-address.js';
 import { attempt, nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
 import { hostForUrl } from '../../net/host-for-url.js';
@@ -28,11 +33,15 @@ export interface Member {
   /** Failed probes in a row. */
   failures: number;
   lastTried: number | null;
+  /** The id given with its configured address (`host:port#NODEID`): the only one accepted there. */
+  givenId: string | null;
+  /** Another id it proved when last asked, while it has a given one: it was refused. */
+  presented: string | null;
 }
 
 export interface MembersOptions {
   selfId: string;
-  /** super_peer.federation plus those added in Settings. */
+  /** super_peer.federation plus those added in Settings: `host:port` or `host:port#NODEID`. */
   configured: () => readonly string[];
   /** Index servers found on the LAN. */
   lan: () => readonly { address: string; indexId: string }[];
@@ -90,18 +99,22 @@ export class FederationMembers {
   /** Every known index server (not this one), configured first, then the LAN's, then learned. */
   all(): Member[] {
     const out = new Map<string, Member>();
-    const take = (address: string, origin: MemberOrigin, indexId: string | null = null) => {
+    const take = (address: string, origin: MemberOrigin, indexId: string | null = null, givenId: string | null = null) => {
       const key = canonical(address);
       if (!key || out.has(key)) return;
       let m = this.state.get(key);
-      if (!m) {
-        // The LAN's word for its id: enough to leave a blocked one alone, not to trust one.
-        m = { address: key, origin, indexId, lastSeen: null, failures: 0, lastTried: null };
+      // A server given another id (or none now) starts over: it joins once it proves the new one.
+      if (!m || m.givenId !== givenId) {
+        // The LAN's word for its id (or the id given): enough to leave a blocked one alone, not to trust one.
+        m = { address: key, origin, indexId: givenId ?? indexId, lastSeen: null, failures: 0, lastTried: null, givenId, presented: null };
         this.state.set(key, m);
       } else if (rank(origin) < rank(m.origin)) m.origin = origin;
       out.set(key, m);
     };
-    for (const a of this.o.configured()) take(a, 'configured');
+    for (const a of this.o.configured()) {
+      const { address, nodeId } = splitIndexAddress(a);
+      take(address, 'configured', null, nodeId ?? null);
+    }
     for (const found of this.o.lan()) if (found.indexId !== this.o.selfId) take(found.address, 'lan', found.indexId);
     for (const m of this.state.values()) if (m.origin === 'learned') take(m.address, 'learned');
     // Forget entries that are neither configured, on the LAN nor learned any more.
@@ -125,7 +138,8 @@ export class FederationMembers {
   /** What GET /api/v1/federation answers: those that answered us, then the configured ones. */
   list(): FederatedIndexServer[] {
     return this.all()
-      .filter((m) => (m.lastSeen !== null || m.origin === 'configured') && !this.refuses(m))
+      // Not one that proved another id than the one given for it: we do not vouch for it.
+      .filter((m) => (m.lastSeen !== null || m.origin === 'configured') && !this.refuses(m) && m.presented === null)
       .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
       .slice(0, MAX_LISTED_INDEX_SERVERS)
       .map((m) => ({ address: m.address, indexId: m.indexId, lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString() }));
@@ -192,7 +206,7 @@ export class FederationMembers {
       if (!idle) return false;
       this.state.delete(idle.address);
     }
-    this.state.set(key, { address: key, origin: 'learned', indexId: null, lastSeen: null, failures: 0, lastTried: null });
+    this.state.set(key, { address: key, origin: 'learned', indexId: null, lastSeen: null, failures: 0, lastTried: null, givenId: null, presented: null });
     return true;
   }
 
@@ -244,11 +258,16 @@ export class FederationMembers {
     const port = this.o.ownPort();
     try {
       const proof: NodeCallOptions['proof'] = {};
+      // One given with its id is asked for that id alone; another, for the id it proved first (its pin).
       const answer = await attempt(this.api.federationServers({ query: { port: port || undefined } }, {
-        address: m.address, expected: 'pinned', timeoutMs: this.o.probeTimeoutMs ?? 2_000, maxBytes: MAX_LIST_BYTES, proof,
+        address: m.address, expected: m.givenId ? { node: m.givenId } : 'pinned', timeoutMs: this.o.probeTimeoutMs ?? 2_000, maxBytes: MAX_LIST_BYTES, proof,
       }));
       const wasActive = m.failures === 0 && m.lastSeen !== null;
-      if (!answer.ok) {
+      if (!answer.ok && m.givenId && answer.error.code === 'PEER_IDENTITY_MISMATCH') m.presented = answer.error.presented ?? null;
+      // In plain HTTP (encryption off) nothing is proved: at least its own word must be the id given.
+      const claimsOther = answer.ok && m.givenId !== null && answer.value.indexId !== m.givenId;
+      if (claimsOther) m.presented = answer.value.indexId;
+      if (!answer.ok || claimsOther) {
         m.failures++;
         if (m.origin === 'learned' && m.failures >= MAX_FAILURES) this.state.delete(m.address);
         // A configured or LAN server that is not up yet is tried again soon: 1 s, 2 s, 4 s, … up to a round.
@@ -269,6 +288,7 @@ export class FederationMembers {
       m.failures = 0;
       m.lastSeen = this.now();
       m.indexId = answer.value.indexId;
+      m.presented = null;
       if (!wasActive) this.o.onChange?.();
       if (m.indexId === this.o.selfId) return; // ourselves, under another address: nothing to learn
       const fresh: Member[] = [];
