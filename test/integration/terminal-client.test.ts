@@ -185,13 +185,24 @@ describe('the terminal client', () => {
     for (const peer of peers) {
       await peer.client.setTransferSettings({ body: { maxUploadRate: 0 } });
     }
-    const second = shoal(args);
-    expect(await second.code, second.stderr()).toBe(0);
+    // The second run gets the rest from one source: the other refuses it (its network filter; the
+    // index still lists it). With two, the endgame asks the second for any piece the first is late
+    // with, and on a loaded machine most pieces look late: those copies of missing pieces, megabytes
+    // of them, counted below as if verified ones were fetched again. (The saved pieces were right.)
+    const refusing = peers[1]!;
+    await refusing.client.setNetworkSettings({ body: { blockedNetworks: ['127.0.0.0/8'] } });
+    try {
+      const second = shoal(args);
+      expect(await second.code, second.stderr()).toBe(0);
+    } finally {
+      await refusing.client.setNetworkSettings({ body: { blockedNetworks: [] } });
+    }
     expect((await readFile(join(out, 'Ocean-Documentary.2026.mkv'))).equals(FILE.data)).toBe(true);
     expect(await readdir(out)).toEqual(['Ocean-Documentary.2026.mkv']);
     const servedAfter = (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0);
-    // The second run fetched the rest and no more than one piece besides (the endgame may ask two
-    // sources for the last one), never what the first had verified.
+    // The second run fetched the rest, never what the first had verified (at least what it printed:
+    // pieces still being checked then were saved too); a MiB of room for a range asked again after
+    // a dropped connection.
     expect(servedAfter - servedBefore).toBeLessThanOrEqual(FILE.data.length - kept + MiB);
   }, 40_000);
 
