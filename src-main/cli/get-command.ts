@@ -32,6 +32,8 @@ export interface GetOptions {
   force: boolean;
   /** Also look sources up in the DHT (lookups only: the terminal announces nothing); bootstrap [] = the public DHT. */
   dht?: { bootstrap: string[]; host: string; peersPerLookup: number };
+  /** The state folder's database, opened once for the command (terminal-state.ts); default: opened, and closed, here. */
+  database?: () => Db;
   /** The terminal's identity for TLS to every source (terminal-commands.ts); none: plain HTTP. */
   dialer?: () => Promise<NodeDialer | undefined>;
 }
@@ -53,7 +55,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
   let db: Db;
   try {
     await mkdir(o.dataDirectory, { recursive: true, mode: 0o700 });
-    db = openDatabase(join(o.dataDirectory, 'shoal.db'));
+    db = o.database ? o.database() : openDatabase(join(o.dataDirectory, 'shoal.db'));
   } catch (err) {
     // A new database cannot even be created on a full disk: say so, not a stack trace.
     if (!isDiskFull(err) && !(await diskIsFull(o.dataDirectory).catch(() => false))) throw err;
@@ -133,6 +135,6 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     await manager.close(); // saves the verified pieces
     await dht?.close();
     await hashThread.close();
-    db.close();
+    if (!o.database) db.close();
   }
 }

@@ -27,6 +27,10 @@ const program = createProgram(readPackageVersion(), {
     const { runHash } = await import('./hash-command.js');
     process.exitCode = await runHash(paths, flags, terminal);
   },
+  forgetIndex: async (address, flags) => {
+    const { forgetIndexCommand } = await import('./terminal-commands.js');
+    process.exitCode = await forgetIndexCommand(address, flags, terminal);
+  },
   get: async (fileId, flags) => {
     const { getCommand } = await import('./terminal-commands.js');
     process.exit(await getCommand(fileId, flags, terminal));

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { ConfigFlags } from '../core/config/load-config.js';
 import type { HashFlags } from './hash-command.js';
-import type { GetFlags, SearchFlags, TorrentFlags } from './terminal-commands.js';
+import type { ForgetIndexFlags, GetFlags, SearchFlags, TorrentFlags } from './terminal-commands.js';
 
 export interface ProgramActions {
   serve: (flags: ConfigFlags) => Promise<void>;
@@ -10,6 +10,7 @@ export interface ProgramActions {
   get: (fileId: string, flags: GetFlags) => Promise<void>;
   torrent: (fileId: string, flags: TorrentFlags) => Promise<void>;
   hash: (paths: string[], flags: HashFlags) => Promise<void>;
+  forgetIndex: (address: string, flags: ForgetIndexFlags) => Promise<void>;
 }
 
 export function createProgram(version: string, actions: ProgramActions): Command {
@@ -53,7 +54,7 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .command('get')
     .description('download a file by its id from every source, verified piece by piece')
     .argument('<fileId>', 'the file id that shoal search prints, or a unique prefix of it (shoal hash prints a local file\u2019s)')
-    .option('--index <host:port>', 'the index server that finds sources (default: peer.super_peer_address, else the LAN)')
+    .option('--index <host:port>', 'the index server that finds sources, host:port#NODEID to accept only that node (default: peer.super_peer_address, else the LAN)')
     .option('--peer <host:port>', 'fetch from this peer (besides what an index finds)')
     .option('--dht', 'also find sources in the BitTorrent DHT when no index server has one (dht.enabled does it always; dht.bootstrap for a private DHT; needs the whole id)')
     .option('-o, --output <dir>', 'folder to save into (default: the current folder)')
@@ -67,12 +68,20 @@ export function createProgram(version: string, actions: ProgramActions): Command
     .command('torrent')
     .description('save a file\u2019s BitTorrent v2 .torrent (Shoal peers as web seeds), for qBittorrent or any libtorrent 2.x client')
     .argument('<fileId>', 'the file id that shoal search prints')
-    .option('--index <host:port>', 'the index server to ask: every online source becomes a web seed (default: peer.super_peer_address, else the LAN)')
+    .option('--index <host:port>', 'the index server to ask: every online source becomes a web seed; host:port#NODEID to accept only that node (default: peer.super_peer_address, else the LAN)')
     .option('--peer <host:port>', 'ask this peer instead: it is the only web seed')
     .option('-o, --output <file>', 'where to save it, - for stdout (default: <name>.torrent in the current folder)')
     .option('--config <file>', 'config file to read instead of <data>/config.yaml')
     .option('-v, --verbose', 'log what happens')
     .action((fileId: string, flags: TorrentFlags) => actions.torrent(fileId, flags));
+
+  program
+    .command('forget-index')
+    .description('forget the node id kept for an index server, to trust the one answering there now (it was set up again with a new key); the next command keeps its id')
+    .argument('<host:port>', 'the index server\u2019s address, as given to --index')
+    .option('--data <dir>', 'the state folder given to shoal get --data (default: <data>/terminal, that of search, get and torrent)')
+    .option('--config <file>', 'config file to read instead of <data>/config.yaml')
+    .action((address: string, flags: ForgetIndexFlags) => actions.forgetIndex(address, flags));
 
   program
     .command('hash')

@@ -1,5 +1,7 @@
-// `shoal search`, `shoal get` and `shoal torrent`: check the arguments, read the same configuration as `shoal
-// serve` (for index servers, limits, folders and encryption), then run the command. Returns the exit code.
+// `shoal search`, `shoal get`, `shoal torrent` and `shoal forget-index`: check the arguments, read the same
+// configuration as `shoal serve` (for index servers, limits, folders and encryption), then run the command.
+// Returns the exit code.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { pino } from 'pino';
@@ -13,12 +15,15 @@ import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
 import { IndexPins } from '../core/net/index-pins.js';
 import { NodeDialer } from '../core/net/node-dialer.js';
 import { NodeTls } from '../core/net/node-tls.js';
+import { NodeState } from '../core/store/node-state.js';
 import { runGet, type GetContext } from './get-command.js';
 import { indexAddresses } from './index-addresses.js';
+import { provenIndexes } from './index-identity.js';
 import { notAnIndexServer } from './index-probe.js';
 import { fileIdOrPrefixSchema, resolveFileId } from './resolve-file-id.js';
 import { runSearch } from './search-command.js';
 import { runTorrent } from './torrent-command.js';
+import { TerminalState } from './terminal-state.js';
 import { EXIT_INVALID_CONFIG } from './exit-codes.js';
 import type { ServeContext } from './serve-command.js';
 
@@ -27,6 +32,7 @@ export interface SearchFlags {
 }
 export interface GetFlags { dht?: boolean; index?: string; peer?: string; output?: string; data?: string; force?: boolean; config?: string; verbose?: boolean }
 export interface TorrentFlags { index?: string; peer?: string; output?: string; config?: string; verbose?: boolean }
+export interface ForgetIndexFlags { data?: string; config?: string }
 
 export type TerminalContext = Omit<ServeContext, 'signals' | 'exit' | 'stdout' | 'stderr'> & {
   signals: GetContext['signals'];
@@ -47,13 +53,19 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   if (!args.success) return usage(context, args.error);
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
-  const dialer = terminalDialer(config, join(config.data_directory, 'terminal'), args.data.index);
-  const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
-  if (index && !(await isIndex(index, dialer, context))) return 1;
-  const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-  const indexes = await indexAddresses(index, config, logger);
-  const { index: _index, ...filters } = args.data;
-  return runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await dialer());
+  const state = new TerminalState(join(config.data_directory, 'terminal'));
+  try {
+    const dialer = terminalDialer(config, state, args.data.index);
+    const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
+    if (index && !(await isIndex(index, dialer, context))) return 1;
+    const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
+    const indexes = await proven(await indexAddresses(index, config, logger), dialer, context);
+    if (!indexes) return 1;
+    const { index: _index, ...filters } = args.data;
+    return await runSearch(indexes, { words, ...filters, json: flags.json ?? false, columns: context.stdout.columns ?? 80 }, context, await dialer());
+  } finally {
+    state.close();
+  }
 }
 
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
@@ -63,29 +75,35 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
   // Its own database by default, so it never races a running app over the same downloads.
-  const dataDirectory = flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
-  // One identity for the whole command: the probe, the id lookup and the download (the same key, the same pins).
-  const dialer = terminalDialer(config, dataDirectory, args.data.index);
-  const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
-  if (index && !(await isIndex(index, dialer, context))) return 1;
-  const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-  const indexes = args.data.peer && !index ? [] : await indexAddresses(index, config, logger);
-  let id: string;
+  const dataDirectory = stateDirectory(flags, config, context);
+  const state = new TerminalState(dataDirectory);
   try {
-    id = await resolveFileId(args.data.fileId, indexes, dialer);
-  } catch (error) {
-    if (!(error instanceof ShoalError)) throw error;
-    context.stderr.write(`shoal: ${error.message}\n`);
-    return 1;
+    // One identity for the whole command: the probe, the id lookup and the download (the same key, the same pins).
+    const dialer = terminalDialer(config, state, args.data.index);
+    const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
+    if (index && !(await isIndex(index, dialer, context))) return 1;
+    const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
+    const indexes = await proven(args.data.peer && !index ? [] : await indexAddresses(index, config, logger), dialer, context, flags.data);
+    if (!indexes) return 1;
+    let id: string;
+    try {
+      id = await resolveFileId(args.data.fileId, indexes, dialer);
+    } catch (error) {
+      if (!(error instanceof ShoalError)) throw error;
+      context.stderr.write(`shoal: ${error.message}\n`);
+      return 1;
+    }
+    if (!flags.data) context.stderr.write(`Download state (for resuming after Ctrl-C) is kept in ${dataDirectory}; --data DIR to choose.\n`);
+    return await runGet(indexes, {
+      fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory, database: () => state.database(),
+      outputDirectory: resolve(context.cwd, flags.output ?? '.'),
+      maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
+      ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
+      dialer,
+    }, { ...context, logger });
+  } finally {
+    state.close();
   }
-  if (!flags.data) context.stderr.write(`Download state (for resuming after Ctrl-C) is kept in ${dataDirectory}; --data DIR to choose.\n`);
-  return runGet(indexes, {
-    fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory,
-    outputDirectory: resolve(context.cwd, flags.output ?? '.'),
-    maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
-    ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
-    dialer,
-  }, { ...context, logger });
 }
 
 export async function torrentCommand(fileId: string, flags: TorrentFlags, context: TerminalContext): Promise<number> {
@@ -94,23 +112,77 @@ export async function torrentCommand(fileId: string, flags: TorrentFlags, contex
   // Read even for a peer alone: whether to encrypt, and where the terminal's key is.
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
-  // A peer alone answers for itself: no index server is looked for.
-  let addresses = args.data.peer ? [args.data.peer] : [];
-  if (!args.data.peer || args.data.index) {
-    const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-    addresses = [...await indexAddresses(args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address, config, logger), ...addresses];
+  const state = new TerminalState(join(config.data_directory, 'terminal'));
+  try {
+    const dialer = terminalDialer(config, state, args.data.index);
+    // A peer alone answers for itself: no index server is looked for.
+    let addresses = args.data.peer ? [args.data.peer] : [];
+    if (!args.data.peer || args.data.index) {
+      const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
+      const indexes = await proven(await indexAddresses(args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address, config, logger), dialer, context);
+      if (!indexes) return 1;
+      addresses = [...indexes, ...addresses];
+    }
+    return await runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd, dialer: await dialer() }, context);
+  } finally {
+    state.close();
   }
-  const dialer = await terminalDialer(config, join(config.data_directory, 'terminal'), args.data.index)();
-  return runTorrent({ fileId: args.data.fileId, addresses, output: flags.output, cwd: context.cwd, dialer }, context);
 }
 
 /**
- * The terminal's identity when encryption is on: a node key kept in `directory` (made there on
- * first use), for TLS to index servers (each pinned to the id given with its address, `--index
- * host:port#NODEID` or the config's, else to the id it proves first) and to sources; so an index
- * that refuses plain HTTP to strangers still answers. Made once, and only when needed.
+ * `shoal forget-index host:port`: forgets the id the terminal commands keep for an index server
+ * (the CLI's "Trust the new identity"), so the next command trusts whoever answers there and
+ * keeps its id. Only the terminal's pins (the state folder's): a running node has its own, in Settings.
  */
-function terminalDialer(config: NodeConfig, directory: string, index?: string): () => Promise<NodeDialer | undefined> {
+export async function forgetIndexCommand(addressText: string, flags: ForgetIndexFlags, context: TerminalContext): Promise<number> {
+  const args = z.object({ address }).safeParse({ address: addressText });
+  if (!args.success) return usage(context, args.error);
+  const config = readConfig(flags, context);
+  if (!config) return EXIT_INVALID_CONFIG;
+  const directory = stateDirectory(flags, config, context);
+  const at = splitIndexAddress(args.data.address).address;
+  if (!existsSync(join(directory, 'shoal.db'))) {
+    context.stdout.write(`No index server id is kept in ${directory}: nothing to forget.\n`);
+    return 0;
+  }
+  const state = new TerminalState(directory);
+  try {
+    const pins = new IndexPins({ state: new NodeState(state.database(), { warn: () => undefined }) });
+    const kept = pins.view(at);
+    if (!kept) {
+      context.stdout.write(`No id is kept for ${at} in ${directory}: nothing to forget.\n`);
+      return 0;
+    }
+    pins.forget(at);
+    context.stdout.write(`Forgot the id ${kept.nodeId} kept for ${at}; the next command trusts the index server answering there and keeps its id.\n`);
+    return 0;
+  } finally {
+    state.close();
+  }
+}
+
+/** The terminal's state folder: `--data` (shoal get, shoal forget-index), else <data>/terminal. */
+function stateDirectory(flags: { data?: string }, config: NodeConfig, context: TerminalContext): string {
+  return flags.data ? resolve(context.cwd, flags.data) : join(config.data_directory, 'terminal');
+}
+
+/** The index servers that prove the id expected of them (index-identity.ts); undefined when some were named and none does. */
+async function proven(indexes: string[], dialer: () => Promise<NodeDialer | undefined>, context: TerminalContext, data?: string): Promise<string[] | undefined> {
+  if (indexes.length === 0) return indexes;
+  // `--data` names the state folder whose pin to forget (shoal get's); else the default one.
+  const forget = (at: string) => `shoal forget-index ${at}${data ? ` --data ${data}` : ''}`;
+  const kept = await provenIndexes(indexes, await dialer(), context.stderr, forget);
+  return kept.length > 0 ? kept : undefined;
+}
+
+/**
+ * The terminal's identity when encryption is on: a node key kept in the state folder (made there on
+ * first use), for TLS to index servers (each pinned to the id given with its address, `--index
+ * host:port#NODEID` or the config's, else to the id it proves first, kept in the folder's database
+ * from one command to the next) and to sources; so an index that refuses plain HTTP to strangers
+ * still answers. Made once, and only when needed.
+ */
+function terminalDialer(config: NodeConfig, state: TerminalState, index?: string): () => Promise<NodeDialer | undefined> {
   let made: Promise<NodeDialer | undefined> | undefined;
   const given = new Map([...config.peer.super_peer_address, ...(index ? [index] : [])].flatMap((text) => {
     const { address, nodeId } = splitIndexAddress(text);
@@ -118,8 +190,9 @@ function terminalDialer(config: NodeConfig, directory: string, index?: string): 
   }));
   return () => (made ??= (async () => {
     if (!config.security.enable_encryption) return undefined;
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(directory)), new IndexPins({ given: () => given }));
+    await mkdir(state.directory, { recursive: true, mode: 0o700 });
+    const pinsState = state.nodeState();
+    return new NodeDialer(await NodeTls.create(await loadOrCreateNodeKey(state.directory)), new IndexPins({ given: () => given, ...(pinsState ? { state: pinsState } : {}) }));
   })());
 }
 

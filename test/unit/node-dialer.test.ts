@@ -60,6 +60,16 @@ describe('NodeDialer connections', () => {
     expect(node.connections()).toBe(1);
   });
 
+  it('pins an index on a first pinned call that reuses a connection made for an unpinned one', async () => {
+    const node = await tlsNode();
+    const dialer = new NodeDialer(await NodeTls.create(NodeKey.generate()));
+    closers.push(() => dialer.close());
+    await (await dialer.call(node.url, {}, 'any')).response.json();
+    await (await dialer.call(node.url, {}, 'pinned')).response.json();
+    expect(node.connections()).toBe(1);
+    expect(dialer.pinned(new URL(node.url).host)).toBe(node.tls.nodeId);
+  });
+
   it('sends a call again on a new connection when the kept one closes before answering', async () => {
     // The second request meets a connection the node drops unanswered, as a keep-alive timeout does.
     const node = await tlsNode((n, req) => {

@@ -67,6 +67,8 @@ export class NodeDialer {
     init.signal?.throwIfAborted();
     const reused = this.idle.take(address, (nodeId) => expect === null || nodeId === expect);
     if (reused) {
+      // A connection made for an unpinned call (expected 'any') proved its id too: the first one is pinned here as well.
+      if (expected === 'pinned' && !pin) this.pins.learned(pinAt, reused.nodeId);
       try {
         return await this.send(target, reused.socket, reused.nodeId, init);
       } catch (err) {
