@@ -41,6 +41,12 @@ const MIN_LATE_MS = 300;
 const ENDGAME_TICK_MS = 100;
 /** The shortest wait between two looks, so a backoff about to end does not spin the loop. */
 const MIN_WAKE_MS = 10;
+// A checkpoint also comes after this many bytes were written since the last one, not only after
+// `checkpointMs`: the kernel starts writing a fast download out long before its end, so the last
+// sync, which the download waits for, has at most this much left to flush instead of the whole
+// file (the page cache would otherwise hold it all: Linux starts writeback only after seconds or
+// at a tenth of memory).
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 /** One HTTP request for a run of pieces, from one source. */
 interface RunFetch {
@@ -99,6 +105,8 @@ export class TransferRun {
   private fatal: unknown = null;
   /** Pieces were verified since the last checkpoint. */
   private dirty = false;
+  /** Bytes written since the last checkpoint began. */
+  private unsyncedBytes = 0;
   private lastRefresh = performance.now();
   private lastCheckpoint = performance.now();
   private saving: Promise<void> | null = null;
@@ -237,6 +245,8 @@ export class TransferRun {
         bitfield.set(piece);
         this.picker.verified(piece);
         this.dirty = true;
+        this.unsyncedBytes += data.length;
+        if (this.unsyncedBytes >= CHECKPOINT_BYTES) this.checkpointInBackground(performance.now());
         source.verified(Math.min(this.pieceSize, this.size - piece * this.pieceSize));
         this.pieceMs = this.pieceMs * (1 - PIECE_MS_NEWEST_WEIGHT) + ((performance.now() - fetch.startedAt) / fetch.delivered.size) * PIECE_MS_NEWEST_WEIGHT;
         this.cancelSpareCopies(fetch, piece);
@@ -282,8 +292,9 @@ export class TransferRun {
 
   // In the background: syncing hundreds of MB must not hold up the next requests.
   private checkpointInBackground(now: number): void {
-    if (now - this.lastCheckpoint <= this.deps.timing.checkpointMs || this.saving) return;
+    if (this.saving || (now - this.lastCheckpoint <= this.deps.timing.checkpointMs && this.unsyncedBytes < CHECKPOINT_BYTES)) return;
     this.lastCheckpoint = now;
+    this.unsyncedBytes = 0;
     this.saving = this.checkpoint().catch((err: unknown) => {
       this.fatal ??= err;
     }).finally(() => {

@@ -1,0 +1,61 @@
+// The partial file a download writes into: pieces written at once, in any order, land at their
+// offsets (those that queue up go out together, adjacent ones in one pwritev); a write that
+// cannot be made fails its own callers, and the file is never anything but what was written.
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PartialFile } from '../../src-main/core/downloads/partial-file.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const PIECE = 64 * 1024;
+let temp: { path: string; remove(): Promise<void> };
+beforeEach(async () => {
+  temp = await makeTempDir();
+});
+afterEach(() => temp.remove());
+
+/** A shuffled copy, the same every run (a fixed linear congruential sequence). */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  let seed = 12345;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+describe('PartialFile', () => {
+  it('is created at its full size, and pieces written all at once in any order land at their offsets', async () => {
+    const content = randomBytes(200 * PIECE + 1234); // a short last piece
+    const path = join(temp.path, 'f.shoal-partial');
+    const file = await PartialFile.open(path, content.length);
+    expect(file.created).toBe(true);
+    expect((await stat(path)).size).toBe(content.length);
+
+    const pieces = Array.from({ length: Math.ceil(content.length / PIECE) }, (_, i) => i);
+    // Some in order (adjacent runs), the rest shuffled, all queued before the first one ends.
+    const order = [...pieces.slice(0, 80), ...shuffled(pieces.slice(80))];
+    await Promise.all(order.map((i) => file.write(i * PIECE, Buffer.from(content.subarray(i * PIECE, (i + 1) * PIECE)))));
+    await file.sync();
+    await file.close();
+    expect((await readFile(path)).equals(content)).toBe(true);
+
+    const again = await PartialFile.open(path, content.length);
+    expect(again.created).toBe(false);
+    await again.close();
+    expect((await readFile(path)).equals(content)).toBe(true); // opening it again changes nothing
+  });
+
+  it('fails every write it could not make, and the next write is tried afresh', async () => {
+    const path = join(temp.path, 'g.shoal-partial');
+    const file = await PartialFile.open(path, 4 * PIECE);
+    await file.close(); // every write from now on fails (EBADF)
+    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => file.write(i * PIECE, Buffer.alloc(PIECE, i + 1))));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    await expect(file.write(0, Buffer.alloc(PIECE, 9))).rejects.toThrow();
+    expect((await readFile(path)).equals(Buffer.alloc(4 * PIECE))).toBe(true);
+  });
+});
