@@ -104,6 +104,8 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     }
   });
   const onSignal = () => finish(EXIT_INTERRUPTED);
+  /** The download a signal stopped, told about once its progress is saved. */
+  let interrupted: string | undefined;
   context.signals.once('SIGINT', onSignal);
   context.signals.once('SIGTERM', onSignal);
 
@@ -124,8 +126,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     const code = await finished;
     if (code === EXIT_INTERRUPTED) {
       bar.stop();
-      const d = manager.get(started.id);
-      context.stderr.write(`\nStopped at ${formatBytes(d.bytesVerified)} verified. Run the same command again to go on.\n`);
+      interrupted = started.id;
     }
     return code;
   } finally {
@@ -133,6 +134,8 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     context.signals.off('SIGINT', onSignal);
     context.signals.off('SIGTERM', onSignal);
     await manager.close(); // saves the verified pieces
+    // After the close: pieces checked while it wound down are saved, and counted.
+    if (interrupted) context.stderr.write(`\nStopped at ${formatBytes(manager.get(interrupted).bytesVerified)} verified. Run the same command again to go on.\n`);
     await dht?.close();
     await hashThread.close();
     if (!o.database) db.close();

@@ -444,7 +444,7 @@ export class IndexService {
     };
   }
 
-  /** Peers silent for 3 intervals go offline; offline longer than cleanup_interval are removed. */
+  /** Peers silent for 3 intervals go offline; an offline one last heard from over cleanup_interval ago is removed (counted from its last heartbeat, not from going offline). */
   sweep(): void {
     this.flushHeartbeats(); // last-seen times in the tables must be current before judging silence
     const now = this.now();
