@@ -132,7 +132,7 @@ describe('shoal (the command line)', () => {
     expect(run.stderr()).toContain('(from SHOAL_LOGGING_LEVEL)');
   });
 
-  it('serve prints the control URL, answers on it, and stops on SIGTERM with code 0 in < 2 s', async () => {
+  it('serve prints the control URL, answers on it, and stops on SIGTERM with code 0 within its grace', async () => {
     const data = path.join(tmp, 'data');
     const shared = path.join(tmp, 'shared');
     fs.mkdirSync(shared);
@@ -147,10 +147,17 @@ describe('shoal (the command line)', () => {
     const info = await typedClient(peerRoutes, new URL(controlUrl).origin).getInfo();
     expect(info).toMatchObject({ apiVersion: 'v1', version, port: Number(new URL(controlUrl).port) });
 
+    // Stopping within the grace is what exit code 0 proves: past its 2 s grace the command exits 1
+    // ('stopping took longer', stop-on-signals.ts, unit-tested with fake timers). The wall clock
+    // here also counts the signal's delivery, the process's teardown and this side's event loop, so
+    // on a loaded machine it only bounds a process that lingers after stopping (a timer or socket
+    // left open), with room for scheduling.
     const stoppingAt = Date.now();
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - stoppingAt).toBeLessThan(2000);
+    expect(run.stdout()).toMatch(/Shoal stopped\.\n/);
+    expect(run.stderr()).not.toContain('stopping took longer');
+    expect(Date.now() - stoppingAt).toBeLessThan(10_000);
   });
 
   it('serve prints a summary (link, ports, folders) before its JSON log, and a line on Ctrl-C', async () => {
