@@ -141,6 +141,12 @@ export async function forgetIndexCommand(addressText: string, flags: ForgetIndex
   if (!config) return EXIT_INVALID_CONFIG;
   const directory = stateDirectory(flags, config, context);
   const at = splitIndexAddress(args.data.address).address;
+  // An id the configuration gives wins over any kept one: forgetting would change nothing.
+  const given = config.peer.super_peer_address.map(splitIndexAddress).find((a) => a.address === at && a.nodeId);
+  if (given) {
+    context.stderr.write(`shoal: the id of ${at} is given in the configuration (${at}#${given.nodeId} in peer.super_peer_address); change it there.\n`);
+    return 1;
+  }
   if (!existsSync(join(directory, 'shoal.db'))) {
     context.stdout.write(`No index server id is kept in ${directory}: nothing to forget.\n`);
     return 0;

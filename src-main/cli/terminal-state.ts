@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../core/store/database.js';
+import { isDiskFull } from '../core/store/disk-full.js';
 import { NodeState } from '../core/store/node-state.js';
 
 export class TerminalState {
@@ -24,15 +25,17 @@ export class TerminalState {
 
   /**
    * The folder's node state (for the index pins); undefined when its database cannot be opened
-   * (a full disk): the pins are then kept for this command only, and the download says why it
-   * cannot start.
+   * for a full disk: the pins are then kept for this command only, and the download says why it
+   * cannot start. Anything else (a damaged or unreadable database) stops the command: going on
+   * without the stored pins would trust whichever index answers.
    */
   nodeState(): NodeState | undefined {
     try {
       // A stored value that no longer reads is the default: nothing the user must hear about here.
       return new NodeState(this.database(), { warn: () => undefined });
-    } catch {
-      return undefined;
+    } catch (err) {
+      if (isDiskFull(err)) return undefined;
+      throw err;
     }
   }
 

@@ -28,10 +28,20 @@ export function joinIndexAddress(a: IndexAddress): string {
   return a.nodeId ? `${a.address}#${a.nodeId}` : a.address;
 }
 
-/** One spelling per server: host names are case-insensitive and "08080" is port 8080. */
+/**
+ * One spelling per server, the one a URL gives (so the dialer, which pins by the URL it calls, and
+ * the ids given in the configuration agree): host names are case-insensitive, "08080" is port
+ * 8080, `127.1` is 127.0.0.1, `[0:0::1]` is `[::1]`, a non-ASCII name is its punycode.
+ */
 export function canonicalHostPort(address: string): string {
   const match = HOST_PORT.exec(address);
-  return match ? `${(match[1] as string).toLowerCase()}:${Number(match[2])}` : address;
+  if (!match) return address;
+  const port = Number(match[2]);
+  try {
+    return `${new URL(`http://${match[1] as string}:${port}`).hostname}:${port}`;
+  } catch {
+    return `${(match[1] as string).toLowerCase()}:${port}`; // not a host a URL takes: nothing dials it either
+  }
 }
 
 /** Why `text` is not an index address, or undefined when it is one. */

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { IndexPins } from '../../src-main/core/net/index-pins.js';
-import { indexAddressSchema } from '../../src-shared/api/index-address.js';
+import { canonicalHostPort, indexAddressSchema } from '../../src-shared/api/index-address.js';
 import { openNodeStateFile, type NodeStateFile } from '../support/node-state-file.js';
 
 let file: NodeStateFile | undefined;
@@ -73,5 +73,30 @@ describe('index server pins', () => {
     expect(indexAddressSchema.safeParse(`index.lan:8080#${typo}`).error?.issues[0]?.message).toMatch(/is not a node id .*a typo\?/);
     expect(indexAddressSchema.safeParse(`index.lan:8080#${full.slice(0, 7)}`).error?.issues[0]?.message).toMatch(/short node id: give the index server.s full id/);
     expect(indexAddressSchema.safeParse(`index.lan#${full}`).success).toBe(false);
+  });
+
+  it('finds an id given in any spelling under the one the dialer pins by (the URL\'s)', () => {
+    const [a, b, c] = [id(), id(), id()];
+    const given = new Map([['127.1:8080', a], ['[0:0::1]:80', b], ['Bücher.de:08080', c]].map(([k, v]) => [canonicalHostPort(k as string), v as string]));
+    const pins = new IndexPins({ given: () => given });
+    expect(pins.expected('127.0.0.1:8080')).toBe(a);
+    expect(pins.expected('[::1]:80')).toBe(b);
+    expect(pins.expected('xn--bcher-kva.de:8080')).toBe(c);
+  });
+
+  it('writes each change over the pins stored now, so commands sharing a state folder keep each other\'s', async () => {
+    file = await openNodeStateFile();
+    const [a, b] = [id(), id()];
+    // Each with its own view of the pins, as two commands have; one file under both.
+    const first = new IndexPins({ state: file.state });
+    const second = new IndexPins({ state: file.state }); // read before the first learned anything
+    first.learned('a.lan:1', a);
+    second.learned('b.lan:1', b);
+    expect(JSON.parse(file.row('index_pins') ?? '')).toEqual([`a.lan:1#${a}`, `b.lan:1#${b}`]);
+    // One forgets a pin; the other, still holding it, learns another: the forgotten one stays gone.
+    const third = new IndexPins({ state: file.state });
+    third.forget('a.lan:1');
+    second.learned('c.lan:1', a);
+    expect(JSON.parse(file.row('index_pins') ?? '')).toEqual([`b.lan:1#${b}`, `c.lan:1#${a}`]);
   });
 });

@@ -43,9 +43,9 @@ const ENDGAME_TICK_MS = 100;
 const MIN_WAKE_MS = 10;
 // A checkpoint also comes after this many bytes were written since the last one, not only after
 // `checkpointMs`: the kernel starts writing a fast download out long before its end, so the last
-// sync, which the download waits for, has at most this much left to flush instead of the whole
-// file (the page cache would otherwise hold it all: Linux starts writeback only after seconds or
-// at a tenth of memory).
+// sync, which the download waits for, has little left to flush (about this much, plus what came
+// in while the previous sync ran) instead of the whole file: Linux starts writeback on its own
+// only after seconds or at a tenth of memory.
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 /** One HTTP request for a run of pieces, from one source. */

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ShoalError } from '../../../src-shared/errors.js';
+import { refuseWithError } from './event-socket.js';
 
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -15,9 +16,6 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const error = new ShoalError(err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST');
-    const body = JSON.stringify(error.toBody());
-    socket.end(`HTTP/1.1 ${error.status} ${error.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n`
-      + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    refuseWithError(socket, new ShoalError(err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST'));
   });
 }

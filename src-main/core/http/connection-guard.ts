@@ -18,7 +18,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ShoalError } from '../../../src-shared/errors.js';
-import { refuseUpgrade } from './event-socket.js';
+import { refuseWithError } from './event-socket.js';
 import { plainAddress } from '../net/remote-address.js';
 
 export interface ServingLimits {
@@ -111,7 +111,7 @@ export class ConnectionGuard {
       this.release(req.socket as Socket);
       // Before the event socket sees it (it skips an upgrade already answered).
       const denied = this.isLocalUser(req) ? undefined : this.limits.gate?.refusal(req);
-      if (denied) refuseUpgrade(socket, denied);
+      if (denied) refuseWithError(socket, denied);
     });
   }
 

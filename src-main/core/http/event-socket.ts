@@ -54,7 +54,7 @@ export function attachEventSocket<M>(
       return;
     }
     if (audience && !audience.admits(req)) {
-      refuseUpgrade(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
+      refuseWithError(socket, new ShoalError('ORIGIN_NOT_ALLOWED'));
       return;
     }
     const isLocal = audience?.isLocalUser(req) ?? false;
@@ -62,7 +62,7 @@ export function attachEventSocket<M>(
     if (!isLocal) {
       const fromAddress = perAddress.get(address) ?? 0;
       if (strangers >= limits.maxSockets || fromAddress >= limits.maxSocketsPerAddress) {
-        refuseUpgrade(socket, new ShoalError('SERVICE_UNAVAILABLE', 'Too many event sockets are open; close one and try again.'));
+        refuseWithError(socket, new ShoalError('SERVICE_UNAVAILABLE', 'Too many event sockets are open; close one and try again.'));
         return;
       }
       strangers++;
@@ -136,8 +136,13 @@ export function attachEventSocket<M>(
   };
 }
 
-/** Answers an upgrade with a catalogue error instead of a socket (here, and before this sees it: connection-guard.ts, plain-http.ts). */
-export function refuseUpgrade(socket: Duplex, error: ShoalError): void {
+/**
+ * Answers a connection that HTTP cannot go on with (an upgrade refused here, or before this sees
+ * it: connection-guard.ts, plain-http.ts; a request the parser refused: client-error.ts) with a
+ * catalogue error, then closes it. Destroyed once the answer is out: the server allows half-open
+ * sockets, so a client that never closes its side would otherwise hold it until a timeout.
+ */
+export function refuseWithError(socket: Duplex, error: ShoalError): void {
   const body = JSON.stringify(error.toBody());
-  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
 }

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { isLoopback } from '../net/remote-address.js';
-import { refuseUpgrade } from './event-socket.js';
+import { refuseWithError } from './event-socket.js';
 
 export interface PlainHttpPolicy {
   /** Whether strangers may use plain HTTP: read for every request, so a change in Settings applies at once. */
@@ -45,5 +45,5 @@ export function refusePlain(policy: PlainHttpPolicy, next: RequestListener): Req
 /** The same for a WebSocket upgrade: ended here, before the event socket sees it. */
 export function refusePlainUpgrade(policy: PlainHttpPolicy, req: IncomingMessage, socket: Duplex): void {
   if (socket.destroyed || socket.writableEnded || !plainRefused(policy, req)) return;
-  refuseUpgrade(socket, new ShoalError('PLAIN_HTTP_REFUSED'));
+  refuseWithError(socket, new ShoalError('PLAIN_HTTP_REFUSED'));
 }

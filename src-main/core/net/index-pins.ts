@@ -27,11 +27,8 @@ export class IndexPins {
 
   constructor(private readonly o: IndexPinsOptions = {}) {
     this.max = o.max ?? MAX_INDEX_PINS;
-    for (const entry of o.state?.get('indexPins') ?? []) {
-      const { address, nodeId } = splitIndexAddress(entry);
-      if (nodeId) this.pins.set(address, nodeId);
-    }
-    this.trim();
+    for (const [address, nodeId] of this.stored()) this.pins.set(address, nodeId);
+    trim(this.pins, this.max);
   }
 
   /** The id `address` must prove: the one given for it, else its pin (noted as used), else none yet. */
@@ -51,17 +48,19 @@ export class IndexPins {
   learned(address: string, nodeId: string): void {
     const key = canonicalHostPort(address);
     if (this.o.given?.().has(key) || this.pins.has(key)) return;
-    this.pins.set(key, nodeId);
-    this.save();
+    this.save((pins) => {
+      if (!pins.has(key)) pins.set(key, nodeId);
+    });
   }
 
   /** The user gave `address`'s id (Settings, `host:port#NODEID`): it replaces any pin. */
   give(address: string, nodeId: string): void {
     const key = canonicalHostPort(address);
-    this.pins.delete(key);
-    this.pins.set(key, nodeId);
     this.refusals.delete(key);
-    this.save();
+    this.save((pins) => {
+      pins.delete(key);
+      pins.set(key, nodeId);
+    });
   }
 
   /** `address` proved `presented` instead of the id expected there: shown until resolved. */
@@ -87,7 +86,7 @@ export class IndexPins {
       throw new ShoalError('INDEX_ID_CONFIGURED', `The id of ${key} is given in this node\u2019s configuration (${key}#\u2026 in peer.super_peer_address or --index-server); change it there.`);
     }
     this.refusals.delete(key);
-    if (this.pins.delete(key)) this.save();
+    this.save((pins) => pins.delete(key));
   }
 
   /** What Settings shows of `address`'s identity; undefined while no id is known there. */
@@ -98,12 +97,40 @@ export class IndexPins {
     return nodeId === undefined ? undefined : { nodeId, given: given !== undefined, presented: this.refusals.get(key) ?? null };
   }
 
-  private save(): void {
-    this.trim();
-    this.o.state?.set('indexPins', [...this.pins].map(([address, nodeId]) => joinIndexAddress({ address, nodeId })));
+  /**
+   * Makes one change here and to the stored pins as they are now, not as this process read them:
+   * several terminal commands may share one state folder, and writing back a whole list read at
+   * start would drop another's new pin, or bring back one the user forgot meanwhile.
+   */
+  private save(change: (pins: Map<string, string>) => void): void {
+    change(this.pins);
+    trim(this.pins, this.max);
+    if (!this.o.state) return;
+    const stored = this.stored();
+    // This process's order of use over the stored pins, so the bound drops those long unused.
+    for (const key of this.pins.keys()) {
+      const nodeId = stored.get(key);
+      if (nodeId === undefined) continue;
+      stored.delete(key);
+      stored.set(key, nodeId);
+    }
+    change(stored);
+    trim(stored, this.max);
+    this.o.state.set('indexPins', [...stored].map(([address, nodeId]) => joinIndexAddress({ address, nodeId })));
   }
 
-  private trim(): void {
-    while (this.pins.size > this.max) this.pins.delete(this.pins.keys().next().value as string);
+  /** The pins kept in the node state now, least recently used first. */
+  private stored(): Map<string, string> {
+    const pins = new Map<string, string>();
+    for (const entry of this.o.state?.get('indexPins') ?? []) {
+      const { address, nodeId } = splitIndexAddress(entry);
+      if (nodeId) pins.set(address, nodeId);
+    }
+    return pins;
   }
+}
+
+/** Drops the least recently used pins past `max`. */
+function trim(pins: Map<string, string>, max: number): void {
+  while (pins.size > max) pins.delete(pins.keys().next().value as string);
 }
