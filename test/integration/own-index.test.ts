@@ -17,7 +17,10 @@ let ownPort: number;
 const search = (address: string, q: string) => typedClient(indexRoutes, address).search({ query: { q } });
 
 beforeAll(async () => {
-  main = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '300ms' } });
+  // The peer must still be online on the main index when the first test looks: with 300 ms
+  // heartbeats a loaded machine could leave it silent for three intervals (offline until its next
+  // beat). Nothing here waits for a heartbeat: the peer learns the main index died from its socket.
+  main = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, heartbeat_interval: '5m' } });
   mainAddress = `127.0.0.1:${(await main.client.getIndexRole()).port}`;
   peer = await startTestNode({ peer: { super_peer_address: [mainAddress] } });
   await writeFile(join(peer.sharedDir, 'lighthouse-keeper-diary.txt'), 'a diary kept by the light');
@@ -34,14 +37,16 @@ describe('a peer that turns on its own index', () => {
     expect(role.state).toBe('on');
     if (role.port === null) throw new Error('the own index has no port');
     ownPort = role.port;
-    const started = Date.now();
-    await pollUntil(async () => (await search(`127.0.0.1:${ownPort}`, 'lighthouse')).total === 1, 'the peer\u2019s file on its own index', 5_000);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // Within seconds: the role's start wakes the own listing (own-index-listing.ts), and an idle
+    // listing looks at its list every 2 s anyway, which no wall-clock bound a loaded machine meets
+    // tells apart from the wake (the 3 s one could not either). The poll's 10 s still fails a
+    // listing that waits for the main client's rounds (30 s) or never registers.
+    await pollUntil(async () => (await search(`127.0.0.1:${ownPort}`, 'lighthouse')).total === 1, 'the peer\u2019s file on its own index', 10_000);
 
     const topology = await pollUntil(async () => {
       const t = await peer.client.getNetworkTopology();
       return t.nodes.some((n) => n.role === 'index' && n.id === peer.id) && t;
-    }, 'the own index in the topology', 3_000);
+    }, 'the own index in the topology', 10_000);
     expect(topology.nodes).toContainEqual(expect.objectContaining({ role: 'index', id: main.id }));
     expect(topology.edges).toContainEqual({ source: peer.id, target: main.id, kind: 'registration' });
 
@@ -56,7 +61,9 @@ describe('a peer that turns on its own index', () => {
     await main.stop();
     const started = Date.now();
     const found = await peer.client.searchNetwork({ query: { q: 'lighthouse' } });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Not after a timeout on the dead one: the node asks each index server for up to 5 s
+    // (index-proxy.ts). Below that, with room for a loaded machine's slow round trips (2 s had little).
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect(found.items.map((r) => r.name)).toEqual(['lighthouse-keeper-diary.txt']);
     expect(found.items[0]?.inLibrary).toBe(true);
   });
