@@ -112,7 +112,8 @@ describe('the contract client between nodes', () => {
     currentAnswer = stats;
     const started = Date.now();
     expect(await failure(index.stats(undefined, { address, timeoutMs: 200 }))).toMatchObject({ code: 'UNREACHABLE', message: `cannot reach ${address}: timed out` });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Its own 200 ms, not the transport's default 10 s: half that leaves a loaded machine room (1.5 s left it little).
+    expect(Date.now() - started).toBeLessThan(5_000);
     const abort = new AbortController();
     const call = index.stats(undefined, { address, signal: abort.signal });
     abort.abort();
