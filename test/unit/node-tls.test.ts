@@ -68,7 +68,8 @@ describe('node TLS', () => {
     sniffer.close();
     http.closeAllConnections();
     await closed;
-    expect(Date.now() - started).toBeLessThan(2_000); // it was 10 s: the handshake's own timeout
+    // It was 10 s: the handshake's own timeout (node-tls.ts). Half that leaves a loaded machine room (2 s left it little).
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('closes at once the connections from one address past its cap of those sending nothing or handshaking; a finished handshake frees its place', async () => {
