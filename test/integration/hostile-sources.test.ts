@@ -3,7 +3,7 @@
 // source that is dropped and then behaves, a source that sends corrupt pieces.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { action, bytesSent, randomContent, startDownload, waitForDownload } from '../support/downloads.js';
@@ -60,37 +60,44 @@ afterAll(async () => {
 describe('a slowloris source', () => {
   it('is cut off once it sends less than the minimum rate, however steady its trickle', async () => {
     const slow = await hostilePeer(files.slowOnly.data, 'slowloris', false);
-    const startedAt = performance.now();
     const started = await startDownload(downloader, { fileId: files.slowOnly.id, peer: slow.address });
     // The test nodes' stall window is 2 s: a byte a second never makes the minimum rate.
-    const cut = await waitForDownload(downloader, started.id, (d) => sourceOf(d, slow)?.state === 'backoff', 8_000);
+    const cut = await waitForDownload(downloader, started.id, (d) => sourceOf(d, slow)?.state === 'backoff', 15_000);
     expect(sourceOf(cut, slow)?.reason).toMatch(/sent \d+ bytes in 2 s, less than/);
-    expect(performance.now() - startedAt).toBeLessThan(4_000);
+    // Cut at the end of its first window, not a later one: timed from its first range request (from
+    // the download's start, a loaded machine's slow start counted too: finding the file, its pieces).
+    expect(performance.now() - slow.firstRequestAt!).toBeLessThan(2 * 2_000);
     await downloader.client.removeDownload({ params: { downloadId: started.id } });
   });
 
   it('cannot stall a download or make it fetch verified pieces again: the honest source finishes it at once', async () => {
     const f = files.slowloris;
+    // A downloader that would cut the slowloris only after a minute: finishing in seconds is then the
+    // endgame's doing, however slowly a loaded machine runs. (With the 2 s window, a 3 s bound was
+    // all that told the endgame from waiting for the cut, and a loaded machine could miss it.)
+    const patient = await startTestNode({ peer: { super_peer_address: [indexAddress] }, downloadTiming: { stallMs: 60_000 } });
+    onTestFinished(() => patient.destroy());
     const slow = await hostilePeer(f.data, 'slowloris', true);
     await sourcesAtIndex(f.id, 2);
+    await pollUntil(async () => (await patient.client.getIndexConnection()).state === 'registered', 'the patient downloader registered');
     const sentBefore = await bytesSent(honest);
-    const started = await startDownload(downloader, { fileId: f.id });
+    const started = await startDownload(patient, { fileId: f.id });
     // Timed from the first verified piece: before it, the test's hash thread starts (under tsx).
     let firstPieceAt = 0;
-    const done = await waitForDownload(downloader, started.id, (d) => {
+    const done = await waitForDownload(patient, started.id, (d) => {
       if (d.piecesVerified > 0) firstPieceAt ||= performance.now();
       return d.state === 'completed';
-    }, 15_000);
+    }, 30_000);
     const seconds = (performance.now() - firstPieceAt) / 1000;
     expect((await readFile(done.path!)).equals(f.data)).toBe(true);
     expect(slow.requests).toBeGreaterThan(0); // it was asked, and held pieces
     // Each piece came from the honest source about once: a few endgame copies at most, never a storm.
     const sent = (await bytesSent(honest)) - sentBefore;
     expect(sent).toBeLessThanOrEqual(1.5 * f.data.length);
-    // The endgame copies the slow source's pieces instead of waiting for it to be cut off.
-    expect(seconds).toBeLessThan(3);
+    // The endgame copies the slow source's pieces instead of waiting for it to be cut off (a minute).
+    expect(seconds).toBeLessThan(15);
     console.info(`slowloris: done ${seconds.toFixed(2)} s after the first verified piece, the honest source sent ${(sent / f.data.length).toFixed(2)}x the file, the slowloris got ${slow.requests} requests`);
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('a dropped source', () => {

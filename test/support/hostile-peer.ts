@@ -29,6 +29,8 @@ export interface HostilePeer {
   mode: HostileMode;
   /** Range requests it received, in any mode. */
   readonly requests: number;
+  /** When (performance.now()) it received its first range request; undefined before. */
+  readonly firstRequestAt: number | undefined;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
   const key = NodeKey.generate();
   const peerId = key.id;
   const drips = new Set<NodeJS.Timeout>();
-  const peer = { mode: o.mode, requests: 0 };
+  const peer: { mode: HostileMode; requests: number; firstRequestAt: number | undefined } = { mode: o.mode, requests: 0, firstRequestAt: undefined };
   const json = (res: http.ServerResponse, body: unknown) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
@@ -58,6 +60,7 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (req.url !== `/api/v1/download/${id}` || !range) return void res.writeHead(404).end();
     peer.requests++;
+    peer.firstRequestAt ??= performance.now();
     const start = Number(range[1]);
     const end = Math.min(Number(range[2]), content.length - 1);
     const body = Buffer.from(content.subarray(start, end + 1));
@@ -123,6 +126,9 @@ export async function startHostilePeer(content: Buffer, o: { name: string; mode:
     },
     get requests() {
       return peer.requests;
+    },
+    get firstRequestAt() {
+      return peer.firstRequestAt;
     },
     close: async () => {
       clearInterval(heartbeat);
