@@ -98,7 +98,8 @@ describe('node TLS', () => {
     await pollUntil(() => sniffer.pending >= 5 + 4, 'the four held');
     const started = Date.now();
     const excess = [raw(), raw(halfHello), raw()];
-    for (const closedAt of await Promise.all(excess.map((e) => e.closed))) expect(closedAt - started).toBeLessThan(2_000); // not the 10 s timeout
+    // Not the handshake's 10 s timeout: half that, with room for a loaded machine (2 s left it little).
+    for (const closedAt of await Promise.all(excess.map((e) => e.closed))) expect(closedAt - started).toBeLessThan(5_000);
     // One of the four leaves: its place is free again, for a plain request too.
     held[0]!.socket.destroy();
     await held[0]!.closed;
