@@ -36,6 +36,10 @@ export const LATE_FILE_ID = 'b'.repeat(64);
 
 export interface HostileIndex {
   address: string;
+  /** The node id it proves over TLS (its own key). */
+  id: string;
+  /** GET /api/v1/federation requests it received (each a probe by another index server). */
+  readonly listRequests: number;
   /** Forwarded queries it received. */
   readonly queries: number;
   /** What the index server answered the queries it sent back (mode `loop`). */
@@ -45,6 +49,7 @@ export interface HostileIndex {
 
 export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () => string; junk?: number; advertise?: readonly string[]; host?: string } = {}): Promise<HostileIndex> {
   let queries = 0;
+  let listRequests = 0;
   const echoes: unknown[] = [];
   const held: http.ServerResponse[] = [];
   // A key of its own, as any stranger can have: index servers call each other over TLS, pinned to it.
@@ -52,6 +57,7 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hostile');
     if (url.pathname === '/api/v1/federation') {
+      listRequests++;
       const servers = o.advertise
         ? o.advertise.map((address, i) => ({ address, indexId: `advertised-${i}`, lastSeen: new Date().toISOString() }))
         : Array.from({ length: o.junk ?? 64 }, (_, i) => ({ address: `127.0.0.1:${i + 1}`, indexId: `junk-${i}`, lastSeen: new Date().toISOString() }));
@@ -131,6 +137,10 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
   const { port } = server.address() as AddressInfo;
   return {
     address: `${host}:${port}`,
+    id: key.id,
+    get listRequests() {
+      return listRequests;
+    },
     get queries() {
       return queries;
     },

@@ -270,8 +270,8 @@ export class Federation {
     };
     const active = new Set(this.members.active().map((m) => m.address));
     for (const m of this.members.all()) {
-      // A blocked one (its network, or its id a blocked device) is not passed on.
-      if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId })) || this.members.refuses(m)) continue;
+      // Only an id it proved, and not a blocked one (its network, or its id a blocked device), nor one that proved another id than it must.
+      if (!m.indexId || nodes.has(key({ role: 'index', id: m.indexId })) || !this.members.passesOn(m)) continue;
       nodes.set(key({ role: 'index', id: m.indexId }), { id: m.indexId, role: 'index', name: m.address, status: active.has(m.address) ? 'online' : 'offline', fileCount: 0, reputation: 0, address: m.address });
       addEdge({ source: selfId, target: m.indexId, kind: 'federation' });
     }

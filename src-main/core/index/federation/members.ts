@@ -9,11 +9,18 @@
 // with that id is not learned; one whose id is known (it proved it, or the LAN named it) is not
 // probed, gets no query and is not passed on, from the moment it is blocked; one that proves a
 // blocked id when first probed is dropped there (its list unread). Its own calls to this index
-// are refused by the access gate (403 DEVICE_BLOCKED, by its TLS key).
+// are refused by the access gate (403 DEVICE_BLOCKED, by its TLS key). A learned one dropped so
+// is remembered (bounded) and not learned again while its id stays blocked.
+// An id a server is named with (the LAN's word, the one given with its address, another server's
+// list) is only a claim (`claimedId`): enough to leave a blocked one alone, never passed on. Its
+// `indexId` is what it proved; only proved ids go into our list and the topology.
 // A configured or added server may be given with its node id (`host:port#NODEID`, index-address.ts):
 // it is asked over TLS for that id alone, so another node at that address is refused
 // (PEER_IDENTITY_MISMATCH, shown in Settings) and never a member; without an id, the id an
-// address proves first is pinned (the dialer's index pins, kept in the node state).
+// address proves first is pinned (the dialer's index pins, kept in the node state). A learned
+// server is not pinned there: other servers' lists must not fill (and churn) that table, where
+// the user's own index servers are pinned. The id it proves first is kept in its member record
+// alone, in memory, and asked for at every contact.
 import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
 import { splitIndexAddress } from '../../../../src-shared/api/index-address.js';
@@ -26,8 +33,10 @@ export type MemberOrigin = 'configured' | 'lan' | 'learned';
 export interface Member {
   address: string;
   origin: MemberOrigin;
-  /** Its node id, from its last answer. */
+  /** Its node id, as it proved it (over TLS; its own word in plain HTTP): null until it answered. */
   indexId: string | null;
+  /** The id it was named with, unproved (given with its address, the LAN's word, another server's list): only to leave a blocked one alone. */
+  claimedId: string | null;
   /** When it last answered (ms since the epoch). */
   lastSeen: number | null;
   /** Failed probes in a row. */
@@ -35,7 +44,7 @@ export interface Member {
   lastTried: number | null;
   /** The id given with its configured address (`host:port#NODEID`): the only one accepted there. */
   givenId: string | null;
-  /** Another id it proved when last asked, while it has a given one: it was refused. */
+  /** Another id it proved when last asked than the one it must (given, or proved before by a learned one): it was refused. */
   presented: string | null;
 }
 
@@ -74,6 +83,8 @@ const MAX_FAILURES = 3;
 /** An address is probed at most once this often, however often it is named. */
 const MIN_PROBE_GAP_MS = 5_000;
 const PROBE_CONCURRENCY = 8;
+/** Learned servers dropped for a blocked id, remembered at most (the least recently dropped go first). */
+const MAX_DROPPED = 64;
 
 export class FederationMembers {
   private readonly state = new Map<string, Member>();
@@ -82,6 +93,8 @@ export class FederationMembers {
   private timer: NodeJS.Timeout | undefined;
   /** Probes waiting for their time: a retry after a failure, or a caller tried back within the gap. */
   private readonly retries = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  /** Learned addresses dropped for a blocked id (address → that id): not learned again while it stays blocked. */
+  private readonly dropped = new Map<string, string>();
   private running = false;
   /** The federation routes, over TLS to the id each server proved first when encryption is on. */
   private readonly api;
@@ -105,10 +118,13 @@ export class FederationMembers {
       let m = this.state.get(key);
       // A server given another id (or none now) starts over: it joins once it proves the new one.
       if (!m || m.givenId !== givenId) {
-        // The LAN's word for its id (or the id given): enough to leave a blocked one alone, not to trust one.
-        m = { address: key, origin, indexId: givenId ?? indexId, lastSeen: null, failures: 0, lastTried: null, givenId, presented: null };
+        // The LAN's word for its id (or the id given): enough to leave a blocked one alone, not to trust or pass on.
+        m = { address: key, origin, indexId: null, claimedId: givenId ?? indexId, lastSeen: null, failures: 0, lastTried: null, givenId, presented: null };
         this.state.set(key, m);
-      } else if (rank(origin) < rank(m.origin)) m.origin = origin;
+      } else {
+        if (rank(origin) < rank(m.origin)) m.origin = origin;
+        if (indexId !== null) m.claimedId = indexId; // the LAN's latest word
+      }
       out.set(key, m);
     };
     for (const a of this.o.configured()) {
@@ -119,7 +135,7 @@ export class FederationMembers {
     for (const m of this.state.values()) if (m.origin === 'learned') take(m.address, 'learned');
     // Forget entries that are neither configured, on the LAN nor learned any more.
     for (const key of [...this.state.keys()]) if (!out.has(key)) this.state.delete(key);
-    return [...out.values()].filter((m) => m.indexId !== this.o.selfId);
+    return [...out.values()].filter((m) => m.indexId !== this.o.selfId && m.claimedId !== this.o.selfId);
   }
 
   /**
@@ -138,8 +154,8 @@ export class FederationMembers {
   /** What GET /api/v1/federation answers: those that answered us, then the configured ones. */
   list(): FederatedIndexServer[] {
     return this.all()
-      // Not one that proved another id than the one given for it: we do not vouch for it.
-      .filter((m) => (m.lastSeen !== null || m.origin === 'configured') && !this.refuses(m) && m.presented === null)
+      // A configured one that has not answered yet is listed without an id (its given one is not proved).
+      .filter((m) => (m.lastSeen !== null || m.origin === 'configured') && this.passesOn(m))
       .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
       .slice(0, MAX_LISTED_INDEX_SERVERS)
       .map((m) => ({ address: m.address, indexId: m.indexId, lastSeen: m.lastSeen === null ? null : new Date(m.lastSeen).toISOString() }));
@@ -185,9 +201,17 @@ export class FederationMembers {
     return nodeId !== null && (this.o.blocked?.(nodeId) ?? false);
   }
 
-  /** Whether `m` is not to be contacted nor passed on: its network is blocked, or its id (as far as it is known) is a blocked device. */
-  refuses(m: Pick<Member, 'address' | 'indexId'>): boolean {
-    return !this.allows(m.address) || this.isBlockedId(m.indexId);
+  /** Whether `m` is not to be contacted nor passed on: its network is blocked, or its id (proved, or only claimed) is a blocked device. */
+  refuses(m: Pick<Member, 'address' | 'indexId' | 'claimedId'>): boolean {
+    return !this.allows(m.address) || this.isBlockedId(m.indexId) || this.isBlockedId(m.claimedId);
+  }
+
+  /**
+   * Whether `m` may be named to other nodes (GET /api/v1/federation, the topology): not refused,
+   * and not caught proving another id than the one it must. Only its proved id (`indexId`) goes with it.
+   */
+  passesOn(m: Member): boolean {
+    return m.presented === null && !this.refuses(m);
   }
 
   /**
@@ -198,7 +222,7 @@ export class FederationMembers {
     if (this.o.learn === false) return false;
     const key = canonical(address);
     // A blocked address or id takes no learned slot: it would never be tried.
-    if (!key || this.state.has(key) || this.refuses({ address: key, indexId })) return false;
+    if (!key || this.state.has(key) || this.refuses({ address: key, indexId: null, claimedId: indexId }) || this.droppedAsBlocked(key)) return false;
     const learned = [...this.state.values()].filter((m) => m.origin === 'learned');
     if (learned.length >= MAX_LEARNED) {
       // Room is made only by a learned entry that never answered; members that work are kept.
@@ -206,7 +230,7 @@ export class FederationMembers {
       if (!idle) return false;
       this.state.delete(idle.address);
     }
-    this.state.set(key, { address: key, origin: 'learned', indexId: null, lastSeen: null, failures: 0, lastTried: null, givenId: null, presented: null });
+    this.state.set(key, { address: key, origin: 'learned', indexId: null, claimedId: indexId, lastSeen: null, failures: 0, lastTried: null, givenId: null, presented: null });
     return true;
   }
 
@@ -224,12 +248,32 @@ export class FederationMembers {
     }
   }
 
-  /** `m` is blocked: a learned one is forgotten, a configured or LAN one shows as not answering. */
+  /**
+   * `m` is blocked: a learned one is forgotten (and, blocked by its id, remembered so the next list
+   * naming it does not teach it again), a configured or LAN one shows as not answering.
+   */
   private drop(m: Member): void {
     const wasActive = m.failures === 0 && m.lastSeen !== null;
-    if (m.origin === 'learned') this.state.delete(m.address);
-    else m.failures = Math.max(1, m.failures); // not answering: Settings says so
+    if (m.origin === 'learned') {
+      this.state.delete(m.address);
+      // A blocked network needs no note: its addresses are refused whenever they are named.
+      const blockedId = [m.indexId, m.claimedId].find((id) => this.isBlockedId(id));
+      if (blockedId) {
+        this.dropped.delete(m.address);
+        this.dropped.set(m.address, blockedId);
+        if (this.dropped.size > MAX_DROPPED) this.dropped.delete(this.dropped.keys().next().value as string);
+      }
+    } else m.failures = Math.max(1, m.failures); // not answering: Settings says so
     if (wasActive) this.o.onChange?.();
+  }
+
+  /** Whether `address` was dropped for an id that is still blocked (once unblocked, it may be learned again). */
+  private droppedAsBlocked(address: string): boolean {
+    const id = this.dropped.get(address);
+    if (id === undefined) return false;
+    if (this.isBlockedId(id)) return true;
+    this.dropped.delete(address);
+    return false;
   }
 
   /** Asks every known server for its list (a gossip round). */
@@ -258,14 +302,19 @@ export class FederationMembers {
     const port = this.o.ownPort();
     try {
       const proof: NodeCallOptions['proof'] = {};
-      // One given with its id is asked for that id alone; another, for the id it proved first (its pin).
+      // The id it must prove: the one given with it; for a learned one, the one it proved first
+      // (kept here, in memory: learned servers are not written to the node's index pins).
+      const must = m.givenId ?? (m.origin === 'learned' ? m.indexId : null);
+      // Without one, a configured or LAN server is asked for its pin (the id it proved first, kept
+      // in the node state); a learned one, for whoever it is (checked against its answer below).
+      const expected = must ? { node: must } : m.origin === 'learned' ? 'any' : 'pinned';
       const answer = await attempt(this.api.federationServers({ query: { port: port || undefined } }, {
-        address: m.address, expected: m.givenId ? { node: m.givenId } : 'pinned', timeoutMs: this.o.probeTimeoutMs ?? 2_000, maxBytes: MAX_LIST_BYTES, proof,
+        address: m.address, expected, timeoutMs: this.o.probeTimeoutMs ?? 2_000, maxBytes: MAX_LIST_BYTES, proof,
       }));
       const wasActive = m.failures === 0 && m.lastSeen !== null;
-      if (!answer.ok && m.givenId && answer.error.code === 'PEER_IDENTITY_MISMATCH') m.presented = answer.error.presented ?? null;
-      // In plain HTTP (encryption off) nothing is proved: at least its own word must be the id given.
-      const claimsOther = answer.ok && m.givenId !== null && answer.value.indexId !== m.givenId;
+      if (!answer.ok && must && answer.error.code === 'PEER_IDENTITY_MISMATCH') m.presented = answer.error.presented ?? null;
+      // In plain HTTP (encryption off) nothing is proved: at least its own word must be the id it must have.
+      const claimsOther = answer.ok && must !== null && answer.value.indexId !== must;
       if (claimsOther) m.presented = answer.value.indexId;
       if (!answer.ok || claimsOther) {
         m.failures++;
