@@ -1,18 +1,17 @@
 // `shoal search`, `shoal get` and `shoal torrent` as users run them (`node bin/shoal.js …`, the built output)
 // against a real index server and real peers.
-import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTorrent } from '../../src-main/core/torrent/torrent-check.js';
 import { indexRoutes, type SearchResult } from '../../src-shared/api/index-routes.js';
 import { bytesSent, randomContent } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
+import { runShoal, type ShoalRun } from '../support/shoal-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { typedClient } from '../support/typed-client.js';
 
-const bin = resolve(import.meta.dirname, '../../bin/shoal.js');
 const MiB = 1024 * 1024;
 const FILE = randomContent(6 * MiB);
 let index: TestNode;
@@ -22,30 +21,7 @@ const asLocalUser = () => typedClient(indexRoutes, indexAddress, index.token);
 const peers: TestNode[] = [];
 let work: { path: string; remove(): Promise<void> };
 
-interface Run {
-  code: Promise<number | null>;
-  stdout(): string;
-  stderr(): string;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function shoal(args: string[]): Run {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: work.path,
-    env: { PATH: process.env['PATH'], HOME: work.path, XDG_CONFIG_HOME: join(work.path, 'xdg') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return {
-    code: new Promise((done) => child.on('exit', (code, signal) => done(code ?? (signal ? 128 : null)))),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    kill: (signal) => child.kill(signal),
-  };
-}
+const shoal = (args: string[]): ShoalRun => runShoal(args, work.path);
 
 beforeAll(async () => {
   work = await makeTempDir();
@@ -175,7 +151,7 @@ describe('the terminal client', { timeout: 60_000 }, () => {
     const servedEarlier = (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0);
     const first = shoal(args);
     await pollUntil(async () => (await Promise.all(peers.map(bytesSent))).reduce((a, b) => a + b, 0) > servedEarlier + 3 * MiB, 'half of the file to be served', 15_000);
-    first.kill('SIGINT');
+    first.child.kill('SIGINT');
     expect(await first.code).toBe(130);
     expect(first.stderr()).toMatch(/Run the same command again/);
     // What the first run kept ("Stopped at 2.5 MiB verified"): the second must not fetch it again.

@@ -3,18 +3,17 @@
 // servers. `shoal get` pins the index it used; once another node answers on that port, a second
 // `shoal get` (and `shoal search`) is refused with the mismatch and the command that trusts the new
 // one; after `shoal forget-index` the new index is used and pinned.
-import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexRoutes } from '../../src-shared/api/index-routes.js';
 import { randomContent } from '../support/downloads.js';
 import { pollUntil } from '../support/poll.js';
+import { runShoal } from '../support/shoal-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { typedClient } from '../support/typed-client.js';
 
-const bin = resolve(import.meta.dirname, '../../bin/shoal.js');
 const FILE = randomContent(200_000);
 const NAME = 'Harbour-Survey.pdf';
 let work: { path: string; remove(): Promise<void> };
@@ -22,17 +21,11 @@ let port: number;
 let address: string;
 const nodes: TestNode[] = [];
 
-function shoal(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: work.path,
-    env: { PATH: process.env['PATH'], HOME: work.path, XDG_CONFIG_HOME: join(work.path, 'xdg') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((done) => child.on('exit', (code, signal) => done({ code: code ?? (signal ? 128 : null), stdout, stderr })));
+/** A run to its end: its exit code and everything it wrote. */
+async function shoal(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = runShoal(args, work.path);
+  const code = await run.code;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 const startIndex = (at = 0) => startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: at, heartbeat_interval: '300ms' } });

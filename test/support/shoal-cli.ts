@@ -1,0 +1,32 @@
+// `node bin/shoal.js …` as users run it (the built output), in `cwd`, with a private HOME and XDG
+// folder there: a test never reads or writes the real user's settings.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const bin = resolve(import.meta.dirname, '../../bin/shoal.js');
+
+export interface ShoalRun {
+  child: ChildProcess;
+  /** The exit code once the process and its output have ended (128 for a signal). */
+  code: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+export function runShoal(args: string[], cwd: string): ShoalRun {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'], HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return {
+    child,
+    code: new Promise((done) => child.on('close', (code, signal) => done(code ?? (signal ? 128 : null)))),
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
