@@ -97,7 +97,7 @@ describe('registrations and sources', () => {
     downloader = await startTestNode({ peer: { super_peer_address: [indexAddress], name: 'harbour-downloader' } });
     const atIndex = typedClient(indexRoutes, indexAddress);
     // Not listed yet is a 404: keep asking.
-    await pollUntil(() => atIndex.getFile({ params: { fileId: file.id } }).then((f) => f.sources.length === 1, () => false), 'the index to list the source');
+    await pollUntil(() => atIndex.getFile({ params: { fileId: file.id } }).then((f) => f.sources.length === 1), 'the index to list the source');
   }, 30_000);
   afterAll(async () => {
     await downloader?.destroy();

@@ -46,7 +46,7 @@ beforeAll(async () => {
   downloader = await startTestNode({ peer: { super_peer_address: [indexAddress] } });
   const atIndex = typedClient(indexRoutes, indexAddress);
   // Not listed yet is a 404: keep asking.
-  await pollUntil(() => atIndex.getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 6, () => false), 'six sources at the index', 20_000);
+  await pollUntil(() => atIndex.getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 6), 'six sources at the index', 20_000);
   await pollUntil(async () => (await downloader.client.getIndexConnection()).state === 'registered', 'downloader registered');
   await listen(`ws://127.0.0.1:${downloader.port}/ws?token=${downloader.token}`, events.local as { type: string }[]);
   await listen(`ws://127.0.0.1:${downloader.port}/ws`, events.stranger);

@@ -166,7 +166,7 @@ describe('with an index server', () => {
     await writeFile(join(peer.sharedDir, otherName), other.data);
     const indexApi = typedClient(indexRoutes, `127.0.0.1:${indexPort}`);
     await pollUntil(
-      () => indexApi.getFile({ params: { fileId: other.id } }).then((found) => found.sourceCount === 1, () => false),
+      () => indexApi.getFile({ params: { fileId: other.id } }).then((found) => found.sourceCount === 1),
       'the index to list the peer as a source', 20_000,
     );
 

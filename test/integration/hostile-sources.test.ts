@@ -37,7 +37,7 @@ const atIndex = () => typedClient(indexRoutes, indexAddress);
 
 async function sourcesAtIndex(fileId: string, count: number): Promise<void> {
   // Not listed yet is a 404: keep asking.
-  await pollUntil(() => atIndex().getFile({ params: { fileId } }).then((f) => f.sourceCount === count, () => false), `${count} sources at the index`, 20_000);
+  await pollUntil(() => atIndex().getFile({ params: { fileId } }).then((f) => f.sourceCount === count), `${count} sources at the index`, 20_000);
 }
 
 const sourceOf = (d: DownloadView, peer: HostilePeer) => d.sources.find((s) => s.url.includes(`:${peer.port}/`));

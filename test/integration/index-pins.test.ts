@@ -19,7 +19,8 @@ const others: TestNode[] = [];
 
 const startIndex = (at = 0) => startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: at, heartbeat_interval: '300ms' } });
 const serverOf = async (n: TestNode) => (await n.client.getIndexConnection()).servers.find((s) => s.address === address);
-const listedAt = async (peerId: string) => (await typedClient(indexRoutes, address).listPeers()).items.some((p) => p.peerId === peerId && p.status === 'online');
+// At any status: with 300 ms heartbeats a peer wrongly registered is offline a second later, but still listed.
+const listedAt = async (peerId: string) => (await typedClient(indexRoutes, address).listPeers()).items.some((p) => p.peerId === peerId);
 
 beforeAll(async () => {
   first = await startIndex();

@@ -63,12 +63,12 @@ describe('the peer port', () => {
 
   it('changes live from Settings, and validates what it is given', async () => {
     expect(await setNetworks(n, { blockedNetworks: [] })).toEqual({ allowedNetworks: [], blockedNetworks: [], allowPlainHttp: true });
-    expect((await n.publicClient.listFiles()).items).toBeDefined();
+    await n.publicClient.listFiles(); // answered (the client throws on a refusal)
     // An allow list that leaves loopback out: strangers there are refused too.
     await setNetworks(n, { allowedNetworks: ['10.0.0.0/8', 'fd00::/8'] });
     await expect(n.publicClient.listFiles()).rejects.toMatchObject({ status: 403, code: 'NETWORK_BLOCKED' });
     await setNetworks(n, { allowedNetworks: ['127.0.0.1', '::1/128'] });
-    expect((await n.publicClient.listFiles()).items).toBeDefined();
+    await n.publicClient.listFiles(); // answered (the client throws on a refusal)
     // Sent raw: the contract refuses these networks, so the typed client would not send them.
     for (const bad of ['10.0.0.0/33', 'example.com', '1.2.3.4/8/8', '::g/8']) {
       const res = await n.api('/api/v1/settings/networks', { method: 'PUT', headers: json, body: JSON.stringify({ blockedNetworks: [bad] }) });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     peers.push(peer);
   }
   // Not listed yet is a 404: keep asking.
-  await pollUntil(() => asLocalUser().getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 2, () => false), 'two sources at the index', 20_000);
+  await pollUntil(() => asLocalUser().getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 2), 'two sources at the index', 20_000);
 }, 40_000);
 
 afterAll(async () => {
@@ -100,7 +100,7 @@ describe('the terminal client', { timeout: 60_000 }, () => {
     }
     await writeFile(join(peers[1]!.sharedDir, 'twin-a.bin'), pair[0].data);
     await writeFile(join(peers[1]!.sharedDir, 'twin-b.bin'), pair[1].data);
-    const listed = (fileId: string) => asLocalUser().getFile({ params: { fileId } }).then(() => true, () => false);
+    const listed = (fileId: string) => asLocalUser().getFile({ params: { fileId } }).then(() => true);
     await pollUntil(async () => (await Promise.all(pair.map((f) => listed(f.id)))).every(Boolean), 'both twins at the index', 20_000);
     const ambiguous = shoal(['get', pair[0].id.slice(0, 4), '--index', indexAddress, '--data', join(work.path, 'state-prefix')]);
     expect(await ambiguous.code).toBe(1);

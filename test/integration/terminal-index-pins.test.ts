@@ -35,7 +35,7 @@ async function sharingPeer(): Promise<TestNode> {
   const peer = await startTestNode({ peer: { super_peer_address: [address] } });
   nodes.push(peer);
   await writeFile(join(peer.sharedDir, NAME), FILE.data);
-  await pollUntil(() => typedClient(indexRoutes, address).getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 1, () => false), 'the file listed at the index', 20_000);
+  await pollUntil(() => typedClient(indexRoutes, address).getFile({ params: { fileId: FILE.id } }).then((f) => f.sourceCount === 1), 'the file listed at the index', 20_000);
   return peer;
 }
 
