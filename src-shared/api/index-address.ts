@@ -68,9 +68,13 @@ export const indexAddressSchema = z.string().trim().max(400)
     return joinIndexAddress(splitIndexAddress(text));
   });
 
-/** An index address kept in the node state: `host:port` or `host:port#NODEID`, in its one written form. */
+/**
+ * An index address kept in the node state: `host:port` or `host:port#NODEID`, in any spelling a
+ * release wrote (rows written before one spelling was kept still read); the reader writes it in
+ * its one form (joinIndexAddress(splitIndexAddress(…))).
+ */
 export const writtenIndexAddressSchema = z.string().max(400)
-  .refine((text) => problemOf(text) === undefined && joinIndexAddress(splitIndexAddress(text)) === text, 'expected "host:port" or "host:port#NODEID"');
+  .refine((text) => problemOf(text) === undefined, 'expected "host:port" or "host:port#NODEID"');
 
 /** A kept pin (node state): `host:port#NODEID` in its one written form, the id required. */
 export const pinnedIndexAddressSchema = z.string().max(400)

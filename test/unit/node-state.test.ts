@@ -2,6 +2,7 @@
 // what was set, in the text format older releases wrote (so their databases read the same), a
 // stored value that no longer reads is the default with a warning, and a name nobody declared
 // does not compile.
+import { canonical } from '../../src-main/core/index/federation/members.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeStateKeys, type NodeStateName } from '../../src-main/core/store/node-state-keys.js';
 import type { NodeStateInput } from '../../src-main/core/store/node-state.js';
@@ -81,6 +82,12 @@ describe('the node state', () => {
     expect(file.state.get('transferSettings')).toEqual({ maxUploadRate: 500 });
     expect(file.state.get('networkSettings')).toEqual({ blockedNetworks: ['10.0.0.0/8'] });
     expect(file.warnings).toEqual([]);
+  });
+
+  it('still reads federation servers an older release stored in another spelling; the federation writes them in one', async () => {
+    file = await openNodeStateFile({ federation_added: '["H.lan:08080", "[0:0::1]:9000", "127.1:80"]' });
+    expect(file.state.get('federationAdded')).toEqual(['H.lan:08080', '[0:0::1]:9000', '127.1:80']);
+    expect(['H.lan:08080', '[0:0::1]:9000', '127.1:80'].map(canonical)).toEqual(['h.lan:8080', '[::1]:9000', '127.0.0.1:80']);
   });
 
   it('refuses to store a value its schema refuses, and keeps the one stored', async () => {

@@ -11,7 +11,8 @@ export function answerClientErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // Nothing to answer on a connection already gone, one that has started an answer, or one too
     // slow to send its headers (a slowloris gets no answer).
-    const answering = (socket as Duplex & { _httpMessage?: { _headerSent?: boolean } })._httpMessage?._headerSent === true;
+    // (Node's own handler asks the same: nothing written on the socket yet.)
+    const answering = (socket as Duplex & { bytesWritten?: number }).bytesWritten !== 0;
     if (err.code === 'ECONNRESET' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable || answering) {
       socket.destroy();
       return;

@@ -19,7 +19,7 @@ export interface AddedIndexServersOptions {
   max?: number;
 }
 
-/** One spelling per server: host names are case-insensitive and "08080" is port 8080. */
+/** One spelling per server (canonicalHostPort), whatever space surrounds it. */
 export const canonicalAddress = (address: string): string => canonicalHostPort(address.trim());
 
 export class AddedIndexServers {

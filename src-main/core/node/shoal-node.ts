@@ -26,7 +26,7 @@ import { createFederation } from '../index/federation/setup.js';
 import { AddedFederation } from '../index/federation/added-federation.js';
 import { AddedIndexServers } from '../index-client/added-index-servers.js';
 import { IndexPins } from '../net/index-pins.js';
-import { splitIndexAddress } from '../../../src-shared/api/index-address.js';
+import { canonicalHostPort, splitIndexAddress } from '../../../src-shared/api/index-address.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { createOwnIndexListing, isOwnIndexAddress, ownIndexAddress, withOwnIndex } from '../index-client/own-index-listing.js';
 import { searchOrder } from '../index-client/search-order.js';
@@ -257,8 +257,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       remove: (address) => addedIndexServers.remove(address),
       // "Trust the new identity": whoever answers there next is pinned; the client asks at once.
       forgetPin: (address) => {
-        indexPins.forget(address);
-        indexClient.retry(address);
+        const key = canonicalHostPort(address); // the client's backoff is kept under this spelling too
+        indexPins.forget(key);
+        indexClient.retry(key);
       },
     },
     network: {

@@ -23,7 +23,7 @@
 // alone, in memory, and asked for at every contact.
 import { federationRoutes, MAX_LISTED_INDEX_SERVERS, type FederatedIndexServer } from '../../../../src-shared/api/federation.js';
 import { HOST_PORT } from '../../../../src-shared/api/common.js';
-import { splitIndexAddress } from '../../../../src-shared/api/index-address.js';
+import { canonicalHostPort, splitIndexAddress } from '../../../../src-shared/api/index-address.js';
 import { attempt, nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
 import { hostForUrl } from '../../net/host-for-url.js';
@@ -337,6 +337,7 @@ export class FederationMembers {
       m.failures = 0;
       m.lastSeen = this.now();
       m.indexId = answer.value.indexId;
+      m.claimedId = null; // proved: another's word about it no longer counts (were it blocked, it would drop a member that is not)
       m.presented = null;
       if (!wasActive) this.o.onChange?.();
       if (m.indexId === this.o.selfId) return; // ourselves, under another address: nothing to learn
@@ -356,11 +357,14 @@ function rank(origin: MemberOrigin): number {
   return origin === 'configured' ? 0 : origin === 'lan' ? 1 : 2;
 }
 
-/** `host:port` lower-cased, or undefined for anything else. */
+/**
+ * `host:port` in its one spelling (canonicalHostPort: the dialer's and the pins'), or undefined
+ * for anything else: a hostile list cannot fill the members with spellings of one server.
+ */
 export function canonical(address: string): string | undefined {
-  const a = address.trim().toLowerCase();
+  const a = address.trim();
   const m = HOST_PORT.exec(a);
   if (!m || a.length > 300) return undefined;
   const port = Number(m[2]);
-  return port >= 1 && port <= 65535 ? a : undefined;
+  return port >= 1 && port <= 65535 ? canonicalHostPort(a) : undefined;
 }
