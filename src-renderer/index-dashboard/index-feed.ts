@@ -6,6 +6,7 @@
 // time: every refresh asks the page and filter the user is on, so the live updates never move them.
 import { federationRoutes } from '../../src-shared/api/federation.js';
 import { indexRoutes } from '../../src-shared/api/index-routes.js';
+import { routePath } from '../../src-shared/api/contract-client.js';
 import { ReconnectingSocket } from '../bridge/event-socket.js';
 import type { ConnectionState, RawEvent } from '../bridge/transport.js';
 import { applyEvent, changesPeers, initialState, pageCount, PEERS_PAGE_SIZE, type DashboardState, type PeersView } from './dashboard-state.js';
@@ -22,7 +23,7 @@ interface Schema<T> {
 type PeersPage = Pick<DashboardState, 'peersView' | 'peers' | 'peersTotal'>;
 
 function peersPath({ page, filter }: PeersView): string {
-  return `/api/v1/peers?page=${page}&pageSize=${PEERS_PAGE_SIZE}${filter === 'all' ? '' : `&status=${filter}`}`;
+  return routePath(indexRoutes.listPeers, { query: { page, pageSize: PEERS_PAGE_SIZE, status: filter === 'all' ? undefined : filter } });
 }
 
 export class IndexFeed {

@@ -76,12 +76,8 @@ export const indexAddressSchema = z.string().trim().max(400)
 export const writtenIndexAddressSchema = z.string().max(400)
   .refine((text) => problemOf(text) === undefined, 'expected "host:port" or "host:port#NODEID"');
 
-/** A kept pin (node state): `host:port#NODEID` in its one written form, the id required. */
-export const pinnedIndexAddressSchema = z.string().max(400)
-  .refine((text) => {
-    const parsed = splitIndexAddress(text);
-    return problemOf(text) === undefined && parsed.nodeId !== undefined && joinIndexAddress(parsed) === text;
-  }, 'expected "host:port#NODEID"');
+/** A kept pin (node state): a written index address with its id. */
+export const pinnedIndexAddressSchema = writtenIndexAddressSchema.refine((text) => splitIndexAddress(text).nodeId !== undefined, 'expected "host:port#NODEID"');
 
 /** Index server ids a node keeps (pins, node state) at most: the least recently used goes first. */
 export const MAX_INDEX_PINS = 256;

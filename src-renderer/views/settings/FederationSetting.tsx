@@ -1,5 +1,6 @@
 import type { FederationSettingsView } from '../../../src-shared/api/federation.js';
 import { indexAddressSchema } from '../../../src-shared/api/index-address.js';
+import { shortNodeId } from '../../../src-shared/node-id.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
 import { AddAddressForm } from '../../components/AddAddressForm.js';
@@ -17,7 +18,6 @@ const originText: Record<Server['origin'], string> = {
   learned: 'learned from another index server',
 };
 
-const shortId = (id: string) => id.slice(0, 7);
 
 /**
  * A server given with its id (host:port#NODEID) proved another one: refused, said plainly, since
@@ -28,7 +28,7 @@ function IdentityRefused({ server }: { server: Server }) {
   if (!identity?.presented) return null;
   return (
     <div className="error-inline" data-testid="federated-server-identity">
-      It proves the id <code>{shortId(identity.presented)}</code>, not <code>{shortId(identity.nodeId)}</code> given with its
+      It proves the id <code>{shortNodeId(identity.presented)}</code>, not <code>{shortNodeId(identity.nodeId)}</code> given with its
       address: no query goes to it. Someone may be in between, or the index server was set up again; to federate with the new
       one, give its new id ({server.origin === 'added' ? 'remove it and add it again' : 'in super_peer.federation'}).
     </div>

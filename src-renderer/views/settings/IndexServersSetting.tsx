@@ -1,5 +1,6 @@
 import { indexAddressSchema } from '../../../src-shared/api/index-address.js';
 import type { IndexConnectionView, IndexServerSource } from '../../../src-shared/api/peer-routes.js';
+import { shortNodeId } from '../../../src-shared/node-id.js';
 import { formatAgo } from '../../app/format.js';
 import { useDomain } from '../../app/stores-context.js';
 import { useVisiblePolling } from '../../app/use-visible-polling.js';
@@ -47,7 +48,7 @@ function IdentityChanged({ server, onTrust }: { server: Server; onTrust: (addres
   if (!identity?.presented) return null;
   return (
     <div className="error-inline" data-testid="index-server-identity">
-      It now proves the id <code>{shortId(identity.presented)}</code>, not <code>{shortId(identity.nodeId)}</code>
+      It now proves the id <code>{shortNodeId(identity.presented)}</code>, not <code>{shortNodeId(identity.nodeId)}</code>
       {identity.given ? ' given in this node\u2019s configuration' : ' it proved before'}: nothing is sent to it. Someone may be in
       between, or the index server was set up again.{' '}
       {identity.given ? null : (
@@ -59,7 +60,6 @@ function IdentityChanged({ server, onTrust }: { server: Server; onTrust: (addres
   );
 }
 
-const shortId = (id: string) => id.slice(0, 7);
 
 /** The index servers this node knows and its registration; the user adds and removes their own. */
 export function IndexServersSetting() {
