@@ -13,12 +13,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processUsage } from '../loadtest/machine-usage.js';
+import { createConfigSchema } from '../src-main/core/config/config-schema.js';
 import { startHeadlessNode, type HeadlessNode } from './headless-node.js';
 import { type Figure, MiB, log, mb, removeDir, repoRoot, run, sleep, tempDir, writeRandomFile } from './support.js';
 
 const STALL_TIMEOUT_S = 5;
-/** The node's default share of upload slots per address (config-schema.ts). */
-const MAX_UPLOADS_PER_PEER = 4;
+/** The node's default share of upload slots per address, read from the config schema. */
+const MAX_UPLOADS_PER_PEER = createConfigSchema({ dataDirectory: '/', sharedDirectory: '/', downloadDirectory: '/', name: 'bench' }).parse({}).transfers.max_uploads_per_peer;
 const MEASURE_MS = 8_000;
 const RAMP_MS = 1_000;
 const AIM_RATIO = 5;
@@ -167,7 +168,7 @@ export async function abuse(): Promise<Figure[]> {
 
     log('abuse: 16 download connections that never read');
     const uploadsSeen = watchUploads(node);
-    const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, STRANGER, () => sleep(STALL_TIMEOUT_S * 1000));
+    const stalled = await underAttack(node, fileId, 'stalled-uploads', fileId, STRANGER);
     const slots = await uploadsSeen();
     row('16 download connections that never read', stalled, unattacked, `most uploads open at once: ${slots.mostAtOnce}`);
     rows.push({

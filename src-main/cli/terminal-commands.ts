@@ -7,7 +7,7 @@ import { resolve, join } from 'node:path';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { categorySchema, fileIdSchema, hostPortSchema as address } from '../../src-shared/api/common.js';
-import { indexAddressSchema, splitIndexAddress } from '../../src-shared/api/index-address.js';
+import { givenIndexIds, indexAddressSchema, splitIndexAddress } from '../../src-shared/api/index-address.js';
 import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, ignoredSettingMessage, loadConfig, type IgnoredSetting, type NodeConfig } from '../core/config/load-config.js';
 import { byteSizeSchema } from '../core/config/units.js';
@@ -15,7 +15,6 @@ import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
 import { IndexPins } from '../core/net/index-pins.js';
 import { NodeDialer } from '../core/net/node-dialer.js';
 import { NodeTls } from '../core/net/node-tls.js';
-import { NodeState } from '../core/store/node-state.js';
 import { runGet, type GetContext } from './get-command.js';
 import { indexAddresses } from './index-addresses.js';
 import { provenIndexes } from './index-identity.js';
@@ -142,9 +141,9 @@ export async function forgetIndexCommand(addressText: string, flags: ForgetIndex
   const directory = stateDirectory(flags, config, context);
   const at = splitIndexAddress(args.data.address).address;
   // An id the configuration gives wins over any kept one: forgetting would change nothing.
-  const given = config.peer.super_peer_address.map(splitIndexAddress).find((a) => a.address === at && a.nodeId);
+  const given = givenIndexIds(config.peer.super_peer_address).get(at);
   if (given) {
-    context.stderr.write(`shoal: the id of ${at} is given in the configuration (${at}#${given.nodeId} in peer.super_peer_address); change it there.\n`);
+    context.stderr.write(`shoal: the id of ${at} is given in the configuration (${at}#${given} in peer.super_peer_address); change it there.\n`);
     return 1;
   }
   if (!existsSync(join(directory, 'shoal.db'))) {
@@ -153,7 +152,12 @@ export async function forgetIndexCommand(addressText: string, flags: ForgetIndex
   }
   const state = new TerminalState(directory);
   try {
-    const pins = new IndexPins({ state: new NodeState(state.database(), { warn: () => undefined }) });
+    const pinsState = state.nodeState();
+    if (!pinsState) {
+      context.stderr.write(`shoal: the disk holding ${directory} is full: nothing can be forgotten there until some space is freed.\n`);
+      return 1;
+    }
+    const pins = new IndexPins({ state: pinsState });
     const kept = pins.view(at);
     if (!kept) {
       context.stdout.write(`No id is kept for ${at} in ${directory}: nothing to forget.\n`);
@@ -190,10 +194,7 @@ async function proven(indexes: string[], dialer: () => Promise<NodeDialer | unde
  */
 function terminalDialer(config: NodeConfig, state: TerminalState, index?: string): () => Promise<NodeDialer | undefined> {
   let made: Promise<NodeDialer | undefined> | undefined;
-  const given = new Map([...config.peer.super_peer_address, ...(index ? [index] : [])].flatMap((text) => {
-    const { address, nodeId } = splitIndexAddress(text);
-    return nodeId ? [[address, nodeId] as const] : [];
-  }));
+  const given = givenIndexIds([...config.peer.super_peer_address, ...(index ? [index] : [])]);
   return () => (made ??= (async () => {
     if (!config.security.enable_encryption) return undefined;
     await mkdir(state.directory, { recursive: true, mode: 0o700 });

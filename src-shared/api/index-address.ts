@@ -23,6 +23,11 @@ export function splitIndexAddress(text: string): IndexAddress {
   return nodeId ? { address, nodeId } : { address };
 }
 
+/** The ids given with index addresses (`host:port#NODEID`), by address: the pins these win over. */
+export function givenIndexIds(addresses: readonly string[]): Map<string, string> {
+  return new Map(addresses.map(splitIndexAddress).flatMap((a) => (a.nodeId ? [[a.address, a.nodeId] as const] : [])));
+}
+
 /** The written form: `host:port`, or `host:port#NODEID`. */
 export function joinIndexAddress(a: IndexAddress): string {
   return a.nodeId ? `${a.address}#${a.nodeId}` : a.address;

@@ -26,7 +26,7 @@ import { createFederation } from '../index/federation/setup.js';
 import { AddedFederation } from '../index/federation/added-federation.js';
 import { AddedIndexServers } from '../index-client/added-index-servers.js';
 import { IndexPins } from '../net/index-pins.js';
-import { canonicalHostPort, splitIndexAddress } from '../../../src-shared/api/index-address.js';
+import { canonicalHostPort, givenIndexIds, splitIndexAddress } from '../../../src-shared/api/index-address.js';
 import { IndexClient, type IndexCandidate } from '../index-client/index-client.js';
 import { createOwnIndexListing, isOwnIndexAddress, ownIndexAddress, withOwnIndex } from '../index-client/own-index-listing.js';
 import { searchOrder } from '../index-client/search-order.js';
@@ -109,8 +109,8 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   // Index servers are pinned to the id they prove first, kept across restarts, or to the id given
   // with a configured address (host:port#NODEID) from the first contact (net/index-pins.ts).
   const configuredIndexes = config.peer.super_peer_address.map(splitIndexAddress);
-  const givenIndexIds = new Map(configuredIndexes.flatMap((c) => (c.nodeId ? [[c.address, c.nodeId] as const] : [])));
-  const indexPins = new IndexPins({ state: nodeState, given: () => givenIndexIds });
+  const givenIds = givenIndexIds(config.peer.super_peer_address);
+  const indexPins = new IndexPins({ state: nodeState, given: () => givenIds });
   const dialer = new NodeDialer(config.security.enable_encryption ? nodeTls : null, indexPins);
   // The name others see: the config's until the user sets one (Settings → "This device").
   const displayName = new DisplayName({ id, defaultName: config.peer.name, state: nodeState, onChange: () => {
