@@ -70,4 +70,15 @@ describe('LAN discovery on a fake clock', () => {
     await browsing.stop();
     expect(browsing.list()).toEqual([]);
   });
+
+  it('keeps at most 64 announcements, each name and id cut to 200 characters: anyone on the LAN can announce', async () => {
+    const { lan, responder } = fakeLan();
+    const browsing = browseIndexes(undefined, { bonjour: responder, refreshMs: REFRESH_MS, staleAfterMs: STALE_MS });
+    for (let i = 0; i < 100; i++) {
+      lan.browser.emit('up', { ...office, fqdn: `Fake ${i}._shoal-index._tcp.local`, port: 9000 + i, txt: { indexId: 'x'.repeat(5_000), name: 'n'.repeat(5_000) } });
+    }
+    expect(browsing.list()).toHaveLength(64);
+    expect(browsing.list().every((d) => d.name.length === 200 && d.indexId.length === 200)).toBe(true);
+    await browsing.stop();
+  });
 });

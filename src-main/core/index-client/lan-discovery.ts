@@ -109,6 +109,11 @@ export function advertiseIndex(info: AdvertisedIndex, options: MdnsOptions = {})
   };
 }
 
+/** Index servers on the LAN kept at once, at most; more announcements are ignored until some go. */
+const MAX_DISCOVERED = 64;
+/** The longest name or id taken from an announcement. */
+const MAX_TEXT = 200;
+
 /** Finds index servers on the LAN and keeps the list current until stop(). */
 export function browseIndexes(onChange?: (list: DiscoveredIndex[]) => void, options: MdnsOptions = {}): IndexBrowsing {
   const refreshMs = options.refreshMs ?? 60_000;
@@ -124,6 +129,7 @@ export function browseIndexes(onChange?: (list: DiscoveredIndex[]) => void, opti
     if (!index) return;
     const now = Date.now();
     const before = found.get(service.fqdn);
+    if (!before && found.size >= MAX_DISCOVERED) return; // anyone on the LAN can announce: a bounded list
     found.set(service.fqdn, { ...index, seenAt: new Date(now).toISOString(), seenAtMs: now });
     if (!before || before.address !== index.address || before.name !== index.name || before.indexId !== index.indexId) changed();
   };
@@ -191,8 +197,9 @@ function toDiscovered(service: Service): Omit<DiscoveredIndex, 'seenAt'> | undef
   const address = addressOf(service);
   if (!address) return undefined;
   const txt = (service.txt ?? {}) as Record<string, unknown>;
-  const indexId = typeof txt.indexId === 'string' && txt.indexId ? txt.indexId : service.name;
-  const name = typeof txt.name === 'string' && txt.name ? txt.name : service.name;
+  // Anyone on the LAN can send these: bounded here, and the id is only ever a claim (members.ts).
+  const indexId = (typeof txt.indexId === 'string' && txt.indexId ? txt.indexId : service.name).slice(0, MAX_TEXT);
+  const name = (typeof txt.name === 'string' && txt.name ? txt.name : service.name).slice(0, MAX_TEXT);
   return { address, name, indexId };
 }
 
