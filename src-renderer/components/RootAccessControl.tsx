@@ -34,7 +34,10 @@ export function RootAccessControl({ root }: { root: SharedRoot }) {
     ...devices.filter((d) => d.state !== 'blocked' || chosen.has(d.id)),
     ...root.devices.filter((id) => !devices.some((d) => d.id === id)).map((id) => ({ id, name: null, state: 'none' as const })),
   ];
+  // Busy saving: aria-disabled, not disabled, so a keyboard user keeps the focus (as Switch does).
+  const saving = busy === root.path;
   const toggle = (id: string, on: boolean) => {
+    if (saving) return;
     const next = on ? [...root.devices, id] : root.devices.filter((d) => d !== id);
     void setRootAccess(root.path, 'devices', next);
   };
@@ -46,8 +49,10 @@ export function RootAccessControl({ root }: { root: SharedRoot }) {
         <select
           id={selectId}
           value={root.access}
-          disabled={busy === root.path}
-          onChange={(e) => void setRootAccess(root.path, e.target.value === 'devices' ? 'devices' : 'everyone', root.devices)}
+          aria-disabled={saving}
+          onChange={(e) => {
+            if (!saving) void setRootAccess(root.path, e.target.value === 'devices' ? 'devices' : 'everyone', root.devices);
+          }}
         >
           <option value="everyone">Everyone</option>
           <option value="devices">Only these devices</option>
@@ -61,7 +66,7 @@ export function RootAccessControl({ root }: { root: SharedRoot }) {
             <legend className="visually-hidden">Devices that may see {name}</legend>
             {candidates.map((d) => (
               <label key={d.id} className="root-device">
-                <input type="checkbox" checked={chosen.has(d.id)} disabled={busy === root.path} onChange={(e) => toggle(d.id, e.target.checked)} />
+                <input type="checkbox" checked={chosen.has(d.id)} aria-disabled={saving} onChange={(e) => toggle(d.id, e.target.checked)} />
                 <span>{deviceName(d)}</span> <code title={d.id}>{shortNodeId(d.id)}</code>
               </label>
             ))}

@@ -24,6 +24,7 @@ export interface AccessState {
 }
 
 export function createAccessStore(api: NodeApi) {
+  let devicesLoading: Promise<void> | undefined;
   return createStore<AccessState>()((set, get) => {
     const saving = async (key: string, work: () => Promise<void>) => {
       set({ busy: key });
@@ -50,14 +51,17 @@ export function createAccessStore(api: NodeApi) {
           set({ error: errorMessage(err) });
         }
       },
-      loadDevices: async () => {
+      // One load at a time: every access control on screen asks for the devices when it mounts.
+      loadDevices: () => (devicesLoading ??= (async () => {
         try {
           const [devices, roots] = await Promise.all([api.listDevices(), api.listSharedRoots()]);
           set({ devices: devices.items, roots: roots.items });
         } catch {
           // The next poll tries again; a lost node shows in the connection banner.
+        } finally {
+          devicesLoading = undefined;
         }
-      },
+      })()),
       loadRoots: async () => {
         try {
           set({ roots: (await api.listSharedRoots()).items });

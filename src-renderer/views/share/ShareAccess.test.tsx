@@ -112,4 +112,17 @@ describe('who sees what, in Share', () => {
     expect(within(await row('beach.jpg')).getByTestId('restricted-badge').getAttribute('title')).toBe(one);
     stores.dispose();
   });
+
+  it('asks the node for the devices once while a load is on, however many controls ask', async () => {
+    const transport = new FakeTransport({
+      listSharedRoots: () => ({ items: [] }),
+      listDevices: () => ({ items: [device(ALICE, 'alice-laptop')] }),
+    });
+    const stores = createStores(createBridge(transport));
+    await Promise.all([1, 2, 3].map(() => stores.access.getState().loadDevices()));
+    expect(transport.calls.filter((c) => c.route === 'listDevices')).toHaveLength(1);
+    expect(stores.access.getState().devices?.map((d) => d.name)).toEqual(['alice-laptop']);
+    await stores.access.getState().loadDevices(); // the load over, the next one asks again
+    expect(transport.calls.filter((c) => c.route === 'listDevices')).toHaveLength(2);
+  });
 });
