@@ -4,7 +4,7 @@
 // folder's. Every channel is asked: the peer's listings, search, file, pieces, torrent, bytes and
 // counts, the index (search, file, Metalink, torrent, redirect, topology), and another node's
 // download, which only the chosen device's node gets.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexRoutes } from '../../src-shared/api/index-routes.js';
@@ -142,7 +142,14 @@ describe('paths shared by hand, restricted', () => {
     await pollUntil(async () => (await n.client.listFiles()).items.some((f) => f.id === diary.id), 'the diary shared again');
     expect(await rootOf(diaryPath)).toMatchObject({ access: 'devices', devices: [friend.id, mate.id] });
     await expect(n.publicClient.getFile({ params: { fileId: diary.id } })).rejects.toMatchObject({ status: 404 });
-    expect(await indexIds()).toEqual(publicIds);
+    // The index hears of changes in batches: a public file shared after the diary shows when the
+    // batch holding the diary's reshare has been sent, so the index is looked at after it.
+    const marker = randomContent(30_000);
+    await writeFile(join(n.sharedDir, 'marker.txt'), marker.data);
+    await pollUntil(async () => (await indexIds()).includes(marker.id), 'a file shared after the diary at the index');
+    expect(await indexIds()).toEqual([...publicIds, marker.id].sort());
+    await rm(join(n.sharedDir, 'marker.txt'));
+    await pollUntil(async () => !(await indexIds()).includes(marker.id) && !(await n.client.listFiles()).items.some((f) => f.id === marker.id), 'the marker gone');
   });
 
   it('come back everywhere when shared with everyone again', async () => {
