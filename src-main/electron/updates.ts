@@ -42,6 +42,9 @@ export function startUpdates(o: UpdatesOptions): Updates {
     set({ state: 'failed', message: err instanceof Error ? err.message : String(err) });
   };
 
+  // Read through a function: the updater's events change the status while a check is awaited.
+  const stillChecking = () => status.state === 'checking';
+
   let installer: Promise<{ checkForUpdates(): Promise<unknown> }> | null = null;
   // electron-updater is loaded on first use: it reads the same feed and verifies the download's sha512.
   const loadInstaller = async () => {
@@ -70,6 +73,9 @@ export function startUpdates(o: UpdatesOptions): Updates {
       installer ??= loadInstaller();
       // A failed check both rejects and emits 'error', whose listener reports it: once, not twice.
       await (await installer).checkForUpdates().catch(() => undefined);
+      // A check that ended with no event at all (an updater that is not active answers null) must
+      // not stay 'checking': the next check would never start.
+      if (stillChecking()) fail(new Error('the updater did not check (not active in this build)'));
       return;
     }
     const found = await checkFeed({ urls: githubReleaseUrls(release), currentVersion: o.version, platform: o.platform, arch: o.arch, fetch, now: () => new Date() });
