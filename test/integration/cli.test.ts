@@ -9,19 +9,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { fileIdOf } from '../support/reference-tree.js';
+import { runShoal, type ShoalRun } from '../support/shoal-cli.js';
 import { sha256 } from '../support/sha256.js';
 import { typedClient } from '../support/typed-client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin', 'shoal.js');
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 let tmp: string;
 const running: ChildProcess[] = [];
@@ -35,26 +28,14 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function shoal(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  // A private HOME and XDG folder: the test must never read or write the real user's settings.
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: tmp,
-    env: { PATH: process.env['PATH'], HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'xdg'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+function shoal(args: string[], env: NodeJS.ProcessEnv = {}): ShoalRun {
+  const run = runShoal(args, tmp, env);
+  running.push(run.child);
+  return run;
 }
 
 /** Polls until `read` returns a value, or fails with what the process said so far. */
-async function waitFor<T>(read: () => T | undefined, run: Run, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(read: () => T | undefined, run: ShoalRun, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = read();

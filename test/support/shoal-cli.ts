@@ -7,25 +7,30 @@ const bin = resolve(import.meta.dirname, '../../bin/shoal.js');
 
 export interface ShoalRun {
   child: ChildProcess;
+  /** How the process ended, once it and its output have. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The exit code once the process and its output have ended (128 for a signal). */
   code: Promise<number | null>;
   stdout(): string;
   stderr(): string;
 }
 
-export function runShoal(args: string[], cwd: string): ShoalRun {
+/** `env`: more variables, beside PATH and the private HOME and XDG folder. */
+export function runShoal(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ShoalRun {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd,
-    env: { PATH: process.env['PATH'], HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg') },
+    env: { PATH: process.env['PATH'], HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
   return {
     child,
-    code: new Promise((done) => child.on('close', (code, signal) => done(code ?? (signal ? 128 : null)))),
+    exited,
+    code: exited.then(({ code, signal }) => code ?? (signal ? 128 : null)),
     stdout: () => stdout,
     stderr: () => stderr,
   };
