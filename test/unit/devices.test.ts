@@ -1,6 +1,6 @@
 // The devices this node has seen: a real SQLite file in a temp folder.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Devices } from '../../src-main/core/access/devices.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -68,5 +68,18 @@ describe('Devices', () => {
     devices.flush();
     expect(devices.list()).toHaveLength(201);
     expect(devices.get('E0'.padEnd(56, 'x'))).toMatchObject({ bytesSent: 2 });
+  });
+
+  it('closed on a full disk, leaves no retry behind to find the database closed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    cleanups.push(() => void vi.useRealTimers());
+    const { db, devices } = await setup();
+    devices.seen('F', { bytesSent: 1 });
+    devices.flush();
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    for (let i = 0; i < 200; i++) devices.seen(`G${i}`.padEnd(56, 'x'), { name: 'n'.repeat(100), bytesSent: 2 });
+    devices.close(); // the disk refuses the last flush
+    db.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -113,7 +113,7 @@ export class Devices {
       if (!isDiskFull(err)) throw err;
       // A full disk is the user's to fix: the counts wait in memory (one entry per device) for the next try.
       for (const [id, p] of batch) this.merge(id, p);
-      if (!this.closed) this.schedule();
+      this.schedule();
     }
   }
 
@@ -131,13 +131,15 @@ export class Devices {
   }
 
   private schedule(): void {
+    if (this.closed) return; // the database is closing: a later flush would find it closed
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
 
   close(): void {
-    this.flush();
+    // Closed first: a flush the full disk refuses must not schedule another after the database is gone.
     this.closed = true;
+    this.flush();
   }
 }
 
