@@ -16,6 +16,7 @@ import type { IndexedFile } from '../src-shared/api/index-routes.js';
 import { NodeKey } from '../src-main/core/identity/node-key.js';
 import { IndexStore } from '../src-main/core/index/index-store.js';
 import { NodeDialer } from '../src-main/core/net/node-dialer.js';
+import { readCapped } from '../src-main/core/net/read-capped.js';
 import { openDatabase } from '../src-main/core/store/database.js';
 import { startIndexServers } from '../loadtest/index-servers.js';
 import { processUsage } from '../loadtest/machine-usage.js';
@@ -51,10 +52,10 @@ async function tlsCaller(peer: SimPeer): Promise<{ call: (port: number, method: 
   const dialer = new NodeDialer(await peer.tls());
   return {
     call: async (port, method, path, body) => {
-      const { response } = await dialer.call(`http://127.0.0.1:${port}${path}`, {
+      const answer = await dialer.call(`http://127.0.0.1:${port}${path}`, {
         method: method as 'GET' | 'POST', ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       }, 'any');
-      return { status: response.status, body: await response.text() };
+      return { status: answer.status, body: (await readCapped(answer.body, 16 * 1024 * 1024))?.toString('utf8') ?? '' };
     },
   };
 }

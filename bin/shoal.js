@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The installed entry point: runs the compiled CLI (npm run build writes out/).
-import '../out/src-main/cli/main.js';
+// The installed entry point: runs the bundled CLI (npm run build writes out/cli/, scripts/bundle-cli.mjs).
+import '../out/cli/main.js';

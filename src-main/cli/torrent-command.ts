@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NodeDialer } from '../core/net/node-dialer.js';
+import { readCapped } from '../core/net/read-capped.js';
 import { checkTorrent } from '../core/torrent/torrent-check.js';
 import { PieceLayerMismatchError, torrentFileName } from '../core/torrent/torrent-file.js';
 
@@ -63,10 +64,10 @@ type Answer = { ok: true; bytes: Buffer; name: string; seeds: number } | { ok: f
 async function fetchTorrent(dialer: NodeDialer, address: string, fileId: string): Promise<Answer> {
   try {
     // The dialer follows no redirect; the whole call, answer included, within the timeout.
-    const { response: res } = await dialer.call(`http://${address}/api/v1/files/${fileId}/torrent`, { signal: AbortSignal.timeout(TIMEOUT_MS) }, 'pinned');
-    const bytes = await readCapped(res, MAX_TORRENT_BYTES);
+    const answer = await dialer.call(`http://${address}/api/v1/files/${fileId}/torrent`, { signal: AbortSignal.timeout(TIMEOUT_MS) }, 'pinned');
+    const bytes = await readCapped(answer.body, MAX_TORRENT_BYTES);
     if (!bytes) return { ok: false, reason: 'the answer is too large' };
-    if (!res.ok) return { ok: false, reason: errorMessage(bytes) ?? `answered ${res.status}` };
+    if (answer.status < 200 || answer.status > 299) return { ok: false, reason: errorMessage(bytes) ?? `answered ${answer.status}` };
     const torrent = checkTorrent(bytes, fileId);
     return { ok: true, bytes, name: torrent.name, seeds: torrent.webSeeds.length };
   } catch (error) {
@@ -84,16 +85,4 @@ function errorMessage(bytes: Buffer): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function readCapped(res: Response, maxBytes: number): Promise<Buffer | undefined> {
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) return undefined; // leaving the loop cancels the stream
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

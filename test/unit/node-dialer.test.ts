@@ -6,10 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acceptTlsToo } from '../../src-main/core/http/tls-sniff.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { tlsPeerNodeId } from '../../src-main/core/identity/tls-peer-id.js';
-import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
+import { NodeDialer, type NodeAnswer } from '../../src-main/core/net/node-dialer.js';
+import { readCapped } from '../../src-main/core/net/read-capped.js';
 import { NodeTls, PeerIdentityError } from '../../src-main/core/net/node-tls.js';
 
 const closers: (() => void)[] = [];
+const json = async (answer: NodeAnswer): Promise<unknown> => JSON.parse((await readCapped(answer.body, 1 << 20))!.toString('utf8'));
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
@@ -42,9 +44,10 @@ describe('NodeDialer connections', () => {
     const dialer = new NodeDialer(me);
     closers.push(() => dialer.close());
     for (let i = 1; i <= 3; i++) {
-      const { response, nodeId } = await dialer.call(node.url, {}, { node: node.tls.nodeId });
+      const answer = await dialer.call(node.url, {}, { node: node.tls.nodeId });
+      const { nodeId } = answer;
       expect(nodeId).toBe(node.tls.nodeId);
-      expect(await response.json()).toEqual({ calls: i, client: me.nodeId });
+      expect(await json(answer)).toEqual({ calls: i, client: me.nodeId });
     }
     expect(node.connections()).toBe(1);
   });
@@ -53,10 +56,10 @@ describe('NodeDialer connections', () => {
     const node = await tlsNode();
     const dialer = new NodeDialer(await NodeTls.create(NodeKey.generate()));
     closers.push(() => dialer.close());
-    await (await dialer.call(node.url, {}, 'any')).response.json();
+    await json(await dialer.call(node.url, {}, 'any'));
     // Reusing the kept connection would have answered: the refusal comes from a new handshake.
     await expect(dialer.call(node.url, {}, { node: NodeKey.generate().id })).rejects.toThrow(PeerIdentityError);
-    expect(await (await dialer.call(node.url, {}, { node: node.tls.nodeId })).response.json()).toMatchObject({ calls: 2 });
+    expect(await json(await dialer.call(node.url, {}, { node: node.tls.nodeId }))).toMatchObject({ calls: 2 });
     expect(node.connections()).toBe(1);
   });
 
@@ -64,8 +67,8 @@ describe('NodeDialer connections', () => {
     const node = await tlsNode();
     const dialer = new NodeDialer(await NodeTls.create(NodeKey.generate()));
     closers.push(() => dialer.close());
-    await (await dialer.call(node.url, {}, 'any')).response.json();
-    await (await dialer.call(node.url, {}, 'pinned')).response.json();
+    await json(await dialer.call(node.url, {}, 'any'));
+    await json(await dialer.call(node.url, {}, 'pinned'));
     expect(node.connections()).toBe(1);
     expect(dialer.pinned(new URL(node.url).host)).toBe(node.tls.nodeId);
   });
@@ -79,8 +82,8 @@ describe('NodeDialer connections', () => {
     });
     const dialer = new NodeDialer(await NodeTls.create(NodeKey.generate()));
     closers.push(() => dialer.close());
-    expect(await (await dialer.call(node.url, {}, 'any')).response.json()).toMatchObject({ calls: 1 });
-    expect(await (await dialer.call(node.url, { method: 'POST', body: '{}' }, 'any')).response.json()).toMatchObject({ calls: 3 });
+    expect(await json(await dialer.call(node.url, {}, 'any'))).toMatchObject({ calls: 1 });
+    expect(await json(await dialer.call(node.url, { method: 'POST', body: '{}' }, 'any'))).toMatchObject({ calls: 3 });
     expect(node.connections()).toBe(2);
   });
 
@@ -90,8 +93,29 @@ describe('NodeDialer connections', () => {
     closers.push(() => dialer.close());
     const first = await dialer.call(node.url, {}, 'any');
     const second = await dialer.call(node.url, {}, 'any');
-    expect(await second.response.json()).toMatchObject({ calls: 2 });
-    expect(await first.response.json()).toMatchObject({ calls: 1 });
+    expect(await json(second)).toMatchObject({ calls: 2 });
+    expect(await json(first)).toMatchObject({ calls: 1 });
     expect(node.connections()).toBe(2);
+  });
+
+  it('in plain HTTP (encryption off) keeps a connection too, follows no redirect and proves no id', async () => {
+    const node = await tlsNode((n, req) => {
+      if (n !== 3) return false;
+      req.resume();
+      req.socket.write('HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:1/elsewhere\r\ncontent-length: 0\r\n\r\n');
+      return true;
+    });
+    const dialer = new NodeDialer(null);
+    closers.push(() => dialer.close());
+    for (let i = 1; i <= 2; i++) {
+      const answer = await dialer.call(node.url, i === 2 ? { method: 'POST', body: '{"a":1}' } : {}, 'any');
+      expect(answer.nodeId).toBeUndefined();
+      expect(await json(answer)).toEqual({ calls: i, client: null });
+    }
+    const redirect = await dialer.call(node.url, {}, 'any');
+    expect(redirect.status).toBe(302);
+    expect(node.connections()).toBe(1);
+    // Nobody listens at a closed port: the call fails, it does not hang.
+    await expect(dialer.call('http://127.0.0.1:1/x', {}, 'any')).rejects.toThrow(/ECONNREFUSED/);
   });
 });

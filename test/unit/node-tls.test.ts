@@ -15,6 +15,7 @@ import { NodeKey, rawPublicKey } from '../../src-main/core/identity/node-key.js'
 import { tlsPeerNodeId } from '../../src-main/core/identity/tls-peer-id.js';
 import { NodeDialer } from '../../src-main/core/net/node-dialer.js';
 import { NodeTls, PeerIdentityError } from '../../src-main/core/net/node-tls.js';
+import { readCapped } from '../../src-main/core/net/read-capped.js';
 import { nodeIdFromPublicKey } from '../../src-shared/node-id.js';
 import { pollUntil } from '../support/poll.js';
 
@@ -136,7 +137,7 @@ describe('node TLS', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toEqual({ client: null });
     const answer = await new NodeDialer(client).call(`http://127.0.0.1:${port}/`, {}, { node: server.nodeId });
     expect(answer.nodeId).toBe(server.nodeId);
-    expect(await answer.response.json()).toEqual({ client: client.nodeId });
+    expect(JSON.parse((await readCapped(answer.body, 1 << 20))!.toString('utf8'))).toEqual({ client: client.nodeId });
     const wrong = NodeKey.generate().id;
     await expect(new NodeDialer(client).call(`http://127.0.0.1:${port}/`, {}, { node: wrong })).rejects.toThrow(PeerIdentityError);
   });

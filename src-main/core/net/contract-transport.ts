@@ -74,7 +74,7 @@ export function contractTransport<Routes extends RouteTable>(routes: Routes, dia
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-      let res: Response;
+      let status: number;
       let text: string | undefined;
       try {
         // The dialer never follows a redirect: a node must not send us, or our session token, elsewhere.
@@ -82,15 +82,15 @@ export function contractTransport<Routes extends RouteTable>(routes: Routes, dia
           method: spec.method.toUpperCase() as 'GET' | 'POST', headers, signal,
           ...(parts.body !== undefined ? { body: JSON.stringify(parts.body) } : {}),
         }, options.expected ?? 'any');
-        res = answer.response;
+        status = answer.status;
         if (options.proof) options.proof.nodeId = answer.nodeId;
-        text = res.body ? await readCapped(res.body, maxBytes) : '';
+        text = (await readCapped(answer.body, maxBytes))?.toString('utf8');
       } catch (err) {
         if (err instanceof PeerIdentityError) throw new NodeCallError(0, err.code, err.message, err.presented);
         const why = options.signal?.aborted ? 'cancelled' : timeout.aborted ? 'timed out' : reason(err);
         throw new NodeCallError(0, 'UNREACHABLE', `cannot reach ${host}: ${why}`);
       }
-      if (!res.ok) throw failedAnswer(host, res.status, text);
+      if (status < 200 || status > 299) throw failedAnswer(host, status, text);
       if (text === undefined) throw new NodeCallError(0, 'UNEXPECTED_ANSWER', `${host} sent more than ${maxBytes} bytes`);
       try {
         return JSON.parse(text) as unknown;

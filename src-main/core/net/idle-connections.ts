@@ -1,10 +1,10 @@
-// TLS connections to other nodes kept open between JSON calls, by address and the node id each
-// proved in its handshake. Calls to one node come in bursts (a federated search forwards to the
+// Connections to other nodes kept open between JSON calls, by address and the node id each
+// proved in its TLS handshake ('' in plain HTTP). Calls to one node come in bursts (a federated search forwards to the
 // same index servers query after query; a peer's heartbeat and its file updates go to one index),
 // and a new connection costs a TLS handshake on both sides. Kept briefly and few: an idle one is
 // closed before the other side's keep-alive timeout (5 s in Node, 10 s on Shoal's ports), so a
 // call seldom finds it closed; when it does, the dialer tries once more on a new connection.
-import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 
 /** An idle connection is closed after this long: below every Node server's keep-alive timeout. */
 export const IDLE_CONNECTION_MS = 4_000;
@@ -13,7 +13,7 @@ export const MAX_IDLE_PER_ADDRESS = 4;
 export const MAX_IDLE = 64;
 
 interface Idle {
-  socket: TLSSocket;
+  socket: Socket;
   nodeId: string;
   timer: NodeJS.Timeout;
   forget: () => void;
@@ -24,7 +24,7 @@ export class IdleConnections {
   private count = 0;
 
   /** The most recently used idle connection to `address` whose node `accepts`, taken out of the pool. */
-  take(address: string, accepts: (nodeId: string) => boolean): { socket: TLSSocket; nodeId: string } | undefined {
+  take(address: string, accepts: (nodeId: string) => boolean): { socket: Socket; nodeId: string } | undefined {
     const list = this.byAddress.get(address);
     if (!list) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
@@ -39,7 +39,7 @@ export class IdleConnections {
   }
 
   /** Keeps a connection whose last answer was read in full; past the limits it is closed. */
-  put(address: string, socket: TLSSocket, nodeId: string): void {
+  put(address: string, socket: Socket, nodeId: string): void {
     const list = this.byAddress.get(address) ?? [];
     if (socket.destroyed || list.length >= MAX_IDLE_PER_ADDRESS || this.count >= MAX_IDLE) {
       socket.destroy();

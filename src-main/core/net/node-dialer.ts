@@ -1,14 +1,17 @@
 // How this node calls other nodes' JSON APIs: over TLS pinned to the node it means to reach when
-// encryption is on (security.enable_encryption), plain fetch otherwise. Never both: an encrypting
+// encryption is on (security.enable_encryption), plain HTTP otherwise. Never both: an encrypting
 // node that cannot make TLS work with a node reports the failure and sends nothing in the clear
 // (no downgrade). Index servers are pinned on first use: the id an index proves the first time
 // this node reaches it at an address is the only one it accepts there afterwards, across restarts
 // when the pins are kept in the node state, and from the first contact when the user gave the id
 // with the address (index-pins.ts).
-import { request, type IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+// Both ways go through Node's own HTTP client on a socket made here, kept between calls
+// (idle-connections.ts), and answer with a Node stream: not `fetch`, whose first call costs a
+// process ~80 ms of loading and compiling (undici and its WebAssembly parser), a sixth of
+// `shoal get`'s start-up.
+import { request, type IncomingMessage } from 'node:http';
+import { connect as plainConnect, type Socket } from 'node:net';
 import { hostForUrl } from './host-for-url.js';
-import type { TLSSocket } from 'node:tls';
 import { IdleConnections } from './idle-connections.js';
 import { IndexPins } from './index-pins.js';
 import { PeerIdentityError, type NodeTls } from './node-tls.js';
@@ -28,10 +31,15 @@ export interface CallInit {
 }
 
 export interface NodeAnswer {
-  response: Response;
+  status: number;
+  /** The answer's body (empty for 204 and 304): read it, or destroy it, so the connection is freed. */
+  body: IncomingMessage;
   /** The node id the other side proved over TLS; undefined over plain HTTP. */
   nodeId: string | undefined;
 }
+
+/** Plain HTTP connections are pooled with TLS ones' code under this id: they prove none. */
+const NO_ID = '';
 
 export class NodeDialer {
   private readonly idle = new IdleConnections();
@@ -53,11 +61,8 @@ export class NodeDialer {
 
   /** One request; no redirects are followed (a 3xx is an answer like any other). */
   async call(url: string, init: CallInit, expected: Expected): Promise<NodeAnswer> {
-    if (!this.tls) {
-      const response = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: init.signal, redirect: 'error' });
-      return { response, nodeId: undefined };
-    }
     const target = new URL(url);
+    if (!this.tls) return this.callPlain(target, init);
     const address = target.host;
     const port = Number(target.port || 80);
     // Pins are kept by `host:port`, the port always written (a URL leaves out 80).
@@ -69,20 +74,13 @@ export class NodeDialer {
     if (reused) {
       // A connection made for an unpinned call (expected 'any') proved its id too: the first one is pinned here as well.
       if (expected === 'pinned' && !pin) this.pins.learned(pinAt, reused.nodeId);
-      try {
-        return await this.send(target, reused.socket, reused.nodeId, init);
-      } catch (err) {
-        // Closed by the other side as it was taken (its keep-alive ran out): nothing was answered,
-        // so the call goes again on a new connection. Anything else is the caller's.
-        if (!(err instanceof StaleConnection) || init.signal?.aborted) throw err instanceof StaleConnection ? err.cause : err;
-      }
+      const answer = await this.sendAgain(target, reused, init);
+      if (answer) return answer;
     }
     const { socket, verified } = this.tls.connect({ host: target.hostname, port, expect });
-    const abort = () => socket.destroy(init.signal?.reason instanceof Error ? init.signal.reason : new Error('aborted'));
-    init.signal?.addEventListener('abort', abort, { once: true });
     let nodeId: string;
     try {
-      nodeId = await verified;
+      nodeId = await whileNotAborted(socket, verified, init.signal);
     } catch (err) {
       if (pin && err instanceof PeerIdentityError) {
         this.pins.refused(pinAt, err.presented);
@@ -90,13 +88,46 @@ export class NodeDialer {
         throw new PeerIdentityError(`the index server ${address} (${how})`, pin, err.presented);
       }
       throw err;
-    } finally {
-      init.signal?.removeEventListener('abort', abort);
     }
     if (expected === 'pinned') {
       if (pin) this.pins.confirmed(pinAt);
       else this.pins.learned(pinAt, nodeId);
     }
+    return this.sendOnNew(target, socket, nodeId, init);
+  }
+
+  /** A call in plain HTTP (encryption off): nothing is proven, so any kept connection to the address does. */
+  private async callPlain(target: URL, init: CallInit): Promise<NodeAnswer> {
+    init.signal?.throwIfAborted();
+    const reused = this.idle.take(target.host, () => true);
+    if (reused) {
+      const answer = await this.sendAgain(target, reused, init);
+      if (answer) return answer;
+    }
+    const socket = plainConnect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || 80) });
+    socket.setNoDelay(true);
+    const connected = new Promise<string>((resolve, reject) => {
+      socket.on('error', reject); // stays on: later errors are the request's to report
+      socket.once('connect', () => resolve(NO_ID));
+    });
+    await whileNotAborted(socket, connected, init.signal);
+    return this.sendOnNew(target, socket, NO_ID, init);
+  }
+
+  /**
+   * A call on a kept connection. Undefined when the other side had closed it as it was taken (its
+   * keep-alive ran out): nothing was answered, so the call goes again on a new connection.
+   */
+  private async sendAgain(target: URL, kept: { socket: Socket; nodeId: string }, init: CallInit): Promise<NodeAnswer | undefined> {
+    try {
+      return await this.send(target, kept.socket, kept.nodeId, init);
+    } catch (err) {
+      if (!(err instanceof StaleConnection) || init.signal?.aborted) throw err instanceof StaleConnection ? err.cause : err;
+      return undefined;
+    }
+  }
+
+  private async sendOnNew(target: URL, socket: Socket, nodeId: string, init: CallInit): Promise<NodeAnswer> {
     try {
       return await this.send(target, socket, nodeId, init);
     } catch (err) {
@@ -113,7 +144,7 @@ export class NodeDialer {
    * One request on a verified connection; the connection is kept for the next call once its
    * answer was read in full. Fails with StaleConnection when the socket closed before any answer.
    */
-  private send(target: URL, socket: TLSSocket, nodeId: string, init: CallInit): Promise<NodeAnswer> {
+  private send(target: URL, socket: Socket, nodeId: string, init: CallInit): Promise<NodeAnswer> {
     const address = target.host;
     const abort = () => socket.destroy(init.signal?.reason instanceof Error ? init.signal.reason : new Error('aborted'));
     if (init.signal?.aborted) {
@@ -145,10 +176,8 @@ export class NodeDialer {
           reject(new Error(`${address} answered with status ${status}`));
           return;
         }
-        const noBody = status === 204 || status === 304;
-        if (noBody) res.resume();
-        const body = noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        resolve({ response: new Response(body, { status, headers: flatHeaders(res.headers) }), nodeId });
+        if (status === 204 || status === 304) res.resume();
+        resolve({ status, body: res, nodeId: nodeId === NO_ID ? undefined : nodeId });
       });
       req.end(init.body);
     });
@@ -162,11 +191,13 @@ class StaleConnection extends Error {
   }
 }
 
-function flatHeaders(headers: IncomingHttpHeaders): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.push([name, v]);
+/** Waits for a new connection to be made (and, over TLS, checked); an abort destroys it. */
+async function whileNotAborted<T>(socket: Socket, ready: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  const abort = () => socket.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await ready;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
-  return out;
 }

@@ -1,0 +1,47 @@
+// `npm run build`, last step: the `shoal` command (bin/shoal.js) as a few bundled files in out/cli/
+// instead of the ~200 ES modules it would load one by one. Node 20 resolves, reads and compiles
+// each module on its own, which took `shoal get` ~120 ms of its start-up (a 3-byte download: 0.83 s
+// against 0.71 s bundled; docs/benchmarks.md). Our code and zod are bundled (zod alone is 95
+// modules); every other package stays external, loaded from node_modules as before.
+// Code that finds files next to itself (worker entries, the native leaf hasher, the renderer's
+// assets) reads `import.meta.url`: in each bundled module it is rewritten to that module's own
+// compiled file in out/, so it finds them where it always did. Only the CLI is bundled: the
+// Electron app and the tests load out/ as compiled.
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}out/cli`;
+const BUNDLED_PACKAGES = /^zod(\/|$)/;
+
+const ownUrls = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\/out\/src-(main|shared)\/.*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const own = `new URL(${JSON.stringify(relative(outdir, args.path))}, import.meta.url).href`;
+      return { contents: source.replaceAll('import.meta.url', own), loader: 'js' };
+    });
+  },
+};
+
+const packagesExternal = {
+  name: 'packages-external',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.test(args.path) ? undefined : { external: true }));
+  },
+};
+
+await esbuild.build({
+  entryPoints: { main: `${root}out/src-main/cli/main.js` },
+  outdir,
+  bundle: true,
+  splitting: true, // each command's dynamic import stays a chunk of its own: --help loads no node
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [ownUrls, packagesExternal],
+  logLevel: 'warning',
+});
