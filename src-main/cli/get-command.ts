@@ -28,6 +28,8 @@ export interface GetOptions {
   maxFileSize: number;
   maxDownloadRate: number;
   stallMs: number;
+  /** transfers.max_sources_per_download */
+  maxActiveSources: number;
   /** Download again even when this folder already holds the finished file. */
   force: boolean;
   /** Also look sources up in the DHT (lookups only: the terminal announces nothing); bootstrap [] = the public DHT. */
@@ -79,7 +81,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     settings: () => ({ downloadDirectory: o.outputDirectory, shareDownloads: false, maxFileSize: o.maxFileSize }),
     share: async () => undefined,
     report: () => undefined, // only a registered peer may report sources
-    timing: { stallMs: o.stallMs },
+    timing: { stallMs: o.stallMs }, maxActiveSources: o.maxActiveSources,
   });
   manager.restore({ resume: false });
   const bar = progressDisplay(context.stderr);

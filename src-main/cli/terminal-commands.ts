@@ -96,7 +96,7 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
     return await runGet(indexes, {
       fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory, database: () => state.database(),
       outputDirectory: resolve(context.cwd, flags.output ?? '.'),
-      maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout,
+      maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout, maxActiveSources: config.transfers.max_sources_per_download,
       ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
       dialer,
     }, { ...context, logger });

@@ -22,17 +22,18 @@ export type DownloadState = z.infer<typeof downloadStateSchema>;
 const runningStates: ReadonlySet<DownloadState> = new Set(['queued', 'finding', 'downloading', 'waiting']);
 export const isRunningDownload = (state: DownloadState): boolean => runningStates.has(state);
 
-export const sourceStates = ['active', 'idle', 'busy', 'backoff', 'dropped'] as const;
+export const sourceStates = ['active', 'idle', 'standby', 'busy', 'backoff', 'dropped'] as const;
 
 export const downloadSourceSchema = z.object({
   url: z.string().describe('the download address on that peer'),
   peerId: z.string().nullable(),
   name: z.string().nullable(),
-  state: z.enum(sourceStates).describe('busy: the peer said it is full (503) and when to come back'),
+  state: z.enum(sourceStates).describe('busy: the peer said it is full (503) and when to come back; standby: not used now, nearer or faster sources serve (more sources than transfers.max_sources_per_download)'),
   bytes: z.number().int().describe('verified bytes this source gave'),
   speed: z.number().describe('bytes/s over the last seconds'),
   reason: z.string().nullable().describe('why it is dropped or backing off'),
   encrypted: z.boolean().describe('fetched over TLS, the source proven by its node key (a lock in the UI)'),
+  rttMs: z.number().int().min(0).max(60_000).nullable().describe('round trip to this source as this node measured it (ms, a moving average); null until measured'),
 });
 export type DownloadSource = z.infer<typeof downloadSourceSchema>;
 

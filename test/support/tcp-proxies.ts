@@ -117,3 +117,32 @@ export function downgradingProxy(targetPort: number): Promise<Proxy> {
   });
   return listen(server, sockets, () => Buffer.concat(chunks), counter);
 }
+
+/**
+ * A far peer, on loopback: every chunk a client sends reaches the node behind `delayMs` later (in
+ * order), answers come back at once, so each request, and each flight of a TLS handshake, takes
+ * `delayMs` more. Records what clients sent; counts connections.
+ */
+export function delayingProxy(targetPort: number, delayMs: number): Promise<Proxy> {
+  const counter = { forwarded: 0 };
+  const chunks: Buffer[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    counter.forwarded++;
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(upstream);
+    // Timers of one duration fire in the order they were set: the bytes keep theirs.
+    client.on('data', (d: Buffer) => {
+      const copy = Buffer.from(d);
+      chunks.push(copy);
+      setTimeout(() => upstream.write(copy), delayMs);
+    });
+    client.on('end', () => setTimeout(() => upstream.end(), delayMs));
+    upstream.pipe(client).on('error', () => upstream.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => setTimeout(() => upstream.destroy(), delayMs));
+  });
+  return listen(server, sockets, () => Buffer.concat(chunks), counter);
+}

@@ -74,7 +74,7 @@ describe('defaults', () => {
         federation: [], federation_deadline: 500, federation_learn: true, federation_max_hops: 3,
       },
       transfers: {
-        max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000,
+        max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000, max_sources_per_download: 8,
         max_uploads_per_peer: 4, upload_stall_timeout: 30_000,
       },
       security: {

@@ -175,6 +175,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('A finished download joins the library, so the file gains a source.'),
         stall_timeout: interval.default(10_000)
           .describe('A source that sends nothing for this long loses its pieces to the others.'),
+        max_sources_per_download: count.max(64, { error: 'expected at most 64' }).default(8)
+          .describe('Sources one download uses at once, the nearest and best placed (round trips this node measures, the index\'s order); the others wait as standbys and take over from one that fails or is much slower (docs/downloads.md).'),
         max_uploads_per_peer: count.default(4)
           .describe('Uploads one remote address may hold at once: no one client takes every slot.'),
         upload_stall_timeout: interval.default(30_000)

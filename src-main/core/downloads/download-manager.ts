@@ -21,6 +21,8 @@ import { DATA_DISK_RESERVE_BYTES, isDiskFull } from '../store/disk-full.js';
 import { DataDiskWatch } from './data-disk-watch.js';
 import { safeFileName } from '../files/safe-file-name.js';
 import type { FoundFile, SourceFinder } from './source-finder.js';
+import { SourceRtt } from './source-rtt.js';
+import { MAX_ACTIVE_SOURCES } from './source-selection.js';
 
 export interface DownloadManagerOptions {
   db: Db;
@@ -42,6 +44,8 @@ export interface DownloadManagerOptions {
   selfId?: string;
   /** How sources are reached (TLS pinned to their node ids when encryption is on). */
   dialer?: NodeDialer;
+  /** Sources one download uses at once (transfers.max_sources_per_download); default MAX_ACTIVE_SOURCES. */
+  maxActiveSources?: number;
 }
 
 const DEFAULT_TIMING: DownloadTiming = { stallMs: 10_000, findRetryMs: 10_000, sourceRefreshMs: 30_000, checkpointMs: 1_000 };
@@ -58,6 +62,8 @@ export class DownloadManager {
   private readonly dataDisk: DataDiskWatch;
   /** Downloads that could not save for want of space on the data disk: saved (and resumed) once there is room. */
   private readonly awaitingSpace = new Set<Download>();
+  /** Round trips to sources, measured by the downloads and kept for the next ones. */
+  private readonly rtt = new SourceRtt();
 
   constructor(private readonly o: DownloadManagerOptions) {
     this.store = new DownloadStore(o.db);
@@ -210,6 +216,7 @@ export class DownloadManager {
     const download: Download = new Download(record, {
       store: this.store, finder: this.o.finder, limiter: this.o.limiter, hasher: this.o.hashThread, timing: this.timing,
       maxFileSize: this.o.settings().maxFileSize, report: this.o.report, logger: this.o.logger, selfId: this.o.selfId, dialer: this.o.dialer,
+      rtt: this.rtt, maxActiveSources: this.o.maxActiveSources ?? MAX_ACTIVE_SOURCES,
       changed: (_d, kind) => {
         if (kind === 'progress') return publishProgress();
         publishProgress.cancel();

@@ -1,6 +1,6 @@
 // One download from start to the verified file in place: find the file and its sources, fetch
 // its piece list and prove it against the file id (the root of its hash tree), pull pieces from
-// every source at once, verify each piece against the list before it is written, then move it to
+// many sources at once (the nearest, up to a cap: source-selection.ts), verify each piece against the list before it is written, then move it to
 // its final name. Nothing is hashed twice: a file whose every piece matches a proven list is the
 // file. State is saved so a restart goes on where it stopped, and verified pieces are never
 // fetched again. This class is the state machine (queued, finding, downloading, waiting, paused,
@@ -21,6 +21,7 @@ import { PieceBitfield } from './piece-bitfield.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import { fetchPieceList } from './piece-list.js';
 import type { FoundFile, SourceFinder, SourceRef } from './source-finder.js';
+import type { SourceRtt } from './source-rtt.js';
 import { CONNECTIONS_PER_SOURCE, TransferRun } from './transfer-run.js';
 import { reserveUniquePath } from '../files/unique-destination.js';
 import { Wakeup } from './wakeup.js';
@@ -56,6 +57,10 @@ export interface DownloadContext {
   selfId?: string | undefined;
   /** How sources are reached: TLS pinned to their node ids when encryption is on; plain HTTP without one. */
   dialer?: NodeDialer | undefined;
+  /** The node's round trips to sources (shared by its downloads). */
+  rtt: SourceRtt;
+  /** Sources used at once; the others wait as standbys (source-selection.ts). */
+  maxActiveSources: number;
 }
 
 export class Download {
@@ -75,7 +80,8 @@ export class Download {
    */
   constructor(readonly record: DownloadRecord, private readonly ctx: DownloadContext, private found: FoundFile | null = null) {
     if (record.pieceHashes && record.size !== null) this.bitfield = new PieceBitfield(record.pieceHashes.length / 32, record.bitfield);
-    for (const s of record.sources) this.sources.set(s.url, new DownloadSourceState(s.url, s.peerId, s.name, CONNECTIONS_PER_SOURCE, s, ctx.dialer?.tls));
+    // Stored in the order they were found: the index's order, as it was.
+    record.sources.forEach((s, rank) => this.sources.set(s.url, new DownloadSourceState(s.url, s.peerId, s.name, CONNECTIONS_PER_SOURCE, s, ctx.dialer?.tls, rank)));
   }
 
   get id(): string {
@@ -151,7 +157,7 @@ export class Download {
     const bytesVerified = this.bytesVerified();
     const speed = this.run ? Math.round(this.meter.speed) : 0;
     const remaining = (r.size ?? 0) - bytesVerified;
-    const sources = [...this.sources.values()].map((s) => s.view(now));
+    const sources = [...this.sources.values()].map((s) => s.view(now, this.ctx.rtt.of(s.address)));
     return {
       id: r.id, fileId: r.fileId, name: r.name, size: r.size, state: r.state, bytesVerified,
       piecesVerified: this.bitfield?.count ?? 0, pieceCount, speed,
@@ -252,6 +258,7 @@ export class Download {
       progress: () => this.ctx.changed(this, 'progress'),
       reportCorrupt: (source) => this.reportOnce(source, 'corrupt'),
       hasher: this.ctx.hasher, limiter: this.ctx.limiter, timing: this.ctx.timing, logger: this.ctx.logger, selfId: this.ctx.selfId,
+      rtt: this.ctx.rtt, maxActiveSources: this.ctx.maxActiveSources, dialer: this.ctx.dialer,
     }, signal);
     try {
       return await run.fetchAll();
@@ -293,12 +300,18 @@ export class Download {
     if (found && !signal.aborted) this.addSources(found.sources);
   }
 
+  /** `refs` in the index's order (best first): each one's place is its rank; sources it no longer lists go after them. */
   private addSources(refs: readonly SourceRef[]): void {
-    for (const ref of refs) {
+    const listed = new Set<string>();
+    refs.forEach((ref, rank) => {
+      listed.add(ref.url);
       const known = this.sources.get(ref.url);
-      if (known) known.seenOnline();
-      else this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, CONNECTIONS_PER_SOURCE, undefined, this.ctx.dialer?.tls));
-    }
+      if (known) {
+        known.seenOnline();
+        known.rank = rank;
+      } else this.sources.set(ref.url, new DownloadSourceState(ref.url, ref.peerId, ref.name, CONNECTIONS_PER_SOURCE, undefined, this.ctx.dialer?.tls, rank));
+    });
+    if (refs.length > 0) for (const s of this.sources.values()) if (!listed.has(s.url)) s.rank = Math.max(s.rank, refs.length);
     this.record.sources = [...this.sources.values()].map((s) => s.stored());
   }
 

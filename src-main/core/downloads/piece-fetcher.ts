@@ -44,6 +44,8 @@ export interface PiecesRequest {
   selfId?: string | undefined;
   /** Where pieces are gathered. */
   buffers: PieceBuffers;
+  /** How long the answer's head took, from the request's sending (a round trip, plus the source's time to start). */
+  onRoundTrip?(ms: number): void;
   onBytes(bytes: number): void;
   /** A whole piece arrived, not yet verified; `data` is the receiver's, to give back to `buffers`. */
   onPiece(piece: number, data: Buffer): void;
@@ -86,6 +88,7 @@ async function fetchOver(connection: SourceConnection, r: PiecesRequest): Promis
     const head = await connection.request(pathname + search, {
       Range: `bytes=${start}-${end}`, 'Accept-Encoding': 'identity', ...(r.selfId ? { [PEER_ID_HEADER]: r.selfId } : {}),
     });
+    if (head.waitedMs !== null) r.onRoundTrip?.(head.waitedMs);
     const problem = statusProblem(head.status, head.headers);
     if (problem) throw problem;
     const whole = head.status === 200 && start === 0 && length === r.size;

@@ -25,6 +25,8 @@ export interface ResponseHead {
   headers: ReadonlyMap<string, string>;
   /** The body's length (Content-Length). */
   length: number;
+  /** From the request leaving (on a connected, verified socket) to its head: about one round trip; null if unknown. */
+  waitedMs: number | null;
 }
 
 export interface BodySink {
@@ -66,6 +68,8 @@ export class SourceConnection {
   readonly encrypted: boolean;
   private verified: boolean;
   private unsent: string | null = null;
+  /** When the request in flight left (performance.now()); null while it waits for the connection. */
+  private sentAt: number | null = null;
 
   constructor(private readonly url: URL, secure?: SecureTo) {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -78,11 +82,18 @@ export class SourceConnection {
       this.socket = socket;
       verified.then(() => {
         this.verified = true;
-        if (this.unsent !== null && this.state === 'head') this.socket.write(this.unsent, 'latin1');
+        if (this.unsent !== null && this.state === 'head') {
+          this.socket.write(this.unsent, 'latin1');
+          this.sentAt = performance.now();
+        }
         this.unsent = null;
       }, () => undefined); // the socket's 'error' says why
     } else {
       this.socket = net.connect({ host, port, noDelay: true, onread });
+      // A request written while connecting leaves once connected: its round trip starts then.
+      this.socket.once('connect', () => {
+        if (this.state === 'head') this.sentAt ??= performance.now();
+      });
     }
     this.socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof PeerIdentityError) this.destroy(new ConnectionError(err.message, 'PEER_IDENTITY_MISMATCH', true));
@@ -110,8 +121,11 @@ export class SourceConnection {
     this.socket.resume();
     const lines = [`GET ${path} HTTP/1.1`, `Host: ${this.url.host}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     const text = `${lines.join('\r\n')}\r\n\r\n`;
-    if (this.verified) this.socket.write(text, 'latin1');
-    else this.unsent = text;
+    this.sentAt = null;
+    if (this.verified) {
+      this.socket.write(text, 'latin1');
+      if (!this.socket.connecting) this.sentAt = performance.now();
+    } else this.unsent = text;
     return this.wait<ResponseHead>();
   }
 
@@ -232,7 +246,7 @@ export class SourceConnection {
     this.early = bodyStart < this.headFilled ? { from: bodyStart, to: this.headFilled } : null;
     this.bodyLeft = parsed.head.length;
     this.state = this.bodyLeft === 0 ? 'idle' : 'body';
-    this.settle(null, parsed.head);
+    this.settle(null, { ...parsed.head, waitedMs: this.sentAt === null ? null : performance.now() - this.sentAt });
     // Nothing more is read until readBody() says where the body goes.
     return false;
   }
@@ -249,7 +263,7 @@ export class SourceConnection {
   }
 }
 
-function parseHead(text: string): { head: ResponseHead; keepAlive: boolean } | string {
+function parseHead(text: string): { head: Omit<ResponseHead, 'waitedMs'>; keepAlive: boolean } | string {
   const [statusLine = '', ...lines] = text.split('\r\n');
   const status = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(statusLine);
   if (!status) return `not an HTTP/1.x answer: ${JSON.stringify(statusLine.slice(0, 40))}`;

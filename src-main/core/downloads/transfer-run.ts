@@ -2,13 +2,16 @@
 // run is stopped: pieces are asked of every usable source in runs (one HTTP range each), checked
 // on the hash thread against the proven piece list, written into the partial file, and the
 // progress is checkpointed in the background. Near the end (the endgame) a late piece is asked of
-// a second source and the slower copy cancelled. The download (`download.ts`) keeps the state
+// a second source and the slower copy cancelled. With more sources than the download uses at once,
+// the run measures how far the unmeasured ones are first, then keeps the active ones chosen
+// (source-selection.ts); the others wait as standbys. The download (`download.ts`) keeps the state
 // machine and what outlives a run (its sources, its bitfield); the run only fetches.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DownloadErrorCode } from '../../../src-shared/errors.js';
 import type { HashThread } from '../hashing/hash-thread.js';
 import { leavesPerPiece } from '../hashing/merkle-tree.js';
+import type { NodeDialer } from '../net/node-dialer.js';
 import type { RateLimiter } from '../transfers/rate-limiter.js';
 import type { SpeedMeter } from '../transfers/speed-meter.js';
 import type { DownloadTiming } from './download.js';
@@ -20,6 +23,9 @@ import type { PieceBitfield } from './piece-bitfield.js';
 import { PieceBuffers } from './piece-buffers.js';
 import { FetchError, fetchPieces } from './piece-fetcher.js';
 import { PiecePicker } from './piece-picker.js';
+import { probeRtts } from './rtt-probe.js';
+import type { SourceRtt } from './source-rtt.js';
+import { REVIEW_MS, SourceSelection } from './source-selection.js';
 import type { Wakeup } from './wakeup.js';
 
 // One request asks for a run of pieces of about this many bytes: fewer round trips, and TCP
@@ -47,6 +53,13 @@ const MIN_WAKE_MS = 10;
 // in while the previous sync ran) instead of the whole file: Linux starts writeback on its own
 // only after seconds or at a tenth of memory.
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+// Before its first request a run with more sources than its cap measures the round trip to the
+// best-placed unmeasured ones (at most this many per place), and waits for them at most this long:
+// a source still unmeasured then ranks as unknown (far) until its probe answers.
+const PROBED_PER_PLACE = 4;
+const FIRST_PROBE_WAIT_MS = 2_000;
+/** Standbys measured again (or first) at each review, best-placed first, so a near one is found. */
+const PROBED_PER_REVIEW = 4;
 
 /** One HTTP request for a run of pieces, from one source. */
 interface RunFetch {
@@ -84,6 +97,12 @@ export interface TransferRunDeps {
   timing: DownloadTiming;
   logger: Logger;
   selfId?: string | undefined;
+  /** The node's round trips to sources, shared by its downloads. */
+  rtt: SourceRtt;
+  /** Sources used at once (transfers.max_sources_per_download). */
+  maxActiveSources: number;
+  /** How probes reach sources (as the piece list is fetched). */
+  dialer?: NodeDialer | undefined;
 }
 
 export class TransferRun {
@@ -112,6 +131,8 @@ export class TransferRun {
   private saving: Promise<void> | null = null;
   /** How long a piece usually takes, so the endgame only copies pieces that are late. */
   private pieceMs = FIRST_PIECE_MS_GUESS;
+  private readonly selection: SourceSelection;
+  private lastProbe = performance.now();
 
   private constructor(private readonly deps: TransferRunDeps, private readonly partial: PartialFile, private readonly signal: AbortSignal) {
     this.record = deps.record;
@@ -122,6 +143,7 @@ export class TransferRun {
     this.buffers = new PieceBuffers(this.pieceSize);
     this.leaves = leavesPerPiece(this.size, this.pieceSize);
     this.maxRun = Math.max(1, Math.floor(RUN_BYTES / this.pieceSize));
+    this.selection = new SourceSelection(deps.maxActiveSources);
   }
 
   /** Opens (or creates) the partial file for a run. */
@@ -140,10 +162,12 @@ export class TransferRun {
     const { deps, bitfield, signal } = this;
     try {
       deps.setState('downloading', null);
+      await this.measureFirst();
       while (!bitfield.complete && !signal.aborted && !this.fatal && !deps.unsaved()) {
         const now = performance.now();
         const live = this.liveCount();
-        this.requestPieces(now, live);
+        this.select(now, live);
+        this.requestPieces(now);
         if (this.pending.size === 0 && live === 0) {
           await deps.refreshSources(signal);
           if (this.liveCount() === 0) throw new DownloadStop('waiting', 'NO_SOURCE', 'Every source is gone. Waiting for one to come back.');
@@ -177,8 +201,46 @@ export class TransferRun {
     return live;
   }
 
+  /**
+   * More live sources than the cap: the round trips of the best-placed unmeasured ones are measured
+   * before anything is asked (bounded), so the first choice is the near ones.
+   */
+  private async measureFirst(): Promise<void> {
+    const cap = this.selection.cap;
+    const alive = [...this.deps.sources()].filter((s) => s.alive);
+    if (alive.length <= cap) return;
+    const targets = alive.filter((s) => !this.deps.rtt.fresh(s.address)).sort((a, b) => a.rank - b.rank).slice(0, PROBED_PER_PLACE * cap);
+    if (targets.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      probeRtts(targets, this.deps.rtt, this.signal, this.deps.dialer),
+      new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PROBE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Which sources serve now (source-selection.ts); with no more than the cap, every one. */
+  private select(now: number, live: number): void {
+    const sources = [...this.deps.sources()];
+    if (live <= this.selection.cap) {
+      for (const s of sources) s.standby = false;
+      return;
+    }
+    const active = this.selection.update(sources.map((s) => ({
+      url: s.url, rank: s.rank, rttMs: this.deps.rtt.of(s.address), alive: s.alive, ready: s.ready(now), failures: s.failures, rate: s.rate(now),
+    })), now, !this.picker.inEndgame);
+    for (const s of sources) s.standby = s.alive && !active.has(s.url);
+    // Now and then the standbys' round trips are measured again (or first: sources found since).
+    if (now - this.lastProbe < REVIEW_MS) return;
+    this.lastProbe = now;
+    const stale = sources.filter((s) => s.standby && !this.deps.rtt.fresh(s.address)).sort((a, b) => a.rank - b.rank).slice(0, PROBED_PER_REVIEW);
+    if (stale.length > 0) void probeRtts(stale, this.deps.rtt, this.signal, this.deps.dialer).then(() => this.deps.wakeup.notify());
+  }
+
   /** Gives every usable source as many runs of pieces as it may carry. */
-  private requestPieces(now: number, live: number): void {
+  private requestPieces(now: number): void {
+    let live = 0;
+    for (const source of this.deps.sources()) if (source.alive && !source.standby) live++;
     const perSource = Math.max(1, Math.min(CONNECTIONS_PER_SOURCE, Math.floor(CONNECTIONS_IN_ALL / Math.max(1, live))));
     for (const source of this.deps.sources()) {
       source.setShare(perSource);
@@ -200,14 +262,15 @@ export class TransferRun {
       holders.add(fetch);
       this.fetches.set(piece, holders);
     }
-    source.inFlight++;
+    source.began(fetch.startedAt);
     this.track((async () => {
       try {
         await fetchPieces({
           first: pieces[0]!, count: pieces.length, pieceSize: this.pieceSize, size: this.size, connections: source.connections, limiter: this.deps.limiter,
           stallMs: this.deps.timing.stallMs, signal: AbortSignal.any([this.signal, fetch.controller.signal]), buffers: this.buffers, selfId: this.deps.selfId,
+          onRoundTrip: (ms) => this.deps.rtt.note(source.address, ms),
           onBytes: (n) => {
-            source.meter.add(n);
+            source.received(n);
             this.deps.meter.add(n);
           },
           onPiece: (piece, data) => this.arrived(fetch, piece, data),
@@ -216,7 +279,7 @@ export class TransferRun {
         if (err instanceof FetchError) source.failed(err.kind, err.message, performance.now(), err.retryAfterMs);
         else this.fatal ??= err;
       } finally {
-        source.inFlight--;
+        source.ended(performance.now());
         // Pieces it never delivered go back to the others.
         for (const piece of pieces) if (!fetch.delivered.has(piece)) this.forget(fetch, piece);
         this.deps.wakeup.notify();
@@ -326,5 +389,6 @@ export class TransferRun {
     await this.saving;
     await this.checkpoint().catch((err: unknown) => this.deps.logger.warn({ err }, 'could not save download progress'));
     await this.partial.close();
+    for (const source of this.deps.sources()) source.standby = false; // a run's choice ends with it
   }
 }

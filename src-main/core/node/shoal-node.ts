@@ -223,7 +223,7 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
       const { proven: _proven, ...report } = r;
       void indexClient.reportTransfer(report).then((told) => told || ownIndexListing.reportTransfer(report));
     },
-    timing: { stallMs: t.stall_timeout, ...downloadTiming },
+    timing: { stallMs: t.stall_timeout, ...downloadTiming }, maxActiveSources: t.max_sources_per_download,
   });
   const contentSha256 = new ContentSha256({
     store, hashThread, logger: logger.child({ service: 'content-sha256' }),

@@ -16,13 +16,18 @@ const stateLabels: Record<DownloadView['state'], string> = {
 };
 
 const sourceStateText: Record<DownloadView['sources'][number]['state'], string> = {
-  active: 'sending', idle: 'idle', busy: 'full, will retry', backoff: 'retrying soon', dropped: 'dropped',
+  active: 'sending', idle: 'idle', standby: 'standby (nearer sources serve)', busy: 'full, will retry', backoff: 'retrying soon', dropped: 'dropped',
 };
+
+/** The round trip this node measured to a source. */
+const roundTrip = (ms: number | null): string => (ms === null ? '' : ms < 1 ? ' · under 1 ms away' : ` · ${ms} ms away`);
 
 /** Who the file comes from: each source by name (hover: address and id), what it is doing, what it gave. */
 function Sources({ download: d }: { download: DownloadView }) {
-  const active = d.sources.filter((s) => s.state === 'active');
-  const summary = `${d.sources.length} source${d.sources.length === 1 ? '' : 's'}${active.length > 0 ? ` (${active.length} active)` : ''}`;
+  const active = d.sources.filter((s) => s.state === 'active').length;
+  const standby = d.sources.filter((s) => s.state === 'standby').length;
+  const counts = [active > 0 ? `${active} active` : '', standby > 0 ? `${standby} standby` : ''].filter(Boolean).join(', ');
+  const summary = `${d.sources.length} source${d.sources.length === 1 ? '' : 's'}${counts ? ` (${counts})` : ''}`;
   if (d.sources.length === 0) return <span>{summary}</span>;
   // The lock in the summary: every source that sends or sent bytes did so encrypted.
   const used = d.sources.filter((s) => s.state === 'active' || s.bytes > 0);
@@ -40,6 +45,7 @@ function Sources({ download: d }: { download: DownloadView }) {
             <span className="muted">
               {sourceStateText[s.state]}
               {s.state === 'active' && s.speed > 0 ? ` · ${formatSpeed(s.speed)}` : ''}
+              {roundTrip(s.rttMs)}
               {s.bytes > 0 ? ` · ${formatBytes(s.bytes)} verified` : ''}
               {s.reason ? ` · ${s.reason}` : ''}
             </span>

@@ -21,7 +21,7 @@ const upload = {
 };
 const source = (name: string | null, seed: number, extra: object) => ({
   url: `http://10.0.0.${seed}:9001/api/v1/download/x`, peerId: nodeIdFromPublicKey(new Uint8Array(32).fill(seed)), name,
-  state: 'active', bytes: 0, speed: 0, reason: null, encrypted: true, ...extra,
+  state: 'active', bytes: 0, speed: 0, reason: null, encrypted: true, rttMs: null, ...extra,
 });
 
 function renderTransfers(handlers: Handlers) {
@@ -105,5 +105,21 @@ describe('TransfersView', () => {
     expect(names[0]?.title).toContain('Address: 10.0.0.5:9001');
     expect(sources.textContent).toContain('dropped · refused');
     expect(within(sources).getAllByTestId('lock').map((l) => l.dataset.encrypted)).toEqual(['true', 'true', 'false']);
+  });
+
+  it('says which sources serve and which wait as standbys, and how far each is', async () => {
+    renderTransfers({
+      listUploads: () => ({ items: [] }),
+      listDownloads: () => ({ items: [{ ...download(1, 'downloading', 100), sources: [
+        source('near', 5, { rttMs: 3 }), source('next-door', 6, { rttMs: 0 }), source('far', 7, { state: 'standby', rttMs: 240 }),
+      ] }] }),
+    });
+    const sources = await screen.findByTestId('download-sources');
+    expect(sources.querySelector('summary')?.textContent).toContain('3 sources (2 active, 1 standby)');
+    const rows = within(sources).getAllByRole('listitem');
+    expect(rows.map((r) => r.dataset.state)).toEqual(['active', 'active', 'standby']);
+    expect(rows[0]?.textContent).toContain('3 ms away');
+    expect(rows[1]?.textContent).toContain('under 1 ms away');
+    expect(rows[2]?.textContent).toContain('standby (nearer sources serve) · 240 ms away');
   });
 });
