@@ -1,8 +1,9 @@
 // The library's folder watcher, for real: one watch per folder (not per file) must still see
 // everything users do in a shared tree: whole trees dropped in at once, folders renamed, atomic
 // saves, files written slowly, and folders appearing and disappearing.
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../support/poll.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
@@ -57,6 +58,54 @@ describe('library watching', () => {
     // The renamed folder is watched under its new name.
     await writeFile(join(n.sharedDir, 'new', 'inner', 'z.txt'), 'z');
     await pollUntil(async () => (await files(n)).some((f) => f.id === fileIdOf('z')), 'a file added to the renamed folder');
+  });
+
+  it('follows a renamed folder without hashing its files again when the new name settles before the old one', async () => {
+    // The watcher settles each path on its own: here the old name keeps changing (a folder of that
+    // name made and removed again and again), so the new folder is walked, and its files looked
+    // at, long before the old name is seen gone.
+    const n = await node();
+    const oldDir = join(n.sharedDir, 'old');
+    const newDir = join(n.sharedDir, 'new');
+    await mkdir(join(oldDir, 'inner'), { recursive: true });
+    await writeFile(join(oldDir, 'x.txt'), 'x');
+    await writeFile(join(oldDir, 'inner', 'y.txt'), 'y');
+    await pollUntil(async () => (await files(n)).length === 2, 'two files');
+    await n.library.whenIdle();
+    const before = await hashed(n);
+
+    await rename(oldDir, newDir);
+    let keepBusy = true;
+    const busy = (async () => {
+      while (keepBusy) {
+        await mkdir(oldDir);
+        await rm(oldDir, { recursive: true });
+        await delay(10); // well within the test node's 150 ms settle time: the old name never settles
+      }
+    })();
+    try {
+      await pollUntil(async () => (await files(n)).every((f) => f.paths?.some((p) => p.startsWith(`${newDir}/`))), 'both files under the new name');
+    } finally {
+      keepBusy = false;
+      await busy;
+    }
+    await pollUntil(async () => {
+      const paths = (await files(n)).flatMap((f) => f.paths ?? []);
+      return paths.length === 2 && paths.every((p) => p.startsWith(`${newDir}/`));
+    }, 'only the paths under the new folder name');
+    await n.library.whenIdle();
+    expect(await hashed(n)).toBe(before);
+  });
+
+  it('keeps both paths of a hard link: the new one holds the same stamp, but the old one still does too', async () => {
+    const n = await node();
+    await writeFile(join(n.sharedDir, 'first.txt'), 'linked');
+    await pollUntil(async () => (await files(n)).length === 1, 'the file');
+    await link(join(n.sharedDir, 'first.txt'), join(n.sharedDir, 'second.txt'));
+    await pollUntil(async () => (await files(n))[0]?.paths?.length === 2, 'both paths of the one content');
+    await n.library.whenIdle();
+    const paths = (await files(n)).flatMap((f) => f.paths ?? []).sort();
+    expect(paths).toEqual([join(n.sharedDir, 'first.txt'), join(n.sharedDir, 'second.txt')]);
   });
 
   it('sees an atomic save (write a temporary file, rename it over) and an in-place change in a subfolder', async () => {

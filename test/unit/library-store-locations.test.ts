@@ -1,5 +1,6 @@
 // The store queries the rescan and folder deletions rely on: every location's stamp in one
 // query, and the locations under a folder by a range on the primary key (not by scanning all);
+// the locations with a stamp (a renamed file's old path);
 // and what an unshared path keeps so that sharing it again unchanged needs no hash.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
@@ -38,6 +39,15 @@ describe('LibraryStore locations', () => {
     expect(stamps.take('/s/new', 1, 1000.5, 10)).toBe(false);
     expect(stamps.take('/s/one', 1, 1000.5, 10)).toBe(false); // taken once only
     expect(stamps.untaken()).toEqual(['/s/three']);
+  });
+
+  it('finds the locations hashed with a stamp (where a renamed file was), whatever their path', () => {
+    const store = storeWith(['/s/old/a.txt', '/s/old/b.txt', '/s/other.txt']);
+    expect(store.pathsWithStamp({ size: 1, mtimeMs: 1000.5, ino: 10 })).toEqual(['/s/old/a.txt']);
+    expect(store.pathsWithStamp({ size: 1, mtimeMs: 1000.5, ino: 11 })).toEqual([]); // another inode
+    expect(store.pathsWithStamp({ size: 2, mtimeMs: 1001.5, ino: 11 })).toEqual([]); // another size
+    expect(store.pathsWithStamp({ size: 1, mtimeMs: 1001.25, ino: 11 })).toEqual([]); // another mtime
+    expect(store.pathsWithStamp({ size: 1, mtimeMs: 1001.5, ino: 11 })).toEqual(['/s/old/b.txt']);
   });
 
   it('keeps an unshared path\'s stamp and content until it is shared again, and the content while a path names it', () => {

@@ -31,6 +31,7 @@ const rows: Record<string, string[]> = {
   locationFileId: ['file_id'],
   locationStamps: ['path', 'size', 'mtime_ms', 'inode'],
   pathsUnder: ['path'],
+  pathsWithStamp: ['path'],
   excludedPaths: ['path'],
   counts: ['files', 'locations', 'bytes'],
   visibleCounts: ['files', 'locations', 'bytes'],

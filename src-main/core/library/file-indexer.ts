@@ -1,5 +1,7 @@
 // Indexes one file the scheduler hands over: looks at it, recognises a rename by its stamp (no
-// hash), or has the hash pool hash it, classifies it and queues it to be written.
+// hash, whichever of the old and new path the watcher reports first), or has the hash pool hash
+// it, classifies it and queues it to be written.
+import { lstatSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
@@ -61,12 +63,7 @@ export class FileIndexer {
     }
     const known = store.getLocation(path);
     if (known && matchesStamp(known, st)) return;
-
-    const renamed = this.o.renames.find(st);
-    if (renamed) {
-      this.o.recorder.record(renamed, { path, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-      return;
-    }
+    if (this.recordIfMoved(path, st)) return;
 
     let result: HashResult;
     try {
@@ -96,7 +93,38 @@ export class FileIndexer {
     this.o.recorder.record(file, { path, root, size: result.size, mtimeMs: result.mtimeMs, ino: result.ino });
   }
 
+  /**
+   * Records `path` under the content it holds, without a hash, when that content was moved here
+   * (renamed, or its folder was): true if so. Its old location is either forgotten already (its
+   * path was seen gone first: the rename memory has it) or still known at a path that no longer
+   * holds this stamp: the watcher settles each path on its own timer, so a rename's new path can
+   * be looked at before its old one. That location is forgotten now, as its own event would, and
+   * so remembered: whichever order the two paths come in, the content moves and is not hashed.
+   */
+  recordIfMoved(path: string, st: Stamp): boolean {
+    const root = this.o.roots.rootOf(path);
+    if (!root || (this.o.maxFileSize > 0 && st.size > this.o.maxFileSize)) return false;
+    for (const from of this.o.store.pathsWithStamp(st)) {
+      // Still there with this stamp: a hard link (both paths hold the content), not a move.
+      if (from !== path && !holdsStamp(from, st)) this.o.forget(from);
+    }
+    const moved = this.o.renames.find(st);
+    if (!moved) return false;
+    this.o.recorder.record(moved, { path, root, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    return true;
+  }
+
   private forgetKnown(path: string): void {
     if (this.o.store.getLocation(path)) this.o.forget(path);
+  }
+}
+
+/** Whether `path` is a file with this very stamp now. Synchronous (one lstat, rarely needed): nothing can forget or record a path between the look and the forget. */
+function holdsStamp(path: string, st: Stamp): boolean {
+  try {
+    const now = lstatSync(path, { throwIfNoEntry: false });
+    return now !== undefined && now.isFile() && now.size === st.size && now.mtimeMs === st.mtimeMs && now.ino === st.ino;
+  } catch {
+    return false; // unreadable (a folder on its path is no longer one, say): it no longer holds it
   }
 }

@@ -434,18 +434,26 @@ export class Library {
       this.forgetUnder(path);
       this.unwatchUnneeded(path);
     } else if (st.isFile()) {
-      if (!this.o.store.isExcluded(path)) this.enqueue(path, st);
+      if (!this.o.store.isExcluded(path) && this.needsHash(path, st)) this.enqueue(path, st);
     } else if (st.isDirectory()) {
       // A folder that appeared (or was moved in): watch and walk it; unchanged files are skipped.
       const walked = await walkFolder(path, (dir) => this.watcher?.watch(dir), this.neverShared, () => this.closed);
       if (this.closed) return;
-      this.enqueueLargestFirst(walked.filter((f) => {
-        const known = this.o.store.getLocation(f.path);
-        return !(known && matchesStamp(known, f)) && !this.o.store.isExcluded(f.path);
-      }));
+      this.enqueueLargestFirst(walked.filter((f) => !this.o.store.isExcluded(f.path) && this.needsHash(f.path, f)));
     } else if (this.o.store.getLocation(path)) {
       this.forget(path); // replaced by a symbolic link or something else that is never shared
     }
+  }
+
+  /**
+   * Whether a file the watcher found needs hashing: not when its location is unchanged, nor when
+   * it was moved here (recorded at once, file-indexer.ts). A move is recognised now, not when the
+   * hash queue reaches the file: the rename memory is short, and the queue may be long.
+   */
+  private needsHash(path: string, st: Stamp): boolean {
+    const known = this.o.store.getLocation(path);
+    if (known && matchesStamp(known, st)) return false;
+    return !this.indexer.recordIfMoved(path, st);
   }
 
   /** Queues a file for hashing (hash-scheduler.ts); `seen` is a stat taken just before, if any. */

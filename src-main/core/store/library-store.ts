@@ -117,6 +117,8 @@ export class LibraryStore {
       locationsUnder: db.prepare<[string], RawLocation>('SELECT * FROM locations WHERE root = ?'),
       // Raw rows (arrays), not objects: a rescan reads every location at once.
       locationStamps: db.prepare<[], [string, number, number, number]>('SELECT path, size, mtime_ms, inode FROM locations').raw(),
+      // By migration 10's index on inode: where a moved file was (file-indexer.ts).
+      pathsWithStamp: db.prepare<[number, number, number], string>('SELECT path FROM locations WHERE inode = ? AND size = ? AND mtime_ms = ?').pluck(),
       // A range on the primary key instead of a scan of every location.
       pathsUnder: db.prepare<[string, string], { path: string }>('SELECT path FROM locations WHERE path > ? AND path < ?'),
       excludedPaths: db.prepare<[], { path: string }>('SELECT path FROM excluded_paths'),
@@ -200,6 +202,11 @@ export class LibraryStore {
   /** Every location's (size, mtime, inode): what a rescan compares the disk with, in one query instead of one lookup per file. */
   locationStamps(): LocationStamps {
     return new LocationStamps(this.s.locationStamps.all());
+  }
+
+  /** Paths of the locations hashed with this (size, mtime, inode): where a file moved to another path was. */
+  pathsWithStamp(stamp: { size: number; mtimeMs: number; ino: number }): string[] {
+    return this.s.pathsWithStamp.all(stamp.ino, stamp.size, stamp.mtimeMs);
   }
 
   /** Paths of the locations strictly under folder `dir`. */

@@ -309,4 +309,14 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'locations by inode',
+    // A renamed file's new path may be looked at before its old path is seen gone (the watcher
+    // settles each path on its own): the old location is found by its stamp (file-indexer.ts),
+    // one lookup for each file looked at that is not known, so by an index.
+    sql: `
+      CREATE INDEX locations_inode ON locations(inode);
+    `,
+  },
 ];
