@@ -157,6 +157,29 @@ describe('library', () => {
     await pollUntil(() => byName(n, 'two.jpg'), 'two.jpg listed');
   });
 
+  it('tells a WebSocket subscriber of every file indexed, as the API lists it', async () => {
+    const n = await node();
+    await n.library.whenReady();
+    const ws = new WebSocket(`${n.url.replace('http', 'ws')}/ws?token=${n.token}`);
+    cleanups.push(async () => ws.close());
+    const updates = new Map<string, unknown>();
+    ws.on('message', (m) => {
+      const event = JSON.parse(String(m)) as { type: string; data: { id: string } };
+      if (event.type === 'library_file_updated') updates.set(event.data.id, event.data);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    // Small files come back from the hash pool in batches, written and published together.
+    await mkdir(join(n.sharedDir, 'notes', 'old'), { recursive: true });
+    for (let i = 0; i < 40; i++) await writeFile(join(n.sharedDir, 'notes', i % 2 ? 'old' : '', `note-${i}.txt`), `note ${i}`);
+    await writeFile(join(n.sharedDir, 'video.mp4'), Buffer.alloc(3 * 1024 * 1024, 9));
+    const listed = await pollUntil(async () => {
+      const page = await files(n);
+      return page.total === 41 && page.items;
+    }, 'every file listed');
+    await pollUntil(() => updates.size === 41, 'an update for every file');
+    for (const file of listed) expect(updates.get(file.id)).toEqual(file);
+  });
+
   it('reports hashing progress on /api/v1/stats and the WebSocket', async () => {
     const n = await node();
     await n.library.whenReady();

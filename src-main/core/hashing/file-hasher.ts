@@ -39,7 +39,8 @@ export interface HashFileOptions {
 export const READ_BUFFER_SIZE = 2 * 1024 * 1024;
 /** file-type needs at most this many leading bytes. */
 const MAGIC_BYTES = 4100;
-const PROGRESS_EVERY = 8 * 1024 * 1024;
+/** Progress is reported each time this many more bytes are hashed, and at the end. */
+export const PROGRESS_EVERY = 8 * 1024 * 1024;
 
 let sharedBuffer: Buffer | undefined;
 

@@ -100,7 +100,12 @@ export class TreeBuilder {
   private readonly leaves: number;
   private readonly pieceLeaves: Buffer;
   private readonly layer: Buffer;
-  private readonly carry = Buffer.allocUnsafe(BLOCK_SIZE);
+  /**
+   * A block split across chunks, made on first need: a file read in one chunk (most files) has
+   * none, and 16 KiB made per file was a fresh ArrayBuffer each, a fifth of a hash worker's
+   * garbage while indexing small files.
+   */
+  private carry: Buffer | undefined;
   private carried = 0;
   private leafCount = 0; // leaves of the current piece
   private pieceIndex = 0;
@@ -117,7 +122,7 @@ export class TreeBuilder {
     let offset = 0;
     this.fed += chunk.length;
     if (this.fed > this.size) throw new RangeError('more bytes than the file has');
-    if (this.carried > 0) {
+    if (this.carry && this.carried > 0) {
       const take = Math.min(BLOCK_SIZE - this.carried, chunk.length);
       this.carry.set(chunk.subarray(0, take), this.carried);
       this.carried += take;
@@ -134,7 +139,11 @@ export class TreeBuilder {
       this.leafCount += blocks;
       if (this.leafCount === perPiece) this.closePiece();
     }
-    if (offset < chunk.length) {
+    if (offset === chunk.length) return;
+    if (this.fed === this.size) {
+      this.addLeaf(chunk.subarray(offset)); // the file's last, short block: hashed where it is
+    } else {
+      this.carry ??= Buffer.allocUnsafe(BLOCK_SIZE);
       this.carry.set(chunk.subarray(offset), 0);
       this.carried = chunk.length - offset;
     }
@@ -143,7 +152,8 @@ export class TreeBuilder {
   /** The id and the piece layer (one node for a one-piece file: the id). */
   finish(): { root: Buffer; layer: Buffer } {
     if (this.fed !== this.size) throw new RangeError(`fed ${this.fed} of ${this.size} bytes`);
-    if (this.carried > 0 || this.size === 0) this.addLeaf(this.carry.subarray(0, this.carried));
+    if (this.size === 0) this.addLeaf(new Uint8Array(0));
+    else if (this.carry && this.carried > 0) this.addLeaf(this.carry.subarray(0, this.carried));
     if (this.leafCount > 0) this.closePiece();
     const pieceCount = this.layer.length / HASH_BYTES;
     const root = rootFromPieceLayer(this.layer, pieceCount, this.pieceSize);

@@ -33,7 +33,9 @@ export class ChangePublisher {
    */
   publishUpdate(file: FileRow, locations: LocationRow[], wasPublic?: boolean): void {
     const isPublic = !this.roots.anyRestricted || this.roots.visible(locations, ANONYMOUS).length > 0;
-    this.emit(file.id, !(wasPublic ?? isPublic) && !isPublic, () => this.bus.publish('library_file_updated', toSharedFile(file, locations, true)));
+    // The view is built only if a listener reads it (a WebSocket client, the index client, the
+    // desktop window); the rows are the caller's own, never changed after this.
+    this.emit(file.id, !(wasPublic ?? isPublic) && !isPublic, () => this.bus.publishLazy('library_file_updated', () => toSharedFile(file, locations, true)));
   }
 
   private emit(fileId: string, hidden: boolean, publish: () => void): void {

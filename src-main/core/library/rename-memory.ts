@@ -26,6 +26,9 @@ export class RenameMemory {
 
   /** The content that left a path with this very stamp a moment ago, if one did. */
   find(stamp: StatStamp): FileRow | undefined {
+    // Asked for every file indexed; the key (an mtime with its fraction in decimal) costs more
+    // than the lookup, and the memory is nearly always empty.
+    if (this.entries.size === 0) return undefined;
     const entry = this.entries.get(keyOf(stamp));
     return entry && this.now() - entry.at < this.memoryMs ? entry.file : undefined;
   }
