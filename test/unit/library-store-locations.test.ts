@@ -75,4 +75,24 @@ describe('LibraryStore locations', () => {
     store.dropUnusedUnsharedContents();
     expect(store.unsharedContent(file.id)).toBeUndefined();
   });
+
+  it('keeps its counts between writes and counts again after any (the public ones too, which strangers ask for)', () => {
+    const store = storeWith(['/s/a.txt', '/s/b.txt']);
+    expect(store.counts()).toEqual({ files: 1, locations: 2, bytes: 1 });
+    expect(store.visibleCounts(null)).toEqual({ files: 1, locations: 2, bytes: 1 });
+    const other = { id: 'b'.repeat(64), size: 5, pieceSize: 262144, pieceHashes: Buffer.alloc(32), mime: 'text/plain', category: 'document' as const, sharedAt: 0 };
+    store.recordLocation(other, { path: '/s/c.txt', fileId: other.id, root: '/s', name: 'c.txt', size: 5, mtimeMs: 1, inode: 99, addedAt: 0 });
+    expect(store.counts()).toEqual({ files: 2, locations: 3, bytes: 6 });
+    store.removeLocation('/s/a.txt');
+    expect(store.counts()).toEqual({ files: 2, locations: 2, bytes: 6 });
+    // Restricting the root hides its files from the public, at once.
+    store.setRootAccess('/s', ['DEVICE']);
+    expect(store.visibleCounts(null)).toEqual({ files: 0, locations: 0, bytes: 0 });
+    expect(store.visibleCounts('DEVICE')).toEqual({ files: 2, locations: 2, bytes: 6 });
+    store.removeLocation('/s/c.txt');
+    expect(store.visibleCounts('DEVICE')).toEqual({ files: 1, locations: 1, bytes: 1 });
+    // A count handed out is a copy: changing it changes nothing kept.
+    store.counts().files = 42;
+    expect(store.counts().files).toBe(1);
+  });
 });

@@ -34,6 +34,7 @@ const rows: Record<string, string[]> = {
   pathsWithStamp: ['path'],
   excludedPaths: ['path'],
   counts: ['files', 'locations', 'bytes'],
+  totalChanges: ['total_changes()'],
   visibleCounts: ['files', 'locations', 'bytes'],
   sharedPaths: ['path'],
   isExcluded: ['path'],

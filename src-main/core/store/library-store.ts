@@ -52,6 +52,10 @@ const VISIBLE = `EXISTS (SELECT 1 FROM locations vl WHERE vl.file_id = f.id AND 
   NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = vl.root)
   OR EXISTS (SELECT 1 FROM root_access ra, json_each(ra.devices) d WHERE ra.root = vl.root AND d.value = @viewer)))`;
 
+type Counts = { files: number; locations: number; bytes: number };
+/** Viewers whose counts are kept at once (the public, the devices asking); past it all are forgotten. */
+const MAX_KEPT_COUNTS = 64;
+
 interface RawFile {
   id: string; size: number; piece_size: number; piece_hashes: Buffer; mime: string;
   category: Category; user_tags: string; shared_at: number; sha256: string | null;
@@ -92,6 +96,13 @@ export class LibraryStore {
   private readonly s;
   /** Built once: better-sqlite3 builds a wrapper per db.transaction() call (~0.2 ms each). */
   private readonly tx;
+  /**
+   * The counts scan every file (and, with restricted roots, every location's access), and strangers
+   * ask for them with every /info and public /stats: hundreds of times a second in a flood, each a
+   * scan of a library of any size. They are kept until a row is written on this connection, which
+   * SQLite's total_changes() tells in a few microseconds (by viewer: null is the public's).
+   */
+  private readonly countsKept = new Map<string, { changes: number; counts: Counts }>();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -127,6 +138,7 @@ export class LibraryStore {
         ON CONFLICT(path) DO UPDATE SET file_id = excluded.file_id, root = excluded.root, name = excluded.name,
           size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode`),
       deleteLocation: db.prepare('DELETE FROM locations WHERE path = ?'),
+      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
       counts: db.prepare<[], { files: number; locations: number; bytes: number }>(`SELECT
         (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM locations) AS locations,
         (SELECT coalesce(sum(size), 0) FROM files) AS bytes`),
@@ -259,8 +271,8 @@ export class LibraryStore {
     this.s.setTags.run(JSON.stringify(tags), id);
   }
 
-  counts(): { files: number; locations: number; bytes: number } {
-    return this.s.counts.get() ?? { files: 0, locations: 0, bytes: 0 };
+  counts(): Counts {
+    return this.kept('all', () => this.s.counts.get() ?? { files: 0, locations: 0, bytes: 0 });
   }
 
   queryFiles(q: FileQuery): { rows: FileRow[]; total: number } {
@@ -300,8 +312,19 @@ export class LibraryStore {
   }
 
   /** The counts a peer may see. */
-  visibleCounts(viewer: string | null): { files: number; locations: number; bytes: number } {
-    return this.s.visibleCounts.get({ viewer }) ?? { files: 0, locations: 0, bytes: 0 };
+  visibleCounts(viewer: string | null): Counts {
+    return this.kept(`to ${viewer}`, () => this.s.visibleCounts.get({ viewer }) ?? { files: 0, locations: 0, bytes: 0 });
+  }
+
+  private kept(key: string, count: () => Counts): Counts {
+    if (this.db.inTransaction) return count(); // what it sees may yet be rolled back
+    const changes = this.s.totalChanges.get() ?? -1;
+    const known = this.countsKept.get(key);
+    if (known && known.changes === changes) return { ...known.counts };
+    const counts = count();
+    if (this.countsKept.size >= MAX_KEPT_COUNTS) this.countsKept.clear();
+    this.countsKept.set(key, { changes, counts });
+    return { ...counts };
   }
 
   /** Roots shared only with some devices, and those devices' node ids. */
