@@ -79,7 +79,7 @@ describe('defaults', () => {
       },
       security: {
         enable_encryption: true, allow_plain_http: true, hash_algorithm: 'sha256', max_connections: 100,
-        max_connections_per_address: 32, max_requests_per_address: 5_000, request_window: 10_000,
+        max_connections_per_address: 32, max_requests_per_address: 2_000, request_window: 10_000,
         allowed_networks: [], blocked_networks: [],
       },
       dht: { enabled: false, port: 0, bootstrap: [], max_announced: 1000, peers_per_lookup: 20 },

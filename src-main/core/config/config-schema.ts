@@ -196,7 +196,10 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('Strangers\' connections open at once on the peer port (the local user\'s requests are still answered).'),
         max_connections_per_address: count.default(32)
           .describe('Connections open at once from one address, on the peer port.'),
-        max_requests_per_address: limit.default(5_000)
+        // 200 a second: a 1 GB/s download from one peer asks ~90 ranges a second at most (4 MiB
+        // runs, two connections), while four flooding addresses at the 500 a second allowed before
+        // kept the node busy enough to make the local user's calls 5× slower (npm run bench -- abuse).
+        max_requests_per_address: limit.default(2_000)
           .describe('Requests one address may make per request_window on the peer port; 0 = no limit.'),
         request_window: interval.default(10_000)
           .describe('The window the per-address request limits count in.'),
