@@ -7,6 +7,7 @@ import { filterWords } from '../../../src-shared/api/library-query.js';
 import type { DownloadView } from '../../../src-shared/api/transfers.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import type { DownloadManager } from '../downloads/download-manager.js';
+import { inTurns } from '../in-turns.js';
 import type { Library } from '../library/library.js';
 import type { CallHandlers } from './call-input.js';
 import { errorAnswer } from './error-answer.js';
@@ -108,18 +109,4 @@ const unique = (ids: string[]) => [...new Set(ids)];
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();
   return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
-}
-
-/** Runs `act` over `items` with at most `limit` in flight; results in the items' order. */
-async function inTurns<T, R>(items: T[], limit: number, act: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const at = next++;
-      results[at] = await act(items[at] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

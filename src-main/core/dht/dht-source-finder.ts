@@ -17,6 +17,7 @@ import type { NodeInfo } from '../../../src-shared/api/node.js';
 import type { SearchResult } from '../../../src-shared/api/index-routes.js';
 import { checkPeer } from '../downloads/peer-check.js';
 import type { FoundFile, SourceFinder, SourceRef } from '../downloads/source-finder.js';
+import { inTurns } from '../in-turns.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import type { DhtNode } from './dht-node.js';
 
@@ -58,15 +59,7 @@ async function checkedDhtSources(o: DhtFinderOptions, fileId: string, signal?: A
   const peers = await dht.lookup(fileId, { maxPeers: o.peersPerLookup, ...(signal ? { signal } : {}) }).catch((err: unknown) => err as Error);
   if (peers instanceof Error) return { checked: [], problem: `the DHT: ${peers.message}` };
   if (peers.length === 0) return { checked: [], problem: `no DHT node knows a source (${dht.nodeCount()} nodes in the routing table)` };
-  const checked: (CheckedSource | string)[] = new Array(peers.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < peers.length; i = next++) {
-      const peer = peers[i]!;
-      checked[i] = await check(o, fileId, `${peer.host}:${peer.port}`, signal);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, peers.length) }, worker));
+  const checked = await inTurns(peers, CHECKS_AT_ONCE, (peer) => check(o, fileId, `${peer.host}:${peer.port}`, signal));
   const good = checked.filter((c): c is CheckedSource => typeof c !== 'string');
   const reasons = checked.filter((c): c is string => typeof c === 'string');
   return { checked: good, problem: good.length > 0 ? null : `the DHT named ${peers.length} peer${peers.length === 1 ? '' : 's'}, none usable (${reasons.slice(0, 3).join('; ')})` };

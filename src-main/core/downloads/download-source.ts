@@ -80,7 +80,7 @@ export class DownloadSourceState {
 
   /** Whether this source may be given a piece now. */
   usable(now: number): boolean {
-    return this.dropped === null && !this.standby && now >= this.notBefore && this.inFlight < this.slots;
+    return this.ready(now) && !this.standby && this.inFlight < this.slots;
   }
 
   /** Not dropped, and not waiting out a backoff or a Retry-After at `now`. */

@@ -5,6 +5,7 @@
 // second goes over the connection the dialer kept. A source that does not answer within the
 // timeout is noted as that far. Bounded: a few at once, each timed out, stopped with the run.
 import { peerRoutes } from '../../../src-shared/api/peer-routes.js';
+import { inTurns } from '../in-turns.js';
 import { attempt, nodeApiClient } from '../net/contract-transport.js';
 import type { NodeDialer } from '../net/node-dialer.js';
 import type { SourceRtt } from './source-rtt.js';
@@ -25,8 +26,8 @@ export interface ProbeTarget {
 /** Measures each target (in the order given) into `rtt`; settles when all are measured or the run stopped. */
 export async function probeRtts(targets: readonly ProbeTarget[], rtt: SourceRtt, signal: AbortSignal, dialer?: NodeDialer): Promise<void> {
   const api = nodeApiClient(peerRoutes, dialer);
-  const queue = [...targets];
-  const probeOne = async (target: ProbeTarget): Promise<void> => {
+  await inTurns(targets, PROBES_AT_ONCE, async (target) => {
+    if (signal.aborted) return;
     const call = { address: target.address, expected: target.peerId ? { node: target.peerId } : 'any', timeoutMs: PROBE_TIMEOUT_MS, signal, maxBytes: INFO_BYTES } as const;
     let best = Infinity;
     for (let i = 0; i < 2 && !signal.aborted; i++) {
@@ -37,9 +38,5 @@ export async function probeRtts(targets: readonly ProbeTarget[], rtt: SourceRtt,
     }
     if (signal.aborted) return;
     rtt.note(target.address, Number.isFinite(best) ? best : PROBE_TIMEOUT_MS);
-  };
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next && !signal.aborted; next = queue.shift()) await probeOne(next);
-  };
-  await Promise.all(Array.from({ length: Math.min(PROBES_AT_ONCE, queue.length) }, worker));
+  });
 }

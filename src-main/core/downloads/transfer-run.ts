@@ -209,7 +209,7 @@ export class TransferRun {
     const cap = this.selection.cap;
     const alive = [...this.deps.sources()].filter((s) => s.alive);
     if (alive.length <= cap) return;
-    const targets = alive.filter((s) => !this.deps.rtt.fresh(s.address)).sort((a, b) => a.rank - b.rank).slice(0, PROBED_PER_PLACE * cap);
+    const targets = this.unmeasured(alive, PROBED_PER_PLACE * cap);
     if (targets.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -233,8 +233,13 @@ export class TransferRun {
     // Now and then the standbys' round trips are measured again (or first: sources found since).
     if (now - this.lastProbe < REVIEW_MS) return;
     this.lastProbe = now;
-    const stale = sources.filter((s) => s.standby && !this.deps.rtt.fresh(s.address)).sort((a, b) => a.rank - b.rank).slice(0, PROBED_PER_REVIEW);
+    const stale = this.unmeasured(sources.filter((s) => s.standby), PROBED_PER_REVIEW);
     if (stale.length > 0) void probeRtts(stale, this.deps.rtt, this.signal, this.deps.dialer).then(() => this.deps.wakeup.notify());
+  }
+
+  /** The best-placed of `sources` whose round trip is not known lately, at most `limit`. */
+  private unmeasured(sources: readonly DownloadSourceState[], limit: number): DownloadSourceState[] {
+    return sources.filter((s) => !this.deps.rtt.fresh(s.address)).sort((a, b) => a.rank - b.rank).slice(0, limit);
   }
 
   /** Gives every usable source as many runs of pieces as it may carry. */

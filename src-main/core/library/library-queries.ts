@@ -7,11 +7,10 @@ import type { IndexedFile } from '../../../src-shared/api/index-routes.js';
 import type { Pieces, SharedFile } from '../../../src-shared/api/library.js';
 import { ShoalError } from '../../../src-shared/errors.js';
 import { ANONYMOUS, type Viewer } from '../access/viewer.js';
-import type { FileQuery, LibraryStore, LocationRow } from '../store/library-store.js';
+import type { FileQuery, LibraryCounts, LibraryStore, LocationRow } from '../store/library-store.js';
 import type { LibraryRoots } from './library-roots.js';
 import { toIndexedFile, toSharedFile } from './shared-file-view.js';
 
-type Counts = { files: number; locations: number; bytes: number };
 
 export class LibraryQueries {
   constructor(private readonly store: LibraryStore, private readonly roots: LibraryRoots) {}
@@ -60,11 +59,11 @@ export class LibraryQueries {
   }
 
   /** The counts a peer that proved no device may see (/info, the public /stats). */
-  publicCounts(): Counts {
+  publicCounts(): LibraryCounts {
     return this.roots.anyRestricted ? this.store.visibleCounts(null) : this.store.counts();
   }
 
-  counts(): Counts {
+  counts(): LibraryCounts {
     return this.store.counts();
   }
 

@@ -52,7 +52,8 @@ const VISIBLE = `EXISTS (SELECT 1 FROM locations vl WHERE vl.file_id = f.id AND 
   NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = vl.root)
   OR EXISTS (SELECT 1 FROM root_access ra, json_each(ra.devices) d WHERE ra.root = vl.root AND d.value = @viewer)))`;
 
-type Counts = { files: number; locations: number; bytes: number };
+export type LibraryCounts = { files: number; locations: number; bytes: number };
+const NO_COUNTS: LibraryCounts = { files: 0, locations: 0, bytes: 0 };
 /** Viewers whose counts are kept at once (the public, the devices asking); past it all are forgotten. */
 const MAX_KEPT_COUNTS = 64;
 
@@ -102,7 +103,7 @@ export class LibraryStore {
    * scan of a library of any size. They are kept until a row is written on this connection, which
    * SQLite's total_changes() tells in a few microseconds (by viewer: null is the public's).
    */
-  private readonly countsKept = new Map<string, { changes: number; counts: Counts }>();
+  private readonly countsKept = new Map<string, { changes: number; counts: LibraryCounts }>();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -139,7 +140,7 @@ export class LibraryStore {
           size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode`),
       deleteLocation: db.prepare('DELETE FROM locations WHERE path = ?'),
       totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
-      counts: db.prepare<[], { files: number; locations: number; bytes: number }>(`SELECT
+      counts: db.prepare<[], LibraryCounts>(`SELECT
         (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM locations) AS locations,
         (SELECT coalesce(sum(size), 0) FROM files) AS bytes`),
       sharedPaths: db.prepare<[], { path: string }>('SELECT path FROM shared_paths ORDER BY path'),
@@ -163,7 +164,7 @@ export class LibraryStore {
       // `pattern` is '%' for every path, or the search text escaped for LIKE (excludedPage).
       excludedPage: db.prepare<[string, number, number], { path: string; added_at: number }>("SELECT path, added_at FROM excluded_paths WHERE path LIKE ? ESCAPE '\\' ORDER BY added_at DESC, path LIMIT ? OFFSET ?"),
       excludedCount: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM excluded_paths WHERE path LIKE ? ESCAPE '\\'"),
-      visibleCounts: db.prepare<{ viewer: string | null }, { files: number; locations: number; bytes: number }>(`SELECT count(*) AS files,
+      visibleCounts: db.prepare<{ viewer: string | null }, LibraryCounts>(`SELECT count(*) AS files,
         coalesce(sum(size), 0) AS bytes,
         (SELECT count(*) FROM locations l WHERE NOT EXISTS (SELECT 1 FROM root_access ra WHERE ra.root = l.root)
           OR EXISTS (SELECT 1 FROM root_access ra, json_each(ra.devices) d WHERE ra.root = l.root AND d.value = @viewer)) AS locations
@@ -271,8 +272,8 @@ export class LibraryStore {
     this.s.setTags.run(JSON.stringify(tags), id);
   }
 
-  counts(): Counts {
-    return this.kept('all', () => this.s.counts.get() ?? { files: 0, locations: 0, bytes: 0 });
+  counts(): LibraryCounts {
+    return this.kept('all', () => this.s.counts.get() ?? NO_COUNTS);
   }
 
   queryFiles(q: FileQuery): { rows: FileRow[]; total: number } {
@@ -312,11 +313,11 @@ export class LibraryStore {
   }
 
   /** The counts a peer may see. */
-  visibleCounts(viewer: string | null): Counts {
-    return this.kept(`to ${viewer}`, () => this.s.visibleCounts.get({ viewer }) ?? { files: 0, locations: 0, bytes: 0 });
+  visibleCounts(viewer: string | null): LibraryCounts {
+    return this.kept(`to ${viewer}`, () => this.s.visibleCounts.get({ viewer }) ?? NO_COUNTS);
   }
 
-  private kept(key: string, count: () => Counts): Counts {
+  private kept(key: string, count: () => LibraryCounts): LibraryCounts {
     if (this.db.inTransaction) return count(); // what it sees may yet be rolled back
     const changes = this.s.totalChanges.get() ?? -1;
     const known = this.countsKept.get(key);
