@@ -7,14 +7,14 @@
 // assets) reads `import.meta.url`: in each bundled module it is rewritten to that module's own
 // compiled file in out/, so it finds them where it always did. Only the CLI is bundled: the
 // Electron app and the tests load out/ as compiled.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}out/cli`;
-const BUNDLED_PACKAGES = /^zod(\/|$)/;
+const BUNDLED_PACKAGES = /^(zod|commander|pino|bencode|uint8-util)(\/|$)/;
 
 const ownUrls = {
   name: 'own-import-meta-url',
@@ -34,6 +34,8 @@ const packagesExternal = {
   },
 };
 
+// Chunk names carry a content hash: without this, each build's chunks would pile up beside the last.
+await rm(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: { main: `${root}out/src-main/cli/main.js` },
   outdir,
@@ -43,5 +45,7 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   plugins: [ownUrls, packagesExternal],
+  // The bundled CommonJS packages (commander, pino) require Node's own modules: give them a require.
+  banner: { js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
