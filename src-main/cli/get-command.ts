@@ -97,7 +97,8 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     } else if (event.type === 'transfer_completed') {
       bar.stop();
       context.stdout.write(`${d.path}\n`);
-      context.stderr.write(`Downloaded ${formatBytes(d.size ?? 0)} from ${d.sources.filter((s) => s.bytes > 0).length} sources; every piece verified against the id ${d.fileId}\n`);
+      const served = d.sources.filter((s) => s.bytes > 0).length;
+      context.stderr.write(`Downloaded ${formatBytes(d.size ?? 0)} from ${served} ${served === 1 ? 'source' : 'sources'}; every piece verified against the id ${d.fileId}\n`);
       finish(0);
     } else if (event.type === 'transfer_failed') {
       bar.stop();
