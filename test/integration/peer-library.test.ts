@@ -30,10 +30,13 @@ describe('library', () => {
     await mkdir(join(n.sharedDir, 'music', 'live'), { recursive: true });
     await writeFile(join(n.sharedDir, 'notes.txt'), 'hello shoal');
     await writeFile(join(n.sharedDir, 'music', 'live', 'track.mp3'), Buffer.alloc(300_000, 7));
+    // A picture named as text: its first bytes tell (the worker reads them, the node sniffs them).
+    await writeFile(join(n.sharedDir, 'scan.txt'), Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'));
     const page = await pollUntil(async () => {
       const p = await files(n);
-      return p.total === 2 && p;
-    }, 'both files listed');
+      return p.total === 3 && p;
+    }, 'the three files listed');
+    expect(page.items.find((f) => f.name === 'scan.txt')).toMatchObject({ mime: 'image/png', category: 'image' });
     const notes = page.items.find((f) => f.name === 'notes.txt');
     const track = page.items.find((f) => f.name === 'track.mp3');
     expect(notes?.id).toBe(fileIdOf('hello shoal'));

@@ -5,6 +5,7 @@ import { crc32, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src-main/core/hashing/file-hasher.js';
 import { autoTags, classifyFile } from '../../src-main/core/library/file-classifier.js';
+import { sniffMime } from '../../src-main/core/library/mime-sniffer.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e2' + '2c5ac60000000049454e44ae426082', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
@@ -157,7 +158,7 @@ describe('classification of real files through the hasher', () => {
   async function classifyReal(name: string, content: Buffer | string) {
     const path = join(dir, name);
     await writeFile(path, content);
-    const { detectedMime } = await hashFile(path);
+    const detectedMime = await sniffMime((await hashFile(path)).magic);
     return { detectedMime, ...classifyFile(name, detectedMime) };
   }
 

@@ -4,7 +4,7 @@ import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileChangedWhileHashingError, hashFile } from '../../src-main/core/hashing/file-hasher.js';
+import { FileChangedWhileHashingError, hashFile, MAGIC_BYTES, READ_BUFFER_SIZE } from '../../src-main/core/hashing/file-hasher.js';
 import { pieceSizeFor } from '../../src-shared/piece-size.js';
 import { referenceTree } from '../support/reference-tree.js';
 import { sha256, sha256Bytes } from '../support/sha256.js';
@@ -42,7 +42,7 @@ describe('hashFile', () => {
     expect(result.size).toBe(3);
     expect(result.pieceSize).toBe(256 * KiB);
     expect(result.pieceHashes.toString('hex')).toBe(result.id);
-    expect(result.detectedMime).toBeNull();
+    expect(result.magic.toString()).toBe('abc');
     expect(result.ino).toBeGreaterThan(0);
     expect(result.mtimeMs).toBeGreaterThan(0);
   });
@@ -53,7 +53,7 @@ describe('hashFile', () => {
     expect(result.size).toBe(0);
     expect(result.pieceSize).toBe(pieceSizeFor(0));
     expect(result.pieceHashes.length).toBe(0);
-    expect(result.detectedMime).toBeNull();
+    expect(result.magic.length).toBe(0);
   });
 
   it('gives a file of exactly one piece one piece hash, equal to its id (the root of its 16 leaves)', async () => {
@@ -172,9 +172,11 @@ describe('hashFile', () => {
     await expect(hashing).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('detects the mime of known magic bytes', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
-    const result = await hashFile(await fileWith('picture.txt', png));
-    expect(result.detectedMime).toBe('image/png');
+  it('keeps the first MAGIC_BYTES bytes of a file for its format, whatever the read size', async () => {
+    const content = randomBytes(MAGIC_BYTES + 1000);
+    for (const bufferSize of [100, 4096, READ_BUFFER_SIZE]) {
+      const result = await hashFile(await fileWith('magic.bin', content), { bufferSize });
+      expect(result.magic.equals(content.subarray(0, MAGIC_BYTES)), `buffer ${bufferSize}`).toBe(true);
+    }
   });
 });

@@ -1,11 +1,9 @@
 // Hashes one file in a single streaming pass: its BitTorrent v2 hash tree (merkle-tree.ts), whose
-// root is the file id and whose piece layer checks each piece, plus the magic-byte mime of its
-// first bytes. Never holds the file in
-// memory. Meant to run inside a hash worker (hash-worker.ts), never on the main event loop: its
-// reads are synchronous.
+// root is the file id and whose piece layer checks each piece, and keeps its first bytes for the
+// library to tell its format (library/mime-sniffer.ts). Never holds the file in memory. Meant to
+// run inside a hash worker (hash-worker.ts), never on the main event loop: its reads are synchronous.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { fileTypeFromBuffer } from 'file-type';
 import { pieceSizeFor } from '../../../src-shared/piece-size.js';
 import { FileChangedWhileHashingError } from './hash-errors.js';
 import { TreeBuilder } from './merkle-tree.js';
@@ -19,8 +17,8 @@ export interface HashResult {
   pieceSize: number;
   /** pieceCount * 32 bytes: the piece layer of the tree (a one-piece file: its root), in order. */
   pieceHashes: Buffer;
-  /** From the magic bytes of the first 4100 bytes; null when they say nothing. */
-  detectedMime: string | null;
+  /** The file's first MAGIC_BYTES bytes (all of a smaller file), for its magic-byte format. */
+  magic: Buffer;
   mtimeMs: number;
   ino: number;
 }
@@ -38,7 +36,7 @@ export interface HashFileOptions {
  */
 export const READ_BUFFER_SIZE = 2 * 1024 * 1024;
 /** file-type needs at most this many leading bytes. */
-const MAGIC_BYTES = 4100;
+export const MAGIC_BYTES = 4100;
 /** Progress is reported each time this many more bytes are hashed, and at the end. */
 export const PROGRESS_EVERY = 8 * 1024 * 1024;
 
@@ -50,13 +48,11 @@ let sharedBuffer: Buffer | undefined;
  * the same calls made synchronously (measured on 8 KiB files, where that overhead dominated).
  */
 export async function hashFile(path: string, options: HashFileOptions = {}): Promise<HashResult> {
-  const { magic, ...result } = hashFileSync(path, options);
-  const detected = magic.length > 0 ? await fileTypeFromBuffer(magic) : undefined;
-  return { ...result, detectedMime: detected?.mime ?? null };
+  return hashFileSync(path, options);
 }
 
-/** The digests and the file's first bytes (for magic-byte detection, which file-type only offers async). */
-export function hashFileSync(path: string, options: HashFileOptions = {}): Omit<HashResult, 'detectedMime'> & { magic: Buffer } {
+/** hashFile, for a caller that blocks anyway (a hash worker). */
+export function hashFileSync(path: string, options: HashFileOptions = {}): HashResult {
   const { onProgress, signal, bufferSize = READ_BUFFER_SIZE } = options;
   signal?.throwIfAborted();
 
@@ -88,7 +84,7 @@ export function hashFileSync(path: string, options: HashFileOptions = {}): Omit<
       const chunk = buffer.subarray(0, bytesRead);
       tree.update(chunk);
       // The magic bytes are copied out before the buffer is reused by the next read.
-      if (position === 0) magic = Buffer.from(chunk.subarray(0, Math.min(MAGIC_BYTES, bytesRead)));
+      if (position < MAGIC_BYTES) magic = Buffer.concat([magic, chunk.subarray(0, MAGIC_BYTES - position)]);
       position += bytesRead;
       if (onProgress && position - lastReported >= PROGRESS_EVERY) {
         lastReported = position;

@@ -8,7 +8,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads/worker-entry.js';
-// Not from file-hasher.js: that would load file-type on the main thread, where nothing uses it.
 import { FileChangedWhileHashingError } from './hash-errors.js';
 import { takeBatch } from './hash-batch.js';
 import type { HashResult } from './file-hasher.js';
@@ -216,10 +215,11 @@ function bytesLeft(jobs: Job[]): number {
 
 function settle(job: Job, outcome: HashOutcome): void {
   if (outcome.type === 'done') {
-    const { pieceHashes } = outcome.result;
+    const { pieceHashes, magic } = outcome.result;
     job.resolve({
       ...outcome.result,
       pieceHashes: Buffer.from(pieceHashes.buffer, pieceHashes.byteOffset, pieceHashes.byteLength),
+      magic: Buffer.from(magic.buffer, magic.byteOffset, magic.byteLength),
     });
   } else {
     job.reject(toError(job.path, outcome));

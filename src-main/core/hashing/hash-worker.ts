@@ -15,8 +15,8 @@ export interface HashJobMessage {
   jobs: HashJob[];
 }
 
-/** Structured clone turns the Buffer into a plain Uint8Array; the pool wraps it again. */
-export type TransferredHashResult = Omit<HashResult, 'pieceHashes'> & { pieceHashes: Uint8Array };
+/** Structured clone turns the Buffers into plain Uint8Arrays; the pool wraps them again. */
+export type TransferredHashResult = Omit<HashResult, 'pieceHashes' | 'magic'> & { pieceHashes: Uint8Array; magic: Uint8Array };
 
 export type HashOutcome =
   | { jobId: number; type: 'done'; result: TransferredHashResult }

@@ -10,6 +10,7 @@ import type { HashResult } from '../hashing/file-hasher.js';
 import { FileChangedWhileHashingError } from '../hashing/hash-errors.js';
 import type { FileRow, LibraryStore } from '../store/library-store.js';
 import { classifyFile } from './file-classifier.js';
+import { sniffMime } from './mime-sniffer.js';
 import { matchesStamp, type Stamp } from './library-stamp.js';
 import type { LibraryRoots } from './library-roots.js';
 import type { LocationRecorder } from './location-recorder.js';
@@ -83,9 +84,10 @@ export class FileIndexer {
     }
     this.counters.hashedFiles++;
     this.counters.hashedBytes += result.size;
+    const detectedMime = await sniffMime(result.magic);
     if (this.o.closed() || !roots.rootOf(path) || store.isExcluded(path)) return;
     if (this.o.maxFileSize > 0 && result.size > this.o.maxFileSize) return; // grew past the limit since it was queued
-    const { mime, category } = classifyFile(basename(path), result.detectedMime);
+    const { mime, category } = classifyFile(basename(path), detectedMime);
     const file: FileRow = {
       id: result.id, size: result.size, pieceSize: result.pieceSize, pieceHashes: result.pieceHashes,
       mime, category, userTags: [], sharedAt: Date.now(), sha256: null,
