@@ -48,11 +48,6 @@ let sharedBuffer: Buffer | undefined;
  * the same calls made synchronously (measured on 8 KiB files, where that overhead dominated).
  */
 export async function hashFile(path: string, options: HashFileOptions = {}): Promise<HashResult> {
-  return hashFileSync(path, options);
-}
-
-/** hashFile, for a caller that blocks anyway (a hash worker). */
-export function hashFileSync(path: string, options: HashFileOptions = {}): HashResult {
   const { onProgress, signal, bufferSize = READ_BUFFER_SIZE } = options;
   signal?.throwIfAborted();
 
