@@ -78,16 +78,22 @@ export async function downloadThroughput(): Promise<Figure[]> {
     await pollUntil(async () => (await fetch(metalinkUrl)).ok, 'the Metalink (the sources\' background SHA-256)', 300_000, 500);
 
     const out = join(root, 'out');
-    const fresh = () => rmSync(out, { recursive: true, force: true });
+    // Each timed run starts with no dirty pages left by the one before: a 512 MiB file still being
+    // written back slowed whichever download came next (its own writes throttled, Shoal's syncs
+    // queued behind it), and that depended on the order, not on the downloader.
+    const fresh = async () => {
+      rmSync(out, { recursive: true, force: true });
+      await syncDisks();
+    };
     const peerUrl = `${sourceUrls[0]!}/api/v1/download/${id}`;
     const curlThenOpenssl = async (): Promise<Timed> => {
-      fresh();
+      await fresh();
       const t = await timed(`mkdir -p ${out} && curl -sf ${peerUrl} -o ${join(out, 'big.bin')} && openssl dgst -sha256 -r ${join(out, 'big.bin')}`);
       if (!t.stdout.startsWith(sha256)) throw new Error(`curl -o; openssl: wrong digest ${t.stdout}`);
       return t;
     };
     const aria2c = async (): Promise<Timed> => {
-      fresh();
+      await fresh();
       const t = await timed(`aria2c --no-conf --follow-metalink=mem --check-integrity=true --file-allocation=none --split=${SOURCES} `
         + `--max-connection-per-server=${SOURCES} --min-split-size=1M --summary-interval=0 --console-log-level=error --dir=${out} ${metalinkUrl} >/dev/null`);
       const { stdout } = await run('openssl', ['dgst', '-sha256', '-r', join(out, 'big.bin')]);
@@ -95,7 +101,7 @@ export async function downloadThroughput(): Promise<Figure[]> {
       return t;
     };
     const shoalGet = async (how: string[], encrypted = true): Promise<Timed> => {
-      fresh();
+      await fresh();
       const state = join(root, 'get-state');
       rmSync(state, { recursive: true, force: true });
       const plain = encrypted ? '' : 'SHOAL_SECURITY_ENABLE_ENCRYPTION=false ';
