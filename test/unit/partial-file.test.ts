@@ -83,4 +83,13 @@ describe('PartialFile', () => {
     await file.close();
     expect((await readFile(path)).equals(Buffer.concat([Buffer.alloc(PIECE, 1), Buffer.alloc(PIECE, 2), Buffer.alloc(PIECE, 5), Buffer.alloc(PIECE)]))).toBe(true);
   });
+  it('writes pieces bigger than one write call takes (16 MiB pieces go out 1 MiB at a time), whole and in place', async () => {
+    const big = 3 * 1024 * 1024 + 5;
+    const content = randomBytes(2 * big);
+    const path = join(temp.path, 'big.shoal-partial');
+    const file = await PartialFile.open(path, content.length);
+    await Promise.all([file.write(big, Buffer.from(content.subarray(big))), file.write(0, Buffer.from(content.subarray(0, big)))]);
+    await file.close();
+    expect((await readFile(path)).equals(content)).toBe(true);
+  });
 });

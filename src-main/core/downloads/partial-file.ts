@@ -16,8 +16,13 @@ interface QueuedWrite {
   reject(err: unknown): void;
 }
 
-/** The most pieces one system call writes (well under the kernel's IOV_MAX of 1,024). */
-const MAX_PIECES_PER_WRITE = 64;
+/**
+ * The most one write system call takes. Bigger writes into the page cache cost this machine's
+ * kernel several times the CPU per byte, and unevenly: 512 MiB written in 32 MiB calls took
+ * 145-540 ms of system time (mean 378 over 6 runs), in calls of 1 MiB or less 72-91 ms every time
+ * (docs/benchmarks.md). Runs of 64 pieces of 512 KiB made 32 MiB calls.
+ */
+const MAX_WRITE_BYTES = 1024 * 1024;
 
 export class PartialFile {
   /** Writes not started yet, in the order they came. */
@@ -50,8 +55,9 @@ export class PartialFile {
    * Writes `data` at `offset`. Writes run one at a time: buffered writes to one file take its
    * inode lock, and several at once from the thread pool spun on it (a CPU profile showed the
    * kernel spinning for the lock). Pieces that queued up meanwhile go in one `pwritev` per run of
-   * adjacent ones: one write per piece, each a round trip through the thread pool and the busy
-   * main thread, left a fast download waiting on its own writes (30 ms per 512 KiB piece).
+   * adjacent ones, up to MAX_WRITE_BYTES: one write per piece, each a round trip through the
+   * thread pool and the busy main thread, left a fast download waiting on its own writes (30 ms
+   * per 512 KiB piece).
    */
   write(offset: number, data: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -85,12 +91,13 @@ export class PartialFile {
     this.draining = false;
   }
 
-  /** Writes `buffers` one after another from `position`, going on after a short write. */
+  /** Writes `buffers` one after another from `position`, at most MAX_WRITE_BYTES a call, going on after a short write. */
   private async writeAll(buffers: Buffer[], position: number): Promise<void> {
     let left = buffers;
     let at = position;
     while (left.length > 0) {
-      const { bytesWritten } = await this.handle.writev(left, at);
+      const first = left[0]!;
+      const { bytesWritten } = await this.handle.writev(first.length > MAX_WRITE_BYTES ? [first.subarray(0, MAX_WRITE_BYTES)] : left, at);
       at += bytesWritten;
       let skip = bytesWritten;
       while (left.length > 0 && skip >= left[0]!.length) skip -= left.shift()!.length;
@@ -99,17 +106,20 @@ export class PartialFile {
   }
 }
 
-/** Splits writes sorted by offset into runs where each starts where the previous ended. */
+/** Splits writes sorted by offset into runs where each starts where the previous ended, of at most MAX_WRITE_BYTES unless one write alone is more. */
 function adjacentRuns(writes: QueuedWrite[]): QueuedWrite[][] {
   const runs: QueuedWrite[][] = [];
   let run: QueuedWrite[] = [];
   let end = -1;
+  let bytes = 0;
   for (const w of writes) {
-    if (run.length === 0 || w.offset !== end || run.length >= MAX_PIECES_PER_WRITE) {
+    if (run.length === 0 || w.offset !== end || bytes + w.data.length > MAX_WRITE_BYTES) {
       if (run.length > 0) runs.push(run);
       run = [];
+      bytes = 0;
     }
     run.push(w);
+    bytes += w.data.length;
     end = w.offset + w.data.length;
   }
   if (run.length > 0) runs.push(run);
