@@ -47,6 +47,24 @@ describe('HashPool', () => {
     }
   });
 
+  it('hashes big files in parts on several workers at once, with the results of hashFile', async () => {
+    const sizes = [3 * MiB + 5, 5 * MiB, 300_000, 4 * MiB + 16 * 1024];
+    const paths = await Promise.all(sizes.map((size, i) => fileOf(`p${i}.bin`, size)));
+    pool = new HashPool({ size: 3, splitMinBytes: MiB });
+    const seen: number[] = [];
+    const first = pool.hash(paths[0]!, (n) => seen.push(n), sizes[0]);
+    expect(pool.active).toBe(3); // the first file alone keeps every worker busy
+    const results = await Promise.all([first, ...paths.slice(1).map((path, i) => pool!.hash(path, undefined, sizes[i + 1]))]);
+    for (const [i, path] of paths.entries()) {
+      const expected = await hashFile(path);
+      expect(results[i]!.pieceHashes.equals(expected.pieceHashes)).toBe(true);
+      expect({ ...results[i], pieceHashes: null }).toEqual({ ...expected, pieceHashes: null });
+    }
+    expect(seen.at(-1)).toBe(sizes[0]); // the parts' progress adds up to the file
+    // A file whose size is not what the caller saw has changed since: one rejection, whatever the parts do.
+    await expect(pool.hash(paths[1]!, undefined, 5 * MiB + 1)).rejects.toBeInstanceOf(FileChangedWhileHashingError);
+  });
+
   it('reports progress of a large file', async () => {
     const path = await fileOf('big.bin', 20 * MiB);
     pool = new HashPool({ size: 1 });

@@ -1,5 +1,6 @@
 // A fixed-size pool of hash workers with a FIFO queue. Queued files go to the workers in batches
-// (small files share one message, see hash-batch.ts). Each worker hashes one batch and, once what
+// (small files share one message, see hash-batch.ts); a big file goes as parts that several
+// workers hash at once (file-parts.ts). Each worker hashes one batch and, once what
 // it holds is nearly done, has the next already waiting in its port, so it never sits idle while
 // the main thread is busy; a large file is not bound early to a worker that is still busy, so
 // the end of a burst is shared by all workers. Workers start on demand and stop
@@ -10,14 +11,17 @@ import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../threads/worker-entry.js';
 import { FileChangedWhileHashingError } from './hash-errors.js';
 import { takeBatch } from './hash-batch.js';
-import type { HashResult } from './file-hasher.js';
-import type { HashJobMessage, HashOutcome, HashWorkerMessage } from './hash-worker.js';
+import { joinParts, planParts, SPLIT_MIN_BYTES } from './file-parts.js';
+import type { FilePart, HashResult, PartResult } from './file-hasher.js';
+import type { HashJobMessage, HashOutcome, HashWorkerMessage, TransferredHashResult, TransferredPartResult } from './hash-worker.js';
 
 export interface HashPoolOptions {
   /** How many files are hashed at once; defaults to os.availableParallelism(). */
   size?: number;
   /** Idle workers are stopped after this long without a job; defaults to IDLE_WORKER_MS. */
   idleMs?: number;
+  /** A file of at least this many bytes is hashed in parts by several workers; defaults to SPLIT_MIN_BYTES. */
+  splitMinBytes?: number;
 }
 
 /** Long enough to bridge the gaps between files of a burst, short enough that an idle node is lean. */
@@ -26,12 +30,15 @@ export const IDLE_WORKER_MS = 1000;
 interface Job {
   jobId: number;
   path: string;
-  /** The caller's idea of the file's size, for batching; undefined when it had none. */
+  /** The caller's idea of the bytes to hash (the file's size, or the part's), for batching; undefined when it had none. */
   size: number | undefined;
+  /** Only this part of the file; the whole file when undefined. */
+  part: FilePart | undefined;
   /** Bytes the worker reported hashed so far. */
   hashedBytes: number;
   onProgress: ((hashedBytes: number) => void) | undefined;
-  resolve: (result: HashResult) => void;
+  /** What the worker sent back: a HashResult for a whole file, a PartResult for a part. */
+  resolve: (result: TransferredHashResult | TransferredPartResult) => void;
   reject: (err: Error) => void;
 }
 
@@ -53,30 +60,73 @@ export class HashPool {
   private nextJobId = 1;
   private closed = false;
   private readonly idleMs: number;
+  private readonly splitMinBytes: number;
   private idleTimer: NodeJS.Timeout | undefined;
   private dispatchQueued = false;
 
   constructor(options: HashPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.idleMs = options.idleMs ?? IDLE_WORKER_MS;
+    this.splitMinBytes = options.splitMinBytes ?? SPLIT_MIN_BYTES;
   }
 
   /** `size`: the file's size as the caller last saw it, if known; small files are then sent in batches. */
   hash(path: string, onProgress?: (hashedBytes: number) => void, size?: number): Promise<HashResult> {
     if (this.closed) return Promise.reject(new Error('the hash pool is closed'));
+    const parts = size === undefined ? [] : planParts(size, this.size, this.splitMinBytes);
+    if (size !== undefined && parts.length > 1) return this.hashInParts(path, size, parts, onProgress);
     return new Promise<HashResult>((resolve, reject) => {
-      this.queue.push({ jobId: this.nextJobId++, path, size, hashedBytes: 0, onProgress, resolve, reject });
-      // An idle worker starts now; the next batches wait for the end of this turn, so files
-      // queued together (a rescan queues hundreds at once) fill batches instead of going one by one.
-      this.dispatch(false);
-      if (this.queue.length > 0 && !this.dispatchQueued) {
-        this.dispatchQueued = true;
-        queueMicrotask(() => {
-          this.dispatchQueued = false;
-          this.dispatch();
-        });
-      }
+      this.enqueue({ path, size, part: undefined, onProgress, resolve: (r) => resolve(wrapResult(r as TransferredHashResult)), reject });
     });
+  }
+
+  /** Queues every part of a big file at once; whichever workers are free hash them, and the layers they give are joined. */
+  private hashInParts(path: string, size: number, parts: FilePart[], onProgress?: (hashedBytes: number) => void): Promise<HashResult> {
+    return new Promise<HashResult>((resolve, reject) => {
+      const results: PartResult[] = [];
+      const hashed = parts.map(() => 0);
+      let left = parts.length;
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      const progress = (i: number, n: number) => {
+        hashed[i] = n;
+        onProgress?.(hashed.reduce((a, b) => a + b, 0));
+      };
+      parts.forEach((part, i) => this.enqueue({
+        path, size: part.end - part.start, part,
+        onProgress: (n) => progress(i, n),
+        resolve: (r) => {
+          results[i] = wrapPart(r as TransferredPartResult);
+          // A part ends without a progress message of its own (the worker sends none at the end).
+          progress(i, part.end - part.start);
+          if (--left > 0 || failed) return;
+          try {
+            resolve(joinParts(path, size, results));
+          } catch (err) {
+            fail(err as Error);
+          }
+        },
+        reject: fail,
+      }));
+    });
+  }
+
+  private enqueue(job: Omit<Job, 'jobId' | 'hashedBytes'>): void {
+    this.queue.push({ ...job, jobId: this.nextJobId++, hashedBytes: 0 });
+    // An idle worker starts now; the next batches wait for the end of this turn, so files
+    // queued together (a rescan queues hundreds at once) fill batches instead of going one by one.
+    this.dispatch(false);
+    if (this.queue.length > 0 && !this.dispatchQueued) {
+      this.dispatchQueued = true;
+      queueMicrotask(() => {
+        this.dispatchQueued = false;
+        this.dispatch();
+      });
+    }
   }
 
   /** Jobs waiting: in the pool's queue, or at a worker behind the file it is hashing. */
@@ -123,7 +173,7 @@ export class HashPool {
       (this.assigned.get(worker) as Job[]).push(...jobs);
       this.batches.set(worker, (this.batches.get(worker) ?? 0) + 1);
       worker.ref(); // a running job keeps the process alive; an idle worker does not
-      worker.postMessage({ jobs: jobs.map(({ jobId, path }) => ({ jobId, path })) } satisfies HashJobMessage);
+      worker.postMessage({ jobs: jobs.map(({ jobId, path, part }) => (part ? { jobId, path, part } : { jobId, path })) } satisfies HashJobMessage);
     }
     if (!this.closed && this.workers.size > 0 && this.active === 0) {
       this.idleTimer = setTimeout(() => this.stopIdleWorkers(), this.idleMs);
@@ -214,16 +264,19 @@ function bytesLeft(jobs: Job[]): number {
 }
 
 function settle(job: Job, outcome: HashOutcome): void {
-  if (outcome.type === 'done') {
-    const { pieceHashes, magic } = outcome.result;
-    job.resolve({
-      ...outcome.result,
-      pieceHashes: Buffer.from(pieceHashes.buffer, pieceHashes.byteOffset, pieceHashes.byteLength),
-      magic: Buffer.from(magic.buffer, magic.byteOffset, magic.byteLength),
-    });
-  } else {
-    job.reject(toError(job.path, outcome));
-  }
+  if (outcome.type === 'error') job.reject(toError(job.path, outcome));
+  else job.resolve(outcome.result);
+}
+
+/** Structured clone gave plain Uint8Arrays: Buffers again, over the same memory. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function wrapResult(r: TransferredHashResult): HashResult {
+  return { ...r, pieceHashes: asBuffer(r.pieceHashes), magic: asBuffer(r.magic) };
+}
+
+function wrapPart(r: TransferredPartResult): PartResult {
+  return { ...r, nodes: asBuffer(r.nodes), magic: asBuffer(r.magic) };
 }
 
 /** Rebuilds the worker's error on this side, keeping the class callers branch on and the errno code. */

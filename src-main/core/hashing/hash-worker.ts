@@ -3,12 +3,14 @@
 // outcome, so small files cost one round trip per batch instead of one each. Speaks only the
 // messages below; hash-pool.ts is the other end.
 import { parentPort } from 'node:worker_threads';
-import { FileChangedWhileHashingError, hashFile, PROGRESS_EVERY } from './file-hasher.js';
-import type { HashResult } from './file-hasher.js';
+import { FileChangedWhileHashingError, hashFile, hashFilePart, PROGRESS_EVERY } from './file-hasher.js';
+import type { FilePart, HashResult, PartResult } from './file-hasher.js';
 
 export interface HashJob {
   jobId: number;
   path: string;
+  /** Only this part of the file (file-parts.ts); the whole file when absent. */
+  part?: FilePart;
 }
 
 export interface HashJobMessage {
@@ -17,9 +19,11 @@ export interface HashJobMessage {
 
 /** Structured clone turns the Buffers into plain Uint8Arrays; the pool wraps them again. */
 export type TransferredHashResult = Omit<HashResult, 'pieceHashes' | 'magic'> & { pieceHashes: Uint8Array; magic: Uint8Array };
+export type TransferredPartResult = Omit<PartResult, 'nodes' | 'magic'> & { nodes: Uint8Array; magic: Uint8Array };
 
 export type HashOutcome =
   | { jobId: number; type: 'done'; result: TransferredHashResult }
+  | { jobId: number; type: 'part'; result: TransferredPartResult }
   | { jobId: number; type: 'error'; message: string; changed: boolean; code?: string };
 
 export type HashWorkerMessage =
@@ -48,18 +52,19 @@ async function runBatch(jobs: HashJob[]): Promise<void> {
   port?.postMessage({ type: 'outcomes', outcomes } satisfies HashWorkerMessage, transfer);
 }
 
-async function runJob({ jobId, path }: HashJob): Promise<HashOutcome> {
+async function runJob({ jobId, path, part }: HashJob): Promise<HashOutcome> {
+  const options = {
+    // Not the end of a file under PROGRESS_EVERY: its outcome follows at once. One such message
+    // per small file was most of what the main thread received while indexing (1,259 of 1,435
+    // messages for the bench's data set), each waking it for nothing (the pool keeps only the
+    // progress of the file a worker is on, not of the rest of its batch).
+    onProgress: (hashedBytes: number) => {
+      if (hashedBytes >= PROGRESS_EVERY) port?.postMessage({ type: 'progress', jobId, hashedBytes } satisfies HashWorkerMessage);
+    },
+  };
   try {
-    const result = await hashFile(path, {
-      // Not the end of a file under PROGRESS_EVERY: its outcome follows at once. One such message
-      // per small file was most of what the main thread received while indexing (1,259 of 1,435
-      // messages for the bench's data set), each waking it for nothing (the pool keeps only the
-      // progress of the file a worker is on, not of the rest of its batch).
-      onProgress: (hashedBytes) => {
-        if (hashedBytes >= PROGRESS_EVERY) port?.postMessage({ type: 'progress', jobId, hashedBytes } satisfies HashWorkerMessage);
-      },
-    });
-    return { jobId, type: 'done', result };
+    if (part) return { jobId, type: 'part', result: await hashFilePart(path, part, options) };
+    return { jobId, type: 'done', result: await hashFile(path, options) };
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     return {

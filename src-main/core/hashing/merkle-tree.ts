@@ -95,6 +95,9 @@ export function rootFromPieceLayer(layer: Uint8Array, pieceCount: number, pieceS
  * Builds a file's id and piece layer from its bytes in order, in any chunk sizes. Blocks that
  * arrive whole are hashed straight from the caller's buffer, as many at once as the current piece
  * has room for (one native call: leaf-hasher.ts); only a block split across chunks is copied.
+ * Given a `start` (a multiple of the piece size), it takes the bytes from there on and gives the
+ * nodes of the pieces they make (finishPart): pieces are independent subtrees, so parts of one
+ * big file can be hashed in several threads at once and their nodes joined into the layer.
  */
 export class TreeBuilder {
   private readonly leaves: number;
@@ -108,14 +111,19 @@ export class TreeBuilder {
   private carry: Buffer | undefined;
   private carried = 0;
   private leafCount = 0; // leaves of the current piece
-  private pieceIndex = 0;
-  private fed = 0;
+  private pieceIndex: number;
+  private fed: number;
 
-  constructor(private readonly size: number, private readonly pieceSize: number) {
+  private readonly firstPiece: number;
+
+  constructor(private readonly size: number, private readonly pieceSize: number, start = 0) {
     if (pieceSize % BLOCK_SIZE !== 0 || pieceSize !== nextPowerOfTwo(pieceSize)) throw new RangeError('a piece is a power of two of at least 16 KiB');
+    if (start < 0 || start % pieceSize !== 0 || (start > 0 && start >= size)) throw new RangeError('a part starts at a piece inside the file');
     this.leaves = leavesPerPiece(size, pieceSize);
     this.pieceLeaves = Buffer.allocUnsafe(this.leaves * HASH_BYTES);
     this.layer = Buffer.alloc(Math.max(1, Math.ceil(size / pieceSize)) * HASH_BYTES);
+    this.fed = start;
+    this.firstPiece = this.pieceIndex = start / pieceSize;
   }
 
   update(chunk: Uint8Array): void {
@@ -151,13 +159,25 @@ export class TreeBuilder {
 
   /** The id and the piece layer (one node for a one-piece file: the id). */
   finish(): { root: Buffer; layer: Buffer } {
-    if (this.fed !== this.size) throw new RangeError(`fed ${this.fed} of ${this.size} bytes`);
-    if (this.size === 0) this.addLeaf(new Uint8Array(0));
-    else if (this.carry && this.carried > 0) this.addLeaf(this.carry.subarray(0, this.carried));
-    if (this.leafCount > 0) this.closePiece();
+    if (this.fed !== this.size || this.firstPiece !== 0) throw new RangeError(`fed ${this.fed} of ${this.size} bytes, from piece ${this.firstPiece}`);
+    this.closeLast();
     const pieceCount = this.layer.length / HASH_BYTES;
     const root = rootFromPieceLayer(this.layer, pieceCount, this.pieceSize);
     return { root, layer: this.size === 0 ? Buffer.alloc(0) : this.layer };
+  }
+
+  /** The nodes of the pieces fed since `start`: the bytes fed must end at a piece boundary or at the file's end. */
+  finishPart(): Buffer {
+    if (this.fed !== this.size && (this.fed % this.pieceSize !== 0 || this.carried > 0)) throw new RangeError(`a part ends at a piece boundary or at the end, not at ${this.fed}`);
+    this.closeLast();
+    return Buffer.from(this.layer.subarray(this.firstPiece * HASH_BYTES, this.pieceIndex * HASH_BYTES));
+  }
+
+  /** Hashes what is left of the last piece (the empty file's one empty block, a short last block). */
+  private closeLast(): void {
+    if (this.size === 0) this.addLeaf(new Uint8Array(0));
+    else if (this.carry && this.carried > 0) this.addLeaf(this.carry.subarray(0, this.carried));
+    if (this.leafCount > 0) this.closePiece();
   }
 
   private addLeaf(block: Uint8Array): void {
