@@ -8,13 +8,15 @@
 // compiled file in out/, so it finds them where it always did. Only the CLI is bundled: the
 // Electron app and the tests load out/ as compiled.
 import { readFile, rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}out/cli`;
-const BUNDLED_PACKAGES = /^(zod|commander|pino|bencode|uint8-util)(\/|$)/;
+// pino's own packages too, but not thread-stream: it finds its worker file on disk (pino's
+// transports, which the command never starts).
+const BUNDLED_PACKAGES = /^(zod|commander|pino|pino-std-serializers|sonic-boom|safe-stable-stringify|quick-format-unescaped|on-exit-leak-free|atomic-sleep|@pinojs\/redact|bencode|uint8-util)(\/|$)/;
 
 const ownUrls = {
   name: 'own-import-meta-url',
@@ -24,6 +26,17 @@ const ownUrls = {
       const own = `new URL(${JSON.stringify(relative(outdir, args.path))}, import.meta.url).href`;
       return { contents: source.replaceAll('import.meta.url', own), loader: 'js' };
     });
+  },
+};
+
+// zod's namespace carries every language of its error messages (358 KB of the 737 KB zod brings,
+// all parsed at start-up); Shoal's messages are English, the locale zod sets by default.
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";', resolveDir: dirname(args.path), loader: 'js',
+    }));
   },
 };
 
@@ -44,7 +57,7 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [ownUrls, packagesExternal],
+  plugins: [ownUrls, englishOnlyZod, packagesExternal],
   // The bundled CommonJS packages (commander, pino) require Node's own modules: give them a require.
   banner: { js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);" },
   logLevel: 'warning',
