@@ -45,9 +45,10 @@ async function runBatch(jobs: HashJob[]): Promise<void> {
   for (const job of jobs) {
     const outcome = await runJob(job);
     outcomes.push(outcome);
-    // pieceHashes owns its ArrayBuffer (Buffer.alloc), so it can move instead of being copied.
-    const pieces = outcome.type === 'done' ? outcome.result.pieceHashes : undefined;
-    if (pieces && pieces.byteOffset === 0 && pieces.byteLength === pieces.buffer.byteLength) transfer.push(pieces.buffer as ArrayBuffer);
+    // Buffers that own their memory (pieceHashes, nodes, magic) move instead of being copied. One
+    // from Node's shared pool would be cloned with the whole pool: none is made here.
+    const owned = outcome.type === 'done' ? [outcome.result.pieceHashes, outcome.result.magic] : outcome.type === 'part' ? [outcome.result.nodes, outcome.result.magic] : [];
+    for (const bytes of owned) if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0) transfer.push(bytes.buffer as ArrayBuffer);
   }
   port?.postMessage({ type: 'outcomes', outcomes } satisfies HashWorkerMessage, transfer);
 }

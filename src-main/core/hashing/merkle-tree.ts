@@ -170,7 +170,10 @@ export class TreeBuilder {
   finishPart(): Buffer {
     if (this.fed !== this.size && (this.fed % this.pieceSize !== 0 || this.carried > 0)) throw new RangeError(`a part ends at a piece boundary or at the end, not at ${this.fed}`);
     this.closeLast();
-    return Buffer.from(this.layer.subarray(this.firstPiece * HASH_BYTES, this.pieceIndex * HASH_BYTES));
+    // A buffer of its own (not from Node's shared pool), so a worker can hand it over as is.
+    const nodes = Buffer.allocUnsafeSlow((this.pieceIndex - this.firstPiece) * HASH_BYTES);
+    this.layer.copy(nodes, 0, this.firstPiece * HASH_BYTES, this.pieceIndex * HASH_BYTES);
+    return nodes;
   }
 
   /** Hashes what is left of the last piece (the empty file's one empty block, a short last block). */
