@@ -62,9 +62,7 @@ export class FileIndexer {
       this.forgetKnown(path);
       return;
     }
-    const known = store.getLocation(path);
-    if (known && matchesStamp(known, st)) return;
-    if (this.recordIfMoved(path, st)) return;
+    if (this.settledWithoutHash(path, st)) return;
 
     let result: HashResult;
     try {
@@ -96,6 +94,15 @@ export class FileIndexer {
   }
 
   /**
+   * Whether `path` needs no hash: its location is known with this very stamp, or the content it
+   * holds was moved here and is now recorded there (recordIfMoved).
+   */
+  settledWithoutHash(path: string, st: Stamp): boolean {
+    const known = this.o.store.getLocation(path);
+    return (known !== undefined && matchesStamp(known, st)) || this.recordIfMoved(path, st);
+  }
+
+  /**
    * Records `path` under the content it holds, without a hash, when that content was moved here
    * (renamed, or its folder was): true if so. Its old location is either forgotten already (its
    * path was seen gone first: the rename memory has it) or still known at a path that no longer
@@ -103,7 +110,7 @@ export class FileIndexer {
    * be looked at before its old one. That location is forgotten now, as its own event would, and
    * so remembered: whichever order the two paths come in, the content moves and is not hashed.
    */
-  recordIfMoved(path: string, st: Stamp): boolean {
+  private recordIfMoved(path: string, st: Stamp): boolean {
     const root = this.o.roots.rootOf(path);
     if (!root || (this.o.maxFileSize > 0 && st.size > this.o.maxFileSize)) return false;
     for (const from of this.o.store.pathsWithStamp(st)) {

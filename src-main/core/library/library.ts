@@ -28,7 +28,7 @@ import { KeptHandles } from './kept-handles.js';
 import { LibraryQueries } from './library-queries.js';
 import { findChanges } from './library-rescan.js';
 import { LibraryRoots } from './library-roots.js';
-import { matchesStamp, type Stamp } from './library-stamp.js';
+import type { Stamp } from './library-stamp.js';
 import { LocationRecorder } from './location-recorder.js';
 import type { NeverShared } from './never-shared.js';
 import { isCleanAbsolutePath, isInside } from './path-rules.js';
@@ -451,9 +451,7 @@ export class Library {
    * hash queue reaches the file: the rename memory is short, and the queue may be long.
    */
   private needsHash(path: string, st: Stamp): boolean {
-    const known = this.o.store.getLocation(path);
-    if (known && matchesStamp(known, st)) return false;
-    return !this.indexer.recordIfMoved(path, st);
+    return !this.indexer.settledWithoutHash(path, st);
   }
 
   /** Queues a file for hashing (hash-scheduler.ts); `seen` is a stat taken just before, if any. */
