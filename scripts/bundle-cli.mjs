@@ -1,13 +1,16 @@
-// `npm run build`, last step: the `shoal` command (bin/shoal.js) as a few bundled files in out/cli/
-// instead of the ~200 ES modules it would load one by one. Node 20 resolves, reads and compiles
-// each module on its own, which took `shoal get` ~120 ms of its start-up (a 3-byte download: 0.83 s
-// against 0.71 s bundled; docs/benchmarks.md). Our code and zod are bundled (zod alone is 95
-// modules); every other package stays external, loaded from node_modules as before.
+// `npm run build`, last step: the `shoal` command (bin/shoal.js) as one bundled CommonJS script,
+// out/cli/shoal.cjs, instead of the ~200 ES modules it would load one by one. Node 20 resolves,
+// reads and compiles each module on its own, which took `shoal get` ~120 ms of its start-up (a
+// 3-byte download: 0.83 s against 0.71 s bundled; docs/benchmarks.md). One script, not ES modules,
+// because V8 can keep a script's compiled code between runs (bin/shoal.js; Node 20 has no compile
+// cache for ES modules): another ~45 ms. Each command's code is still evaluated only when it runs
+// (esbuild wraps what is imported dynamically), so --help starts no node. Our code and zod are
+// bundled (zod alone is 95 modules); every other package stays external, loaded from node_modules.
 // Code that finds files next to itself (worker entries, the native leaf hasher, the renderer's
-// assets) reads `import.meta.url`: in each bundled module it is rewritten to that module's own
-// compiled file in out/, so it finds them where it always did. Only the CLI is bundled: the
-// Electron app and the tests load out/ as compiled.
-import { readFile, rm } from 'node:fs/promises';
+// assets) reads `import.meta.url`: in the bundle it is rewritten to that module's own compiled
+// file in out/, so it finds them where it always did. Only the CLI is bundled: the Electron app
+// and the tests load out/ as compiled.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -23,8 +26,10 @@ const ownUrls = {
   setup(build) {
     build.onLoad({ filter: /\/out\/src-(main|shared)\/.*\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const own = `new URL(${JSON.stringify(relative(outdir, args.path))}, import.meta.url).href`;
-      return { contents: source.replaceAll('import.meta.url', own), loader: 'js' };
+      const own = `new URL(${JSON.stringify(relative(outdir, args.path))}, __shoalBundleUrl).href`;
+      // A script has no import.meta. resolve() serves only the tsx branch of worker-entry.ts,
+      // which never runs from out/; require.resolve is its nearest CommonJS equivalent.
+      return { contents: source.replaceAll('import.meta.url', own).replaceAll('import.meta.resolve(', 'require.resolve('), loader: 'js' };
     });
   },
 };
@@ -47,18 +52,24 @@ const packagesExternal = {
   },
 };
 
-// Chunk names carry a content hash: without this, each build's chunks would pile up beside the last.
+// A clean folder: no bundle or compiled-code cache (bin/shoal.js) of an earlier build is left.
 await rm(outdir, { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: { main: `${root}out/src-main/cli/main.js` },
+const { outputFiles } = await esbuild.build({
+  entryPoints: { shoal: `${root}out/src-main/cli/main.js` },
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true, // each command's dynamic import stays a chunk of its own: --help loads no node
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
+  charset: 'ascii', // esbuild's default, kept on purpose: bin/shoal.js reads the script as latin1, the fastest
   plugins: [ownUrls, englishOnlyZod, packagesExternal],
-  // The bundled CommonJS packages (commander, pino) require Node's own modules: give them a require.
-  banner: { js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);" },
+  banner: { js: "const __shoalBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  write: false,
 });
+// What stays import() is an ES-only package (file-type, bittorrent-dht). Node 20 loses a script's
+// import() callback when the script comes from V8's cache (the import fails with "A dynamic import
+// callback was not specified"), so bin/shoal.js, an ES module, hands the bundle its own import().
+await mkdir(outdir, { recursive: true });
+for (const file of outputFiles) await writeFile(file.path, file.text.replaceAll('import("', '__shoalImport("'));

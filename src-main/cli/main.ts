@@ -54,10 +54,9 @@ const program = createProgram(readPackageVersion(), {
   },
 });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
+// No top-level await: the bundle is a CommonJS script, so V8 can keep its compiled code (bin/shoal.js).
+program.parseAsync(process.argv).catch((error: unknown) => {
   // Expected failures are reported where they happen; this is for the unexpected, briefly.
   process.stderr.write(`shoal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
-}
+});

@@ -19,7 +19,8 @@
 /// <reference path="./bittorrent-dht.d.ts" />
 import { createSocket } from 'node:dgram';
 import { BlockList, isIP } from 'node:net';
-import DHT, { type DhtPeer } from 'bittorrent-dht';
+import type DHT from 'bittorrent-dht';
+import type { DhtPeer } from 'bittorrent-dht';
 import type { Logger } from 'pino';
 import { ShoalError } from '../../../src-shared/errors.js';
 
@@ -103,8 +104,11 @@ export class DhtNode {
 
   static async start(o: DhtNodeOptions): Promise<DhtNode> {
     const host = udp4Host(o.host);
+    // Imported here: an ES-only package, which the CommonJS bundle of the `shoal` command
+    // (scripts/bundle-cli.mjs) can only import(), not require().
+    const { default: Dht } = await import('bittorrent-dht');
     const socket = createSocket('udp4');
-    const dht = new DHT({
+    const dht = new Dht({
       // A list (even empty) replaces the public routers; absent means them.
       ...(o.bootstrap === 'public' ? {} : { bootstrap: [...o.bootstrap] }),
       socket,
