@@ -9,10 +9,15 @@
  * which falls back to node:crypto when the addon is missing or the CPU has no SHA-NI.
  *
  * Exports: supported() -> boolean; hashLeaves(input: Uint8Array, output: Uint8Array) -> void,
- * where output[32 i, 32 i + 32) = SHA-256(input[16384 i, min(16384 (i + 1), input.length))).
+ * where output[32 i, 32 i + 32) = SHA-256(input[16384 i, min(16384 (i + 1), input.length)));
+ * checkPiece(data: Uint8Array, leaves: number, expected: Uint8Array) -> Promise<boolean>: whether
+ * the root of data's leaf hashes, padded with zero hashes to `leaves` (a power of two), is
+ * `expected`, computed on libuv's thread pool. A download checks every piece so, with no thread
+ * of its own to start and no message per piece; `data` must not change until the promise settles.
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LEAF_BYTES 16384
@@ -269,6 +274,24 @@ static void sha256_two(const uint8_t *a, const uint8_t *b, size_t len, uint8_t *
 
 static int shaSupported = 0;
 
+/* out[32 i, 32 i + 32) = SHA-256 of the i-th 16 KiB block of input (an empty input is one empty block). */
+static void leaf_hashes(const uint8_t *input, size_t inputLength, uint8_t *output) {
+#if defined(HAVE_X86) || defined(HAVE_ARM)
+  size_t leaves = inputLength == 0 ? 1 : (inputLength + LEAF_BYTES - 1) / LEAF_BYTES;
+  size_t whole = inputLength / LEAF_BYTES, i = 0;
+  for (; i + 1 < whole; i += 2) sha256_two(input + i * LEAF_BYTES, input + (i + 1) * LEAF_BYTES, LEAF_BYTES, output + 32 * i, output + 32 * (i + 1));
+  for (; i < leaves; i++) {
+    size_t start = i * LEAF_BYTES;
+    size_t len = inputLength - start < LEAF_BYTES ? inputLength - start : LEAF_BYTES;
+    sha256_one(input + start, len, output + 32 * i);
+  }
+#else
+  (void)input;
+  (void)inputLength;
+  (void)output;
+#endif
+}
+
 static int typed_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length) {
   napi_typedarray_type type;
   napi_value buffer;
@@ -305,16 +328,98 @@ static napi_value hash_leaves(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "this CPU has no SHA extensions");
     return NULL;
   }
+  leaf_hashes(input, inputLength, output);
+  return NULL;
+}
+
+/* A piece being checked on the thread pool. */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref data_ref; /* keeps the piece's memory alive while a pool thread reads it */
+  const uint8_t *data;
+  size_t length, leaves;
+  uint8_t expected[32];
+  int matches, out_of_memory;
+} PieceCheck;
+
+/* Largest subtree a piece may have: 2^20 leaves is a 16 GiB piece, far past any piece size. */
+#define MAX_PIECE_LEAVES ((size_t)1 << 20)
+
+static void check_piece_execute(napi_env env, void *arg) {
+  (void)env;
+  PieceCheck *job = (PieceCheck *)arg;
+  /* Zero-filled: the leaves past the data are the zero hashes BEP 52 pads with. */
+  uint8_t *layer = (uint8_t *)calloc(job->leaves, 32);
+  if (!layer) {
+    job->out_of_memory = 1;
+    return;
+  }
+  leaf_hashes(job->data, job->length, layer);
+  /* Each layer in place: node i of the next is written after pair i, at or before its place. */
 #if defined(HAVE_X86) || defined(HAVE_ARM)
-  size_t whole = inputLength / LEAF_BYTES, i = 0;
-  for (; i + 1 < whole; i += 2) sha256_two(input + i * LEAF_BYTES, input + (i + 1) * LEAF_BYTES, LEAF_BYTES, output + 32 * i, output + 32 * (i + 1));
-  for (; i < leaves; i++) {
-    size_t start = i * LEAF_BYTES;
-    size_t len = inputLength - start < LEAF_BYTES ? inputLength - start : LEAF_BYTES;
-    sha256_one(input + start, len, output + 32 * i);
+  for (size_t n = job->leaves; n > 1; n /= 2) {
+    for (size_t i = 0; i < n / 2; i++) sha256_one(layer + 64 * i, 64, layer + 32 * i);
   }
 #endif
-  return NULL;
+  job->matches = memcmp(layer, job->expected, 32) == 0;
+  free(layer);
+}
+
+static void check_piece_complete(napi_env env, napi_status status, void *arg) {
+  PieceCheck *job = (PieceCheck *)arg;
+  if (status == napi_ok && !job->out_of_memory) {
+    napi_value result;
+    napi_get_boolean(env, job->matches, &result);
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value message, error;
+    napi_create_string_utf8(env, job->out_of_memory ? "no memory to check the piece" : "the piece check was cancelled", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  napi_delete_reference(env, job->data_ref);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value check_piece(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint8_t *data, *expected;
+  size_t length, expectedLength;
+  int64_t leaves;
+  if (argc < 3 || !typed_bytes(env, argv[0], &data, &length) || napi_get_value_int64(env, argv[1], &leaves) != napi_ok
+      || !typed_bytes(env, argv[2], &expected, &expectedLength) || expectedLength != 32) {
+    napi_throw_type_error(env, NULL, "checkPiece(data, leaves, expected) takes a Uint8Array, a number and a 32-byte Uint8Array");
+    return NULL;
+  }
+  size_t blocks = length == 0 ? 1 : (length + LEAF_BYTES - 1) / LEAF_BYTES;
+  if (leaves < 1 || (size_t)leaves > MAX_PIECE_LEAVES || (leaves & (leaves - 1)) != 0 || (size_t)leaves < blocks) {
+    napi_throw_range_error(env, NULL, "leaves must be a power of two, at least the piece's blocks");
+    return NULL;
+  }
+  if (!shaSupported) {
+    napi_throw_error(env, NULL, "this CPU has no SHA extensions");
+    return NULL;
+  }
+  PieceCheck *job = (PieceCheck *)calloc(1, sizeof(PieceCheck));
+  if (!job) {
+    napi_throw_error(env, NULL, "no memory to check the piece");
+    return NULL;
+  }
+  job->data = data;
+  job->length = length;
+  job->leaves = (size_t)leaves;
+  memcpy(job->expected, expected, 32);
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_reference(env, argv[0], 1, &job->data_ref);
+  napi_create_string_utf8(env, "shoal:checkPiece", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, check_piece_execute, check_piece_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
 }
 
 NAPI_MODULE_INIT() {
@@ -326,5 +431,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "supported", fn);
   napi_create_function(env, "hashLeaves", NAPI_AUTO_LENGTH, hash_leaves, NULL, &fn);
   napi_set_named_property(env, exports, "hashLeaves", fn);
+  napi_create_function(env, "checkPiece", NAPI_AUTO_LENGTH, check_piece, NULL, &fn);
+  napi_set_named_property(env, exports, "checkPiece", fn);
   return exports;
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { DownloadView } from '../../src-shared/api/transfers.js';
 import { errorCatalogue, ShoalError } from '../../src-shared/errors.js';
 import { formatBytes } from '../../src-shared/format-bytes.js';
-import { HashThread } from '../core/hashing/hash-thread.js';
+import type { HashThread } from '../core/hashing/hash-thread.js';
 import { DownloadManager } from '../core/downloads/download-manager.js';
 import { networkSourceFinder } from '../core/downloads/source-finder.js';
 import type { DhtNode } from '../core/dht/dht-node.js';
@@ -38,6 +38,8 @@ export interface GetOptions {
   database?: () => Db;
   /** The terminal's identity for TLS to every source (terminal-commands.ts); none: plain HTTP. */
   dialer?: () => Promise<NodeDialer | undefined>;
+  /** Checks the pieces; the caller's, started early and closed by it (terminal-commands.ts). */
+  hashThread: HashThread;
 }
 
 export interface GetContext {
@@ -73,7 +75,7 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     return null;
   }) : null;
   const dialer = await o.dialer?.();
-  const hashThread = new HashThread();
+  const hashThread = o.hashThread;
   const manager = new DownloadManager({
     db, dataDirectory: o.dataDirectory, bus, hashThread, logger: context.logger, limiter: new RateLimiter(o.maxDownloadRate),
     finder: withDhtFallback(networkSourceFinder({ indexAddresses: () => [...indexes], selfPeerId: null, ...(dialer ? { dialer } : {}) }), dhtSourceFinder({ dht: () => dht, selfPeerId: null, peersPerLookup: o.dht?.peersPerLookup ?? 20, ...(dialer ? { dialer } : {}) })),
@@ -140,7 +142,6 @@ export async function runGet(indexes: readonly string[], o: GetOptions, context:
     // After the close: pieces checked while it wound down are saved, and counted.
     if (interrupted) context.stderr.write(`\nStopped at ${formatBytes(manager.get(interrupted).bytesVerified)} verified. Run the same command again to go on.\n`);
     await dht?.close();
-    await hashThread.close();
     if (!o.database) db.close();
   }
 }

@@ -11,6 +11,7 @@ import { givenIndexIds, indexAddressSchema, splitIndexAddress } from '../../src-
 import { ShoalError } from '../../src-shared/errors.js';
 import { ConfigError, ignoredSettingMessage, loadConfig, type IgnoredSetting, type NodeConfig } from '../core/config/load-config.js';
 import { byteSizeSchema } from '../core/config/units.js';
+import { HashThread } from '../core/hashing/hash-thread.js';
 import { loadOrCreateNodeKey } from '../core/identity/node-key.js';
 import { IndexPins } from '../core/net/index-pins.js';
 import { NodeDialer } from '../core/net/node-dialer.js';
@@ -67,10 +68,24 @@ export async function searchCommand(words: string[], flags: SearchFlags, context
   }
 }
 
+const getArgsSchema = z.object({ fileId: fileIdOrPrefixSchema, index: indexAddressSchema.optional(), peer: address.optional(), force: z.boolean().default(false) });
+type GetArgs = z.infer<typeof getArgsSchema>;
+
 export async function getCommand(fileId: string, flags: GetFlags, context: TerminalContext): Promise<number> {
-  const args = z.object({ fileId: fileIdOrPrefixSchema, index: indexAddressSchema.optional(), peer: address.optional(), force: z.boolean().default(false) })
+  const args = getArgsSchema
     .safeParse({ fileId, index: flags.index, peer: flags.peer, force: flags.force });
   if (!args.success) return usage(context, args.error);
+  // Booted now, on another core, while the command reads its config and state and asks the network.
+  const hashThread = new HashThread();
+  hashThread.warmUp();
+  try {
+    return await getWith(args.data, flags, context, hashThread);
+  } finally {
+    await hashThread.close();
+  }
+}
+
+async function getWith(args: GetArgs, flags: GetFlags, context: TerminalContext, hashThread: HashThread): Promise<number> {
   const config = readConfig(flags, context);
   if (!config) return EXIT_INVALID_CONFIG;
   // Its own database by default, so it never races a running app over the same downloads.
@@ -78,15 +93,15 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   const state = new TerminalState(dataDirectory);
   try {
     // One identity for the whole command: the probe, the id lookup and the download (the same key, the same pins).
-    const dialer = terminalDialer(config, state, args.data.index);
-    const index = args.data.index === undefined ? undefined : splitIndexAddress(args.data.index).address;
+    const dialer = terminalDialer(config, state, args.index);
+    const index = args.index === undefined ? undefined : splitIndexAddress(args.index).address;
     if (index && !(await isIndex(index, dialer, context))) return 1;
     const logger = pino({ level: flags.verbose ? 'debug' : 'silent' });
-    const indexes = await proven(args.data.peer && !index ? [] : await indexAddresses(index, config, logger), dialer, context, flags.data);
+    const indexes = await proven(args.peer && !index ? [] : await indexAddresses(index, config, logger), dialer, context, flags.data);
     if (!indexes) return 1;
     let id: string;
     try {
-      id = await resolveFileId(args.data.fileId, indexes, dialer);
+      id = await resolveFileId(args.fileId, indexes, dialer);
     } catch (error) {
       if (!(error instanceof ShoalError)) throw error;
       context.stderr.write(`shoal: ${error.message}\n`);
@@ -94,11 +109,11 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
     }
     if (!flags.data) context.stderr.write(`Download state (for resuming after Ctrl-C) is kept in ${dataDirectory}; --data DIR to choose.\n`);
     return await runGet(indexes, {
-      fileId: id, peer: args.data.peer, force: args.data.force, dataDirectory, database: () => state.database(),
+      fileId: id, peer: args.peer, force: args.force, dataDirectory, database: () => state.database(),
       outputDirectory: resolve(context.cwd, flags.output ?? '.'),
       maxFileSize: config.peer.max_file_size, maxDownloadRate: config.transfers.max_download_rate, stallMs: config.transfers.stall_timeout, maxActiveSources: config.transfers.max_sources_per_download,
       ...(flags.dht || config.dht.enabled ? { dht: { bootstrap: config.dht.bootstrap, host: config.peer.host, peersPerLookup: config.dht.peers_per_lookup } } : {}),
-      dialer,
+      dialer, hashThread,
     }, { ...context, logger });
   } finally {
     state.close();

@@ -1,6 +1,6 @@
 // The download manager's small parts: piece choice and the endgame, the bitfield, safe names,
 // the rate limiter, unique destinations, piece buffers and checks, the whole-file digest thread.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { PieceBitfield } from '../../src-main/core/downloads/piece-bitfield.js';
 import { PieceBuffers } from '../../src-main/core/downloads/piece-buffers.js';
 import { MAX_ENDGAME_COPIES, PiecePicker } from '../../src-main/core/downloads/piece-picker.js';
 import { RateWatchdog } from '../../src-main/core/downloads/rate-watchdog.js';
+import { nativeCheckPiece } from '../../src-main/core/hashing/leaf-hasher.js';
 import { pieceRoot } from '../../src-main/core/hashing/merkle-tree.js';
 import { safeFileName } from '../../src-main/core/files/safe-file-name.js';
 import { reserveUniquePath } from '../../src-main/core/files/unique-destination.js';
@@ -218,29 +219,52 @@ describe('PieceBuffers', () => {
 });
 
 describe('HashThread', () => {
-  it('checks pieces against their tree node without copying them, and refuses a buffer it cannot move', async () => {
-    const hasher = new HashThread();
-    try {
-      // Two 16 KiB leaves and a short third, padded to four: the node is the root of that subtree.
-      const big = new PieceBuffers(64 * 1024).take(40_000).fill(7);
-      const node = pieceRoot(big, 4);
-      const checked = await hasher.check(big, node, 4);
-      expect(checked.matches).toBe(true);
-      expect((await hasher.check(checked.data, node, 8)).matches).toBe(false); // another padding is another node
+  // Where the addon is built, pieces are checked on the thread pool; elsewhere in the hash thread.
+  const ways = { 'on the thread pool (native addon)': nativeCheckPiece ?? null, 'in the hash thread': null };
+  for (const [way, checkPiece] of Object.entries(ways)) {
+    it.skipIf(way.includes('native') && !nativeCheckPiece)(`${way}: checks pieces against their tree node without copying them, and refuses a buffer it does not own`, async () => {
+      const hasher = new HashThread(checkPiece);
+      try {
+        // Two 16 KiB leaves and a short third, padded to four: the node is the root of that subtree.
+        const big = new PieceBuffers(64 * 1024, 64 * 1024).take(40_000).fill(7);
+        const node = pieceRoot(big, 4);
+        const checked = await hasher.check(big, node, 4);
+        expect(checked.matches).toBe(true);
+        expect((await hasher.check(checked.data, node, 8)).matches).toBe(false); // another padding is another node
 
-      const piece = new PieceBuffers(4096).take(3000).fill(1);
-      const memory = piece.buffer;
-      const sha = sha256Bytes(piece); // one leaf: the node is its hash
-      const first = await hasher.check(piece, sha, 1);
-      expect(first.matches).toBe(true);
-      expect(piece.length).toBe(0); // it moved to the thread
-      expect(first.data.length).toBe(3000);
-      first.data[3] = 2;
-      const second = await hasher.check(first.data, sha, 1);
-      expect(second.matches).toBe(false);
-      expect(second.data[3]).toBe(2);
-      expect(memory.byteLength).toBe(0);
-      await expect(hasher.check(Buffer.from('a slice of the shared pool'), sha, 1)).rejects.toThrow(/owns its memory/);
+        const piece = new PieceBuffers(4096, 4096).take(3000).fill(1);
+        const memory = piece.buffer;
+        const sha = sha256Bytes(piece); // one leaf: the node is its hash
+        const first = await hasher.check(piece, sha, 1);
+        expect(first.matches).toBe(true);
+        expect(first.data.length).toBe(3000);
+        if (checkPiece) expect(first.data.buffer).toBe(memory); // read where it is
+        else expect([piece.length, memory.byteLength]).toEqual([0, 0]); // moved to the thread and back
+        first.data[3] = 2;
+        const second = await hasher.check(first.data, sha, 1);
+        expect(second.matches).toBe(false);
+        expect(second.data[3]).toBe(2);
+        await expect(hasher.check(Buffer.from('a slice of the shared pool'), sha, 1)).rejects.toThrow(/owns its memory/);
+      } finally {
+        await hasher.close();
+      }
+    });
+  }
+
+  it.skipIf(!nativeCheckPiece)('on the thread pool: many pieces at once, each answered for itself, and a subtree too small refused', async () => {
+    const hasher = new HashThread(nativeCheckPiece!);
+    try {
+      const pieces = Array.from({ length: 24 }, (_, i) => {
+        const data = new PieceBuffers(256 * 1024, 256 * 1024).take(i === 23 ? 70_000 : 256 * 1024);
+        randomFillSync(data);
+        return data;
+      });
+      const nodes = pieces.map((p) => pieceRoot(p, 16));
+      nodes[5] = Buffer.from(nodes[6]!); // a lying node: piece 5 does not match it
+      const results = await Promise.all(pieces.map((p, i) => hasher.check(p, nodes[i]!, 16)));
+      expect(results.map((r) => r.matches)).toEqual(pieces.map((_, i) => i !== 5));
+      await expect(hasher.check(pieces[0]!, nodes[0]!, 8)).rejects.toThrow(/power of two, at least/); // 16 blocks in 8 leaves
+      await expect(hasher.check(pieces[0]!, nodes[0]!, 24)).rejects.toThrow(/power of two/);
     } finally {
       await hasher.close();
     }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hashLeavesInto, hashLeavesOneByOne, LEAF_BYTES, loadNativeLeafHasher, nativeLeafHashing } from '../../src-main/core/hashing/leaf-hasher.js';
+import { hashLeavesInto, hashLeavesOneByOne, LEAF_BYTES, loadNativeLeafHash, nativeLeafHashing } from '../../src-main/core/hashing/leaf-hasher.js';
 import { sha256Bytes } from '../support/sha256.js';
 
 function expectedLeaves(input: Buffer): Buffer {
@@ -15,7 +15,7 @@ function expectedLeaves(input: Buffer): Buffer {
 const LENGTHS = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, LEAF_BYTES - 1, LEAF_BYTES, LEAF_BYTES + 1, 2 * LEAF_BYTES, 3 * LEAF_BYTES, 5 * LEAF_BYTES + 56, 64 * LEAF_BYTES + 7];
 
 describe('hashing the leaves of the tree', () => {
-  const native = loadNativeLeafHasher();
+  const native = loadNativeLeafHash()?.hashLeaves;
   const hashers = { native, oneByOne: hashLeavesOneByOne };
 
   for (const [name, hashLeaves] of Object.entries(hashers)) {

@@ -20,22 +20,27 @@ export function hashLeavesOneByOne(input: Uint8Array, output: Uint8Array): void 
   for (let i = 0; i < leaves; i++) output.set(hash('sha256', input.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES), 'buffer'), 32 * i);
 }
 
-interface NativeLeafHash {
+/** Whether the root of `data`'s leaf hashes, padded with zero hashes to `leaves`, is `expected`. */
+export type CheckPiece = (data: Uint8Array, leaves: number, expected: Uint8Array) => Promise<boolean>;
+
+export interface NativeLeafHash {
   supported(): boolean;
   hashLeaves: HashLeavesInto;
+  /** The whole piece check on libuv's thread pool; `data` must not change until it settles. */
+  checkPiece: CheckPiece;
 }
 
 /** Where the built addon is, seen from this file in the sources (tests) and in out/ (the build). */
 const ADDON_PATHS = ['../../../native/leaf-hash/build/Release/leaf_hash.node', '../../../../native/leaf-hash/build/Release/leaf_hash.node'];
 
-/** The native leaf hasher, or undefined when it is not built or this CPU lacks SHA extensions. SHOAL_NATIVE_HASH=0 turns it off. */
-export function loadNativeLeafHasher(): HashLeavesInto | undefined {
+/** The native addon, or undefined when it is not built or this CPU lacks SHA extensions. SHOAL_NATIVE_HASH=0 turns it off. */
+export function loadNativeLeafHash(): NativeLeafHash | undefined {
   if (process.env.SHOAL_NATIVE_HASH === '0') return undefined;
   const require = createRequire(import.meta.url);
   for (const path of ADDON_PATHS) {
     try {
       const addon = require(path) as NativeLeafHash;
-      return addon.supported() ? addon.hashLeaves : undefined;
+      return addon.supported() ? addon : undefined;
     } catch {
       // not built at this path
     }
@@ -43,9 +48,11 @@ export function loadNativeLeafHasher(): HashLeavesInto | undefined {
   return undefined;
 }
 
-const native = loadNativeLeafHasher();
+const native = loadNativeLeafHash();
 
 /** The fastest leaf hasher this process has. */
-export const hashLeavesInto: HashLeavesInto = native ?? hashLeavesOneByOne;
+export const hashLeavesInto: HashLeavesInto = native?.hashLeaves ?? hashLeavesOneByOne;
 /** Whether hashLeavesInto is the native one (for the benchmark's note and `shoal` diagnostics). */
 export const nativeLeafHashing = native !== undefined;
+/** The native piece check (hash-thread.ts), where the addon is. */
+export const nativeCheckPiece: CheckPiece | undefined = native?.checkPiece;
