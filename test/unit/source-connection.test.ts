@@ -118,7 +118,7 @@ describe('SourceConnection', () => {
 describe('fetchPieces over the connection pool', () => {
   const request = (connections: SourceConnectionPool, got: Map<number, Buffer>, stallMs = 5_000) => ({
     first: 0, count: 4, pieceSize: 25_000, size: content.length, connections, limiter: new RateLimiter(0), stallMs,
-    signal: new AbortController().signal, buffers: new PieceBuffers(25_000), onBytes: () => undefined,
+    signal: new AbortController().signal, buffers: new PieceBuffers(25_000, 25_000), onBytes: () => undefined,
     onPiece: (piece: number, data: Buffer) => got.set(piece, Buffer.from(data)),
   });
 

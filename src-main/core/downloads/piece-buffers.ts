@@ -11,7 +11,7 @@ export class PieceBuffers {
   /** How many returned buffers are kept for reuse; the rest are left to the GC. */
   private readonly keep: number;
 
-  constructor(private readonly pieceSize: number, keepBytes = 40 * 1024 * 1024) {
+  constructor(private readonly pieceSize: number, keepBytes: number) {
     this.keep = Math.max(2, Math.floor(keepBytes / pieceSize));
   }
 
