@@ -18,6 +18,14 @@ describe('the network filter', () => {
     expect(['192.168.1.2', '::1', '192.168.66.1', '8.8.8.8', '::2'].map((a) => f.allows(a))).toEqual([true, true, false, false, false]);
   });
 
+  it('with no list in force, every address may, and a URL must still be one', () => {
+    const f = filter([], []);
+    expect(['10.1.2.3', '::ffff:10.1.2.3', 'fd12::1', 'peer.example'].map((a) => f.allows(a))).toEqual([true, true, true, true]);
+    expect(f.allowsUrl('not a url')).toBe(false);
+    f.set({ blockedNetworks: ['10.0.0.0/8'] }); // a list set live is in force at once
+    expect(f.allows('10.1.2.3')).toBe(false);
+  });
+
   it('checks a source by the host of its URL', () => {
     const f = filter([], ['127.0.0.2/32', 'fd00::/8']);
     expect(f.allowsUrl('http://127.0.0.2:9001/api/v1/download/x')).toBe(false);

@@ -205,11 +205,15 @@ export class Federation {
     }
 
     const route = this.route(query, s);
-    const own = local(window);
-    if (route.wait === undefined) return this.page(query, own, [], summary(route.id, new Round(0)), startedAt);
+    if (route.wait === undefined) return this.page(query, local(window), [], summary(route.id, new Round(0)), startedAt);
     // A search of our own stays in flight for `more=<queryId>`; a forwarded one only while its asker waits.
     const round = this.forwardSearch(window, route, firstHand ? s.moreDeadlineMs : route.wait);
     if (firstHand) this.remember({ key, startedAt: this.now(), round }, route.id);
+    // The others are asked first and our own search runs while they work: an answer takes the
+    // slowest server's time, not ours plus theirs. The event loop turns once first, so the
+    // forwards (which may wait on a promise or two before writing) are on the wire.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const own = local(window);
     await round.wait(firstHand && query.more !== undefined ? s.moreDeadlineMs : route.wait);
     return this.page(query, own, round.answers, summary(route.id, round), startedAt);
   }
