@@ -75,7 +75,8 @@ export async function getCommand(fileId: string, flags: GetFlags, context: Termi
   const args = getArgsSchema
     .safeParse({ fileId, index: flags.index, peer: flags.peer, force: flags.force });
   if (!args.success) return usage(context, args.error);
-  // Booted now, on another core, while the command reads its config and state and asks the network.
+  // Where pieces are checked in its thread (no native addon), the thread boots now, on another
+  // core, while the command reads its config and state and asks the network.
   const hashThread = new HashThread();
   hashThread.warmUp();
   try {
