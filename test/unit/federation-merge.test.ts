@@ -41,6 +41,7 @@ describe('merging the federation\u2019s answers', () => {
     for (const bad of [
       'http://evil.example/steal', `http://10.0.0.1:9001/api/v1/download/${id('b')}`, `http://u:p@10.0.0.1/api/v1/download/${id('a')}`,
       `http://10.0.0.1/api/v1/download/${id('a')}?x=1`, `file:///api/v1/download/${id('a')}`, `javascript:alert(1)//api/v1/download/${id('a')}`,
+      `ftp://10.0.0.1/api/v1/download/${id('a')}`, `/api/v1/download/${id('a')}`, 'not a url',
     ]) expect(isDownloadUrlOf(bad, id('a')), bad).toBe(false);
     const lie = result(id('a'), { sources: [{ ...source('p', id('a')), url: 'http://evil.example/x' }] });
     expect(checkedRemote(lie)).toBeUndefined(); // no real source left: nothing
