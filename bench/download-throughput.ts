@@ -11,10 +11,11 @@
 // One more figure splits Shoal's start-up from its download: the same one-peer download asked of
 // a node already running (`shoal serve`, as the desktop app is), timed from the API call to the
 // download's completion, its CPU read from /proc.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { hashFile } from '../src-main/core/hashing/file-hasher.js';
+import { processUsage } from '../loadtest/machine-usage.js';
 import {
   type Figure, MiB, cleanEnv, freePort, log, mbps, pollUntil, ratio, removeDir, repoRoot, run, startProcess, stopProcess, syncDisks, tempDir, writeRandomFile,
 } from './support.js';
@@ -41,13 +42,6 @@ async function timed(script: string): Promise<Timed & { stdout: string }> {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-/** A process's CPU seconds so far (user + system), from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; token: Promise<string> } {
   const child = startProcess(process.execPath, [shoalBin, 'serve', '--host', '127.0.0.1', ...args], {
@@ -137,7 +131,7 @@ export async function downloadThroughput(): Promise<Figure[]> {
     const inApp = async (): Promise<Timed> => {
       rmSync(appOut, { recursive: true, force: true });
       await syncDisks();
-      const cpuBefore = cpuSeconds(appNode.child.pid!);
+      const cpuBefore = processUsage(appNode.child.pid!).cpuSeconds;
       const started = performance.now();
       const { id: downloadId } = await appApi('/api/v1/downloads', { method: 'POST', body: JSON.stringify({ fileId: id, peer: onePeer[1] }) });
       const done = await pollUntil(async () => {
@@ -146,7 +140,7 @@ export async function downloadThroughput(): Promise<Figure[]> {
         return d.state === 'completed' && d;
       }, 'the running node\'s download', 300_000, 5);
       const ms = performance.now() - started;
-      const cpuUsed = cpuSeconds(appNode.child.pid!) - cpuBefore;
+      const cpuUsed = processUsage(appNode.child.pid!).cpuSeconds - cpuBefore;
       const { stdout } = await run('openssl', ['dgst', '-sha256', '-r', done.path ?? '']);
       if (!stdout.startsWith(sha256)) throw new Error(`the running node's download: wrong bytes ${stdout}`);
       await appApi(`/api/v1/downloads/${downloadId}`, { method: 'DELETE' }); // out of the history; the next run starts afresh

@@ -64,7 +64,12 @@ export function nodeIdFromPublicKey(raw: Uint8Array): string {
     const run = text.slice(i, i + RUN);
     checked += run + luhn32(run);
   }
-  return checked.match(/.{7}/g)?.join('-') ?? checked;
+  return grouped(checked);
+}
+
+/** The written form's groups of 7, dashed. */
+function grouped(compact: string): string {
+  return compact.match(/.{7}/g)?.join('-') ?? compact;
 }
 
 /**
@@ -73,6 +78,18 @@ export function nodeIdFromPublicKey(raw: Uint8Array): string {
  * dashes, as people paste them.
  */
 export function publicKeyOfNodeId(id: string): Uint8Array | undefined {
+  return parseNodeId(id)?.raw;
+}
+
+/** The id in its one written form (upper case, dashes), or undefined if it is not an id. */
+export function normalizeNodeId(id: string): string | undefined {
+  // Checked, then the same letters with the dashes put back: no encoding again (every source of a
+  // remote answer carries an id).
+  const parsed = parseNodeId(id);
+  return parsed && grouped(parsed.compact);
+}
+
+function parseNodeId(id: string): { compact: string; raw: Uint8Array } | undefined {
   const compact = id.toUpperCase().replace(/[-\s]/g, '');
   if (compact.length !== 4 * (RUN + 1)) return undefined;
   let text = '';
@@ -85,15 +102,7 @@ export function publicKeyOfNodeId(id: string): Uint8Array | undefined {
   if (!raw || raw.length !== KEY_BYTES) return undefined;
   // 256 bits fill 52 letters with 4 to spare: in the one written form those are zero, so no two
   // texts name the same key.
-  return (ALPHABET.indexOf(text[text.length - 1] as string) & 0b1111) === 0 ? raw : undefined;
-}
-
-/** The id in its one written form (upper case, dashes), or undefined if it is not an id. */
-export function normalizeNodeId(id: string): string | undefined {
-  if (!publicKeyOfNodeId(id)) return undefined;
-  // Checked: the same letters, dashes put back (every id in a remote answer passes here).
-  const compact = id.toUpperCase().replace(/[-\s]/g, '');
-  return compact.match(/.{7}/g)?.join('-') ?? compact;
+  return (ALPHABET.indexOf(text[text.length - 1] as string) & 0b1111) === 0 ? { compact, raw } : undefined;
 }
 
 /** The first group: enough to tell nodes apart on a screen, as Syncthing shows device ids. */

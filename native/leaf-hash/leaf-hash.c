@@ -274,10 +274,15 @@ static void sha256_two(const uint8_t *a, const uint8_t *b, size_t len, uint8_t *
 
 static int shaSupported = 0;
 
+/* How many leaves `length` bytes make: an empty input is one empty block. */
+static size_t leaf_count(size_t length) {
+  return length == 0 ? 1 : (length + LEAF_BYTES - 1) / LEAF_BYTES;
+}
+
 /* out[32 i, 32 i + 32) = SHA-256 of the i-th 16 KiB block of input (an empty input is one empty block). */
 static void leaf_hashes(const uint8_t *input, size_t inputLength, uint8_t *output) {
 #if defined(HAVE_X86) || defined(HAVE_ARM)
-  size_t leaves = inputLength == 0 ? 1 : (inputLength + LEAF_BYTES - 1) / LEAF_BYTES;
+  size_t leaves = leaf_count(inputLength);
   size_t whole = inputLength / LEAF_BYTES, i = 0;
   for (; i + 1 < whole; i += 2) sha256_two(input + i * LEAF_BYTES, input + (i + 1) * LEAF_BYTES, LEAF_BYTES, output + 32 * i, output + 32 * (i + 1));
   for (; i < leaves; i++) {
@@ -319,7 +324,7 @@ static napi_value hash_leaves(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "hashLeaves(input, output) takes two Uint8Arrays");
     return NULL;
   }
-  size_t leaves = inputLength == 0 ? 1 : (inputLength + LEAF_BYTES - 1) / LEAF_BYTES;
+  size_t leaves = leaf_count(inputLength);
   if (outputLength < leaves * 32) {
     napi_throw_range_error(env, NULL, "the output has no room for every leaf hash");
     return NULL;
@@ -395,7 +400,7 @@ static napi_value check_piece(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "checkPiece(data, leaves, expected) takes a Uint8Array, a number and a 32-byte Uint8Array");
     return NULL;
   }
-  size_t blocks = length == 0 ? 1 : (length + LEAF_BYTES - 1) / LEAF_BYTES;
+  size_t blocks = leaf_count(length);
   if (leaves < 1 || (size_t)leaves > MAX_PIECE_LEAVES || (leaves & (leaves - 1)) != 0 || (size_t)leaves < blocks) {
     napi_throw_range_error(env, NULL, "leaves must be a power of two, at least the piece's blocks");
     return NULL;

@@ -2,7 +2,6 @@
 // it on the next run. Run here on a copy of the installed layout in a temporary folder (its own
 // out/cli/, the rest of out/ and node_modules linked), so other test files' commands, which share
 // the checkout's out/cli/, never touch the caches this file looks at.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerRoutes } from '../../src-shared/api/peer-routes.js';
 import { pollUntil } from '../support/poll.js';
 import { fileIdOf } from '../support/reference-tree.js';
+import { runShoal } from '../support/shoal-cli.js';
 import { typedClient } from '../support/typed-client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -37,19 +37,7 @@ afterAll(() => {
 
 const cacheOf = (command: string) => path.join(install, 'out', 'cli', `shoal.cjs.${command}.v8-cache`);
 
-function shoal(args: string[]) {
-  const child = spawn(process.execPath, [path.join(install, 'bin', 'shoal.js'), ...args], {
-    cwd: work,
-    env: { PATH: process.env['PATH'], HOME: work, XDG_CONFIG_HOME: path.join(work, 'xdg') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const code = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
-  return { child, code, stdout: () => stdout, stderr: () => stderr };
-}
+const shoal = (args: string[]) => runShoal(args, work, {}, path.join(install, 'bin', 'shoal.js'));
 
 describe('the shoal command\'s compiled-code cache', () => {
   it('is written after a command\'s first run, used as it is by the next, and written again when V8 refuses it', async () => {

@@ -15,9 +15,12 @@ export interface ShoalRun {
   stderr(): string;
 }
 
-/** `env`: more variables, beside PATH and the private HOME and XDG folder. */
-export function runShoal(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ShoalRun {
-  const child = spawn(process.execPath, [bin, ...args], {
+/**
+ * `env`: more variables, beside PATH and the private HOME and XDG folder. `command`: another
+ * copy of bin/shoal.js (an installed layout a test made); the checkout's by default.
+ */
+export function runShoal(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, command = bin): ShoalRun {
+  const child = spawn(process.execPath, [command, ...args], {
     cwd,
     env: { PATH: process.env['PATH'], HOME: cwd, XDG_CONFIG_HOME: join(cwd, 'xdg'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,8 +54,8 @@ export class NetworkFilter {
     const plain = plainAddress(address);
     const family = isIP(plain);
     // A host name (a peer's claimed address, a source's URL) could resolve anywhere, inside a
-    // blocked network or outside the allowed ones: with either list in force it is not believed.
-    if (family === 0) return !this.allowed && this.current.blockedNetworks.length === 0;
+    // blocked network or outside the allowed ones: with a list in force (as here) it is not believed.
+    if (family === 0) return false;
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (this.blocked.check(plain, type)) return false;
     return !this.allowed || this.allowed.check(plain, type);
