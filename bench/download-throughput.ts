@@ -17,12 +17,14 @@ import type { ChildProcess } from 'node:child_process';
 import { hashFile } from '../src-main/core/hashing/file-hasher.js';
 import { processUsage } from '../loadtest/machine-usage.js';
 import {
-  type Figure, MiB, cleanEnv, freePort, log, mbps, pollUntil, ratio, removeDir, repoRoot, run, startProcess, stopProcess, syncDisks, tempDir, writeRandomFile,
+  type Figure, MiB, cleanEnv, freePort, log, mbps, pollUntil, ratio, removeDir, repoRoot, run, recycleFreeMemory, startProcess, stopProcess, syncDisks, tempDir, writeRandomFile,
 } from './support.js';
 
 const ROUNDS = 3;
 const SIZE = 512 * MiB;
 const SOURCES = 4;
+/** What each run may write and allocate, and some: the file, and the processes' own memory. */
+const RECYCLED_BYTES = SIZE + 256 * MiB;
 const shoalBin = join(repoRoot, 'bin', 'shoal.js');
 
 interface Timed {
@@ -85,9 +87,12 @@ export async function downloadThroughput(): Promise<Figure[]> {
     // Each timed run starts with no dirty pages left by the one before: a 512 MiB file still being
     // written back slowed whichever download came next (its own writes throttled, Shoal's syncs
     // queued behind it), and that depended on the order, not on the downloader.
+    // Then every run takes its memory from pages just used (recycleFreeMemory: on this VM, memory
+    // left free for seconds costs host faults when written again).
     const fresh = async () => {
       rmSync(out, { recursive: true, force: true });
       await syncDisks();
+      recycleFreeMemory(root, RECYCLED_BYTES);
     };
     const peerUrl = `${sourceUrls[0]!}/api/v1/download/${id}`;
     const curlThenOpenssl = async (): Promise<Timed> => {
@@ -131,6 +136,7 @@ export async function downloadThroughput(): Promise<Figure[]> {
     const inApp = async (): Promise<Timed> => {
       rmSync(appOut, { recursive: true, force: true });
       await syncDisks();
+      recycleFreeMemory(root, RECYCLED_BYTES);
       const cpuBefore = processUsage(appNode.child.pid!).cpuSeconds;
       const started = performance.now();
       const { id: downloadId } = await appApi('/api/v1/downloads', { method: 'POST', body: JSON.stringify({ fileId: id, peer: onePeer[1] }) });

@@ -196,6 +196,28 @@ export async function syncDisks(): Promise<void> {
   await run('sync', [], { timeoutMs: 120_000, allowFailure: true });
 }
 
+/**
+ * Writes and deletes `bytes` of scratch file in `dir`, so that the memory a measurement is about
+ * to take comes from pages the machine used a moment ago. On a VM whose balloon has free page
+ * reporting (this one: virtio_balloon, `/sys/module/page_reporting`), memory left free for a
+ * couple of seconds is handed back to the host, and the guest's first write to it faults on the
+ * host: writing 512 MiB into fresh page cache took 0.52-0.65 s of system time after a 5 s pause
+ * and 0.07-0.09 s right after such a scratch file (`dd`, three pairs). Which downloader met which
+ * kind of memory depended on the timing of the runs before, not on the downloader; a real machine
+ * always has the fast kind. Every contender of a measurement gets the same call right before it.
+ */
+export function recycleFreeMemory(dir: string, bytes: number): void {
+  const file = join(dir, `recycle-${process.pid}.tmp`);
+  const chunk = Buffer.alloc(MiB);
+  const fd = openSync(file, 'w');
+  try {
+    for (let written = 0; written < bytes; written += chunk.length) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+}
+
 // ---- an in-process node ---------------------------------------------------------------------
 
 /** Whether this build's config knows `peer.<key>` (the schema is strict: unknown keys are errors). */
