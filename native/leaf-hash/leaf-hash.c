@@ -14,11 +14,23 @@
  * the root of data's leaf hashes, padded with zero hashes to `leaves` (a power of two), is
  * `expected`, computed on libuv's thread pool. A download checks every piece so, with no thread
  * of its own to start and no message per piece; `data` must not change until the promise settles.
+ * hashFile(path, start, end, expectedSize, headBytes, minPiece, maxPiece, targetPieces) ->
+ * Promise: a shared file's piece nodes (or a part's), hashed on the thread pool as a hash worker
+ * would (src-main/core/hashing/file-hasher.ts does the same in TypeScript; thread-pool-hasher.ts
+ * is the caller and says what it answers). Not on Windows: there the worker pool hashes files.
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+#endif
 
 #define LEAF_BYTES 16384
 
@@ -351,6 +363,19 @@ typedef struct {
 /* Largest subtree a piece may have: 2^20 leaves is a 16 GiB piece, far past any piece size. */
 #define MAX_PIECE_LEAVES ((size_t)1 << 20)
 
+/* layer[0, 32) = the root of `leaves` leaf hashes in layer (a power of two), reduced in place. */
+static void reduce_subtree(uint8_t *layer, size_t leaves) {
+  /* Each layer in place: node i of the next is written after pair i, at or before its place. */
+#if defined(HAVE_X86) || defined(HAVE_ARM)
+  for (size_t n = leaves; n > 1; n /= 2) {
+    for (size_t i = 0; i < n / 2; i++) sha256_one(layer + 64 * i, 64, layer + 32 * i);
+  }
+#else
+  (void)layer;
+  (void)leaves;
+#endif
+}
+
 static void check_piece_execute(napi_env env, void *arg) {
   (void)env;
   PieceCheck *job = (PieceCheck *)arg;
@@ -361,12 +386,7 @@ static void check_piece_execute(napi_env env, void *arg) {
     return;
   }
   leaf_hashes(job->data, job->length, layer);
-  /* Each layer in place: node i of the next is written after pair i, at or before its place. */
-#if defined(HAVE_X86) || defined(HAVE_ARM)
-  for (size_t n = job->leaves; n > 1; n /= 2) {
-    for (size_t i = 0; i < n / 2; i++) sha256_one(layer + 64 * i, 64, layer + 32 * i);
-  }
-#endif
+  reduce_subtree(layer, job->leaves);
   job->matches = memcmp(layer, job->expected, 32) == 0;
   free(layer);
 }
@@ -427,6 +447,267 @@ static napi_value check_piece(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+#ifndef _WIN32
+/* Bytes read at a time: a whole number of leaves, and of the smallest pieces. */
+#define READ_BYTES ((size_t)1 << 20)
+#define MAX_HEAD_BYTES 65536
+
+/* A file, or a part of one, being hashed on the thread pool. */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  char *path;
+  int64_t start, end, expected_size; /* end, expected_size < 0: the file's end, any size */
+  int64_t min_piece, max_piece, target_pieces;
+  size_t head_bytes;
+  /* What it found: an errno, not a regular file, a change seen, or the hashes. */
+  int err, not_a_file, out_of_memory;
+  char changed[96];
+  int64_t size, piece_size;
+  double mtime_sec, mtime_nsec, ino;
+  uint8_t *nodes, *head;
+  size_t node_count, head_length;
+} FileHash;
+
+#ifdef __APPLE__
+#define MTIME_SEC(st) ((st).st_mtimespec.tv_sec)
+#define MTIME_NSEC(st) ((st).st_mtimespec.tv_nsec)
+#else
+#define MTIME_SEC(st) ((st).st_mtim.tv_sec)
+#define MTIME_NSEC(st) ((st).st_mtim.tv_nsec)
+#endif
+
+/* src-shared/piece-size.ts's rule, with its numbers passed in: the smallest power of two from min_piece giving at most about target_pieces. */
+static int64_t piece_size_for(int64_t size, const FileHash *job) {
+  int64_t piece = job->min_piece;
+  while (piece < job->max_piece && piece * job->target_pieces < size) piece *= 2;
+  return piece;
+}
+
+static size_t next_power_of_two(size_t n) {
+  size_t p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/* Reads exactly `length` bytes at `position`; 0, or an errno, or -1 when the file ended first. */
+static int read_fully(int fd, uint8_t *buffer, size_t length, int64_t position) {
+  size_t done = 0;
+  while (done < length) {
+    ssize_t n = pread(fd, buffer + done, length - done, (off_t)(position + (int64_t)done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return -1;
+    done += (size_t)n;
+  }
+  return 0;
+}
+
+/* The pieces of [from, to) of the open file, each its subtree's root (a one-piece file: the root over its leaves). */
+static void hash_pieces(FileHash *job, int fd, int64_t from, int64_t to, uint8_t *buffer, uint8_t *leaves, size_t subtree) {
+  size_t piece_leaves = (size_t)(job->piece_size / LEAF_BYTES);
+  for (size_t p = 0; p < job->node_count; p++) {
+    int64_t piece_start = from + (int64_t)p * job->piece_size;
+    int64_t piece_end = piece_start + job->piece_size < to ? piece_start + job->piece_size : to;
+    size_t filled = 0;
+    for (int64_t at = piece_start; at < piece_end || (at == piece_end && filled == 0);) {
+      size_t length = (size_t)(piece_end - at) < READ_BYTES ? (size_t)(piece_end - at) : READ_BYTES;
+      int got = read_fully(fd, buffer, length, at);
+      if (got == -1) {
+        snprintf(job->changed, sizeof job->changed, "shrank");
+        return;
+      }
+      if (got != 0) {
+        job->err = got;
+        return;
+      }
+      if (at == 0 && job->head) {
+        job->head_length = length < job->head_bytes ? length : job->head_bytes;
+        memcpy(job->head, buffer, job->head_length);
+      }
+      leaf_hashes(buffer, length, leaves + 32 * filled);
+      filled += leaf_count(length);
+      at += (int64_t)length;
+      if (length == 0) break; /* the empty file: one empty leaf */
+    }
+    size_t width = job->size <= job->piece_size ? subtree : piece_leaves;
+    memset(leaves + 32 * filled, 0, 32 * (width - filled));
+    reduce_subtree(leaves, width);
+    memcpy(job->nodes + 32 * p, leaves, 32);
+  }
+}
+
+static void hash_open_file(FileHash *job, int fd, const struct stat *path_stat) {
+  struct stat before, after, path_after;
+  if (fstat(fd, &before) != 0) {
+    job->err = errno;
+    return;
+  }
+  if (!S_ISREG(before.st_mode)) {
+    job->not_a_file = 1;
+    return;
+  }
+  if (before.st_ino != path_stat->st_ino) {
+    snprintf(job->changed, sizeof job->changed, "replaced before it was opened");
+    return;
+  }
+  int64_t size = (int64_t)before.st_size;
+  if (job->expected_size >= 0 && size != job->expected_size) {
+    snprintf(job->changed, sizeof job->changed, "size %lld -> %lld", (long long)job->expected_size, (long long)size);
+    return;
+  }
+  job->size = size;
+  job->piece_size = piece_size_for(size, job);
+  job->mtime_sec = (double)MTIME_SEC(before);
+  job->mtime_nsec = (double)MTIME_NSEC(before);
+  job->ino = (double)before.st_ino;
+  int64_t from = job->start, to = job->end < 0 ? size : job->end;
+  if (from < 0 || to < from || to > size || from % job->piece_size != 0) {
+    job->err = EINVAL;
+    return;
+  }
+  job->node_count = size == 0 ? 1 : (size_t)((to - from + job->piece_size - 1) / job->piece_size);
+  /* A one-piece file's leaves are padded to the next power of two only, not to a whole piece. */
+  size_t subtree = size <= job->piece_size ? next_power_of_two(leaf_count((size_t)size)) : (size_t)(job->piece_size / LEAF_BYTES);
+  uint8_t *buffer = (uint8_t *)malloc(READ_BYTES);
+  uint8_t *leaves = (uint8_t *)malloc(32 * subtree);
+  job->nodes = (uint8_t *)malloc(32 * job->node_count);
+  if (from == 0 && job->head_bytes > 0) job->head = (uint8_t *)malloc(job->head_bytes);
+  if (!buffer || !leaves || !job->nodes || (from == 0 && job->head_bytes > 0 && !job->head)) {
+    job->out_of_memory = 1;
+  } else {
+    hash_pieces(job, fd, from, to, buffer, leaves, subtree);
+  }
+  free(buffer);
+  free(leaves);
+  if (job->err || job->out_of_memory || job->changed[0]) return;
+  /* Anything written during the pass makes the hashes a mix of old and new bytes. */
+  if (fstat(fd, &after) != 0) {
+    job->err = errno;
+  } else if (after.st_size != before.st_size) {
+    snprintf(job->changed, sizeof job->changed, "size %lld -> %lld", (long long)before.st_size, (long long)after.st_size);
+  } else if (MTIME_SEC(after) != MTIME_SEC(before) || MTIME_NSEC(after) != MTIME_NSEC(before)) {
+    snprintf(job->changed, sizeof job->changed, "modified");
+  } else if (lstat(job->path, &path_after) != 0 || path_after.st_ino != before.st_ino) {
+    snprintf(job->changed, sizeof job->changed, "replaced or removed");
+  }
+}
+
+static void file_hash_execute(napi_env env, void *arg) {
+  (void)env;
+  FileHash *job = (FileHash *)arg;
+  /* lstat first: opening a FIFO or a device could block the thread; O_NOFOLLOW: a link swapped in after is not followed. */
+  struct stat path_stat;
+  if (lstat(job->path, &path_stat) != 0) {
+    job->err = errno;
+    return;
+  }
+  if (!S_ISREG(path_stat.st_mode)) {
+    job->not_a_file = 1;
+    return;
+  }
+  int fd = open(job->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    job->err = errno;
+    return;
+  }
+  hash_open_file(job, fd, &path_stat);
+  close(fd);
+}
+
+static void set_number(napi_env env, napi_value object, const char *key, double value) {
+  napi_value v;
+  napi_create_double(env, value, &v);
+  napi_set_named_property(env, object, key, v);
+}
+
+static void set_bytes(napi_env env, napi_value object, const char *key, const uint8_t *data, size_t length) {
+  napi_value v;
+  void *copy;
+  napi_create_buffer_copy(env, length, length ? data : (const uint8_t *)"", &copy, &v);
+  napi_set_named_property(env, object, key, v);
+}
+
+static void file_hash_complete(napi_env env, napi_status status, void *arg) {
+  FileHash *job = (FileHash *)arg;
+  napi_value result, message, code;
+  if (status != napi_ok || job->out_of_memory || job->err) {
+    const char *text = status != napi_ok ? "the file hash was cancelled" : job->out_of_memory ? "no memory to hash the file" : strerror(job->err);
+    napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+    napi_create_string_utf8(env, job->err ? uv_err_name(-job->err) : "EIO", NAPI_AUTO_LENGTH, &code);
+    napi_create_error(env, code, message, &result);
+    napi_set_named_property(env, result, "code", code);
+    napi_reject_deferred(env, job->deferred, result);
+  } else {
+    napi_create_object(env, &result);
+    if (job->not_a_file) {
+      napi_get_boolean(env, 1, &message);
+      napi_set_named_property(env, result, "notAFile", message);
+    } else if (job->changed[0]) {
+      napi_create_string_utf8(env, job->changed, NAPI_AUTO_LENGTH, &message);
+      napi_set_named_property(env, result, "changed", message);
+    } else {
+      set_number(env, result, "size", (double)job->size);
+      set_number(env, result, "pieceSize", (double)job->piece_size);
+      set_number(env, result, "mtimeSec", job->mtime_sec);
+      set_number(env, result, "mtimeNsec", job->mtime_nsec);
+      set_number(env, result, "ino", job->ino);
+      set_bytes(env, result, "nodes", job->nodes, 32 * job->node_count);
+      set_bytes(env, result, "head", job->head, job->head_length);
+    }
+    napi_resolve_deferred(env, job->deferred, result);
+  }
+  napi_delete_async_work(env, job->work);
+  free(job->path);
+  free(job->nodes);
+  free(job->head);
+  free(job);
+}
+
+static napi_value hash_file(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t numbers[7];
+  size_t path_length = 0;
+  int ok = argc == 8 && napi_get_value_string_utf8(env, argv[0], NULL, 0, &path_length) == napi_ok && path_length > 0;
+  for (size_t i = 1; ok && i < 8; i++) ok = napi_get_value_int64(env, argv[i], &numbers[i - 1]) == napi_ok;
+  /* start, end, expectedSize, headBytes, minPiece, maxPiece, targetPieces */
+  int64_t min_piece = numbers[4];
+  if (!ok || numbers[0] < 0 || numbers[3] < 0 || numbers[3] > MAX_HEAD_BYTES || min_piece < LEAF_BYTES || (min_piece & (min_piece - 1)) != 0
+      || numbers[5] < min_piece || numbers[5] > ((int64_t)1 << 34) || numbers[6] < 1) {
+    napi_throw_type_error(env, NULL, "hashFile(path, start, end, expectedSize, headBytes, minPiece, maxPiece, targetPieces): a path and seven numbers in range");
+    return NULL;
+  }
+  if (!shaSupported) {
+    napi_throw_error(env, NULL, "this CPU has no SHA extensions");
+    return NULL;
+  }
+  FileHash *job = (FileHash *)calloc(1, sizeof(FileHash));
+  char *path = job ? (char *)malloc(path_length + 1) : NULL;
+  if (!path) {
+    free(job);
+    napi_throw_error(env, NULL, "no memory to hash the file");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, argv[0], path, path_length + 1, &path_length);
+  job->path = path;
+  job->start = numbers[0];
+  job->end = numbers[1];
+  job->expected_size = numbers[2];
+  job->head_bytes = (size_t)numbers[3];
+  job->min_piece = min_piece;
+  job->max_piece = numbers[5];
+  job->target_pieces = numbers[6];
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "shoal:hashFile", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, file_hash_execute, file_hash_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
+}
+#endif
+
 NAPI_MODULE_INIT() {
 #if defined(HAVE_X86) || defined(HAVE_ARM)
   shaSupported = cpu_has_sha();
@@ -438,5 +719,9 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "hashLeaves", fn);
   napi_create_function(env, "checkPiece", NAPI_AUTO_LENGTH, check_piece, NULL, &fn);
   napi_set_named_property(env, exports, "checkPiece", fn);
+#ifndef _WIN32
+  napi_create_function(env, "hashFile", NAPI_AUTO_LENGTH, hash_file, NULL, &fn);
+  napi_set_named_property(env, exports, "hashFile", fn);
+#endif
   return exports;
 }

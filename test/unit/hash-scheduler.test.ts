@@ -7,11 +7,12 @@ import { RenameMemory } from '../../src-main/core/library/rename-memory.js';
 import type { FileRow } from '../../src-main/core/store/library-store.js';
 
 /** A scheduler whose runs wait until the test ends them. */
-function scheduler(workers = 1) {
+function scheduler(workers = 1, settleMs?: number) {
   const running = new Map<string, () => void>();
   const started: string[] = [];
   const s = new HashScheduler({
     workers,
+    ...(settleMs === undefined ? {} : { settleMs }),
     run: (path) => {
       started.push(path);
       return new Promise<void>((resolve) => running.set(path, () => {
@@ -43,6 +44,36 @@ describe('HashScheduler', () => {
     expect(s.status()).toMatchObject({ queuedFiles: 2, activeFiles: 3, queuedBytes: 2 * 64 * 1024 * 1024 });
     await finish('/f0');
     expect(started).toEqual(['/f0', '/f1', '/f2', '/f3']);
+  });
+
+  it('holds a file written less than the settle time ago until then, and hashes an older one (or one dated ahead) at once', async () => {
+    const { s, started, finish } = scheduler(2, 500);
+    const now = Date.now();
+    s.enqueue('/young', { size: 10, mtimeMs: now - 100, ino: 1 });
+    s.enqueue('/old', { size: 10, mtimeMs: now - 600, ino: 2 });
+    s.enqueue('/ahead', { size: 10, mtimeMs: now + 60_000, ino: 3 });
+    expect(started).toEqual(['/old', '/ahead']);
+    expect(s.status()).toMatchObject({ queuedFiles: 1, queuedBytes: 10 });
+    await finish('/old');
+    await finish('/ahead');
+    expect(s.idle).toBe(false); // whenIdle waits for it too
+    vi.advanceTimersByTime(399);
+    expect(started).toEqual(['/old', '/ahead']);
+    vi.advanceTimersByTime(1);
+    expect(started).toEqual(['/old', '/ahead', '/young']);
+    await finish('/young');
+    expect(s.idle).toBe(true);
+  });
+
+  it('forgets a settling file that is dropped or closed', async () => {
+    const { s, started } = scheduler(1, 500);
+    s.enqueue('/dropped', { size: 1, mtimeMs: Date.now(), ino: 1 });
+    s.enqueue('/closed', { size: 1, mtimeMs: Date.now(), ino: 2 });
+    s.drop('/dropped');
+    s.close();
+    vi.advanceTimersByTime(1000);
+    expect(started).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('looks again at a path queued while it is hashed, once that hash is over', async () => {

@@ -23,11 +23,28 @@ export function hashLeavesOneByOne(input: Uint8Array, output: Uint8Array): void 
 /** Whether the root of `data`'s leaf hashes, padded with zero hashes to `leaves`, is `expected`. */
 export type CheckPiece = (data: Uint8Array, leaves: number, expected: Uint8Array) => Promise<boolean>;
 
+/** What the addon's hashFile answers: the file's pieces, or why it could not hash them. */
+export type NativeFileAnswer =
+  | { notAFile: true }
+  | { changed: string }
+  | { size: number; pieceSize: number; mtimeSec: number; mtimeNsec: number; ino: number; nodes: Buffer; head: Buffer };
+
+/**
+ * A shared file's piece nodes (or those of [start, end), a part starting at a piece boundary),
+ * read and hashed on libuv's thread pool (thread-pool-hasher.ts). `end` and `expectedSize` -1:
+ * the file's end and any size. Rejects with an fs error code (ENOENT, EACCES…).
+ */
+export type NativeHashFile = (
+  path: string, start: number, end: number, expectedSize: number, headBytes: number, minPiece: number, maxPiece: number, targetPieces: number,
+) => Promise<NativeFileAnswer>;
+
 export interface NativeLeafHash {
   supported(): boolean;
   hashLeaves: HashLeavesInto;
   /** The whole piece check on libuv's thread pool; `data` must not change until it settles. */
   checkPiece: CheckPiece;
+  /** Not on Windows. */
+  hashFile?: NativeHashFile;
 }
 
 /** Where the built addon is, seen from this file in the sources (tests) and in out/ (the build). */
@@ -56,3 +73,5 @@ export const hashLeavesInto: HashLeavesInto = native?.hashLeaves ?? hashLeavesOn
 export const nativeLeafHashing = native !== undefined;
 /** The native piece check (hash-thread.ts), where the addon is. */
 export const nativeCheckPiece: CheckPiece | undefined = native?.checkPiece;
+/** The native file hasher (thread-pool-hasher.ts), where the addon is and has it. */
+export const nativeHashFile: NativeHashFile | undefined = native?.hashFile;

@@ -14,6 +14,12 @@ export interface HashSchedulerOptions {
   /** How many files the pool hashes at once. */
   workers: number;
   /**
+   * A file written less than this long ago (its stamp's mtime) may still be being written: it waits
+   * until then, as the folder watcher waits for a file's writes to settle. A walk finds such files
+   * (one being copied in as the node starts); hashing them at once would list a partial file.
+   */
+  settleMs?: number;
+  /**
    * Hashes and records one file. `seen`: the stat that queued it, if any; `onProgress` takes the
    * bytes hashed so far. Must not reject (it logs its own failures).
    */
@@ -32,6 +38,8 @@ export class HashScheduler {
   private inFlightBytes = 0;
   /** Paths waiting to be looked at again once their hash ends (REQUEUE_BUSY_MS). */
   private readonly requeues = new Set<NodeJS.Timeout>();
+  /** Files written too recently (settleMs), each with the timer that queues it once settled. */
+  private readonly settling = new Map<string, { timer: NodeJS.Timeout; size: number }>();
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -39,7 +47,7 @@ export class HashScheduler {
 
   /** Nothing waiting and nothing being hashed (or closed). */
   get idle(): boolean {
-    return this.closed || (this.pending.size === 0 && this.inFlight.size === 0 && this.requeues.size === 0);
+    return this.closed || (this.pending.size === 0 && this.inFlight.size === 0 && this.requeues.size === 0 && this.settling.size === 0);
   }
 
   /** Resolves the next time the scheduler is idle (at once if it is). */
@@ -54,6 +62,21 @@ export class HashScheduler {
    */
   enqueue(path: string, seen: Stamp | undefined, size = seen?.size ?? 0): void {
     if (this.closed) return;
+    const age = seen ? Date.now() - seen.mtimeMs : Infinity;
+    const settleMs = this.o.settleMs ?? 0;
+    if (age >= 0 && age < settleMs) {
+      // Looked at again once settled, stat and all: the stamp seen now is of a file being written.
+      this.unsettle(path);
+      const timer = setTimeout(() => {
+        this.settling.delete(path);
+        this.enqueue(path, undefined, size);
+        this.settleIdle();
+      }, settleMs - age);
+      this.settling.set(path, { timer, size });
+      this.o.onChange();
+      return;
+    }
+    this.unsettle(path);
     this.pending.set(path, { size, seen: seen && { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino } });
     this.pump();
   }
@@ -61,18 +84,27 @@ export class HashScheduler {
   /** Takes a path out of the queue (not out of the pool: its result is checked when it comes). */
   drop(path: string): void {
     this.pending.delete(path);
+    this.unsettle(path);
   }
 
   /** Takes every queued path that passes `test` out of the queue. */
   dropWhere(test: (path: string) => boolean): void {
-    for (const path of [...this.pending.keys()]) if (test(path)) this.pending.delete(path);
+    for (const path of [...this.pending.keys(), ...this.settling.keys()]) if (test(path)) this.drop(path);
+  }
+
+  private unsettle(path: string): void {
+    const waiting = this.settling.get(path);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.settling.delete(path);
   }
 
   status(): ScheduleStatus {
     let queuedBytes = 0;
     for (const { size } of this.pending.values()) queuedBytes += size;
+    for (const { size } of this.settling.values()) queuedBytes += size;
     return {
-      queuedFiles: this.pending.size,
+      queuedFiles: this.pending.size + this.settling.size,
       activeFiles: this.inFlight.size,
       queuedBytes,
       current: [...this.inFlight].map(([path, p]) => ({ path, size: p.size, hashedBytes: p.hashedBytes })),
@@ -85,6 +117,8 @@ export class HashScheduler {
     this.pending.clear();
     for (const timer of this.requeues) clearTimeout(timer);
     this.requeues.clear();
+    for (const { timer } of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
     this.settleIdle();
   }
 

@@ -35,6 +35,9 @@ import { isCleanAbsolutePath, isInside } from './path-rules.js';
 import { RenameMemory } from './rename-memory.js';
 import { unchangedSinceUnshare, type UnsharedStamps } from './resume-unshared.js';
 
+/** How long a file must go without a write before it is hashed, by default. */
+const WRITE_SETTLE_MS = 500;
+
 export interface LibraryOptions {
   store: LibraryStore;
   hasher: Hasher;
@@ -89,6 +92,7 @@ export class Library {
     });
     this.scheduler = new HashScheduler({
       workers: o.hashConcurrency,
+      settleMs: o.writeSettleMs ?? WRITE_SETTLE_MS,
       run: (path, seen, onProgress) => this.indexer.index(path, seen, onProgress).catch((err: unknown) => {
         if (!this.closed) this.o.logger.warn({ err, path }, 'could not index a file');
       }),
@@ -115,7 +119,7 @@ export class Library {
       this.libraryRoots.add(root);
     }
     this.watcher = new FolderWatcher({
-      settleMs: this.o.writeSettleMs ?? 500,
+      settleMs: this.o.writeSettleMs ?? WRITE_SETTLE_MS,
       onSettled: (path) => {
         this.onSettled(path).catch((err: unknown) => {
           if (!this.closed) this.o.logger.warn({ err, path }, 'could not look at a changed path');

@@ -16,6 +16,8 @@ import { dhtNetworkFile, dhtSourceFinder, withDhtFallback, type DhtFinderOptions
 import { EventBus } from '../events/event-bus.js';
 import { throttle } from '../events/throttle.js';
 import { HashPool } from '../hashing/hash-pool.js';
+import { nativeHashFile } from '../hashing/leaf-hasher.js';
+import { ThreadPoolHasher } from '../hashing/thread-pool-hasher.js';
 import { HashThread } from '../hashing/hash-thread.js';
 import { ChunkPool } from '../http/chunk-pool.js';
 import { AllowedHosts } from '../http/allowed-hosts.js';
@@ -59,7 +61,7 @@ import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 export interface NodeOptions {
   config: NodeConfig;
   logger: Logger;
-  /** Hashing workers; default: one per core. */
+  /** Files hashed at once (threads of either kind); default: one per core. */
   hashWorkers?: number;
   /** How long a file must be unchanged before it is hashed; tests shorten it. */
   writeSettleMs?: number;
@@ -122,7 +124,9 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   const logFile = ['stdout', 'stderr'].includes(config.logging.output) ? [] : [config.logging.output];
   const neverShared = await neverSharedPaths([dataDirectory, ...logFile]);
   const bus = new EventBus((err) => logger.error({ err }, 'an event listener failed'));
-  const pool = new HashPool(hashWorkers === undefined ? {} : { size: hashWorkers });
+  const hashing = hashWorkers === undefined ? {} : { size: hashWorkers };
+  // Shared files are hashed on libuv's threads where the native addon can, else in worker threads.
+  const pool = nativeHashFile ? new ThreadPoolHasher(nativeHashFile, hashing) : new HashPool(hashing);
   const downloadLimiter = new RateLimiter(0);
   const uploadLimiter = new RateLimiter(0);
   const t = config.transfers;
