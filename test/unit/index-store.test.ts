@@ -68,6 +68,13 @@ const LIBRARY = [
 ];
 
 describe('IndexStore: registration and search', () => {
+  it('lets registrations fill the WAL past 1,000 pages before copying them back (each page once per 10,000, not every few registrations)', () => {
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    for (let p = 0; p < 60; p++) register(`wal-peer-${p}`, Array.from({ length: 100 }, (_, k) => file(`peer ${p} song ${k}.mp3`, { key: `wal-${p}-${k}` })));
+    const framesInWal = (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+    expect(framesInWal).toBeGreaterThan(1000); // SQLite's default would have copied them back by now
+  });
+
   beforeEach(() => {
     register('peer-aaaa-1', LIBRARY);
   });

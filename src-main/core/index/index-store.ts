@@ -36,6 +36,15 @@ export interface IndexCounts {
 
 /** The connection's page cache while the index role is on, in KiB. */
 const INDEX_CACHE_KIB = 64 * 1024;
+/**
+ * WAL pages written before SQLite copies them back into the database (its default: 1,000, 4 MB).
+ * A registration dirties ~260 pages, many of them the same from one registration to the next
+ * (the b-trees' upper pages, the full-text structure, the counts): copied back every 4 registrations,
+ * each was written again and again, one pwrite a page. At 10,000 (40 MB of WAL at most) a
+ * registration's store write took 4.8-5.0 ms of CPU instead of 5.9-6.4 (400 new 100-file peers into
+ * a 3,333-peer index, alternated), a third less of it in the kernel.
+ */
+const INDEX_WAL_CHECKPOINT_PAGES = 10_000;
 
 export class IndexStore {
   private readonly denormalised: DenormalisedCounts;
@@ -54,6 +63,7 @@ export class IndexStore {
     const cache = db.pragma('cache_size', { simple: true }) as number; // < 0: KiB, > 0: pages
     const cacheKib = cache < 0 ? -cache : (cache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
     if (cacheKib < INDEX_CACHE_KIB) db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
+    if ((db.pragma('wal_autocheckpoint', { simple: true }) as number) < INDEX_WAL_CHECKPOINT_PAGES) db.pragma(`wal_autocheckpoint = ${INDEX_WAL_CHECKPOINT_PAGES}`);
     this.denormalised = new DenormalisedCounts(sql);
     this.peers = new PeerRegistry(sql, this.denormalised);
     this.reputation = new PeerReputation(sql);
