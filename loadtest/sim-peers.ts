@@ -1,17 +1,21 @@
 // Simulated peers that register as real ones do since node identities (issue 14): each has its
 // own Ed25519 key, signs the index's challenge, and answers the index's call-back at the address
 // it claims, over TLS with its own certificate. The call-back responder lives only while its peer
-// registers (the index calls back then, never later), so 10,000 peers never hold 10,000 ports.
+// registers (the index calls back then, never later), so 10,000 peers never hold 10,000 ports;
+// its server object is kept for the next registration (a failover), as a real node's runs all along.
+import type { Server } from 'node:http';
 import type { IndexedFile } from '../src-shared/api/index-routes.js';
 import { NodeKey } from '../src-main/core/identity/node-key.js';
 import { NodeTls } from '../src-main/core/net/node-tls.js';
-import { signedRegistration, startAddressResponder } from '../test/support/signed-registration.js';
+import { addressResponderServer, listenResponder, signedRegistration } from '../test/support/signed-registration.js';
 import type { LoadHttp } from './load-http.js';
 
 export class SimPeer {
   readonly key = NodeKey.generate();
   /** The key's TLS identity, made on its first registration and kept (a certificate takes ~10 ms). */
   private keyTls: NodeTls | undefined;
+  /** The call-back's server, made on the first registration and listening only while one runs. */
+  private responderServer: Server | undefined;
   /** The index server it is registered with (an index into the servers), and its session there. */
   server = -1;
   token = '';
@@ -36,7 +40,8 @@ export class SimPeer {
    * benchmark's TLS, as a real node calls).
    */
   async register(http: Pick<LoadHttp, 'call'>, port: number): Promise<string> {
-    const responder = await startAddressResponder(this.key, '127.0.0.1', await this.tls());
+    this.responderServer ??= addressResponderServer(this.key, await this.tls());
+    const responder = await listenResponder(this.responderServer, this.key);
     try {
       const challenge = await http.call(port, 'GET', '/api/v1/peers/challenge');
       if (challenge.status !== 200) throw new Error(`challenge answered ${challenge.status}: ${challenge.body}`);
