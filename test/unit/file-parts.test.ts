@@ -36,6 +36,14 @@ describe('planParts', () => {
       if (i > 0) expect(part.start).toBe(parts[i - 1]!.end);
     }
   });
+
+  it('keeps each part near the most it is given (the thread-pool hasher asks for short turns)', () => {
+    const size = 1024 * MiB + 7;
+    const parts = planParts(size, 2, 1, 32 * MiB);
+    expect(parts).toHaveLength(33); // 1,024 MiB and 7 bytes, at most ~32 MiB (whole pieces) a part
+    for (const part of parts) expect(part.end - part.start).toBeLessThanOrEqual(32 * MiB + pieceSizeFor(size));
+    expect(parts.at(-1)!.end).toBe(size);
+  });
 });
 
 describe('hashing in parts', () => {

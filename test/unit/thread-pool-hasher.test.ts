@@ -100,6 +100,12 @@ describe.skipIf(!nativeHashFile)('ThreadPoolHasher (the native addon on libuv th
     expect((err as Error).message).toContain(`size ${3 * MiB - 1} -> ${3 * MiB}`);
   });
 
+  it('leaves libuv at least one thread of its own, whatever size it is asked for', () => {
+    const threads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    expect(new ThreadPoolHasher(nativeHashFile!, { size: 64 }).size).toBe(threads - 1);
+    expect(new ThreadPoolHasher(nativeHashFile!, { size: 1 }).size).toBe(1);
+  });
+
   it('hashes at most `size` files at once, and after close() fails what waits', async () => {
     const paths = [0, 1, 2, 3, 4, 5].map((i) => fileOf(`q${i}.bin`, randomBytes(2 * MiB)));
     let running = 0;

@@ -13,12 +13,15 @@ export const SPLIT_MIN_BYTES = 64 * 1024 * 1024;
 /** The most a part holds: a huge file makes more parts than workers, so an idle worker can take the next. */
 const MAX_PART_BYTES = 256 * 1024 * 1024;
 
-/** The parts to hash `size` bytes in with `workers` workers; none (hash it whole) when it is under `minBytes`. */
-export function planParts(size: number, workers: number, minBytes = SPLIT_MIN_BYTES): FilePart[] {
+/**
+ * The parts to hash `size` bytes in with `workers` workers, each at most about `maxPartBytes`;
+ * none (hash it whole) when it is under `minBytes`.
+ */
+export function planParts(size: number, workers: number, minBytes = SPLIT_MIN_BYTES, maxPartBytes = MAX_PART_BYTES): FilePart[] {
   if (workers < 2 || size < minBytes || size <= pieceSizeFor(size)) return [];
   const pieceSize = pieceSizeFor(size);
   const pieces = Math.ceil(size / pieceSize);
-  const count = Math.max(workers, Math.ceil(size / MAX_PART_BYTES));
+  const count = Math.max(workers, Math.ceil(size / maxPartBytes));
   const perPart = Math.ceil(pieces / count);
   const parts: FilePart[] = [];
   for (let first = 0; first < pieces; first += perPart) {

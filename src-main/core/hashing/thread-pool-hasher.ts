@@ -3,9 +3,11 @@
 // measured), no message per batch, and nothing read into JavaScript. One call per file, or per
 // part of a big file (file-parts.ts), does in C what a hash worker does in file-hasher.ts: lstat
 // (never a FIFO or a link), open with O_NOFOLLOW, read and hash its pieces, and check that the
-// file did not change meanwhile. The pool's other users (fs calls, piece checks) keep their
-// threads: at most `size` files are hashed at once. Where the addon is missing (Windows, no
-// compiler, no SHA instructions), hash-pool.ts's workers do the same with the same results.
+// file did not change meanwhile. The pool's other users (fs calls of the file server, piece
+// checks, DNS) keep a thread: at most `size` files are hashed at once, one fewer than the pool has
+// threads at most, and a big file goes in parts of NATIVE_PART_BYTES (~16 ms of a thread each), so
+// whatever waits behind them waits little. Where the addon is missing (Windows, no compiler, no
+// SHA instructions), hash-pool.ts's workers do the same with the same results.
 import { availableParallelism } from 'node:os';
 import { MAX_PIECE_SIZE, MIN_PIECE_SIZE, TARGET_MAX_PIECES } from '../../../src-shared/piece-size.js';
 import { MAGIC_BYTES, type HashResult, type PartResult } from './file-hasher.js';
@@ -14,8 +16,13 @@ import { FileChangedWhileHashingError } from './hash-errors.js';
 import type { NativeFileAnswer, NativeHashFile } from './leaf-hasher.js';
 import { rootFromPieceLayer } from './merkle-tree.js';
 
+/** libuv's thread pool: UV_THREADPOOL_SIZE, or its default. */
+const UV_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+/** A big file's parts: short turns on a shared thread. */
+const NATIVE_PART_BYTES = 32 * 1024 * 1024;
+
 export interface ThreadPoolHasherOptions {
-  /** Files (or parts) hashed at once; defaults to os.availableParallelism(). */
+  /** Files (or parts) hashed at once; defaults to os.availableParallelism(). At most one fewer than libuv's threads. */
   size?: number;
   /** A file of at least this many bytes is hashed in parts, side by side; defaults to SPLIT_MIN_BYTES. */
   splitMinBytes?: number;
@@ -29,13 +36,13 @@ export class ThreadPoolHasher {
   private closed = false;
 
   constructor(private readonly hashFile: NativeHashFile, options: ThreadPoolHasherOptions = {}) {
-    this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+    this.size = Math.max(1, Math.min(UV_THREADS - 1, Math.floor(options.size ?? availableParallelism())));
     this.splitMinBytes = options.splitMinBytes ?? SPLIT_MIN_BYTES;
   }
 
   /** `size`: the file's size as the caller last saw it, if known; a big file is then hashed in parts. */
   async hash(path: string, onProgress?: (hashedBytes: number) => void, size?: number): Promise<HashResult> {
-    const parts = size === undefined ? [] : planParts(size, this.size, this.splitMinBytes);
+    const parts = size === undefined ? [] : planParts(size, this.size, this.splitMinBytes, NATIVE_PART_BYTES);
     if (size === undefined || parts.length <= 1) {
       const whole = await this.run(path, 0, -1, -1);
       onProgress?.(whole.size);
