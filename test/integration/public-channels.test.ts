@@ -1,7 +1,6 @@
 // What strangers see on the public channels (the /ws without token, public GET /api/v1/stats):
 // names inside the shared folder, never a local path. The local user's socket still gets them.
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -34,9 +33,12 @@ beforeAll(async () => {
   const wsUrl = n.url.replace('http', 'ws');
   await listen(`${wsUrl}/ws`, publicMessages);
   await listen(`${wsUrl}/ws?token=${n.token}`, localMessages);
-  // Large enough that hashing takes a while: progress and stats name the file being hashed.
+  // Large enough that hashing spans several progress events (at most four a second) on any
+  // machine: 2 GiB, sparse, so nothing is written and its reads are the kernel's zeros.
   await mkdir(join(n.sharedDir, 'private-project'));
-  await writeFile(join(n.sharedDir, 'private-project', 'big.bin'), randomBytes(48 * 1024 * 1024));
+  const big = await open(join(n.sharedDir, 'private-project', 'big.bin'), 'w');
+  await big.truncate(2 * 1024 ** 3);
+  await big.close();
   await writeFile(join(n.sharedDir, 'notes.txt'), 'notes');
   // Raw: the answer's text, as a stranger gets it, is what must not name a path (a schema would drop an unnamed field).
   const sampler = setInterval(() => {
