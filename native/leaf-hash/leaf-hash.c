@@ -349,6 +349,18 @@ static napi_value hash_leaves(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Runs `execute` on libuv's thread pool, then `complete` (which settles `deferred` and frees `job`)
+ * on the main thread; the promise `deferred` settles. */
+static napi_value queue_job(napi_env env, const char *name, napi_async_execute_callback execute, napi_async_complete_callback complete,
+                            void *job, napi_deferred *deferred, napi_async_work *work) {
+  napi_value promise, resource;
+  napi_create_promise(env, deferred, &promise);
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource);
+  napi_create_async_work(env, NULL, resource, execute, complete, job, work);
+  napi_queue_async_work(env, *work);
+  return promise;
+}
+
 /* A piece being checked on the thread pool. */
 typedef struct {
   napi_async_work work;
@@ -438,13 +450,8 @@ static napi_value check_piece(napi_env env, napi_callback_info info) {
   job->length = length;
   job->leaves = (size_t)leaves;
   memcpy(job->expected, expected, 32);
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
   napi_create_reference(env, argv[0], 1, &job->data_ref);
-  napi_create_string_utf8(env, "shoal:checkPiece", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, check_piece_execute, check_piece_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
+  return queue_job(env, "shoal:checkPiece", check_piece_execute, check_piece_complete, job, &job->deferred, &job->work);
 }
 
 #ifndef _WIN32
@@ -699,12 +706,7 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
   job->min_piece = min_piece;
   job->max_piece = numbers[5];
   job->target_pieces = numbers[6];
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  napi_create_string_utf8(env, "shoal:hashFile", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, file_hash_execute, file_hash_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
+  return queue_job(env, "shoal:hashFile", file_hash_execute, file_hash_complete, job, &job->deferred, &job->work);
 }
 #endif
 

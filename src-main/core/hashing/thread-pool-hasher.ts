@@ -46,9 +46,9 @@ export class ThreadPoolHasher {
     if (size === undefined || parts.length <= 1) {
       const whole = await this.run(path, 0, -1, -1);
       onProgress?.(whole.size);
-      return whole.size === 0 || whole.size <= whole.pieceSize
-        ? { ...fileFields(whole), id: whole.nodes.toString('hex'), pieceHashes: whole.size === 0 ? Buffer.alloc(0) : whole.nodes }
-        : { ...fileFields(whole), id: rootFromPieceLayer(whole.nodes, whole.nodes.length / 32, whole.pieceSize).toString('hex'), pieceHashes: whole.nodes };
+      // One piece: its node is the root. The empty file's one node (its empty leaf) is its id, and it has no pieces.
+      const id = rootFromPieceLayer(whole.nodes, whole.nodes.length / 32, whole.pieceSize).toString('hex');
+      return { ...fileFields(whole), id, pieceHashes: whole.size === 0 ? Buffer.alloc(0) : whole.nodes };
     }
     const hashed = parts.map(() => 0);
     const results = await Promise.all(parts.map(async (part, i): Promise<PartResult> => {

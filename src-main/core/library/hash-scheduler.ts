@@ -36,10 +36,11 @@ export class HashScheduler {
   private readonly inFlight = new Map<string, { size: number; hashedBytes: number }>();
   /** The sizes of the files in inFlight, summed. */
   private inFlightBytes = 0;
-  /** Paths waiting to be looked at again once their hash ends (REQUEUE_BUSY_MS). */
-  private readonly requeues = new Set<NodeJS.Timeout>();
-  /** Files written too recently (settleMs), each with the timer that queues it once settled. */
-  private readonly settling = new Map<string, { timer: NodeJS.Timeout; size: number }>();
+  /**
+   * Paths to look at again later, stat and all, each with its timer: one written too recently
+   * (settleMs), or one queued again while it was being hashed (REQUEUE_BUSY_MS).
+   */
+  private readonly later = new Map<string, { timer: NodeJS.Timeout; size: number }>();
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -47,7 +48,7 @@ export class HashScheduler {
 
   /** Nothing waiting and nothing being hashed (or closed). */
   get idle(): boolean {
-    return this.closed || (this.pending.size === 0 && this.inFlight.size === 0 && this.requeues.size === 0 && this.settling.size === 0);
+    return this.closed || (this.pending.size === 0 && this.inFlight.size === 0 && this.later.size === 0);
   }
 
   /** Resolves the next time the scheduler is idle (at once if it is). */
@@ -65,18 +66,11 @@ export class HashScheduler {
     const age = seen ? Date.now() - seen.mtimeMs : Infinity;
     const settleMs = this.o.settleMs ?? 0;
     if (age >= 0 && age < settleMs) {
-      // Looked at again once settled, stat and all: the stamp seen now is of a file being written.
-      this.unsettle(path);
-      const timer = setTimeout(() => {
-        this.settling.delete(path);
-        this.enqueue(path, undefined, size);
-        this.settleIdle();
-      }, settleMs - age);
-      this.settling.set(path, { timer, size });
+      this.lookAgain(path, size, settleMs - age); // the stamp seen now is of a file being written
       this.o.onChange();
       return;
     }
-    this.unsettle(path);
+    this.cancelLater(path);
     this.pending.set(path, { size, seen: seen && { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino } });
     this.pump();
   }
@@ -84,27 +78,37 @@ export class HashScheduler {
   /** Takes a path out of the queue (not out of the pool: its result is checked when it comes). */
   drop(path: string): void {
     this.pending.delete(path);
-    this.unsettle(path);
+    this.cancelLater(path);
   }
 
   /** Takes every queued path that passes `test` out of the queue. */
   dropWhere(test: (path: string) => boolean): void {
-    for (const path of [...this.pending.keys(), ...this.settling.keys()]) if (test(path)) this.drop(path);
+    for (const path of [...this.pending.keys(), ...this.later.keys()]) if (test(path)) this.drop(path);
   }
 
-  private unsettle(path: string): void {
-    const waiting = this.settling.get(path);
+  /** Queues `path` again in `ms`, with no stat: the hasher takes its own then. */
+  private lookAgain(path: string, size: number, ms: number): void {
+    this.cancelLater(path);
+    const timer = setTimeout(() => {
+      this.later.delete(path);
+      this.enqueue(path, undefined, size);
+    }, ms);
+    this.later.set(path, { timer, size });
+  }
+
+  private cancelLater(path: string): void {
+    const waiting = this.later.get(path);
     if (!waiting) return;
     clearTimeout(waiting.timer);
-    this.settling.delete(path);
+    this.later.delete(path);
   }
 
   status(): ScheduleStatus {
     let queuedBytes = 0;
     for (const { size } of this.pending.values()) queuedBytes += size;
-    for (const { size } of this.settling.values()) queuedBytes += size;
+    for (const { size } of this.later.values()) queuedBytes += size;
     return {
-      queuedFiles: this.pending.size + this.settling.size,
+      queuedFiles: this.pending.size + this.later.size,
       activeFiles: this.inFlight.size,
       queuedBytes,
       current: [...this.inFlight].map(([path, p]) => ({ path, size: p.size, hashedBytes: p.hashedBytes })),
@@ -115,10 +119,8 @@ export class HashScheduler {
   close(): void {
     this.closed = true;
     this.pending.clear();
-    for (const timer of this.requeues) clearTimeout(timer);
-    this.requeues.clear();
-    for (const { timer } of this.settling.values()) clearTimeout(timer);
-    this.settling.clear();
+    for (const { timer } of this.later.values()) clearTimeout(timer);
+    this.later.clear();
     this.settleIdle();
   }
 
@@ -140,13 +142,7 @@ export class HashScheduler {
       const [path, { size, seen }] = this.pending.entries().next().value as [string, { size: number; seen: Stamp | undefined }];
       this.pending.delete(path);
       if (this.inFlight.has(path)) {
-        // Already hashing: look again once that ends (the file changed meanwhile).
-        const timer = setTimeout(() => {
-          this.requeues.delete(timer);
-          this.enqueue(path, undefined, size);
-          this.settleIdle();
-        }, REQUEUE_BUSY_MS);
-        this.requeues.add(timer);
+        this.lookAgain(path, size, REQUEUE_BUSY_MS); // already hashing: the file changed meanwhile
         continue;
       }
       const progress = { size, hashedBytes: 0 };
