@@ -27,11 +27,19 @@ export class NodeKey {
   }
 }
 
-/** The 32 bytes of an Ed25519 public key. */
+/** An Ed25519 public key's SubjectPublicKeyInfo: this prefix (RFC 8410), then the key's 32 bytes. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * The 32 bytes of an Ed25519 public key, read from its DER form, not its JWK: Node 20 deadlocks
+ * when a key generateKeyPairSync made is exported to JWK while a garbage collection frees the
+ * generator (its destructor waits for the key's lock, which the JWK export holds while it makes
+ * strings). The load test hung so, one run in a few, and a node could at its first start.
+ */
 export function rawPublicKey(key: KeyObject): Buffer {
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('not an Ed25519 key');
-  return Buffer.from(jwk.x, 'base64url');
+  const der = key.export({ format: 'der', type: 'spki' });
+  if (der.length !== ED25519_SPKI_PREFIX.length + 32 || !der.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)) throw new Error('not an Ed25519 key');
+  return der.subarray(ED25519_SPKI_PREFIX.length);
 }
 
 /** The key in `dataDirectory`, made (and saved, mode 0600) on first start. */
