@@ -135,6 +135,8 @@ async function main(): Promise<void> {
   });
   const live = () => servers.filter((s) => !s.dead);
   const usage = () => servers.map((s) => (s.dead ? { rssMb: 0, cpuSeconds: 0 } : processUsage(s.child.pid as number)));
+  /** CPU seconds all servers used between two usage() readings (a dead one counts as none since). */
+  const cpu = (a: { cpuSeconds: number }[], b: { cpuSeconds: number }[]) => a.reduce((sum, x, i) => sum + (x.cpuSeconds === 0 ? 0 : x.cpuSeconds - (b[i]?.cpuSeconds ?? 0)), 0);
   try {
     console.log(`load test: ${PEERS} peers x ${FILES} files over ${SERVERS} index server${SERVERS > 1 ? 's (federated)' : ''}, heartbeat every ${HEARTBEAT_MS} ms, ${SECONDS} s under load${KILL ? ', then one server killed' : ''}, ${CONCURRENCY} connections`);
     const before = usage();
@@ -266,6 +268,8 @@ async function main(): Promise<void> {
     if (KILL) {
       const victim = servers[servers.length - 1] as IndexServer;
       const toMove = peers.filter((p) => p.server === servers.length - 1).length;
+      const survivorsBefore = usage();
+      const selfBeforeKill = processUsage(process.pid);
       beats.resetCounts();
       phase = afterKill;
       victim.child.kill('SIGKILL');
@@ -281,10 +285,15 @@ async function main(): Promise<void> {
         }
       }
       const { failed } = beats.counts();
+      const failoverSeconds = (Date.now() - killedAt) / 1000;
+      // The searches run back to back here too: the faster they are answered, the more CPU they take from the registrations.
+      const survivorsCpu = cpu(usage(), survivorsBefore);
+      const selfCpuFailover = processUsage(process.pid).cpuSeconds - selfBeforeKill.cpuSeconds;
       failoverRows = [
         ['after killing one server: its peers registered elsewhere', `${moved} of ${toMove} in ${((lastMoved - killedAt) / 1000).toFixed(1)} s (= ${((lastMoved - killedAt) / HEARTBEAT_MS).toFixed(1)} heartbeat intervals; ${moveRefusals} registrations refused; heartbeats ${failed})`],
         ['… searches missing a server\u2019s files meanwhile', `${markerSearchesShort} of ${markerSearches} marker searches, the last ${((lastShortAt - killedAt) / 1000).toFixed(1)} s after the kill`],
         ['… search p50 / p95 / p99 during the failover', summary(afterKill)],
+        ['… CPU during the failover: the live index servers / the load generator', `${survivorsCpu.toFixed(1)} s / ${selfCpuFailover.toFixed(1)} s of ${failoverSeconds.toFixed(0)} s (${((survivorsCpu / failoverSeconds) * 100).toFixed(0)} % / ${((selfCpuFailover / failoverSeconds) * 100).toFixed(0)} % of a core)`],
       ];
     }
     await beats.stop();
@@ -300,7 +309,6 @@ async function main(): Promise<void> {
     bare.close();
 
     const mb = (u: { rssMb: number }[]) => u.map((x) => x.rssMb.toFixed(0)).join(' + ');
-    const cpu = (a: { cpuSeconds: number }[], b: { cpuSeconds: number }[]) => a.reduce((sum, x, i) => sum + x.cpuSeconds - (b[i]?.cpuSeconds ?? 0), 0);
     const rows: [string, string][] = [
       ['peers online after registration (all servers); unique files on server 0', `${onlineAfterRegister}; ${stats.uniqueFiles}`],
       ['a search on each server sees the markers of', `${federated.join(', ')} of ${SERVERS} servers`],

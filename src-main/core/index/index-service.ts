@@ -37,6 +37,7 @@ import { registrationStatement, signedBy } from '../identity/signed-statement.js
 import { callBackAddress, type AddressChecker } from './address-check.js';
 import { hostForUrl } from '../net/host-for-url.js';
 import { RegistrationChallenges } from './registration-challenges.js';
+import { WriteTurns } from './write-turns.js';
 
 export interface IndexSettings {
   heartbeatIntervalMs: number;
@@ -114,6 +115,7 @@ export class IndexService {
   private lastSweepAt = 0;
   private skippedLastSweep = false;
   private readonly beats = new HeartbeatBuffer();
+  private readonly writes = new WriteTurns();
   private readonly challenges: RegistrationChallenges;
   private readonly checkAddress: AddressChecker;
   private readonly registrationGate: RegistrationGate;
@@ -166,6 +168,7 @@ export class IndexService {
     this.sizeChecks.stop();
     clearInterval(this.sweeper);
     clearInterval(this.flusher);
+    this.writes.flush();
     this.flushHeartbeats();
     this.publishStats.cancel();
   }
@@ -211,12 +214,13 @@ export class IndexService {
     this.checkAddressFiles(known, keys, body.files.length, () => body.files.length);
     const reached = await this.checkAddress(body.peerId, address, body.port);
     if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
-    this.checkRoom(this.o.store.peerStanding(body.peerId), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
     const { token, hash } = newSessionToken();
-    const now = this.now();
-    const { added, removed } = this.o.store.registerPeer({
-      peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now, files: body.files,
-      sourceAddress: observedAddress, ...keys,
+    const { added, removed } = await this.writes.run(() => {
+      this.checkRoom(this.o.store.peerStanding(body.peerId), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
+      return this.o.store.registerPeer({
+        peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now: this.now(), files: body.files,
+        sourceAddress: observedAddress, ...keys,
+      });
     });
     this.registrations++;
     this.sizeChecks.checkConflicts();
