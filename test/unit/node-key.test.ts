@@ -1,5 +1,5 @@
-// The node key: its id is its raw public key, read without the JWK export that deadlocks Node 20
-// when a garbage collection frees the key's generator meanwhile (node-key.ts).
+// The node key: its id is its raw public key, and a new key shares nothing with its generator job,
+// which deadlocked Node 20 when a garbage collection freed it during a JWK export (node-key.ts).
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ describe('NodeKey', () => {
   });
 
   it('makes thousands of keys while the collector runs all the time, without hanging', () => {
-    // A 1 MB young generation collects every few keys: with the JWK export, 5 runs of 6 hung here.
+    // A 1 MB young generation collects every few keys: with keys straight from generateKeyPairSync, 5 runs of 6 hung here.
     const module = fileURLToPath(new URL('../../src-main/core/identity/node-key.ts', import.meta.url));
     const script = `const { NodeKey } = await import(${JSON.stringify(module)}); const ids = new Set(); for (let i = 0; i < 20000; i++) ids.add(NodeKey.generate().id); console.log(ids.size);`;
     const run = spawnSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });

@@ -1,7 +1,7 @@
 // This node's identity: an Ed25519 key pair made at first start and kept in the data folder
 // (user-only, written whole then renamed, so a crash never leaves half a key). The node id is
 // the public key (src-shared/node-id.ts), so nobody can claim an id without the private key.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeIdFromPublicKey } from '../../../src-shared/node-id.js';
@@ -22,24 +22,29 @@ export class NodeKey {
     return sign(null, typeof message === 'string' ? Buffer.from(message) : message, this.privateKey).toString('base64url');
   }
 
+  /**
+   * A new key, taken out of the generator as a JWK and read back, so that no KeyObject shares its
+   * data with the generator job. Node 20 deadlocks when a KeyObject generateKeyPairSync returned
+   * (or one derived from it) is exported to JWK while a garbage collection frees that job: the
+   * job's destructor waits for the key's lock, which the export holds while it makes strings
+   * (gdb: ExportJWKEdKey, an allocation, a collection, ~KeyGenJob). The load test and the
+   * registration bench hung so, one run in a few, and a node could at its first start.
+   */
   static generate(): NodeKey {
-    return new NodeKey(generateKeyPairSync('ed25519').privateKey);
+    // Node returns JWK objects for this encoding; @types/node has no overload for it.
+    const { privateKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { format: 'jwk' }, publicKeyEncoding: { format: 'jwk' } }) as unknown as { privateKey: JsonWebKey };
+    return new NodeKey(createPrivateKey({ key: privateKey, format: 'jwk' }));
   }
 }
 
-/** An Ed25519 public key's SubjectPublicKeyInfo: this prefix (RFC 8410), then the key's 32 bytes. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
 /**
- * The 32 bytes of an Ed25519 public key, read from its DER form, not its JWK: Node 20 deadlocks
- * when a key generateKeyPairSync made is exported to JWK while a garbage collection frees the
- * generator (its destructor waits for the key's lock, which the JWK export holds while it makes
- * strings). The load test hung so, one run in a few, and a node could at its first start.
+ * The 32 bytes of an Ed25519 public key. From its JWK: the DER export goes through OpenSSL's
+ * encoders, ~75 µs against ~1 µs, and this runs for every TLS connection (tls-peer-id.ts).
  */
 export function rawPublicKey(key: KeyObject): Buffer {
-  const der = key.export({ format: 'der', type: 'spki' });
-  if (der.length !== ED25519_SPKI_PREFIX.length + 32 || !der.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)) throw new Error('not an Ed25519 key');
-  return der.subarray(ED25519_SPKI_PREFIX.length);
+  const jwk = key.export({ format: 'jwk' });
+  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('not an Ed25519 key');
+  return Buffer.from(jwk.x, 'base64url');
 }
 
 /** The key in `dataDirectory`, made (and saved, mode 0600) on first start. */
