@@ -76,6 +76,17 @@ describe('HashScheduler', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('is idle once the only file waiting to be looked at again is dropped', async () => {
+    const { s, started } = scheduler(1, 500);
+    s.enqueue('/young', { size: 1, mtimeMs: Date.now(), ino: 1 });
+    let idle = false;
+    void s.whenIdle().then(() => (idle = true));
+    s.drop('/young');
+    await Promise.resolve();
+    expect(idle).toBe(true);
+    expect(started).toEqual([]);
+  });
+
   it('looks again at a path queued while it is hashed, once that hash is over', async () => {
     const { s, started, finish } = scheduler(1);
     s.enqueue('/a', stamp(1));

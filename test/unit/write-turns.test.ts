@@ -30,10 +30,10 @@ describe('WriteTurns', () => {
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<void>((resolve) => server.once('connection', () => resolve()));
     const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
     try {
-      await new Promise<void>((resolve) => client.once('connect', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 20)); // the server has accepted it
+      await accepted; // the server reads this socket from now on
       const writes = [turns.run(() => {
         order.push('write 1');
         // The request reaches the server's socket while this write still holds the thread.

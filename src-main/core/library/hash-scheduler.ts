@@ -79,6 +79,7 @@ export class HashScheduler {
   drop(path: string): void {
     this.pending.delete(path);
     this.cancelLater(path);
+    this.settleIdle(); // it may have been all that was left
   }
 
   /** Takes every queued path that passes `test` out of the queue. */
