@@ -75,4 +75,15 @@ describe('migrations', () => {
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM unshared_contents').get()).toEqual({ n: 0 });
   });
+
+  it('11 counts the index’s peers, in all and online, into its totals', async () => {
+    const db = await databaseAtVersion(10);
+    const peer = db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, status, registered_at, last_seen, address_key, source_key, first_seen)
+      VALUES (?, 'p', '10.0.0.1', 9001, ?, 1, 1, '10.0.0.1', '10.0.0.1', 1)`);
+    peer.run('A', 'online');
+    peer.run('B', 'offline');
+    peer.run('C', 'online');
+    expect(migrate(db, migrations)).toBe(migrations.length - 10);
+    expect(db.prepare('SELECT peers, peers_online FROM index_totals').get()).toEqual({ peers: 3, peers_online: 2 });
+  });
 });

@@ -319,4 +319,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX locations_inode ON locations(inode);
     `,
   },
+  {
+    version: 11,
+    name: 'index peer counts',
+    // The index's peers in all and online, kept by the store in the same transactions as the
+    // files' totals: every registration asks whether there is room (super_peer.max_peers), and
+    // counting 10,000 peer rows for it was ~0.8 ms of each.
+    sql: `
+      ALTER TABLE index_totals ADD COLUMN peers INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE index_totals ADD COLUMN peers_online INTEGER NOT NULL DEFAULT 0;
+      UPDATE index_totals SET peers = (SELECT count(*) FROM index_peers),
+        peers_online = (SELECT count(*) FROM index_peers WHERE status = 'online') WHERE id = 1;
+    `,
+  },
 ];

@@ -34,7 +34,7 @@ export type PeerRef = z.infer<typeof peerRefRow>;
 export const sessionRow = z.object({ id: int, session_hash: text.nullable(), status });
 export const standingRow = z.object({ address_key: text, source_key: text, first_seen: int, reputation: int, status, file_count: int });
 export const filesAtKeyRow = z.object({ n: int.nullable() });
-export const peerCountsRow = z.object({ total: int, online: int.nullable() });
+export const peerCountsRow = z.object({ total: int, online: int });
 
 // ---- index_reports --------------------------------------------------------------------------
 

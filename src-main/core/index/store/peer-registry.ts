@@ -55,13 +55,6 @@ type TouchValues = { now: number; activeUploads: number | null; freeUploadSlots:
 export class PeerRegistry {
   private readonly s;
   private readonly sessions = new PeerSessionCache();
-  /**
-   * The peers online and in all, kept between writes: counting them is a scan of every peer, and
-   * a registration asks twice (room for it) and its stats once more. Every write of a peer's row
-   * count or status forgets it; only a count read outside a transaction is kept (one read inside
-   * may yet be rolled back), as for the sessions.
-   */
-  private counted: { online: number; total: number } | undefined;
 
   constructor(private readonly sql: TypedSql, private readonly counts: DenormalisedCounts) {
     this.s = {
@@ -96,7 +89,10 @@ export class PeerRegistry {
       listPeers: sql.select<{ status: string | null; limit: number; offset: number }, typeof peerRow>(peerRow, `SELECT ${PEER_COLUMNS} FROM index_peers
         WHERE @status IS NULL OR status = @status ORDER BY status = 'online' DESC, id LIMIT @limit OFFSET @offset`),
       countPeers: sql.select<{ status: string | null }, typeof countRow>(countRow, 'SELECT count(*) AS n FROM index_peers WHERE @status IS NULL OR status = @status'),
-      peerCounts: sql.select<[], typeof peerCountsRow>(peerCountsRow, "SELECT count(*) AS total, sum(status = 'online') AS online FROM index_peers"),
+      // Kept in index_totals by every write that adds, removes or turns a peer (a registration asks twice whether there is room).
+      peerCounts: sql.select<[], typeof peerCountsRow>(peerCountsRow, 'SELECT peers AS total, peers_online AS online FROM index_totals WHERE id = 1'),
+      addPeers: sql.write<[number, number]>('UPDATE index_totals SET peers = peers + ?, peers_online = peers_online + ? WHERE id = 1'),
+      noPeersOnline: sql.write('UPDATE index_totals SET peers_online = 0 WHERE id = 1'),
     };
   }
 
@@ -145,7 +141,6 @@ export class PeerRegistry {
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. In the caller's write. */
   upsert(r: PeerRegistration): PeerRef {
     this.sessions.forgetPeer(r.peerId); // a new session, and online
-    this.counted = undefined;
     const before = this.s.peerRef.get(r.peerId);
     const row = {
       peerId: r.peerId, name: r.name, address: r.address, port: r.port, sessionHash: r.sessionHash, now: r.now,
@@ -157,6 +152,7 @@ export class PeerRegistry {
       return before;
     }
     this.s.upsertPeer.run(row);
+    this.s.addPeers.run(1, 1);
     return this.s.peerRef.get(r.peerId) as PeerRef;
   }
 
@@ -214,8 +210,8 @@ export class PeerRegistry {
   /** Every peer offline, in the caller's write: their files' online sources are the caller's (markAllOffline). */
   allOffline(): void {
     this.sessions.forgetAll();
-    this.counted = undefined;
     this.s.allOffline.run();
+    this.s.noPeersOnline.run();
   }
 
   /** Voids every session: peers must register again (after an index restart). */
@@ -237,8 +233,8 @@ export class PeerRegistry {
   /** Deletes a peer's row, once its locations are gone (the caller's). */
   delete(peer: PeerRef, peerId: string): void {
     this.s.deletePeer.run(peer.id);
+    this.s.addPeers.run(-1, peer.status === 'online' ? -1 : 0);
     this.sessions.forgetPeer(peerId);
-    this.counted = undefined;
   }
 
   listPeers(q: { offset: number; limit: number; status?: PeerStatus | undefined }): { items: IndexPeer[]; total: number } {
@@ -248,19 +244,16 @@ export class PeerRegistry {
   }
 
   peerCounts(): { online: number; total: number } {
-    if (this.counted) return { ...this.counted };
     const peers = this.s.peerCounts.get();
-    const counted = { online: peers?.online ?? 0, total: peers?.total ?? 0 };
-    if (!this.sql.db.inTransaction) this.counted = counted;
-    return { ...counted };
+    return { online: peers?.online ?? 0, total: peers?.total ?? 0 };
   }
 
   /** A peer's status change, with its files' online sources. */
   private setStatus(peer: PeerRef, status: PeerStatus): void {
     if (peer.status === status) return;
     this.s.setStatus.run(status, peer.id);
+    this.s.addPeers.run(0, status === 'online' ? 1 : -1);
     this.sessions.forgetRow(peer.id);
-    this.counted = undefined;
     this.counts.bumpPeerSources(peer.id, status === 'online' ? 1 : -1);
     peer.status = status;
   }
