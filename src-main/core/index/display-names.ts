@@ -6,7 +6,11 @@
 // when the first "vm" leaves for good, the next one is plain "vm" again.
 //
 // The suffixes are computed from index_peers (one read of id, peer_id, name) and kept until a
-// peer registers (it may have a new name) or is removed, and at most MAX_AGE_MS in any case.
+// peer registers (it may have a new name) or is removed, and at most MAX_AGE_MS in any case; after
+// a registration or removal they are computed again at most once per MIN_RECOMPUTE_MS: in a storm
+// of registrations (a federation member's peers failing over) every search read every peer row
+// again, ~6 % of the index's CPU. Meanwhile a peer registered or renamed since the read is told
+// apart as a peer from elsewhere is (below), so it never shows a name another peer shows already.
 //
 // An answer merged from federated index servers also holds peers registered elsewhere (each
 // server tells its own apart already): this server's peers keep the names it shows for them, and
@@ -20,6 +24,8 @@ import type { Db } from '../store/database.js';
 
 /** The longest a computed set of suffixes is trusted without a registration or removal seen. */
 const MAX_AGE_MS = 30_000;
+/** After a registration or removal, the suffixes are computed again at most this often. */
+const MIN_RECOMPUTE_MS = 1_000;
 
 /** How names are compared: "VM", "vm" and " vm " are the same name to a reader. */
 export function nameKey(name: string): string {
@@ -58,8 +64,8 @@ export interface DisplayNamesOptions {
 interface Known {
   /** Local peers told apart: peer id → the name shown. */
   suffixed: Map<string, string>;
-  /** Every local peer id. */
-  local: Set<string>;
+  /** Every local peer id, with the name it had when read. */
+  local: Map<string, string>;
   /** The names local peers are shown under (nameKey → peer id). */
   shown: Map<string, string>;
   at: number;
@@ -74,7 +80,8 @@ class Claims {
   }
 
   name(peerId: string, name: string): string {
-    if (this.known.local.has(peerId)) return this.known.suffixed.get(peerId) ?? name;
+    if (this.known.local.get(peerId) === name) return this.known.suffixed.get(peerId) ?? name;
+    // From another server, or registered (or renamed) here since the names were read.
     const key = nameKey(name);
     const holder = this.byKey.get(key);
     if (holder !== undefined && holder !== peerId) return withShortId(name, peerId);
@@ -85,6 +92,8 @@ class Claims {
 
 export class DisplayNames {
   private cache: Known | undefined;
+  /** A peer registered or was removed since the cache was computed. */
+  private stale = false;
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
   private readonly read;
@@ -94,7 +103,7 @@ export class DisplayNames {
     // The rowid grows with each new peer and a re-registration keeps it: registration order.
     this.read = o.db.prepare<[], { peer_id: string; name: string }>('SELECT peer_id, name FROM index_peers ORDER BY id');
     this.unsubscribe = o.bus?.subscribe((event) => {
-      if (event.type === 'peer_registered' || event.type === 'peer_removed') this.cache = undefined;
+      if (event.type === 'peer_registered' || event.type === 'peer_removed') this.stale = true;
     }) ?? (() => undefined);
   }
 
@@ -140,7 +149,8 @@ export class DisplayNames {
 
   private known(): Known {
     const now = this.now();
-    if (!this.cache || now - this.cache.at > MAX_AGE_MS) {
+    if (!this.cache || now - this.cache.at > MAX_AGE_MS || (this.stale && now - this.cache.at >= MIN_RECOMPUTE_MS)) {
+      this.stale = false;
       const rows = this.read.all().map((r) => ({ peerId: r.peer_id, name: r.name }));
       const suffixed = suffixedNames(rows);
       const shown = new Map<string, string>();
@@ -148,7 +158,7 @@ export class DisplayNames {
         const key = nameKey(suffixed.get(r.peerId) ?? r.name);
         if (!shown.has(key)) shown.set(key, r.peerId);
       }
-      this.cache = { suffixed, local: new Set(rows.map((r) => r.peerId)), shown, at: now };
+      this.cache = { suffixed, local: new Map(rows.map((r) => [r.peerId, r.name])), shown, at: now };
     }
     return this.cache;
   }
