@@ -4,7 +4,7 @@
 // registers (the index calls back then, never later), so 10,000 peers never hold 10,000 ports;
 // its server object is kept for the next registration (a failover), as a real node's runs all along.
 import type { Server } from 'node:http';
-import type { IndexedFile } from '../src-shared/api/index-routes.js';
+import type { AddressReceipt, IndexedFile } from '../src-shared/api/index-routes.js';
 import { NodeKey } from '../src-main/core/identity/node-key.js';
 import { NodeTls } from '../src-main/core/net/node-tls.js';
 import { addressResponderServer, listenResponder, signedRegistration } from '../test/support/signed-registration.js';
@@ -19,6 +19,11 @@ export class SimPeer {
   /** The index server it is registered with (an index into the servers), and its session there. */
   server = -1;
   token = '';
+  /** Its call-back port (kept from one registration to the next when free, as a node keeps its port) and its latest address receipt. */
+  private port = 0;
+  private receipt: AddressReceipt | undefined;
+  /** The index servers' call-backs it answered (a registration spared by a receipt has none). */
+  callBacks = 0;
   /** Between losing its index server and registering with another: no heartbeats. */
   moving = false;
 
@@ -40,16 +45,23 @@ export class SimPeer {
    * benchmark's TLS, as a real node calls).
    */
   async register(http: Pick<LoadHttp, 'call'>, port: number): Promise<string> {
-    this.responderServer ??= addressResponderServer(this.key, await this.tls());
-    const responder = await listenResponder(this.responderServer, this.key);
+    if (!this.responderServer) {
+      this.responderServer = addressResponderServer(this.key, await this.tls());
+      this.responderServer.on('request', () => this.callBacks++);
+    }
+    const responder = await listenResponder(this.responderServer, this.key, '127.0.0.1', this.port);
+    this.port = responder.port;
     try {
       const challenge = await http.call(port, 'GET', '/api/v1/peers/challenge');
       if (challenge.status !== 200) throw new Error(`challenge answered ${challenge.status}: ${challenge.body}`);
       const given = JSON.parse(challenge.body) as { indexId: string; challenge: string };
-      const body = signedRegistration(this.key, { name: `load-${this.n}`, port: responder.port, files: this.files }, given);
+      // The receipt of its last registration: a federation member that knows its issuer takes it instead of calling back.
+      const body = signedRegistration(this.key, { name: `load-${this.n}`, port: responder.port, files: this.files, ...(this.receipt ? { receipt: this.receipt } : {}) }, given);
       const res = await http.call(port, 'POST', '/api/v1/peers/register', body);
       if (res.status !== 200) throw new Error(`register answered ${res.status}: ${res.body.slice(0, 300)}`);
-      this.token = (JSON.parse(res.body) as { sessionToken: string }).sessionToken;
+      const answer = JSON.parse(res.body) as { sessionToken: string; receipt?: AddressReceipt };
+      this.token = answer.sessionToken;
+      this.receipt = answer.receipt ?? this.receipt;
       return this.token;
     } finally {
       await responder.close();

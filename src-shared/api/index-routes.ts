@@ -27,6 +27,26 @@ export type IndexedFile = z.infer<typeof indexedFileSchema>;
 /** At most this many files per request; bigger libraries follow up with /files/register batches. */
 export const MAX_FILES_PER_REQUEST = 5000;
 
+/**
+ * An index server's signed word that it reached a node at an address: its call-back there was
+ * answered with the node's key (address-check.ts). Given with a registration, renewed on a
+ * heartbeat that asks; the index server itself, or another of its federation, takes a fresh one
+ * instead of calling the node back again (index/address-receipts.ts).
+ */
+export const addressReceiptSchema = z.object({
+  indexId: nodeIdSchema,
+  /** The address and port it lists the node at (as its registration answer says). */
+  address: z.string().max(253),
+  port: z.number().int().min(1).max(65535),
+  /** When it signed (epoch ms). */
+  at: z.number().int().nonnegative(),
+  /** The index's node key over the receipt statement (signed-statement.ts), base64url. */
+  signature: z.string().max(200),
+});
+export type AddressReceipt = z.infer<typeof addressReceiptSchema>;
+/** How long a receipt spares a call-back; a peer asks for a new one on a heartbeat once its own is half that old. */
+export const ADDRESS_RECEIPT_TTL_MS = 10 * 60_000;
+
 export const registerRequestSchema = z.object({
   peerId: peerIdSchema,
   name: z.string().trim().min(1).max(100),
@@ -42,6 +62,8 @@ export const registerRequestSchema = z.object({
   challenge: z.string().max(100),
   /** The node key's signature (base64url) over the registration statement (signed-statement.ts). */
   signature: z.string().max(200),
+  /** The latest address receipt this node holds: a fresh one from this index server or its federation spares the call-back. */
+  receipt: addressReceiptSchema.optional(),
 });
 export type RegisterRequest = z.input<typeof registerRequestSchema>;
 
@@ -54,6 +76,8 @@ export const registerResponseSchema = z.object({
   /** The address the index will give downloaders; it called this node back there. */
   address: z.string(),
   protocol: protocolVersionSchema,
+  /** That the index reached this node there, signed: kept and shown to the next index server (a failover). */
+  receipt: addressReceiptSchema.optional(),
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
 
@@ -66,8 +90,10 @@ export const heartbeatRequestSchema = z.object({
   peerId: peerIdSchema,
   activeUploads: z.number().int().nonnegative().default(0),
   freeUploadSlots: z.number().int().nonnegative().default(0),
+  /** Asks for a new address receipt (the one held is getting old). */
+  renewReceipt: z.boolean().optional(),
 });
-export const heartbeatResponseSchema = z.object({ ok: z.literal(true), heartbeatIntervalMs: z.number().int().positive() });
+export const heartbeatResponseSchema = z.object({ ok: z.literal(true), heartbeatIntervalMs: z.number().int().positive(), receipt: addressReceiptSchema.optional() });
 
 export const fileUpdateRequestSchema = z.object({
   peerId: peerIdSchema,

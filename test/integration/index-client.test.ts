@@ -9,12 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { z } from 'zod';
 import {
+  ADDRESS_RECEIPT_TTL_MS,
   fileUpdateRequestSchema,
   heartbeatRequestSchema,
   MAX_FILES_PER_REQUEST,
   registerRequestSchema,
   transferReportSchema,
   unregisterRequestSchema,
+  type AddressReceipt,
   type IndexedFile,
 } from '../../src-shared/api/index-routes.js';
 import type { SharedFile } from '../../src-shared/api/library.js';
@@ -26,6 +28,9 @@ import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { registrationStatement, signedBy } from '../../src-main/core/identity/signed-statement.js';
 import { PROTOCOL_VERSION } from '../../src-shared/api/protocol.js';
 import { sha256 } from '../support/sha256.js';
+
+/** The node id the fake index servers sign their (unchecked) receipts as. */
+const RECEIPT_SIGNER = NodeKey.generate().id;
 
 const file = (name: string): IndexedFile => ({ id: sha256(name), name, size: name.length, mime: 'text/plain', category: 'document', tags: ['txt'], pieceSize: 262144 });
 const shared = (f: IndexedFile): SharedFile => ({ ...f, names: [f.name], userTags: [], pieceCount: 1, sharedAt: new Date().toISOString(), sha256: null });
@@ -47,6 +52,8 @@ class FakeIndex {
   readonly indexId = randomUUID();
   /** What `at` is read from: the client's clock when a test gives the client its own. */
   clock: () => number = Date.now;
+  /** The address receipts it gives (the client keeps and shows them, never checks them). */
+  readonly receipts: AddressReceipt[] = [];
   readonly requests: Recorded[] = [];
   private readonly challenges = new Set<string>();
   readonly peers = new Map<string, { token: string; files: Map<string, IndexedFile>; online: boolean }>();
@@ -56,6 +63,12 @@ class FakeIndex {
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  private receipt(port: number): AddressReceipt {
+    const receipt = { indexId: RECEIPT_SIGNER, address: '127.0.0.1', port, at: this.clock(), signature: `receipt-${this.receipts.length + 1}-of-${this.port}` };
+    this.receipts.push(receipt);
+    return receipt;
   }
 
   get sockets(): number {
@@ -156,11 +169,11 @@ class FakeIndex {
         if (!this.challenges.delete(input.challenge) || !signedBy(input.peerId, signed, input.signature)) return fail(401, 'SIGNATURE_INVALID');
         const token = randomBytes(16).toString('hex');
         this.peers.set(input.peerId, { token, files: new Map(input.files.map((f) => [f.id, f])), online: true });
-        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1', protocol: PROTOCOL_VERSION });
+        return reply(200, { peerId: input.peerId, indexId: this.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address: '127.0.0.1', protocol: PROTOCOL_VERSION, receipt: this.receipt(input.port) });
       }
       case '/api/v1/peers/heartbeat': {
         const input = parse(heartbeatRequestSchema);
-        if (input && session(input.peerId)) reply(200, { ok: true, heartbeatIntervalMs: this.heartbeatIntervalMs });
+        if (input && session(input.peerId)) reply(200, { ok: true, heartbeatIntervalMs: this.heartbeatIntervalMs, ...(input.renewReceipt ? { receipt: this.receipt(9001) } : {}) });
         return;
       }
       case '/api/v1/files/register': {
@@ -454,6 +467,36 @@ describe('IndexClient against a real HTTP index', () => {
     // It left the fallback politely.
     const [leave] = await pollUntil(() => (second.of('/api/v1/peers/unregister').length ? second.of('/api/v1/peers/unregister') : undefined), 'unregister on the fallback');
     expect(leave?.body).toEqual({ peerId });
+  });
+
+  it('shows its last address receipt to the next index server (a failover), and asks for a new one when it is half its life old', async () => {
+    const first = await startIndex();
+    const second = await startIndex();
+    const { client } = startClient([first.address, second.address]);
+    await registered(client, first.address);
+    expect(first.of('/api/v1/peers/register')[0]?.body.receipt).toBeUndefined(); // none held yet
+    const given = first.receipts[0];
+    await first.stop();
+    await registered(client, second.address);
+    expect(second.of('/api/v1/peers/register')[0]?.body.receipt).toEqual(given);
+
+    // On its own clock: heartbeats a minute apart ask for a new receipt once the held one is past half its life.
+    const timers = jumpingTimers();
+    const index = await startIndex();
+    index.clock = timers.now;
+    index.heartbeatIntervalMs = 60_000;
+    const other = startClient([index.address], { timers });
+    await registered(other.client, index.address);
+    const beats = await pollUntil(() => (index.of('/api/v1/peers/heartbeat').length >= 8 ? index.of('/api/v1/peers/heartbeat') : undefined), 'eight heartbeats');
+    let heldAt = (index.receipts[0] as AddressReceipt).at;
+    const expected = beats.map((b) => {
+      const ask = b.at - heldAt > ADDRESS_RECEIPT_TTL_MS / 2;
+      if (ask) heldAt = b.at; // the answer's receipt, fresh again
+      return ask;
+    });
+    expect(beats.map((b) => b.body.renewReceipt === true)).toEqual(expected);
+    expect(expected.filter(Boolean).length).toBeGreaterThan(0);
+    expect(index.receipts).toHaveLength(1 + expected.filter(Boolean).length);
   });
 
   it('moves at once when its index says index_stopping on /ws', async () => {

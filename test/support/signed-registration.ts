@@ -55,9 +55,22 @@ export function addressResponderServer(key: NodeKey, keyTls: NodeTls): http.Serv
   return server;
 }
 
-/** Listens with a responder server on a free port of `host`, until closed (it may listen again after). */
-export async function listenResponder(server: http.Server, key: NodeKey, host = '127.0.0.1'): Promise<AddressResponder> {
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+/**
+ * Listens with a responder server on `host`, until closed (it may listen again after): on `port`
+ * when given and free (a node keeps its port), else on a free one.
+ */
+export async function listenResponder(server: http.Server, key: NodeKey, host = '127.0.0.1', port = 0): Promise<AddressResponder> {
+  const listen = (p: number) => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(p, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await listen(port).catch((err: NodeJS.ErrnoException) => {
+    if (port === 0 || err.code !== 'EADDRINUSE') throw err;
+    return listen(0);
+  });
   return {
     key, id: key.id, port: (server.address() as AddressInfo).port,
     close: async () => {

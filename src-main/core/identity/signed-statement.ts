@@ -5,7 +5,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { publicKeyOfNodeId } from '../../../src-shared/node-id.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 
-export type StatementPurpose = 'register' | 'address' | 'report';
+export type StatementPurpose = 'register' | 'address' | 'report' | 'reached';
 
 export function statement(purpose: StatementPurpose, fields: readonly (string | number)[]): string {
   for (const field of fields) {
@@ -29,4 +29,9 @@ export function signedBy(nodeId: string, text: string, signature: string): boole
 /** What a peer signs to register: this index, its challenge, who, and where it says it is. */
 export function registrationStatement(r: { indexId: string; challenge: string; peerId: string; address?: string | undefined; port: number }): string {
   return statement('register', [r.indexId, r.challenge, r.peerId, r.address ?? '', r.port]);
+}
+
+/** What an index server signs when it reached a node at an address (an address receipt). */
+export function receiptStatement(r: { indexId: string; peerId: string; address: string; port: number; at: number }): string {
+  return statement('reached', [r.indexId, r.peerId, r.address, r.port, r.at]);
 }

@@ -11,8 +11,10 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { IndexConnectionView } from '../../../src-shared/api/peer-routes.js';
 import {
+  ADDRESS_RECEIPT_TTL_MS,
   indexedFileSchema,
   MAX_FILES_PER_REQUEST,
+  type AddressReceipt,
   type IndexedFile,
   type transferReportSchema,
 } from '../../../src-shared/api/index-routes.js';
@@ -163,6 +165,8 @@ export class IndexClient {
   private target: string | null = null;
   private lastError: string | null = null;
   private session: Session | undefined;
+  /** The latest address receipt an index server gave: shown to the next one, which may then skip its call-back (a failover). */
+  private receipt: AddressReceipt | undefined;
   private socket: IndexSocket | undefined;
   /** An index server that announced on /ws that it is stopping. */
   private stoppingServer: string | undefined;
@@ -386,10 +390,12 @@ export class IndexClient {
     const answer = await indexApi.register(address, {
       peerId, name: identity.name, port: identity.port, version: identity.version, address: identity.address, protocol: PROTOCOL_VERSION,
       files: files.slice(0, MAX_FILES_PER_REQUEST), partial: files.length > MAX_FILES_PER_REQUEST, challenge, signature,
+      ...(this.receipt ? { receipt: this.receipt } : {}),
     }, options);
     if (answer.protocol !== PROTOCOL_VERSION) {
       throw new NodeCallError(409, 'PROTOCOL_MISMATCH', `${address} runs ${answer.protocol < PROTOCOL_VERSION ? 'an older' : 'a newer'} Shoal (protocol ${answer.protocol}); this node speaks protocol ${PROTOCOL_VERSION}`);
     }
+    this.receipt = answer.receipt ?? this.receipt;
     for (let i = MAX_FILES_PER_REQUEST; i < files.length; i += MAX_FILES_PER_REQUEST) {
       await indexApi.updateFiles(address, answer.sessionToken, { peerId, added: files.slice(i, i + MAX_FILES_PER_REQUEST), removed: [] }, options);
     }
@@ -400,8 +406,10 @@ export class IndexClient {
     this.ensureSocket(session);
     const load = this.o.load?.() ?? { activeUploads: 0, freeUploadSlots: 0 };
     const outcome = await this.sessionCall(session, false, async () => {
-      const answer = await indexApi.heartbeat(session.address, session.token, { peerId: this.identity().key.id, ...load }, this.callOptions());
+      const renewReceipt = this.receipt !== undefined && this.timers.now() - this.receipt.at > ADDRESS_RECEIPT_TTL_MS / 2;
+      const answer = await indexApi.heartbeat(session.address, session.token, { peerId: this.identity().key.id, ...load, ...(renewReceipt ? { renewReceipt } : {}) }, this.callOptions());
       session.heartbeatIntervalMs = answer.heartbeatIntervalMs;
+      this.receipt = answer.receipt ?? this.receipt;
     });
     if (outcome === 'ok') this.nextHeartbeatAt = this.timers.now() + session.heartbeatIntervalMs;
   }

@@ -13,6 +13,7 @@ import type { ServingLimits } from '../http/connection-guard.js';
 import type { ControlAccess } from '../http/control-access.js';
 import type { Db } from '../store/database.js';
 import type { NodeStateOf } from '../store/node-state.js';
+import type { AddressReceipts } from './address-receipts.js';
 import { IndexService, type IndexAccess, type IndexSettings } from './index-service.js';
 import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
@@ -54,6 +55,8 @@ export interface IndexRoleOptions {
   tls?: { options: TlsOptions; plain: PlainHttpPolicy };
   /** How the index calls peers back (TLS to their ids when encryption is on). */
   dialer?: NodeDialer;
+  /** Address receipts: signed for peers called back, and believed instead of a call-back when fresh (address-receipts.ts). */
+  receipts?: AddressReceipts;
   /** While the index port is taken, how often it is tried again (default 2 s). */
   portRetryMs?: number;
 }
@@ -117,7 +120,7 @@ export class IndexRole {
     this.stopRetrying();
     this.state = 'starting';
     try {
-      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}), checkAddress: addressCallBack(this.o.dialer) });
+      const service = new IndexService({ store: new IndexStore(this.o.db), bus: this.bus, logger: this.o.logger, settings: this.o.settings, indexId: this.indexId, ...(this.o.indexAccess ? { access: this.o.indexAccess } : {}), ...(this.o.receipts ? { receipts: this.o.receipts } : {}), checkAddress: addressCallBack(this.o.dialer) });
       await service.start(); // before the port opens: nothing may write while it resets availability
       let server: IndexServer;
       try {

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
 import type {
+  AddressReceipt,
   IndexPeer,
   IndexStats,
   SearchQuery,
@@ -35,6 +36,7 @@ import { newSessionToken, sessionMatches } from './session-tokens.js';
 import { PROTOCOL_VERSION } from '../../../src-shared/api/protocol.js';
 import { registrationStatement, signedBy } from '../identity/signed-statement.js';
 import { callBackAddress, type AddressChecker } from './address-check.js';
+import type { AddressReceipts } from './address-receipts.js';
 import { hostForUrl } from '../net/host-for-url.js';
 import { RegistrationChallenges } from './registration-challenges.js';
 import { WriteTurns } from './write-turns.js';
@@ -71,6 +73,8 @@ export interface IndexServiceOptions {
   proveSize?: SizeProver;
   /** Calls a registering peer back at the address it claims (address-check.ts; tests pass their own). */
   checkAddress?: AddressChecker;
+  /** Signs address receipts and believes fresh ones instead of calling back (address-receipts.ts); absent: always calls back. */
+  receipts?: AddressReceipts;
   bus: EventBus<IndexEventMap>;
   logger: Logger;
   settings: IndexSettings;
@@ -212,8 +216,11 @@ export class IndexService {
     const known = this.o.store.peerStanding(body.peerId);
     this.checkRoom(known, keys);
     this.checkAddressFiles(known, keys, body.files.length, () => body.files.length);
-    const reached = await this.checkAddress(body.peerId, address, body.port);
-    if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
+    // A fresh receipt (ours, or a federation member's) says this node was reached there already.
+    if (!this.o.receipts?.spares(body.receipt, body.peerId, address, body.port)) {
+      const reached = await this.checkAddress(body.peerId, address, body.port);
+      if (!reached.ok) throw new ShoalError('ADDRESS_UNREACHABLE', `${reached.reason}. Others could not download from it either: open the port to the network, or set peer.host / the address it registers.`);
+    }
     const { token, hash } = newSessionToken();
     const { added, removed } = await this.writes.run(() => {
       this.checkRoom(this.o.store.peerStanding(body.peerId), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
@@ -229,7 +236,8 @@ export class IndexService {
     if (peer) this.o.bus.publish('peer_registered', peer);
     this.publishFileChanges(body.peerId, added, removed);
     this.publishStats();
-    return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address, protocol: PROTOCOL_VERSION };
+    const receipt = this.o.receipts?.issue(body.peerId, address, body.port);
+    return { peerId: body.peerId, indexId: this.o.indexId, sessionToken: token, heartbeatIntervalMs: this.heartbeatIntervalMs, address, protocol: PROTOCOL_VERSION, ...(receipt ? { receipt } : {}) };
   }
 
   /**
@@ -286,7 +294,14 @@ export class IndexService {
       this.o.store.touchPeer(body.peerId, beat.now, beat); // back online now: its files count again at once
       this.publishStats();
     }
-    return { ok: true as const, heartbeatIntervalMs: this.heartbeatIntervalMs };
+    return { ok: true as const, heartbeatIntervalMs: this.heartbeatIntervalMs, ...(body.renewReceipt ? this.renewedReceipt(body.peerId) : {}) };
+  }
+
+  /** A new receipt for a registered peer at the address this index lists it at. */
+  private renewedReceipt(peerId: string): { receipt?: AddressReceipt } {
+    const receipts = this.o.receipts;
+    const peer = receipts ? this.o.store.getPeer(peerId) : undefined;
+    return receipts && peer ? { receipt: receipts.issue(peerId, peer.address, peer.port) } : {};
   }
 
   /**

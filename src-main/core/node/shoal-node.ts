@@ -23,6 +23,7 @@ import { ChunkPool } from '../http/chunk-pool.js';
 import { AllowedHosts } from '../http/allowed-hosts.js';
 import { ControlAccess } from '../http/control-access.js';
 import { indexServingLimits, peerServingLimits } from './serving-limits.js';
+import { AddressReceipts } from '../index/address-receipts.js';
 import { IndexRole } from '../index/index-role.js';
 import { createFederation } from '../index/federation/setup.js';
 import { AddedFederation } from '../index/federation/added-federation.js';
@@ -154,8 +155,10 @@ export async function startNode({ config, logger, hashWorkers, writeSettleMs, do
   let browsing: IndexBrowsing | undefined;
   const addedFederation = new AddedFederation({ state: nodeState, configured: config.super_peer.federation });
   const federation = createFederation({ selfId: id, config: config.super_peer, configured: () => addedFederation.addresses(), lan: () => browsing?.list() ?? [], ownPort: () => indexRole.status().port, sourceAllowed: accessControl.sourceAllowed, addressAllowed: (address) => accessControl.networks.allowsUrl(`http://${address}/`), deviceBlocked: (nodeId) => accessControl.devices.isBlocked(nodeId), dialer });
+  // A peer that registered with this index or with a member of its federation is not called back again while its receipt is fresh.
+  const receipts = new AddressReceipts({ indexId: id, sign: (text) => key.sign(text), trusts: (nodeId) => federation.members.isMember(nodeId) });
   const indexRole = new IndexRole({
-    federation, tls: tlsServing, dialer,
+    federation, tls: tlsServing, dialer, receipts,
     advertiser: { advertise: (info) => discovery.advertiseIndex(info) },
     db, state: nodeState, nodeId: id, port: config.super_peer.port, host: config.peer.host, access, limits: { ...indexServingLimits(config), gate: accessControl.gate }, indexAccess: accessControl.index, version,
     logger: logger.child({ service: 'index' }), name: () => displayName.get(),

@@ -207,6 +207,14 @@ export class FederationMembers {
   }
 
   /**
+   * Whether `nodeId` is the proved id of a member that may be passed on, answering now or not (a
+   * member that just died is the one whose receipts its peers bring: address-receipts.ts).
+   */
+  isMember(nodeId: string): boolean {
+    return this.all().some((m) => m.indexId === nodeId && this.passesOn(m));
+  }
+
+  /**
    * Whether `m` may be named to other nodes (GET /api/v1/federation, the topology): not refused,
    * and not caught proving another id than the one it must. Only its proved id (`indexId`) goes with it.
    */
