@@ -2,7 +2,9 @@
 // own Ed25519 key, signs the index's challenge, and answers the index's call-back at the address
 // it claims, over TLS with its own certificate. The call-back responder lives only while its peer
 // registers (the index calls back then, never later), so 10,000 peers never hold 10,000 ports;
-// its server object is kept for the next registration (a failover), as a real node's runs all along.
+// its server object and port are kept for the next registration (a failover), as a real node's run
+// all along, and so is the address receipt of its last registration, which it shows to the next
+// index server (a federation member then spares the call-back, as for a real node).
 import type { Server } from 'node:http';
 import type { AddressReceipt, IndexedFile } from '../src-shared/api/index-routes.js';
 import { NodeKey } from '../src-main/core/identity/node-key.js';
