@@ -25,7 +25,7 @@ import { processUsage } from '../loadtest/machine-usage.js';
 import type { Answer } from '../loadtest/load-http.js';
 import { SimPeer } from '../loadtest/sim-peers.js';
 import { buildWorld, worldPeerFiles } from './registration-world.js';
-import { type Figure, log, ratio, repoRoot, seconds, startProcess, stopProcess, tempDir } from './support.js';
+import { type Figure, log, pollUntil, ratio, repoRoot, seconds, startProcess, stopProcess, tempDir } from './support.js';
 
 const PEERS = Number(process.env.SHOAL_BENCH_REGISTRATION_PEERS ?? 10_000);
 const FILES_PER_PEER = 100;
@@ -91,11 +91,7 @@ async function startReference(): Promise<{ pid: number; port: number; stop: () =
 async function untilMemberKnown(port: number, memberPort: number): Promise<void> {
   const list = async (at: number) => (await (await fetch(`http://127.0.0.1:${at}/api/v1/federation`)).json()) as { indexId: string; servers: { indexId: string | null }[] };
   const memberId = (await list(memberPort)).indexId;
-  for (let waited = 0; waited < 30_000; waited += 200) {
-    if ((await list(port)).servers.some((s) => s.indexId === memberId)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the index server did not come to know its member');
+  await pollUntil(async () => (await list(port)).servers.some((s) => s.indexId === memberId), 'the index server to know its member', 30_000, 200);
 }
 
 /** CPU ms per store.registerPeer of `count` new peers, then of the same peers again with the same files. */

@@ -28,10 +28,11 @@ export type IndexedFile = z.infer<typeof indexedFileSchema>;
 export const MAX_FILES_PER_REQUEST = 5000;
 
 /**
- * An index server's signed word that it reached a node at an address: its call-back there was
- * answered with the node's key (address-check.ts). Given with a registration, renewed on a
- * heartbeat that asks; the index server itself, or another of its federation, takes a fresh one
- * instead of calling the node back again (index/address-receipts.ts).
+ * An index server's signed word that it lists a node at an address, having accepted its
+ * registration there (its call-back answered with the node's key, address-check.ts, or a receipt
+ * standing for it). Given with a registration, renewed on a heartbeat that asks; the index server
+ * itself, or another of its federation, takes a fresh one instead of calling the node back again
+ * (index/address-receipts.ts).
  */
 export const addressReceiptSchema = z.object({
   indexId: nodeIdSchema,

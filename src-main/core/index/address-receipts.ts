@@ -1,8 +1,10 @@
-// Address receipts: an index server that called a peer back signs that it reached it there, and
-// the peer shows that receipt when it registers again: with the same server (after a restart) or
-// with another of its federation (when its own fails). A fresh receipt from a server this one
-// trusts spares the call-back, which is a TLS connection to the peer and most of what a failover's
-// storm of registrations costs beyond the store's writes.
+// Address receipts: an index server that accepted a peer's registration (its call-back answered,
+// or a receipt standing for it) signs that it lists the peer at that address, and the peer shows
+// that receipt when it registers again: with the same server (after a restart) or with another of
+// its federation (when its own fails). A fresh receipt from a server this one trusts spares the
+// call-back, which is a TLS connection to the peer and most of what a failover's storm of
+// registrations costs beyond the store's writes. So a peer listed without a break somewhere in the
+// federation is not called back again, as a peer that keeps heartbeating one server never was.
 //
 // Trust: this server already hands its downloaders every source a federation member lists in its
 // answers, unchecked but for their form (federation/merge.ts). A receipt says no more than that:
@@ -29,7 +31,7 @@ export class AddressReceipts {
     this.now = o.now ?? Date.now;
   }
 
-  /** This server's receipt: it reached `peerId` at `address`:`port` (or lists it there still). */
+  /** This server's receipt: it lists `peerId` at `address`:`port`. */
   issue(peerId: string, address: string, port: number): AddressReceipt {
     const at = this.now();
     const signature = this.o.sign(receiptStatement({ indexId: this.o.indexId, peerId, address, port, at }));
