@@ -298,7 +298,7 @@ async function main(): Promise<void> {
       failoverRows = [
         ['after killing one server: its peers registered elsewhere', `${moved} of ${toMove} in ${((lastMoved - killedAt) / 1000).toFixed(1)} s (= ${((lastMoved - killedAt) / HEARTBEAT_MS).toFixed(1)} heartbeat intervals; ${moveRefusals} registrations refused; heartbeats ${failed})`],
         ['… of them called back (the others showed a receipt of the killed server)', `${peers.reduce((sum, p) => sum + p.callBacks, 0) - callBacksBefore}`],
-        ['… searches missing a server\u2019s files meanwhile', `${markerSearchesShort} of ${markerSearches} marker searches, the last ${((lastShortAt - killedAt) / 1000).toFixed(1)} s after the kill`],
+        ['… searches missing a server\u2019s files meanwhile', `${markerSearchesShort} of ${markerSearches} marker searches${markerSearchesShort > 0 ? `, the last ${((lastShortAt - killedAt) / 1000).toFixed(1)} s after the kill` : ''}`],
         ['… search p50 / p95 / p99 during the failover', summary(afterKill)],
         ['… CPU during the failover: the live index servers / the load generator', `${survivorsCpu.toFixed(1)} s / ${selfCpuFailover.toFixed(1)} s of ${failoverSeconds.toFixed(0)} s (${((survivorsCpu / failoverSeconds) * 100).toFixed(0)} % / ${((selfCpuFailover / failoverSeconds) * 100).toFixed(0)} % of a core)`],
       ];

@@ -17,6 +17,7 @@ export const errorCatalogue = {
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Only pages this node serves may open its WebSocket.' },
   NETWORK_BLOCKED: { status: 403, message: 'This node does not accept requests from your network (its security.allowed_networks / blocked_networks).' },
   DEVICE_BLOCKED: { status: 403, message: 'This node has blocked your device.' },
+  NOT_A_FEDERATION_MEMBER: { status: 403, message: 'Only an index server of this one\u2019s federation, its node id proved over TLS, may copy its peers.' },
   PATH_OUTSIDE_LIBRARY: { status: 403, message: 'The path leads outside the shared folders.' },
   PATH_NOT_SHAREABLE: { status: 403, message: 'This path cannot be shared (it holds the node\u2019s own data).' },
   CHALLENGE_INVALID: { status: 401, message: 'The registration\u2019s challenge is unknown, expired or already used; ask for a new one.' },

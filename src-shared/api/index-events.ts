@@ -12,6 +12,8 @@ export const indexEventSchemas = {
   /** Files no peer holds any more. */
   file_removed: z.object({ fileIds: z.array(fileIdSchema) }),
   stats_update: indexStatsSchema,
+  /** A federation member's peers copied here changed (federation/replica-puller.ts): `peers` written, `removed` gone. */
+  replica_changed: z.object({ indexId: z.string().max(100), peers: z.number().int(), removed: z.number().int() }),
   /** The index role is being turned off: peers move to another index server. */
   index_stopping: z.object({ indexId: z.string() }),
 } as const;

@@ -3,6 +3,7 @@
 // nothing at all, lies, or send A's own queries back to it, and one that answers honestly but
 // late. A search and a source lookup on A still find B's files, within the deadline, with
 // nothing of the hostile servers' in them; the late answer comes with `more=<queryId>`.
+// Replicas are off: this file tests forwarding (federation-replicas.test.ts, hostile copies).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   for (const mode of modes) hostile.push(await startHostileIndex(mode, { back: () => `127.0.0.1:${portA}` }));
   const a = await startTestNode({
     peer: { share: false },
-    superPeer: { enabled: true, port: portA, federation_deadline: `${DEADLINE_MS}ms`, federation: [`127.0.0.1:${portB}`, ...hostile.map((h) => h.address)] },
+    superPeer: { enabled: true, port: portA, federation_deadline: `${DEADLINE_MS}ms`, federation: [`127.0.0.1:${portB}`, ...hostile.map((h) => h.address)], federation_replicas: false },
   });
   const b = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: portB } });
   const peerA = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${portA}`] } });

@@ -2,7 +2,8 @@
 // A), each with a peer of its own. A search on any of them finds the files of all three; a query
 // reaches each server once, however the ring loops; the source lookups (GET /files/{id}, the
 // redirect, the Metalink) list sources registered elsewhere; a download of a file found through
-// the federation finishes; the topology shows the federation.
+// the federation finishes; the topology shows the federation. Replicas are off here: this file
+// tests forwarding (federation-replicas.test.ts tests the copies that spare it).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     indexes.push(await startTestNode({
       peer: { share: false },
-      superPeer: { enabled: true, port: ports[i], federation: [`127.0.0.1:${ports[(i + 1) % 3]}`], heartbeat_interval: '1s' },
+      superPeer: { enabled: true, port: ports[i], federation: [`127.0.0.1:${ports[(i + 1) % 3]}`], heartbeat_interval: '1s', federation_replicas: false },
     }));
   }
   for (let i = 0; i < 3; i++) {

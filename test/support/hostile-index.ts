@@ -24,7 +24,8 @@ import { NodeTls } from '../../src-main/core/net/node-tls.js';
  *   with the same query id, and answers nothing useful.
  * Every mode also lists `junk` index servers (more than a list may hold is refused whole, so
  * it lists as many as it may, all unreachable), or the addresses it is told to `advertise`.
- * `host`: where it listens (127.0.0.1 unless told).
+ * `host`: where it listens (127.0.0.1 unless told). `replica`: what it answers a member pulling its
+ * peers (GET /api/v1/federation/replica), as JSON; without it, that request is one more query.
  */
 export type HostileIndexMode = 'garbage' | 'huge' | 'slow' | 'liar' | 'loop' | 'late' | 'foreign';
 
@@ -47,7 +48,7 @@ export interface HostileIndex {
   close(): Promise<void>;
 }
 
-export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () => string; junk?: number; advertise?: readonly string[]; host?: string } = {}): Promise<HostileIndex> {
+export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () => string; junk?: number; advertise?: readonly string[]; host?: string; replica?: (url: URL) => unknown } = {}): Promise<HostileIndex> {
   let queries = 0;
   let listRequests = 0;
   const echoes: unknown[] = [];
@@ -63,6 +64,11 @@ export async function startHostileIndex(mode: HostileIndexMode, o: { back?: () =
         : Array.from({ length: o.junk ?? 64 }, (_, i) => ({ address: `127.0.0.1:${i + 1}`, indexId: `junk-${i}`, lastSeen: new Date().toISOString() }));
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ indexId: key.id, servers }));
+      return;
+    }
+    if (url.pathname === '/api/v1/federation/replica' && o.replica) {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(o.replica(url)));
       return;
     }
     queries++;

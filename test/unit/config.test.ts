@@ -71,7 +71,7 @@ describe('defaults', () => {
         cleanup_interval: 300_000,
         max_requests_per_address: 20_000,
         max_peers_per_address: 32, max_registrations_per_address: 60, max_files_per_peer: 50_000, max_files_per_address: 200_000, max_request_body: 8 * 1024 * 1024, reporter_maturity: 86_400_000,
-        federation: [], federation_deadline: 500, federation_learn: true, federation_max_hops: 3,
+        federation: [], federation_deadline: 500, federation_learn: true, federation_max_hops: 3, federation_replicas: true,
       },
       transfers: {
         max_download_rate: 0, max_upload_rate: 0, max_uploads: 16, upload_quota_per_peer: 0, share_downloads: true, stall_timeout: 10_000, max_sources_per_download: 8,

@@ -86,4 +86,13 @@ describe('migrations', () => {
     expect(migrate(db, migrations)).toBe(migrations.length - 10);
     expect(db.prepare('SELECT peers, peers_online FROM index_totals').get()).toEqual({ peers: 3, peers_online: 2 });
   });
+
+  it('12 makes the peers already there this index’s own, before any revision of its feed', async () => {
+    const db = await databaseAtVersion(11);
+    db.prepare(`INSERT INTO index_peers (peer_id, name, address, port, status, registered_at, last_seen, address_key, source_key, first_seen)
+      VALUES ('A', 'p', '10.0.0.1', 9001, 'online', 1, 1, '10.0.0.1', '10.0.0.1', 1)`).run();
+    expect(migrate(db, migrations)).toBe(migrations.length - 11);
+    expect(db.prepare('SELECT peer_id, home, rev, replica_gen FROM index_peers').all()).toEqual([{ peer_id: 'A', home: '', rev: 0, replica_gen: 0 }]);
+    expect(db.prepare('SELECT count(*) AS n FROM index_peer_removals').get()).toEqual({ n: 0 });
+  });
 });

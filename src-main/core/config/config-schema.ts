@@ -144,6 +144,8 @@ export function createConfigSchema(defaults: ConfigDefaults) {
           .describe('Hops a forwarded query makes at most (1: only the index servers this one knows).'),
         federation_learn: boolean.default(true)
           .describe('Learn index servers from the federation (the lists they answer, and those that ask this one); false: only the configured ones and the LAN\'s.'),
+        federation_replicas: boolean.default(true)
+          .describe('Keep a copy of the peers and file lists of the index servers this one federates with (pulled each second): a search answers from this server\'s store alone, and their peers fail over here cheaply. false: forward every search to them instead.'),
         max_requests_per_address: limit.default(20_000)
           .describe('Requests one address may make per security.request_window on the index port; 0 = no limit. Higher than the peer port\'s: many peers can share one address (NAT).'),
         max_peers_per_address: limit.default(32)

@@ -103,7 +103,7 @@ export class DisplayNames {
     // The rowid grows with each new peer and a re-registration keeps it: registration order.
     this.read = o.db.prepare<[], { peer_id: string; name: string }>('SELECT peer_id, name FROM index_peers ORDER BY id');
     this.unsubscribe = o.bus?.subscribe((event) => {
-      if (event.type === 'peer_registered' || event.type === 'peer_removed') this.stale = true;
+      if (event.type === 'peer_registered' || event.type === 'peer_removed' || event.type === 'replica_changed') this.stale = true;
     }) ?? (() => undefined);
   }
 

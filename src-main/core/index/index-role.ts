@@ -19,7 +19,7 @@ import { DisplayNames } from './display-names.js';
 import { IndexStore } from './index-store.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
 import type { Federation } from './federation/federation.js';
-import { GOSSIP_INTERVAL_MS } from './federation/setup.js';
+import { GOSSIP_INTERVAL_MS, REPLICA_POLL_MS } from './federation/setup.js';
 import { freePortNear } from './free-port-near.js';
 
 type IndexRoleState = IndexRoleView['state'];
@@ -139,6 +139,8 @@ export class IndexRole {
       this.running = advert ? { service, server, advert } : { service, server };
       this.state = 'on';
       this.o.federation?.members.start(GOSSIP_INTERVAL_MS);
+      // A member gone keeps its peers here while they move: 3 heartbeat intervals, as a silent peer.
+      this.o.federation?.startReplicating(service.replicas, { pollMs: REPLICA_POLL_MS, graceMs: 3 * this.o.settings.heartbeatIntervalMs });
       this.lastError = null;
       this.suggestedPort = null;
       this.o.state.set('indexRole', true);
@@ -160,6 +162,7 @@ export class IndexRole {
     if (!running) return this.status();
     this.state = 'stopping';
     this.o.federation?.members.stop();
+    this.o.federation?.stopReplicating();
     this.bus.publish('index_stopping', { indexId: this.indexId });
     await new Promise((resolve) => setTimeout(resolve, STOPPING_GRACE_MS));
     await running.advert?.stop();

@@ -18,6 +18,8 @@ import type { IndexService } from './index-service.js';
 import { refuseRegistrationFlood } from './registration-gate.js';
 import { namedAcrossFederation, type DisplayNames } from './display-names.js';
 import { federationRoutes } from '../../../src-shared/api/federation.js';
+import { replicaRoutes } from '../../../src-shared/api/replica-routes.js';
+import { ShoalError } from '../../../src-shared/errors.js';
 import type { Federation } from './federation/federation.js';
 import { federatedHandlers } from './federation/federated-handlers.js';
 import { PieceLists } from './piece-lists.js';
@@ -58,10 +60,16 @@ export function startIndexServer(o: {
   // Federating, the merged answers are named once, after merging (namedAcrossFederation).
   const handlers = indexHandlers(o.service, o.name, o.names, pieceLists, o.federation !== undefined);
   const app = createApiApp({
-    routes: { ...indexRoutes, ...federationRoutes },
+    routes: { ...indexRoutes, ...federationRoutes, ...replicaRoutes },
     handlers: o.federation
-      ? namedAcrossFederation(federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists), o.names)
-      : { ...handlers, federationServers: () => ({ indexId: o.service.indexId, servers: [] }) },
+      ? namedAcrossFederation(federatedHandlers(handlers, o.federation.federation, o.federation.selfId, pieceLists, o.service.replicas), o.names)
+      : {
+        ...handlers,
+        federationServers: () => ({ indexId: o.service.indexId, servers: [] }),
+        federationReplica: () => {
+          throw new ShoalError('NOT_A_FEDERATION_MEMBER');
+        },
+      },
     access: o.access,
     logger: o.logger,
     openApi: { title: 'Shoal index API', version: o.version, description: 'What a Shoal index server (super-peer) serves on its index port.' },

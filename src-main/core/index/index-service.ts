@@ -40,6 +40,7 @@ import type { AddressReceipts } from './address-receipts.js';
 import { hostForUrl } from '../net/host-for-url.js';
 import { RegistrationChallenges } from './registration-challenges.js';
 import { WriteTurns } from './write-turns.js';
+import { ReplicaStore } from './replica-store.js';
 
 export interface IndexSettings {
   heartbeatIntervalMs: number;
@@ -93,6 +94,12 @@ const RECENT_TRANSFERS = 200;
  * second's worth), so a search never waits long behind one.
  */
 const HEARTBEAT_FLUSH_MS = 250;
+/**
+ * Files one federation member's peers may list in this store in all: the million an index is
+ * built for (docs/benchmarks.md, search at 1,000,000 files). A member is anyone that answers as an
+ * index server, so its copy is bounded like a stranger's registrations are.
+ */
+const MAX_MEMBER_FILES = 1_000_000;
 /** Sources read at once while looking for the best one this node's access control allows. */
 const BEST_SOURCE_PAGE = 100;
 
@@ -128,6 +135,8 @@ export class IndexService {
   private readonly sizeChecks: SizeChecks;
   private lastReportPrune = 0;
   private readonly publishStats;
+  /** Federation members' peers copied here, and this index's own feed for them (replica-store.ts). */
+  readonly replicas: ReplicaStore;
 
   constructor(private readonly o: IndexServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -141,6 +150,10 @@ export class IndexService {
     this.referrals = new Referrals(this.now);
     this.sizeChecks = new SizeChecks(o.store, o.proveSize ?? proveSizeByPieceList, o.logger);
     this.publishStats = throttle(() => this.o.bus.publish('stats_update', this.stats()), 500);
+    this.replicas = new ReplicaStore({
+      store: o.store, writes: this.writes, bus: o.bus, now: this.now,
+      bounds: () => ({ maxReplicas: o.settings.maxPeers, maxFiles: o.settings.maxFilesPerPeer ?? Infinity, maxMemberFiles: MAX_MEMBER_FILES }),
+    });
   }
 
   /** This index server's node id. */
@@ -213,7 +226,7 @@ export class IndexService {
     const refused = this.o.access?.registrationRefusal(body.peerId, address);
     if (refused) throw refused;
     const keys = { addressKey: addressKey(address), sourceKey: addressKey(observedAddress) };
-    const known = this.o.store.peerStanding(body.peerId);
+    const known = ownStanding(this.o.store.peerStanding(body.peerId));
     this.checkRoom(known, keys);
     this.checkAddressFiles(known, keys, body.files.length, () => body.files.length);
     // A fresh receipt (ours, or a federation member's) says this node was reached there already.
@@ -223,7 +236,7 @@ export class IndexService {
     }
     const { token, hash } = newSessionToken();
     const { added, removed } = await this.writes.run(() => {
-      this.checkRoom(this.o.store.peerStanding(body.peerId), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
+      this.checkRoom(ownStanding(this.o.store.peerStanding(body.peerId)), keys); // the call-back took a while: others (or this peer) may have joined meanwhile
       return this.o.store.registerPeer({
         peerId: body.peerId, name: body.name, address, port: body.port, sessionHash: hash, now: this.now(), files: body.files,
         sourceAddress: observedAddress, ...keys,
@@ -488,6 +501,7 @@ export class IndexService {
     if (now - this.lastReportPrune >= REPORT_PRUNE_EVERY_MS) {
       this.lastReportPrune = now;
       this.o.store.forgetReportsBefore(now - PAIR_WINDOW_MS);
+      this.o.store.forgetOldRemovals();
     }
     if (silent.length > 0 || gone.length > 0) this.publishStats();
   }
@@ -506,3 +520,8 @@ export class IndexService {
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A peer as registered here: a federation member's peer copied here registers as new (it counts toward max_peers from now on). */
+function ownStanding(standing: PeerStanding | undefined): PeerStanding | undefined {
+  return standing?.replica ? undefined : standing;
+}

@@ -10,6 +10,8 @@
 //   write transaction that stores them;
 // - index-search.ts, search-results.ts, fts-tokens.ts, quick-relevance.ts: search (the first
 //   explains how it stays fast at a million files);
+// - replica-feed.ts: the changes to this server's own peers, which federation members pull to keep
+//   replicas of them; applyReplica writes a member's;
 // - index-rows.ts, typed-sql.ts: the rows the SQL returns, as zod schemas the tests check.
 import type { IndexedFile, IndexPeer, SearchQuery, SearchResponse, SearchResult } from '../../../src-shared/api/index-routes.js';
 import type { Db } from '../store/database.js';
@@ -21,8 +23,19 @@ import type { IndexSource, PeerStatus } from './store/index-rows.js';
 import { IndexSearch } from './store/index-search.js';
 import { PeerRegistry, type Beat, type PeerLoad, type PeerRegistration, type PeerStanding } from './store/peer-registry.js';
 import { PeerReputation, type Report } from './store/peer-reputation.js';
+import { ReplicaFeed, type FeedPage } from './store/replica-feed.js';
 import { SearchResults, SOURCES_PER_RESULT } from './store/search-results.js';
 import { TypedSql } from './store/typed-sql.js';
+
+/** What one federation member may keep in this store (applyReplica). */
+export interface ReplicaBounds {
+  /** Its peers. */
+  maxReplicas: number;
+  /** Files of one of its peers. */
+  maxFiles: number;
+  /** Files of all its peers. */
+  maxMemberFiles: number;
+}
 
 export interface IndexCounts {
   peersOnline: number;
@@ -54,6 +67,7 @@ export class IndexStore {
   private readonly locations: FileLocations;
   private readonly results: SearchResults;
   private readonly index: IndexSearch;
+  private readonly feed: ReplicaFeed;
 
   /** `sql`: the tests pass their own, to check the rows of every statement the store prepared. */
   constructor(db: Db, sql = new TypedSql(db)) {
@@ -65,7 +79,8 @@ export class IndexStore {
     if (cacheKib < INDEX_CACHE_KIB) db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
     if ((db.pragma('wal_autocheckpoint', { simple: true }) as number) < INDEX_WAL_CHECKPOINT_PAGES) db.pragma(`wal_autocheckpoint = ${INDEX_WAL_CHECKPOINT_PAGES}`);
     this.denormalised = new DenormalisedCounts(sql);
-    this.peers = new PeerRegistry(sql, this.denormalised);
+    this.feed = new ReplicaFeed(sql);
+    this.peers = new PeerRegistry(sql, this.denormalised, this.feed);
     this.reputation = new PeerReputation(sql);
     this.claims = new FileClaims(sql, this.denormalised);
     this.locations = new FileLocations(sql, this.denormalised, this.claims);
@@ -216,7 +231,9 @@ export class IndexStore {
   replacePeerFiles(peerId: string, files: readonly IndexedFile[], now = Date.now()): { added: string[]; removed: string[] } {
     return this.denormalised.write(() => {
       const peer = this.peers.ref(peerId);
-      return peer ? this.locations.replaceFiles(peer, files, now) : { added: [], removed: [] };
+      if (!peer) return { added: [], removed: [] };
+      this.feed.changed(peer.id);
+      return this.locations.replaceFiles(peer, files, now);
     });
   }
 
@@ -225,7 +242,9 @@ export class IndexStore {
     if (files.length === 0) return [];
     return this.denormalised.write(() => {
       const peer = this.peers.ref(peerId);
-      return peer ? this.locations.addFiles(peer, files, now) : [];
+      if (!peer) return [];
+      this.feed.changed(peer.id);
+      return this.locations.addFiles(peer, files, now);
     });
   }
 
@@ -234,7 +253,9 @@ export class IndexStore {
     if (fileIds.length === 0) return [];
     return this.denormalised.write(() => {
       const peer = this.peers.ref(peerId);
-      return peer ? this.locations.removeFiles(peer, fileIds) : [];
+      if (!peer) return [];
+      this.feed.changed(peer.id);
+      return this.locations.removeFiles(peer, fileIds);
     });
   }
 
@@ -298,6 +319,68 @@ export class IndexStore {
   /** The totals counted from the tables (a full scan: for tests and repairs); `fix` stores them. */
   recountTotals(fix = false): { files: number; available: number; availableBytes: number } {
     return this.denormalised.recount(fix);
+  }
+
+  // ---- replicas (federation/replica-puller.ts) -------------------------------------------------
+
+  /** What changed among this server's own peers after `since` of `epoch` (replica-feed.ts). */
+  replicaPage(since: number, epoch: string | undefined, maxPeers: number, maxFiles: number): FeedPage {
+    return this.feed.page(since, epoch, maxPeers, maxFiles);
+  }
+
+  /** Forgets the feed's oldest removals (a member further behind copies everything again). */
+  forgetOldRemovals(): void {
+    this.feed.forgetOldRemovals();
+  }
+
+  /**
+   * A page of member `home`'s feed, in one write: its removed peers go (those this server holds as
+   * its), its peers are written as replicas with their files (written by copy `gen`), up to
+   * `maxReplicas` of that member's, `maxFiles` files each and `maxMemberFiles` in all. Returns the
+   * ids new to the index and those gone, and how many peers were refused for those bounds.
+   */
+  applyReplica(home: string, gen: number, page: Pick<FeedPage, 'peers' | 'removed'>, bounds: ReplicaBounds, now: number):
+    { added: string[]; removed: string[]; refused: number } {
+    return this.denormalised.write(() => {
+      const added: string[] = [];
+      const removed: string[] = [];
+      let refused = 0;
+      for (const peerId of page.removed) {
+        const peer = this.peers.ref(peerId);
+        if (peer?.home === home) removed.push(...(this.deletePeer(peerId) ?? []));
+      }
+      let { peers: held, files: heldFiles } = this.peers.replicaCount(home);
+      for (const p of page.peers) {
+        const known = this.peers.standing(p.peerId);
+        const ours = known?.home === home;
+        const more = p.files.length - (ours ? known.file_count : 0);
+        if (p.files.length > bounds.maxFiles || (!ours && held >= bounds.maxReplicas) || (more > 0 && heldFiles + more > bounds.maxMemberFiles)) {
+          refused++;
+          continue;
+        }
+        const peer = this.peers.upsertReplica(home, gen, p, now);
+        if (!peer) continue;
+        if (!ours) held++;
+        heldFiles += more;
+        const change = this.locations.replaceFiles(peer, p.files, now);
+        added.push(...change.added);
+        removed.push(...change.removed);
+      }
+      return { added, removed, refused };
+    });
+  }
+
+  /** Removes up to `limit` of `home`'s replicas written before copy `gen` (Infinity: all), with their files. */
+  dropReplicas(home: string, gen: number, limit: number): { peers: number; removed: string[] } {
+    return this.denormalised.write(() => {
+      const ids = this.peers.replicasOf(home, gen, limit);
+      return { peers: ids.length, removed: ids.flatMap((peerId) => this.deletePeer(peerId) ?? []) };
+    });
+  }
+
+  /** The members whose peers this server holds replicas of. */
+  replicaHomes(): string[] {
+    return this.peers.replicaHomes();
   }
 
   // ---- search -------------------------------------------------------------------------------

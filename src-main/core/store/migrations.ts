@@ -332,4 +332,23 @@ export const migrations: readonly Migration[] = [
         peers_online = (SELECT count(*) FROM index_peers WHERE status = 'online') WHERE id = 1;
     `,
   },
+  {
+    version: 12,
+    name: 'index replicas',
+    // Federation members copy each other's peers and file lists (federation/replica-puller.ts): a
+    // peer row is this server's own (home '') or a replica of the member it registered with. Own
+    // peers carry their place in this server's change feed (rev); a removed one leaves a removal
+    // there, so a member pulling the feed forgets it too (store/replica-feed.ts).
+    sql: `
+      ALTER TABLE index_peers ADD COLUMN home TEXT NOT NULL DEFAULT '';       -- '': registered here; else the member's node id
+      ALTER TABLE index_peers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;      -- own peers: its latest change in the feed
+      ALTER TABLE index_peers ADD COLUMN replica_gen INTEGER NOT NULL DEFAULT 0; -- replicas: the pull (full copy) that last wrote it
+      CREATE INDEX index_peers_feed ON index_peers(home, rev);
+      CREATE TABLE index_peer_removals (
+        peer_id TEXT PRIMARY KEY,
+        rev     INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX index_peer_removals_rev ON index_peer_removals(rev);
+    `,
+  },
 ];

@@ -1,7 +1,10 @@
 // The index API with federation: the index's own handlers (index-handlers.ts), with search, the
 // source lookups (GET /files/{id}, the Metalink, the torrent, the download redirect) and the
-// topology answered for the whole federation, and GET /api/v1/federation added.
+// topology answered for the whole federation, and GET /api/v1/federation added, with the feed of
+// this index's own peers its members copy (GET /api/v1/federation/replica, members only).
 import type { federationRoutes } from '../../../../src-shared/api/federation.js';
+import type { replicaRoutes } from '../../../../src-shared/api/replica-routes.js';
+import type { ReplicaStore } from '../replica-store.js';
 import type { indexRoutes, SearchResponse, SearchResult, Topology } from '../../../../src-shared/api/index-routes.js';
 import { ShoalError } from '../../../../src-shared/errors.js';
 import type { RouteHandlers, RouteInput } from '../../http/route-registry.js';
@@ -11,9 +14,9 @@ import { sendIndexTorrent } from '../torrent-route.js';
 import type { Federation } from './federation.js';
 
 type IndexRoutes = typeof indexRoutes;
-type FederatedRoutes = IndexRoutes & typeof federationRoutes;
+type FederatedRoutes = IndexRoutes & typeof federationRoutes & typeof replicaRoutes;
 
-export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: Federation, selfId: string, pieceLists: PieceLists): RouteHandlers<FederatedRoutes> {
+export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: Federation, selfId: string, pieceLists: PieceLists, replicas: ReplicaStore): RouteHandlers<FederatedRoutes> {
   const localFile = (input: RouteInput<IndexRoutes['getFile']>): SearchResult | undefined => {
     try {
       return base.getFile(input) as SearchResult;
@@ -50,6 +53,11 @@ export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: 
     federationServers: ({ query, req }) => {
       if (query.port !== undefined && req.socket.remoteAddress) federation.members.learnCaller(req.socket.remoteAddress, query.port);
       return { indexId: selfId, servers: federation.members.list(), stats: { ...federation.stats } };
+    },
+    federationReplica: ({ query, viewer }) => {
+      // A member's id, proved by its TLS key (the local user may look too): the feed lists every peer here with its files.
+      if (viewer !== 'local' && !(viewer.device !== null && federation.members.isMember(viewer.device))) throw new ShoalError('NOT_A_FEDERATION_MEMBER');
+      return replicas.page(query.since, query.epoch);
     },
   };
 }

@@ -13,6 +13,9 @@
 //   ("more results from the network"), waiting for the rest until then.
 // - Bounded: at most `fanOut` servers asked per hop, MAX_IN_FLIGHT forwards at once (more are
 //   shed: answered from our own store), every answer read to a byte cap and schema-checked.
+// - Replicas (replica-puller.ts): a member whose peers our store holds a current copy of, and
+//   that names no index server we do not know, is not asked: our own store answers for it. It is
+//   named as asked, so the servers we do ask do not ask it either.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_ASKED, MAX_FORWARD_BUDGET_MS, type FederationSummary } from '../../../../src-shared/api/federation.js';
@@ -28,6 +31,8 @@ import { withAllowedSources, type SourceAllowed } from '../allowed-sources.js';
 import { MAX_FOLDERS_PER_FILE, MAX_NAMES_PER_FILE } from '../store/file-text.js';
 import { checkedRemote, hostOfAddress, isDownloadUrlOf, isLoopbackHost, mergeFile, mergeLists, SOURCES_PER_FEDERATED_FILE, type RemoteOrigin } from './merge.js';
 import type { FederationMembers, Member } from './members.js';
+import { ReplicaPuller } from './replica-puller.js';
+import type { ReplicaTarget } from '../replica-store.js';
 
 export interface FederationSettings {
   /** The first answer leaves after this long at most. */
@@ -42,6 +47,8 @@ export interface FederationSettings {
   sourceAllowed?: SourceAllowed;
   /** How to call other index servers: over TLS pinned to each one's id when encryption is on. */
   dialer?: NodeDialer;
+  /** Keep replicas of members' peers (super_peer.federation_replicas); default false. */
+  replicate?: boolean;
 }
 
 export interface Forwarded {
@@ -181,8 +188,37 @@ export class Federation {
   /** The client for forwards, made once per dialer (the settings give the same one each time). */
   private calls: { dialer: NodeDialer | undefined; api: NodeApiOf<typeof federationCalls> } | undefined;
   private inFlight = 0;
+  /** The copies of members' peers in our store, while the index role is on. */
+  private replicas: ReplicaPuller | undefined;
 
   constructor(readonly members: FederationMembers, private readonly settings: () => FederationSettings, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Starts copying every active member's peers into `target` (the index's store), every `pollMs`,
+   * if the settings say so; a member that stops answering keeps them `graceMs`. Until `stopReplicating`.
+   */
+  startReplicating(target: ReplicaTarget, o: { pollMs: number; graceMs: number }): ReplicaPuller | undefined {
+    this.stopReplicating();
+    const s = this.settings();
+    if (!s.replicate) {
+      // Replicas turned off: copies kept from before go (they would never be followed again).
+      void Promise.all(target.homes().map((home) => target.drop(home, Infinity))).catch(() => undefined);
+      return undefined;
+    }
+    this.replicas = new ReplicaPuller({ members: this.members, target, dialer: s.dialer, sourceAllowed: s.sourceAllowed, ...o, now: this.now });
+    this.replicas.start();
+    return this.replicas;
+  }
+
+  stopReplicating(): void {
+    this.replicas?.stop();
+    this.replicas = undefined;
+  }
+
+  /** Whether our store answers for `m` (see the header): a current copy of its peers, and it knows no server we do not. */
+  private covered(m: Member): boolean {
+    return m.indexId !== null && (this.replicas?.inSync(m.indexId) ?? false) && this.members.knowsNoOthers(m);
+  }
 
   /** A search answered for the federation; `local` searches our own store. */
   async search(query: SearchQuery, local: (q: SearchQuery) => SearchResponse): Promise<SearchResponse> {
@@ -233,7 +269,7 @@ export class Federation {
     let merged = own ? { ...own, sources: own.sources.slice(0, SOURCES_PER_FEDERATED_FILE) } : undefined;
     if (route.wait !== undefined) {
       const ask: Ask<RemoteFile> = (api, at, onward) => api.getFile({ params: { fileId }, query: forwardParams(route, onward) }, at);
-      const round = this.forward(ask, route.asked, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined));
+      const round = this.forward(ask, route.asked, route.wait, MAX_FILE_ANSWER_BYTES, (r, origin) => (r.id === fileId ? this.allowedSources(checkedRemote(r, undefined, origin, this.now())) : undefined), true);
       await round.wait(route.wait);
       for (const r of round.answers) merged = merged ? mergeFile(merged, r, SOURCES_PER_FEDERATED_FILE) : r;
     }
@@ -316,7 +352,7 @@ export class Federation {
       const items = answer.items.flatMap((r) => this.allowedSources(checkedRemote(r, window, origin, this.now())) ?? []);
       // A total is a claim: at most 1,000 times what it listed, never less.
       return { items, total: Math.max(items.length, Math.min(answer.total, Math.max(1, answer.items.length) * 1000)) };
-    });
+    }, true);
   }
 
   /**
@@ -325,16 +361,19 @@ export class Federation {
    * asked (`onward`: we, our targets, then those asked before us), so that our targets do not
    * forward it to each other: in a federation where every server knows every other, a query
    * makes one hop to each, not a hop and then a chain of duplicates the last waits on.
+   * `replicated`: members our store answers for (covered) are not asked, and named as asked.
    */
-  private forward<A, T>(ask: Ask<A>, asked: readonly string[], timeoutMs: number, maxBytes: number, accept: (answer: A, origin: RemoteOrigin) => T | undefined): Round<T> {
+  private forward<A, T>(ask: Ask<A>, asked: readonly string[], timeoutMs: number, maxBytes: number, accept: (answer: A, origin: RemoteOrigin) => T | undefined, replicated = false): Round<T> {
     const s = this.settings();
     const skip = new Set(asked);
-    let targets: Member[] = this.members.active().filter((m) => !m.indexId || !skip.has(m.indexId)).slice(0, s.fanOut);
+    const candidates = this.members.active().filter((m) => !m.indexId || !skip.has(m.indexId));
+    const covered = replicated ? candidates.filter((m) => this.covered(m)) : [];
+    let targets: Member[] = candidates.filter((m) => !covered.includes(m)).slice(0, s.fanOut);
     if (this.inFlight + targets.length > MAX_IN_FLIGHT) {
       this.stats.shed++;
       targets = [];
     }
-    const onward = [...new Set([this.members.selfId, ...targets.flatMap((m) => (m.indexId ? [m.indexId] : [])), ...asked])].slice(0, MAX_ASKED);
+    const onward = [...new Set([this.members.selfId, ...[...targets, ...covered].flatMap((m) => (m.indexId ? [m.indexId] : [])), ...asked])].slice(0, MAX_ASKED);
     const round = new Round<T>(targets.length);
     const api = this.callsOver(s.dialer);
     for (const m of targets) {

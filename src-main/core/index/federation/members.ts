@@ -46,6 +46,8 @@ export interface Member {
   givenId: string | null;
   /** Another id it proved when last asked than the one it must (given, or proved before by a learned one): it was refused. */
   presented: string | null;
+  /** The ids of the index servers its last list named (null: not asked yet): whether it knows servers this one does not. */
+  knows: string[] | null;
 }
 
 export interface MembersOptions {
@@ -119,7 +121,7 @@ export class FederationMembers {
       // A server given another id (or none now) starts over: it joins once it proves the new one.
       if (!m || m.givenId !== givenId) {
         // The LAN's word for its id (or the id given): enough to leave a blocked one alone, not to trust or pass on.
-        m = { address: key, origin, indexId: null, claimedId: givenId ?? indexId, lastSeen: null, failures: 0, lastTried: null, givenId, presented: null };
+        m = { address: key, origin, indexId: null, claimedId: givenId ?? indexId, lastSeen: null, failures: 0, lastTried: null, givenId, presented: null, knows: null };
         this.state.set(key, m);
       } else {
         if (rank(origin) < rank(m.origin)) m.origin = origin;
@@ -215,6 +217,16 @@ export class FederationMembers {
   }
 
   /**
+   * Whether every index server `m` named in its last list is this one or one of ours: asking `m`
+   * reaches no server this one would not reach itself (null: its list is not known).
+   */
+  knowsNoOthers(m: Member): boolean {
+    if (m.knows === null) return false;
+    const ours = new Set(this.all().flatMap((x) => (x.indexId ? [x.indexId] : [])));
+    return m.knows.every((id) => id === this.o.selfId || ours.has(id));
+  }
+
+  /**
    * Whether `m` may be named to other nodes (GET /api/v1/federation, the topology): not refused,
    * and not caught proving another id than the one it must. Only its proved id (`indexId`) goes with it.
    */
@@ -238,7 +250,7 @@ export class FederationMembers {
       if (!idle) return false;
       this.state.delete(idle.address);
     }
-    this.state.set(key, { address: key, origin: 'learned', indexId: null, claimedId: indexId, lastSeen: null, failures: 0, lastTried: null, givenId: null, presented: null });
+    this.state.set(key, { address: key, origin: 'learned', indexId: null, claimedId: indexId, lastSeen: null, failures: 0, lastTried: null, givenId: null, presented: null, knows: null });
     return true;
   }
 
@@ -347,6 +359,7 @@ export class FederationMembers {
       m.indexId = answer.value.indexId;
       m.claimedId = null; // proved: another's word about it no longer counts (were it blocked, it would drop a member that is not)
       m.presented = null;
+      m.knows = answer.value.servers.flatMap((s) => (s.indexId ? [s.indexId] : []));
       if (!wasActive) this.o.onChange?.();
       if (m.indexId === this.o.selfId) return; // ourselves, under another address: nothing to learn
       const fresh: Member[] = [];

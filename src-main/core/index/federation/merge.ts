@@ -85,7 +85,12 @@ export function isDownloadUrlOf(url: string, fileId: string, from: RemoteOrigin 
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '' || u.pathname !== `/api/v1/download/${fileId}`) return false;
-  const host = bareHost(u.hostname);
+  return isSourceHost(u.hostname, from);
+}
+
+/** Whether a downloader may be sent to `host` (a name or an address), listed by a member at `from` (see isDownloadUrlOf). */
+export function isSourceHost(hostname: string, from: RemoteOrigin): boolean {
+  const host = bareHost(hostname);
   if (host === '' || inList(NEVER_A_SOURCE, host)) return false;
   return from.loopback || !isLoopbackHost(host);
 }

@@ -9,12 +9,15 @@ export interface FederationConfig {
   federation_deadline: number;
   federation_max_hops: number;
   federation_learn: boolean;
+  federation_replicas: boolean;
 }
 
 /** Servers asked per hop at most. */
 const FAN_OUT = 8;
 /** A gossip round (every known server asked for its list) this often. */
 export const GOSSIP_INTERVAL_MS = 60_000;
+/** A member's feed of its peers is pulled this often (replica-puller.ts): how long a change there takes to show here. */
+export const REPLICA_POLL_MS = 1_000;
 /** `more=<queryId>` waits at most this long after the query started (at least the first deadline). */
 const MORE_DEADLINE_MS = 3_000;
 
@@ -47,6 +50,7 @@ export function createFederation(o: {
     moreDeadlineMs: Math.max(MORE_DEADLINE_MS, o.config.federation_deadline),
     maxHops: o.config.federation_max_hops,
     fanOut: FAN_OUT,
+    replicate: o.config.federation_replicas,
     ...(o.sourceAllowed ? { sourceAllowed: o.sourceAllowed } : {}),
     ...(o.dialer ? { dialer: o.dialer } : {}),
   }));

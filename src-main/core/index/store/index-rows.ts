@@ -28,13 +28,25 @@ export const peerRow = z.object({
 });
 export const PEER_COLUMNS = 'id, peer_id, name, address, port, status, registered_at, last_seen, reputation, active_uploads, free_upload_slots, file_count';
 export type PeerRow = z.infer<typeof peerRow>;
-/** A peer as the writes refer to it: its row id and status (kept current by setStatus). */
-export const peerRefRow = z.object({ id: int, status });
+/**
+ * A peer as the writes refer to it: its row id and status (kept current by setStatus), its home
+ * ('': registered here; else the member it is a replica from) and when it last registered there.
+ */
+export const peerRefRow = z.object({ id: int, status, home: text, registered_at: int });
+export const PEER_REF_COLUMNS = 'id, status, home, registered_at';
 export type PeerRef = z.infer<typeof peerRefRow>;
 export const sessionRow = z.object({ id: int, session_hash: text.nullable(), status });
-export const standingRow = z.object({ address_key: text, source_key: text, first_seen: int, reputation: int, status, file_count: int });
+export const standingRow = z.object({ address_key: text, source_key: text, first_seen: int, reputation: int, status, file_count: int, home: text });
 export const filesAtKeyRow = z.object({ n: int.nullable() });
 export const peerCountsRow = z.object({ total: int, online: int });
+/** An own peer as the change feed sends it (replica-feed.ts). */
+export const feedPeerRow = z.object({ id: int, peer_id: text, name: text, address: text, port: int, status, registered_at: int, rev: int });
+export const feedRemovalRow = z.object({ peer_id: text, rev: int });
+export const feedFileRow = z.object({ file_id: text, name: text, tags: text, folder: text, size: int, mime: text, category: categorySchema, piece_size: int });
+export const revRow = z.object({ rev: int.nullable() });
+export const homeRow = z.object({ home: text });
+export const homeCountRow = z.object({ home: text, file_count: int });
+export const replicaCountRow = z.object({ peers: int, files: int });
 
 // ---- index_reports --------------------------------------------------------------------------
 

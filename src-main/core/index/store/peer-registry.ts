@@ -3,14 +3,19 @@
 // status change also writes the online sources of its files (denormalised-counts.ts). The
 // in-memory sessions (peer-session-cache.ts) never differ from index_peers: every write of a
 // peer's status or session forgets its entry.
+// A row is this server's own peer (home '') or a replica of a federation member's (home: its id,
+// written by the member's feed: federation/replica-puller.ts). Replicas have no session, never
+// heartbeat here, and are left out of everything that counts or sweeps this server's peers; an
+// own peer's changes go into this server's feed (replica-feed.ts).
 import type { IndexPeer } from '../../../../src-shared/api/index-routes.js';
 import { PeerSessionCache, type PeerSession } from '../peer-session-cache.js';
 import { REPUTATION_MAX, REPUTATION_MIN } from '../reputation.js';
 import type { DenormalisedCounts } from './denormalised-counts.js';
 import {
-  countRow, filesAtKeyRow, PEER_COLUMNS, peerCountsRow, peerIdRow, peerRefRow, peerRow, sessionRow, standingRow, toPeer,
+  countRow, filesAtKeyRow, homeCountRow, homeRow, replicaCountRow, PEER_COLUMNS, PEER_REF_COLUMNS, peerCountsRow, peerIdRow, peerRefRow, peerRow, sessionRow, standingRow, toPeer,
   type PeerRef, type PeerRow, type PeerStatus,
 } from './index-rows.js';
+import type { FeedPeer, ReplicaFeed } from './replica-feed.js';
 import type { TypedSql } from './typed-sql.js';
 
 export interface PeerRegistration {
@@ -44,8 +49,8 @@ export interface PeerLoad {
 /** One heartbeat of an online peer, as heartbeat-buffer.ts gathers them. */
 export interface Beat { now: number; activeUploads: number; freeUploadSlots: number; reputationDelta: number; earnedOverMs?: number }
 
-/** What the index weighs a peer's reports and limits by (peerStanding). */
-export interface PeerStanding { addressKey: string; sourceKey: string; firstSeen: number; reputation: number; status: PeerStatus; fileCount: number }
+/** What the index weighs a peer's reports and limits by (peerStanding); `replica`: a federation member's peer, not registered here. */
+export interface PeerStanding { addressKey: string; sourceKey: string; firstSeen: number; reputation: number; status: PeerStatus; fileCount: number; replica: boolean }
 
 /** A heartbeat's change to the reputation, scaled by the time since last seen (see PeerLoad.earnedOverMs). */
 const EARNED = `min(${REPUTATION_MAX}, max(${REPUTATION_MIN}, reputation + @delta * iif(@over > 0, min(1.0, max(0.0, (@now - last_seen) * 1.0 / @over)), 1.0)))`;
@@ -56,21 +61,32 @@ export class PeerRegistry {
   private readonly s;
   private readonly sessions = new PeerSessionCache();
 
-  constructor(private readonly sql: TypedSql, private readonly counts: DenormalisedCounts) {
+  constructor(private readonly sql: TypedSql, private readonly counts: DenormalisedCounts, private readonly feed: ReplicaFeed) {
     this.s = {
       peer: sql.select<[string], typeof peerRow>(peerRow, `SELECT ${PEER_COLUMNS} FROM index_peers WHERE peer_id = ?`),
-      peerRef: sql.select<[string], typeof peerRefRow>(peerRefRow, 'SELECT id, status FROM index_peers WHERE peer_id = ?'),
+      peerRef: sql.select<[string], typeof peerRefRow>(peerRefRow, `SELECT ${PEER_REF_COLUMNS} FROM index_peers WHERE peer_id = ?`),
       session: sql.select<[string], typeof sessionRow>(sessionRow, 'SELECT id, session_hash, status FROM index_peers WHERE peer_id = ?'),
       upsertPeer: sql.write(`INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen,
           address_key, source_key, first_seen)
         VALUES (@peerId, @name, @address, @port, @sessionHash, 'online', @now, @now, @addressKey, @sourceKey, @now)
         ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port,
           session_hash = excluded.session_hash, status = 'online', registered_at = excluded.registered_at, last_seen = excluded.last_seen,
-          address_key = excluded.address_key, source_key = excluded.source_key`),
+          address_key = excluded.address_key, source_key = excluded.source_key, home = '', replica_gen = 0`),
+      // A replica: no session, no address keys (the per-address limits count this server's own peers).
+      upsertReplica: sql.write<{ peerId: string; name: string; address: string; port: number; status: PeerStatus; registeredAt: number; now: number; home: string; gen: number }>(
+        `INSERT INTO index_peers (peer_id, name, address, port, session_hash, status, registered_at, last_seen, address_key, source_key, first_seen, home, replica_gen)
+        VALUES (@peerId, @name, @address, @port, NULL, @status, @registeredAt, @now, '', '', @now, @home, @gen)
+        ON CONFLICT(peer_id) DO UPDATE SET name = excluded.name, address = excluded.address, port = excluded.port, session_hash = NULL,
+          registered_at = excluded.registered_at, last_seen = excluded.last_seen, address_key = '', source_key = '', home = excluded.home,
+          replica_gen = excluded.replica_gen`),
+      replicaCount: sql.select<[string], typeof replicaCountRow>(replicaCountRow, 'SELECT count(*) AS peers, coalesce(sum(file_count), 0) AS files FROM index_peers WHERE home = ?'),
+      homeOf: sql.select<[string], typeof homeCountRow>(homeCountRow, 'SELECT home, file_count FROM index_peers WHERE peer_id = ?'),
+      nextHome: sql.select<[string], typeof homeRow>(homeRow, "SELECT home FROM index_peers WHERE home > ? ORDER BY home LIMIT 1"),
+      replicasOf: sql.select<[string, number, number], typeof peerIdRow>(peerIdRow, 'SELECT peer_id FROM index_peers WHERE home = ? AND replica_gen < ? LIMIT ?'),
       filesAtKey: sql.select<{ key: string }, typeof filesAtKeyRow>(filesAtKeyRow, 'SELECT sum(file_count) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peersAtKey: sql.select<{ key: string }, typeof countRow>(countRow, 'SELECT count(*) AS n FROM index_peers WHERE address_key = @key OR source_key = @key'),
       peerKeys: sql.select<[string], typeof standingRow>(standingRow,
-        'SELECT address_key, source_key, first_seen, reputation, status, file_count FROM index_peers WHERE peer_id = ?'),
+        'SELECT address_key, source_key, first_seen, reputation, status, file_count, home FROM index_peers WHERE peer_id = ?'),
       setStatus: sql.write<[PeerStatus, number]>('UPDATE index_peers SET status = ? WHERE id = ?'),
       // The reputation first: it reads the last_seen this statement replaces (SQLite evaluates
       // every expression of an UPDATE against the old row).
@@ -84,11 +100,11 @@ export class PeerRegistry {
       forgetSessions: sql.write('UPDATE index_peers SET session_hash = NULL'),
       allOffline: sql.write("UPDATE index_peers SET status = 'offline' WHERE status = 'online'"),
       deletePeer: sql.write<[number]>('DELETE FROM index_peers WHERE id = ?'),
-      silent: sql.select<[number], typeof peerIdRow>(peerIdRow, "SELECT peer_id FROM index_peers WHERE status = 'online' AND last_seen < ? ORDER BY last_seen"),
-      offlineSince: sql.select<[number], typeof peerIdRow>(peerIdRow, "SELECT peer_id FROM index_peers WHERE status = 'offline' AND last_seen < ? ORDER BY last_seen"),
+      silent: sql.select<[number], typeof peerIdRow>(peerIdRow, "SELECT peer_id FROM index_peers WHERE status = 'online' AND last_seen < ? AND home = '' ORDER BY last_seen"),
+      offlineSince: sql.select<[number], typeof peerIdRow>(peerIdRow, "SELECT peer_id FROM index_peers WHERE status = 'offline' AND last_seen < ? AND home = '' ORDER BY last_seen"),
       listPeers: sql.select<{ status: string | null; limit: number; offset: number }, typeof peerRow>(peerRow, `SELECT ${PEER_COLUMNS} FROM index_peers
-        WHERE @status IS NULL OR status = @status ORDER BY status = 'online' DESC, id LIMIT @limit OFFSET @offset`),
-      countPeers: sql.select<{ status: string | null }, typeof countRow>(countRow, 'SELECT count(*) AS n FROM index_peers WHERE @status IS NULL OR status = @status'),
+        WHERE home = '' AND (@status IS NULL OR status = @status) ORDER BY status = 'online' DESC, id LIMIT @limit OFFSET @offset`),
+      countPeers: sql.select<{ status: string | null }, typeof countRow>(countRow, "SELECT count(*) AS n FROM index_peers WHERE home = '' AND (@status IS NULL OR status = @status)"),
       // Kept in index_totals by every write that adds, removes or turns a peer (a registration asks twice whether there is room).
       peerCounts: sql.select<[], typeof peerCountsRow>(peerCountsRow, 'SELECT peers AS total, peers_online AS online FROM index_totals WHERE id = 1'),
       addPeers: sql.write<[number, number]>('UPDATE index_totals SET peers = peers + ?, peers_online = peers_online + ? WHERE id = 1'),
@@ -135,7 +151,10 @@ export class PeerRegistry {
   /** What the index weighs a peer's reports and limits by: its address keys, when it was first registered, its standing. */
   peerStanding(peerId: string): PeerStanding | undefined {
     const row = this.s.peerKeys.get(peerId);
-    return row && { addressKey: row.address_key, sourceKey: row.source_key, firstSeen: row.first_seen, reputation: row.reputation, status: row.status, fileCount: row.file_count };
+    return row && {
+      addressKey: row.address_key, sourceKey: row.source_key, firstSeen: row.first_seen, reputation: row.reputation, status: row.status, fileCount: row.file_count,
+      replica: row.home !== '',
+    };
   }
 
   /** Creates or refreshes a peer, online, with a new session; a known peer keeps its reputation and files. In the caller's write. */
@@ -146,14 +165,62 @@ export class PeerRegistry {
       peerId: r.peerId, name: r.name, address: r.address, port: r.port, sessionHash: r.sessionHash, now: r.now,
       addressKey: r.addressKey ?? r.address, sourceKey: r.sourceKey ?? r.sourceAddress ?? r.address,
     };
-    if (before) {
+    this.feed.registered(r.peerId);
+    if (before && before.home === '') {
       this.setStatus(before, 'online');
       this.s.upsertPeer.run(row);
+      this.feed.changed(before.id);
       return before;
     }
+    // New here, or a member's peer that registers here now (a failover): it counts from now on.
+    if (before) this.setStatus(before, 'online');
     this.s.upsertPeer.run(row);
     this.s.addPeers.run(1, 1);
-    return this.s.peerRef.get(r.peerId) as PeerRef;
+    const peer = this.s.peerRef.get(r.peerId) as PeerRef;
+    this.feed.changed(peer.id);
+    return peer;
+  }
+
+  /**
+   * Writes a member's peer as its feed sends it (in the caller's write), unless this server knows
+   * the peer from a later registration: its own peer, or another member's, registered there after.
+   * An own peer that registered with the member since is the member's now (it moved): its session
+   * is void and it leaves this server's feed. Undefined when left as it was.
+   */
+  upsertReplica(home: string, gen: number, p: Omit<FeedPeer, 'files'>, now: number): PeerRef | undefined {
+    const before = this.s.peerRef.get(p.peerId);
+    if (before && (before.registered_at > p.registeredAt || (before.home === '' && before.registered_at === p.registeredAt))) return undefined;
+    if (before?.home === '') {
+      this.s.addPeers.run(-1, before.status === 'online' ? -1 : 0);
+      this.feed.removed(p.peerId);
+      before.home = home;
+    }
+    if (before) this.setStatus(before, p.status);
+    this.sessions.forgetPeer(p.peerId);
+    this.s.upsertReplica.run({ peerId: p.peerId, name: p.name, address: p.address, port: p.port, status: p.status, registeredAt: p.registeredAt, now, home, gen });
+    return before ? { ...before, registered_at: p.registeredAt } : this.s.peerRef.get(p.peerId);
+  }
+
+  /** The replicas of `home`'s peers this server holds, and their files. */
+  replicaCount(home: string): { peers: number; files: number } {
+    return this.s.replicaCount.get(home) ?? { peers: 0, files: 0 };
+  }
+
+  /** A peer's row as the replicas' bounds weigh it: its home and its file count. */
+  standing(peerId: string): { home: string; file_count: number } | undefined {
+    return this.s.homeOf.get(peerId);
+  }
+
+  /** The members whose peers this server holds replicas of. */
+  replicaHomes(): string[] {
+    const homes: string[] = [];
+    for (let h = this.s.nextHome.get(''); h; h = this.s.nextHome.get(h.home)) homes.push(h.home);
+    return homes;
+  }
+
+  /** Up to `limit` of `home`'s replicas written by a copy before `gen` (every one: Infinity). */
+  replicasOf(home: string, gen: number, limit: number): string[] {
+    return this.s.replicasOf.all(home, gen, limit).map((r) => r.peer_id);
   }
 
   /**
@@ -233,7 +300,10 @@ export class PeerRegistry {
   /** Deletes a peer's row, once its locations are gone (the caller's). */
   delete(peer: PeerRef, peerId: string): void {
     this.s.deletePeer.run(peer.id);
-    this.s.addPeers.run(-1, peer.status === 'online' ? -1 : 0);
+    if (peer.home === '') {
+      this.s.addPeers.run(-1, peer.status === 'online' ? -1 : 0);
+      this.feed.removed(peerId);
+    }
     this.sessions.forgetPeer(peerId);
   }
 
@@ -252,7 +322,10 @@ export class PeerRegistry {
   private setStatus(peer: PeerRef, status: PeerStatus): void {
     if (peer.status === status) return;
     this.s.setStatus.run(status, peer.id);
-    this.s.addPeers.run(0, status === 'online' ? 1 : -1);
+    if (peer.home === '') {
+      this.s.addPeers.run(0, status === 'online' ? 1 : -1);
+      this.feed.changed(peer.id);
+    }
     this.sessions.forgetRow(peer.id);
     this.counts.bumpPeerSources(peer.id, status === 'online' ? 1 : -1);
     peer.status = status;
