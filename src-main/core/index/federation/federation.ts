@@ -247,8 +247,9 @@ export class Federation {
     if (firstHand) this.remember({ key, startedAt: this.now(), round }, route.id);
     // The others are asked first and our own search runs while they work: an answer takes the
     // slowest server's time, not ours plus theirs. The event loop turns once first, so the
-    // forwards (which may wait on a promise or two before writing) are on the wire.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // forwards (which may wait on a promise or two before writing) are on the wire. With nobody
+    // asked (every member's copy is here), nothing waits.
+    if (round.asked > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const own = local(window);
     await round.wait(firstHand && query.more !== undefined ? s.moreDeadlineMs : route.wait);
     return this.page(query, own, round.answers, summary(route.id, round), startedAt);
