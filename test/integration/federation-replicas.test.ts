@@ -3,6 +3,7 @@
 // without asking the other; a change on one shows on the other; a peer that moves from B to A
 // becomes A's and B's copy; a member that dies keeps its copy for 3 heartbeat intervals, then
 // loses it. A hostile member's copy is bounded and checked, and only members may pull a feed.
+// Turned off, replicas kept from before go, and the member is asked instead.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { federationRoutes } from '../../src-shared/api/federation.js';
@@ -10,6 +11,7 @@ import { indexRoutes, type IndexedFile } from '../../src-shared/api/index-routes
 import { replicaRoutes } from '../../src-shared/api/replica-routes.js';
 import { NodeKey } from '../../src-main/core/identity/node-key.js';
 import { freePort } from '../support/free-port.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { startHostileIndex, type HostileIndex } from '../support/hostile-index.js';
 import { pollUntil } from '../support/poll.js';
 import { signedRegistration, startAddressResponder, type AddressResponder } from '../support/signed-registration.js';
@@ -157,5 +159,35 @@ describe('a hostile member\u2019s copy', () => {
   it('only a member may pull a feed: a stranger gets 403', async () => {
     await expect(typedClient(replicaRoutes, `http://127.0.0.1:${portA}`).federationReplica({ query: {} }))
       .rejects.toMatchObject({ status: 403, code: 'NOT_A_FEDERATION_MEMBER' });
+  });
+});
+
+describe('replicas turned off', () => {
+  it('drops the copies kept from before, and asks the member instead', async () => {
+    const dir = await makeTempDir();
+    const ports = [await freePort(), await freePort()];
+    const b = await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: ports[1], heartbeat_interval: '1s' } });
+    const startA = (replicas: boolean) => startTestNode({
+      root: dir.path, peer: { share: false }, superPeer: { enabled: true, port: ports[0], federation: [`127.0.0.1:${ports[1]}`], heartbeat_interval: '1s', federation_replicas: replicas },
+    });
+    let a = await startA(true);
+    const responder = await startAddressResponder(NodeKey.generate());
+    try {
+      await register(ports[1]!, responder, [file('replica-buoy-list.txt')]);
+      await pollUntil(async () => (await names(ports[0]!, 'buoy list')).asked === 0, 'A to answer from its copy of B', 20_000);
+      expect((await indexAt(ports[0]!).stats()).uniqueFiles).toBe(1);
+      await a.stop();
+      a = await startA(false);
+      await pollUntil(async () => (await indexAt(ports[0]!).stats()).uniqueFiles === 0, 'A to drop the copy', 20_000);
+      const found = await pollUntil(async () => {
+        const r = await names(ports[0]!, 'buoy list');
+        return r.names.length === 1 && r;
+      }, 'A to find the file by asking B', 20_000);
+      expect(found.asked).toBe(1);
+    } finally {
+      sessions.delete(responder.id);
+      await Promise.all([a.stop(), b.destroy(), responder.close()]);
+      await dir.remove();
+    }
   });
 });
