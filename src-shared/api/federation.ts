@@ -64,6 +64,14 @@ const federationStatsSchema = z.object({
   duplicatesRefused: z.number().int().describe('forwarded queries answered empty: their id was seen already'),
   forwardedSent: z.number().int(),
   shed: z.number().int().describe('queries answered without forwarding: too many forwards in flight'),
+  replicas: z.object({
+    pages: z.number().int().describe('pages of members\u2019 feeds copied'),
+    peers: z.number().int().describe('members\u2019 peers written here'),
+    removed: z.number().int().describe('removals the members\u2019 feeds sent'),
+    refused: z.number().int().describe('members\u2019 peers not copied: past the bounds, at an address no downloader may be sent to, or refused by access control'),
+    failures: z.number().int().describe('pulls that failed (no answer, or an answer outside its bounds)'),
+    dropped: z.number().int().describe('copies removed: members that stopped answering, or what a full copy did not send again'),
+  }).optional().describe('the copies of members\u2019 peers kept here (super_peer.federation_replicas)'),
 });
 
 export const federationListSchema = z.object({

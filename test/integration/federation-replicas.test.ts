@@ -132,7 +132,8 @@ describe('a hostile member\u2019s copy', () => {
 
   beforeAll(async () => {
     portA = await freePort();
-    hostile = await startHostileIndex('garbage', { junk: 0, replica: () => page });
+    // The page once; after it, nothing new.
+    hostile = await startHostileIndex('garbage', { junk: 0, replica: (url) => (url.searchParams.get('epoch') === page.epoch ? { ...page, peers: [] } : page) });
     garbage = await startHostileIndex('garbage', { junk: 0, replica: () => ({ epoch: 'x', reset: false, peers: 'not a list', removed: [], next: 0, more: false }) });
     a = await startTestNode({
       peer: { share: false },
@@ -154,6 +155,11 @@ describe('a hostile member\u2019s copy', () => {
     // The member whose pages fail their schema is asked as before: A has no copy to answer for it.
     const answer = await indexAt(portA).search({ query: { q: 'copied' } });
     expect(answer.federation?.asked).toBe(1);
+    const { replicas } = await pollUntil(async () => {
+      const stats = await statsOf(portA);
+      return stats.replicas!.failures > 0 && stats;
+    }, 'the garbage member\u2019s pull to fail');
+    expect(replicas).toMatchObject({ peers: 2, refused: 3 });
   });
 
   it('only a member may pull a feed: a stranger gets 403', async () => {

@@ -52,7 +52,8 @@ export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: 
     topology: async (input) => federation.topology(base.topology(input) as Topology, selfId, input.query.hops !== undefined),
     federationServers: ({ query, req }) => {
       if (query.port !== undefined && req.socket.remoteAddress) federation.members.learnCaller(req.socket.remoteAddress, query.port);
-      return { indexId: selfId, servers: federation.members.list(), stats: { ...federation.stats } };
+      const replicas = federation.replicaStats();
+      return { indexId: selfId, servers: federation.members.list(), stats: { ...federation.stats, ...(replicas ? { replicas } : {}) } };
     },
     federationReplica: ({ query, viewer }) => {
       // A member's id, proved by its TLS key (the local user may look too): the feed lists every peer here with its files.

@@ -47,7 +47,7 @@ export interface FederationSettings {
   sourceAllowed?: SourceAllowed;
   /** How to call other index servers: over TLS pinned to each one's id when encryption is on. */
   dialer?: NodeDialer;
-  /** Keep replicas of members' peers (super_peer.federation_replicas); default false. */
+  /** Keep replicas of members' peers (super_peer.federation_replicas, true unless turned off); absent: none. */
   replicate?: boolean;
 }
 
@@ -213,6 +213,11 @@ export class Federation {
   stopReplicating(): void {
     this.replicas?.stop();
     this.replicas = undefined;
+  }
+
+  /** What the copies of members' peers took and refused so far (undefined: not copying). */
+  replicaStats(): ReplicaPuller['stats'] | undefined {
+    return this.replicas && { ...this.replicas.stats };
   }
 
   /** Whether our store answers for `m` (see the header): a current copy of its peers, and it knows no server we do not. */

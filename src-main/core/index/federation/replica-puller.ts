@@ -1,17 +1,17 @@
 // Keeps replicas of every federation member's peers and file lists in this index's store, so that
 // a search here answers from one store for the whole federation, and a member's peers failing over
 // to this server are known already (their registration writes almost nothing). See
-// docs/architecture.md, "Federation: replicas, and forwarding where they do not reach".
+// docs/architecture.md, "Federation" (replicas, and forwarding where they do not reach).
 //
 // Pulled, not pushed: every `pollMs`, each active member whose id is proved is asked for the
 // changes to its own peers after the last revision copied (GET /api/v1/federation/replica, one
 // pull at a time per member, pages followed at once). A member's new epoch, or its `reset`, starts
 // a full copy under a new generation; once it is complete, what it did not send again is removed.
 //
-// Nothing a member sends is believed beyond its bounds: the page's schema (replica-routes.ts), at
-// most `maxReplicas` peers of each member and `maxFiles` files each (the index's own limits for
-// its peers), and only peers at an address a downloader may be sent to (as a forwarded answer's
-// sources are checked: merge.ts) that this node's access control allows.
+// Nothing a member sends is believed beyond its bounds: the page's schema (replica-routes.ts), the
+// index's bounds per member (its peers, their files: ReplicaBounds in index-store.ts), and only
+// peers at an address a downloader may be sent to (as a forwarded answer's sources are checked:
+// merge.ts) that this node's access control allows.
 //
 // A member that stops answering keeps its replicas for `graceMs` (3 heartbeat intervals): its
 // peers move to other servers meanwhile, and no search misses their files while they do. Then
@@ -72,7 +72,7 @@ export class ReplicaPuller {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private lastGen = 0;
-  private dropping = new Set<string>();
+  private readonly dropping = new Set<string>();
 
   constructor(private readonly o: ReplicaPullerOptions) {
     this.now = o.now ?? Date.now;
