@@ -27,6 +27,7 @@ function pullAll(since: number, maxPeers = 500, epoch: string | undefined = a.re
   const pages: FeedPage[] = [];
   let at = since;
   for (;;) {
+    if (pages.length >= 100) throw new Error('the feed never ends: 100 pages');
     const page = a.replicaPage(at, epoch, maxPeers, 20_000);
     pages.push(page);
     at = page.next;
@@ -95,6 +96,17 @@ describe('the feed of a store\u2019s own peers', () => {
     expect(page).toMatchObject({ reset: true, removed: [] });
     expect(page.peers.map((p) => p.peerId)).toEqual(['p1']);
     expect(new IndexStore(dbs[0]!).replicaPage(0, page.epoch, 10, 100).reset).toBe(true);
+  });
+
+  it('a store reopened over removals of before is copied whole, a page at a time, without starting over', () => {
+    for (let i = 0; i < 4; i++) register(a, `p${i}`, [file(`file ${i}.txt`)]);
+    a.removePeer('p0');
+    a = new IndexStore(dbs[0]!);
+    const first = a.replicaPage(0, undefined, 1, 100);
+    expect(first.reset).toBe(true);
+    const { pages } = pullAll(first.next, 1, first.epoch);
+    expect(pages.every((p) => !p.reset)).toBe(true);
+    expect([first, ...pages].flatMap((p) => p.peers.map((x) => x.peerId))).toEqual(['p1', 'p2', 'p3']);
   });
 
   it('a peer registered again after its removal comes as a peer, not a removal', () => {

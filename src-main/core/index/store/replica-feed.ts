@@ -43,14 +43,17 @@ export class ReplicaFeed {
   readonly epoch = randomBytes(12).toString('base64url');
   private readonly s;
   private last: number;
-  /** Removals at or below this revision were forgotten. */
+  /**
+   * Removals at or below this revision were forgotten in this epoch: a member asking from before
+   * it starts over. Those forgotten before the store opened do not count: every member starts
+   * this epoch over anyway.
+   */
   private forgottenUpTo = 0;
 
   constructor(sql: TypedSql) {
     this.s = {
       maxPeerRev: sql.select<[], typeof revRow>(revRow, "SELECT max(rev) AS rev FROM index_peers WHERE home = ''"),
       maxRemovalRev: sql.select<[], typeof revRow>(revRow, 'SELECT max(rev) AS rev FROM index_peer_removals'),
-      minRemovalRev: sql.select<[], typeof revRow>(revRow, 'SELECT min(rev) AS rev FROM index_peer_removals'),
       bump: sql.write<[number, number]>("UPDATE index_peers SET rev = ? WHERE id = ? AND home = ''"),
       remove: sql.write<[string, number]>('INSERT INTO index_peer_removals (peer_id, rev) VALUES (?, ?) ON CONFLICT(peer_id) DO UPDATE SET rev = excluded.rev'),
       unremove: sql.write<[string]>('DELETE FROM index_peer_removals WHERE peer_id = ?'),
@@ -63,7 +66,6 @@ export class ReplicaFeed {
         FROM index_locations l JOIN index_files f ON f.fid = l.fid WHERE l.peer = ?`),
     };
     this.last = Math.max(this.s.maxPeerRev.get()?.rev ?? 0, this.s.maxRemovalRev.get()?.rev ?? 0);
-    this.forgottenUpTo = (this.s.minRemovalRev.get()?.rev ?? 1) - 1;
   }
 
   /** An own peer changed (its row id): in the caller's write. */
