@@ -135,8 +135,11 @@ describe('names across a federation', () => {
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) fedPorts.push(await freePort());
     // Two index servers, each knowing the other, each with one peer: every node is "test-node".
+    // Heartbeats every second: at 300 ms a peer on a busy test machine went offline and back
+    // again and again, and the other server's copy of it (a second behind) seldom showed it online
+    // when its own did.
     for (let i = 0; i < 2; i++) {
-      fed.push(await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: fedPorts[i], federation: [`127.0.0.1:${fedPorts[1 - i]}`], heartbeat_interval: '300ms' } }));
+      fed.push(await startTestNode({ peer: { share: false }, superPeer: { enabled: true, port: fedPorts[i], federation: [`127.0.0.1:${fedPorts[1 - i]}`], heartbeat_interval: '1s' } }));
     }
     for (let i = 0; i < 2; i++) {
       const peer = await startTestNode({ peer: { super_peer_address: [`127.0.0.1:${fedPorts[i]}`] } });

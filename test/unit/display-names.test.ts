@@ -61,4 +61,25 @@ describe('DisplayNames', () => {
       await dir.remove();
     }
   });
+
+  it('a federation member\u2019s peer copied here before this server\u2019s own registered is the one told apart', async () => {
+    const dir = await makeTempDir();
+    const db = openDatabase(join(dir.path, 'shoal.db'));
+    try {
+      const store = new IndexStore(db);
+      const names = new DisplayNames({ db });
+      const copied = { peerId: id('D'), name: 'vm', address: '10.0.0.2', port: 9002, status: 'online' as const, registeredAt: 1, files: [] };
+      store.applyReplica('member', 1, { peers: [copied], removed: [] }, { maxReplicas: 10, maxFiles: 10, maxMemberFiles: 10 }, 1);
+      store.registerPeer({ peerId: id('E'), name: 'vm', address: '10.0.0.1', port: 9001, sessionHash: 'h', now: 2, files: [] });
+      const result = names.result({
+        id: 'f', name: 'f', names: ['f'], size: 1, mime: 'text/plain', category: 'document', tags: [], pieceSize: 1, sourceCount: 2, firstSeen: new Date(0).toISOString(),
+        sources: [id('D'), id('E')].map((peerId) => ({ peerId, name: 'vm', url: 'http://x', reputation: 50, activeUploads: 0, freeUploadSlots: 0 })),
+      });
+      expect(result.sources.map((s) => s.name)).toEqual(['vm (DDDDDDD)', 'vm']);
+      names.close();
+    } finally {
+      db.close();
+      await dir.remove();
+    }
+  });
 });

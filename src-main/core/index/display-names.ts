@@ -13,7 +13,8 @@
 // apart as a peer from elsewhere is (below), so it never shows a name another peer shows already.
 //
 // An answer merged from federated index servers also holds peers registered elsewhere (each
-// server tells its own apart already): this server's peers keep the names it shows for them, and
+// server tells its own apart already; those copied here are read after this server's own): this
+// server's peers keep the names it shows for them, and
 // a peer from elsewhere whose name a peer of another id already shows in the answer (or here)
 // gets its short id too.
 import type { IndexEventMap } from '../../../src-shared/api/index-events.js';
@@ -103,8 +104,10 @@ export class DisplayNames {
 
   constructor(o: DisplayNamesOptions) {
     this.now = o.now ?? Date.now;
-    // The rowid grows with each new peer and a re-registration keeps it: registration order.
-    this.read = o.db.prepare<[], { peer_id: string; name: string }>('SELECT peer_id, name FROM index_peers ORDER BY id');
+    // The rowid grows with each new peer and a re-registration keeps it: registration order. This
+    // server's own peers come first, then the copies of federation members' peers (replica-puller.ts):
+    // a peer from another server is the one told apart, whether it came in a copy or an answer.
+    this.read = o.db.prepare<[], { peer_id: string; name: string }>("SELECT peer_id, name FROM index_peers ORDER BY home <> '', id");
     this.unsubscribe = o.bus?.subscribe((event) => {
       if (event.type === 'peer_registered' || event.type === 'peer_removed' || event.type === 'replica_changed') this.stale = true;
     }) ?? (() => undefined);
