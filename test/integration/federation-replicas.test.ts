@@ -2,7 +2,8 @@
 // and B, copy each other's peers and file lists, so a search on either answers from its own store
 // without asking the other; a change on one shows on the other; a peer that moves from B to A
 // becomes A's and B's copy; a member that dies keeps its copy for 3 heartbeat intervals, then
-// loses it. A hostile member's copy is bounded and checked, and only members may pull a feed.
+// loses it; one the user blocks loses it at once. A hostile member's copy is bounded and checked,
+// and only members may pull a feed.
 // Turned off, replicas kept from before go, and the member is asked instead.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +98,10 @@ describe('federation members copy each other\u2019s peers', () => {
   it('a member that dies keeps its copy for 3 heartbeat intervals, then loses it', async () => {
     const other = responders[1]!;
     await register(ports[1]!, other, [file('replica-tide-table.txt')]);
-    await pollUntil(async () => (await names(ports[0]!, 'tide table')).names.length === 1, 'A to copy B\u2019s second peer', 20_000);
+    await pollUntil(async () => {
+      const r = await names(ports[0]!, 'tide table');
+      return r.names.length === 1 && r.asked === 0;
+    }, 'A to answer from its copy of B\u2019s second peer', 20_000);
     await b.destroy();
     // Its peers are moving meanwhile: no search misses their files.
     expect((await names(ports[0]!, 'tide table')).names).toEqual(['replica-tide-table.txt']);
@@ -105,6 +109,30 @@ describe('federation members copy each other\u2019s peers', () => {
     // A's own peer (the one that moved) stays.
     expect((await names(ports[0]!, 'lighthouse log')).names).toEqual(['replica-lighthouse-log.txt']);
     sessions.delete(other.id);
+  });
+});
+
+describe('a member the user blocks', () => {
+  it('loses its copy at once, not after the grace', async () => {
+    const ports = [await freePort(), await freePort()];
+    // Heartbeats every 10 s: a member that stops answering would keep its copy 30 s.
+    const start = (i: number) => startTestNode({
+      peer: { share: false }, superPeer: { enabled: true, port: ports[i], federation: [`127.0.0.1:${ports[1 - i]}`], heartbeat_interval: '10s' },
+    });
+    const [a, c] = await Promise.all([start(0), start(1)]);
+    const peer = await startAddressResponder(NodeKey.generate());
+    try {
+      await register(ports[1]!, peer, [file('replica-reef-warning.txt')]);
+      await pollUntil(async () => {
+        const r = await names(ports[0]!, 'reef warning');
+        return r.names.length === 1 && r.asked === 0;
+      }, 'A to answer from its copy of C', 20_000);
+      await a.client.setDeviceState({ params: { deviceId: c.id }, body: { state: 'blocked' } });
+      await pollUntil(async () => (await names(ports[0]!, 'reef warning')).names.length === 0, 'A to drop the blocked member\u2019s copy', 10_000);
+    } finally {
+      sessions.delete(peer.id);
+      await Promise.all([a.destroy(), c.destroy(), peer.close()]);
+    }
   });
 });
 

@@ -15,7 +15,7 @@
 //
 // A member that stops answering keeps its replicas for `graceMs` (3 heartbeat intervals): its
 // peers move to other servers meanwhile, and no search misses their files while they do. Then
-// the rest goes.
+// the rest goes. A member whose node id the user blocks loses its copy at the next round.
 import { replicaRoutes, type ReplicaPage } from '../../../../src-shared/api/replica-routes.js';
 import { nodeApiClient, type NodeCallOptions } from '../../net/contract-transport.js';
 import type { NodeDialer } from '../../net/node-dialer.js';
@@ -112,7 +112,9 @@ export class ReplicaPuller {
     }
     const now = this.now();
     for (const [home, copy] of this.copies) {
-      if (copy.pulling || now - copy.answeredAt <= this.o.graceMs || this.dropping.has(home)) continue;
+      // A member the user blocked loses its copy at once: nothing of that server stays, as nothing of it is asked.
+      const kept = now - copy.answeredAt <= this.o.graceMs && !this.o.members.isBlockedId(home);
+      if (copy.pulling || kept || this.dropping.has(home)) continue;
       this.dropping.add(home);
       void this.o.target.drop(home, Infinity)
         .then((n) => {
