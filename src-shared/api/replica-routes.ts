@@ -44,6 +44,7 @@ export const replicaRoutes = {
     query: z.object({
       since: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0),
       epoch: z.string().max(64).optional().describe('the epoch `since` belongs to; another (or none) copies everything again'),
+      copying: z.literal('1').optional().describe('the member is copying everything this epoch (since a `reset`): a `since` older than the oldest removal kept is no reason to start over'),
     }),
     response: replicaPageSchema,
   },

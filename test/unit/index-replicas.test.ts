@@ -109,6 +109,24 @@ describe('the feed of a store\u2019s own peers', () => {
     expect([first, ...pages].flatMap((p) => p.peers.map((x) => x.peerId))).toEqual(['p1', 'p2', 'p3']);
   });
 
+  it('a member that fell behind the removals kept copies everything once, a page at a time, without starting over', () => {
+    for (let i = 0; i < 6; i++) register(a, `p${i}`, [file(`file ${i}.txt`)]);
+    const { next, pages: [page] } = pullAll(0);
+    for (let i = 0; i < 3; i++) a.removePeer(`p${i}`);
+    a.forgetOldRemovals(1); // the two oldest removals forgotten: a member at `next` is behind them
+    const first = a.replicaPage(next, page!.epoch, 1, 100);
+    expect(first.reset).toBe(true);
+    const rest: FeedPage[] = [];
+    for (let at = first.next, more = first.more; more && rest.length < 100;) {
+      const p = a.replicaPage(at, page!.epoch, 1, 100, true);
+      rest.push(p);
+      at = p.next;
+      more = p.more;
+    }
+    expect(rest.every((p) => !p.reset)).toBe(true);
+    expect([first, ...rest].flatMap((p) => p.peers.map((x) => x.peerId))).toEqual(['p3', 'p4', 'p5']);
+  });
+
   it('a peer registered again after its removal comes as a peer, not a removal', () => {
     register(a, 'p1', [file('first.txt')]);
     const next = pullAll(0).next;

@@ -324,13 +324,13 @@ export class IndexStore {
   // ---- replicas (federation/replica-puller.ts) -------------------------------------------------
 
   /** What changed among this server's own peers after `since` of `epoch` (replica-feed.ts). */
-  replicaPage(since: number, epoch: string | undefined, maxPeers: number, maxFiles: number): FeedPage {
-    return this.feed.page(since, epoch, maxPeers, maxFiles);
+  replicaPage(since: number, epoch: string | undefined, maxPeers: number, maxFiles: number, copying = false): FeedPage {
+    return this.feed.page(since, epoch, maxPeers, maxFiles, copying);
   }
 
-  /** Forgets the feed's oldest removals (a member further behind copies everything again). */
-  forgetOldRemovals(): void {
-    this.feed.forgetOldRemovals();
+  /** Forgets the feed's oldest removals beyond `max` (default 100,000): a member further behind copies everything again. */
+  forgetOldRemovals(max?: number): void {
+    this.feed.forgetOldRemovals(max);
   }
 
   /**

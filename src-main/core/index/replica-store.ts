@@ -37,8 +37,8 @@ export class ReplicaStore implements ReplicaTarget {
   constructor(private readonly o: ReplicaStoreOptions) {}
 
   /** This index's own feed after `since` (answers GET /api/v1/federation/replica). */
-  page(since: number, epoch: string | undefined): ReplicaPage {
-    return this.o.store.replicaPage(since, epoch, MAX_REPLICA_PAGE_PEERS, REPLICA_PAGE_FILES);
+  page(since: number, epoch: string | undefined, copying: boolean): ReplicaPage {
+    return this.o.store.replicaPage(since, epoch, MAX_REPLICA_PAGE_PEERS, REPLICA_PAGE_FILES, copying);
   }
 
   async apply(home: string, gen: number, page: Pick<ReplicaPage, 'peers' | 'removed'>): Promise<{ refused: number }> {

@@ -58,7 +58,7 @@ export function federatedHandlers(base: RouteHandlers<IndexRoutes>, federation: 
     federationReplica: ({ query, viewer }) => {
       // A member's id, proved by its TLS key (the local user may look too): the feed lists every peer here with its files.
       if (viewer !== 'local' && !(viewer.device !== null && federation.members.isMember(viewer.device))) throw new ShoalError('NOT_A_FEDERATION_MEMBER');
-      return replicas.page(query.since, query.epoch);
+      return replicas.page(query.since, query.epoch, query.copying === '1');
     },
   };
 }

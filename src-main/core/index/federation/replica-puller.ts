@@ -147,7 +147,8 @@ export class ReplicaPuller {
     const origin = { loopback: isLoopbackHost(hostOfAddress(m.address) ?? '') };
     try {
       for (let n = 0; n < PAGES_PER_PULL && this.timer; n++) {
-        const page = await this.api.federationReplica({ query: { since: copy.since, ...(copy.epoch ? { epoch: copy.epoch } : {}) } }, at);
+        const query = { since: copy.since, ...(copy.epoch ? { epoch: copy.epoch } : {}), ...(copy.epoch && copy.copying ? { copying: '1' as const } : {}) };
+        const page = await this.api.federationReplica({ query }, at);
         copy.answeredAt = this.now();
         if (page.reset || page.epoch !== copy.epoch) {
           // A full copy from the start; what this one does not send again goes once it is complete.

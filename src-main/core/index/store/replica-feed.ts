@@ -94,9 +94,11 @@ export class ReplicaFeed {
   /**
    * What changed after revision `since` of `epoch`: peers (whole, with their files) and removals in
    * revision order, up to `maxPeers` peers and about `maxFiles` files (a peer is never split).
+   * `copying`: the member is in a full copy of this epoch (after a `reset`): the removals forgotten
+   * before it began do not matter to it (what it does not get again, it drops at the end).
    */
-  page(since: number, epoch: string | undefined, maxPeers: number, maxFiles: number): FeedPage {
-    const reset = epoch !== this.epoch || since < this.forgottenUpTo;
+  page(since: number, epoch: string | undefined, maxPeers: number, maxFiles: number, copying = false): FeedPage {
+    const reset = epoch !== this.epoch || (since < this.forgottenUpTo && !copying);
     const from = reset ? 0 : since;
     const peers = this.s.peersAfter.all(from, maxPeers);
     // After a reset the member drops whatever this copy does not send again: no removals needed.
