@@ -51,8 +51,10 @@ test('Settings lists the devices seen, blocks and trusts them, restricts a share
   await folder.getByLabel('Shared with').selectOption('devices');
   await folder.getByRole('checkbox', { name: new RegExp(bobInfo.name) }).check();
   await expect(folder.getByRole('checkbox', { name: new RegExp(bobInfo.name) })).toBeChecked();
-  const restricted = ((await (await alice.api('/api/v1/library/roots')).json()) as { items: { access: string; devices: string[] }[] }).items;
-  expect(restricted.find((r) => r.access === 'devices')?.devices).toEqual([bobInfo.id]);
+  // The box shows ticked as it is clicked; the node has it once the request that saves it is answered.
+  const restrictedTo = async () => ((await (await alice.api('/api/v1/library/roots')).json()) as { items: { access: string; devices: string[] }[] }).items
+    .find((r) => r.access === 'devices')?.devices;
+  await expect.poll(restrictedTo).toEqual([bobInfo.id]);
   expect(((await (await fetch(`${alice.url}/api/v1/files`)).json()) as Page1).total).toBe(0);
   expect(((await (await alice.api('/api/v1/files')).json()) as Page1).total).toBe(1);
 
