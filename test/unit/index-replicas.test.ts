@@ -6,6 +6,7 @@ import { searchQuerySchema, type IndexedFile } from '../../src-shared/api/index-
 import { IndexStore } from '../../src-main/core/index/index-store.js';
 import type { FeedPage } from '../../src-main/core/index/store/replica-feed.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import { expectCountsConsistent } from '../support/index-store-counts.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { sha256 } from '../support/sha256.js';
 
@@ -39,12 +40,6 @@ const copy = (since: number, gen = 1) => {
   const { pages, next } = pullAll(since);
   for (const p of pages) b.applyReplica(HOME, gen, p, BOUNDS, T0);
   return next;
-};
-const expectCountsOfOwnPeers = (store: IndexStore, db: Db) => {
-  const c = store.counts();
-  expect({ files: c.uniqueFiles, available: c.availableFiles, availableBytes: c.availableBytes }).toEqual(store.recountTotals());
-  expect({ peersTotal: c.peersTotal, peersOnline: c.peersOnline })
-    .toEqual(db.prepare("SELECT count(*) AS peersTotal, count(*) FILTER (WHERE status = 'online') AS peersOnline FROM index_peers WHERE home = ''").get());
 };
 
 beforeEach(async () => {
@@ -147,7 +142,7 @@ describe('a member\u2019s copy', () => {
     expect(b.counts()).toMatchObject({ peersTotal: 1, peersOnline: 1, uniqueFiles: 2, availableFiles: 2 });
     expect(b.listPeers({ offset: 0, limit: 10 }).items.map((p) => p.peerId)).toEqual(['own']);
     expect(b.peersSilentSince(T0 + 10 ** 9)).toEqual(['own']); // the sweeper judges only its own
-    expectCountsOfOwnPeers(b, dbs[1]!);
+    expectCountsConsistent(b, dbs[1]!);
   });
 
   it('follows the member: new lists, going offline, removals; and a removal from another member changes nothing', () => {
@@ -163,7 +158,7 @@ describe('a member\u2019s copy', () => {
     a.removePeer('p1');
     copy(next);
     expect(names(b, 'chart')).toEqual([]);
-    expectCountsOfOwnPeers(b, dbs[1]!);
+    expectCountsConsistent(b, dbs[1]!);
   });
 
   it('never replaces a peer registered here, unless it registered with the member later (it moved there)', () => {
@@ -172,8 +167,11 @@ describe('a member\u2019s copy', () => {
     b.applyReplica(HOME, 1, { peers: [{ ...peer, registeredAt: T0 }], removed: [] }, BOUNDS, T0);
     expect(names(b, 'txt')).toEqual(['mine.txt']);
     expect(b.counts().peersTotal).toBe(1);
+    // A registration the member dates in the future is taken as made now (T0, before the own one): it does not win.
+    b.applyReplica(HOME, 1, { peers: [{ ...peer, registeredAt: T0 + 10 ** 9 }], removed: [] }, BOUNDS, T0);
+    expect(names(b, 'txt')).toEqual(['mine.txt']);
     const before = b.replicaPage(0, undefined, 10, 100);
-    b.applyReplica(HOME, 1, { peers: [{ ...peer, registeredAt: T0 + 20 }], removed: [] }, BOUNDS, T0);
+    b.applyReplica(HOME, 1, { peers: [{ ...peer, registeredAt: T0 + 20 }], removed: [] }, BOUNDS, T0 + 25);
     expect(names(b, 'txt')).toEqual(['theirs.txt']);
     expect(b.counts()).toMatchObject({ peersTotal: 0, peersOnline: 0 });
     expect(b.getPeerSession('p1')?.sessionHash).toBeNull(); // its session here is void: it must register again
@@ -182,7 +180,7 @@ describe('a member\u2019s copy', () => {
     // Registering here again makes it B's own once more.
     register(b, 'p1', [file('theirs.txt')], T0 + 30);
     expect(b.counts()).toMatchObject({ peersTotal: 1, peersOnline: 1 });
-    expectCountsOfOwnPeers(b, dbs[1]!);
+    expectCountsConsistent(b, dbs[1]!);
   });
 
   it('is bounded: peers per member, files per peer, files per member', () => {
@@ -209,6 +207,6 @@ describe('a member\u2019s copy', () => {
     expect(b.replicaHomes()).toEqual([HOME]);
     expect(b.dropReplicas(HOME, Infinity, 10).peers).toBe(1);
     expect(b.replicaHomes()).toEqual([]);
-    expectCountsOfOwnPeers(b, dbs[1]!);
+    expectCountsConsistent(b, dbs[1]!);
   });
 });

@@ -9,6 +9,7 @@ import { MAX_REPORT_ROWS } from '../../src-main/core/index/store/peer-reputation
 import { quickRelevance } from '../../src-main/core/index/store/quick-relevance.js';
 import { sourceScore, sourceScoreSql } from '../../src-main/core/index/source-ranking.js';
 import { openDatabase, type Db } from '../../src-main/core/store/database.js';
+import { expectCountsConsistent } from '../support/index-store-counts.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { sha256 } from '../support/sha256.js';
 
@@ -38,13 +39,7 @@ function register(peerId: string, files: IndexedFile[], extra: Partial<{ address
 }
 
 const names = (query: Record<string, unknown>) => store.search(q(query)).items.map((r) => r.name);
-const expectTotalsConsistent = () => {
-  const c = store.counts();
-  expect({ files: c.uniqueFiles, available: c.availableFiles, availableBytes: c.availableBytes }).toEqual(store.recountTotals());
-  // The peer counts kept in index_totals (its own peers: not federation members' copied here), against a count of the rows.
-  expect({ peersTotal: c.peersTotal, peersOnline: c.peersOnline })
-    .toEqual(db.prepare("SELECT count(*) AS peersTotal, count(*) FILTER (WHERE status = 'online') AS peersOnline FROM index_peers WHERE home = ''").get());
-};
+const expectTotalsConsistent = () => expectCountsConsistent(store, db);
 
 beforeEach(async () => {
   dir = await makeTempDir();

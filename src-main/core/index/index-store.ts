@@ -358,7 +358,8 @@ export class IndexStore {
           refused++;
           continue;
         }
-        const peer = this.peers.upsertReplica(home, gen, p, now);
+        // A registration dated later than now is a claim to win over every other: it is taken as now.
+        const peer = this.peers.upsertReplica(home, gen, { ...p, registeredAt: Math.min(p.registeredAt, now) }, now);
         if (!peer) continue;
         if (!ours) held++;
         heldFiles += more;

@@ -197,17 +197,16 @@ export class Federation {
    * Starts copying every active member's peers into `target` (the index's store), every `pollMs`,
    * if the settings say so; a member that stops answering keeps them `graceMs`. Until `stopReplicating`.
    */
-  startReplicating(target: ReplicaTarget, o: { pollMs: number; graceMs: number }): ReplicaPuller | undefined {
+  startReplicating(target: ReplicaTarget, o: { pollMs: number; graceMs: number }): void {
     this.stopReplicating();
     const s = this.settings();
     if (!s.replicate) {
       // Replicas turned off: copies kept from before go (they would never be followed again).
       void Promise.all(target.homes().map((home) => target.drop(home, Infinity))).catch(() => undefined);
-      return undefined;
+      return;
     }
     this.replicas = new ReplicaPuller({ members: this.members, target, dialer: s.dialer, sourceAllowed: s.sourceAllowed, ...o, now: this.now });
     this.replicas.start();
-    return this.replicas;
   }
 
   stopReplicating(): void {

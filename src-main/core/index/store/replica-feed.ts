@@ -10,34 +10,16 @@
 // kept up to MAX_REMOVALS; a member asking from before the oldest kept starts over (`reset`).
 import { randomBytes } from 'node:crypto';
 import type { IndexedFile } from '../../../../src-shared/api/index-routes.js';
-import { feedFileRow, feedPeerRow, feedRemovalRow, revRow, type PeerStatus } from './index-rows.js';
+import type { ReplicaPage } from '../../../../src-shared/api/replica-routes.js';
+import { feedFileRow, feedPeerRow, feedRemovalRow, revRow } from './index-rows.js';
 import type { TypedSql } from './typed-sql.js';
 
 /** Removals kept at most: a member further behind copies everything again. */
 const MAX_REMOVALS = 100_000;
 
-export interface FeedPeer {
-  peerId: string;
-  name: string;
-  address: string;
-  port: number;
-  status: PeerStatus;
-  /** When it registered here (ms since the epoch): the latest registration wins between servers. */
-  registeredAt: number;
-  files: IndexedFile[];
-}
-
-export interface FeedPage {
-  epoch: string;
-  /** The member must drop what it copied from this server and copy it again (a new epoch, or it fell behind the removals kept). */
-  reset: boolean;
-  peers: FeedPeer[];
-  removed: string[];
-  /** Ask from here next. */
-  next: number;
-  /** More waits after this page. */
-  more: boolean;
-}
+/** A page of the feed, as GET /api/v1/federation/replica answers it (replica-routes.ts). */
+export type FeedPage = ReplicaPage;
+export type FeedPeer = ReplicaPage['peers'][number];
 
 export class ReplicaFeed {
   readonly epoch = randomBytes(12).toString('base64url');
@@ -110,29 +92,19 @@ export class ReplicaFeed {
       peers.length === maxPeers ? peers[peers.length - 1]!.rev : Infinity,
       removals.length === maxPeers ? removals[removals.length - 1]!.rev : Infinity,
     );
+    const changed = [...peers.filter((x) => x.rev <= upTo), ...removals.filter((x) => x.rev <= upTo).map((x) => ({ ...x, removal: true }))]
+      .sort((x, y) => x.rev - y.rev);
     let files = 0;
-    let p = 0;
-    let r = 0;
-    while (p < peers.length || r < removals.length) {
-      const peer = peers[p]?.rev !== undefined && peers[p]!.rev <= upTo ? peers[p] : undefined;
-      const removal = removals[r]?.rev !== undefined && removals[r]!.rev <= upTo ? removals[r] : undefined;
-      if (!peer && !removal) break;
-      if (removal && (!peer || removal.rev < peer.rev)) {
-        out.removed.push(removal.peer_id);
-        out.next = removal.rev;
-        r++;
-        continue;
+    for (const c of changed) {
+      if ('removal' in c) {
+        out.removed.push(c.peer_id);
+      } else {
+        if (out.peers.length > 0 && files >= maxFiles) return { ...out, more: true };
+        const list = this.s.files.all(c.id).map(toIndexedFile);
+        files += list.length;
+        out.peers.push({ peerId: c.peer_id, name: c.name, address: c.address, port: c.port, status: c.status, registeredAt: c.registered_at, files: list });
       }
-      if (!peer) break;
-      if (out.peers.length > 0 && files >= maxFiles) {
-        out.more = true;
-        return out;
-      }
-      const list = this.s.files.all(peer.id).map(toIndexedFile);
-      files += list.length;
-      out.peers.push({ peerId: peer.peer_id, name: peer.name, address: peer.address, port: peer.port, status: peer.status, registeredAt: peer.registered_at, files: list });
-      out.next = peer.rev;
-      p++;
+      out.next = c.rev;
     }
     out.more = upTo !== Infinity;
     return out;
