@@ -8,10 +8,15 @@ export interface Throttled {
 export function throttle(fn: () => void, intervalMs: number): Throttled {
   let last = 0;
   let timer: NodeJS.Timeout | undefined;
+  // The interval counts from the end of the last run: what `fn` stamps (an event's timestamp) is
+  // then never closer than intervalMs to the last run's stamp, however long `fn` took.
   const run = () => {
     timer = undefined;
-    last = Date.now();
-    fn();
+    try {
+      fn();
+    } finally {
+      last = Date.now();
+    }
   };
   const throttled = (() => {
     if (timer) return;
